@@ -24,6 +24,8 @@ export interface StreamingHarness {
   control: CometdControl;
   /** Tokens the fake authenticate accepts; delete one to "revoke" it. */
   tokens: Set<string>;
+  /** HTTP requests received and not yet answered (a held long-poll counts until its reply is sent). */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,13 @@ export async function startStreamingServer(options: CometdOptions = {}): Promise
   const clock = new ScaledClock();
   const log = new InMemoryChangeEventLog(clock);
   const tokens = new Set([VALID_TOKEN]);
+  let inFlight = 0;
+  app.addHook('onRequest', async () => {
+    inFlight += 1;
+  });
+  app.addHook('onResponse', async () => {
+    inFlight -= 1;
+  });
   const control = registerCometd(
     app,
     {
@@ -56,6 +65,7 @@ export async function startStreamingServer(options: CometdOptions = {}): Promise
     log,
     control,
     tokens,
+    inFlight: () => inFlight,
     close: () => app.close(),
   };
 }
