@@ -1,0 +1,32 @@
+/** The validated configuration the rest of the service reads (never process.env). */
+export type SalesforceAuth =
+  | { flow: 'password'; clientId: string; clientSecret: string; username: string; password: string }
+  | { flow: 'jwt'; clientId: string; username: string; privateKey: string }
+  | { flow: 'client_credentials'; clientId: string; clientSecret: string }
+  | { flow: 'token'; accessToken: string; refreshToken?: string; instanceUrl: string; clientId?: string; clientSecret?: string };
+
+export interface AppConfig {
+  /** sandbox: no credentials at all, the built-in emulators are started and used. */
+  mode: 'production' | 'sandbox';
+  databaseUrl: string | null;
+  http: { port: number; host: string; publicUrl: string | null };
+  syncConfigPath: string;
+  monday: {
+    apiUrl: string;
+    apiToken: string | null;
+    apiVersion: string;
+    signingSecret: string | null;
+    webhookToken: string | null;
+  };
+  salesforce: {
+    loginUrl: string;
+    apiVersion: string;
+    clientName: string;
+    auth: SalesforceAuth | null;
+  };
+  adminToken: string | null;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  alerts: { webhookUrl: string | null; telegram: { botToken: string; chatId: string } | null };
+  /** The secret values themselves, so log redaction can find them wherever they appear. */
+  secretValues: string[];
+}

@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+
+const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+const postgresUrl = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
+
+/**
+ * Every environment variable of interface.md section 1, typed and defaulted. Property names are the
+ * variable names so a validation problem names the variable the user must fix.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @IsUrl(postgresUrl) DATABASE_URL?: string;
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT = 3000;
+  @IsString() HOST = '127.0.0.1';
+  @IsString() SYNC_CONFIG = './crm-sync.yaml';
+
+  @IsUrl(url) MONDAY_API_URL = 'https://api.monday.com/v2';
+  @IsOptional() @IsString() MONDAY_API_TOKEN?: string;
+  @Matches(/^\d{4}-\d{2}$/, { message: 'must look like 2025-10' }) MONDAY_API_VERSION = '2025-10';
+  @IsOptional() @IsString() MONDAY_SIGNING_SECRET?: string;
+  @IsOptional() @IsString() MONDAY_WEBHOOK_TOKEN?: string;
+  @IsOptional() @IsUrl(url) PUBLIC_URL?: string;
+
+  @IsUrl(url) SALESFORCE_LOGIN_URL = 'https://login.salesforce.com';
+  @IsOptional() @IsUrl(url) SALESFORCE_INSTANCE_URL?: string;
+  @IsOptional() @IsString() SALESFORCE_CLIENT_ID?: string;
+  @IsOptional() @IsString() SALESFORCE_CLIENT_SECRET?: string;
+  @IsOptional() @IsString() SALESFORCE_USERNAME?: string;
+  @IsOptional() @IsString() SALESFORCE_PASSWORD?: string;
+  @IsOptional() @IsString() SALESFORCE_PRIVATE_KEY?: string;
+  @IsOptional() @IsString() SALESFORCE_PRIVATE_KEY_FILE?: string;
+  @IsOptional() @IsString() SALESFORCE_ACCESS_TOKEN?: string;
+  @IsOptional() @IsString() SALESFORCE_REFRESH_TOKEN?: string;
+  @Matches(/^\d{2,3}\.0$/, { message: 'must look like 62.0' }) SALESFORCE_API_VERSION = '62.0';
+  @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'must be 1-40 letters, digits, dots, dashes or underscores' })
+  SALESFORCE_CLIENT_NAME = 'crm-sync';
+
+  @IsOptional() @IsString() ADMIN_TOKEN?: string;
+  @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
+  @IsOptional() @IsUrl(url) ALERT_WEBHOOK_URL?: string;
+  @IsOptional() @IsString() TELEGRAM_BOT_TOKEN?: string;
+  @IsOptional() @IsString() TELEGRAM_CHAT_ID?: string;
+}
+
+/** Variables whose values must never be printed, logged or stored. */
+export const SECRET_VARIABLES = [
+  'MONDAY_API_TOKEN',
+  'MONDAY_SIGNING_SECRET',
+  'MONDAY_WEBHOOK_TOKEN',
+  'SALESFORCE_CLIENT_SECRET',
+  'SALESFORCE_PASSWORD',
+  'SALESFORCE_PRIVATE_KEY',
+  'SALESFORCE_ACCESS_TOKEN',
+  'SALESFORCE_REFRESH_TOKEN',
+  'ADMIN_TOKEN',
+  'TELEGRAM_BOT_TOKEN',
+  'DATABASE_URL',
+] as const satisfies ReadonlyArray<keyof EnvironmentVariables>;

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import type { AppConfig, SalesforceAuth } from './app-config';
+import { ConfigError } from './config.error';
+import { EnvironmentVariables, SECRET_VARIABLES } from './config.schema';
+
+type Env = Record<string, string | undefined>;
+
+const KNOWN_VARIABLES = Object.keys(new EnvironmentVariables()).concat(
+  // optional properties have no initialiser, so list them explicitly
+  [
+    'DATABASE_URL', 'MONDAY_API_TOKEN', 'MONDAY_SIGNING_SECRET', 'MONDAY_WEBHOOK_TOKEN', 'PUBLIC_URL',
+    'SALESFORCE_INSTANCE_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET', 'SALESFORCE_USERNAME',
+    'SALESFORCE_PASSWORD', 'SALESFORCE_PRIVATE_KEY', 'SALESFORCE_PRIVATE_KEY_FILE', 'SALESFORCE_ACCESS_TOKEN',
+    'SALESFORCE_REFRESH_TOKEN', 'ADMIN_TOKEN', 'ALERT_WEBHOOK_URL', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHAT_ID',
+  ],
+);
+
+/**
+ * Builds the one validated configuration object from the environment. The only reader of
+ * process.env in the service. Reports every problem at once, by variable name, never by value.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const raw: Env = {};
+  for (const name of new Set(KNOWN_VARIABLES)) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') raw[name] = value.trim();
+  }
+  const vars = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const problems = validateSync(vars, { validationError: { target: false, value: false } }).flatMap(describe);
+
+  const mondayCredentials = Boolean(vars.MONDAY_API_TOKEN);
+  const salesforceCredentials = Boolean(
+    vars.SALESFORCE_CLIENT_ID || vars.SALESFORCE_USERNAME || vars.SALESFORCE_ACCESS_TOKEN || vars.SALESFORCE_REFRESH_TOKEN,
+  );
+  const mode = mondayCredentials || salesforceCredentials ? 'production' : 'sandbox';
+  let salesforceAuth: SalesforceAuth | null = null;
+  if (mode === 'production') {
+    if (!mondayCredentials) problems.push('MONDAY_API_TOKEN is required: Salesforce credentials are set, monday ones are not (sandbox mode needs neither)');
+    if (!salesforceCredentials) problems.push('SALESFORCE_CLIENT_ID is required: monday credentials are set, Salesforce ones are not (sandbox mode needs neither)');
+    if (!vars.MONDAY_SIGNING_SECRET && !vars.MONDAY_WEBHOOK_TOKEN) {
+      problems.push('MONDAY_SIGNING_SECRET or MONDAY_WEBHOOK_TOKEN is required to authenticate monday webhooks');
+    }
+    if (salesforceCredentials) salesforceAuth = salesforceAuthFrom(vars, problems);
+  }
+  if (Boolean(vars.TELEGRAM_BOT_TOKEN) !== Boolean(vars.TELEGRAM_CHAT_ID)) {
+    problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID must be set together');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    mode,
+    databaseUrl: vars.DATABASE_URL ?? null,
+    http: { port: vars.PORT, host: vars.HOST, publicUrl: vars.PUBLIC_URL ?? null },
+    syncConfigPath: vars.SYNC_CONFIG,
+    monday: {
+      apiUrl: vars.MONDAY_API_URL,
+      apiToken: vars.MONDAY_API_TOKEN ?? null,
+      apiVersion: vars.MONDAY_API_VERSION,
+      signingSecret: vars.MONDAY_SIGNING_SECRET ?? null,
+      webhookToken: vars.MONDAY_WEBHOOK_TOKEN ?? null,
+    },
+    salesforce: {
+      loginUrl: vars.SALESFORCE_LOGIN_URL,
+      apiVersion: vars.SALESFORCE_API_VERSION,
+      clientName: vars.SALESFORCE_CLIENT_NAME,
+      auth: salesforceAuth,
+    },
+    adminToken: vars.ADMIN_TOKEN ?? null,
+    logLevel: vars.LOG_LEVEL,
+    alerts: {
+      webhookUrl: vars.ALERT_WEBHOOK_URL ?? null,
+      telegram: vars.TELEGRAM_BOT_TOKEN && vars.TELEGRAM_CHAT_ID ? { botToken: vars.TELEGRAM_BOT_TOKEN, chatId: vars.TELEGRAM_CHAT_ID } : null,
+    },
+    secretValues: secretValuesOf(vars, salesforceAuth),
+  };
+}
+
+function salesforceAuthFrom(vars: EnvironmentVariables, problems: string[]): SalesforceAuth | null {
+  const { SALESFORCE_CLIENT_ID: clientId, SALESFORCE_CLIENT_SECRET: clientSecret, SALESFORCE_USERNAME: username } = vars;
+  if (vars.SALESFORCE_ACCESS_TOKEN || vars.SALESFORCE_REFRESH_TOKEN) {
+    if (!vars.SALESFORCE_INSTANCE_URL) problems.push('SALESFORCE_INSTANCE_URL is required with SALESFORCE_ACCESS_TOKEN or SALESFORCE_REFRESH_TOKEN');
+    if (!vars.SALESFORCE_ACCESS_TOKEN && !clientId) problems.push('SALESFORCE_CLIENT_ID is required to use SALESFORCE_REFRESH_TOKEN without an access token');
+    return {
+      flow: 'token',
+      accessToken: vars.SALESFORCE_ACCESS_TOKEN ?? '',
+      refreshToken: vars.SALESFORCE_REFRESH_TOKEN,
+      instanceUrl: vars.SALESFORCE_INSTANCE_URL ?? '',
+      clientId,
+      clientSecret,
+    };
+  }
+  if (!clientId) {
+    problems.push('SALESFORCE_CLIENT_ID is required (Connected App consumer key)');
+    return null;
+  }
+  if (vars.SALESFORCE_PRIVATE_KEY || vars.SALESFORCE_PRIVATE_KEY_FILE) {
+    if (!username) problems.push('SALESFORCE_USERNAME is required for the JWT bearer flow');
+    const privateKey = vars.SALESFORCE_PRIVATE_KEY ?? readKeyFile(vars.SALESFORCE_PRIVATE_KEY_FILE as string, problems);
+    return { flow: 'jwt', clientId, username: username ?? '', privateKey: privateKey ?? '' };
+  }
+  if (!clientSecret) {
+    problems.push('SALESFORCE_CLIENT_SECRET is required (or SALESFORCE_PRIVATE_KEY for the JWT bearer flow)');
+    return null;
+  }
+  if (username || vars.SALESFORCE_PASSWORD) {
+    if (!username) problems.push('SALESFORCE_USERNAME is required with SALESFORCE_PASSWORD');
+    if (!vars.SALESFORCE_PASSWORD) problems.push('SALESFORCE_PASSWORD is required with SALESFORCE_USERNAME (append the security token if the org asks for one)');
+    return { flow: 'password', clientId, clientSecret, username: username ?? '', password: vars.SALESFORCE_PASSWORD ?? '' };
+  }
+  return { flow: 'client_credentials', clientId, clientSecret };
+}
+
+function readKeyFile(path: string, problems: string[]): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    problems.push(`SALESFORCE_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+    return null;
+  }
+}
+
+function describe(error: ValidationError): string[] {
+  return Object.values(error.constraints ?? {}).map((message) =>
+    message.startsWith(error.property) ? message : `${error.property} ${message}`,
+  );
+}
+
+function secretValuesOf(vars: EnvironmentVariables, auth: SalesforceAuth | null): string[] {
+  const values: string[] = SECRET_VARIABLES.map((name) => vars[name]).filter((v): v is string => typeof v === 'string');
+  if (auth?.flow === 'jwt') values.push(auth.privateKey);
+  return values.filter((v) => v.length >= 4);
+}

@@ -1,0 +1,11 @@
+export * from './events';
+export * from './payloads/monday-webhook';
+export * from './payloads/salesforce-change';
+export { appendEvent, appendEvents, EVENTS_CHANNEL, type AppendResult } from './append';
+export { BatchingAppender } from './batching-appender';
+export { readBatch, readStream, START, type Checkpoint } from './read-batch';
+export { lockCheckpoint, saveCheckpoint, resetCheckpoint, readCheckpoint } from './checkpoints';
+export { EventNotifications } from './event-notifications';
+export { LeaderLock } from './leader-lock';
+export { SubscriptionRunner, type Subscriber, type SubscriptionOptions, type SubscriptionStatus } from './subscription-runner';
+export type { Queryable } from './queryable';

@@ -1,0 +1,70 @@
+import type { RecordedEvent } from './events';
+import type { Queryable } from './queryable';
+
+/** Where a subscriber is in the read order: the (transaction id, position) of its last event. */
+export interface Checkpoint {
+  transactionId: string;
+  position: number;
+}
+
+export const START: Checkpoint = { transactionId: '0', position: 0 };
+
+/**
+ * Invariant 3, the emmett guard: positions can commit out of order, so reading `position > n` can
+ * skip a lower position that commits later. Every transaction older than
+ * pg_snapshot_xmin(pg_current_snapshot()) has finished, so rows below it can no longer appear
+ * behind the reader; rows at or above it wait for the next read. Reading in (transaction_id,
+ * position) order with the checkpoint as a row-value bound then never skips and never repeats.
+ */
+const READ_SQL = `
+SELECT position, transaction_id::text AS transaction_id, source, source_event_id, stream, type, origin,
+       payload, occurred_at, recorded_at
+FROM events
+WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY transaction_id, position
+LIMIT $3`;
+
+interface EventRow {
+  position: string;
+  transaction_id: string;
+  source: RecordedEvent['source'];
+  source_event_id: string;
+  stream: string;
+  type: RecordedEvent['type'];
+  origin: RecordedEvent['origin'];
+  payload: unknown;
+  occurred_at: Date;
+  recorded_at: Date;
+}
+
+export async function readBatch(db: Queryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
+  const { rows } = await db.query<EventRow>(READ_SQL, [after.transactionId, after.position, limit]);
+  return rows.map(toRecordedEvent);
+}
+
+/** Every event of one stream, in position order (audit and history views, not subscriptions). */
+export async function readStream(db: Queryable, stream: string): Promise<RecordedEvent[]> {
+  const { rows } = await db.query<EventRow>(
+    `SELECT position, transaction_id::text AS transaction_id, source, source_event_id, stream, type, origin,
+            payload, occurred_at, recorded_at
+     FROM events WHERE stream = $1 ORDER BY position`,
+    [stream],
+  );
+  return rows.map(toRecordedEvent);
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    position: Number(row.position),
+    transactionId: row.transaction_id,
+    source: row.source,
+    sourceEventId: row.source_event_id,
+    stream: row.stream,
+    type: row.type,
+    origin: row.origin,
+    payload: row.payload,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+  } as RecordedEvent;
+}
