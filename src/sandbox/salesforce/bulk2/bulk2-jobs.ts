@@ -1,0 +1,4 @@
+import { Clock } from '../../clock';
+export class Bulk2Jobs {
+  constructor(readonly clock: Clock, readonly pageSize: number) {}
+}

@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+import { EmulatorContext } from '../context';
+
+export function registerCompositeRoutes(_app: FastifyInstance, _ctx: EmulatorContext): void {}

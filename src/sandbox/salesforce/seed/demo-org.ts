@@ -1,0 +1,2 @@
+import type { SalesforceEmulator } from '../index';
+export function seedDemoOrg(_emulator: SalesforceEmulator): void {}
