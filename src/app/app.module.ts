@@ -1,0 +1,47 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BatchingAppender } from '../event-store';
+import { HealthController } from '../health/health.controller';
+import { HealthRegistry } from '../health/health-registry';
+import { MondayWebhookController } from '../ingest/monday/monday-webhook.controller';
+import { MondayWebhookIngest } from '../ingest/monday/monday-webhook.ingest';
+import { MetricsController } from '../observability/metrics.controller';
+import { OwnIdentity } from './own-identity';
+import { ServiceLifecycle } from './service-lifecycle';
+import type { ServiceRuntime } from './service-runtime';
+import { APP_CONFIG, LOGGER, PG_POOL } from './tokens';
+
+@Module({})
+export class AppModule {
+  static forRuntime(runtime: ServiceRuntime): DynamicModule {
+    const { config } = runtime;
+    return {
+      module: AppModule,
+      controllers: [MondayWebhookController, HealthController, MetricsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: PG_POOL, useValue: runtime.pool },
+        { provide: LOGGER, useValue: runtime.logger },
+        { provide: BatchingAppender, useValue: runtime.appender },
+        { provide: OwnIdentity, useValue: runtime.identity },
+        { provide: ServiceLifecycle, useValue: runtime.lifecycle },
+        { provide: HealthRegistry, useValue: runtime.health },
+        {
+          provide: MondayWebhookIngest,
+          useFactory: () =>
+            new MondayWebhookIngest(
+              runtime.appender,
+              runtime.pool,
+              {
+                signingSecret: config.monday.signingSecret,
+                webhookToken: config.monday.webhookToken,
+                expectedAudience: config.http.publicUrl ? new URL('/webhooks/monday', config.http.publicUrl).toString() : null,
+              },
+              runtime.identity,
+              runtime.lifecycle,
+              runtime.logger.child({ component: 'monday-webhook' }),
+            ),
+        },
+      ],
+    };
+  }
+}

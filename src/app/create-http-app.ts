@@ -1,0 +1,37 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { NestPinoLogger } from '../observability/nest-logger';
+import { AppModule } from './app.module';
+import type { ServiceRuntime } from './service-runtime';
+
+/** Webhook bodies are read raw up to this hard cap; the ingest answers 413 above 1 MiB after auth. */
+const WEBHOOK_READ_CAP_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The HTTP side on Fastify (faster than Express for the webhook hot path). JSON bodies of the
+ * webhook route stay raw strings: the ingest must answer the challenge and check authentication
+ * before it judges size or syntax (interface.md section 3), and must keep a rejected body for audit.
+ */
+export async function createHttpApp(runtime: ServiceRuntime): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: runtime.logger.child({ component: 'http' }),
+    disableRequestLogging: runtime.config.logLevel !== 'debug',
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
+    bodyLimit: WEBHOOK_READ_CAP_BYTES,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime), adapter, {
+    bodyParser: false,
+    logger: new NestPinoLogger(runtime.logger.child({ component: 'nest' })),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (request, body, done) => {
+    if (request.url.startsWith('/webhooks/')) return done(null, body);
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch (error) {
+      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+    }
+  });
+  return app;
+}

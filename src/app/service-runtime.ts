@@ -1,0 +1,23 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config';
+import type { BatchingAppender, EventNotifications } from '../event-store';
+import type { HealthRegistry } from '../health/health-registry';
+import type { OwnIdentity } from './own-identity';
+import type { ServiceLifecycle } from './service-lifecycle';
+
+/**
+ * The long-lived objects of one running service, built once at start-up (start-service.ts) and
+ * handed to Nest as values. Keeping construction outside Nest lets tests and the CLI build the
+ * same pieces without the HTTP layer.
+ */
+export interface ServiceRuntime {
+  config: AppConfig;
+  pool: Pool;
+  logger: Logger;
+  appender: BatchingAppender;
+  notifications: EventNotifications;
+  identity: OwnIdentity;
+  lifecycle: ServiceLifecycle;
+  health: HealthRegistry;
+}

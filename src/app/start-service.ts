@@ -1,0 +1,103 @@
+import { Pool } from 'pg';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '../config';
+import { migrate } from '../database/migrate';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../database/embedded-database';
+import { BatchingAppender, EventNotifications } from '../event-store';
+import { HealthRegistry } from '../health/health-registry';
+import { createLogger, type Logger } from '../observability/logger';
+import { createHttpApp } from './create-http-app';
+import { OwnIdentity } from './own-identity';
+import { ServiceLifecycle } from './service-lifecycle';
+import type { ServiceRuntime } from './service-runtime';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Known identities (sandbox mode knows them from the emulators). */
+  identity?: { mondayUserId?: number; salesforceUserId?: string };
+  /** Extra clean-up run at shutdown after the service stopped (e.g. stopping the emulators). */
+  onStopped?: () => Promise<void>;
+}
+
+export interface RunningService {
+  url: string;
+  runtime: ServiceRuntime;
+  app: NestFastifyApplication;
+  /** Graceful stop: refuse new webhooks (503), finish in-flight appends, release locks and connections. */
+  stop(): Promise<void>;
+}
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+export async function startService(config: AppConfig, options: StartOptions = {}): Promise<RunningService> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secretValues: config.secretValues });
+  let embedded: EmbeddedDatabase | null = null;
+  const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedDatabase(logger)).url;
+  const pool = new Pool({ connectionString: databaseUrl, max: 20, application_name: 'crm-sync' });
+  pool.on('error', (error) => logger.error({ err: error }, 'idle Postgres connection failed'));
+  const migrations = await migrate(pool);
+  if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrations applied');
+
+  const notifications = new EventNotifications(databaseUrl);
+  await notifications.start();
+  const identity = new OwnIdentity(config.salesforce.clientName);
+  identity.mondayUserId = options.identity?.mondayUserId ?? null;
+  identity.salesforceUserId = options.identity?.salesforceUserId ?? null;
+  const health = new HealthRegistry();
+  const runtime: ServiceRuntime = {
+    config,
+    pool,
+    logger,
+    appender: new BatchingAppender(pool),
+    notifications,
+    identity,
+    lifecycle: new ServiceLifecycle(),
+    health,
+  };
+  health.register('database', async () => {
+    await pool.query('SELECT 1');
+    return { ok: true };
+  });
+  health.register('event_notifications', () => ({ ok: notifications.connected, detail: notifications.connected ? undefined : 'LISTEN connection is reconnecting' }));
+
+  const app = await createHttpApp(runtime);
+  await app.listen({ port: config.http.port, host: config.http.host });
+  const url = await app.getUrl();
+  logger.info({ url: url.replace('[::1]', 'localhost'), mode: config.mode }, 'crm-sync is listening');
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      runtime.lifecycle.startDraining();
+      logger.info('shutting down: new webhooks get 503, finishing in-flight work');
+      await runtime.appender.idle();
+      await app.close();
+      await notifications.stop();
+      await pool.end();
+      await options.onStopped?.();
+      if (embedded) await embedded.stop();
+      logger.info('crm-sync stopped');
+    })());
+  return { url, runtime, app, stop };
+}
+
+/** SIGTERM/SIGINT: graceful stop, exit 0; if anything hangs past the deadline, exit 1. */
+export function stopOnSignals(service: RunningService, logger: Logger): void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'signal received');
+    const deadline = setTimeout(() => {
+      logger.error(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,18 @@
+import { Pool } from 'pg';
+import { loadConfig } from '../../config';
+import { migrate } from '../../database/migrate';
+import { CliError } from '../cli-error';
+
+export async function migrateCommand(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync migrate` (`crm-sync start` migrates the embedded database itself)');
+  const pool = new Pool({ connectionString: config.databaseUrl, max: 1 });
+  try {
+    const result = await migrate(pool);
+    process.stdout.write(
+      result.applied.length > 0 ? `applied: ${result.applied.join(', ')}\n` : `up to date (${result.alreadyApplied.length} migrations)\n`,
+    );
+  } finally {
+    await pool.end();
+  }
+}

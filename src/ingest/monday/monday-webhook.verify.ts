@@ -1,0 +1,53 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+
+export interface WebhookAuthSettings {
+  signingSecret: string | null;
+  webhookToken: string | null;
+  /** PUBLIC_URL + path: the JWT `aud` must equal it when PUBLIC_URL is set. */
+  expectedAudience: string | null;
+}
+
+export type WebhookAuthResult =
+  | { authenticated: true; method: 'jwt' | 'token' }
+  | { authenticated: false; reason: 'missing_credentials' | 'invalid_jwt' | 'expired_jwt' | 'wrong_audience' | 'invalid_token' };
+
+/**
+ * interface.md section 3, step 2: a JWT in Authorization (raw or Bearer, HS256 with the signing
+ * secret, exp enforced, aud checked when PUBLIC_URL is set), or `?token=` compared in constant time.
+ */
+export function verifyMondayWebhook(
+  authorization: string | undefined,
+  queryToken: string | undefined,
+  settings: WebhookAuthSettings,
+): WebhookAuthResult {
+  if (authorization && settings.signingSecret) {
+    const token = authorization.replace(/^Bearer\s+/i, '').trim();
+    try {
+      jwt.verify(token, settings.signingSecret, {
+        algorithms: ['HS256'],
+        ...(settings.expectedAudience ? { audience: settings.expectedAudience } : {}),
+      });
+      return { authenticated: true, method: 'jwt' };
+    } catch (error) {
+      if (!queryToken) return { authenticated: false, reason: jwtFailure(error) };
+    }
+  }
+  if (queryToken !== undefined && settings.webhookToken) {
+    return constantTimeEquals(queryToken, settings.webhookToken)
+      ? { authenticated: true, method: 'token' }
+      : { authenticated: false, reason: 'invalid_token' };
+  }
+  return { authenticated: false, reason: authorization || queryToken ? 'invalid_token' : 'missing_credentials' };
+}
+
+function jwtFailure(error: unknown): 'invalid_jwt' | 'expired_jwt' | 'wrong_audience' {
+  if (error instanceof jwt.TokenExpiredError) return 'expired_jwt';
+  if (error instanceof jwt.JsonWebTokenError && /audience/.test(error.message)) return 'wrong_audience';
+  return 'invalid_jwt';
+}
+
+/** Hashing first gives equal lengths, so timingSafeEqual never throws and length is not leaked. */
+function constantTimeEquals(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
