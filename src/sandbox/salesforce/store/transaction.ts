@@ -21,6 +21,11 @@ export interface RecordChange {
   before: SObjectRecord | null;
 }
 
+export interface Savepoint {
+  undo: number;
+  changes: number;
+}
+
 /**
  * One Salesforce transaction: the changes it made (for change events, in order) and how to undo them
  * (allOrNone rollback, composite PROCESSING_HALTED).
@@ -39,13 +44,16 @@ export class Transaction {
     this.undo.push(fn);
   }
 
-  /** A point to roll back to (one record's writes in a partial-success collection call). */
-  savepoint(): number {
-    return this.undo.length;
+  /** A point to roll back to (a nested allOrNone collection inside a partial-success composite). */
+  savepoint(): Savepoint {
+    return { undo: this.undo.length, changes: this.changes.size };
   }
 
-  rollback(to = 0): void {
-    while (this.undo.length > to) this.undo.pop()?.();
-    if (to === 0) this.changes.clear();
+  rollback(to: Savepoint = { undo: 0, changes: 0 }): void {
+    while (this.undo.length > to.undo) this.undo.pop()?.();
+    let index = 0;
+    for (const key of [...this.changes.keys()]) {
+      if (index++ >= to.changes) this.changes.delete(key);
+    }
   }
 }
