@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface ChildService {
+  child: ChildProcess;
+  url: string;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+const ROOT = resolve(__dirname, '../..');
+
+/**
+ * `crm-sync start` as a real child process (run through tsx, no build step), for tests that need
+ * signals or SIGKILL. Resolves once the service logs that it is listening.
+ */
+export async function startChildService(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildService> {
+  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/main.ts'), 'start'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output.join('')}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      const text = chunk.toString('utf8');
+      output.push(text);
+      const match = /"url":"(http:\/\/[^"]+)".*crm-sync is listening/.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1].replace('localhost', '127.0.0.1'));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited with ${code} before listening:\n${output.join('')}`));
+    });
+  });
+  return { child, url, output, exited };
+}
