@@ -1,2 +1,2 @@
-import type { SalesforceEmulator } from '../index';
-export function seedDemoOrg(_emulator: SalesforceEmulator): void {}
+import type { SalesforceControl } from '../control/salesforce-control';
+export function seedDemoOrg(_target: { control: SalesforceControl }): Record<string, number> { return {}; }
