@@ -1,0 +1,101 @@
+/**
+ * Every GraphQL document the client can send, in one module so the conformance test can validate
+ * them all against monday's SDL. The mutation batch is generated (see mutation-batch-document.ts).
+ *
+ * `complexity { ... }` rides along on every operation: it costs nothing extra and is how the client
+ * learns its remaining budget (monday.md 3.5, 8.6). `$columnIds` is left out of the variables to
+ * read every column (an absent variable means the argument is absent).
+ */
+export const COMPLEXITY_FIELDS = 'complexity { before after query reset_in_x_seconds }';
+
+const ITEM_FIELDS = `fragment ItemFields on Item {
+  id name state created_at updated_at
+  board { id }
+  group { id }
+  column_values(ids: $columnIds) {
+    id type text value
+    ... on BoardRelationValue { linked_item_ids }
+  }
+}`;
+
+export const ME_QUERY = `query Me {
+  me { id name email }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+export const USERS_QUERY = `query Users($limit: Int!, $page: Int!) {
+  users(limit: $limit, page: $page) { id name email }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+export const BOARDS_QUERY = `query Boards($ids: [ID!]!, $limit: Int!) {
+  boards(ids: $ids, limit: $limit) {
+    id name
+    columns { id title type settings_str archived }
+    groups { id title }
+  }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+export const ITEMS_BY_IDS_QUERY = `query ItemsByIds($ids: [ID!]!, $limit: Int!, $columnIds: [String!]) {
+  items(ids: $ids, limit: $limit) { ...ItemFields }
+  ${COMPLEXITY_FIELDS}
+}
+${ITEM_FIELDS}`;
+
+/** First page: the filter goes here and only here (cursor and query_params never mix, monday.md 3.2). */
+export const BOARD_ITEMS_FIRST_PAGE_QUERY = `query BoardItemsFirstPage($boardId: ID!, $limit: Int!, $queryParams: ItemsQuery, $columnIds: [String!]) {
+  boards(ids: [$boardId]) {
+    items_page(limit: $limit, query_params: $queryParams) { cursor items { ...ItemFields } }
+  }
+  ${COMPLEXITY_FIELDS}
+}
+${ITEM_FIELDS}`;
+
+export const NEXT_ITEMS_PAGE_QUERY = `query NextItemsPage($cursor: String!, $limit: Int!, $columnIds: [String!]) {
+  next_items_page(cursor: $cursor, limit: $limit) { cursor items { ...ItemFields } }
+  ${COMPLEXITY_FIELDS}
+}
+${ITEM_FIELDS}`;
+
+/** First page with `$columns`, later pages with `$cursor` only. */
+export const ITEMS_BY_COLUMN_VALUES_QUERY = `query ItemsByColumnValues($boardId: ID!, $limit: Int!, $columns: [ItemsPageByColumnValuesQuery!], $cursor: String, $columnIds: [String!]) {
+  items_page_by_column_values(board_id: $boardId, limit: $limit, columns: $columns, cursor: $cursor) { cursor items { ...ItemFields } }
+  ${COMPLEXITY_FIELDS}
+}
+${ITEM_FIELDS}`;
+
+export const WEBHOOKS_QUERY = `query Webhooks($boardId: ID!) {
+  webhooks(board_id: $boardId) { id board_id event config }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+export const CREATE_WEBHOOK_MUTATION = `mutation CreateWebhook($boardId: ID!, $url: String!, $event: WebhookEventType!, $config: JSON) {
+  create_webhook(board_id: $boardId, url: $url, event: $event, config: $config) { id board_id event config }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+export const DELETE_WEBHOOK_MUTATION = `mutation DeleteWebhook($id: ID!) {
+  delete_webhook(id: $id) { id board_id }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+export const CREATE_COLUMN_MUTATION = `mutation CreateColumn($boardId: ID!, $title: String!, $type: ColumnType!) {
+  create_column(board_id: $boardId, title: $title, column_type: $type) { id title type settings_str }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+/** The fixed documents by name (the conformance test walks this). */
+export const STATIC_DOCUMENTS: Readonly<Record<string, string>> = {
+  ME_QUERY,
+  USERS_QUERY,
+  BOARDS_QUERY,
+  ITEMS_BY_IDS_QUERY,
+  BOARD_ITEMS_FIRST_PAGE_QUERY,
+  NEXT_ITEMS_PAGE_QUERY,
+  ITEMS_BY_COLUMN_VALUES_QUERY,
+  WEBHOOKS_QUERY,
+  CREATE_WEBHOOK_MUTATION,
+  DELETE_WEBHOOK_MUTATION,
+  CREATE_COLUMN_MUTATION,
+};

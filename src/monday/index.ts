@@ -1,0 +1,43 @@
+import type { AppConfig } from '../config/app-config';
+import { ComplexityBudget, realClock, type MondayClock } from './complexity-budget';
+import { GraphqlMondayClient } from './graphql-monday.client';
+import { GraphqlRequestTransport, type GraphqlTransport } from './graphql-transport';
+import { MondayError } from './monday.error';
+import type { MondayPort } from './monday.port';
+import { MondayRequester } from './monday-requester';
+
+export type * from './monday.port';
+export { MondayError, isMondayError } from './monday.error';
+export type { MondayErrorCode, MondayErrorDetails, MondayLimit } from './monday.error';
+export type { MondayClock } from './complexity-budget';
+
+/**
+ * Mutations per request. Measured with bench/monday-batching.ts against the emulator: see the
+ * conclusion at the top of that file.
+ */
+export const DEFAULT_MUTATION_BATCH_SIZE = 10;
+
+export interface MondayClientOptions {
+  /** Mutations per request for applyMutations (default DEFAULT_MUTATION_BATCH_SIZE). */
+  batchSize?: number;
+  /** Time for pacing: the emulator's scaled clock in tests and benches. */
+  clock?: MondayClock;
+  /** Longest the client waits for a budget reset by itself before throwing RATE_LIMITED (default 70 s). */
+  maxPacingWaitMs?: number;
+  /** Per-request timeout (default 65 s; monday's own is 60 s). */
+  timeoutMs?: number;
+  /** Replaces the graphql-request transport (unit tests). */
+  transport?: GraphqlTransport;
+}
+
+export function createMondayClient(config: AppConfig['monday'], options: MondayClientOptions = {}): MondayPort {
+  const token = config.apiToken;
+  if (!token) throw new MondayError('UNAUTHORIZED', 'no monday API token is configured (MONDAY_API_TOKEN)');
+  const clock = options.clock ?? realClock;
+  const transport = options.transport ?? new GraphqlRequestTransport({ url: config.apiUrl, token, apiVersion: config.apiVersion, timeoutMs: options.timeoutMs });
+  const budget = new ComplexityBudget(clock, { maxWaitMs: options.maxPacingWaitMs });
+  const requester = new MondayRequester(transport, budget, token, () => clock.now());
+  const batchSize = options.batchSize ?? DEFAULT_MUTATION_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new MondayError('PERMANENT', `batchSize must be a positive integer, got ${batchSize}`);
+  return new GraphqlMondayClient(requester, batchSize);
+}

@@ -1,0 +1,108 @@
+import { BoardQueue } from './board-queue';
+import type { ComplexityBudget, ComplexityReading, CostParts, Reservation } from './complexity-budget';
+import type { GraphqlTransport } from './graphql-transport';
+import { MondayError } from './monday.error';
+import { mondayComplexityCost, mondayComplexityRemaining, mondayRequestSeconds, mondayRequests, mondayThrottled } from './monday-metrics';
+import { fromTransportFailure, interpretAnswer, type InterpretedAnswer } from './translate-monday-error';
+
+export interface MondayRequest {
+  /** Metric label and default cost key, e.g. `boards`, `mutation_batch`. */
+  operation: string;
+  document: string;
+  variables: Record<string, unknown>;
+  /** Requests naming a board run one at a time for that board. */
+  boardId?: string;
+  /** Cost prediction; defaults to one unit of `operation`. */
+  cost?: CostParts;
+}
+
+/** A successful request: data plus the errors of individual fields (aliases), if any. */
+export type MondayAnswer = Pick<InterpretedAnswer, 'data' | 'fieldErrors' | 'requestId'> & { data: Record<string, unknown> };
+
+/**
+ * Sends one request through the board's queue and the complexity pacer, and turns a whole-request
+ * failure into a thrown MondayError. The token never appears in what it throws.
+ */
+export class MondayRequester {
+  private readonly queue = new BoardQueue();
+
+  constructor(
+    private readonly transport: GraphqlTransport,
+    private readonly budget: ComplexityBudget,
+    private readonly secret: string,
+    private readonly now: () => number,
+  ) {}
+
+  execute(request: MondayRequest): Promise<MondayAnswer> {
+    return request.boardId === undefined ? this.send(request) : this.queue.run(request.boardId, () => this.send(request));
+  }
+
+  private async send(request: MondayRequest): Promise<MondayAnswer> {
+    let reservation: Reservation;
+    try {
+      reservation = await this.budget.acquire(request.cost ?? [[request.operation, 1]]);
+    } catch (error) {
+      throw error instanceof MondayError ? this.fail(request, error) : error;
+    }
+    const stopTimer = mondayRequestSeconds.startTimer({ operation: request.operation });
+    let interpreted: InterpretedAnswer;
+    try {
+      const answer = await this.transport.send(request.document, request.variables);
+      interpreted = interpretAnswer(answer, this.now());
+    } catch (cause) {
+      this.budget.settle(reservation, null);
+      stopTimer();
+      throw this.fail(request, fromTransportFailure(cause));
+    }
+    stopTimer();
+    const { requestError } = interpreted;
+    if (requestError?.code === 'RATE_LIMITED') {
+      this.budget.throttled(reservation, requestError);
+      mondayThrottled.inc({ limit: requestError.details.limit ?? 'unknown' });
+      throw this.fail(request, requestError);
+    }
+    this.settle(request, reservation, interpreted.data);
+    if (requestError) throw this.fail(request, requestError);
+    if (interpreted.data === null) throw this.fail(request, new MondayError('PERMANENT', 'monday answered without data'));
+    mondayRequests.inc({ operation: request.operation, outcome: 'ok' });
+    return { data: interpreted.data, fieldErrors: this.scrubAll(interpreted.fieldErrors), requestId: interpreted.requestId };
+  }
+
+  private settle(request: MondayRequest, reservation: Reservation, data: Record<string, unknown> | null): void {
+    const reading = readComplexity(data);
+    this.budget.settle(reservation, reading);
+    if (reading) {
+      mondayComplexityRemaining.set(reading.after);
+      mondayComplexityCost.inc({ operation: request.operation }, reading.query);
+    }
+  }
+
+  private fail(request: MondayRequest, error: MondayError): MondayError {
+    mondayRequests.inc({ operation: request.operation, outcome: error.code });
+    return this.scrub(error.withContext({ boardId: request.boardId }));
+  }
+
+  private scrubAll(errors: Map<string, MondayError>): Map<string, MondayError> {
+    for (const [key, error] of errors) errors.set(key, this.scrub(error));
+    return errors;
+  }
+
+  /** Defence in depth: monday never echoes the token, but a proxy's error page might. */
+  private scrub(error: MondayError): MondayError {
+    if (!this.secret || !error.message.includes(this.secret)) return error;
+    return new MondayError(error.code, error.message.split(this.secret).join('[redacted]'), error.details);
+  }
+}
+
+function readComplexity(data: Record<string, unknown> | null): ComplexityReading | null {
+  const c = data?.complexity;
+  if (typeof c !== 'object' || c === null) return null;
+  const { before, after, query, reset_in_x_seconds: reset } = c as Record<string, unknown>;
+  if (typeof after !== 'number' || typeof query !== 'number') return null;
+  return {
+    before: typeof before === 'number' ? before : after + query,
+    after,
+    query,
+    resetInSeconds: typeof reset === 'number' ? reset : 60,
+  };
+}

@@ -1,0 +1,167 @@
+import type { MondayError } from './monday.error';
+
+/**
+ * What the sync service needs from monday.com. Every id is a string (GraphQL `ID`); column values
+ * travel as monday's own JSON (reads: the `value` JSON string; writes: the per-column write value),
+ * converting them is the mapping's job. Failures throw MondayError (see monday.error.ts), except
+ * applyMutations, which reports one outcome per mutation.
+ */
+export interface MondayPort {
+  /** The user behind the token (echo suppression compares webhook `userId` with this id). */
+  me(): Promise<MondayUser>;
+  users(): Promise<MondayUser[]>;
+  /** Boards with columns and groups. Unknown or inaccessible ids are left out (monday returns no error). */
+  boards(boardIds: readonly string[]): Promise<MondayBoard[]>;
+  /** Items by id, any board, in batches of 100; archived and deleted items come back with their `state`. */
+  itemsByIds(itemIds: readonly string[], options?: { columnIds?: readonly string[] }): Promise<MondayItem[]>;
+  /**
+   * Every active item of a board, each exactly once, page by page (items_page, next_items_page).
+   * When a cursor expires mid-way the stream restarts the query and skips what it already yielded.
+   */
+  streamBoardItems(boardId: string, options?: StreamBoardItemsOptions): AsyncIterable<MondayItem>;
+  /** Items whose column holds one of `values` (items_page_by_column_values; values are OR-ed). */
+  findItemsByColumnValue(boardId: string, columnId: string, values: readonly string[]): Promise<MondayItem[]>;
+
+  createItem(boardId: string, groupId: string | null, name: string, columnValues: MondayColumnWrites, options?: WriteOptions): Promise<{ id: string }>;
+  changeColumnValues(boardId: string, itemId: string, columnValues: MondayColumnWrites, options?: WriteOptions): Promise<{ id: string }>;
+  renameItem(boardId: string, itemId: string, name: string): Promise<{ id: string }>;
+  deleteItem(boardId: string, itemId: string): Promise<{ id: string }>;
+  archiveItem(boardId: string, itemId: string): Promise<{ id: string }>;
+  /**
+   * Several writes to one board in as few requests as the batch size allows (aliased mutations).
+   * Returns one outcome per mutation, in order; a request-level failure (throttling, 5xx) becomes the
+   * outcome of every mutation that request carried and of those not sent after it.
+   */
+  applyMutations(boardId: string, mutations: readonly MondayMutation[]): Promise<MutationOutcome[]>;
+
+  createWebhook(boardId: string, url: string, event: MondayWebhookEvent, config?: Record<string, unknown>): Promise<MondayWebhook>;
+  deleteWebhook(boardId: string, webhookId: string): Promise<void>;
+  webhooks(boardId: string): Promise<MondayWebhook[]>;
+  createColumn(boardId: string, title: string, type: string): Promise<MondayColumn>;
+}
+
+export interface MondayUser {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface MondayColumn {
+  id: string;
+  title: string;
+  /** `ColumnType` of the API: text, status, dropdown, board_relation, ... */
+  type: string;
+  /** `settings_str` parsed (`{}` when empty or unreadable). */
+  settings: Record<string, unknown>;
+}
+
+export interface MondayGroup {
+  id: string;
+  title: string;
+}
+
+export interface MondayBoard {
+  id: string;
+  name: string;
+  columns: MondayColumn[];
+  groups: MondayGroup[];
+}
+
+export interface MondayColumnValue {
+  id: string;
+  type: string;
+  /** The API's `value`: a JSON string, `null` when empty (and always for board_relation from 2025-04). */
+  value: string | null;
+  text: string | null;
+  /** board_relation only. */
+  linkedItemIds?: string[];
+}
+
+export type MondayItemState = 'active' | 'archived' | 'deleted';
+
+export interface MondayItem {
+  id: string;
+  name: string;
+  boardId: string;
+  groupId: string | null;
+  state: MondayItemState;
+  createdAt: string | null;
+  updatedAt: string | null;
+  columnValues: MondayColumnValue[];
+}
+
+/** Column id -> write value (monday.md 5.1); `null` clears the column. JSON-encoded by the client. */
+export type MondayColumnWrites = Readonly<Record<string, unknown>>;
+
+export interface WriteOptions {
+  /** Create missing status/dropdown labels instead of failing with a VALIDATION error. */
+  createLabelsIfMissing?: boolean;
+}
+
+export type MondayMutation =
+  | { kind: 'create_item'; groupId: string | null; name: string; columnValues: MondayColumnWrites; createLabelsIfMissing?: boolean }
+  | { kind: 'change_column_values'; itemId: string; columnValues: MondayColumnWrites; createLabelsIfMissing?: boolean }
+  | { kind: 'rename_item'; itemId: string; name: string }
+  | { kind: 'archive_item'; itemId: string }
+  | { kind: 'delete_item'; itemId: string };
+
+export type MutationOutcome = { ok: true; itemId: string } | { ok: false; error: MondayError };
+
+export interface StreamBoardItemsOptions {
+  /** monday `ItemsQuery` (rules, operator, groups, ids, order_by) for the first page. */
+  queryParams?: MondayItemsQuery;
+  /** Items per page, 1..500 (default 500). */
+  pageSize?: number;
+  /** Read only these column values (default: all). */
+  columnIds?: readonly string[];
+}
+
+export interface MondayItemsQueryRule {
+  column_id: string;
+  compare_value: unknown;
+  compare_attribute?: string;
+  operator?: string;
+}
+
+export interface MondayItemsQueryGroup {
+  rules?: MondayItemsQueryRule[];
+  groups?: MondayItemsQueryGroup[];
+  operator?: 'and' | 'or';
+}
+
+export interface MondayItemsQuery extends MondayItemsQueryGroup {
+  ids?: string[];
+  order_by?: Array<{ column_id: string; direction?: 'asc' | 'desc' }>;
+}
+
+/** `WebhookEventType` values of the API (monday.md 7.1). */
+export type MondayWebhookEvent =
+  | 'change_column_value'
+  | 'change_name'
+  | 'change_specific_column_value'
+  | 'change_status_column_value'
+  | 'change_subitem_column_value'
+  | 'change_subitem_name'
+  | 'create_column'
+  | 'create_item'
+  | 'create_subitem'
+  | 'create_subitem_update'
+  | 'create_update'
+  | 'delete_update'
+  | 'edit_update'
+  | 'item_archived'
+  | 'item_deleted'
+  | 'item_moved_to_any_group'
+  | 'item_moved_to_specific_group'
+  | 'item_restored'
+  | 'move_subitem'
+  | 'subitem_archived'
+  | 'subitem_deleted';
+
+export interface MondayWebhook {
+  id: string;
+  boardId: string;
+  event: string;
+  /** `config` as monday returns it (a JSON string) parsed, or null. */
+  config: Record<string, unknown> | null;
+}
