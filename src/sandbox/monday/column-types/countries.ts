@@ -1,0 +1,19 @@
+/** ISO 3166-1 alpha-2 codes and English names, taken from the runtime's ICU data (Node ships full ICU). */
+const NOT_COUNTRIES = new Set(['AC', 'CP', 'DG', 'EA', 'EU', 'EZ', 'IC', 'QO', 'TA', 'UN', 'XA', 'XB', 'ZZ']);
+
+let cache: Map<string, string> | undefined;
+
+export function countryNames(): Map<string, string> {
+  if (cache) return cache;
+  const display = new Intl.DisplayNames(['en'], { type: 'region' });
+  cache = new Map();
+  for (let a = 65; a <= 90; a++) {
+    for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b);
+      if (NOT_COUNTRIES.has(code)) continue;
+      const name = display.of(code);
+      if (name && name !== code) cache.set(code, name);
+    }
+  }
+  return cache;
+}

@@ -1,0 +1,55 @@
+import { SeededRandom } from '../random';
+
+export type FaultKind = 'latency' | 'http_500' | 'http_429' | 'drop_webhook' | 'duplicate_webhook';
+
+/** A fault applies to the next `count` matching requests/deliveries, or to a `ratio` of them (seeded RNG). */
+export interface FaultSpec {
+  kind: FaultKind;
+  count?: number;
+  ratio?: number;
+  /** Real milliseconds added before answering (latency faults). */
+  latencyMs?: number;
+  /** Only GraphQL requests whose root field names include this one (request faults). */
+  operation?: string;
+}
+
+interface ActiveFault extends FaultSpec {
+  remaining: number;
+}
+
+/** Injected faults: request-side (latency, 5xx, 429) and delivery-side (drop, duplicate). */
+export class FaultInjector {
+  private faults: ActiveFault[] = [];
+  private random: SeededRandom;
+
+  constructor(private readonly seed: number) {
+    this.random = new SeededRandom(seed);
+  }
+
+  add(spec: FaultSpec): void {
+    if (spec.count === undefined && spec.ratio === undefined) throw new Error('a fault needs count or ratio');
+    this.faults.push({ ...spec, remaining: spec.count ?? Number.POSITIVE_INFINITY });
+  }
+
+  clear(): void {
+    this.faults = [];
+    this.random = new SeededRandom(this.seed);
+  }
+
+  list(): FaultSpec[] {
+    return this.faults.map(({ remaining, ...spec }) => ({ ...spec, count: Number.isFinite(remaining) ? remaining : undefined }));
+  }
+
+  /** Consumes one occurrence of the first matching fault of `kind`, if it fires. */
+  take(kind: FaultKind, operations: string[] = []): FaultSpec | undefined {
+    for (const fault of this.faults) {
+      if (fault.kind !== kind || fault.remaining <= 0) continue;
+      if (fault.operation && !operations.includes(fault.operation)) continue;
+      if (fault.ratio !== undefined && this.random.next() >= fault.ratio) continue;
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
+      return fault;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,17 @@
+import type { EmulatorCore } from '../emulator-core';
+import type { UserRecord } from '../state/model';
+
+export interface ComplexityInfo {
+  before: number;
+  query: number;
+  after: number;
+  resetInSeconds: number;
+}
+
+/** Per-request context handed to every resolver. */
+export interface GraphqlContext {
+  core: EmulatorCore;
+  user: UserRecord;
+  apiVersion: string;
+  complexity: ComplexityInfo;
+}
