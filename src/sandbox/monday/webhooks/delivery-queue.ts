@@ -173,7 +173,9 @@ export class DeliveryQueue {
     this.stats.failed += 1;
     const now = this.clock.now();
     const next = now + this.options.retryIntervalMs;
-    if (next - (delivery.firstAttemptAt ?? now) > this.options.retryWindowMs) {
+    // Counted in attempts, not elapsed time, so scheduling drift never costs the last retry.
+    const maxRetries = Math.floor(this.options.retryWindowMs / this.options.retryIntervalMs);
+    if (delivery.attempts - 1 >= maxRetries) {
       this.stats.gaveUp += 1;
       this.record(delivery, 'gave_up', status, error);
       return;
