@@ -71,7 +71,7 @@ function describeField(f: FieldDefinition): Record<string, unknown> {
     caseSensitive: false,
     createable: f.createable,
     custom: f.custom,
-    defaultValue: f.type === 'boolean' && f.createable ? false : null,
+    defaultValue: f.defaultValue ?? (f.type === 'boolean' && f.createable ? false : null),
     defaultedOnCreate: f.defaultedOnCreate,
     digits: f.type === 'int' ? 9 : 0,
     externalId: f.externalId,

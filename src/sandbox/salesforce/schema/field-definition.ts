@@ -47,6 +47,8 @@ export interface FieldDefinition {
   restrictedPicklist: boolean;
   /** Change events nest this field under a compound field (reference 5.6): Name.FirstName, Address.City. */
   compound?: { field: string; component: string };
+  /** Value a create gets when the field is not given (besides picklist defaults). */
+  defaultValue?: FieldValue;
   /** Never part of a change event body (IsDeleted, SystemModstamp, derived values). */
   excludedFromChangeEvents: boolean;
 }

@@ -39,6 +39,7 @@ export class RecordWriter {
     for (const f of schema.fields) {
       const def = f.picklistValues.find((p) => p.defaultValue);
       if (def && f.defaultedOnCreate) record[f.name] = def.value;
+      if (f.defaultValue !== undefined) record[f.name] = f.defaultValue;
     }
     for (const [k, v] of applied.values) record[k] = v;
     const now = formatDateTime(this.clock.now());

@@ -17,7 +17,7 @@ export const user = defineObject({
     text('Name', 121, { ...readOnly, nillable: false, calculated: true, nameField: true }),
     email('Email', required),
     text('Alias', 8, required),
-    bool('IsActive', { defaultedOnCreate: true }),
+    bool('IsActive', { defaultedOnCreate: true, defaultValue: true }),
     text('Title', 80),
     text('CompanyName', 80),
     field('TimeZoneSidKey', 'picklist', { length: 40, nillable: false, picklistValues: [
