@@ -15,6 +15,14 @@ import type {
   MondayUpdateName,
 } from './payloads/monday-webhook';
 import type { SalesforceCatchUpRequested, SalesforceChangeGap, SalesforceRecordChanged } from './payloads/salesforce-change';
+import type {
+  CommandFailed,
+  CommandSucceeded,
+  LeadConverted,
+  MondayItemSnapshot,
+  RecordLinked,
+  SalesforceRecordSnapshot,
+} from './payloads/sync-results';
 
 export type EventSource = 'monday' | 'salesforce' | 'backfill' | 'system';
 /** own_echo: the change was made by this service (invariant 7); it updates state and issues no command. */
@@ -39,7 +47,14 @@ export type SyncEvent =
   | Fact<'monday.unknown', 'monday', MondayUnknownWebhook>
   | Fact<'salesforce.record_changed', 'salesforce', SalesforceRecordChanged>
   | Fact<'salesforce.change_gap', 'salesforce', SalesforceChangeGap>
-  | Fact<'system.catch_up_requested', 'system', SalesforceCatchUpRequested>;
+  | Fact<'system.catch_up_requested', 'system', SalesforceCatchUpRequested>
+  | Fact<'monday.item_snapshot', 'monday', MondayItemSnapshot>
+  | Fact<'backfill.record_snapshot', 'backfill', SalesforceRecordSnapshot>
+  | Fact<'salesforce.record_snapshot', 'salesforce', SalesforceRecordSnapshot>
+  | Fact<'system.record_linked', 'system', RecordLinked>
+  | Fact<'system.command_succeeded', 'system', CommandSucceeded>
+  | Fact<'system.command_failed', 'system', CommandFailed>
+  | Fact<'system.lead_converted', 'system', LeadConverted>;
 
 export type SyncEventType = SyncEvent['type'];
 export type EventOfType<T extends SyncEventType> = Extract<SyncEvent, { type: T }>;

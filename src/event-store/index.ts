@@ -1,6 +1,7 @@
 export * from './events';
 export * from './payloads/monday-webhook';
 export * from './payloads/salesforce-change';
+export * from './payloads/sync-results';
 export { appendEvent, appendEvents, EVENTS_CHANNEL, type AppendResult } from './append';
 export { BatchingAppender } from './batching-appender';
 export { readBatch, readStream, START, type Checkpoint } from './read-batch';

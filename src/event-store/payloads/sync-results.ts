@@ -1,0 +1,75 @@
+/**
+ * Facts the service itself produces while syncing: links made, commands' outcomes, conversions,
+ * and snapshots read from either CRM. They make the log tell the whole story (issue 6), and replay
+ * rebuilds state from them without calling either CRM (invariant 10).
+ */
+import type { SalesforceValue } from '../../mapping/converters/converter.types';
+
+export type LinkReason =
+  | 'created_salesforce_record'
+  | 'created_monday_item'
+  | 'matched_existing'
+  | 'salesforce_id_column'
+  | 'lead_conversion'
+  | 'backfill';
+
+export interface RecordLinked {
+  objectKey: string;
+  salesforceObject: string;
+  salesforceId: string;
+  mondayBoardId: string;
+  mondayItemId: string;
+  via: LinkReason;
+  /** Field key (monday column id, or `__name__`) -> value both sides now hold, in Salesforce form. */
+  values: Record<string, SalesforceValue>;
+}
+
+export interface CommandSucceeded {
+  commandId: number;
+  kind: string;
+  target: 'salesforce' | 'monday';
+  recordId: number;
+  /** Field key -> value written, in Salesforce form (empty when nothing needed writing). */
+  written: Record<string, SalesforceValue>;
+  /** e.g. the id of a created record. */
+  result?: Record<string, unknown>;
+}
+
+export interface CommandFailed {
+  commandId: number;
+  kind: string;
+  target: 'salesforce' | 'monday';
+  recordId: number;
+  error: { code: string; message: string; field?: string; hint?: string };
+  attempts: number;
+  deadLettered: boolean;
+}
+
+export interface LeadConverted {
+  objectKey: string;
+  leadId: string;
+  mondayItemId: string | null;
+  accountId: string;
+  contactId: string;
+  opportunityId: string | null;
+}
+
+/** A monday item read through the API (create_pulse carries no values; catch-up; reconcile). */
+export interface MondayItemSnapshot {
+  boardId: string;
+  itemId: string;
+  name: string;
+  groupId: string | null;
+  state: 'active' | 'archived' | 'deleted';
+  updatedAt: string | null;
+  columnValues: Array<{ id: string; type: string; value: string | null; text: string | null; linkedItemIds?: string[] }>;
+  reason: 'created' | 'catch_up' | 'reconcile';
+}
+
+/** A Salesforce record read through the API (backfill, catch-up after a CDC gap, reconcile). */
+export interface SalesforceRecordSnapshot {
+  object: string;
+  record: Record<string, unknown> & { Id: string };
+  systemModstamp: string;
+  reason: 'backfill' | 'catch_up' | 'reconcile';
+}

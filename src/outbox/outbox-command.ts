@@ -1,0 +1,67 @@
+import type { SalesforceValue } from '../mapping/converters/converter.types';
+
+/**
+ * Commands the sync decides and the dispatcher sends: one discriminated union, in one place.
+ * Payloads carry what the dispatcher needs to act without re-deciding; values to write are in the
+ * target's write form (Salesforce field values, or monday column_values entries).
+ */
+export type OutboxCommand =
+  /**
+   * A new monday item: match an existing record (external id, e-mail, name + company: `match`) or
+   * create one with `fields`, then write the 18-char Id into the item's salesforceIdColumn.
+   * Ambiguous matches dead-letter, never guess (invariant 6).
+   */
+  | {
+      kind: 'salesforce.create';
+      target: 'salesforce';
+      objectKey: string;
+      salesforceObject: string;
+      boardId: string;
+      itemId: string;
+      salesforceIdColumn: string;
+      fields: Record<string, SalesforceValue>;
+      /** Salesforce field -> value that identifies the same record (from the object's `match` rules). */
+      match: Record<string, SalesforceValue>;
+    }
+  | { kind: 'salesforce.update'; target: 'salesforce'; objectKey: string; salesforceObject: string; salesforceId: string; fields: Record<string, SalesforceValue> }
+  | { kind: 'salesforce.delete'; target: 'salesforce'; objectKey: string; salesforceObject: string; salesforceId: string }
+  | { kind: 'salesforce.convert_lead'; target: 'salesforce'; objectKey: string; leadId: string; itemId: string; convertedStatus?: string }
+  /** A new Salesforce record: match an item by the Salesforce Id column, else create one. */
+  | {
+      kind: 'monday.create_item';
+      target: 'monday';
+      objectKey: string;
+      boardId: string;
+      groupId: string | null;
+      salesforceObject: string;
+      salesforceId: string;
+      name: string;
+      columnValues: Record<string, unknown>;
+      createLabelsIfMissing: boolean;
+    }
+  | {
+      kind: 'monday.change_columns';
+      target: 'monday';
+      objectKey: string;
+      boardId: string;
+      itemId: string;
+      /** New item name, when the Salesforce name field changed. */
+      name?: string;
+      columnValues: Record<string, unknown>;
+      createLabelsIfMissing: boolean;
+    }
+  /** Read an item through the API and append it as a monday.item_snapshot (create_pulse carries no values). */
+  | { kind: 'monday.refresh_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
+  | { kind: 'monday.archive_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
+  | { kind: 'monday.delete_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string };
+
+export type OutboxCommandKind = OutboxCommand['kind'];
+
+/** A command as stored in the outbox table. */
+export interface OutboxRow {
+  id: number;
+  recordId: number;
+  command: OutboxCommand;
+  causedBy: number;
+  attempts: number;
+}
