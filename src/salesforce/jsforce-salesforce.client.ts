@@ -273,7 +273,8 @@ export class JsforceSalesforceClient implements SalesforcePort, SalesforceCall, 
   async identity(): Promise<SalesforceIdentity> {
     if (this.identityCache) return this.identityCache;
     const identity = await this.run({ operation: 'identity' }, async () => {
-      const url = this.conn.userInfo?.url ?? asJson(await requestJson(this.conn, 'GET', '/')).identity;
+      // The versioned root lists the identity URL (reference 2.1); requested without the trailing slash.
+      const url = this.conn.userInfo?.url ?? asJson(await requestJson(this.conn, 'GET', `/services/data/v${this.conn.version}`)).identity;
       if (typeof url !== 'string') throw new SalesforceError({ code: 'PERMANENT', operation: 'identity', message: 'no identity URL available' });
       const raw = asJson(await this.conn.request({ method: 'GET', url, headers: { Accept: JSON_HEADERS['Content-Type'] } }));
       return {

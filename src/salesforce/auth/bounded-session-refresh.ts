@@ -119,7 +119,7 @@ export class BoundedSessionRefresh {
       tokens = await this.flow.refresh(this.conn);
     } catch (error) {
       refreshes.inc({ outcome: 'failed' });
-      const translated = toSalesforceError(error, { operation: 'refresh' });
+      const translated = asExpired(toSalesforceError(error, { operation: 'refresh' }));
       this.lastFailure = translated;
       if (this.attempts >= this.maxAttempts) {
         throw this.giveUp(`session refresh gave up after ${this.attempts} attempts: ${translated.sfCode ?? translated.code} ${translated.message}`);
@@ -145,4 +145,10 @@ export class BoundedSessionRefresh {
   private expired(reason: string): SalesforceError {
     return new SalesforceError({ code: 'SESSION_EXPIRED', sfCode: 'REFRESH_GAVE_UP', operation: 'refresh', message: reason });
   }
+}
+
+/** Mid-session, refused credentials (revoked refresh token, disabled user) mean the session is over. */
+function asExpired(error: SalesforceError): SalesforceError {
+  if (error.code !== 'AUTH_FAILED') return error;
+  return new SalesforceError({ ...error.toJSON(), code: 'SESSION_EXPIRED' });
 }
