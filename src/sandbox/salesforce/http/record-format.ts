@@ -14,6 +14,7 @@ export function restRecord(
       const f = schema.field(name);
       if (f) out[f.name] = record[f.name] ?? null;
     }
+    out.Id = record.Id; // Salesforce always answers the Id of the record read
   } else {
     for (const f of schema.fields) out[f.name] = record[f.name] ?? null;
   }
