@@ -62,7 +62,7 @@ export const DOCS = {
   createBoard: `mutation Board($name: String!) { create_board(board_name: $name, board_kind: public) { id name
     columns { id title type } groups { id title } } }`,
   createGroup: 'mutation Group($board: ID!, $name: String!) { create_group(board_id: $board, group_name: $name) { id title } }',
-  bigRead: `query Big($ids: [ID!]) { boards(ids: $ids, limit: 100) { items_page(limit: 500) { items { id name
+  bigRead: `query Big { boards(limit: 100) { items_page(limit: 500) { items { id name
     column_values { id text value } updates(limit: 100) { id body } } } } }`,
 } as const;
 

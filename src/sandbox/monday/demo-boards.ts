@@ -76,7 +76,7 @@ const INDUSTRIES = ['Education', 'Healthcare', 'Nonprofit', 'Technology', 'Gover
 const SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Trade Show', 'Word of mouth', 'Other'];
 
 const col = (id: string, title: string, type: ColumnSpec['type'], settings?: Record<string, unknown>): ColumnSpec => ({ id, title, type, settings });
-const status = (labels: Record<number, string>, done: number[]): Record<string, unknown> => ({ ...statusSettings(labels, done) });
+const status = (labels: Record<number, string>, done: number[], order?: number[]): Record<string, unknown> => ({ ...statusSettings(labels, done, order) });
 const people = (id: number): unknown => ({ personsAndTeams: [{ id, kind: 'person' }] });
 const email = (address: string): unknown => ({ email: address, text: address });
 const phone = (number: string, country: string): unknown => ({ phone: number, countryShortName: country });
@@ -110,7 +110,7 @@ export function seedDemoBoards(emulator: Pick<MondayEmulator, 'control'>): Recor
     id: DEMO_BOARDS.opportunities.id, name: 'Opportunities', ownerId: owner,
     groups: [{ id: 'topics', title: 'Open pipeline' }, { id: 'closed', title: 'Closed' }],
     columns: [
-      col(O.stage, 'Stage', 'status', status(DEMO_STATUS_LABELS.stage, [1])), col(O.amount, 'Amount', 'numbers'), col(O.closeDate, 'Close Date', 'date'),
+      col(O.stage, 'Stage', 'status', status(DEMO_STATUS_LABELS.stage, [1], [0, 3, 1, 2])), col(O.amount, 'Amount', 'numbers'), col(O.closeDate, 'Close Date', 'date'),
       col(O.probability, 'Probability (%)', 'numbers'),
       col(O.account, 'Account', 'board_relation', { ...boardRelationSettings([DEMO_BOARDS.accounts.id], false) }),
       col(O.owner, 'Opportunity Owner', 'people'), col(O.nextStep, 'Next Step', 'text'), col(O.leadSource, 'Lead Source', 'dropdown', dropdownSettings(SOURCES)),
@@ -123,8 +123,8 @@ export function seedDemoBoards(emulator: Pick<MondayEmulator, 'control'>): Recor
     columns: [
       col(L.firstName, 'First Name', 'text'), col(L.lastName, 'Last Name', 'text'), col(L.title, 'Title', 'text'), col(L.email, 'Email', 'email'),
       col(L.phone, 'Phone', 'phone'), col(L.website, 'Website', 'link'), col(L.leadSource, 'Lead Source', 'dropdown', dropdownSettings(SOURCES)),
-      col(L.industry, 'Industry', 'dropdown', dropdownSettings(INDUSTRIES)), col(L.status, 'Lead Status', 'status', status(DEMO_STATUS_LABELS.leadStatus, [1])),
-      col(L.rating, 'Rating', 'status', status(DEMO_STATUS_LABELS.rating, [2])), col(L.street, 'Street', 'text'), col(L.city, 'City', 'text'),
+      col(L.industry, 'Industry', 'dropdown', dropdownSettings(INDUSTRIES)), col(L.status, 'Lead Status', 'status', status(DEMO_STATUS_LABELS.leadStatus, [1], [3, 0, 4, 1, 2])),
+      col(L.rating, 'Rating', 'status', status(DEMO_STATUS_LABELS.rating, [2], [2, 0, 3])), col(L.street, 'Street', 'text'), col(L.city, 'City', 'text'),
       col(L.stateProvince, 'State/Province', 'text'), col(L.postalCode, 'Postal Code', 'text'), col(L.country, 'Country', 'country'),
       col(L.employees, 'No. of Employees', 'numbers'), col(L.annualRevenue, 'Annual Revenue', 'numbers'), col(L.description, 'Description', 'long_text'),
       col(L.owner, 'Lead Owner', 'people'),

@@ -41,10 +41,16 @@ export interface StatusSettings {
 }
 
 /** Settings of a status column with the given labels (id -> text); default = Working on it / Done / Stuck. */
-export function statusSettings(labels: Record<number, string> = { 0: 'Working on it', 1: 'Done', 2: 'Stuck' }, doneIds = [1]): StatusSettings {
+export function statusSettings(
+  labels: Record<number, string> = { 0: 'Working on it', 1: 'Done', 2: 'Stuck' },
+  doneIds = [1],
+  /** Display order of the label ids (default: ascending ids). */
+  order?: number[],
+): StatusSettings {
   const settings: StatusSettings = { done_colors: doneIds, labels: {}, labels_positions_v2: {}, labels_colors: {} };
   let position = 0;
-  for (const [id, text] of Object.entries(labels)) {
+  const ids = order ?? Object.keys(labels).map(Number);
+  for (const [id, text] of ids.map((i) => [String(i), labels[i]] as const)) {
     settings.labels[id] = text;
     settings.labels_positions_v2[id] = position++;
     settings.labels_colors[id] = STATUS_COLORS[Number(id)] ?? STATUS_COLORS[5];

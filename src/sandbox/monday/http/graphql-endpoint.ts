@@ -135,16 +135,6 @@ export class GraphqlEndpoint {
     entry.operationName = operation.name?.value ?? null;
     entry.fields = rootFields(operation);
 
-    const latency = this.core.faults.take('latency', entry.fields);
-    if (latency?.latencyMs) await sleep(latency.latencyMs);
-    if (this.core.faults.take('http_500', entry.fields)) {
-      return { status: 500, body: { errors: [{ message: 'Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR', status_code: 500 } }] } };
-    }
-    if (this.core.faults.take('http_429', entry.fields)) {
-      this.limiter.countThrottled();
-      return this.throttled(this.limiter.minuteThrottle(), apiVersion);
-    }
-
     const key = header(req, 'idempotency-key');
     const useKey = key !== undefined && key !== '' && operation.operation === 'mutation';
     if (useKey) {
@@ -194,6 +184,16 @@ export class GraphqlEndpoint {
       return this.throttled(this.limiter.concurrencyThrottle(), apiVersion);
     }
     try {
+      // Injected faults act while the request holds its concurrency slot (and its idempotency key).
+      const latency = this.core.faults.take('latency', entry.fields);
+      if (latency?.latencyMs) await sleep(latency.latencyMs);
+      if (this.core.faults.take('http_500', entry.fields)) {
+        return { status: 500, body: { errors: [{ message: 'Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR', status_code: 500 } }] } };
+      }
+      if (this.core.faults.take('http_429', entry.fields)) {
+        this.limiter.countThrottled();
+        return this.throttled(this.limiter.minuteThrottle(), apiVersion);
+      }
       const admitted = this.limiter.admit(cost, entry.fields.length === 1 && entry.fields[0] === 'complexity');
       if (!admitted.ok) return this.throttled(admitted.throttle, apiVersion);
       const context: GraphqlContext = {
