@@ -120,3 +120,48 @@ function labelsOf(labels: unknown): MondayLabel[] {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A `boards { id name columns { id title type settings_str } groups { id title } }` answer -> MondayBoardSchema. */
+export function mondayBoardFromApi(board: {
+  readonly id: string | number;
+  readonly name: string;
+  readonly columns?: readonly { readonly id: string; readonly title: string; readonly type: string; readonly settings_str?: string; readonly settings?: unknown }[];
+  readonly groups?: readonly { readonly id: string; readonly title: string }[];
+}): MondayBoardSchema {
+  return {
+    id: String(board.id),
+    name: board.name,
+    columns: (board.columns ?? []).map((c) => ({ id: c.id, title: c.title, type: c.type, settings: parseColumnSettings(c.type, c.settings_str ?? c.settings ?? '{}') })),
+    groups: (board.groups ?? []).map((g) => ({ id: g.id, title: g.title })),
+  };
+}
+
+/** A REST describe answer (salesforce.md 2.2) -> SalesforceObjectSchema; missing flags take Salesforce's defaults. */
+export function salesforceObjectFromDescribe(describe: unknown): SalesforceObjectSchema {
+  const d = isRecord(describe) ? describe : {};
+  const fields = Array.isArray(d.fields) ? d.fields.filter(isRecord) : [];
+  return {
+    name: String(d.name ?? ''),
+    ...(typeof d.label === 'string' ? { label: d.label } : {}),
+    fields: fields.map((f) => ({
+      name: String(f.name),
+      label: String(f.label ?? f.name),
+      type: String(f.type),
+      length: Number(f.length ?? 0),
+      nillable: f.nillable !== false,
+      createable: f.createable !== false,
+      updateable: f.updateable !== false,
+      defaultedOnCreate: f.defaultedOnCreate === true,
+      picklistValues: (Array.isArray(f.picklistValues) ? f.picklistValues.filter(isRecord) : []).map((p) => ({
+        value: String(p.value),
+        active: p.active !== false,
+        ...(typeof p.label === 'string' ? { label: p.label } : {}),
+      })),
+      restrictedPicklist: f.restrictedPicklist === true,
+      externalId: f.externalId === true,
+      referenceTo: Array.isArray(f.referenceTo) ? f.referenceTo.map(String) : [],
+      relationshipName: typeof f.relationshipName === 'string' ? f.relationshipName : null,
+      ...(typeof f.scale === 'number' ? { scale: f.scale } : {}),
+    })),
+  };
+}
