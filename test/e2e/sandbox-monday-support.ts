@@ -67,13 +67,13 @@ export const DOCS = {
 } as const;
 
 /** Polls `check` until it stops throwing (or returns true), up to `timeoutMs`. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<Exclude<T, false>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const result = await check();
-      if (result !== false) return result;
+      if (result !== false) return result as Exclude<T, false>;
       lastError = new Error('condition still false');
     } catch (error) {
       lastError = error;
