@@ -22,8 +22,8 @@ export async function passwordLogin(em: SalesforceEmulator, client = 'crm-sync')
   return conn;
 }
 
-export async function expectApiError(promise: Promise<unknown>, errorCode: string): Promise<void> {
-  await expect(promise).rejects.toMatchObject({ errorCode });
+export async function expectApiError(promise: PromiseLike<unknown>, errorCode: string): Promise<void> {
+  await expect(Promise.resolve(promise)).rejects.toMatchObject({ errorCode });
 }
 
 /** Raw fetch against the emulator with the connection's token (for status codes and headers). */
