@@ -114,6 +114,12 @@ describe('invalid values produce a typed ConversionError, never a wrong value', 
     expect(status.fromMondayApi(apiRead({ index: 9 }, 'New label'))).toEqual({ kind: 'value', value: 'New label' });
   });
 
+  it('refuses a numeric label the status column lacks: monday would read it as another label id', () => {
+    const rating = conv(sfField('Priority__c', 'picklist'), column('status', 'status', { statusLabels: [{ id: 1, label: '1' }, { id: 2, label: 'High' }] }));
+    expect(rating.toMonday('1')).toEqual({ kind: 'value', value: { index: 1 } });
+    expectInvalid(rating.toMonday('2'), 'UNSUPPORTED_VALUE');
+  });
+
   it('rejects half a timeline and a timeline that ends before it starts', () => {
     const timeline = conv([sfField('Start__c', 'date'), sfField('End__c', 'date')], column('timeline', 'timeline'));
     expectInvalid(timeline.toMonday(['2026-06-01', null]), 'INCOMPLETE_RANGE');

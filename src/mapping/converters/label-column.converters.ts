@@ -30,7 +30,11 @@ export function statusConverter(spec: ConverterSpec): FieldConverter {
       if (typeof sf !== 'string') return invalid(spec, 'WRONG_TYPE', sf, 'is not a picklist value (text)');
       const label = mapToLabel(spec, sf);
       const known = labels.find((l) => l.label === label);
-      if (NUMERIC.test(label) && known) return value({ index: known.id });
+      if (NUMERIC.test(label)) {
+        if (known) return value({ index: known.id });
+        // monday would read {"label":"10"} as label id 10: possibly another label, a wrong value
+        return invalid(spec, 'UNSUPPORTED_VALUE', sf, `is the numeric label "${label}", which column ${spec.column.id} does not have; monday would take it for a label id; add the label on the board`);
+      }
       return value({ label });
     },
     fromMondayApi(read: MondayColumnRead) {
