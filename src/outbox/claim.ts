@@ -1,0 +1,101 @@
+import type { Queryable } from '../event-store/queryable';
+import type { OutboxCommand } from './outbox-command';
+
+/** What a handler may have stored while partly done (a create that succeeded before its follow-up failed). */
+export interface CommandProgress {
+  salesforceId?: string;
+  mondayItemId?: string;
+  via?: string;
+}
+
+/** A command claimed by one dispatcher: in flight under its claim token until `locked_until`. */
+export interface ClaimedCommand {
+  id: number;
+  recordId: number;
+  command: OutboxCommand;
+  causedBy: number;
+  /** This attempt's number (claims so far, this one included). */
+  attempts: number;
+  progress: CommandProgress | null;
+  lastError: Record<string, unknown> | null;
+  createdAt: Date;
+}
+
+/**
+ * Claims up to `limit` ready commands, one statement (style lessons 3 and 10):
+ * - only the HEAD of each record's queue (its oldest pending or in-flight row), so commands of one
+ *   record run in order and never two at once (invariant 8); a record whose head is in flight under
+ *   a live lease has nothing to claim;
+ * - a head is ready when pending and due, or in flight with an expired lease (its dispatcher died);
+ * - FOR UPDATE SKIP LOCKED lets dispatchers on every instance claim side by side; the ready condition
+ *   is repeated on the locked rows so Postgres re-checks it on a row another dispatcher changed
+ *   between our snapshot and our lock (READ COMMITTED re-evaluation);
+ * - the same UPDATE marks them in flight with a lease and this claim's token, and counts the attempt.
+ */
+const CLAIM_SQL = `
+WITH heads AS (
+  SELECT DISTINCT ON (record_id) id, status, available_at, locked_until
+  FROM outbox
+  WHERE status IN ('pending', 'in_flight')
+  ORDER BY record_id, id
+), ready AS (
+  SELECT id FROM heads
+  WHERE (status = 'pending' AND available_at <= now()) OR (status = 'in_flight' AND locked_until < now())
+  ORDER BY available_at, id
+  LIMIT $1
+), locked AS (
+  SELECT o.id FROM outbox o JOIN ready USING (id)
+  WHERE (o.status = 'pending' AND o.available_at <= now()) OR (o.status = 'in_flight' AND o.locked_until < now())
+  FOR UPDATE OF o SKIP LOCKED
+)
+UPDATE outbox o
+SET status = 'in_flight', locked_until = now() + $2 * interval '1 millisecond', claim_token = $3, attempts = o.attempts + 1
+FROM locked
+WHERE o.id = locked.id
+RETURNING o.id, o.record_id, o.payload, o.caused_by, o.attempts, o.progress, o.last_error, o.created_at`;
+
+interface ClaimRow {
+  id: string;
+  record_id: string;
+  payload: OutboxCommand;
+  caused_by: string;
+  attempts: number;
+  progress: CommandProgress | null;
+  last_error: Record<string, unknown> | null;
+  created_at: Date;
+}
+
+export async function claimCommands(db: Queryable, options: { limit: number; leaseMs: number; claimToken: string }): Promise<ClaimedCommand[]> {
+  const { rows } = await db.query<ClaimRow>(CLAIM_SQL, [options.limit, options.leaseMs, options.claimToken]);
+  return rows
+    .map((row) => ({
+      id: Number(row.id),
+      recordId: Number(row.record_id),
+      command: row.payload,
+      causedBy: Number(row.caused_by),
+      attempts: row.attempts,
+      progress: row.progress,
+      lastError: row.last_error,
+      createdAt: row.created_at,
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Stores partial progress of a claimed command (e.g. the Id of the record a create just made), so
+ * a retry continues from there instead of creating again. No-op when the claim was lost.
+ */
+const SAVE_PROGRESS_SQL = `UPDATE outbox SET progress = $2::jsonb WHERE id = $1 AND claim_token = $3 AND status = 'in_flight'`;
+
+export async function saveProgress(db: Queryable, id: number, claimToken: string, progress: CommandProgress): Promise<void> {
+  await db.query(SAVE_PROGRESS_SQL, [id, JSON.stringify(progress), claimToken]);
+}
+
+/** Gives claimed commands back untouched (shutdown before they were sent): pending again, attempt not counted. */
+const RELEASE_SQL = `
+UPDATE outbox SET status = 'pending', locked_until = NULL, claim_token = NULL, attempts = GREATEST(attempts - 1, 0)
+WHERE id = ANY($1::bigint[]) AND claim_token = $2 AND status = 'in_flight'`;
+
+export async function releaseCommands(db: Queryable, ids: readonly number[], claimToken: string): Promise<void> {
+  if (ids.length > 0) await db.query(RELEASE_SQL, [ids, claimToken]);
+}

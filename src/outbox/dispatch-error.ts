@@ -1,0 +1,88 @@
+import { isMondayError, type MondayErrorCode } from '../monday/monday.error';
+import { isSalesforceError, type SalesforceErrorCode } from '../salesforce/salesforce.error';
+
+/** Failures the dispatcher itself finds (no CRM said them). */
+export type DispatcherErrorCode =
+  /** Several records match a create's match fields: never guess which one (invariant 6). */
+  | 'AMBIGUOUS_MATCH'
+  /** The stored command cannot be acted on (unknown kind, missing field): a bug or an old row. */
+  | 'INVALID_COMMAND'
+  /** An exception that is not a typed CRM error: treated as transient, with a bounded number of tries. */
+  | 'UNEXPECTED';
+
+export type DispatchErrorCode = SalesforceErrorCode | MondayErrorCode | DispatcherErrorCode;
+
+/**
+ * One failure of one command, whichever CRM (or the dispatcher) reported it: what the failure
+ * policy acts on and what a dead letter shows. Never carries a token (both CRM error types redact).
+ */
+export interface DispatchError {
+  code: DispatchErrorCode;
+  target: 'salesforce' | 'monday' | 'dispatcher';
+  message: string;
+  /** The CRM's own code, e.g. INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST or ColumnValueException. */
+  crmCode?: string;
+  /** Salesforce field or monday column the CRM named. */
+  field?: string;
+  /** The value the CRM rejected, when it said. */
+  value?: string;
+  retryAfterMs?: number;
+}
+
+const RESTRICTED_PICKLIST_VALUE = /bad value for restricted picklist field:\s*(.*)$/i;
+
+/** Translates anything a handler caught into a DispatchError (CRM errors keep their stable codes). */
+export function toDispatchError(error: unknown): DispatchError {
+  if (isSalesforceError(error)) {
+    const value = error.sfCode === 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST' ? RESTRICTED_PICKLIST_VALUE.exec(error.message)?.[1]?.trim() : undefined;
+    return compact({
+      code: error.code,
+      target: 'salesforce',
+      message: error.message,
+      crmCode: error.sfCode,
+      field: error.fields[0] ?? restrictedPicklistField(error.message),
+      value,
+      retryAfterMs: error.retryAfterMs,
+    });
+  }
+  if (isMondayError(error)) {
+    const rejected = error.details.rejectedValue;
+    return compact({
+      code: error.code,
+      target: 'monday',
+      message: error.message,
+      crmCode: error.details.mondayCode,
+      field: error.details.columnId,
+      value: rejected === undefined ? undefined : rejectedText(rejected),
+      retryAfterMs: error.retryAfterMs,
+    });
+  }
+  return { code: 'UNEXPECTED', target: 'dispatcher', message: error instanceof Error ? error.message : String(error) };
+}
+
+export function dispatcherError(code: DispatcherErrorCode, message: string): DispatchError {
+  return { code, target: 'dispatcher', message };
+}
+
+/** "Status: bad value for restricted picklist field: Foo" names the field before the colon. */
+function restrictedPicklistField(message: string): string | undefined {
+  const match = /^([A-Za-z0-9_]+):\s*bad value for restricted picklist/i.exec(message);
+  return match?.[1];
+}
+
+/** `"Foo"`, `{"label":"Foo"}` and `{"labels":["Foo"]}` all name the label Foo. */
+function rejectedText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    const { label, labels } = value as { label?: unknown; labels?: unknown };
+    if (typeof label === 'string') return label;
+    if (Array.isArray(labels) && labels.every((l) => typeof l === 'string')) return labels.join(', ');
+  }
+  return JSON.stringify(value);
+}
+
+function compact(error: DispatchError): DispatchError {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(error)) if (value !== undefined) out[key] = value;
+  return out as unknown as DispatchError;
+}

@@ -1,0 +1,65 @@
+import type { Pool } from 'pg';
+import { appendEvents } from '../event-store/append';
+import type { NewEvent } from '../event-store/events';
+import type { ClaimedCommand } from './claim';
+import type { StoredError } from './result-events';
+
+/** How one claimed command ends this attempt. */
+export interface Settlement {
+  claimed: ClaimedCommand;
+  status: 'done' | 'pending' | 'dead';
+  /** pending: available again after a delay drawn by Postgres from this window (jitter in the same UPDATE). */
+  delay?: { minMs: number; maxMs: number };
+  error: StoredError | null;
+  /** The result event and any facts learned (record linked, snapshots), appended with the status change. */
+  events: NewEvent[];
+}
+
+/**
+ * Records outcomes of one claim: every row's new status (with the retry time computed in the same
+ * UPDATE, style lesson 10) and the events that tell the story, in ONE transaction. Rows whose claim
+ * was lost (lease expired and another dispatcher took them over) are left alone and their events are
+ * not appended: the new owner will record its own outcome.
+ */
+const SETTLE_SQL = `
+UPDATE outbox o
+SET status = u.status,
+    available_at = CASE WHEN u.status = 'pending'
+                        THEN now() + (u.min_ms + random() * (u.max_ms - u.min_ms)) * interval '1 millisecond'
+                        ELSE o.available_at END,
+    locked_until = NULL,
+    claim_token = NULL,
+    last_error = u.error::jsonb,
+    progress = CASE WHEN u.status = 'done' THEN NULL ELSE o.progress END,
+    finished_at = CASE WHEN u.status IN ('done', 'dead') THEN now() END
+FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::text[]) AS u(id, status, min_ms, max_ms, error)
+WHERE o.id = u.id AND o.status = 'in_flight' AND o.claim_token = $6
+RETURNING o.id`;
+
+export async function recordOutcomes(pool: Pool, claimToken: string, settlements: readonly Settlement[]): Promise<Set<number>> {
+  if (settlements.length === 0) return new Set();
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ id: string }>(SETTLE_SQL, [
+      settlements.map((s) => s.claimed.id),
+      settlements.map((s) => s.status),
+      settlements.map((s) => s.delay?.minMs ?? 0),
+      settlements.map((s) => s.delay?.maxMs ?? 0),
+      settlements.map((s) => (s.error ? JSON.stringify(s.error) : null)),
+      claimToken,
+    ]);
+    const recorded = new Set(rows.map((r) => Number(r.id)));
+    await appendEvents(
+      client,
+      settlements.filter((s) => recorded.has(s.claimed.id)).flatMap((s) => s.events),
+    );
+    await client.query('COMMIT');
+    return recorded;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,95 @@
+import { streams, type NewEvent } from '../event-store/events';
+import type { SalesforceValue } from '../mapping/converters/converter.types';
+import type { ClaimedCommand } from './claim';
+import type { OutboxCommand } from './outbox-command';
+
+/** The error as stored on a dead letter and in `system.command_failed`. */
+export interface StoredError {
+  code: string;
+  message: string;
+  field?: string;
+  value?: string;
+  crmCode?: string;
+  target?: string;
+  hint?: string;
+}
+
+/** The stream a command's outcome is recorded on: the record it acts on (its history shows it). */
+export function commandStream(command: OutboxCommand): string {
+  switch (command.kind) {
+    case 'salesforce.create':
+      return streams.mondayItem(command.itemId);
+    case 'salesforce.update':
+    case 'salesforce.delete':
+      return streams.salesforceRecord(command.salesforceObject, command.salesforceId);
+    case 'salesforce.convert_lead':
+      return streams.salesforceRecord('Lead', command.leadId);
+    case 'monday.create_item':
+      return streams.salesforceRecord(command.salesforceObject, command.salesforceId);
+    case 'monday.change_columns':
+    case 'monday.refresh_item':
+    case 'monday.archive_item':
+    case 'monday.delete_item':
+      return streams.mondayItem(command.itemId);
+    default:
+      return assertNeverCommand(command);
+  }
+}
+
+/** Idempotency key of an attempt's outcome: a replayed attempt appends nothing twice. */
+export function attemptKey(claimed: ClaimedCommand, suffix?: string): string {
+  return `command:${claimed.id}:${claimed.attempts}${suffix ? `:${suffix}` : ''}`;
+}
+
+export function commandSucceededEvent(
+  claimed: ClaimedCommand,
+  written: Record<string, SalesforceValue>,
+  result: Record<string, unknown> | undefined,
+  now: Date,
+): NewEvent {
+  return {
+    type: 'system.command_succeeded',
+    source: 'system',
+    sourceEventId: attemptKey(claimed),
+    stream: commandStream(claimed.command),
+    origin: 'unknown',
+    occurredAt: now,
+    payload: {
+      commandId: claimed.id,
+      kind: claimed.command.kind,
+      target: claimed.command.target,
+      recordId: claimed.recordId,
+      written,
+      ...(result ? { result } : {}),
+    },
+  };
+}
+
+export function commandFailedEvent(claimed: ClaimedCommand, error: StoredError, deadLettered: boolean, now: Date): NewEvent {
+  return {
+    type: 'system.command_failed',
+    source: 'system',
+    sourceEventId: attemptKey(claimed),
+    stream: commandStream(claimed.command),
+    origin: 'unknown',
+    occurredAt: now,
+    payload: {
+      commandId: claimed.id,
+      kind: claimed.command.kind,
+      target: claimed.command.target,
+      recordId: claimed.recordId,
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.field ? { field: error.field } : {}),
+        ...(error.hint ? { hint: error.hint } : {}),
+      },
+      attempts: claimed.attempts,
+      deadLettered,
+    },
+  };
+}
+
+export function assertNeverCommand(command: never): never {
+  throw new Error(`unhandled outbox command: ${JSON.stringify(command)}`);
+}
