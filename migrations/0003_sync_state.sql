@@ -12,6 +12,8 @@ CREATE TABLE sync_records (
   deleted_at      timestamptz,
   -- a create toward this side is in the outbox: do not issue a second one (invariant 6)
   creating        text        CHECK (creating IN ('salesforce', 'monday')),
+  -- Lead conversion requested (lead lifecycle): convert once only
+  converted_at    timestamptz,
   fields          jsonb       NOT NULL DEFAULT '{}',
   -- relation fields waiting for the other record to be linked
   waiting         jsonb       NOT NULL DEFAULT '[]',
@@ -53,7 +55,16 @@ CREATE TABLE sync_decisions (
   reason      text,
   detail      jsonb,
   commands    integer     NOT NULL DEFAULT 0,
-  decided_at  timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (position, event_type)
+  decided_at  timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX sync_decisions_position_idx ON sync_decisions (position);
 CREATE INDEX sync_decisions_record_idx ON sync_decisions (record_id, position);
+
+-- Why: replay must not call either CRM (invariant 10), yet decisions depend on the live schemas
+-- (column types, describe) and on the user directory. Start-up stores what it read here; replay
+-- and the projector read it back.
+CREATE TABLE sync_context_cache (
+  name       text        PRIMARY KEY,
+  value      jsonb       NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);

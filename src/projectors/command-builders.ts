@@ -1,0 +1,114 @@
+import type { SalesforceValue } from '../mapping/converters/converter.types';
+import type { OutboxCommand } from '../outbox/outbox-command';
+import { NAME_KEY, type ResolvedField, type ResolvedObject } from './resolved-mapping';
+import type { SyncContext } from './sync-context';
+import type { SyncRecord } from './sync-record';
+
+/** Agreed values of `fields` as Salesforce field values (a timeline feeds two date fields). */
+export function salesforceFieldValues(record: SyncRecord, fields: readonly ResolvedField[], forCreate = false): Record<string, SalesforceValue> {
+  const values: Record<string, SalesforceValue> = {};
+  for (const field of fields) {
+    const state = record.fields[field.key];
+    if (!state || (forCreate ? !field.salesforceCreateable : !field.salesforceUpdateable)) continue;
+    if (field.salesforceFields.length === 2 && Array.isArray(state.agreed)) {
+      const [start, end] = state.agreed as readonly [string | null, string | null];
+      values[field.salesforceFields[0]] = start;
+      values[field.salesforceFields[1]] = end;
+    } else {
+      values[field.salesforceFields[0]] = state.agreed;
+    }
+  }
+  return values;
+}
+
+export function salesforceUpdate(object: ResolvedObject, record: SyncRecord, fields: readonly ResolvedField[]): OutboxCommand | null {
+  const values = salesforceFieldValues(record, fields);
+  if (!record.salesforceId || Object.keys(values).length === 0) return null;
+  return {
+    kind: 'salesforce.update',
+    target: 'salesforce',
+    objectKey: object.mapping.key,
+    salesforceObject: object.mapping.salesforce,
+    salesforceId: record.salesforceId,
+    fields: values,
+  };
+}
+
+export function salesforceCreate(object: ResolvedObject, record: SyncRecord): OutboxCommand | null {
+  if (!record.mondayItemId) return null;
+  const fields = salesforceFieldValues(record, object.fields, true);
+  const match: Record<string, SalesforceValue> = {};
+  for (const name of object.mapping.match) if (fields[name] !== undefined && fields[name] !== null) match[name] = fields[name];
+  return {
+    kind: 'salesforce.create',
+    target: 'salesforce',
+    objectKey: object.mapping.key,
+    salesforceObject: object.mapping.salesforce,
+    boardId: record.mondayBoardId,
+    itemId: record.mondayItemId,
+    salesforceIdColumn: object.mapping.monday.salesforceIdColumn,
+    fields,
+    match,
+  };
+}
+
+export interface MondayValues {
+  name?: string;
+  columnValues: Record<string, unknown>;
+  /** Relation values whose target is not linked yet. */
+  waiting: ResolvedField[];
+  /** Values the column cannot take (ConversionError messages by field key). */
+  invalid: Record<string, string>;
+}
+
+/** Agreed values of `fields` in monday's write format. */
+export function mondayValues(record: SyncRecord, fields: readonly ResolvedField[], context: SyncContext): MondayValues {
+  const result: MondayValues = { columnValues: {}, waiting: [], invalid: {} };
+  for (const field of fields) {
+    const state = record.fields[field.key];
+    if (!state) continue;
+    if (field.key === NAME_KEY) {
+      result.name = state.agreed === null ? '' : String(state.agreed);
+      continue;
+    }
+    const converted = field.converter.toMonday(state.agreed, context);
+    if (converted.kind === 'value') result.columnValues[field.key] = converted.value;
+    else if (converted.kind === 'unresolved') result.waiting.push(field);
+    else result.invalid[field.key] = converted.error.message;
+  }
+  return result;
+}
+
+export function mondayChange(object: ResolvedObject, record: SyncRecord, values: MondayValues): OutboxCommand | null {
+  if (!record.mondayItemId || (Object.keys(values.columnValues).length === 0 && values.name === undefined)) return null;
+  return {
+    kind: 'monday.change_columns',
+    target: 'monday',
+    objectKey: object.mapping.key,
+    boardId: record.mondayBoardId,
+    itemId: record.mondayItemId,
+    ...(values.name !== undefined ? { name: values.name } : {}),
+    columnValues: values.columnValues,
+    createLabelsIfMissing: object.fields.some((f) => f.mapping.createLabelsIfMissing && f.key in values.columnValues),
+  };
+}
+
+export function mondayCreate(object: ResolvedObject, record: SyncRecord, values: MondayValues): OutboxCommand | null {
+  if (!record.salesforceId) return null;
+  return {
+    kind: 'monday.create_item',
+    target: 'monday',
+    objectKey: object.mapping.key,
+    boardId: object.mapping.monday.board,
+    groupId: object.mapping.monday.group ?? null,
+    salesforceObject: object.mapping.salesforce,
+    salesforceId: record.salesforceId,
+    name: values.name || record.salesforceId,
+    columnValues: { ...values.columnValues, [object.mapping.monday.salesforceIdColumn]: record.salesforceId },
+    createLabelsIfMissing: object.fields.some((f) => f.mapping.createLabelsIfMissing),
+  };
+}
+
+export function mondayRefresh(object: ResolvedObject, boardId: string, itemId: string): OutboxCommand {
+  return { kind: 'monday.refresh_item', target: 'monday', objectKey: object.mapping.key, boardId, itemId };
+}

@@ -1,0 +1,80 @@
+import { assertNever, type RecordedEvent } from '../event-store';
+import { decision, type Decision } from './decision';
+import { decideSystemEvent } from './links/links.decide';
+import { skipped } from './outcome';
+import type { SyncContext } from './sync-context';
+import type { SyncRecord } from './sync-record';
+import { decideSalesforceEvent } from './to-monday/to-monday.decide';
+import { decideMondayEvent } from './to-salesforce/to-salesforce.decide';
+
+/**
+ * The sync projector's decision for one event: a pure function of (record, event, context)
+ * (style lesson 2). The runner finds the record, calls this, and stores the new record state, the
+ * commands and the outcome in one transaction with its checkpoint (invariant 4).
+ */
+export function decide(record: SyncRecord | null, event: RecordedEvent, context: SyncContext): Decision {
+  switch (event.type) {
+    case 'monday.item_created':
+    case 'monday.column_changed':
+    case 'monday.item_renamed':
+    case 'monday.item_deleted':
+    case 'monday.item_archived':
+    case 'monday.item_restored':
+    case 'monday.item_snapshot':
+      return decideMondayEvent(record, event, context);
+    case 'salesforce.record_changed':
+    case 'salesforce.record_snapshot':
+    case 'backfill.record_snapshot':
+      return decideSalesforceEvent(record, event, context);
+    case 'system.record_linked':
+    case 'system.command_succeeded':
+    case 'system.command_failed':
+    case 'system.lead_converted':
+      return decideSystemEvent(record, event, context);
+    case 'monday.item_moved':
+    case 'monday.item_update_posted':
+    case 'monday.column_created':
+    case 'monday.unknown':
+    case 'salesforce.change_gap':
+    case 'system.catch_up_requested':
+      return decision(record, skipped('not_synced_event'));
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Which record an event concerns, for the runner to load before calling decide. */
+export type RecordKey = { mondayItemId: string } | { objectKey: string; salesforceId: string } | { recordId: number } | null;
+
+export function recordKeysOf(event: RecordedEvent, context: SyncContext): RecordKey[] {
+  switch (event.type) {
+    case 'monday.item_created':
+    case 'monday.column_changed':
+    case 'monday.item_renamed':
+      return [{ mondayItemId: String(event.payload.pulseId) }];
+    case 'monday.item_deleted':
+    case 'monday.item_archived':
+    case 'monday.item_restored':
+      return [{ mondayItemId: String(event.payload.itemId) }];
+    case 'monday.item_snapshot':
+      return [{ mondayItemId: event.payload.itemId }];
+    case 'salesforce.record_changed': {
+      const key = context.mapping.bySalesforceObject.get(event.payload.object)?.mapping.key;
+      return key ? [{ objectKey: key, salesforceId: event.payload.recordId }] : [];
+    }
+    case 'salesforce.record_snapshot':
+    case 'backfill.record_snapshot': {
+      const key = context.mapping.bySalesforceObject.get(event.payload.object)?.mapping.key;
+      return key ? [{ objectKey: key, salesforceId: event.payload.record.Id }] : [];
+    }
+    case 'system.record_linked':
+      return [{ mondayItemId: event.payload.mondayItemId }, { objectKey: event.payload.objectKey, salesforceId: event.payload.salesforceId }];
+    case 'system.command_succeeded':
+    case 'system.command_failed':
+      return [{ recordId: event.payload.recordId }];
+    case 'system.lead_converted':
+      return event.payload.mondayItemId ? [{ mondayItemId: event.payload.mondayItemId }] : [];
+    default:
+      return [];
+  }
+}

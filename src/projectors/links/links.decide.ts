@@ -1,0 +1,99 @@
+import type { EventOfType, RecordedEvent } from '../../event-store';
+import { mondayChange, mondayValues, salesforceUpdate } from '../command-builders';
+import { copyRecord, decision, type Decision } from '../decision';
+import { projected, skipped } from '../outcome';
+import type { ResolvedObject } from '../resolved-mapping';
+import { fieldsBehind, observe, written } from '../state/field-state';
+import type { SyncContext } from '../sync-context';
+import { newRecord, type SyncRecord } from '../sync-record';
+
+type SystemFact = RecordedEvent & EventOfType<'system.record_linked' | 'system.command_succeeded' | 'system.command_failed' | 'system.lead_converted'>;
+
+/**
+ * Links and command outcomes: a link joins the monday item and the Salesforce record (the create
+ * that made it finished, or a match was found); a succeeded command records what the target now
+ * holds. Anything agreed meanwhile that a side still lacks is sent now, so edits made while a
+ * create was in flight are not lost.
+ */
+export function decideSystemEvent(current: SyncRecord | null, event: SystemFact, context: SyncContext): Decision {
+  switch (event.type) {
+    case 'system.record_linked':
+      return linked(current, event, context);
+    case 'system.command_succeeded': {
+      if (!current) return decision(null, skipped('not_linked_yet'));
+      const record = copyRecord(current);
+      const side = event.payload.target;
+      for (const [key, value] of Object.entries(event.payload.written)) written(record, key, side, value, event.occurredAt.getTime());
+      return decision(record, projected('command_succeeded', { commandId: event.payload.commandId }));
+    }
+    case 'system.command_failed': {
+      if (!current) return decision(null, skipped('not_linked_yet'));
+      const record = copyRecord(current);
+      const wasCreate = event.payload.kind === 'salesforce.create' || event.payload.kind === 'monday.create_item';
+      if (event.payload.deadLettered && wasCreate) record.creating = null;
+      return decision(record, projected('command_failed', { commandId: event.payload.commandId, deadLettered: event.payload.deadLettered }));
+    }
+    case 'system.lead_converted':
+      return decision(current, projected('lead_converted', { accountId: event.payload.accountId, opportunityId: event.payload.opportunityId }));
+  }
+}
+
+function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.record_linked' }, context: SyncContext): Decision {
+  const link = event.payload;
+  const object = context.mapping.byKey.get(link.objectKey);
+  if (!object) return decision(current, skipped('unmapped_object', { objectKey: link.objectKey }));
+  const record = current ? copyRecord(current) : newRecord(link.objectKey, link.mondayBoardId, {});
+  record.salesforceId = link.salesforceId;
+  record.mondayItemId = link.mondayItemId;
+  record.mondayBoardId = link.mondayBoardId;
+  record.creating = null;
+  const at = event.occurredAt.getTime();
+  for (const [key, value] of Object.entries(link.values)) {
+    written(record, key, 'salesforce', value, at);
+    written(record, key, 'monday', value, at);
+  }
+  return decision(record, projected('linked', { via: link.via }), catchUp(record, object, context));
+}
+
+/** Commands bringing each side up to the agreed values it is missing. */
+export function catchUp(record: SyncRecord, object: ResolvedObject, context: SyncContext) {
+  if (record.deleted) return [];
+  const toSalesforce = salesforceUpdate(object, record, fieldsBehind(record, object.fields, 'salesforce').filter((f) => record.fields[f.key]?.agreedFrom === 'monday'));
+  const behindOnMonday = fieldsBehind(record, object.fields, 'monday').filter((f) => record.fields[f.key]?.agreedFrom === 'salesforce');
+  const toMonday = mondayChange(object, record, mondayValues(record, behindOnMonday, context));
+  return [toSalesforce, toMonday];
+}
+
+/**
+ * Relation values that waited for another record to be linked: convert them again now; those that
+ * resolve are sent, the rest keep waiting.
+ */
+export function resolveWaiting(current: SyncRecord, object: ResolvedObject, context: SyncContext): Decision {
+  const record = copyRecord(current);
+  const toSalesforce = [];
+  const toMonday = [];
+  const stillWaiting = [];
+  for (const waiting of record.waiting) {
+    const field = object.fieldByColumn.get(waiting.fieldKey);
+    if (!field) continue;
+    if (waiting.towards === 'salesforce') {
+      const converted = field.converter.fromMondayWebhook(waiting.mondayValue, context);
+      if (converted.kind !== 'value') {
+        if (converted.kind === 'unresolved' && converted.reason === 'not_linked') stillWaiting.push(waiting);
+        continue;
+      }
+      const seen = observe(record, field, 'monday', converted.value, waiting.at, 'user');
+      if (seen.accepted && seen.push) toSalesforce.push(field);
+    } else {
+      const values = mondayValues(record, [field], context);
+      if (values.waiting.length > 0) stillWaiting.push(waiting);
+      else toMonday.push(field);
+    }
+  }
+  if (stillWaiting.length === record.waiting.length) return decision(current, skipped('waiting_for_link'));
+  record.waiting = stillWaiting;
+  return decision(record, projected('reference_resolved'), [
+    salesforceUpdate(object, record, toSalesforce),
+    mondayChange(object, record, mondayValues(record, toMonday, context)),
+  ]);
+}

@@ -1,0 +1,61 @@
+import type { SalesforceValue } from '../../mapping/converters/converter.types';
+import type { EventOrigin } from '../../event-store';
+import type { ResolvedField } from '../resolved-mapping';
+import { otherSide, type Side, type SyncRecord } from '../sync-record';
+
+export type Observation =
+  /** The value is the new agreed value; `push` is false when the other side already holds it. */
+  | { accepted: true; push: boolean }
+  | { accepted: false; reason: 'own_echo' | 'unchanged_value' | 'authority' | 'stale' };
+
+/**
+ * The state projection's one rule (invariant 9): record what a side now holds, then decide whether
+ * that change becomes the agreed value. Own echoes and values equal to the agreed one never do;
+ * field authority is checked first; for `both`, the later source timestamp wins and a tie goes to
+ * Salesforce, the system of record. Mutates `record` (the runner hands decide a private copy).
+ */
+export function observe(record: SyncRecord, field: ResolvedField, side: Side, value: SalesforceValue, at: number, origin: EventOrigin): Observation {
+  const previous = record.fields[field.key];
+  const target = otherSide(side);
+  const seen = { value, at };
+  if (!previous) {
+    record.fields[field.key] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: seen };
+    return origin === 'own_echo' ? { accepted: false, reason: 'own_echo' } : { accepted: true, push: true };
+  }
+  const state = { ...previous, [side]: seen };
+  record.fields[field.key] = state;
+  if (origin === 'own_echo') return { accepted: false, reason: 'own_echo' };
+  if (field.converter.equals(previous.agreed, value)) return { accepted: false, reason: 'unchanged_value' };
+  if (!mayWrite(field, side)) return { accepted: false, reason: 'authority' };
+  const older = at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce');
+  if (older) return { accepted: false, reason: 'stale' };
+  state.agreed = value;
+  state.agreedAt = at;
+  state.agreedFrom = side;
+  const targetValue = state[target];
+  return { accepted: true, push: !(targetValue && field.converter.equals(targetValue.value, value)) };
+}
+
+/** Whether changes made on `side` may become the agreed value of this field. */
+export function mayWrite(field: ResolvedField, side: Side): boolean {
+  if (side === 'monday' && !field.salesforceUpdateable) return false;
+  return field.mapping.authority === 'both' || field.mapping.authority === side;
+}
+
+/** Records that `side` now holds `value` because we wrote it there (a command succeeded or a link was made). */
+export function written(record: SyncRecord, fieldKey: string, side: Side, value: SalesforceValue, at: number): void {
+  const previous = record.fields[fieldKey];
+  record.fields[fieldKey] = previous
+    ? { ...previous, [side]: { value, at } }
+    : { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at } };
+}
+
+/** Fields whose agreed value `side` does not hold (yet), e.g. after a create raced with edits. */
+export function fieldsBehind(record: SyncRecord, fields: readonly ResolvedField[], side: Side): ResolvedField[] {
+  return fields.filter((field) => {
+    const state = record.fields[field.key];
+    if (!state) return false;
+    const held = state[side];
+    return !held || !field.converter.equals(held.value, state.agreed);
+  });
+}

@@ -1,0 +1,163 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent, Subscriber } from '../event-store';
+import { counter } from '../observability/metrics-registry';
+import { decide, recordKeysOf, type RecordKey } from './decide';
+import { resolveWaiting } from './links/links.decide';
+import type { LinkIndex } from './link-index';
+import type { SyncContext } from './sync-context';
+import type { SyncRecord } from './sync-record';
+import {
+  deleteRecords,
+  insertCommands,
+  insertDecisions,
+  loadRecords,
+  loadWaitingRecords,
+  saveRecords,
+  type DecisionRow,
+  type PendingCommand,
+} from './sync-records.repository';
+
+const outcomes = counter('crm_sync_projector_outcomes_total', 'Sync projector outcomes by event type, outcome and reason', ['type', 'outcome', 'reason']);
+
+export const SYNC_PROJECTOR = 'sync';
+
+export interface SyncProjectorOptions {
+  /** Replay (invariant 10): rebuild state only; commands are dropped, never sent again. */
+  emitCommands: boolean;
+}
+
+/**
+ * The thin runner around the pure `decide`: loads the records a batch concerns, decides event by
+ * event, and writes records, outbox commands and decisions in the subscription's transaction, the
+ * one that also stores the checkpoint (invariant 4).
+ */
+export class SyncProjector implements Subscriber {
+  readonly name = SYNC_PROJECTOR;
+
+  constructor(
+    private readonly context: () => SyncContext,
+    private readonly links: LinkIndex,
+    private readonly options: SyncProjectorOptions = { emitCommands: true },
+  ) {}
+
+  async handle(events: RecordedEvent[], tx: PoolClient): Promise<void> {
+    const context = this.context();
+    const batch = new RecordBatch(await loadRecords(tx, collectKeys(events, context)));
+    const commands: Array<{ record: SyncRecord; command: PendingCommand['command']; causedBy: number }> = [];
+    const decisions: Array<{ record: SyncRecord | null } & Omit<DecisionRow, 'recordId'>> = [];
+    let waitingLoaded = false;
+
+    for (const event of events) {
+      const keys = recordKeysOf(event, context);
+      const found = batch.find(keys);
+      const result = decide(found.record, event, context);
+      if (found.duplicate && result.record) batch.retire(found.duplicate);
+      if (result.record) batch.put(result.record);
+      for (const command of result.commands) commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
+      decisions.push({ record: result.record, position: event.position, eventType: event.type, outcome: result.outcome, commands: result.commands.length });
+      outcomes.inc({ type: event.type, outcome: result.outcome.outcome, reason: result.outcome.reason ?? '' });
+
+      const linkedNow = result.record?.salesforceId && result.record.mondayItemId && !this.links.itemIdForRecord(result.record.objectKey, result.record.salesforceId);
+      if (result.record && linkedNow) {
+        this.links.add(result.record.objectKey, result.record.salesforceId as string, result.record.mondayItemId as string);
+        if (!waitingLoaded) {
+          for (const waiting of await loadWaitingRecords(tx)) if (!batch.has(waiting)) batch.put(waiting);
+          waitingLoaded = true;
+        }
+        for (const waiting of batch.waitingRecords()) {
+          const object = context.mapping.byKey.get(waiting.objectKey);
+          if (!object) continue;
+          const resolved = resolveWaiting(waiting, object, context);
+          if (resolved.outcome.outcome === 'skipped' || !resolved.record) continue;
+          batch.put(resolved.record);
+          for (const command of resolved.commands) commands.push({ record: resolved.record, command, causedBy: event.position });
+          decisions.push({ record: resolved.record, position: event.position, eventType: event.type, outcome: resolved.outcome, commands: resolved.commands.length });
+        }
+      }
+    }
+
+    await deleteRecords(tx, batch.retiredIds());
+    await saveRecords(tx, batch.changed(), events[events.length - 1].position);
+    if (this.options.emitCommands) {
+      await insertCommands(tx, commands.map((c) => ({ recordId: c.record.id as number, command: c.command, causedBy: c.causedBy })));
+    }
+    await insertDecisions(tx, decisions.map(({ record, ...rest }) => ({ ...rest, recordId: record?.id ?? null })));
+  }
+}
+
+function collectKeys(events: RecordedEvent[], context: SyncContext) {
+  const itemIds = new Set<string>();
+  const salesforce = new Map<string, { objectKey: string; salesforceId: string }>();
+  const recordIds = new Set<number>();
+  for (const event of events) {
+    for (const key of recordKeysOf(event, context)) {
+      if (!key) continue;
+      if ('mondayItemId' in key) itemIds.add(key.mondayItemId);
+      else if ('salesforceId' in key) salesforce.set(`${key.objectKey}:${key.salesforceId}`, key);
+      else recordIds.add(key.recordId);
+    }
+  }
+  return { itemIds: [...itemIds], salesforce: [...salesforce.values()], recordIds: [...recordIds] };
+}
+
+/** The records of one batch, findable by any of their keys, tracking which changed. */
+class RecordBatch {
+  private readonly records = new Set<SyncRecord>();
+  private readonly touched = new Set<SyncRecord>();
+  private readonly retired: number[] = [];
+
+  constructor(loaded: SyncRecord[]) {
+    loaded.forEach((r) => this.records.add(r));
+  }
+
+  find(keys: RecordKey[]): { record: SyncRecord | null; duplicate: SyncRecord | null } {
+    const matches: SyncRecord[] = [];
+    for (const key of keys) {
+      const match = [...this.records].find((r) => matchesKey(r, key));
+      if (match && !matches.includes(match)) matches.push(match);
+    }
+    // A link can join a record known only by its item with one known only by its Salesforce id.
+    return { record: matches[0] ?? null, duplicate: matches[1] ?? null };
+  }
+
+  put(record: SyncRecord): void {
+    for (const existing of this.records) if (existing !== record && sameRecord(existing, record)) this.records.delete(existing);
+    this.records.add(record);
+    this.touched.add(record);
+  }
+
+  has(record: SyncRecord): boolean {
+    return [...this.records].some((r) => r.id !== null && r.id === record.id);
+  }
+
+  retire(record: SyncRecord): void {
+    this.records.delete(record);
+    this.touched.delete(record);
+    if (record.id !== null) this.retired.push(record.id);
+  }
+
+  waitingRecords(): SyncRecord[] {
+    return [...this.records].filter((r) => r.waiting.length > 0);
+  }
+
+  changed(): SyncRecord[] {
+    return [...this.touched].filter((r) => this.records.has(r));
+  }
+
+  retiredIds(): number[] {
+    return this.retired;
+  }
+}
+
+function matchesKey(record: SyncRecord, key: RecordKey): boolean {
+  if (!key) return false;
+  if ('mondayItemId' in key) return record.mondayItemId === key.mondayItemId;
+  if ('salesforceId' in key) return record.objectKey === key.objectKey && record.salesforceId === key.salesforceId;
+  return record.id === key.recordId;
+}
+
+function sameRecord(a: SyncRecord, b: SyncRecord): boolean {
+  if (a.id !== null && a.id === b.id) return true;
+  if (a.mondayItemId !== null && a.mondayItemId === b.mondayItemId) return true;
+  return a.salesforceId !== null && a.objectKey === b.objectKey && a.salesforceId === b.salesforceId;
+}

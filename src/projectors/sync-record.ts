@@ -1,0 +1,74 @@
+import type { SalesforceValue } from '../mapping/converters/converter.types';
+
+export type Side = 'salesforce' | 'monday';
+
+export function otherSide(side: Side): Side {
+  return side === 'salesforce' ? 'monday' : 'salesforce';
+}
+
+/** A value seen on one side, in Salesforce form, with the time the change was made there (epoch ms). */
+export interface SideValue {
+  value: SalesforceValue;
+  at: number;
+}
+
+/**
+ * One mapped field of one record pair. `agreed` is the value both sides should converge to: the
+ * last accepted change by source timestamp, within field authority (invariant 9). The per-side
+ * values are what we last saw there, own echoes included, so a write that would not change the
+ * target is never sent (invariant 7, second guard).
+ */
+export interface FieldState {
+  agreed: SalesforceValue;
+  agreedAt: number;
+  agreedFrom: Side;
+  salesforce?: SideValue;
+  monday?: SideValue;
+}
+
+/** A relation value that waits for the other record to be linked before it can be written. */
+export interface WaitingReference {
+  fieldKey: string;
+  /** The side the value must be written to once resolved. */
+  towards: Side;
+  /** towards salesforce: the webhook's internal relation value, converted again once linked. */
+  mondayValue?: unknown;
+  at: number;
+}
+
+/** The projection of one monday item <-> Salesforce record pair (a row of sync_records). */
+export interface SyncRecord {
+  /** Database id; null until the runner first stores it. */
+  id: number | null;
+  objectKey: string;
+  salesforceId: string | null;
+  mondayBoardId: string;
+  mondayItemId: string | null;
+  /** Tombstone: a late update cannot resurrect a deleted record. */
+  deleted: { side: Side; at: number } | null;
+  /** A create towards this side is in the outbox (no second create: invariant 6). */
+  creating: Side | null;
+  /** Lead conversion was requested (epoch ms): never twice. */
+  convertedAt: number | null;
+  fields: Record<string, FieldState>;
+  waiting: WaitingReference[];
+}
+
+export function newRecord(objectKey: string, mondayBoardId: string, ids: { salesforceId?: string; mondayItemId?: string }): SyncRecord {
+  return {
+    id: null,
+    objectKey,
+    salesforceId: ids.salesforceId ?? null,
+    mondayBoardId,
+    mondayItemId: ids.mondayItemId ?? null,
+    deleted: null,
+    creating: null,
+    convertedAt: null,
+    fields: {},
+    waiting: [],
+  };
+}
+
+export function isLinked(record: SyncRecord): boolean {
+  return record.salesforceId !== null && record.mondayItemId !== null;
+}

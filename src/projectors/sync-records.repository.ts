@@ -1,0 +1,156 @@
+import type { Queryable } from '../event-store';
+import type { OutboxCommand } from '../outbox/outbox-command';
+import type { Outcome } from './outcome';
+import type { SyncRecord } from './sync-record';
+
+interface RecordRow {
+  id: string;
+  object_key: string;
+  salesforce_id: string | null;
+  monday_board_id: string;
+  monday_item_id: string | null;
+  deleted_side: 'salesforce' | 'monday' | null;
+  deleted_at: Date | null;
+  creating: 'salesforce' | 'monday' | null;
+  converted_at: Date | null;
+  fields: SyncRecord['fields'];
+  waiting: SyncRecord['waiting'];
+}
+
+const COLUMNS = 'id, object_key, salesforce_id, monday_board_id, monday_item_id, deleted_side, deleted_at, creating, converted_at, fields, waiting';
+
+function toRecord(row: RecordRow): SyncRecord {
+  return {
+    id: Number(row.id),
+    objectKey: row.object_key,
+    salesforceId: row.salesforce_id,
+    mondayBoardId: row.monday_board_id,
+    mondayItemId: row.monday_item_id,
+    deleted: row.deleted_side && row.deleted_at ? { side: row.deleted_side, at: row.deleted_at.getTime() } : null,
+    creating: row.creating,
+    convertedAt: row.converted_at ? row.converted_at.getTime() : null,
+    fields: row.fields,
+    waiting: row.waiting,
+  };
+}
+
+/** The records a batch of events concerns, in one round trip. */
+export async function loadRecords(
+  tx: Queryable,
+  keys: { itemIds: string[]; salesforce: Array<{ objectKey: string; salesforceId: string }>; recordIds: number[] },
+): Promise<SyncRecord[]> {
+  if (keys.itemIds.length + keys.salesforce.length + keys.recordIds.length === 0) return [];
+  const { rows } = await tx.query<RecordRow>(
+    `SELECT ${COLUMNS} FROM sync_records
+     WHERE monday_item_id = ANY($1::text[])
+        OR (object_key, salesforce_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+        OR id = ANY($4::bigint[])`,
+    [keys.itemIds, keys.salesforce.map((k) => k.objectKey), keys.salesforce.map((k) => k.salesforceId), keys.recordIds],
+  );
+  return rows.map(toRecord);
+}
+
+export async function loadWaitingRecords(tx: Queryable): Promise<SyncRecord[]> {
+  const { rows } = await tx.query<RecordRow>(`SELECT ${COLUMNS} FROM sync_records WHERE waiting <> '[]'::jsonb`);
+  return rows.map(toRecord);
+}
+
+/** Every link, to build the in-memory LinkIndex at start. */
+export async function loadLinks(db: Queryable): Promise<Array<{ objectKey: string; salesforceId: string; itemId: string }>> {
+  const { rows } = await db.query<{ object_key: string; salesforce_id: string; monday_item_id: string }>(
+    'SELECT object_key, salesforce_id, monday_item_id FROM sync_records WHERE salesforce_id IS NOT NULL AND monday_item_id IS NOT NULL',
+  );
+  return rows.map((r) => ({ objectKey: r.object_key, salesforceId: r.salesforce_id, itemId: r.monday_item_id }));
+}
+
+/** Inserts new records (assigning their ids in place) and updates changed ones, with unnest. */
+export async function saveRecords(tx: Queryable, records: SyncRecord[], position: number): Promise<void> {
+  const fresh = records.filter((r) => r.id === null);
+  const known = records.filter((r) => r.id !== null);
+  const columns = (list: SyncRecord[]) => [
+    list.map((r) => r.objectKey),
+    list.map((r) => r.salesforceId),
+    list.map((r) => r.mondayBoardId),
+    list.map((r) => r.mondayItemId),
+    list.map((r) => r.deleted?.side ?? null),
+    list.map((r) => (r.deleted ? new Date(r.deleted.at).toISOString() : null)),
+    list.map((r) => r.creating),
+    list.map((r) => (r.convertedAt !== null ? new Date(r.convertedAt).toISOString() : null)),
+    list.map((r) => JSON.stringify(r.fields)),
+    list.map((r) => JSON.stringify(r.waiting)),
+  ];
+  if (fresh.length > 0) {
+    const { rows } = await tx.query<{ id: string }>(
+      `INSERT INTO sync_records (object_key, salesforce_id, monday_board_id, monday_item_id, deleted_side, deleted_at, creating, converted_at, fields, waiting, last_position)
+       SELECT o, s, b, i, ds, da, c, ca, f::jsonb, w::jsonb, $11
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[], $9::text[], $10::text[])
+         WITH ORDINALITY AS t(o, s, b, i, ds, da, c, ca, f, w, ord)
+       ORDER BY ord
+       RETURNING id`,
+      [...columns(fresh), position],
+    );
+    rows.forEach((row, index) => (fresh[index].id = Number(row.id)));
+  }
+  if (known.length > 0) {
+    await tx.query(
+      `UPDATE sync_records AS r SET object_key = u.o, salesforce_id = u.s, monday_board_id = u.b, monday_item_id = u.i,
+         deleted_side = u.ds, deleted_at = u.da, creating = u.c, converted_at = u.ca, fields = u.f::jsonb, waiting = u.w::jsonb,
+         last_position = $12, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::bigint[])
+         AS u(o, s, b, i, ds, da, c, ca, f, w, id)
+       WHERE r.id = u.id`,
+      [...columns(known), known.map((r) => r.id), position],
+    );
+  }
+}
+
+export async function deleteRecords(tx: Queryable, ids: number[]): Promise<void> {
+  if (ids.length > 0) await tx.query('DELETE FROM sync_records WHERE id = ANY($1::bigint[])', [ids]);
+}
+
+export interface PendingCommand {
+  recordId: number;
+  command: OutboxCommand;
+  causedBy: number;
+}
+
+export async function insertCommands(tx: Queryable, commands: PendingCommand[]): Promise<void> {
+  if (commands.length === 0) return;
+  await tx.query(
+    `INSERT INTO outbox (record_id, target, kind, payload, caused_by)
+     SELECT r, t, k, p::jsonb, c FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS x(r, t, k, p, c, ord)
+     ORDER BY ord`,
+    [
+      commands.map((c) => c.recordId),
+      commands.map((c) => c.command.target),
+      commands.map((c) => c.command.kind),
+      commands.map((c) => JSON.stringify(c.command)),
+      commands.map((c) => c.causedBy),
+    ],
+  );
+}
+
+export interface DecisionRow {
+  position: number;
+  recordId: number | null;
+  eventType: string;
+  outcome: Outcome;
+  commands: number;
+}
+
+export async function insertDecisions(tx: Queryable, decisions: DecisionRow[]): Promise<void> {
+  if (decisions.length === 0) return;
+  await tx.query(
+    `INSERT INTO sync_decisions (position, record_id, event_type, outcome, reason, detail, commands)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::int[])`,
+    [
+      decisions.map((d) => d.position),
+      decisions.map((d) => d.recordId),
+      decisions.map((d) => d.eventType),
+      decisions.map((d) => d.outcome.outcome),
+      decisions.map((d) => d.outcome.reason ?? null),
+      decisions.map((d) => (d.outcome.detail ? JSON.stringify(d.outcome.detail) : null)),
+      decisions.map((d) => d.commands),
+    ],
+  );
+}

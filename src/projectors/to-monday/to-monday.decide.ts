@@ -1,0 +1,112 @@
+import type { EventOfType, RecordedEvent } from '../../event-store';
+import type { OutboxCommand } from '../../outbox/outbox-command';
+import { mondayChange, mondayCreate, mondayValues } from '../command-builders';
+import { copyRecord, decision, type Decision } from '../decision';
+import { deadLettered, projected, skipped } from '../outcome';
+import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
+import { observe } from '../state/field-state';
+import type { SyncContext } from '../sync-context';
+import { newRecord, type SyncRecord } from '../sync-record';
+
+type SalesforceFact = RecordedEvent & EventOfType<'salesforce.record_changed' | 'salesforce.record_snapshot' | 'backfill.record_snapshot'>;
+
+/**
+ * Salesforce -> monday: a change (CDC) or a snapshot (backfill, catch-up, lead conversion) updates
+ * the record's Salesforce-side state and, where the agreed value changed and monday does not hold
+ * it yet, issues the monday command. Unknown records create items when `create.monday` allows it.
+ */
+export function decideSalesforceEvent(current: SyncRecord | null, event: SalesforceFact, context: SyncContext): Decision {
+  const { object: objectName, recordId, fields, changeType, at, createAllowed } = normalise(event);
+  const object = context.mapping.bySalesforceObject.get(objectName);
+  if (!object) return decision(current, skipped('unmapped_object', { object: objectName }));
+  let record = current ? copyRecord(current) : null;
+
+  if (changeType === 'DELETE') {
+    if (!record) return decision(null, skipped('not_linked_yet'));
+    if (record.deleted) return decision(record, skipped('deleted_record'));
+    record.deleted = { side: 'salesforce', at };
+    if (event.origin === 'own_echo' || !record.mondayItemId || object.mapping.delete === 'none') return decision(record, projected('tombstoned'));
+    const kind = object.mapping.delete === 'delete' ? 'monday.delete_item' : 'monday.archive_item';
+    const command: OutboxCommand = { kind, target: 'monday', objectKey: object.mapping.key, boardId: record.mondayBoardId, itemId: record.mondayItemId };
+    return decision(record, projected(kind), [command]);
+  }
+  if (record?.deleted && changeType !== 'UNDELETE') return decision(record, skipped('deleted_record'));
+  if (record && changeType === 'UNDELETE') record.deleted = null;
+
+  if (!record) {
+    if (event.origin === 'own_echo') return decision(null, skipped('own_echo'));
+    record = newRecord(object.mapping.key, object.mapping.monday.board, { salesforceId: recordId });
+  }
+  const changed = observeFields(record, object, fields, at, event.origin);
+  if (!record.mondayItemId) {
+    if (!(createAllowed || object.mapping.create.monday.enabled)) return decision(record, skipped('create_disabled'));
+    if (record.creating === 'monday') return decision(record, skipped('already_creating'));
+    const values = mondayValues(record, object.fields, context);
+    record.creating = 'monday';
+    return decision(record, withInvalid(projected('creating_monday_item'), values.invalid), [mondayCreate(object, record, values)]);
+  }
+  if (changed.length === 0) return decision(record, skipped(event.origin === 'own_echo' ? 'own_echo' : 'unchanged_value'));
+  const values = mondayValues(record, changed, context);
+  for (const field of values.waiting) {
+    record.waiting = record.waiting.filter((w) => w.fieldKey !== field.key).concat({ fieldKey: field.key, towards: 'monday', at });
+  }
+  const command = mondayChange(object, record, values);
+  if (!command) {
+    if (Object.keys(values.invalid).length > 0) return decision(record, deadLettered('conversion_failed', { invalidValues: values.invalid }));
+    return decision(record, skipped('waiting_for_link', { fields: values.waiting.map((f) => f.key) }));
+  }
+  return decision(record, withInvalid(projected(), values.invalid), [command]);
+}
+
+/** Feeds every mapped field present in `fields` into the state; returns those monday must receive. */
+function observeFields(record: SyncRecord, object: ResolvedObject, fields: Record<string, unknown>, at: number, origin: SalesforceFact['origin']): ResolvedField[] {
+  const touched = new Set<ResolvedField>();
+  for (const name of Object.keys(fields)) for (const field of object.fieldsBySalesforceName.get(name) ?? []) touched.add(field);
+  const changed: ResolvedField[] = [];
+  for (const field of touched) {
+    const value =
+      field.salesforceFields.length === 2
+        ? ([valueOf(record, field, 0, fields), valueOf(record, field, 1, fields)] as const)
+        : ((fields[field.salesforceFields[0]] ?? null) as string | number | boolean | null);
+    const seen = observe(record, field, 'salesforce', value, at, origin);
+    if (seen.accepted && seen.push) changed.push(field);
+  }
+  return changed;
+}
+
+/** One date of a timeline pair: from this change if present, else the last agreed value. */
+function valueOf(record: SyncRecord, field: ResolvedField, index: 0 | 1, fields: Record<string, unknown>): string | null {
+  const name = field.salesforceFields[index];
+  if (name in fields) return (fields[name] as string | null) ?? null;
+  const agreed = record.fields[field.key]?.agreed;
+  return Array.isArray(agreed) ? ((agreed[index] as string | null) ?? null) : null;
+}
+
+function normalise(event: SalesforceFact): {
+  object: string;
+  recordId: string;
+  fields: Record<string, unknown>;
+  changeType: 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE';
+  at: number;
+  createAllowed: boolean;
+} {
+  if (event.type === 'salesforce.record_changed') {
+    const p = event.payload;
+    return { object: p.object, recordId: p.recordId, fields: p.fields, changeType: p.changeType, at: p.commitTimestamp, createAllowed: false };
+  }
+  const p = event.payload;
+  const { Id, ...fields } = p.record;
+  const modstamp = Date.parse(p.systemModstamp);
+  return {
+    object: p.object,
+    recordId: Id,
+    fields,
+    changeType: 'UPDATE',
+    at: Number.isNaN(modstamp) ? event.occurredAt.getTime() : modstamp,
+    createAllowed: (p.reason as string) === 'lead_conversion',
+  };
+}
+
+function withInvalid<T extends { detail?: Record<string, unknown> }>(outcome: T, invalid: Record<string, string>): T {
+  return Object.keys(invalid).length > 0 ? { ...outcome, detail: { ...outcome.detail, invalidValues: invalid } } : outcome;
+}

@@ -1,0 +1,187 @@
+import type { EventOfType, RecordedEvent } from '../../event-store';
+import { conditionHolds } from '../../mapping/mapping.types';
+import type { SalesforceValue } from '../../mapping/converters/converter.types';
+import type { OutboxCommand } from '../../outbox/outbox-command';
+import { mondayRefresh, salesforceCreate, salesforceUpdate } from '../command-builders';
+import { copyRecord, decision, type Decision } from '../decision';
+import { deadLettered, projected, skipped } from '../outcome';
+import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../resolved-mapping';
+import { observe } from '../state/field-state';
+import type { SyncContext } from '../sync-context';
+import { newRecord, type SyncRecord } from '../sync-record';
+
+type MondayEvent = RecordedEvent &
+  EventOfType<'monday.column_changed' | 'monday.item_created' | 'monday.item_renamed' | 'monday.item_deleted' | 'monday.item_archived' | 'monday.item_restored' | 'monday.item_snapshot'>;
+
+/**
+ * monday -> Salesforce: a monday fact updates the record's monday-side state and, when it changes
+ * the agreed value, issues the Salesforce command (pure: no I/O; create_pulse carries no values, so
+ * new items are read through a refresh command whose snapshot comes back as an event).
+ */
+export function decideMondayEvent(current: SyncRecord | null, event: MondayEvent, context: SyncContext): Decision {
+  const boardId = String(event.payload.boardId);
+  const object = context.mapping.byBoard.get(boardId);
+  if (!object) return decision(current, skipped('unmapped_board', { boardId }));
+  const record = current ? copyRecord(current) : null;
+  switch (event.type) {
+    case 'monday.item_created':
+      return itemCreated(record, object, event);
+    case 'monday.item_snapshot':
+      return snapshot(record, object, event, context);
+    case 'monday.column_changed':
+      return columnChanged(record, object, event, context);
+    case 'monday.item_renamed':
+      return valueChanged(record, object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name);
+    case 'monday.item_deleted':
+    case 'monday.item_archived':
+      return removed(record, object, event);
+    case 'monday.item_restored':
+      if (!record?.deleted || record.deleted.side !== 'monday') return decision(record, skipped('unchanged_value'));
+      record.deleted = null;
+      return decision(record, projected('restored'));
+  }
+}
+
+function itemCreated(record: SyncRecord | null, object: ResolvedObject, event: MondayEvent & { type: 'monday.item_created' }): Decision {
+  if (event.origin === 'own_echo') return decision(record, skipped('own_echo'));
+  if (record) return decision(record, skipped('already_linked'));
+  if (event.payload.parentItemId) return decision(null, skipped('not_synced_event', { subitem: true }));
+  if (!object.mapping.create.salesforce.enabled) return decision(null, skipped('create_disabled'));
+  const created = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: String(event.payload.pulseId) });
+  return decision(created, projected('reading_new_item'), [mondayRefresh(object, created.mondayBoardId, String(event.payload.pulseId))]);
+}
+
+function snapshot(record: SyncRecord | null, object: ResolvedObject, event: MondayEvent & { type: 'monday.item_snapshot' }, context: SyncContext): Decision {
+  const item = event.payload;
+  const target = record ?? newRecord(object.mapping.key, item.boardId, { mondayItemId: item.itemId });
+  if (target.deleted) return decision(target, skipped('deleted_record'));
+  const at = item.updatedAt ? Date.parse(item.updatedAt) : event.occurredAt.getTime();
+  const changed: ResolvedField[] = [];
+  const problems: Record<string, string> = {};
+  for (const field of object.fields) {
+    const read = field.key === NAME_KEY ? { value: JSON.stringify(item.name), text: item.name } : item.columnValues.find((c) => c.id === field.key);
+    if (!read) continue;
+    const converted =
+      field.key === NAME_KEY ? ({ kind: 'value', value: item.name } as const) : field.converter.fromMondayApi({ value: read.value, text: read.text, linkedItemIds: 'linkedItemIds' in read ? read.linkedItemIds : undefined }, context);
+    if (converted.kind === 'invalid') problems[field.key] = converted.error.message;
+    if (converted.kind !== 'value') continue;
+    const seen = observe(target, field, 'monday', converted.value, at, event.origin);
+    if (seen.accepted && seen.push) changed.push(field);
+  }
+  if (!target.salesforceId) return createIfAllowed(target, object, (columnId) => item.columnValues.find((c) => c.id === columnId)?.text ?? null, problems);
+  const commands = [salesforceUpdate(object, target, changed), ...convertIfDue(target, object, (columnId) => item.columnValues.find((c) => c.id === columnId)?.text ?? null, at)];
+  return decision(target, withProblems(projected('snapshot'), problems), commands);
+}
+
+function createIfAllowed(record: SyncRecord, object: ResolvedObject, textOf: (columnId: string) => string | null, problems: Record<string, string>): Decision {
+  const policy = object.mapping.create.salesforce;
+  if (!policy.enabled) return decision(record, skipped('create_disabled'));
+  if (record.creating === 'salesforce') return decision(record, skipped('already_creating'));
+  if (policy.when && !conditionHolds(policy.when, textOf(policy.when.column))) {
+    return decision(record, skipped('condition_false', { column: policy.when.column }));
+  }
+  record.creating = 'salesforce';
+  return decision(record, withProblems(projected('creating_salesforce_record'), problems), [salesforceCreate(object, record)]);
+}
+
+function columnChanged(record: SyncRecord | null, object: ResolvedObject, event: MondayEvent & { type: 'monday.column_changed' }, context: SyncContext): Decision {
+  const { columnId } = event.payload;
+  const field = object.fieldByColumn.get(columnId);
+  if (!record) {
+    if (event.origin === 'own_echo') return decision(null, skipped('own_echo'));
+    // An item we have not seen (it predates the sync, or its create_pulse was filtered): read it.
+    if (!object.mapping.create.salesforce.enabled) return decision(null, skipped('not_linked_yet'));
+    const created = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: String(event.payload.pulseId) });
+    return decision(created, projected('reading_unknown_item'), [mondayRefresh(object, created.mondayBoardId, created.mondayItemId as string)]);
+  }
+  if (columnId === object.mapping.monday.salesforceIdColumn) return decision(record, skipped('unmapped_column', { salesforceIdColumn: true }));
+  if (!field) return decision(record, skipped('unmapped_column', { columnId }));
+  const converted = field.converter.fromMondayWebhook(event.payload.value, context);
+  if (converted.kind === 'invalid') return decision(record, deadLettered('conversion_failed', { field: field.key, message: converted.error.message, hint: converted.error.hint }));
+  if (converted.kind === 'unresolved') {
+    if (converted.reason === 'not_linked') {
+      record.waiting = record.waiting.filter((w) => w.fieldKey !== field.key).concat({ fieldKey: field.key, towards: 'salesforce', mondayValue: event.payload.value, at: atOf(event) });
+      return decision(record, skipped('waiting_for_link', { field: field.key, detail: converted.detail }));
+    }
+    if (converted.reason === 'needs_api_read') return decision(record, projected('reading_item'), [mondayRefresh(object, record.mondayBoardId, record.mondayItemId as string)]);
+    return decision(record, deadLettered(converted.reason, { field: field.key, detail: converted.detail }));
+  }
+  return valueChanged(record, object, event, field, converted.value);
+}
+
+function valueChanged(
+  record: SyncRecord | null,
+  object: ResolvedObject,
+  event: MondayEvent,
+  field: ResolvedField | undefined,
+  value: SalesforceValue,
+): Decision {
+  if (!record) return decision(null, event.origin === 'own_echo' ? skipped('own_echo') : skipped('not_linked_yet'));
+  if (!field) return decision(record, skipped('unmapped_column'));
+  if (record.deleted) return decision(record, skipped('deleted_record'));
+  record.waiting = record.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'salesforce'));
+  const seen = observe(record, field, 'monday', value, atOf(event), event.origin);
+  if (!record.salesforceId) {
+    if (seen.accepted === false && seen.reason === 'own_echo') return decision(record, skipped('own_echo'));
+    const textOf = (columnId: string): string | null => (columnId === field.key ? labelOf(field, value) : null);
+    const when = object.mapping.create.salesforce.when;
+    if (when && when.column !== field.key) return decision(record, skipped('not_linked_yet'));
+    return createIfAllowed(record, object, textOf, {});
+  }
+  const convert = convertIfDue(record, object, (columnId) => (columnId === field.key ? labelOf(field, value) : null), atOf(event));
+  if (!seen.accepted) return decision(record, skipped(seen.reason), convert);
+  if (!seen.push) return decision(record, skipped('unchanged_value', { target: 'salesforce' }), convert);
+  return decision(record, projected(), [salesforceUpdate(object, record, [field]), ...convert]);
+}
+
+function removed(record: SyncRecord | null, object: ResolvedObject, event: MondayEvent & { type: 'monday.item_deleted' | 'monday.item_archived' }): Decision {
+  if (!record) return decision(null, skipped(event.origin === 'own_echo' ? 'own_echo' : 'not_linked_yet'));
+  if (record.deleted) return decision(record, skipped('deleted_record'));
+  record.deleted = { side: 'monday', at: atOf(event) };
+  if (event.origin === 'own_echo') return decision(record, skipped('own_echo'));
+  // Salesforce has no archive: only the `delete` policy removes the Salesforce record.
+  if (object.mapping.delete !== 'delete' || !record.salesforceId) return decision(record, projected('tombstoned'));
+  const command: OutboxCommand = {
+    kind: 'salesforce.delete',
+    target: 'salesforce',
+    objectKey: object.mapping.key,
+    salesforceObject: object.mapping.salesforce,
+    salesforceId: record.salesforceId,
+  };
+  return decision(record, projected('deleting_salesforce_record'), [command]);
+}
+
+/** Lead lifecycle: when the convert condition holds on the item, convert the linked Lead once. */
+export function convertIfDue(record: SyncRecord, object: ResolvedObject, textOf: (columnId: string) => string | null, at: number): OutboxCommand[] {
+  const convert = object.mapping.convert;
+  if (!convert || record.convertedAt !== null || !record.salesforceId || !record.mondayItemId) return [];
+  const text = textOf(convert.when.column);
+  if (text === null || !conditionHolds(convert.when, text)) return [];
+  record.convertedAt = at;
+  return [
+    {
+      kind: 'salesforce.convert_lead',
+      target: 'salesforce',
+      objectKey: object.mapping.key,
+      leadId: record.salesforceId,
+      itemId: record.mondayItemId,
+      ...(convert.convertedStatus ? { convertedStatus: convert.convertedStatus } : {}),
+    },
+  ];
+}
+
+/** The label a monday column shows for a Salesforce value (the `values` map, or the value itself). */
+function labelOf(field: ResolvedField, value: SalesforceValue): string | null {
+  if (value === null) return null;
+  const text = String(value);
+  return field.mapping.values[text] ?? text;
+}
+
+function atOf(event: RecordedEvent): number {
+  const changedAt = (event.payload as { changedAt?: unknown }).changedAt;
+  return typeof changedAt === 'number' ? Math.round(changedAt * 1000) : event.occurredAt.getTime();
+}
+
+function withProblems<T extends { detail?: Record<string, unknown> }>(outcome: T, problems: Record<string, string>): T {
+  return Object.keys(problems).length > 0 ? { ...outcome, detail: { ...outcome.detail, invalidValues: problems } } : outcome;
+}
