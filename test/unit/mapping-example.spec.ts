@@ -1,29 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadMapping } from '../../src/mapping/load-mapping';
-import { mondayBoardFromApi, salesforceObjectFromDescribe, type LiveSchemas } from '../../src/mapping/live-schema';
 import { validateAgainstLive } from '../../src/mapping/validate-against-live';
-import { seedDemoBoards } from '../../src/sandbox/monday/demo-boards';
-import { describeObject } from '../../src/sandbox/salesforce/schema/describe';
-import { SchemaRegistry } from '../../src/sandbox/salesforce/schema/schema-registry';
-
-const EXAMPLE = join(__dirname, '../../examples/nonprofit-leads.yaml');
-
-/** The sandbox's demo boards and org, as the monday `boards` query and Salesforce describe would show them. */
-function sandboxSchemas(): LiveSchemas {
-  const boards: { id: number; name: string; columns: { id: string; title: string; type: string; settings?: unknown }[]; groups: { id: string; title: string }[] }[] = [];
-  let nextItem = 1;
-  const control = {
-    seedBoard: (spec: (typeof boards)[number]) => (boards.push(spec), spec),
-    seedItems: (_board: number, items: unknown[]) => items.map(() => ({ id: nextItem++ })),
-  };
-  seedDemoBoards({ control } as unknown as Parameters<typeof seedDemoBoards>[0]);
-  const registry = new SchemaRegistry();
-  return {
-    mondayBoards: boards.map((b) => mondayBoardFromApi({ ...b, columns: b.columns.map((c) => ({ ...c, settings_str: JSON.stringify(c.settings ?? {}) })) })),
-    salesforceObjects: registry.all().map((s) => salesforceObjectFromDescribe(describeObject(s, registry, '62.0'))),
-  };
-}
+import { EXAMPLE_MAPPING as EXAMPLE, sandboxSchemas } from '../support/sandbox-schemas';
 
 describe('examples/nonprofit-leads.yaml (seed 000)', () => {
   const mapping = loadMapping(EXAMPLE);

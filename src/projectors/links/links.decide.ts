@@ -6,6 +6,7 @@ import type { ResolvedObject } from '../resolved-mapping';
 import { fieldsBehind, observe, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { newRecord, type SyncRecord } from '../sync-record';
+import { convertIfDue } from '../to-salesforce/to-salesforce.decide';
 
 type SystemFact = RecordedEvent & EventOfType<'system.record_linked' | 'system.command_succeeded' | 'system.command_failed' | 'system.lead_converted'>;
 
@@ -52,7 +53,16 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
     written(record, key, 'salesforce', value, at);
     written(record, key, 'monday', value, at);
   }
-  return decision(record, projected('linked', { via: link.via }), catchUp(record, object, context));
+  const convert = convertIfDue(record, object, (columnId) => agreedLabel(record, object, columnId), at);
+  return decision(record, projected('linked', { via: link.via }), [...catchUp(record, object, context), ...convert]);
+}
+
+/** The label the item shows in `columnId`, from the agreed value (conditions are written in labels). */
+function agreedLabel(record: SyncRecord, object: ResolvedObject, columnId: string): string | null {
+  const field = object.fieldByColumn.get(columnId);
+  const agreed = record.fields[columnId]?.agreed;
+  if (!field || agreed === undefined || agreed === null || Array.isArray(agreed)) return null;
+  return field.mapping.values[String(agreed)] ?? String(agreed);
 }
 
 /** Commands bringing each side up to the agreed values it is missing. */

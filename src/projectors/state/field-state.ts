@@ -19,6 +19,12 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   const target = otherSide(side);
   const seen = { value, at };
   if (!previous) {
+    if (origin !== 'own_echo' && !mayWrite(field, side)) {
+      // First sight, from the side that does not own the field: remember it, but any value from the
+      // owning side will win (agreedAt 0), and nothing is pushed towards the owner.
+      record.fields[field.key] = { agreed: value, agreedAt: 0, agreedFrom: target, [side]: seen };
+      return { accepted: false, reason: 'authority' };
+    }
     record.fields[field.key] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: seen };
     return origin === 'own_echo' ? { accepted: false, reason: 'own_echo' } : { accepted: true, push: true };
   }

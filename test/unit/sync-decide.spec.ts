@@ -1,0 +1,122 @@
+import { decide } from '../../src/projectors/decide';
+import { LinkIndex } from '../../src/projectors/link-index';
+import { EmailUserDirectory } from '../../src/projectors/user-directory';
+import type { SyncContext } from '../../src/projectors/sync-context';
+import type { SyncRecord } from '../../src/projectors/sync-record';
+import { resolveWaiting } from '../../src/projectors/links/links.decide';
+import { exampleResolvedMapping } from '../support/sandbox-schemas';
+import { mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
+
+const OPPORTUNITY_BOARD = '9378000526';
+const OPP_ID = '006000000000001AAA';
+const status = (text: string, index = 0) => ({ label: { index, text, style: { color: '#fff' } }, post_id: null });
+
+describe('sync decide (issue 6, pure)', () => {
+  const mapping = exampleResolvedMapping();
+  let links: LinkIndex;
+  let context: SyncContext;
+  beforeEach(() => {
+    links = new LinkIndex();
+    context = { mapping, links, users: new EmailUserDirectory() };
+  });
+
+  /** A linked opportunity whose stage both sides agree is Follow-up (as of t=1000). */
+  function linkedOpportunity(): SyncRecord {
+    const result = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { stage: 'Follow-up' } }), context);
+    links.add('opportunity', OPP_ID, '501');
+    return result.record as SyncRecord;
+  }
+
+  it('a human stage change on monday becomes one Salesforce update of StageName through the values map', () => {
+    const record = linkedOpportunity();
+    const result = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_000 }), context);
+    expect(result.outcome).toMatchObject({ outcome: 'projected' });
+    expect(result.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', salesforceId: OPP_ID, fields: { StageName: 'Quote' } })]);
+  });
+
+  it('own echo updates state and issues no command', () => {
+    const record = linkedOpportunity();
+    const result = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 2_000, origin: 'own_echo' }), context);
+    expect(result.commands).toEqual([]);
+    expect(result.outcome).toMatchObject({ outcome: 'skipped', reason: 'own_echo' });
+    expect(result.record?.fields.stage.monday?.value).toBe('MOU');
+    expect(result.record?.fields.stage.agreed).toBe('Follow-up');
+  });
+
+  it('a change to the value both sides already hold issues no command', () => {
+    const record = linkedOpportunity();
+    const result = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Follow-up'), at: 2_000 }), context);
+    expect(result.commands).toEqual([]);
+    expect(result.outcome).toMatchObject({ reason: 'unchanged_value' });
+  });
+
+  it('a field owned by Salesforce ignores monday edits (authority)', () => {
+    const record = linkedOpportunity();
+    const result = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'probability', columnType: 'numeric', value: { value: '90' }, at: 2_000 }), context);
+    expect(result.commands).toEqual([]);
+    expect(result.outcome).toMatchObject({ outcome: 'skipped', reason: 'authority' });
+  });
+
+  it('simultaneous edits of one field converge on the later one, with no ping-pong', () => {
+    let record = linkedOpportunity();
+    const fromSalesforce = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 3_000 }), context);
+    expect(fromSalesforce.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'MOU' } } })]);
+    record = fromSalesforce.record as SyncRecord;
+    const olderMondayEdit = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_500 }), context);
+    expect(olderMondayEdit.commands).toEqual([]);
+    expect(olderMondayEdit.outcome).toMatchObject({ reason: 'stale' });
+    record = olderMondayEdit.record as SyncRecord;
+    // Our write arrives back from monday: state catches up, nothing more is sent.
+    const echo = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 3_100, origin: 'own_echo' }), context);
+    expect(echo.commands).toEqual([]);
+    expect(echo.record?.fields.stage).toMatchObject({ agreed: 'MOU', salesforce: { value: 'MOU' }, monday: { value: 'MOU' } });
+  });
+
+  it('a Salesforce delete archives the item (delete: archive) and a late update cannot resurrect it', () => {
+    const record = linkedOpportunity();
+    const deleted = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'DELETE', fields: {}, at: 2_000 }), context);
+    expect(deleted.commands).toEqual([expect.objectContaining({ kind: 'monday.archive_item', itemId: '501' })]);
+    const late = decide(deleted.record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_500 }), context);
+    expect(late.commands).toEqual([]);
+    expect(late.outcome).toMatchObject({ reason: 'deleted_record' });
+  });
+
+  it('a new Salesforce record creates a monday item carrying its 18-character Id', () => {
+    const result = decide(null, salesforceChanged({ object: 'Opportunity', id: '006000000000009AAA', changeType: 'CREATE', fields: { Name: 'New deal', StageName: 'Quote', Amount: 1200 }, at: 2_000 }), context);
+    expect(result.commands).toEqual([
+      expect.objectContaining({ kind: 'monday.create_item', boardId: OPPORTUNITY_BOARD, name: 'New deal', columnValues: expect.objectContaining({ salesforce_id: '006000000000009AAA', stage: { label: 'Quote' } }) }),
+    ]);
+    expect(result.record?.creating).toBe('monday');
+    const again = decide(result.record, salesforceChanged({ object: 'Opportunity', id: '006000000000009AAA', fields: { Amount: 1300 }, at: 2_100 }), context);
+    expect(again.commands).toEqual([]);
+    expect(again.outcome).toMatchObject({ reason: 'already_creating' });
+  });
+
+  it('a relation to an item that is not linked yet waits, then completes when the link appears', () => {
+    const record = linkedOpportunity();
+    const waiting = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'account', columnType: 'board-relation', value: { linkedPulseIds: [{ linkedPulseId: 777 }] }, at: 2_000 }), context);
+    expect(waiting.commands).toEqual([]);
+    expect(waiting.outcome).toMatchObject({ reason: 'waiting_for_link' });
+    links.add('account', '001000000000007AAA', '777');
+    const resolved = resolveWaiting(waiting.record as SyncRecord, mapping.byKey.get('opportunity')!, context);
+    expect(resolved.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { AccountId: '001000000000007AAA' } })]);
+    expect(resolved.record?.waiting).toEqual([]);
+  });
+
+  it('a lead item created on monday is read first, and reaches Salesforce only once Qualified', () => {
+    const LEADS = '9378000505';
+    const created = decide(null, {
+      ...mondayColumnChanged({ boardId: LEADS, itemId: '900', columnId: 'x', columnType: 'text', value: null, at: 1_000 }),
+      type: 'monday.item_created',
+      payload: { type: 'create_pulse', triggerTime: '', userId: 5001, triggerUuid: 'u1', boardId: Number(LEADS), pulseId: 900, pulseName: 'Acme', columnValues: {} },
+    } as never, context);
+    expect(created.commands).toEqual([expect.objectContaining({ kind: 'monday.refresh_item', itemId: '900' })]);
+    const working = decide(created.record, mondayColumnChanged({ boardId: LEADS, itemId: '900', columnId: 'lead_status', columnType: 'color', value: status('Working'), at: 2_000 }), context);
+    expect(working.commands).toEqual([]);
+    expect(working.outcome).toMatchObject({ reason: 'condition_false' });
+    const qualified = decide(working.record, mondayColumnChanged({ boardId: LEADS, itemId: '900', columnId: 'lead_status', columnType: 'color', value: status('Qualified'), at: 3_000 }), context);
+    expect(qualified.commands).toEqual([expect.objectContaining({ kind: 'salesforce.create', salesforceObject: 'Lead', itemId: '900', fields: expect.objectContaining({ Status: 'Qualified' }) })]);
+    const linked = decide(qualified.record, recordLinked({ objectKey: 'lead', salesforceObject: 'Lead', salesforceId: '00Q000000000001AAA', boardId: LEADS, itemId: '900', values: { lead_status: 'Qualified' }, at: 3_500 }), context);
+    expect(linked.commands).toEqual([expect.objectContaining({ kind: 'salesforce.convert_lead', leadId: '00Q000000000001AAA', convertedStatus: 'Closed - Converted' })]);
+  });
+});
