@@ -25,6 +25,8 @@ export type CostParts = ReadonlyArray<readonly [key: string, units: number]>;
 export interface Reservation {
   readonly parts: CostParts;
   readonly predicted: number;
+  /** The unit costs the prediction used (learning scales these, not whatever later answers set). */
+  readonly unitCosts: ReadonlyMap<string, number>;
 }
 
 export interface ComplexityBudgetOptions {
@@ -64,13 +66,19 @@ export class ComplexityBudget {
   }
 
   predict(parts: CostParts): number {
-    return parts.reduce((sum, [key, units]) => sum + units * (this.unitCosts.get(key) ?? this.defaultUnitCost), 0);
+    return parts.reduce((sum, [key, units]) => sum + units * this.unitCost(key), 0);
+  }
+
+  private unitCost(key: string): number {
+    return this.unitCosts.get(key) ?? this.defaultUnitCost;
   }
 
   /** Waits until the request may go out, then reserves its predicted cost. */
   async acquire(parts: CostParts): Promise<Reservation> {
-    const predicted = this.predict(parts);
     for (;;) {
+      // Predicted afresh after every wait: answers that came in meanwhile may have taught the cost.
+      const unitCosts = new Map(parts.map(([key]) => [key, this.unitCost(key)] as const));
+      const predicted = this.predict(parts);
       const now = this.clock.now();
       if (this.blockedUntil > now) {
         await this.wait(this.blockedUntil - now, this.blockedBy);
@@ -91,7 +99,7 @@ export class ComplexityBudget {
         this.remaining -= predicted;
       }
       this.outstanding += predicted;
-      return { parts, predicted };
+      return { parts, predicted, unitCosts };
     }
   }
 
@@ -130,12 +138,10 @@ export class ComplexityBudget {
 
   private learn(reservation: Reservation, observed: number): void {
     if (!(observed > 0) || reservation.predicted <= 0) return;
-    // Scale every involved key by observed/predicted: exact for a single kind, proportional for a mix.
+    // Scale the unit costs this prediction used by observed/predicted: exact for a single kind,
+    // proportional for a mix. Answers of concurrent requests each refit from their own prediction.
     const ratio = observed / reservation.predicted;
-    for (const [key] of reservation.parts) {
-      const current = this.unitCosts.get(key) ?? this.defaultUnitCost;
-      this.unitCosts.set(key, current * ratio);
-    }
+    for (const [key, used] of reservation.unitCosts) this.unitCosts.set(key, used * ratio);
   }
 
   private async wait(ms: number, limit: MondayLimit): Promise<void> {

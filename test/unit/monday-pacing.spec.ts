@@ -129,6 +129,20 @@ describe('monday complexity pacing', () => {
     expect(budget.snapshot().remaining).toBe(996_000);
   });
 
+  it('keeps its estimate right when concurrent requests predicted with the default cost answer one after another', async () => {
+    const clock = new VirtualClock();
+    const budget = new ComplexityBudget(clock, { defaultUnitCost: 10_000 });
+    const probe = await budget.acquire([['me', 1]]);
+    budget.settle(probe, { before: 1e7, after: 1e7 - 10, query: 10, resetInSeconds: 60 });
+    // Both go out with the default 10,000 before either answer is known.
+    const a = await budget.acquire([['change_column_values', 1]]);
+    const b = await budget.acquire([['change_column_values', 1]]);
+    budget.settle(a, { before: 1e7, after: 1e7 - 1_010, query: 1_000, resetInSeconds: 59 });
+    budget.settle(b, { before: 1e7, after: 1e7 - 2_010, query: 1_000, resetInSeconds: 59 });
+
+    expect(budget.predict([['change_column_values', 1]])).toBe(1_000);
+  });
+
   it('never puts the token in an error message, even when a proxy echoes it', async () => {
     const transport: GraphqlTransport = {
       send: async () => ({ status: 502, body: `upstream failed for Authorization: ${CONFIG.apiToken}`, retryAfter: null, rateLimit: null }),
