@@ -1,7 +1,7 @@
 import type { CostParts } from './complexity-budget';
 import { MondayError } from './monday.error';
 import { mondayMutations } from './monday-metrics';
-import type { MondayMutation, MutationOutcome } from './monday.port';
+import type { ApplyMutationsOptions, MondayMutation, MutationOutcome } from './monday.port';
 import type { MondayRequester } from './monday-requester';
 import { buildMutationBatch } from './mutation-batch-document';
 import { isRecord } from './parse-monday-responses';
@@ -16,6 +16,7 @@ export async function applyMutations(
   boardId: string,
   mutations: readonly MondayMutation[],
   batchSize: number,
+  options: ApplyMutationsOptions = {},
 ): Promise<MutationOutcome[]> {
   const outcomes: MutationOutcome[] = [];
   for (let start = 0; start < mutations.length; start += batchSize) {
@@ -28,6 +29,8 @@ export async function applyMutations(
         variables: batch.variables,
         boardId,
         cost: costOf(chunk),
+        // One key per request of the same intent: a retry of the same mutations replays monday's answer.
+        headers: options.idempotencyKey ? { 'Idempotency-Key': `${options.idempotencyKey}:${start}-${start + chunk.length}` } : undefined,
       });
       chunk.forEach((mutation, i) => {
         const alias = batch.aliases[i];

@@ -11,6 +11,7 @@ import {
   WEBHOOKS_QUERY,
 } from './documents';
 import type {
+  ApplyMutationsOptions,
   MondayBoard,
   MondayColumn,
   MondayColumnWrites,
@@ -120,8 +121,8 @@ export class GraphqlMondayClient implements MondayPort {
     return this.one(boardId, { kind: 'archive_item', itemId });
   }
 
-  applyMutations(boardId: string, mutations: readonly MondayMutation[]): Promise<MutationOutcome[]> {
-    return applyMutations(this.requester, boardId, mutations, this.batchSize);
+  applyMutations(boardId: string, mutations: readonly MondayMutation[], options?: ApplyMutationsOptions): Promise<MutationOutcome[]> {
+    return applyMutations(this.requester, boardId, mutations, this.batchSize, options);
   }
 
   async createWebhook(boardId: string, url: string, event: MondayWebhookEvent, config?: Record<string, unknown>): Promise<MondayWebhook> {

@@ -14,6 +14,8 @@ export interface MondayRequest {
   boardId?: string;
   /** Cost prediction; defaults to one unit of `operation`. */
   cost?: CostParts;
+  /** Sent as is (mutations: `Idempotency-Key`). */
+  headers?: Record<string, string>;
 }
 
 /** A successful request: data plus the errors of individual fields (aliases), if any. */
@@ -47,7 +49,7 @@ export class MondayRequester {
     const stopTimer = mondayRequestSeconds.startTimer({ operation: request.operation });
     let interpreted: InterpretedAnswer;
     try {
-      const answer = await this.transport.send(request.document, request.variables);
+      const answer = await this.transport.send(request.document, request.variables, request.headers);
       interpreted = interpretAnswer(answer, this.now());
     } catch (cause) {
       this.budget.settle(reservation, null);

@@ -32,7 +32,7 @@ export interface MondayPort {
    * Returns one outcome per mutation, in order; a request-level failure (throttling, 5xx) becomes the
    * outcome of every mutation that request carried and of those not sent after it.
    */
-  applyMutations(boardId: string, mutations: readonly MondayMutation[]): Promise<MutationOutcome[]>;
+  applyMutations(boardId: string, mutations: readonly MondayMutation[], options?: ApplyMutationsOptions): Promise<MutationOutcome[]>;
 
   createWebhook(boardId: string, url: string, event: MondayWebhookEvent, config?: Record<string, unknown>): Promise<MondayWebhook>;
   deleteWebhook(boardId: string, webhookId: string): Promise<void>;
@@ -104,6 +104,15 @@ export type MondayMutation =
   | { kind: 'rename_item'; itemId: string; name: string }
   | { kind: 'archive_item'; itemId: string }
   | { kind: 'delete_item'; itemId: string };
+
+export interface ApplyMutationsOptions {
+  /**
+   * The intent's id (e.g. the outbox command id): each request carries `Idempotency-Key: <key>:<range>`,
+   * so a retry after a timeout gets monday's cached answer instead of writing twice (monday.md 1.5).
+   * Keep it stable across retries of the same mutations; monday caches answers for 30 minutes.
+   */
+  idempotencyKey?: string;
+}
 
 export type MutationOutcome = { ok: true; itemId: string } | { ok: false; error: MondayError };
 

@@ -112,6 +112,18 @@ describe('monday client against the emulator: reads and writes', () => {
     expect(after?.values[L.city]).toBeUndefined();
   });
 
+  it('replays a retried batch with the same idempotency key instead of creating twice', async () => {
+    const batch = [{ kind: 'create_item' as const, groupId: null, name: 'Idempotent Co', columnValues: {} }];
+    emulator.control.clearRequestLog();
+
+    const first = await client.applyMutations(LEADS, batch, { idempotencyKey: 'outbox-42' });
+    const retry = await client.applyMutations(LEADS, batch, { idempotencyKey: 'outbox-42' });
+
+    expect(retry).toEqual(first);
+    expect(emulator.control.listItems(DEMO_BOARDS.leads.id).filter((i) => i.name === 'Idempotent Co')).toHaveLength(1);
+    expect(emulator.control.requestLog().map((e) => e.idempotencyReplayed)).toEqual([false, true]);
+  });
+
   it('creates a missing status label only when asked to', async () => {
     const item = await client.createItem(LEADS, null, 'Labels', {});
     await expect(client.changeColumnValues(LEADS, item.id, { [L.status]: { label: 'Brand new' } })).rejects.toMatchObject({ code: 'VALIDATION', columnId: L.status });
