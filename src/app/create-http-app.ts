@@ -15,8 +15,8 @@ const WEBHOOK_READ_CAP_BYTES = 8 * 1024 * 1024;
  */
 export async function createHttpApp(runtime: ServiceRuntime): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    loggerInstance: runtime.logger.child({ component: 'http' }),
-    disableRequestLogging: runtime.config.logLevel !== 'debug',
+    // Per-request lines only at debug: at thousands of webhooks a second they would drown everything else.
+    loggerInstance: runtime.logger.child({ component: 'http' }, { level: runtime.config.logLevel === 'debug' ? 'debug' : 'warn' }),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
     bodyLimit: WEBHOOK_READ_CAP_BYTES,
   });

@@ -13,6 +13,8 @@ import type { ServiceLifecycle } from './service-lifecycle';
  */
 export interface ServiceRuntime {
   config: AppConfig;
+  /** The database actually used (DATABASE_URL or the embedded one). */
+  databaseUrl: string;
   pool: Pool;
   logger: Logger;
   appender: BatchingAppender;

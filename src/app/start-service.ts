@@ -15,6 +15,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Known identities (sandbox mode knows them from the emulators). */
   identity?: { mondayUserId?: number; salesforceUserId?: string };
+  /** Starts the sync (CDC, projector, dispatcher) once HTTP listens; stopped first at shutdown. */
+  startSync?: (runtime: ServiceRuntime, url: string) => Promise<{ stop(): Promise<void> }>;
   /** Extra clean-up run at shutdown after the service stopped (e.g. stopping the emulators). */
   onStopped?: () => Promise<void>;
 }
@@ -46,6 +48,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   const health = new HealthRegistry();
   const runtime: ServiceRuntime = {
     config,
+    databaseUrl,
     pool,
     logger,
     appender: new BatchingAppender(pool),
@@ -63,6 +66,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   const app = await createHttpApp(runtime);
   await app.listen({ port: config.http.port, host: config.http.host });
   const url = await app.getUrl();
+  const sync = options.startSync ? await options.startSync(runtime, url) : null;
   logger.info({ url: url.replace('[::1]', 'localhost'), mode: config.mode }, 'crm-sync is listening');
 
   let stopping: Promise<void> | null = null;
@@ -71,6 +75,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
       runtime.lifecycle.startDraining();
       logger.info('shutting down: new webhooks get 503, finishing in-flight work');
       await runtime.appender.idle();
+      await sync?.stop();
       await app.close();
       await notifications.stop();
       await pool.end();

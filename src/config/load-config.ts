@@ -20,11 +20,12 @@ const KNOWN_VARIABLES = Object.keys(new EnvironmentVariables()).concat(
 /**
  * Builds the one validated configuration object from the environment. The only reader of
  * process.env in the service. Reports every problem at once, by variable name, never by value.
+ * `overrides` win over the environment (sandbox mode points the service at its emulators).
  */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConfig {
   const raw: Env = {};
   for (const name of new Set(KNOWN_VARIABLES)) {
-    const value = env[name];
+    const value = overrides[name] ?? env[name];
     if (value !== undefined && value.trim() !== '') raw[name] = value.trim();
   }
   const vars = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });

@@ -1,13 +1,75 @@
-import { loadConfig } from '../../config';
-import { createLogger } from '../../observability/logger';
+import { copyFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig, type AppConfig } from '../../config';
+import { createLogger, type Logger } from '../../observability/logger';
 import { startService, stopOnSignals } from '../../app/start-service';
+import { startSyncEngine } from '../../app/sync-engine';
+import { installWebhooks } from '../../ingest/monday/install-webhooks';
+import { loadMapping } from '../../mapping';
+import { createMondayClient } from '../../monday';
+import { createSalesforceClient } from '../../salesforce';
+import { startSandbox, type SandboxEnvironment } from '../../sandbox/sandbox-environment';
+import { CliError } from '../cli-error';
+
+/** The demo mapping written in sandbox mode: the seed-000 nonprofit boards and org. */
+export const DEMO_MAPPING = resolve(__dirname, '../../../examples/nonprofit-leads.yaml');
 
 export async function startCommand(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, secretValues: config.secretValues });
-  if (config.mode === 'sandbox') {
-    logger.warn('SANDBOX MODE: no monday or Salesforce credentials are set, so crm-sync runs against its built-in emulators');
+  const initial = loadConfig();
+  const logger = createLogger({ level: initial.logLevel, secretValues: initial.secretValues });
+  let sandbox: SandboxEnvironment | null = null;
+  let config = initial;
+  if (initial.mode === 'sandbox') {
+    sandbox = await startSandbox({ stateDir: resolve('.crm-sync/sandbox') });
+    config = { ...loadConfig(undefined, sandbox.variables), mode: 'sandbox' };
+    announceSandbox(logger, sandbox);
   }
-  const service = await startService(config, { logger });
+  const mapping = loadMappingFor(config, logger);
+  const [salesforce, monday] = await Promise.all([createSalesforceClient(config.salesforce), Promise.resolve(createMondayClient(config.monday))]);
+  const service = await startService(config, {
+    logger,
+    startSync: async (runtime, url) => {
+      const engine = await startSyncEngine(runtime, mapping, { salesforce, monday });
+      if (sandbox) {
+        const hook = new URL('/webhooks/monday', url.replace('[::1]', '127.0.0.1')).toString();
+        await installWebhooks(monday, mapping.objects.map((o) => o.monday.board), hook);
+        logger.info({ url: hook }, 'sandbox: monday emulator webhooks point at this service');
+      }
+      return engine;
+    },
+    onStopped: async () => {
+      await sandbox?.close();
+    },
+  });
   stopOnSignals(service, logger);
+  if (sandbox) logger.info(tryThis(service.url, sandbox));
+}
+
+function loadMappingFor(config: AppConfig, logger: Logger) {
+  const path = resolve(config.syncConfigPath);
+  if (!existsSync(path)) {
+    if (config.mode !== 'sandbox') throw new CliError(`SYNC_CONFIG: no mapping file at ${path} (write one, or run \`crm-sync init\`)`);
+    copyFileSync(DEMO_MAPPING, path);
+    logger.warn({ path }, 'sandbox: wrote the demo mapping file (edit it, or delete it to get it back)');
+  }
+  return loadMapping(path);
+}
+
+function announceSandbox(logger: Logger, sandbox: SandboxEnvironment): void {
+  logger.warn(
+    { salesforce: sandbox.salesforce.url, monday: sandbox.monday.url },
+    'SANDBOX MODE: no monday or Salesforce credentials are set, so crm-sync runs against its built-in emulators seeded with a demo nonprofit',
+  );
+}
+
+function tryThis(url: string, sandbox: SandboxEnvironment): string {
+  const sf = sandbox.salesforce.url;
+  const md = sandbox.monday.url.replace(/\/v2$/, '');
+  return [
+    'Try it:',
+    `  health:            curl ${url}/health`,
+    `  edit in Salesforce: curl -X PATCH ${sf}/__sandbox/records/Opportunity/<id> -H 'content-type: application/json' -d '{"fields":{"StageName":"MOU"}}'`,
+    `  edit on monday:    curl -X POST ${md}/__sandbox/items/<id>/column-values -H 'content-type: application/json' -d '{"columnValues":{"stage":{"label":"Quote"}}}'`,
+    `  see monday items:  curl ${md}/__sandbox/boards/9378000526/items`,
+  ].join('\n');
 }

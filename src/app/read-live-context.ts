@@ -1,0 +1,30 @@
+import { mondayBoardFromApi, salesforceObjectFromDescribe, type Mapping } from '../mapping';
+import type { MondayPort } from '../monday';
+import type { CachedContext } from '../projectors/sync-context-cache';
+import type { SalesforcePort } from '../salesforce';
+
+/**
+ * Reads what the mapping is bound to: the mapped boards' columns, the mapped objects' describes (and
+ * User, for people <-> owner), and both user lists for matching people by e-mail.
+ */
+export async function readLiveContext(mapping: Mapping, salesforce: SalesforcePort, monday: MondayPort): Promise<CachedContext> {
+  const boardIds = [...new Set(mapping.objects.map((o) => o.monday.board))];
+  const objectNames = [...new Set([...mapping.objects.map((o) => o.salesforce), 'User'])];
+  const [boards, describes, mondayUsers] = await Promise.all([
+    monday.boards(boardIds),
+    Promise.all(objectNames.map((name) => salesforce.describe(name).catch(() => null))),
+    monday.users(),
+  ]);
+  const salesforceUsers: CachedContext['salesforceUsers'] = [];
+  for await (const user of salesforce.query('SELECT Id, Email FROM User WHERE IsActive = true')) {
+    if (typeof user.Email === 'string') salesforceUsers.push({ id: user.Id, email: user.Email });
+  }
+  return {
+    live: {
+      mondayBoards: boards.map((b) => mondayBoardFromApi({ id: b.id, name: b.name, groups: b.groups, columns: b.columns.map((c) => ({ id: c.id, title: c.title, type: c.type, settings: c.settings })) })),
+      salesforceObjects: describes.filter((d) => d !== null).map((d) => salesforceObjectFromDescribe(d)),
+    },
+    salesforceUsers,
+    mondayUsers: mondayUsers.filter((u) => u.email).map((u) => ({ id: u.id, email: u.email })),
+  };
+}

@@ -1,0 +1,133 @@
+import type { Logger } from 'pino';
+import { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
+import { LeaderLock, SubscriptionRunner } from '../event-store';
+import { formatProblem, MappingError, validateAgainstLive, type Mapping } from '../mapping';
+import type { MondayPort } from '../monday';
+import { LinkIndex } from '../projectors/link-index';
+import { resolveMapping } from '../projectors/resolved-mapping';
+import type { SyncContext } from '../projectors/sync-context';
+import { saveCachedContext, type CachedContext } from '../projectors/sync-context-cache';
+import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
+import { loadLinks } from '../projectors/sync-records.repository';
+import { EmailUserDirectory } from '../projectors/user-directory';
+import { createChangeEventStream, type JsforceSalesforceClient } from '../salesforce';
+import { readLiveContext } from './read-live-context';
+import type { ServiceRuntime } from './service-runtime';
+
+export interface SyncEngine {
+  context: SyncContext;
+  projector: SubscriptionRunner;
+  cdc: SalesforceCdcIngest;
+  stop(): Promise<void>;
+}
+
+export interface SyncClients {
+  salesforce: JsforceSalesforceClient;
+  monday: MondayPort;
+}
+
+/**
+ * The sync itself, on top of the HTTP service: learns who "we" are on each side, binds the mapping
+ * to the live schemas (every problem reported at once), and starts the CDC ingest and the sync
+ * projector, each on one instance at a time.
+ */
+export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping, clients: SyncClients): Promise<SyncEngine> {
+  const { pool, logger, config } = runtime;
+  const [me, sfIdentity] = await Promise.all([clients.monday.me(), clients.salesforce.identity()]);
+  runtime.identity.mondayUserId = Number(me.id);
+  runtime.identity.salesforceUserId = sfIdentity.userId;
+  logger.info({ mondayUserId: me.id, salesforceUserId: sfIdentity.userId }, 'integration users identified (their changes are own echoes)');
+
+  const cached = await readLiveContext(mapping, clients.salesforce, clients.monday);
+  const problems = validateAgainstLive(mapping, cached.live);
+  for (const problem of problems.filter((p) => p.severity !== 'error')) logger.warn(formatProblem(problem, config.syncConfigPath));
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new MappingError(config.syncConfigPath, errors);
+  await saveCachedContext(pool, cached);
+
+  const links = new LinkIndex();
+  for (const link of await loadLinks(pool)) links.add(link.objectKey, link.salesforceId, link.itemId);
+  const context = buildSyncContext(mapping, cached, links);
+
+  const projector = new SubscriptionRunner(
+    pool,
+    runtime.notifications,
+    new SyncProjector(() => context, links),
+    new LeaderLock(databaseUrlOf(runtime), `projector:${SYNC_PROJECTOR}`),
+    { onError: (error) => logger.error({ err: error, projector: SYNC_PROJECTOR }, 'sync projector batch failed; retrying') },
+  );
+  projector.start();
+
+  const cdc = new SalesforceCdcIngest(
+    pool,
+    databaseUrlOf(runtime),
+    createChangeEventStream(clients.salesforce),
+    mapping.objects.map((o) => o.salesforce),
+    config.salesforce.clientName,
+    logger.child({ component: 'salesforce-cdc' }),
+  );
+  await cdc.start();
+  registerHealth(runtime, projector, cdc);
+
+  return {
+    context,
+    projector,
+    cdc,
+    stop: async () => {
+      await cdc.stop();
+      await projector.stop();
+    },
+  };
+}
+
+export function buildSyncContext(mapping: Mapping, cached: CachedContext, links: LinkIndex): SyncContext {
+  return {
+    mapping: resolveMapping(mapping, cached.live),
+    links,
+    users: new EmailUserDirectory(cached.salesforceUsers, cached.mondayUsers),
+  };
+}
+
+function databaseUrlOf(runtime: ServiceRuntime): string {
+  return runtime.databaseUrl;
+}
+
+function registerHealth(runtime: ServiceRuntime, projector: SubscriptionRunner, cdc: SalesforceCdcIngest): void {
+  runtime.health.register('projectors', async () => {
+    const status = projector.status();
+    if (!status.running) return { ok: false, detail: 'sync projector is not running' };
+    if (status.leader) return { ok: !status.lastError, detail: { leader: true, lastError: status.lastError, eventsHandled: status.eventsHandled } };
+    return standbyCheck(runtime, `projector:${SYNC_PROJECTOR}`);
+  });
+  runtime.health.register('salesforce_cdc', async () => {
+    const pendingCatchUps = await countPendingCatchUps(runtime);
+    if (!cdc.isLeader()) {
+      const standby = await standbyCheck(runtime, 'salesforce-cdc');
+      return { ...standby, detail: { ...(standby.detail as object), pendingCatchUps } };
+    }
+    const channels = cdc.states().map((s) => ({
+      channel: s.channel,
+      status: s.status,
+      reason: s.reason,
+      lastEventAgeSeconds: s.lastEventAt ? Math.round((Date.now() - s.lastEventAt) / 1000) : null,
+    }));
+    const ok = channels.length === cdc.channels.length && channels.every((c) => c.status === 'subscribed');
+    return { ok, detail: { channels, pendingCatchUps } };
+  });
+}
+
+/** Another instance may hold the role: healthy if someone does (the lock is visible in pg_locks). */
+async function standbyCheck(runtime: ServiceRuntime, name: string) {
+  const { rows } = await runtime.pool.query<{ held: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+       AND classid::int = hashtext('crm-sync') AND objid::int = hashtext($1)) AS held`,
+    [name],
+  );
+  return rows[0]?.held ? { ok: true, detail: { leader: false, standby: true } } : { ok: false, detail: 'no instance holds this role yet (starting)' };
+}
+
+/** Catch-up requests recorded after a CDC gap that no backfill has served yet. */
+async function countPendingCatchUps(runtime: ServiceRuntime): Promise<number> {
+  const { rows } = await runtime.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE type = 'system.catch_up_requested'");
+  return rows[0]?.n ?? 0;
+}

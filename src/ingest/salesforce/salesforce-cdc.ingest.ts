@@ -1,0 +1,173 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { appendEvents, LeaderLock, streams, type NewEvent } from '../../event-store';
+import { counter } from '../../observability/metrics-registry';
+import type { ChangeEventMessage, ChangeEventStream, ChannelHandle, ChannelState, ReplayFrom, StreamIssue } from '../../salesforce';
+import { readReplayPositions, resetReplayPosition, storeChangeMessageEvents } from './cdc-positions';
+import { changeMessageToEvents } from './change-message.to-events';
+
+const received = counter('crm_sync_cdc_events_total', 'CDC messages received, by channel and origin', ['channel', 'origin']);
+const gaps = counter('crm_sync_cdc_gaps_total', 'CDC gaps recorded (expired replay id, gap and overflow events)', ['channel', 'reason']);
+const issues = counter('crm_sync_cdc_issues_total', 'CDC stream issues (reconnects, auth failures, ...)', ['channel', 'kind']);
+
+export interface CdcIngestOptions {
+  /** Where a channel with no stored replay id starts: -1 new events only (default), -2 all retained. */
+  firstStart?: -1 | -2;
+  /** How often a non-leader instance tries to take over. */
+  takeoverIntervalMs?: number;
+}
+
+/**
+ * Salesforce CDC into the event store. One channel per mapped object (`/data/LeadChangeEvent`, ...):
+ * each has its own replay position, so an expired id or a gap concerns one object only, and the
+ * adapter gives each channel its own faye client and Replay extension (reference 0.6).
+ * Every message's events and the channel's replay id commit together (invariant 5); one instance
+ * subscribes at a time (leader lock), another takes over when it dies.
+ */
+export class SalesforceCdcIngest {
+  private readonly lock: LeaderLock;
+  private handles: ChannelHandle[] = [];
+  private running = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly pool: Pool,
+    connectionString: string,
+    private readonly stream: ChangeEventStream,
+    private readonly objects: readonly string[],
+    private readonly clientName: string,
+    private readonly logger: Logger,
+    private readonly options: CdcIngestOptions = {},
+  ) {
+    this.lock = new LeaderLock(connectionString, 'salesforce-cdc');
+    this.lock.onLost(() => void this.unsubscribeAll());
+  }
+
+  static channelFor(object: string): string {
+    return object.endsWith('__c') ? `/data/${object.slice(0, -3)}__ChangeEvent` : `/data/${object}ChangeEvent`;
+  }
+
+  get channels(): string[] {
+    return this.objects.map(SalesforceCdcIngest.channelFor);
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.tryLead();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.unsubscribeAll();
+    await this.lock.release();
+  }
+
+  isLeader(): boolean {
+    return this.lock.held;
+  }
+
+  states(): ChannelState[] {
+    return this.handles.map((h) => h.state());
+  }
+
+  private async tryLead(): Promise<void> {
+    if (!this.running) return;
+    if (this.handles.length === 0 && (await this.lock.tryAcquire())) await this.subscribeAll();
+    this.timer = setTimeout(() => void this.tryLead(), this.options.takeoverIntervalMs ?? 2_000);
+    this.timer.unref();
+  }
+
+  private async subscribeAll(): Promise<void> {
+    const positions = await readReplayPositions(this.pool);
+    for (const object of this.objects) {
+      const channel = SalesforceCdcIngest.channelFor(object);
+      const stored = positions.get(channel);
+      const from: ReplayFrom = stored ? stored.replayId : (this.options.firstStart ?? -1);
+      this.logger.info({ channel, from }, 'subscribing to Salesforce change events');
+      this.handles.push(
+        this.stream.subscribe(channel, from, {
+          onEvent: (message) => this.store(message),
+          onReplayIdInvalid: (issue) => this.recordGap(object, issue, stored?.lastCommitAt ?? null),
+          onIssue: (issue) => this.onIssue(issue),
+        }),
+      );
+    }
+  }
+
+  private async unsubscribeAll(): Promise<void> {
+    const handles = this.handles;
+    this.handles = [];
+    await Promise.all(handles.map((h) => h.close()));
+  }
+
+  private async store(message: ChangeEventMessage): Promise<void> {
+    const events = changeMessageToEvents(message, this.clientName);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await storeChangeMessageEvents(client, message.channel, message.replayId, events);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    for (const event of events) {
+      received.inc({ channel: message.channel, origin: event.origin });
+      if (event.type === 'salesforce.change_gap') gaps.inc({ channel: message.channel, reason: event.payload.reason });
+    }
+  }
+
+  /**
+   * The stored replay id expired (over 72 h down) or was refused: changes were missed. Record a gap
+   * naming the object and the time range, ask for a targeted catch-up since the last event we have,
+   * and resume from -1, so the subscription is never silently dead (a public integration ran 16 days so).
+   */
+  private async recordGap(object: string, issue: Extract<StreamIssue, { kind: 'replay_id_invalid' }>, lastCommitAt: Date | null): Promise<ReplayFrom> {
+    const now = new Date();
+    const key = `${issue.channel}:expired:${issue.replayId}:${now.getTime()}`;
+    const since = lastCommitAt ? lastCommitAt.toISOString() : null;
+    const events: NewEvent[] = [
+      {
+        type: 'salesforce.change_gap',
+        source: 'salesforce',
+        sourceEventId: key,
+        stream: streams.salesforceObject(object),
+        origin: 'unknown',
+        occurredAt: now,
+        payload: { objects: [object], recordIds: [], reason: 'replay_id_expired', channel: issue.channel, from: since, to: now.toISOString() },
+      },
+      {
+        type: 'system.catch_up_requested',
+        source: 'system',
+        sourceEventId: `catch-up:${key}`,
+        stream: streams.salesforceObject(object),
+        origin: 'unknown',
+        occurredAt: now,
+        payload: { objects: [object], recordIds: [], sinceModstamp: since, reason: 'replay_id_expired' },
+      },
+    ];
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await appendEvents(client, events);
+      await resetReplayPosition(client, issue.channel);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    gaps.inc({ channel: issue.channel, reason: 'replay_id_expired' });
+    this.logger.warn({ channel: issue.channel, replayId: issue.replayId, since }, 'stored replay id was refused: gap recorded, catch-up requested, resubscribing from -1');
+    return -1;
+  }
+
+  private onIssue(issue: StreamIssue): void {
+    issues.inc({ channel: issue.channel, kind: issue.kind });
+    this.logger.warn({ channel: issue.channel, kind: issue.kind, message: issue.message }, 'Salesforce change event stream issue');
+  }
+}
