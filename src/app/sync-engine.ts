@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
 import { LeaderLock, SubscriptionRunner } from '../event-store';
 import { formatProblem, MappingError, validateAgainstLive, type Mapping } from '../mapping';
