@@ -2,14 +2,25 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError } from '../config';
 import { CliError } from './cli-error';
+import { checkCommand } from './commands/check.command';
 import { migrateCommand } from './commands/migrate.command';
+import { sandboxCommand } from './commands/sandbox.command';
 import { startCommand } from './commands/start.command';
+import { webhooksInstallCommand } from './commands/webhooks-install.command';
 
 /** The `crm-sync` command line (interface.md section 4). Every failure exits non-zero with one line. */
 export function buildProgram(): Command {
   const program = new Command('crm-sync').description('Two-way monday.com <-> Salesforce sync').showHelpAfterError();
   program.command('start').description('run the service (same as npm start)').action(startCommand);
   program.command('migrate').description('apply database migrations').action(migrateCommand);
+  program
+    .command('sandbox')
+    .description('run only the Salesforce and monday emulators, seeded with demo data')
+    .option('--port-salesforce <n>', 'Salesforce emulator port (default: any free port)')
+    .option('--port-monday <n>', 'monday emulator port (default: any free port)')
+    .action(sandboxCommand);
+  program.command('check').description('validate configuration and mapping against both live schemas').action(checkCommand);
+  program.command('webhooks').description('manage monday webhooks').command('install').description('create the webhooks the mapping needs at PUBLIC_URL').action(webhooksInstallCommand);
   return program;
 }
 
