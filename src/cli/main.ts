@@ -4,6 +4,7 @@ import { ConfigError } from '../config';
 import { CliError } from './cli-error';
 import { checkCommand } from './commands/check.command';
 import { migrateCommand } from './commands/migrate.command';
+import { replayCommand } from './commands/replay.command';
 import { sandboxCommand } from './commands/sandbox.command';
 import { startCommand } from './commands/start.command';
 import { webhooksInstallCommand } from './commands/webhooks-install.command';
@@ -19,6 +20,11 @@ export function buildProgram(): Command {
     .option('--port-salesforce <n>', 'Salesforce emulator port (default: any free port)')
     .option('--port-monday <n>', 'monday emulator port (default: any free port)')
     .action(sandboxCommand);
+  program
+    .command('replay')
+    .description('rebuild projections from the event log, with no writes to either CRM')
+    .option('--projection <name>', 'sync (default), links, state, to-salesforce or to-monday: they are rebuilt together')
+    .action(replayCommand);
   program.command('check').description('validate configuration and mapping against both live schemas').action(checkCommand);
   program.command('webhooks').description('manage monday webhooks').command('install').description('create the webhooks the mapping needs at PUBLIC_URL').action(webhooksInstallCommand);
   return program;

@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { RecordedEvent } from './events';
 import type { EventNotifications } from './event-notifications';
-import { lockCheckpoint, saveCheckpoint } from './checkpoints';
-import { readBatch } from './read-batch';
+import { lockCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints';
+import { readBatch, START } from './read-batch';
 import type { LeaderLock } from './leader-lock';
 
 /** A named consumer of the event log. `handle` runs inside the transaction that stores the checkpoint. */
@@ -84,14 +84,33 @@ export class SubscriptionRunner {
     await this.lock.release();
   }
 
-  /** Processes everything readable now, once (used by replay and by tests). Returns the count handled. */
-  async drain(): Promise<number> {
+  /**
+   * Processes every event committed before the call (used by replay, the backfill and tests).
+   * Events hidden behind an open older transaction anywhere on the server (the xmin guard) are
+   * waited for, up to `timeoutMs`. Returns the count handled.
+   */
+  async drain(timeoutMs = 120_000): Promise<number> {
+    const { rows } = await this.pool.query<{ max: string | null }>('SELECT max(position) AS max FROM events');
+    const target = Number(rows[0]?.max ?? 0);
+    const deadline = Date.now() + timeoutMs;
     let total = 0;
     for (;;) {
       const handled = await this.processBatch();
       total += handled;
-      if (handled < this.options.batchSize) return total;
+      if (handled >= this.options.batchSize) continue;
+      if (!(await this.hasUnread(target))) return total;
+      if (Date.now() > deadline) throw new Error(`drain of ${this.subscriber.name} timed out: events up to ${target} still unread`);
+      await new Promise((r) => setTimeout(r, handled > 0 ? 0 : 10));
     }
+  }
+
+  private async hasUnread(upTo: number): Promise<boolean> {
+    const checkpoint = (await readCheckpoint(this.pool, this.subscriber.name)) ?? START;
+    const { rows } = await this.pool.query<{ unread: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND position <= $3) AS unread',
+      [checkpoint.transactionId, checkpoint.position, upTo],
+    );
+    return rows[0]?.unread ?? false;
   }
 
   private async run(): Promise<void> {

@@ -79,9 +79,9 @@ export class SyncProjector implements Subscriber {
     await deleteRecords(tx, batch.retiredIds());
     await saveRecords(tx, batch.changed(), events[events.length - 1].position);
     if (this.options.emitCommands) {
-      await insertCommands(tx, commands.map((c) => ({ recordId: c.record.id as number, command: c.command, causedBy: c.causedBy })));
+      await insertCommands(tx, commands.map((c) => ({ recordId: batch.idOf(c.record) as number, command: c.command, causedBy: c.causedBy })));
     }
-    await insertDecisions(tx, decisions.map(({ record, ...rest }) => ({ ...rest, recordId: record?.id ?? null })));
+    await insertDecisions(tx, decisions.map(({ record, ...rest }) => ({ ...rest, recordId: record ? batch.idOf(record) : null })));
   }
 }
 
@@ -134,6 +134,13 @@ class RecordBatch {
     this.records.delete(record);
     this.touched.delete(record);
     if (record.id !== null) this.retired.push(record.id);
+  }
+
+  /** The stored id of `record` (decide returns copies: find the latest version of the same record). */
+  idOf(record: SyncRecord): number | null {
+    if (record.id !== null) return record.id;
+    for (const current of this.records) if (sameRecord(current, record)) return current.id;
+    return null;
   }
 
   waitingRecords(): SyncRecord[] {

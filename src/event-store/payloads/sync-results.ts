@@ -71,5 +71,5 @@ export interface SalesforceRecordSnapshot {
   object: string;
   record: Record<string, unknown> & { Id: string };
   systemModstamp: string;
-  reason: 'backfill' | 'catch_up' | 'reconcile';
+  reason: 'backfill' | 'catch_up' | 'reconcile' | 'lead_conversion';
 }
