@@ -136,8 +136,9 @@ export class SubscriptionRunner {
         continue;
       }
       // Nothing readable. Right after a notification the new rows may still sit behind an older open
-      // transaction (the xmin guard): look again soon, backing off, before falling back to polling.
-      if (Date.now() - this.lastNotifiedAt < 1_000) {
+      // transaction anywhere on the server (the xmin guard): look again soon, backing off to 100 ms,
+      // for a few seconds before falling back to the slow poll.
+      if (Date.now() - this.lastNotifiedAt < 5_000) {
         await this.sleep(quickRetryMs);
         quickRetryMs = Math.min(quickRetryMs * 2, 100);
       } else {
