@@ -4,10 +4,10 @@
  * partnership stage, follow-up dates) with realistic variety.
  */
 export const DEMO_USERS = [
-  { Username: 'maria.gonzalez@hopebridge.example', FirstName: 'Maria', LastName: 'Gonzalez', Email: 'maria.gonzalez@hopebridge.example', Alias: 'mgonz', Title: 'Director of Partnerships' },
-  { Username: 'james.okafor@hopebridge.example', FirstName: 'James', LastName: 'Okafor', Email: 'james.okafor@hopebridge.example', Alias: 'jokaf', Title: 'Grants Manager' },
-  { Username: 'sun.lee@hopebridge.example', FirstName: 'Sun', LastName: 'Lee', Email: 'sun.lee@hopebridge.example', Alias: 'slee', Title: 'Partnership Associate' },
-  { Username: 'former.staff@hopebridge.example', FirstName: 'Pat', LastName: 'Former', Email: 'former.staff@hopebridge.example', Alias: 'pform', Title: 'Program Officer', IsActive: false },
+  { Username: 'maya.cohen@crm-sync.example', FirstName: 'Maya', LastName: 'Cohen', Email: 'maya.cohen@crm-sync.example', Alias: 'mcohe', Title: 'Head of Business Development' },
+  { Username: 'daniel.okafor@crm-sync.example', FirstName: 'Daniel', LastName: 'Okafor', Email: 'daniel.okafor@crm-sync.example', Alias: 'dokaf', Title: 'Account Executive' },
+  { Username: 'priya.natarajan@crm-sync.example', FirstName: 'Priya', LastName: 'Natarajan', Email: 'priya.natarajan@crm-sync.example', Alias: 'pnata', Title: 'Partnerships Manager' },
+  { Username: 'former.staff@crm-sync.example', FirstName: 'Pat', LastName: 'Former', Email: 'former.staff@crm-sync.example', Alias: 'pform', Title: 'Program Officer', IsActive: false },
 ];
 
 export const DEMO_ACCOUNTS = [
