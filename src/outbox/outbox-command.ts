@@ -22,8 +22,17 @@ export type OutboxCommand =
       fields: Record<string, SalesforceValue>;
       /** Salesforce field -> value that identifies the same record (from the object's `match` rules). */
       match: Record<string, SalesforceValue>;
+      values?: WrittenValues;
     }
-  | { kind: 'salesforce.update'; target: 'salesforce'; objectKey: string; salesforceObject: string; salesforceId: string; fields: Record<string, SalesforceValue> }
+  | {
+      kind: 'salesforce.update';
+      target: 'salesforce';
+      objectKey: string;
+      salesforceObject: string;
+      salesforceId: string;
+      fields: Record<string, SalesforceValue>;
+      values?: WrittenValues;
+    }
   | { kind: 'salesforce.delete'; target: 'salesforce'; objectKey: string; salesforceObject: string; salesforceId: string }
   | { kind: 'salesforce.convert_lead'; target: 'salesforce'; objectKey: string; leadId: string; itemId: string; convertedStatus?: string }
   /** A new Salesforce record: match an item by the Salesforce Id column, else create one. */
@@ -38,6 +47,9 @@ export type OutboxCommand =
       name: string;
       columnValues: Record<string, unknown>;
       createLabelsIfMissing: boolean;
+      /** The board's Salesforce Id column, searched before creating (invariant 6); else taken from the mapping. */
+      salesforceIdColumn?: string;
+      values?: WrittenValues;
     }
   | {
       kind: 'monday.change_columns';
@@ -49,6 +61,7 @@ export type OutboxCommand =
       name?: string;
       columnValues: Record<string, unknown>;
       createLabelsIfMissing: boolean;
+      values?: WrittenValues;
     }
   /** Read an item through the API and append it as a monday.item_snapshot (create_pulse carries no values). */
   | { kind: 'monday.refresh_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
@@ -56,6 +69,14 @@ export type OutboxCommand =
   | { kind: 'monday.delete_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string };
 
 export type OutboxCommandKind = OutboxCommand['kind'];
+
+/**
+ * Optional on write commands: field key (monday column id, or `__name__`) -> the value written, in
+ * Salesforce form, as the projector decided it. The dispatcher echoes it as `written` in
+ * `system.command_succeeded` and as `values` in `system.record_linked`, so the state projection
+ * learns what both sides hold without converting back.
+ */
+export type WrittenValues = Record<string, SalesforceValue>;
 
 /** A command as stored in the outbox table. */
 export interface OutboxRow {

@@ -1,4 +1,5 @@
 import { streams, type NewEvent } from '../event-store/events';
+import type { RecordLinked } from '../event-store/payloads/sync-results';
 import type { SalesforceValue } from '../mapping/converters/converter.types';
 import type { ClaimedCommand } from './claim';
 import type { OutboxCommand } from './outbox-command';
@@ -92,4 +93,17 @@ export function commandFailedEvent(claimed: ClaimedCommand, error: StoredError, 
 
 export function assertNeverCommand(command: never): never {
   throw new Error(`unhandled outbox command: ${JSON.stringify(command)}`);
+}
+
+/** `system.record_linked` learned while dispatching `claimed` (a create or a match). */
+export function recordLinkedEvent(claimed: ClaimedCommand, link: RecordLinked, stream: string, now: Date): NewEvent {
+  return {
+    type: 'system.record_linked',
+    source: 'system',
+    sourceEventId: attemptKey(claimed, 'linked'),
+    stream,
+    origin: 'unknown',
+    occurredAt: now,
+    payload: link,
+  };
 }

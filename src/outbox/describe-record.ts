@@ -1,0 +1,24 @@
+import type { OutboxCommand } from './outbox-command';
+import { assertNeverCommand } from './result-events';
+
+/** The record a command acts on, in words an operator recognises. */
+export function describeRecord(command: OutboxCommand): string {
+  switch (command.kind) {
+    case 'salesforce.create':
+      return `monday item ${command.itemId} on board ${command.boardId} (new Salesforce ${command.salesforceObject})`;
+    case 'salesforce.update':
+    case 'salesforce.delete':
+      return `Salesforce ${command.salesforceObject} ${command.salesforceId}`;
+    case 'salesforce.convert_lead':
+      return `Salesforce Lead ${command.leadId} (monday item ${command.itemId})`;
+    case 'monday.create_item':
+      return `Salesforce ${command.salesforceObject} ${command.salesforceId} (new item on board ${command.boardId})`;
+    case 'monday.change_columns':
+    case 'monday.refresh_item':
+    case 'monday.archive_item':
+    case 'monday.delete_item':
+      return `monday item ${command.itemId} on board ${command.boardId}`;
+    default:
+      return assertNeverCommand(command);
+  }
+}

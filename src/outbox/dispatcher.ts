@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { DeadLetterAlerts } from '../alerts/dead-letter-alert';
+import type { MondayPort } from '../monday/monday.port';
+import type { ResolvedMapping } from '../projectors/resolved-mapping';
+import type { SalesforcePort } from '../salesforce/salesforce.port';
+import { groupForDispatch, type DispatchGroups } from './batch-groups';
+import { claimCommands, saveProgress, type ClaimedCommand } from './claim';
+import { dispatcherError, toDispatchError } from './dispatch-error';
+import { decideFailure, DEFAULT_FAILURE_POLICY, type FailurePolicyOptions } from './failure-policy';
+import { fieldLocation } from './field-location';
+import { failed, type DispatchContext, type HandlerResult, type HandlerResults } from './handlers/handler-types';
+import { handleMondayCreates } from './handlers/monday-create-item.handler';
+import { handleMondayRefreshes } from './handlers/monday-refresh-item.handler';
+import { handleMondayWrites } from './handlers/monday-write.handler';
+import { handleLeadConversions } from './handlers/salesforce-convert-lead.handler';
+import { handleSalesforceCreates } from './handlers/salesforce-create.handler';
+import { handleSalesforceDeletes } from './handlers/salesforce-delete.handler';
+import { handleSalesforceUpdates } from './handlers/salesforce-update.handler';
+import { outboxMetrics } from './outbox-metrics';
+import type { OutboxWake } from './outbox-notifications';
+import { recordOutcomes, type Settlement } from './record-outcomes';
+import { commandFailedEvent, commandSucceededEvent, type StoredError } from './result-events';
+import { describeRecord } from './describe-record';
+
+export interface OutboxDispatcherDeps {
+  pool: Pool;
+  salesforce: SalesforcePort;
+  monday: MondayPort;
+  logger: Logger;
+  /** For hints that name the mapping line, the converted status and Id columns the commands omit. */
+  mapping?: ResolvedMapping | null;
+  alerts?: DeadLetterAlerts | null;
+  /** Wakes the loop when rows are inserted (OutboxNotifications); without it the loop only polls. */
+  wake?: OutboxWake | null;
+  now?: () => Date;
+}
+
+export interface OutboxDispatcherOptions {
+  /** Commands claimed per batch (default 200). */
+  batchSize?: number;
+  /** How long a claim is ours; after it, another instance may take the command over (default 2 min). */
+  leaseMs?: number;
+  /** Poll interval when idle and not woken (default 1 s); retries that come due are found by it. */
+  pollIntervalMs?: number;
+  policy?: Partial<FailurePolicyOptions>;
+}
+
+/**
+ * Sends outbox commands to the CRMs; runs on every instance. Each batch: claim ready record heads
+ * (claim.ts), group them (batch-groups.ts), run the handlers of each group side by side, decide what
+ * each failure means (failure-policy.ts), and record every outcome with its events in one
+ * transaction (record-outcomes.ts). Dead letters are alerted after they are committed.
+ */
+export class OutboxDispatcher {
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly policy: FailurePolicyOptions;
+  private readonly now: () => Date;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private current: Promise<number> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private salesforceUser: Promise<string> | null = null;
+
+  constructor(
+    private readonly deps: OutboxDispatcherDeps,
+    options: OutboxDispatcherOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 200;
+    this.leaseMs = options.leaseMs ?? 120_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.policy = { ...DEFAULT_FAILURE_POLICY, ...options.policy };
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.deps.wake?.onInserted(() => this.poke()) ?? null;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, finishes the batch in flight (its outcomes are recorded), then resolves. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.poke();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Resolves when no batch is in flight. */
+  async idle(): Promise<void> {
+    await this.current?.catch(() => undefined);
+  }
+
+  /** Claims and dispatches one batch; returns how many commands it claimed. */
+  dispatchOnce(): Promise<number> {
+    const batch = this.dispatchBatch();
+    this.current = batch;
+    return batch.finally(() => {
+      if (this.current === batch) this.current = null;
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.dispatchOnce();
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'outbox dispatch batch failed; retrying after the poll interval');
+      }
+      if (claimed === 0 && this.running) await this.sleep(this.pollIntervalMs);
+    }
+  }
+
+  private poke(): void {
+    this.wakeUp?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        done();
+      };
+    });
+  }
+
+  private async dispatchBatch(): Promise<number> {
+    const claimToken = randomUUID();
+    const claimed = await claimCommands(this.deps.pool, { limit: this.batchSize, leaseMs: this.leaseMs, claimToken });
+    if (claimed.length === 0) return 0;
+    outboxMetrics.batchSize.observe(claimed.length);
+    for (const c of claimed) outboxMetrics.dispatched.inc({ kind: c.command.kind });
+
+    let requests = 0;
+    const ctx: DispatchContext = {
+      salesforce: this.deps.salesforce,
+      monday: this.deps.monday,
+      mapping: this.deps.mapping ?? null,
+      now: this.now,
+      saveProgress: (command, progress) => saveProgress(this.deps.pool, command.id, claimToken, progress),
+      countRequests: (target, n) => {
+        requests += n;
+        outboxMetrics.apiRequests.inc({ target }, n);
+      },
+      salesforceUserId: () => (this.salesforceUser ??= this.deps.salesforce.identity().then((me) => me.userId)),
+    };
+    const results = await runGroups(groupForDispatch(claimed), ctx);
+    const settlements = claimed.map((c) => this.settle(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result'))));
+    const recorded = await recordOutcomes(this.deps.pool, claimToken, settlements);
+    outboxMetrics.requestsPerCommand.observe(requests / claimed.length);
+    for (const s of settlements) this.report(s, recorded.has(s.claimed.id));
+    return claimed.length;
+  }
+
+  private settle(claimed: ClaimedCommand, result: HandlerResult): Settlement {
+    const now = this.now();
+    if (result.ok) {
+      return { claimed, status: 'done', error: null, events: [...result.events, commandSucceededEvent(claimed, result.written, result.result, now)] };
+    }
+    const { objectKey } = claimed.command;
+    const location = fieldLocation(this.deps.mapping ?? null, objectKey, result.error);
+    const action = decideFailure(result.error, { attempts: claimed.attempts, objectKey, fieldPath: location ?? undefined }, this.policy);
+    const error: StoredError = { ...result.error, ...(action.action === 'dead_letter' ? { hint: action.hint } : {}) };
+    const dead = action.action === 'dead_letter';
+    return {
+      claimed,
+      status: dead ? 'dead' : 'pending',
+      delay: action.action === 'retry' ? action.delay : undefined,
+      error,
+      events: [...result.events, commandFailedEvent(claimed, error, dead, now)],
+    };
+  }
+
+  private report(settlement: Settlement, recorded: boolean): void {
+    const { claimed, status, error } = settlement;
+    const kind = claimed.command.kind;
+    const context = { commandId: claimed.id, kind, record: claimed.recordId, crm: claimed.command.target, attempt: claimed.attempts };
+    if (!recorded) {
+      this.deps.logger.warn(context, 'outbox command was taken over by another dispatcher (lease expired); its outcome here is dropped');
+      return;
+    }
+    outboxMetrics.latency.observe({ kind }, Math.max(0, this.now().getTime() - claimed.createdAt.getTime()) / 1000);
+    if (status === 'done') {
+      outboxMetrics.succeeded.inc({ kind });
+      this.deps.logger.debug(context, 'outbox command succeeded');
+      return;
+    }
+    const code = error?.code ?? 'UNEXPECTED';
+    outboxMetrics.failed.inc({ kind, code });
+    if (status === 'pending') {
+      this.deps.logger.warn({ ...context, code, err: error?.message }, 'outbox command failed; will retry');
+      return;
+    }
+    outboxMetrics.deadLettered.inc({ kind, code });
+    this.deps.logger.error({ ...context, code, err: error?.message, hint: error?.hint }, 'outbox command dead-lettered');
+    this.deps.alerts?.deadLettered({
+      commandId: claimed.id,
+      kind,
+      target: claimed.command.target,
+      objectKey: claimed.command.objectKey,
+      record: describeRecord(claimed.command),
+      error: { code, message: error?.message ?? '' },
+      hint: error?.hint ?? '',
+      causedBy: claimed.causedBy,
+    });
+  }
+}
+
+/** Runs every group's handler side by side; a handler that throws fails each command of its group. */
+async function runGroups(groups: DispatchGroups, ctx: DispatchContext): Promise<HandlerResults> {
+  const tasks: Array<[readonly ClaimedCommand[], () => Promise<HandlerResults>]> = [];
+  for (const [object, commands] of groups.salesforceCreates) tasks.push([commands, () => handleSalesforceCreates(object, commands, ctx)]);
+  for (const [object, commands] of groups.salesforceUpdates) tasks.push([commands, () => handleSalesforceUpdates(object, commands, ctx)]);
+  if (groups.salesforceDeletes.length > 0) tasks.push([groups.salesforceDeletes, () => handleSalesforceDeletes(groups.salesforceDeletes, ctx)]);
+  if (groups.leadConversions.length > 0) tasks.push([groups.leadConversions, () => handleLeadConversions(groups.leadConversions, ctx)]);
+  for (const [board, commands] of groups.mondayCreates) tasks.push([commands, () => handleMondayCreates(board, commands, ctx)]);
+  for (const [board, commands] of groups.mondayWrites) tasks.push([commands, () => handleMondayWrites(board, commands, ctx)]);
+  if (groups.mondayRefreshes.length > 0) tasks.push([groups.mondayRefreshes, () => handleMondayRefreshes(groups.mondayRefreshes, ctx)]);
+
+  const all: HandlerResults = new Map();
+  for (const c of groups.invalid) all.set(c.id, failed(dispatcherError('INVALID_COMMAND', `unknown command kind ${JSON.stringify((c.command as { kind?: unknown }).kind)}`)));
+  const outcomes = await Promise.all(
+    tasks.map(async ([commands, handle]) => {
+      try {
+        return await handle();
+      } catch (error) {
+        const failure = toDispatchError(error);
+        return new Map(commands.map((c) => [c.id, failed(failure)]));
+      }
+    }),
+  );
+  for (const results of outcomes) for (const [id, result] of results) all.set(id, result);
+  return all;
+}

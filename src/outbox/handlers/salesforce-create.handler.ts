@@ -1,0 +1,195 @@
+import type { LinkReason } from '../../event-store/payloads/sync-results';
+import { streams } from '../../event-store/events';
+import { isSalesforceId, to18 } from '../../mapping/salesforce-id';
+import type { MondayItem, MondayMutation } from '../../monday/monday.port';
+import type { SObjectDescribe } from '../../salesforce/salesforce.port';
+import { dispatcherError, toDispatchError } from '../dispatch-error';
+import { recordLinkedEvent } from '../result-events';
+import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
+import { createdByUsConditions, differingFields, InvalidFieldNameError, matchQuery, queryAllMatches } from './salesforce-match';
+
+type CreateCommand = Claimed<'salesforce.create'>;
+interface Linked {
+  salesforceId: string;
+  via: LinkReason;
+  /** The item's Id column already holds it: nothing to write back. */
+  idColumnHolds: boolean;
+}
+
+const COLLECTION_SIZE = 200;
+
+/**
+ * New monday items -> Salesforce records of one object, never a duplicate (invariant 6). Per command:
+ * 1. progress of an earlier attempt (the record was created, writing its Id back failed) -> reuse it;
+ * 2. the item's Salesforce Id column already holds a live record's Id -> link to it;
+ * 3. the object's `match` fields (exact SOQL match, escaped): one record -> link to it (updating the
+ *    fields that differ), several -> dead letter "ambiguous match", never a guess; an object without
+ *    match rules, on a retry, looks for a record the integration user created with the same values
+ *    (the lost-response case);
+ * 4. otherwise create, in sObject Collections of up to 200, storing the new Id as progress at once.
+ * Then the 18-char Id is written into the item's Salesforce Id column (aliased monday mutations per
+ * board) and `system.record_linked` is appended with the outcome.
+ */
+export async function handleSalesforceCreates(object: string, commands: readonly CreateCommand[], ctx: DispatchContext): Promise<HandlerResults> {
+  const results: HandlerResults = new Map();
+  const linked = new Map<number, Linked>();
+  const fail = (c: CreateCommand, error: unknown): void => void results.set(c.id, failed(toDispatchError(error)));
+
+  let describe: SObjectDescribe;
+  try {
+    describe = await ctx.salesforce.describe(object);
+  } catch (error) {
+    for (const c of commands) fail(c, error);
+    return results;
+  }
+
+  const fresh: CreateCommand[] = [];
+  for (const c of commands) {
+    if (c.progress?.salesforceId) linked.set(c.id, { salesforceId: c.progress.salesforceId, via: (c.progress.via as LinkReason | undefined) ?? 'created_salesforce_record', idColumnHolds: false });
+    else fresh.push(c);
+  }
+
+  const items = await readItems(fresh, ctx).catch((error: unknown) => {
+    for (const c of fresh) fail(c, error);
+    return null;
+  });
+  const toCreate: CreateCommand[] = [];
+  for (const c of items ? fresh : []) {
+    try {
+      const item = items?.get(c.command.itemId);
+      if (!item || item.state === 'deleted') {
+        results.set(c.id, failed({ code: 'NOT_FOUND', target: 'monday', message: `monday item ${c.command.itemId} no longer exists` }));
+        continue;
+      }
+      const found = await findExisting(object, c, item, describe, ctx);
+      if (found.kind === 'ambiguous') {
+        results.set(c.id, failed(dispatcherError('AMBIGUOUS_MATCH', `ambiguous match: ${found.ids.join(', ')} all have ${describeMatch(c)}`)));
+      } else if (found.kind === 'linked') linked.set(c.id, found.link);
+      else toCreate.push(c);
+    } catch (error) {
+      if (error instanceof InvalidFieldNameError) results.set(c.id, failed(dispatcherError('INVALID_COMMAND', error.message)));
+      else fail(c, error);
+    }
+  }
+
+  for (let start = 0; start < toCreate.length; start += COLLECTION_SIZE) {
+    const chunk = toCreate.slice(start, start + COLLECTION_SIZE);
+    try {
+      ctx.countRequests('salesforce', 1);
+      const saved = await ctx.salesforce.createMany(object, chunk.map((c) => c.command.fields));
+      for (const [index, c] of chunk.entries()) {
+        const result = saved[index];
+        if (!result?.ok) {
+          fail(c, result?.error ?? new Error('no result for this record'));
+          continue;
+        }
+        const salesforceId = to18(result.id);
+        await ctx.saveProgress(c, { salesforceId, via: 'created_salesforce_record' });
+        linked.set(c.id, { salesforceId, via: 'created_salesforce_record', idColumnHolds: false });
+      }
+    } catch (error) {
+      // The response may be lost after Salesforce committed: the retry finds the record by its match
+      // fields (or as created by us) before creating again.
+      for (const c of chunk) fail(c, error);
+    }
+  }
+
+  await writeIdsBack(commands.filter((c) => linked.has(c.id) && !results.has(c.id)), linked, ctx, results);
+
+  return results;
+}
+
+type Existing = { kind: 'linked'; link: Linked } | { kind: 'ambiguous'; ids: string[] } | { kind: 'none' };
+
+async function findExisting(object: string, c: CreateCommand, item: MondayItem, describe: SObjectDescribe, ctx: DispatchContext): Promise<Existing> {
+  const idText = item.columnValues.find((v) => v.id === c.command.salesforceIdColumn)?.text?.trim() ?? '';
+  const select = Object.keys(c.command.fields).filter((f) => !Array.isArray(c.command.fields[f]));
+  if (idText !== '' && isSalesforceId(idText)) {
+    ctx.countRequests('salesforce', 1);
+    const existing = await ctx.salesforce.get(object, to18(idText), select.length > 0 ? ['Id', ...select] : undefined);
+    if (existing) {
+      await updateDiffering(object, existing.Id, differingFields(existing, c.command.fields, describe.fields), ctx);
+      return { kind: 'linked', link: { salesforceId: to18(existing.Id), via: 'salesforce_id_column', idColumnHolds: idText === to18(existing.Id) } };
+    }
+  }
+  let soql = matchQuery(object, c.command.match, select);
+  if (soql === null && c.attempts > 1) {
+    soql = matchQuery(object, createdByUsConditions(c.command.fields, describe.fields, await ctx.salesforceUserId()), select);
+  }
+  if (soql === null) return { kind: 'none' };
+  const matches = await queryAllMatches(ctx, soql);
+  if (matches.length > 1) return { kind: 'ambiguous', ids: matches.map((m) => to18(m.Id)) };
+  const [match] = matches;
+  if (!match) return { kind: 'none' };
+  await updateDiffering(object, match.Id, differingFields(match, c.command.fields, describe.fields), ctx);
+  return { kind: 'linked', link: { salesforceId: to18(match.Id), via: 'matched_existing', idColumnHolds: false } };
+}
+
+async function updateDiffering(object: string, id: string, fields: Record<string, unknown>, ctx: DispatchContext): Promise<void> {
+  if (Object.keys(fields).length === 0) return;
+  ctx.countRequests('salesforce', 1);
+  await ctx.salesforce.update(object, id, fields);
+}
+
+function describeMatch(c: CreateCommand): string {
+  const entries = Object.entries(c.command.match).filter(([, v]) => v !== null && v !== '');
+  return entries.length > 0 ? entries.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(' and ') : 'the values this create sent';
+}
+
+async function readItems(commands: readonly CreateCommand[], ctx: DispatchContext): Promise<Map<string, MondayItem>> {
+  if (commands.length === 0) return new Map();
+  const columnIds = [...new Set(commands.map((c) => c.command.salesforceIdColumn))];
+  ctx.countRequests('monday', Math.ceil(commands.length / 100));
+  const items = await ctx.monday.itemsByIds([...new Set(commands.map((c) => c.command.itemId))], { columnIds });
+  return new Map(items.map((item) => [item.id, item]));
+}
+
+/** Writes each linked record's Id into its item's Salesforce Id column, per board in aliased batches. */
+async function writeIdsBack(commands: readonly CreateCommand[], linked: Map<number, Linked>, ctx: DispatchContext, results: HandlerResults): Promise<void> {
+  const byBoard = new Map<string, CreateCommand[]>();
+  for (const c of commands) byBoard.set(c.command.boardId, [...(byBoard.get(c.command.boardId) ?? []), c]);
+  for (const [boardId, boardCommands] of byBoard) {
+    const writes = boardCommands.filter((c) => !linked.get(c.id)?.idColumnHolds);
+    const mutations: MondayMutation[] = writes.map((c) => ({
+      kind: 'change_column_values',
+      itemId: c.command.itemId,
+      columnValues: { [c.command.salesforceIdColumn]: linked.get(c.id)?.salesforceId ?? null },
+    }));
+    let outcomes: Awaited<ReturnType<typeof ctx.monday.applyMutations>> = [];
+    if (mutations.length > 0) {
+      try {
+        ctx.countRequests('monday', 1);
+        outcomes = await ctx.monday.applyMutations(boardId, mutations);
+      } catch (error) {
+        for (const c of writes) results.set(c.id, failed(toDispatchError(error)));
+        continue;
+      }
+    }
+    for (const c of boardCommands) {
+      const link = linked.get(c.id);
+      if (!link || results.has(c.id)) continue;
+      const index = writes.indexOf(c);
+      const outcome = index === -1 ? { ok: true as const } : outcomes[index];
+      if (!outcome?.ok) {
+        results.set(c.id, failed(toDispatchError(outcome?.error ?? new Error('no outcome for this write'))));
+        continue;
+      }
+      const now = ctx.now();
+      const event = recordLinkedEvent(
+        c,
+        {
+          objectKey: c.command.objectKey,
+          salesforceObject: c.command.salesforceObject,
+          salesforceId: link.salesforceId,
+          mondayBoardId: c.command.boardId,
+          mondayItemId: c.command.itemId,
+          via: link.via,
+          values: c.command.values ?? {},
+        },
+        streams.mondayItem(c.command.itemId),
+        now,
+      );
+      results.set(c.id, succeeded(c.command.values ?? {}, [event], { salesforceId: link.salesforceId, via: link.via }));
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import type { SaveResult } from '../../salesforce/salesforce.port';
+import { toDispatchError } from '../dispatch-error';
+import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
+
+/** sObject Collections take up to 200 records per request (reference 3.1). */
+const COLLECTION_SIZE = 200;
+
+/**
+ * Field updates of one object: sObject Collections of up to 200 records (updateMany, allOrNone false),
+ * each record's result handled on its own. A command with nothing to write succeeds without a call.
+ */
+export async function handleSalesforceUpdates(
+  object: string,
+  commands: ReadonlyArray<Claimed<'salesforce.update'>>,
+  ctx: DispatchContext,
+): Promise<HandlerResults> {
+  const results: HandlerResults = new Map();
+  const toSend = commands.filter((c) => {
+    if (Object.keys(c.command.fields).length > 0) return true;
+    results.set(c.id, succeeded({}));
+    return false;
+  });
+  for (let start = 0; start < toSend.length; start += COLLECTION_SIZE) {
+    const chunk = toSend.slice(start, start + COLLECTION_SIZE);
+    let saved: SaveResult[];
+    try {
+      ctx.countRequests('salesforce', 1);
+      saved = await ctx.salesforce.updateMany(
+        object,
+        chunk.map((c) => ({ ...c.command.fields, Id: c.command.salesforceId })),
+      );
+    } catch (error) {
+      const failure = toDispatchError(error);
+      for (const c of chunk) results.set(c.id, failed(failure));
+      continue;
+    }
+    chunk.forEach((c, index) => {
+      const result = saved[index];
+      if (result?.ok) results.set(c.id, succeeded(c.command.values ?? {}, [], { salesforceId: result.id }));
+      else results.set(c.id, failed(toDispatchError(result?.error ?? new Error('no result for this record'))));
+    });
+  }
+  return results;
+}

@@ -1,0 +1,68 @@
+/**
+ * Shared by the outbox e2e tests: a test database, both emulators with their real clients, and a
+ * dispatcher with fast retry delays.
+ */
+import pino from 'pino';
+import type { DeadLetterAlerts } from '../../src/alerts/dead-letter-alert';
+import { createMondayClient, type MondayPort } from '../../src/monday';
+import type { Logger } from '../../src/observability/logger';
+import { OutboxDispatcher, type OutboxDispatcherOptions } from '../../src/outbox/dispatcher';
+import type { SalesforcePort } from '../../src/salesforce';
+import { startMondayEmulator, type MondayEmulator } from '../../src/sandbox/monday';
+import type { SalesforceEmulator } from '../../src/sandbox/salesforce';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { connect, startEmulator } from './salesforce-client-support';
+
+export interface OutboxWorld {
+  db: TestDatabase;
+  sf: SalesforceEmulator;
+  salesforce: SalesforcePort;
+  mondayEmulator: MondayEmulator;
+  monday: MondayPort;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function startOutboxWorld(): Promise<OutboxWorld> {
+  const db = await createTestDatabase();
+  const sf = await startEmulator();
+  const salesforce = await connect(sf);
+  const mondayEmulator = await startMondayEmulator({ seed: 'demo' });
+  const monday = createMondayClient({ apiUrl: mondayEmulator.url, apiToken: mondayEmulator.apiToken, apiVersion: '2025-10', signingSecret: null, webhookToken: null });
+  const logger = pino({ level: process.env.OUTBOX_TEST_LOG ?? 'silent' });
+  return {
+    db,
+    sf,
+    salesforce,
+    mondayEmulator,
+    monday,
+    logger,
+    close: async () => {
+      await mondayEmulator.close();
+      await sf.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Millisecond retry delays so retries happen within a test's patience. */
+export const FAST_POLICY = { baseDelayMs: 10, maxDelayMs: 40, reauthDelayMs: 10, rateLimitFallbackMs: 20 };
+
+export function dispatcherFor(
+  world: OutboxWorld,
+  options: OutboxDispatcherOptions = {},
+  extra: { monday?: MondayPort; alerts?: DeadLetterAlerts } = {},
+): OutboxDispatcher {
+  return new OutboxDispatcher(
+    { pool: world.db.pool, salesforce: world.salesforce, monday: extra.monday ?? world.monday, logger: world.logger, alerts: extra.alerts ?? null },
+    { pollIntervalMs: 20, batchSize: 500, ...options, policy: { ...FAST_POLICY, ...options.policy } },
+  );
+}
+
+export async function eventsOfType(world: OutboxWorld, type: string): Promise<Array<{ stream: string; payload: Record<string, unknown>; source_event_id: string }>> {
+  const { rows } = await world.db.pool.query<{ stream: string; payload: Record<string, unknown>; source_event_id: string }>(
+    'SELECT stream, payload, source_event_id FROM events WHERE type = $1 ORDER BY position',
+    [type],
+  );
+  return rows;
+}
