@@ -25,7 +25,8 @@ describe('CometD CDC streaming with the faye client', () => {
   });
 
   afterEach(async () => {
-    for (const client of clients) await disconnect(client, harness);
+    await Promise.all(clients.map(disconnect));
+    expect(harness.control.connectedClients()).toBe(0);
     await harness.close();
   });
 
