@@ -1,0 +1,73 @@
+import { Writable } from 'node:stream';
+import { loadConfig, type AppConfig } from '../../src/config';
+import { startService, type RunningService } from '../../src/app/start-service';
+import { startSyncEngine, type SyncEngine } from '../../src/app/sync-engine';
+import { installWebhooks } from '../../src/ingest/monday/install-webhooks';
+import { loadMapping, type Mapping } from '../../src/mapping';
+import { createMondayClient, type MondayPort } from '../../src/monday';
+import { createLogger } from '../../src/observability/logger';
+import { createSalesforceClient, type JsforceSalesforceClient } from '../../src/salesforce';
+import { startSandbox, type SandboxEnvironment, type SandboxOptions } from '../../src/sandbox/sandbox-environment';
+import { EXAMPLE_MAPPING } from './sandbox-schemas';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface SyncEnvironment {
+  sandbox: SandboxEnvironment;
+  service: RunningService;
+  engine: SyncEngine;
+  db: TestDatabase;
+  config: AppConfig;
+  mapping: Mapping;
+  salesforce: JsforceSalesforceClient;
+  monday: MondayPort;
+  url: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service as in production (webhooks, CDC, projector, dispatcher) against both emulators
+ * seeded with the demo data and the example mapping, on loopback ports, with its own database.
+ */
+export async function startSyncEnvironment(options: { sandbox?: SandboxOptions; mappingPath?: string; env?: Record<string, string> } = {}): Promise<SyncEnvironment> {
+  const sandbox = await startSandbox(options.sandbox);
+  const db = await createTestDatabase();
+  const config = loadConfig({}, { ...sandbox.variables, DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'info', ...options.env });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const logger = createLogger({ level: 'info', secretValues: config.secretValues, destination });
+  const mapping = loadMapping(options.mappingPath ?? EXAMPLE_MAPPING);
+  const salesforce = await createSalesforceClient(config.salesforce);
+  const monday = createMondayClient(config.monday);
+  let engine: SyncEngine | null = null;
+  const service = await startService(config, {
+    logger,
+    startSync: async (runtime, url) => {
+      engine = await startSyncEngine(runtime, mapping, { salesforce, monday });
+      await installWebhooks(monday, mapping.objects.map((o) => o.monday.board), new URL('/webhooks/monday', url.replace('[::1]', '127.0.0.1')).toString());
+      return engine;
+    },
+  });
+  return {
+    sandbox,
+    service,
+    engine: engine as unknown as SyncEngine,
+    db,
+    config,
+    mapping,
+    salesforce,
+    monday,
+    url: service.url.replace('[::1]', '127.0.0.1'),
+    logs,
+    stop: async () => {
+      await service.stop();
+      await sandbox.close();
+      await db.drop();
+    },
+  };
+}
