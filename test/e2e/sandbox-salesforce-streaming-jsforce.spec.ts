@@ -1,7 +1,7 @@
 /**
  * The emulator's CometD endpoint driven by jsforce 3.10.16 streaming exactly as reference 5.7 wires it.
  */
-import jsforce from 'jsforce';
+import { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/api/streaming';
 import {
   API_VERSION,
@@ -33,11 +33,11 @@ describe('CometD CDC streaming with jsforce 3.10.16', () => {
     await harness.close();
   });
 
-  function connection(token = VALID_TOKEN): jsforce.Connection {
-    return new jsforce.Connection({ instanceUrl: harness.baseUrl, accessToken: token, version: API_VERSION, logLevel: 'NONE' });
+  function connection(token = VALID_TOKEN): Connection {
+    return new Connection({ instanceUrl: harness.baseUrl, accessToken: token, version: API_VERSION, logLevel: 'NONE' });
   }
 
-  function createClient(conn: jsforce.Connection, extensions: unknown[]): FayeClient {
+  function createClient(conn: Connection, extensions: unknown[]): FayeClient {
     const client = conn.streaming.createClient(extensions as never) as unknown as FayeClient;
     clients.push(client);
     return client;
@@ -46,7 +46,7 @@ describe('CometD CDC streaming with jsforce 3.10.16', () => {
   it('conn.streaming.topic(...).subscribe receives new CDC events (reference 5.7)', async () => {
     const conn = connection();
     const received: CdcMessage[] = [];
-    const subscription = conn.streaming.topic('/data/ChangeEvents').subscribe((message) => received.push(message as unknown as CdcMessage));
+    const subscription = conn.streaming.topic('/data/ChangeEvents').subscribe((message: unknown) => received.push(message as CdcMessage));
     const cached = (conn.streaming as unknown as { _fayeClients: Record<string, FayeClient> })._fayeClients;
     clients.push(cached.pushTopic!);
     expect(await settle(subscription as never)).toEqual({ ok: true });
