@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export interface ChildService {
   child: ChildProcess;
@@ -15,8 +17,10 @@ const ROOT = resolve(__dirname, '../..');
  * signals or SIGKILL. Resolves once the service logs that it is listening.
  */
 export async function startChildService(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildService> {
+  // Its own working directory: sandbox mode writes the demo mapping and emulator state there.
+  const cwd = mkdtempSync(join(tmpdir(), 'crm-sync-test-'));
   const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/main.ts'), 'start'], {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
