@@ -19,7 +19,7 @@ const ROOT = resolve(__dirname, '../..');
 export async function startChildService(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildService> {
   // Its own working directory: sandbox mode writes the demo mapping and emulator state there.
   const cwd = mkdtempSync(join(tmpdir(), 'crm-sync-test-'));
-  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/main.ts'), 'start'], {
+  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', resolve(ROOT, 'tsconfig.json'), resolve(ROOT, 'src/cli/main.ts'), 'start'], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
