@@ -18,6 +18,8 @@ export function resolveChannel(channel: string, cdcEntities: readonly string[]):
   const match = /^\/data\/([A-Za-z][A-Za-z0-9_]*)ChangeEvent$/.exec(channel);
   if (!match) return null;
   const stem = match[1]!;
+  // Custom objects drop the `c` of `__c`: `/data/Grant__cChangeEvent` is not a channel.
+  if (stem.endsWith('__c')) return null;
   const entityName = stem.endsWith('__') ? `${stem}c` : stem;
   return cdcEntities.includes(entityName) ? { kind: 'entity', entityName } : null;
 }
