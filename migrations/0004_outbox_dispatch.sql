@@ -3,10 +3,12 @@
 -- for a command it no longer owns. A progress column, so a create that succeeded in the CRM but whose
 -- follow-up (writing the Id back) failed is not created again on retry (invariant 6). And a
 -- notification on insert, so dispatchers on every instance wake as soon as a decision commits
--- instead of waiting for their poll.
+-- instead of waiting for their poll. `dispatches` counts every claim and is never reset (a retried
+-- dead letter starts its `attempts` again), so each attempt's result event has its own idempotency key.
 ALTER TABLE outbox
   ADD COLUMN claim_token uuid,
-  ADD COLUMN progress    jsonb;
+  ADD COLUMN progress    jsonb,
+  ADD COLUMN dispatches  integer NOT NULL DEFAULT 0;
 
 CREATE FUNCTION outbox_notify_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

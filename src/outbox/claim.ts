@@ -14,8 +14,10 @@ export interface ClaimedCommand {
   recordId: number;
   command: OutboxCommand;
   causedBy: number;
-  /** This attempt's number (claims so far, this one included). */
+  /** This attempt's number since the command was written or last retried by an operator (the failure policy counts these). */
   attempts: number;
+  /** Claims ever made of this command, this one included; never reset (idempotency keys of results). */
+  dispatch: number;
   progress: CommandProgress | null;
   lastError: Record<string, unknown> | null;
   createdAt: Date;
@@ -49,10 +51,10 @@ WITH heads AS (
   FOR UPDATE OF o SKIP LOCKED
 )
 UPDATE outbox o
-SET status = 'in_flight', locked_until = now() + $2 * interval '1 millisecond', claim_token = $3, attempts = o.attempts + 1
+SET status = 'in_flight', locked_until = now() + $2 * interval '1 millisecond', claim_token = $3, attempts = o.attempts + 1, dispatches = o.dispatches + 1
 FROM locked
 WHERE o.id = locked.id
-RETURNING o.id, o.record_id, o.payload, o.caused_by, o.attempts, o.progress, o.last_error, o.created_at`;
+RETURNING o.id, o.record_id, o.payload, o.caused_by, o.attempts, o.dispatches, o.progress, o.last_error, o.created_at`;
 
 interface ClaimRow {
   id: string;
@@ -60,6 +62,7 @@ interface ClaimRow {
   payload: OutboxCommand;
   caused_by: string;
   attempts: number;
+  dispatches: number;
   progress: CommandProgress | null;
   last_error: Record<string, unknown> | null;
   created_at: Date;
@@ -74,6 +77,7 @@ export async function claimCommands(db: Queryable, options: { limit: number; lea
       command: row.payload,
       causedBy: Number(row.caused_by),
       attempts: row.attempts,
+      dispatch: row.dispatches,
       progress: row.progress,
       lastError: row.last_error,
       createdAt: row.created_at,
@@ -93,7 +97,7 @@ export async function saveProgress(db: Queryable, id: number, claimToken: string
 
 /** Gives claimed commands back untouched (shutdown before they were sent): pending again, attempt not counted. */
 const RELEASE_SQL = `
-UPDATE outbox SET status = 'pending', locked_until = NULL, claim_token = NULL, attempts = GREATEST(attempts - 1, 0)
+UPDATE outbox SET status = 'pending', locked_until = NULL, claim_token = NULL, attempts = GREATEST(attempts - 1, 0), dispatches = GREATEST(dispatches - 1, 0)
 WHERE id = ANY($1::bigint[]) AND claim_token = $2 AND status = 'in_flight'`;
 
 export async function releaseCommands(db: Queryable, ids: readonly number[], claimToken: string): Promise<void> {

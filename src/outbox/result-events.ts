@@ -37,9 +37,12 @@ export function commandStream(command: OutboxCommand): string {
   }
 }
 
-/** Idempotency key of an attempt's outcome: a replayed attempt appends nothing twice. */
+/**
+ * Idempotency key of an attempt's outcome, `command:<id>:<attempt>`: a replayed attempt appends
+ * nothing twice. The attempt is the claim number, which an operator's retry does not reset.
+ */
 export function attemptKey(claimed: ClaimedCommand, suffix?: string): string {
-  return `command:${claimed.id}:${claimed.attempts}${suffix ? `:${suffix}` : ''}`;
+  return `command:${claimed.id}:${claimed.dispatch}${suffix ? `:${suffix}` : ''}`;
 }
 
 export function commandSucceededEvent(

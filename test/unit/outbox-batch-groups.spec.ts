@@ -3,7 +3,7 @@ import type { ClaimedCommand } from '../../src/outbox/claim';
 import type { OutboxCommand } from '../../src/outbox/outbox-command';
 
 let nextId = 1;
-const claimed = (command: OutboxCommand): ClaimedCommand => ({ id: nextId++, recordId: nextId, command, causedBy: 1, attempts: 1, progress: null, lastError: null, createdAt: new Date(0) });
+const claimed = (command: OutboxCommand): ClaimedCommand => ({ id: nextId++, recordId: nextId, command, causedBy: 1, attempts: 1, dispatch: 1, progress: null, lastError: null, createdAt: new Date(0) });
 const update = (object: string): OutboxCommand => ({ kind: 'salesforce.update', target: 'salesforce', objectKey: object, salesforceObject: object, salesforceId: '00Q000000000001AAA', fields: { A: 1 } });
 const change = (boardId: string): OutboxCommand => ({ kind: 'monday.change_columns', target: 'monday', objectKey: 'x', boardId, itemId: '1', columnValues: {}, createLabelsIfMissing: false });
 

@@ -1,0 +1,16 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AdminController } from './admin.controller';
+import { ADMIN_OPTIONS, type AdminOptions } from './admin-options';
+import { AdminTokenGuard } from './admin-token.guard';
+
+/** `imports: [AdminModule.forRoot({ db: runtime.pool, adminToken: config.adminToken })]` in the app module. */
+@Module({})
+export class AdminModule {
+  static forRoot(options: AdminOptions): DynamicModule {
+    return {
+      module: AdminModule,
+      controllers: [AdminController],
+      providers: [{ provide: ADMIN_OPTIONS, useValue: options }, AdminTokenGuard],
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import type { Queryable } from '../event-store/queryable';
+import { isSalesforceId, to18 } from '../mapping/salesforce-id';
+
+export type Crm = 'salesforce' | 'monday';
+
+export interface RecordHistory {
+  record: { id: number; objectKey: string; salesforceId: string | null; mondayBoardId: string; mondayItemId: string | null; deletedSide: string | null } | null;
+  /** Every event of the record's streams, oldest first, with the sync's decision about it. */
+  events: Array<{
+    position: number;
+    type: string;
+    source: string;
+    origin: string;
+    stream: string;
+    occurredAt: string;
+    payload: unknown;
+    decision: { outcome: string; reason: string | null; detail: unknown; commands: number } | null;
+  }>;
+  /** The commands issued for the record and where each stands; their outcomes are events above. */
+  commands: Array<{ id: number; kind: string; status: string; attempts: number; causedBy: number; lastError: unknown; createdAt: string; finishedAt: string | null }>;
+}
+
+const RECORD_SQL = {
+  salesforce: 'SELECT * FROM sync_records WHERE salesforce_id = $1 ORDER BY id LIMIT 1',
+  monday: 'SELECT * FROM sync_records WHERE monday_item_id = $1 ORDER BY id LIMIT 1',
+};
+
+/**
+ * The record's streams are `monday:item:<id>` and `salesforce:<Object>:<id>`; decisions come from
+ * sync_decisions by (position, event type), commands from the outbox by record.
+ */
+const EVENTS_SQL = `
+SELECT e.position, e.type, e.source, e.origin, e.stream, e.occurred_at, e.payload,
+       d.outcome, d.reason, d.detail, d.commands
+FROM events e
+LEFT JOIN sync_decisions d ON d.position = e.position AND d.event_type = e.type
+WHERE e.stream = $1 OR e.stream LIKE $2
+ORDER BY e.position
+LIMIT 2000`;
+
+const COMMANDS_SQL = `
+SELECT id, kind, status, attempts, caused_by, last_error, created_at, finished_at
+FROM outbox WHERE record_id = $1 ORDER BY id LIMIT 1000`;
+
+/** Null when neither a synced record nor any event is known for that id. */
+export async function recordHistory(db: Queryable, crm: Crm, rawId: string): Promise<RecordHistory | null> {
+  const id = crm === 'salesforce' && isSalesforceId(rawId) ? to18(rawId) : rawId;
+  const { rows: records } = await db.query<{
+    id: string; object_key: string; salesforce_id: string | null; monday_board_id: string; monday_item_id: string | null; deleted_side: string | null;
+  }>(RECORD_SQL[crm], [id]);
+  const record = records[0];
+  const mondayItemId = record ? record.monday_item_id : crm === 'monday' ? id : null;
+  const salesforceId = record ? record.salesforce_id : crm === 'salesforce' ? id : null;
+  const { rows: events } = await db.query<{
+    position: string; type: string; source: string; origin: string; stream: string; occurred_at: Date; payload: unknown;
+    outcome: string | null; reason: string | null; detail: unknown; commands: number | null;
+  }>(EVENTS_SQL, [mondayItemId ? `monday:item:${mondayItemId}` : '', salesforceId ? `salesforce:%:${escapeLike(salesforceId)}` : '']);
+  const { rows: commands } = record
+    ? await db.query<{ id: string; kind: string; status: string; attempts: number; caused_by: string; last_error: unknown; created_at: Date; finished_at: Date | null }>(
+        COMMANDS_SQL,
+        [record.id],
+      )
+    : { rows: [] };
+  if (!record && events.length === 0) return null;
+  return {
+    record: record
+      ? {
+          id: Number(record.id),
+          objectKey: record.object_key,
+          salesforceId: record.salesforce_id,
+          mondayBoardId: record.monday_board_id,
+          mondayItemId: record.monday_item_id,
+          deletedSide: record.deleted_side,
+        }
+      : null,
+    events: events.map((e) => ({
+      position: Number(e.position),
+      type: e.type,
+      source: e.source,
+      origin: e.origin,
+      stream: e.stream,
+      occurredAt: e.occurred_at.toISOString(),
+      payload: e.payload,
+      decision: e.outcome ? { outcome: e.outcome, reason: e.reason, detail: e.detail, commands: e.commands ?? 0 } : null,
+    })),
+    commands: commands.map((c) => ({
+      id: Number(c.id),
+      kind: c.kind,
+      status: c.status,
+      attempts: c.attempts,
+      causedBy: Number(c.caused_by),
+      lastError: c.last_error,
+      createdAt: c.created_at.toISOString(),
+      finishedAt: c.finished_at?.toISOString() ?? null,
+    })),
+  };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
