@@ -1,5 +1,6 @@
 /**
- * bench/ingest: the real service (`crm-sync start` as a child process) under signed monday webhooks
+ * bench/ingest: the real service (startService as a child process: HTTP ingest + event store, no
+ * sandbox emulators, no sync engine; see support/service-entry.ts) under signed monday webhooks
  * from autocannon on loopback. Each request carries a distinct triggerUuid, so every 2xx is a new
  * event; the rate reported is rows that landed in `events` during the measured window.
  *
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const idle: { rssMiB: number | null } = { rssMiB: null };
   try {
-    const service = await startServiceProcess({ DATABASE_URL: db.url, MONDAY_SIGNING_SECRET: SIGNING_SECRET, LOG_LEVEL: 'warn' }, build?.entry ?? null);
+    const service = await startServiceProcess({ DATABASE_URL: db.url, MONDAY_SIGNING_SECRET: SIGNING_SECRET, LOG_LEVEL: 'warn' }, build);
     try {
       log(`service pid ${service.pid} at ${service.url} (${runner}); database ${db.name}`);
       idle.rssMiB = residentMiB(service.pid);
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     },
     notes: [
       `service RSS right after start, before load: ${idle.rssMiB === null ? 'unknown' : round(idle.rssMiB)} MiB`,
-      `service: crm-sync start as a child process (${runner === 'compiled' ? 'compiled JavaScript, as npm start runs it' : 'node --import tsx'}), RSS from /proc/<pid>/status VmRSS; autocannon runs in the bench process on the same ${cpus().length} cores`,
+      `service: startService (ingest + event store, no sandbox, no sync engine) as a child process (${runner === 'compiled' ? 'compiled JavaScript, as npm start runs it' : 'node --import tsx'}), RSS from /proc/<pid>/status VmRSS; autocannon runs in the bench process on the same ${cpus().length} cores`,
       'cpu_us_per_event: CPU time of the service process, of Postgres (our database\'s backends + WAL writer/checkpointer) and of autocannon, per stored event; others_cpu_pct: share of the 2 cores busy with work that was not this bench (the machine is shared)',
       `events_per_s counts rows added to events during the ${durationS} s window; latency percentiles are autocannon's (2xx only, 1 ms resolution)`,
     ],

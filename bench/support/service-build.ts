@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,15 +7,18 @@ import { promisify } from 'node:util';
 const ROOT = resolve(__dirname, '../..');
 
 export interface ServiceBuild {
-  /** The compiled CLI entry point, what `npm start` runs (bin/crm-sync.js requires dist/cli/main.js). */
+  /** The compiled twin of support/service-entry.ts (startService alone, no sandbox, no sync engine). */
   entry: string;
+  /** The temporary directory: also the service's working directory, so nothing lands in the checkout. */
+  dir: string;
   remove(): void;
 }
 
 /**
  * Compiles src/ as `npm run build` does, but into a temporary directory, so the bench measures the
  * service as it runs in production (plain JavaScript, no tsx loader: ~40 MiB less RSS) without
- * touching the checkout's dist/. migrations/ and node_modules/ are linked beside it.
+ * touching the checkout's dist/. migrations/ and node_modules/ are linked beside it, and a small
+ * entry script starts the service as support/service-entry.ts does.
  */
 export async function buildService(): Promise<ServiceBuild> {
   const dir = mkdtempSync(join(tmpdir(), 'crm-sync-bench-build-'));
@@ -30,9 +33,27 @@ export async function buildService(): Promise<ServiceBuild> {
     symlinkSync(join(ROOT, 'migrations'), join(dir, 'migrations'));
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+    writeFileSync(join(dir, 'service-entry.js'), COMPILED_ENTRY);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { entry: join(dir, 'dist/cli/main.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { entry: join(dir, 'service-entry.js'), dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** support/service-entry.ts against the compiled dist/. */
+const COMPILED_ENTRY = `'use strict';
+require('reflect-metadata');
+const { startService, stopOnSignals } = require('./dist/app/start-service');
+const { loadConfig } = require('./dist/config');
+const { createLogger } = require('./dist/observability/logger');
+(async () => {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, secretValues: config.secretValues });
+  const service = await startService(config, { logger });
+  stopOnSignals(service, logger);
+})().catch((error) => {
+  process.stderr.write(String(error && error.stack ? error.stack : error) + '\\n');
+  process.exit(1);
+});
+`;

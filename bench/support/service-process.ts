@@ -15,18 +15,23 @@ export interface ServiceProcess {
 }
 
 /**
- * `crm-sync start` as its own process: `node <compiled entry> start` when given a build (what
- * production runs), else `node --import tsx src/cli/main.ts start`. Either way there is no wrapper
- * process, so `pid` is the service's own and its VmRSS is the service's memory. It listens on a
- * free loopback port picked here, because at LOG_LEVEL=warn it does not log its URL.
+ * The service (support/service-entry.ts: startService alone) as its own process: the compiled entry
+ * when given a build (plain JavaScript, as production runs), else `node --import tsx`. Either way
+ * there is no wrapper process, so `pid` is the service's own and its VmRSS is the service's memory.
+ * It listens on a free loopback port picked here (at LOG_LEVEL=warn it does not log its URL), and
+ * runs in `workDir` so nothing it might write lands in the checkout.
  */
-export async function startServiceProcess(env: Record<string, string>, compiledEntry: string | null, timeoutMs = 30_000): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  env: Record<string, string>,
+  build: { entry: string; dir: string } | null,
+  timeoutMs = 30_000,
+): Promise<ServiceProcess> {
   const port = await freePort();
   // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const entry = compiledEntry ? [compiledEntry] : ['--import', 'tsx', resolve(ROOT, 'src/cli/main.ts')];
-  const child = spawn(process.execPath, [...nodeArgs, ...entry, 'start'], {
-    cwd: ROOT,
+  const entry = build ? [build.entry] : ['--import', 'tsx', resolve(__dirname, 'service-entry.ts')];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
+    cwd: build?.dir ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
