@@ -1,3 +1,4 @@
+import type { DeadLetterAlert } from '../../src/alerts';
 import { MondayError, type MondayPort } from '../../src/monday';
 import type { OutboxCommand } from '../../src/outbox/outbox-command';
 import { DEMO_BOARDS } from '../../src/sandbox/monday';
@@ -122,7 +123,10 @@ describe('outbox dispatcher against the Salesforce and monday emulators', () => 
   it('dead-letters a VALIDATION failure with the CRM message and a hint naming the field and value', async () => {
     const [leadId] = seedLeads(1, 'Invalid');
     const [id] = await insertCommands(world.db.pool, [{ recordId: nextRecord++, command: updateCommand(leadId, { Status: 'Platinum' }) }]);
-    await runUntilSettled([id]);
+    const alerted: DeadLetterAlert[] = [];
+    await runUntilSettled([id], {}, { alerts: { deadLettered: (a) => void alerted.push(a) } });
+    expect(alerted).toEqual([expect.objectContaining({ commandId: id, record: `Salesforce Lead ${leadId}`, error: expect.objectContaining({ code: 'VALIDATION' }) })]);
+    expect(alerted[0].hint).toContain("'Platinum'");
     const row = await outboxRow(world.db.pool, id);
     expect(row.status).toBe('dead');
     expect(row.attempts).toBe(1);
