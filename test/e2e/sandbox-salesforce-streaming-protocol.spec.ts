@@ -141,6 +141,27 @@ describe('CometD wire protocol (Salesforce dialect)', () => {
     ]);
   });
 
+  it('keeps undelivered events for the next connect when the client abandons a held one', async () => {
+    const { clientId, cookie } = await subscribedClient('/data/ChangeEvents');
+    const abandoned = request(harness.cometdUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `OAuth ${VALID_TOKEN}`, cookie },
+    });
+    abandoned.on('error', () => undefined);
+    abandoned.end(JSON.stringify([{ channel: '/meta/connect', clientId, connectionType: 'long-polling', id: '5' }]));
+    await waitFor(() => harness.inFlight() === 1, 'the connect to be held');
+    const clientPort = abandoned.socket!.localPort!;
+    abandoned.destroy();
+    await waitFor(() => harness.sawClientClose(clientPort), 'the server to see the closed connection');
+
+    const event = appendChange(harness.log, 'Lead');
+    const next = await post([{ channel: '/meta/connect', clientId, connectionType: 'long-polling', id: '6' }], { cookie });
+    expect(next.messages).toEqual([
+      { channel: '/data/ChangeEvents', data: expect.objectContaining({ event: { replayId: event.replayId } }) },
+      { clientId, channel: '/meta/connect', id: '6', successful: true },
+    ]);
+  });
+
   it('answers a held connect with no events when the hold time of the emulated clock elapses (reference 5.2)', async () => {
     await harness.close();
     harness = await startStreamingServer({ holdMs: 50 });

@@ -26,6 +26,8 @@ export interface StreamingHarness {
   tokens: Set<string>;
   /** HTTP requests received and not yet answered (a held long-poll counts until its reply is sent). */
   inFlight(): number;
+  /** Whether the server has seen the connection from this client port close (e.g. an abandoned long-poll). */
+  sawClientClose(clientPort: number): boolean;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,13 @@ export async function startStreamingServer(options: CometdOptions = {}): Promise
   });
   app.addHook('onResponse', async () => {
     inFlight -= 1;
+  });
+  const closedClientPorts = new Set<number>();
+  app.server.on('connection', (socket) => {
+    const port = socket.remotePort;
+    socket.on('close', () => {
+      if (port !== undefined) closedClientPorts.add(port);
+    });
   });
   const control = registerCometd(
     app,
@@ -66,6 +75,7 @@ export async function startStreamingServer(options: CometdOptions = {}): Promise
     control,
     tokens,
     inFlight: () => inFlight,
+    sawClientClose: (clientPort) => closedClientPorts.has(clientPort),
     close: () => app.close(),
   };
 }

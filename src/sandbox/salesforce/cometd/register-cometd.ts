@@ -56,7 +56,10 @@ export function registerCometd(app: FastifyInstance, deps: CometdDependencies, o
         });
       },
     });
-    if (reply.raw.destroyed) return;
+    if (reply.raw.destroyed) {
+      reply.hijack(); // the client went away while its connect was held; nothing left to answer
+      return;
+    }
     if (result.setBrowserCookie) reply.header('set-cookie', `${BROWSER_COOKIE}=${browserId()}; Path=/; HttpOnly`);
     // Bayeux errors travel in the body with HTTP 200: faye ignores the status (reference 5.1).
     await reply.code(200).header('content-type', 'application/json;charset=UTF-8').send(JSON.stringify(result.replies));
