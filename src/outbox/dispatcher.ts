@@ -59,7 +59,7 @@ export class OutboxDispatcher {
   private readonly pollIntervalMs: number;
   private readonly policy: FailurePolicyOptions;
   private readonly now: () => Date;
-  private running = false;
+  private active = false;
   private loop: Promise<void> | null = null;
   private current: Promise<number> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -77,16 +77,21 @@ export class OutboxDispatcher {
     this.now = deps.now ?? (() => new Date());
   }
 
+  /** Whether the loop is started (and not stopped). */
+  get running(): boolean {
+    return this.active;
+  }
+
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.active) return;
+    this.active = true;
     this.unsubscribe = this.deps.wake?.onInserted(() => this.poke()) ?? null;
     this.loop = this.run();
   }
 
   /** Stops claiming, finishes the batch in flight (its outcomes are recorded), then resolves. */
   async stop(): Promise<void> {
-    this.running = false;
+    this.active = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.poke();
@@ -109,14 +114,14 @@ export class OutboxDispatcher {
   }
 
   private async run(): Promise<void> {
-    while (this.running) {
+    while (this.active) {
       let claimed = 0;
       try {
         claimed = await this.dispatchOnce();
       } catch (error) {
         this.deps.logger.error({ err: error }, 'outbox dispatch batch failed; retrying after the poll interval');
       }
-      if (claimed === 0 && this.running) await this.sleep(this.pollIntervalMs);
+      if (claimed === 0 && this.active) await this.sleep(this.pollIntervalMs);
     }
   }
 

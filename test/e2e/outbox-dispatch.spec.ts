@@ -1,5 +1,7 @@
 import type { DeadLetterAlert } from '../../src/alerts';
 import { MondayError, type MondayPort } from '../../src/monday';
+import { metricsRegistry } from '../../src/observability/metrics-registry';
+import { OutboxDispatcher, OutboxNotifications } from '../../src/outbox';
 import type { OutboxCommand } from '../../src/outbox/outbox-command';
 import { DEMO_BOARDS } from '../../src/sandbox/monday';
 import { expectEventually } from '../support/eventually';
@@ -69,6 +71,27 @@ describe('outbox dispatcher against the Salesforce and monday emulators', () => 
     const succeeded = (await eventsOfType(world, 'system.command_succeeded')).filter((e) => ids.includes(Number(e.payload.commandId)));
     expect(succeeded).toHaveLength(250);
     expect(succeeded[0].source_event_id).toBe(`command:${ids[0]}:1`);
+    const metric = await metricsRegistry.getSingleMetric('crm_sync_outbox_commands_succeeded_total')?.get();
+    expect(metric?.values.find((v) => v.labels.kind === 'salesforce.update')?.value).toBeGreaterThanOrEqual(250);
+  });
+
+  it('wakes on an outbox insert instead of waiting for its poll', async () => {
+    const [leadId] = seedLeads(1, 'Woken');
+    const wake = new OutboxNotifications(world.db.url);
+    await wake.start();
+    const dispatcher = new OutboxDispatcher(
+      { pool: world.db.pool, salesforce: world.salesforce, monday: world.monday, logger: world.logger, wake },
+      { pollIntervalMs: 600_000 },
+    );
+    dispatcher.start();
+    try {
+      await dispatcher.idle();
+      const [id] = await insertCommands(world.db.pool, [{ recordId: nextRecord++, command: updateCommand(leadId, { Title: 'Woken' }) }]);
+      await expectEventually(async () => expect((await outboxRow(world.db.pool, id)).status).toBe('done'));
+    } finally {
+      await dispatcher.stop();
+      await wake.stop();
+    }
   });
 
   it('sends monday writes of one board as one aliased request', async () => {
