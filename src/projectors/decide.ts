@@ -1,5 +1,6 @@
 import { assertNever, type RecordedEvent } from '../event-store';
 import { decision, type Decision } from './decision';
+import { decideReconcileSnapshot, reconcileSnapshotOf } from './reconcile-repair.decide';
 import { decideSystemEvent } from './links/links.decide';
 import { skipped } from './outcome';
 import type { SyncContext } from './sync-context';
@@ -13,6 +14,8 @@ import { decideMondayEvent } from './to-salesforce/to-salesforce.decide';
  * commands and the outcome in one transaction with its checkpoint (invariant 4).
  */
 export function decide(record: SyncRecord | null, event: RecordedEvent, context: SyncContext): Decision {
+  const reconcile = reconcileSnapshotOf(event);
+  if (reconcile) return decideReconcileSnapshot(record, reconcile, context);
   switch (event.type) {
     case 'monday.item_created':
     case 'monday.column_changed':
