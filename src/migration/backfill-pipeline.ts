@@ -1,0 +1,98 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { LeaderLock, readCheckpoint, START, SubscriptionRunner } from '../event-store';
+import type { MondayPort } from '../monday/monday.port';
+import { OutboxDispatcher, type OutboxDispatcherOptions } from '../outbox/dispatcher';
+import { LinkIndex } from '../projectors/link-index';
+import type { SyncContext } from '../projectors/sync-context';
+import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
+import { loadLinks } from '../projectors/sync-records.repository';
+import type { SalesforcePort } from '../salesforce/salesforce.port';
+
+export interface PipelineDeps {
+  pool: Pool;
+  databaseUrl: string;
+  salesforce: SalesforcePort;
+  monday: MondayPort;
+  logger: Logger;
+  /** Builds the projector's context around the link index the pipeline loads. */
+  context: (links: LinkIndex) => SyncContext;
+}
+
+export interface PipelineOptions {
+  dispatcher?: OutboxDispatcherOptions;
+  /** How often the projector looks for events and the drain checks (default 50 ms). */
+  pollIntervalMs?: number;
+}
+
+/**
+ * Who turns the backfill's events into writes. When no service instance holds the sync projector's
+ * leadership, the backfill runs the projector and a dispatcher in its own process ('in_process');
+ * when a service does, the backfill only appends and the service's projector and dispatchers do the
+ * rest ('service'). Either way the two share work through Postgres (leader lock, SKIP LOCKED).
+ */
+export class BackfillPipeline {
+  private constructor(
+    private readonly pool: Pool,
+    readonly mode: 'in_process' | 'service',
+    readonly context: SyncContext | null,
+    private readonly projector: SubscriptionRunner | null,
+    private readonly dispatcher: OutboxDispatcher | null,
+    private readonly pollIntervalMs: number,
+  ) {}
+
+  static async start(deps: PipelineDeps, options: PipelineOptions = {}): Promise<BackfillPipeline> {
+    const pollIntervalMs = options.pollIntervalMs ?? 50;
+    const lock = new LeaderLock(deps.databaseUrl, `projector:${SYNC_PROJECTOR}`);
+    if (!(await lock.tryAcquire())) {
+      deps.logger.info('a running service holds the sync projector: the backfill only appends events and waits for the service to send them');
+      return new BackfillPipeline(deps.pool, 'service', null, null, null, pollIntervalMs);
+    }
+    const links = new LinkIndex();
+    for (const link of await loadLinks(deps.pool)) links.add(link.objectKey, link.salesforceId, link.itemId);
+    const context = deps.context(links);
+    const projector = new SubscriptionRunner(deps.pool, null, new SyncProjector(() => context, links), lock, {
+      pollIntervalMs,
+      onError: (error) => deps.logger.error({ err: error, projector: SYNC_PROJECTOR }, 'sync projector batch failed; retrying'),
+    });
+    const dispatcher = new OutboxDispatcher(
+      { pool: deps.pool, salesforce: deps.salesforce, monday: deps.monday, logger: deps.logger, mapping: context.mapping },
+      { pollIntervalMs, batchSize: 500, ...options.dispatcher },
+    );
+    projector.start();
+    dispatcher.start();
+    return new BackfillPipeline(deps.pool, 'in_process', context, projector, dispatcher, pollIntervalMs);
+  }
+
+  /**
+   * Resolves once everything appended so far is projected and every command it caused (and their
+   * follow-ups: links, relations) is done or dead-lettered: outbox settled, projector caught up,
+   * outbox still settled (a projector batch committing in between would have added commands).
+   */
+  async settled(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      if (signal?.aborted) return;
+      if ((await this.outboxOpen()) === 0 && !(await this.projectorBehind()) && (await this.outboxOpen()) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.dispatcher?.stop();
+    await this.projector?.stop();
+  }
+
+  private async outboxOpen(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'in_flight')");
+    return rows[0]?.n ?? 0;
+  }
+
+  private async projectorBehind(): Promise<boolean> {
+    const checkpoint = (await readCheckpoint(this.pool, SYNC_PROJECTOR)) ?? START;
+    const { rows } = await this.pool.query<{ behind: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS behind',
+      [checkpoint.transactionId, checkpoint.position],
+    );
+    return rows[0]?.behind ?? false;
+  }
+}
