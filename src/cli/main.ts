@@ -4,6 +4,7 @@ import { ConfigError } from '../config';
 import { CliError } from './cli-error';
 import { checkCommand } from './commands/check.command';
 import { migrateCommand } from './commands/migrate.command';
+import { reconcileCommand } from './commands/reconcile.command';
 import { replayCommand } from './commands/replay.command';
 import { sandboxCommand } from './commands/sandbox.command';
 import { startCommand } from './commands/start.command';
@@ -25,6 +26,13 @@ export function buildProgram(): Command {
     .description('rebuild projections from the event log, with no writes to either CRM')
     .option('--projection <name>', 'sync (default), links, state, to-salesforce or to-monday: they are rebuilt together')
     .action(replayCommand);
+  program
+    .command('reconcile')
+    .description('compare both CRMs field by field through the mapping and report drift')
+    .option('--object <key>', 'only this object key of the mapping')
+    .option('--fix', 'append corrective events so the running service repairs the drift')
+    .option('--json', 'print the report as JSON')
+    .action(reconcileCommand);
   program.command('check').description('validate configuration and mapping against both live schemas').action(checkCommand);
   program.command('webhooks').description('manage monday webhooks').command('install').description('create the webhooks the mapping needs at PUBLIC_URL').action(webhooksInstallCommand);
   return program;
