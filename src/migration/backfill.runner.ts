@@ -75,8 +75,8 @@ export async function runBackfill(deps: BackfillDeps, options: BackfillOptions =
   if (!Array.isArray(selected)) throw new BackfillError(`unknown object ${selected.unknown}; the mapping has ${selected.known.join(', ')}`);
   const contextFor = (links: LinkIndex): SyncContext => buildSyncContext(deps.mapping, deps.live, links);
   const mondayBefore = await mondayRequestCount();
-  // The org's usage is learnt from response headers: one cheap call gives the baseline.
-  if (deps.salesforce.apiUsage() === null) await deps.salesforce.limits();
+  // The org's usage is learnt from response headers: one cheap call gives a fresh baseline.
+  await deps.salesforce.limits();
   const usageBefore = deps.salesforce.apiUsage()?.used ?? null;
 
   const pipeline = options.dryRun
