@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError } from '../config';
 import { CliError } from './cli-error';
+import { backfillCommand } from './commands/backfill.command';
 import { checkCommand } from './commands/check.command';
 import { migrateCommand } from './commands/migrate.command';
 import { reconcileCommand } from './commands/reconcile.command';
@@ -33,6 +34,13 @@ export function buildProgram(): Command {
     .option('--fix', 'append corrective events so the running service repairs the drift')
     .option('--json', 'print the report as JSON')
     .action(reconcileCommand);
+  program
+    .command('backfill')
+    .description('copy Salesforce history into monday through the event log (resumable, idempotent)')
+    .option('--object <key>', 'only this mapped object (default: all, parents before children)')
+    .option('--since <iso>', 'only records modified since this date or date-time')
+    .option('--dry-run', 'print what would change without writing anything')
+    .action(backfillCommand);
   program.command('check').description('validate configuration and mapping against both live schemas').action(checkCommand);
   program.command('webhooks').description('manage monday webhooks').command('install').description('create the webhooks the mapping needs at PUBLIC_URL').action(webhooksInstallCommand);
   return program;
