@@ -23,3 +23,8 @@ export async function createSalesforceClient(config: AppConfig['salesforce'], op
   await client.login();
   return client;
 }
+
+export type * from './cdc/change-event-stream.port';
+export { createChangeEventStream, FayeChangeEventStream } from './cdc/faye-change-event-stream';
+export type { ChangeEventStreamOptions } from './cdc/faye-change-event-stream';
+export type { BackoffOptions } from './cdc/backoff';

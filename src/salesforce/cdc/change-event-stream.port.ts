@@ -1,0 +1,97 @@
+/**
+ * Change Data Capture over CometD as the rest of crm-sync sees it (reference 5). The ingest (src/ingest)
+ * subscribes with a listener; nothing outside src/salesforce sees faye or jsforce.
+ *
+ * Delivery contract:
+ * - Messages of one channel reach `onEvent` one at a time, in replay-id order. The next message is
+ *   delivered only after the previous `onEvent` promise resolved: the ingest awaits its own commit
+ *   (events + replay id in one transaction, invariant 5) before returning, and that is the backpressure.
+ * - If `onEvent` rejects, nothing later is delivered; the channel resubscribes (after backoff) from
+ *   the last replay id whose `onEvent` resolved, so the failed message comes again. Delivery is
+ *   at-least-once across failures and restarts; the ingest's idempotency key (channel + replay id)
+ *   makes it effectively once.
+ * - Problems are values (`StreamIssue`) reported to `onIssue`, and reflected in `states()` for /health.
+ *   A rejected replay id is never silent (jsforce#1061): `onReplayIdInvalid` decides where to resume.
+ */
+export interface ChangeEventStream {
+  subscribe(channel: string, from: ReplayFrom, listener: ChannelListener): ChannelHandle;
+  states(): ChannelState[];
+  /** Disconnects every channel (waits for in-flight `onEvent` calls). */
+  close(): Promise<void>;
+}
+
+/** -1: only new events; -2: everything retained (72 h); N: events after replay id N (reference 5.3). */
+export type ReplayFrom = number;
+
+export interface ChannelListener {
+  onEvent(message: ChangeEventMessage): Promise<void>;
+  /**
+   * The stored replay id was refused (expired or unknown, reference 5.4). Record the gap, then return
+   * where to resume (-1 or -2). Nothing is delivered on the channel until this resolves. Default: -1.
+   */
+  onReplayIdInvalid?(issue: Extract<StreamIssue, { kind: 'replay_id_invalid' }>): Promise<ReplayFrom>;
+  onIssue?(issue: StreamIssue): void;
+}
+
+export interface ChannelHandle {
+  readonly channel: string;
+  state(): ChannelState;
+  /** Stops this channel only. */
+  close(): Promise<void>;
+}
+
+/** What one CDC delivery carries (the `data` of the Bayeux message, reference 5.6). */
+export interface ChangeEventMessage {
+  channel: string;
+  replayId: number;
+  payload: ChangeEventPayload;
+}
+
+export interface ChangeEventHeader {
+  entityName: string;
+  recordIds: string[];
+  changeType: string;
+  changeOrigin?: string;
+  transactionKey?: string;
+  sequenceNumber?: number;
+  commitTimestamp?: number;
+  commitNumber?: number;
+  commitUser?: string;
+  changedFields?: string[];
+  nulledFields?: string[];
+  diffFields?: string[];
+}
+
+export interface ChangeEventPayload {
+  ChangeEventHeader: ChangeEventHeader;
+  [field: string]: unknown;
+}
+
+export type StreamIssue =
+  | { kind: 'replay_id_invalid'; channel: string; replayId: ReplayFrom; message: string }
+  /** CometD said 401 (token expired or revoked). `gaveUp` once the bounded re-authentication stopped. */
+  | { kind: 'auth_failed'; channel: string; attempt: number; gaveUp: boolean; message: string }
+  /** 403::Unknown client: the server forgot the client; faye re-handshakes and resubscribes. */
+  | { kind: 'unknown_client'; channel: string; message: string }
+  /** The subscription was refused for another reason (permissions, channel not enabled, ...). */
+  | { kind: 'subscribe_failed'; channel: string; message: string }
+  /** Transport down; faye retries with backoff and jitter. */
+  | { kind: 'network'; channel: string; message: string }
+  /** `onEvent` rejected; redelivery from the last handled replay id follows. */
+  | { kind: 'handler_failed'; channel: string; replayId: number; message: string };
+
+export type StreamIssueKind = StreamIssue['kind'];
+
+export interface ChannelState {
+  channel: string;
+  status: 'connecting' | 'subscribed' | 'failed' | 'closed';
+  /** Why the channel is failed or reconnecting (null while healthy). */
+  reason: StreamIssueKind | null;
+  message: string | null;
+  /** Epoch ms at which the last event was handled. */
+  lastEventAt: number | null;
+  /** Replay id of the last event `onEvent` resolved. */
+  lastReplayId: number | null;
+  /** Client rebuilds and re-handshakes so far. */
+  reconnects: number;
+}
