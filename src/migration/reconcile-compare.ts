@@ -23,6 +23,8 @@ export interface ObjectReading {
   /** Linked records missing from `records`. */
   removedRecords: readonly RemovedRecord[];
   syncRecords: readonly SyncRecord[];
+  /** Sync record id -> why its last create was dead-lettered. */
+  deadCreates: ReadonlyMap<number, string>;
 }
 
 export interface ObjectDrift {
@@ -109,7 +111,7 @@ export function findObjectDrift(reading: ObjectReading, context: SyncContext): O
     }
     if (!createsOnSalesforce(object, item)) continue;
     const pending = sync?.creating === 'salesforce';
-    drift({ kind: 'missing_on_salesforce', salesforceId: null, itemId: item.id, name: item.name, fix: pending ? 'none' : 'monday', ...(pending ? { detail: 'a create is already waiting in the outbox' } : {}) });
+    drift({ kind: 'missing_on_salesforce', salesforceId: null, itemId: item.id, name: item.name, fix: pending ? 'none' : 'monday', ...createDetail(pending, sync, reading.deadCreates) });
     if (!pending) plan.monday(item, allColumns(object));
   }
 
@@ -119,7 +121,7 @@ export function findObjectDrift(reading: ObjectReading, context: SyncContext): O
     const sync = syncBySalesforce.get(salesforceId);
     if (sync?.deleted || !object.mapping.create.monday.enabled || !reading.inScope(salesforceId)) continue;
     const pending = sync?.creating === 'monday';
-    drift({ kind: 'missing_on_monday', salesforceId, itemId: null, name: recordName(record), fix: pending ? 'none' : 'salesforce', ...(pending ? { detail: 'a create is already waiting in the outbox' } : {}) });
+    drift({ kind: 'missing_on_monday', salesforceId, itemId: null, name: recordName(record), fix: pending ? 'none' : 'salesforce', ...createDetail(pending, sync, reading.deadCreates) });
     if (!pending) plan.salesforce(record, allSalesforceFields(object));
   }
 
@@ -135,6 +137,13 @@ export function findObjectDrift(reading: ObjectReading, context: SyncContext): O
     },
     corrections: plan.snapshots(),
   };
+}
+
+/** Why a counterpart is still missing, when the sync already tried: a create pending, or dead-lettered. */
+function createDetail(pending: boolean, sync: SyncRecord | undefined, deadCreates: ReadonlyMap<number, string>): { detail?: string } {
+  if (pending) return { detail: 'a create is already waiting in the outbox' };
+  const dead = sync?.id !== null && sync?.id !== undefined ? deadCreates.get(sync.id) : undefined;
+  return dead ? { detail: `the last create was dead-lettered: ${dead}` } : {};
 }
 
 interface FieldDrift {

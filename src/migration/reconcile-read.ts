@@ -25,11 +25,12 @@ export async function readObject(sources: ReconcileSources, object: ResolvedObje
   const { salesforce, monday } = sources;
   const sobject = object.mapping.salesforce;
   const fields = [...new Set(['Id', 'LastModifiedDate', 'SystemModstamp', object.mapping.name, ...object.fields.flatMap((f) => f.salesforceFields)])];
-  const [records, scope, items, syncRecords] = await Promise.all([
+  const [records, scope, items, syncRecords, deadCreates] = await Promise.all([
     collect(salesforce.query(`SELECT ${fields.join(', ')} FROM ${sobject}`)),
     object.mapping.backfill?.where ? collect(salesforce.query(`SELECT Id FROM ${sobject} WHERE ${object.mapping.backfill.where}`)) : Promise.resolve(null),
     collect(monday.streamBoardItems(object.mapping.monday.board)),
     loadSyncRecords(sources.db, object.mapping.key),
+    loadDeadCreates(sources.db, object.mapping.key),
   ]);
   const inScope = scope ? new Set(scope.map((r) => to18(r.Id))) : null;
   const linked = syncRecords.filter((r) => !r.deleted && r.salesforceId && r.mondayItemId);
@@ -46,6 +47,7 @@ export async function readObject(sources: ReconcileSources, object: ResolvedObje
     removedItems,
     removedRecords,
     syncRecords,
+    deadCreates,
   };
 }
 
@@ -103,6 +105,18 @@ export async function loadSyncRecords(db: Queryable, objectKey: string): Promise
     fields: row.fields,
     waiting: [],
   }));
+}
+
+/** Sync record id -> why its last create command was dead-lettered (the create policy's item or record never appeared). */
+async function loadDeadCreates(db: Queryable, objectKey: string): Promise<Map<number, string>> {
+  const { rows } = await db.query<{ record_id: string; message: string | null }>(
+    `SELECT DISTINCT ON (o.record_id) o.record_id, coalesce(o.last_error->>'hint', o.last_error->>'message') AS message
+     FROM outbox o JOIN sync_records r ON r.id = o.record_id
+     WHERE r.object_key = $1 AND o.status = 'dead' AND o.kind IN ('monday.create_item', 'salesforce.create')
+     ORDER BY o.record_id, o.id DESC`,
+    [objectKey],
+  );
+  return new Map(rows.map((r) => [Number(r.record_id), r.message ?? 'no message']));
 }
 
 async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
