@@ -5,6 +5,8 @@
  */
 import pino from 'pino';
 import { readLiveContext } from '../../src/app/read-live-context';
+import { buildSyncContext } from '../../src/app/sync-engine';
+import { BackfillPipeline } from '../../src/migration/backfill-pipeline';
 import { loadMapping, type Mapping } from '../../src/mapping';
 import { createMondayClient, type MondayClock, type MondayPort } from '../../src/monday';
 import { runBackfill, type BackfillOptions, type BackfillSummary } from '../../src/migration/backfill.runner';
@@ -17,7 +19,9 @@ import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { connect, startEmulator } from './salesforce-client-support';
 
-/** Emulated ms per real ms on monday's clock: a budget minute passes in 60 ms... scaled for test speed. */
+const FAST_RETRIES = { baseDelayMs: 10, maxDelayMs: 40, reauthDelayMs: 10, rateLimitFallbackMs: 20 };
+
+/** Emulated ms per real ms on monday's clock: a budget minute passes in one real second. */
 export const TIME_SCALE = 60;
 
 export interface BackfillWorld {
@@ -29,6 +33,8 @@ export interface BackfillWorld {
   mapping: Mapping;
   live: CachedContext;
   backfill(options?: BackfillOptions): Promise<BackfillSummary>;
+  /** The projector and a dispatcher in this process (as `crm-sync backfill` runs them). */
+  pipeline(): Promise<BackfillPipeline>;
   close(): Promise<void>;
 }
 
@@ -59,7 +65,12 @@ export async function startBackfillWorld(
     backfill: (backfillOptions = {}) =>
       runBackfill(
         { pool: db.pool, databaseUrl: db.url, salesforce, monday, logger, mapping, live },
-        { ...backfillOptions, pipeline: { dispatcher: { policy: { baseDelayMs: 10, maxDelayMs: 40, reauthDelayMs: 10, rateLimitFallbackMs: 20 } }, ...backfillOptions.pipeline } },
+        { ...backfillOptions, pipeline: { dispatcher: { policy: FAST_RETRIES }, ...backfillOptions.pipeline } },
+      ),
+    pipeline: () =>
+      BackfillPipeline.start(
+        { pool: db.pool, databaseUrl: db.url, salesforce, monday, logger, context: (links) => buildSyncContext(mapping, live, links) },
+        { dispatcher: { policy: FAST_RETRIES } },
       ),
     close: async () => {
       await mondayEmulator.close();

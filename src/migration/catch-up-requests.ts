@@ -1,0 +1,70 @@
+import type { Pool } from 'pg';
+import type { SalesforceCatchUpRequested } from '../event-store/payloads/salesforce-change';
+import type { ResolvedMapping } from '../projectors/resolved-mapping';
+import type { SalesforcePort } from '../salesforce/salesforce.port';
+import { runObject } from './backfill-object-run';
+import { backfillOrder } from './backfill-object-order';
+
+/**
+ * "Pending" catch-up requests: those no targeted backfill has served yet. The /health check of the
+ * CDC ingest should count with this query rather than every catch_up_requested event.
+ */
+export const PENDING_CATCH_UPS_SQL = `
+SELECT e.position, e.payload FROM events e
+WHERE e.type = 'system.catch_up_requested'
+  AND NOT EXISTS (SELECT 1 FROM catch_up_served s WHERE s.request_position = e.position)
+ORDER BY e.position`;
+
+export const COUNT_PENDING_CATCH_UPS_SQL = `
+SELECT count(*)::int AS n FROM events e
+WHERE e.type = 'system.catch_up_requested'
+  AND NOT EXISTS (SELECT 1 FROM catch_up_served s WHERE s.request_position = e.position)`;
+
+export type CatchUpOutcome =
+  | { position: number; status: 'served'; read: number; appended: number; positions: number[] }
+  | { position: number; status: 'paused'; reason: string };
+
+/**
+ * Serves the CDC gap catch-ups (invariant 5): for each pending request, a targeted backfill of the
+ * named objects (parents first) since the gap began, or of the named records, appended as snapshot
+ * events with reason `catch_up`. Their idempotency keys are the backfill's, so a version the log
+ * already holds adds nothing. A request is marked served only when every object was read; one
+ * that meets the API-usage floor stays pending for the next round.
+ */
+export async function servePendingCatchUps(pool: Pool, salesforce: SalesforcePort, mapping: ResolvedMapping, signal?: AbortSignal): Promise<CatchUpOutcome[]> {
+  const { rows } = await pool.query<{ position: string; payload: SalesforceCatchUpRequested }>(PENDING_CATCH_UPS_SQL);
+  const outcomes: CatchUpOutcome[] = [];
+  for (const row of rows) {
+    if (signal?.aborted) break;
+    const outcome = await serve(pool, salesforce, mapping, Number(row.position), row.payload, signal);
+    outcomes.push(outcome);
+    if (outcome.status === 'paused') break;
+  }
+  return outcomes;
+}
+
+async function serve(pool: Pool, salesforce: SalesforcePort, mapping: ResolvedMapping, position: number, request: SalesforceCatchUpRequested, signal?: AbortSignal): Promise<CatchUpOutcome> {
+  const named = mapping.mapping.objects.filter((o) => request.objects.includes(o.salesforce));
+  let read = 0;
+  let appended = 0;
+  const positions: number[] = [];
+  for (const object of backfillOrder(named)) {
+    const resolved = mapping.byKey.get(object.key);
+    if (!resolved) continue;
+    const ids = request.recordIds.length > 0 ? request.recordIds : undefined;
+    const outcome = await runObject(pool, salesforce, {
+      // Record ids name exactly what changed: read them whatever their modstamp.
+      query: { object, since: ids ? null : request.sinceModstamp, after: null, ids },
+      schema: resolved.salesforce,
+      reason: 'catch_up',
+      signal,
+    });
+    read += outcome.read;
+    appended += outcome.appended;
+    positions.push(...outcome.positions);
+    if (outcome.status === 'paused') return { position, status: 'paused', reason: `Salesforce API usage floor reached (${outcome.usage.remaining} of ${outcome.usage.limit} left)` };
+    if (outcome.status === 'aborted') return { position, status: 'paused', reason: 'interrupted' };
+  }
+  await pool.query('INSERT INTO catch_up_served (request_position, records) VALUES ($1, $2) ON CONFLICT DO NOTHING', [position, read]);
+  return { position, status: 'served', read, appended, positions };
+}

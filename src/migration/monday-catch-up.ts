@@ -1,0 +1,124 @@
+import type { Pool } from 'pg';
+import { appendEvents, streams, type NewEvent } from '../event-store';
+import type { MondayItemSnapshot } from '../event-store/payloads/sync-results';
+import type { Mapping } from '../mapping/mapping.types';
+import type { MondayItem, MondayPort } from '../monday/monday.port';
+
+export interface MondayCatchUpOptions {
+  /** Re-read this much before the cursor: changes that committed on monday's side out of order. Default 5 min. */
+  overlapMs?: number;
+  /** A board never read before: look back this far from its last webhook event, or from now. Default 24 h. */
+  initialLookbackMs?: number;
+  /** items_page size (default 500, monday's maximum). */
+  pageSize?: number;
+  now?: () => number;
+  signal?: AbortSignal;
+}
+
+export interface BoardCatchUp {
+  boardId: string;
+  /** Items updated since this instant were read. */
+  since: string;
+  read: number;
+  /** Item versions the log did not hold yet. */
+  appended: number;
+  positions: number[];
+}
+
+const APPEND_CHUNK = 500;
+const DAY_MS = 86_400_000;
+
+/**
+ * monday retries a webhook for 30 minutes only (monday.md 7.6): after a longer outage the change
+ * is lost unless we look. For every mapped board, reads the items updated since the last change it
+ * saw (`__last_updated__` rule; monday compares whole days, so the exact instant is filtered here)
+ * and appends each as a `monday.item_snapshot` keyed by board, item and updated_at: a version the
+ * log already holds adds nothing, and the sync projector compares the rest with its state, so a
+ * change a webhook already brought is a no-op and a lost one is synced now.
+ */
+export async function runMondayCatchUp(pool: Pool, monday: MondayPort, mapping: Mapping, options: MondayCatchUpOptions = {}): Promise<BoardCatchUp[]> {
+  const overlapMs = options.overlapMs ?? 5 * 60_000;
+  const boards = new Map<string, Set<string>>();
+  for (const object of mapping.objects) {
+    const columns = boards.get(object.monday.board) ?? new Set<string>();
+    for (const field of object.fields) columns.add(field.monday);
+    columns.add(object.monday.salesforceIdColumn);
+    boards.set(object.monday.board, columns);
+  }
+  const results: BoardCatchUp[] = [];
+  for (const [boardId, columns] of boards) {
+    if (options.signal?.aborted) break;
+    const cursor = await startingPoint(pool, boardId, options);
+    const since = cursor - overlapMs;
+    results.push(await catchUpBoard(pool, monday, boardId, [...columns], since, options));
+  }
+  return results;
+}
+
+async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, columnIds: string[], since: number, options: MondayCatchUpOptions): Promise<BoardCatchUp> {
+  const day = new Date(Math.floor(since / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+  const items = monday.streamBoardItems(boardId, {
+    pageSize: options.pageSize,
+    columnIds,
+    queryParams: { rules: [{ column_id: '__last_updated__', compare_value: ['EXACT', day], operator: 'greater_than_or_equals', compare_attribute: 'UPDATED_AT' }] },
+  });
+  const result: BoardCatchUp = { boardId, since: new Date(since).toISOString(), read: 0, appended: 0, positions: [] };
+  let latest: number | null = null;
+  let chunk: NewEvent[] = [];
+  const flush = async () => {
+    const appended = await appendEvents(pool, chunk);
+    for (const outcome of appended) if (outcome.appended) result.positions.push(outcome.position);
+    result.appended = result.positions.length;
+    chunk = [];
+  };
+  for await (const item of items) {
+    const updatedAt = item.updatedAt ? Date.parse(item.updatedAt) : Number.NaN;
+    if (Number.isNaN(updatedAt) || updatedAt < since) continue;
+    result.read++;
+    latest = Math.max(latest ?? updatedAt, updatedAt);
+    chunk.push(snapshotEvent(boardId, item));
+    if (chunk.length >= APPEND_CHUNK) await flush();
+    if (options.signal?.aborted) break;
+  }
+  if (chunk.length > 0) await flush();
+  // The cursor moves only after the board was read to the end: an interrupted read is read again.
+  if (latest !== null && !options.signal?.aborted) {
+    await pool.query(
+      `INSERT INTO monday_catch_up_cursors (board_id, last_updated_at) VALUES ($1, $2)
+       ON CONFLICT (board_id) DO UPDATE SET last_updated_at = GREATEST(monday_catch_up_cursors.last_updated_at, EXCLUDED.last_updated_at), updated_at = now()`,
+      [boardId, new Date(latest).toISOString()],
+    );
+  }
+  return result;
+}
+
+/** The board's cursor; for a board never read, its last webhook event (or a lookback from now). */
+async function startingPoint(pool: Pool, boardId: string, options: MondayCatchUpOptions): Promise<number> {
+  const { rows } = await pool.query<{ at: Date | null }>('SELECT last_updated_at AS at FROM monday_catch_up_cursors WHERE board_id = $1', [boardId]);
+  if (rows[0]?.at) return rows[0].at.getTime();
+  const seen = await pool.query<{ at: Date | null }>("SELECT max(occurred_at) AS at FROM events WHERE source = 'monday' AND payload->>'boardId' = $1", [boardId]);
+  if (seen.rows[0]?.at) return seen.rows[0].at.getTime();
+  return (options.now ?? Date.now)() - (options.initialLookbackMs ?? DAY_MS);
+}
+
+function snapshotEvent(boardId: string, item: MondayItem): NewEvent {
+  const payload: MondayItemSnapshot = {
+    boardId,
+    itemId: item.id,
+    name: item.name,
+    groupId: item.groupId,
+    state: item.state,
+    updatedAt: item.updatedAt,
+    columnValues: item.columnValues.map((c) => ({ id: c.id, type: c.type, value: c.value, text: c.text, ...(c.linkedItemIds ? { linkedItemIds: c.linkedItemIds } : {}) })),
+    reason: 'catch_up',
+  };
+  return {
+    type: 'monday.item_snapshot',
+    source: 'monday',
+    sourceEventId: `catch_up:${boardId}:${item.id}:${item.updatedAt ?? ''}`,
+    stream: streams.mondayItem(item.id),
+    origin: 'unknown',
+    occurredAt: item.updatedAt ? new Date(item.updatedAt) : new Date(),
+    payload,
+  };
+}
