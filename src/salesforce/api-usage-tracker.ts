@@ -32,7 +32,8 @@ export class ApiUsageTracker {
   /** Feeds one response header value; ignores values without api-usage. */
   observeHeader(value: string | undefined): void {
     if (!value) return;
-    const match = /api-usage=(\d+)\/(\d+)/.exec(value);
+    // Anchored so `per-app-api-usage=17/250(appName=x)` is not read as the org's usage (jsforce's regex is not).
+    const match = /(?:^|[;,\s])api-usage=(\d+)\/(\d+)/.exec(value);
     if (!match) return;
     const used = Number(match[1]);
     const limit = Number(match[2]);

@@ -104,6 +104,10 @@ describe('Salesforce client: queries, collections, Bulk 2.0, lead conversion', (
     expect(result.contactId).toMatch(/^003/);
     expect(result.opportunityId).toMatch(/^006/);
     expect(emulator.control.getRecord(id)).toMatchObject({ IsConverted: true });
+    // SOAP carries the client in its CallOptions header element, visible in the change events' origin.
+    const retained = emulator.changeEventLog.readAfter(-2, 100_000);
+    const leadEvents = Array.isArray(retained) ? retained.filter((e) => e.payload.ChangeEventHeader.recordIds.includes(id)) : [];
+    expect(leadEvents.at(-1)?.payload.ChangeEventHeader.changeOrigin).toMatch(/^com\/salesforce\/api\/soap\/.*;client=crm-sync$/);
   });
 
   it('limits reports the daily API allocation', async () => {

@@ -115,6 +115,26 @@ describe('CDC streaming adapter', () => {
     expect(maxActive).toBe(1);
   });
 
+  it('when more than maxBuffered messages wait, receiving pauses and resumes from the last handled event without loss or duplicates', async () => {
+    await stream.close();
+    stream = createChangeEventStream(client, { ...FAST_STREAM, maxBuffered: 2 });
+    const seen: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const listener: ChannelListener = {
+      onEvent: async (message) => {
+        seen.push(lastNameOf(message));
+        if (seen.length === 1) await held;
+      },
+    };
+    const handle = await subscribed(LEADS, -1, listener);
+    for (const name of ['P1', 'P2', 'P3', 'P4', 'P5']) humanLead(name);
+    await expectEventually(() => expect(seen).toEqual(['P1']));
+    release();
+    await expectEventually(() => expect(seen).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']));
+    expect(handle.state().reconnects).toBeGreaterThanOrEqual(1); // the paused client was rebuilt
+  });
+
   it('resubscribing from a stored replay id delivers exactly the later events', async () => {
     const first = new Recorder();
     const handle = await subscribed(LEADS, -1, first);
