@@ -7,7 +7,11 @@ import type { MondayItem, MondayPort } from '../monday/monday.port';
 export interface MondayCatchUpOptions {
   /** Re-read this much before the cursor: changes that committed on monday's side out of order. Default 5 min. */
   overlapMs?: number;
-  /** A board never read before: look back this far from its last webhook event, or from now. Default 24 h. */
+  /**
+   * A board never read before starts at its last webhook event; with none, this far back from now
+   * (default 0: the catch-up covers outages after the service started watching the board, and
+   * history is the backfill's job).
+   */
   initialLookbackMs?: number;
   /** items_page size (default 500, monday's maximum). */
   pageSize?: number;
@@ -49,13 +53,12 @@ export async function runMondayCatchUp(pool: Pool, monday: MondayPort, mapping: 
   for (const [boardId, columns] of boards) {
     if (options.signal?.aborted) break;
     const cursor = await startingPoint(pool, boardId, options);
-    const since = cursor - overlapMs;
-    results.push(await catchUpBoard(pool, monday, boardId, [...columns], since, options));
+    results.push(await catchUpBoard(pool, monday, boardId, [...columns], cursor, cursor - overlapMs, options));
   }
   return results;
 }
 
-async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, columnIds: string[], since: number, options: MondayCatchUpOptions): Promise<BoardCatchUp> {
+async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, columnIds: string[], cursor: number, since: number, options: MondayCatchUpOptions): Promise<BoardCatchUp> {
   const day = new Date(Math.floor(since / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
   const items = monday.streamBoardItems(boardId, {
     pageSize: options.pageSize,
@@ -82,11 +85,12 @@ async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, col
   }
   if (chunk.length > 0) await flush();
   // The cursor moves only after the board was read to the end: an interrupted read is read again.
-  if (latest !== null && !options.signal?.aborted) {
+  // With nothing newer, the starting point is stored, so the next run starts there too.
+  if (!options.signal?.aborted) {
     await pool.query(
       `INSERT INTO monday_catch_up_cursors (board_id, last_updated_at) VALUES ($1, $2)
        ON CONFLICT (board_id) DO UPDATE SET last_updated_at = GREATEST(monday_catch_up_cursors.last_updated_at, EXCLUDED.last_updated_at), updated_at = now()`,
-      [boardId, new Date(latest).toISOString()],
+      [boardId, new Date(Math.max(latest ?? cursor, cursor)).toISOString()],
     );
   }
   return result;
@@ -98,7 +102,7 @@ async function startingPoint(pool: Pool, boardId: string, options: MondayCatchUp
   if (rows[0]?.at) return rows[0].at.getTime();
   const seen = await pool.query<{ at: Date | null }>("SELECT max(occurred_at) AS at FROM events WHERE source = 'monday' AND payload->>'boardId' = $1", [boardId]);
   if (seen.rows[0]?.at) return seen.rows[0].at.getTime();
-  return (options.now ?? Date.now)() - (options.initialLookbackMs ?? DAY_MS);
+  return (options.now ?? Date.now)() - (options.initialLookbackMs ?? 0);
 }
 
 function snapshotEvent(boardId: string, item: MondayItem): NewEvent {
