@@ -208,6 +208,23 @@ describe('CDC streaming adapter', () => {
     expect(client.healthy()).toBe(true);
   });
 
+  it('a token refreshed by a REST call is written into the live CometD client, so streaming never sees a 401', async () => {
+    const recorder = new Recorder();
+    const handle = await subscribed(LEADS, -1, recorder);
+    humanLead('Before'); // after its delivery faye's next /meta/connect is held by the server
+    await expectEventually(() => expect(recorder.messages).toHaveLength(1));
+    const tokenBefore = client.accessToken();
+    emulator.control.expireSessions();
+    await client.limits(); // 401 -> refresh -> new token announced to the stream
+    expect(client.accessToken()).not.toBe(tokenBefore);
+
+    humanLead('Wakes the held connect');
+    humanLead('Needs the next connect');
+    await expectEventually(() => expect(recorder.names()).toEqual(['Before', 'Wakes the held connect', 'Needs the next connect']));
+    expect(recorder.issues.filter((i) => i.kind === 'auth_failed')).toEqual([]);
+    expect(handle.state()).toMatchObject({ status: 'subscribed', reconnects: 0 });
+  });
+
   it('a CometD re-authentication that keeps failing gives up, reports the channel failed and the client unhealthy', async () => {
     const donor = await connect(emulator, 'password');
     const c = emulator.credentials;

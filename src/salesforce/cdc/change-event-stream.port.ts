@@ -12,6 +12,10 @@
  *   makes it effectively once.
  * - Problems are values (`StreamIssue`) reported to `onIssue`, and reflected in `states()` for /health.
  *   A rejected replay id is never silent (jsforce#1061): `onReplayIdInvalid` decides where to resume.
+ * - Limitation: a channel subscribed from -1 has no position until its first event. If its client must
+ *   be rebuilt before then (CometD 401, refused subscribe), it resumes from -1 again and changes made
+ *   during the rebuild are not delivered. Replaying -2 instead would deliver 72 h of history the
+ *   ingest never asked for, so the gap is left to the ingest's catch-up by SystemModstamp.
  */
 export interface ChangeEventStream {
   subscribe(channel: string, from: ReplayFrom, listener: ChannelListener): ChannelHandle;
