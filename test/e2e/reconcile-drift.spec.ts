@@ -1,10 +1,30 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import pino from 'pino';
 import { reconcile, type Drift, type ReconcileReport } from '../../src/migration/reconcile';
 import { formatReconcileTable } from '../../src/migration/reconcile-format';
+import { startScheduledReconcile } from '../../src/migration/reconcile-schedule';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher';
 import type { SObjectRecord } from '../../src/sandbox/salesforce/store/record-store';
 import { expectEventually } from '../support/eventually';
+import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
+
+const ROOT = resolve(__dirname, '../..');
+
+/** `crm-sync ARGS` as a child process through tsx (no build step): stdout and the exit code. */
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', resolve(ROOT, 'tsconfig.json'), resolve(ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolveRun) => child.once('exit', (code) => resolveRun({ code, stdout, stderr })));
+}
 
 /**
  * Drift injected behind the service's back in both emulators (monday webhooks dropped, Salesforce
@@ -181,5 +201,49 @@ describe('crm-sync reconcile against both emulators', () => {
     const { rows } = await env.service.runtime.pool.query("SELECT deleted_side FROM sync_records WHERE monday_item_id = $1", [removedItem.itemId]);
     expect(rows).toEqual([{ deleted_side: 'monday' }]);
     expect(salesforce.getRecord(removedItem.salesforceId as string)?.IsDeleted).toBe(false);
+  });
+
+  it('crm-sync reconcile prints the drift as a table, and as one JSON document with --json', async () => {
+    const cityPair = [...(await accountLinks()).entries()].find(([salesforceId, itemId]) => !baseline.some((key) => key.includes(salesforceId) || key.includes(itemId))) as [string, string];
+    withoutWebhooks(() => env.sandbox.monday.control.changeColumnValues({ itemId: Number(cityPair[1]), columnValues: { billing_city: 'Seen by the CLI' } }));
+    const cliEnv = { ...env.sandbox.variables, DATABASE_URL: env.db.url, SYNC_CONFIG: EXAMPLE_MAPPING };
+
+    const json = await runCli(['reconcile', '--object', 'account', '--json'], cliEnv);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as ReconcileReport;
+    expect(report.objects.map((o) => o.objectKey)).toEqual(['account']);
+    expect(driftsOf(report).map(keyOf).sort()).toEqual([...baseline, `value_differs|${cityPair[0]}|${cityPair[1]}|billing_city`].sort());
+    expect(report.fix).toBeUndefined();
+
+    const table = await runCli(['reconcile', '--object', 'account'], cliEnv);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^account \(Account <-> board 9378000512\): \d+ records, \d+ items, \d+ linked pairs compared, \d+ drift\(s\)$/m);
+    expect(table.stdout).toMatch(new RegExp(`value_differs\\s+${cityPair[0]}\\s+${cityPair[1]}.*billing_city / BillingCity\\s+.+\\s+Seen by the CLI\\s+monday`));
+
+    const unknown = await runCli(['reconcile', '--object', 'grant'], cliEnv);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no object "grant" in the mapping');
+  });
+
+  it('a scheduled reconcile with fix finds drift on its cron tick and the pipeline repairs it', async () => {
+    const pair = [...(await accountLinks()).entries()].find(([salesforceId, itemId]) => !baseline.some((key) => key.includes(salesforceId) || key.includes(itemId))) as [string, string];
+    const reports: ReconcileReport[] = [];
+    const scheduled = startScheduledReconcile(
+      { db: env.service.runtime.pool, salesforce: env.salesforce, monday: env.monday, mapping: env.mapping, context: env.engine.context },
+      { schedule: '* * * * * *', fix: true, databaseUrl: env.db.url, logger: pino({ level: 'silent' }), onReport: (r) => reports.push(r) },
+    );
+    try {
+      const before = await run();
+      const outstanding = driftsOf(before).filter((d) => !baseline.includes(keyOf(d)));
+      withoutWebhooks(() => env.sandbox.monday.control.changeColumnValues({ itemId: Number(pair[1]), columnValues: { billing_city: 'Fixed on schedule' } }));
+      await expectEventually(() => expect(reports.some((r) => (r.fix?.eventsAppended ?? 0) > 0 && r.objects.some((o) => o.drifts.some((d) => d.itemId === pair[1])))).toBe(true), { timeoutMs: 10_000 });
+      expect(outstanding.every((d) => d.fix !== 'none')).toBe(true);
+      await expectEventually(async () => expect(env.sandbox.salesforce.control.getRecord(pair[0])?.BillingCity).toBe('Fixed on schedule'), { timeoutMs: 15_000, intervalMs: 100 });
+    } finally {
+      await scheduled.stop();
+    }
+    expect(() => startScheduledReconcile({ db: env.service.runtime.pool, salesforce: env.salesforce, monday: env.monday, mapping: env.mapping }, { schedule: 'every day', databaseUrl: env.db.url, logger: pino({ level: 'silent' }) })).toThrow(
+      /not a valid cron expression/,
+    );
   });
 });
