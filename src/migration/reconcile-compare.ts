@@ -203,6 +203,8 @@ function mondayValueOf(field: ResolvedField, item: MondayItem, context: SyncCont
   const read = column ?? { value: null, text: null };
   const converted = field.converter.fromMondayApi({ value: read.value, text: read.text, linkedItemIds: column?.linkedItemIds }, context);
   if (converted.kind === 'value') return converted;
+  // An empty column the converter refuses (the Salesforce field is required) still reads as "empty".
+  if (read.value === null && !read.text && !column?.linkedItemIds?.length) return { kind: 'value', value: null };
   return { kind: 'unreadable', text: read.text, reason: converted.kind === 'invalid' ? converted.error.message : `${converted.reason} (${converted.detail})` };
 }
 
