@@ -1,3 +1,4 @@
+import type { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob, validateCronExpression } from 'cron';
 import type { Logger } from 'pino';
 import { LeaderLock } from '../event-store';
@@ -8,8 +9,10 @@ export interface ScheduledReconcileOptions {
   schedule: string;
   /** Append the corrective snapshots (default false: report only, as warnings and in the result). */
   fix?: boolean;
-  /** IANA zone the schedule is read in (default: the server's). */
+  /** IANA zone the schedule is read in (default: the mapping's timeZone). */
   timeZone?: string;
+  /** Register the job with Nest's registry as `reconcile` (visible to other modules); it runs either way. */
+  registry?: SchedulerRegistry;
   /** For the one-instance-at-a-time lock (the same database the service uses). */
   databaseUrl: string;
   logger: Logger;
@@ -22,6 +25,8 @@ export interface ScheduledReconcile {
   runNow(): Promise<ReconcileReport | null>;
   stop(): Promise<void>;
 }
+
+const JOB_NAME = 'reconcile';
 
 export class ReconcileScheduleError extends Error {
   readonly code = 'BAD_CRON';
@@ -36,7 +41,8 @@ export class ReconcileScheduleError extends Error {
 export function startScheduledReconcile(deps: ReconcileDependencies, options: ScheduledReconcileOptions): ScheduledReconcile {
   const valid = validateCronExpression(options.schedule);
   if (!valid.valid) throw new ReconcileScheduleError(`"${options.schedule}" is not a valid cron expression: ${valid.error?.message ?? 'unparseable'}`);
-  const lock = new LeaderLock(options.databaseUrl, 'reconcile');
+  // Same lock naming as the other scheduled migration jobs (backfill.scheduler.ts).
+  const lock = new LeaderLock(options.databaseUrl, 'schedule:reconcile');
   const logger = options.logger.child({ component: 'reconcile' });
   let running: Promise<ReconcileReport | null> | null = null;
 
@@ -69,11 +75,14 @@ export function startScheduledReconcile(deps: ReconcileDependencies, options: Sc
     return running;
   };
 
-  const job = CronJob.from({ cronTime: options.schedule, onTick: () => void runNow(), start: true, ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
+  const job = CronJob.from({ cronTime: options.schedule, onTick: () => void runNow(), start: false, timeZone: options.timeZone ?? deps.mapping.timeZone });
+  options.registry?.addCronJob(JOB_NAME, job);
+  job.start();
   return {
     runNow,
     stop: async () => {
       await job.stop();
+      if (options.registry?.doesExist('cron', JOB_NAME)) options.registry.deleteCronJob(JOB_NAME);
       await running;
     },
   };
