@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AdminModule } from '../admin';
 import { BatchingAppender } from '../event-store';
 import { HealthController } from '../health/health.controller';
 import { HealthRegistry } from '../health/health-registry';
@@ -16,6 +17,7 @@ export class AppModule {
     const { config } = runtime;
     return {
       module: AppModule,
+      imports: [AdminModule.forRoot({ db: runtime.pool, adminToken: config.adminToken })],
       controllers: [MondayWebhookController, HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -9,6 +9,7 @@ import { saveCachedContext, type CachedContext } from '../projectors/sync-contex
 import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
 import { loadLinks } from '../projectors/sync-records.repository';
 import { EmailUserDirectory } from '../projectors/user-directory';
+import { startOutboxDispatch, type RunningOutboxDispatch } from '../outbox';
 import { createChangeEventStream, type JsforceSalesforceClient } from '../salesforce';
 import { readLiveContext } from './read-live-context';
 import type { ServiceRuntime } from './service-runtime';
@@ -17,6 +18,7 @@ export interface SyncEngine {
   context: SyncContext;
   projector: SubscriptionRunner;
   cdc: SalesforceCdcIngest;
+  outbox: RunningOutboxDispatch;
   stop(): Promise<void>;
 }
 
@@ -52,14 +54,24 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     pool,
     runtime.notifications,
     new SyncProjector(() => context, links),
-    new LeaderLock(databaseUrlOf(runtime), `projector:${SYNC_PROJECTOR}`),
+    new LeaderLock(runtime.databaseUrl, `projector:${SYNC_PROJECTOR}`),
     { onError: (error) => logger.error({ err: error, projector: SYNC_PROJECTOR }, 'sync projector batch failed; retrying') },
   );
   projector.start();
+  const outbox = await startOutboxDispatch({
+    config,
+    databaseUrl: runtime.databaseUrl,
+    pool,
+    logger,
+    salesforce: clients.salesforce,
+    monday: clients.monday,
+    mapping: context.mapping,
+    health: runtime.health,
+  });
 
   const cdc = new SalesforceCdcIngest(
     pool,
-    databaseUrlOf(runtime),
+    runtime.databaseUrl,
     createChangeEventStream(clients.salesforce),
     mapping.objects.map((o) => o.salesforce),
     config.salesforce.clientName,
@@ -72,9 +84,11 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     context,
     projector,
     cdc,
+    outbox,
     stop: async () => {
       await cdc.stop();
       await projector.stop();
+      await outbox.stop();
     },
   };
 }
@@ -85,10 +99,6 @@ export function buildSyncContext(mapping: Mapping, cached: CachedContext, links:
     links,
     users: new EmailUserDirectory(cached.salesforceUsers, cached.mondayUsers),
   };
-}
-
-function databaseUrlOf(runtime: ServiceRuntime): string {
-  return runtime.databaseUrl;
 }
 
 function registerHealth(runtime: ServiceRuntime, projector: SubscriptionRunner, cdc: SalesforceCdcIngest): void {

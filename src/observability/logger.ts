@@ -44,7 +44,7 @@ export function createLogger(options: LoggerOptions): Logger {
       serializers: {
         req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
       },
-      hooks: pattern ? { streamWrite: (line: string) => line.replace(pattern, REDACTED) } : undefined,
+      ...(pattern ? { hooks: { streamWrite: (line: string) => line.replace(pattern, REDACTED) } } : {}),
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );

@@ -25,5 +25,5 @@ export function gauge<L extends string>(name: string, help: string, labelNames: 
 export function histogram<L extends string>(name: string, help: string, labelNames: Labels<L> = [], buckets?: number[]): Histogram<L> {
   const existing = metricsRegistry.getSingleMetric(name);
   if (existing) return existing as Histogram<L>;
-  return new Histogram({ name, help, labelNames, buckets, registers: [metricsRegistry] });
+  return new Histogram({ name, help, labelNames, ...(buckets ? { buckets } : {}), registers: [metricsRegistry] });
 }

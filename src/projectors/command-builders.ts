@@ -1,8 +1,18 @@
 import type { SalesforceValue } from '../mapping/converters/converter.types';
-import type { OutboxCommand } from '../outbox/outbox-command';
+import type { OutboxCommand, WrittenValues } from '../outbox/outbox-command';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from './resolved-mapping';
 import type { SyncContext } from './sync-context';
 import type { SyncRecord } from './sync-record';
+
+/** Field key -> agreed value, echoed back by the dispatcher as what the target now holds. */
+export function agreedValues(record: SyncRecord, fields: readonly ResolvedField[]): WrittenValues {
+  const values: WrittenValues = {};
+  for (const field of fields) {
+    const state = record.fields[field.key];
+    if (state) values[field.key] = state.agreed;
+  }
+  return values;
+}
 
 /** Agreed values of `fields` as Salesforce field values (a timeline feeds two date fields). */
 export function salesforceFieldValues(record: SyncRecord, fields: readonly ResolvedField[], forCreate = false): Record<string, SalesforceValue> {
@@ -31,6 +41,7 @@ export function salesforceUpdate(object: ResolvedObject, record: SyncRecord, fie
     salesforceObject: object.mapping.salesforce,
     salesforceId: record.salesforceId,
     fields: values,
+    values: agreedValues(record, fields.filter((f) => f.salesforceUpdateable)),
   };
 }
 
@@ -49,6 +60,7 @@ export function salesforceCreate(object: ResolvedObject, record: SyncRecord): Ou
     salesforceIdColumn: object.mapping.monday.salesforceIdColumn,
     fields,
     match,
+    values: agreedValues(record, object.fields.filter((f) => f.salesforceCreateable)),
   };
 }
 
@@ -59,20 +71,26 @@ export interface MondayValues {
   waiting: ResolvedField[];
   /** Values the column cannot take (ConversionError messages by field key). */
   invalid: Record<string, string>;
+  /** Field key -> agreed value of what is included, in Salesforce form. */
+  written: WrittenValues;
 }
 
 /** Agreed values of `fields` in monday's write format. */
 export function mondayValues(record: SyncRecord, fields: readonly ResolvedField[], context: SyncContext): MondayValues {
-  const result: MondayValues = { columnValues: {}, waiting: [], invalid: {} };
+  const result: MondayValues = { columnValues: {}, waiting: [], invalid: {}, written: {} };
   for (const field of fields) {
     const state = record.fields[field.key];
     if (!state) continue;
     if (field.key === NAME_KEY) {
       result.name = state.agreed === null ? '' : String(state.agreed);
+      result.written[field.key] = state.agreed;
       continue;
     }
     const converted = field.converter.toMonday(state.agreed, context);
-    if (converted.kind === 'value') result.columnValues[field.key] = converted.value;
+    if (converted.kind === 'value') {
+      result.columnValues[field.key] = converted.value;
+      result.written[field.key] = state.agreed;
+    }
     else if (converted.kind === 'unresolved') result.waiting.push(field);
     else result.invalid[field.key] = converted.error.message;
   }
@@ -90,6 +108,7 @@ export function mondayChange(object: ResolvedObject, record: SyncRecord, values:
     ...(values.name !== undefined ? { name: values.name } : {}),
     columnValues: values.columnValues,
     createLabelsIfMissing: object.fields.some((f) => f.mapping.createLabelsIfMissing && f.key in values.columnValues),
+    values: values.written,
   };
 }
 
@@ -106,6 +125,8 @@ export function mondayCreate(object: ResolvedObject, record: SyncRecord, values:
     name: values.name || record.salesforceId,
     columnValues: { ...values.columnValues, [object.mapping.monday.salesforceIdColumn]: record.salesforceId },
     createLabelsIfMissing: object.fields.some((f) => f.mapping.createLabelsIfMissing),
+    salesforceIdColumn: object.mapping.monday.salesforceIdColumn,
+    values: values.written,
   };
 }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface ChildService {
   child: ChildProcess;
@@ -19,9 +20,11 @@ const ROOT = resolve(__dirname, '../..');
 export async function startChildService(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildService> {
   // Its own working directory: sandbox mode writes the demo mapping and emulator state there.
   const cwd = mkdtempSync(join(tmpdir(), 'crm-sync-test-'));
-  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', resolve(ROOT, 'tsconfig.json'), resolve(ROOT, 'src/cli/main.ts'), 'start'], {
+  // tsx's loader in this very process (not the tsx CLI, which runs the program in a grandchild that
+  // a SIGKILL to the child would miss).
+  const child = spawn(process.execPath, ['--import', pathToFileURL(resolve(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, resolve(ROOT, 'src/cli/main.ts'), 'start'], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', TSX_TSCONFIG_PATH: resolve(ROOT, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

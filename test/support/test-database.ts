@@ -57,6 +57,8 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     url,
     pool,
     drop: async () => {
+      // DROP ... WITH (FORCE) may end connections the pool is still closing: not an error here.
+      pool.on('error', () => undefined);
       await pool.end();
       await withAdminClient((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
