@@ -7,6 +7,8 @@ import { backfillCountSoql, backfillSoql, type BackfillQuery } from './backfill-
 export const BULK_THRESHOLD = 10_000;
 /** Records per page: SOQL's largest page, and the unit a run commits (events + cursor). */
 export const PAGE_SIZE = 2_000;
+/** Bulk results pages (maxRecords) per commit page: one results request per 10,000 records. */
+const BULK_PAGE_FACTOR = 5;
 /** Ids per `Id IN (...)` query: keeps the URL far below Salesforce's 16 KB limit. */
 const IDS_PER_QUERY = 200;
 
@@ -54,7 +56,7 @@ export async function* readPages(
   const typed = bulkRecordTyper(schema);
   let page: SObjectRecord[] = [];
   // Bulk result pages are larger than a commit unit; memory holds one results page at most.
-  for await (const row of salesforce.bulkQuery(soql, { pageSize: 10 * pageSize })) {
+  for await (const row of salesforce.bulkQuery(soql, { pageSize: BULK_PAGE_FACTOR * pageSize })) {
     page.push(typed(row));
     if (page.length >= pageSize) {
       yield page;
