@@ -84,3 +84,25 @@ export function recordLinked(options: { objectKey: string; salesforceObject: str
     },
   });
 }
+
+/** An item read through the API; `texts` are the columns' display texts (status labels, plain text). */
+export function itemSnapshot(boardId: string, itemId: string, name: string, texts: Record<string, string>, at = 2_500): RecordedEvent {
+  return recorded({
+    type: 'monday.item_snapshot',
+    source: 'monday',
+    sourceEventId: randomUUID(),
+    stream: `monday:item:${itemId}`,
+    origin: 'unknown',
+    occurredAt: new Date(at),
+    payload: {
+      boardId,
+      itemId,
+      name,
+      groupId: 'topics',
+      state: 'active',
+      updatedAt: new Date(at).toISOString(),
+      columnValues: Object.entries(texts).map(([id, text]) => ({ id, type: 'text', value: JSON.stringify(text), text })),
+      reason: 'created',
+    },
+  });
+}

@@ -5,7 +5,7 @@ import type { SyncContext } from '../../src/projectors/sync-context';
 import type { SyncRecord } from '../../src/projectors/sync-record';
 import { resolveWaiting } from '../../src/projectors/links/links.decide';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
-import { mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
+import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
 
 const OPPORTUNITY_BOARD = '9378000526';
 const OPP_ID = '006000000000001AAA';
@@ -115,8 +115,12 @@ describe('sync decide (issue 6, pure)', () => {
     expect(working.commands).toEqual([]);
     expect(working.outcome).toMatchObject({ reason: 'condition_false' });
     const qualified = decide(working.record, mondayColumnChanged({ boardId: LEADS, itemId: '900', columnId: 'lead_status', columnType: 'color', value: status('Qualified'), at: 3_000 }), context);
-    expect(qualified.commands).toEqual([expect.objectContaining({ kind: 'salesforce.create', salesforceObject: 'Lead', itemId: '900', fields: expect.objectContaining({ Status: 'Qualified' }) })]);
-    const linked = decide(qualified.record, recordLinked({ objectKey: 'lead', salesforceObject: 'Lead', salesforceId: '00Q000000000001AAA', boardId: LEADS, itemId: '900', values: { lead_status: 'Qualified' }, at: 3_500 }), context);
+    expect(qualified.commands).toEqual([expect.objectContaining({ kind: 'monday.refresh_item', itemId: '900' })]);
+    const read = decide(qualified.record, itemSnapshot(LEADS, '900', 'Acme', { lead_status: 'Qualified', last_name: 'Reyes' }), context);
+    expect(read.commands).toEqual([
+      expect.objectContaining({ kind: 'salesforce.create', salesforceObject: 'Lead', itemId: '900', fields: expect.objectContaining({ Status: 'Qualified', LastName: 'Reyes', Company: 'Acme' }) }),
+    ]);
+    const linked = decide(read.record, recordLinked({ objectKey: 'lead', salesforceObject: 'Lead', salesforceId: '00Q000000000001AAA', boardId: LEADS, itemId: '900', values: { lead_status: 'Qualified', last_name: 'Reyes', __name__: 'Acme' }, at: 3_500 }), context);
     expect(linked.commands).toEqual([expect.objectContaining({ kind: 'salesforce.convert_lead', leadId: '00Q000000000001AAA', convertedStatus: 'Closed - Converted' })]);
   });
 });

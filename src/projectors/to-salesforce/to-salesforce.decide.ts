@@ -123,10 +123,13 @@ function valueChanged(
   const seen = observe(record, field, 'monday', value, atOf(event), event.origin);
   if (!record.salesforceId) {
     if (seen.accepted === false && seen.reason === 'own_echo') return decision(record, skipped('own_echo'));
-    const textOf = (columnId: string): string | null => (columnId === field.key ? labelOf(field, value) : null);
-    const when = object.mapping.create.salesforce.when;
-    if (when && when.column !== field.key) return decision(record, skipped('not_linked_yet'));
-    return createIfAllowed(record, object, textOf, {});
+    const policy = object.mapping.create.salesforce;
+    if (!policy.enabled) return decision(record, skipped('create_disabled'));
+    if (record.creating === 'salesforce') return decision(record, skipped('already_creating'));
+    if (policy.when && policy.when.column !== field.key) return decision(record, skipped('not_linked_yet'));
+    if (policy.when && !conditionHolds(policy.when, labelOf(field, value))) return decision(record, skipped('condition_false', { column: field.key }));
+    // A webhook carries one column: read the whole item, and create from that snapshot.
+    return decision(record, projected('reading_item'), [mondayRefresh(object, record.mondayBoardId, record.mondayItemId as string)]);
   }
   const convert = convertIfDue(record, object, (columnId) => (columnId === field.key ? labelOf(field, value) : null), atOf(event));
   if (!seen.accepted) return decision(record, skipped(seen.reason), convert);

@@ -1,0 +1,78 @@
+import { expectEventually } from '../support/eventually';
+import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
+
+const OPPORTUNITIES = 9378000526;
+const LEADS = 9378000505;
+
+/** Real-time two-way sync through the whole service, as in production (issue 6). */
+describe('real-time sync between the emulators', () => {
+  let env: SyncEnvironment;
+  beforeAll(async () => {
+    env = await startSyncEnvironment();
+    await expectEventually(async () => expect((await fetch(`${env.url}/health`)).status).toBe(200), { timeoutMs: 20_000 });
+  });
+  afterAll(async () => env?.stop());
+
+  const sf = () => env.sandbox.salesforce.control;
+  const md = () => env.sandbox.monday.control;
+  const itemWithSalesforceId = (boardId: number, id: string) => md().listItems(boardId).find((i) => JSON.stringify(i.values.salesforce_id ?? '').includes(id));
+  const columnText = async (itemId: number, column: string) => (await env.monday.itemsByIds([String(itemId)]))[0]?.columnValues.find((c) => c.id === column)?.text ?? null;
+  const salesforceWrites = (object: string) =>
+    sf().requests().filter((r) => r.client === 'crm-sync' && r.method !== 'GET' && (r.path.includes(`/${object}`) || r.path.includes('/composite/sobjects')));
+  const mondayWrites = () => md().requestLog().filter((r) => r.operationType === 'mutation' && r.userId === env.sandbox.monday.integrationUserId);
+
+  it('a new Salesforce opportunity becomes a monday item carrying its Id, and later edits follow', async () => {
+    const { id } = sf().createAsHuman('Opportunity', { Name: 'Harbor Literacy Grant', StageName: 'Follow-up', CloseDate: '2027-03-01', Amount: 25000 }) as { id: string };
+    const item = await expectEventually(() => {
+      const found = itemWithSalesforceId(OPPORTUNITIES, id);
+      expect(found).toBeDefined();
+      return found!;
+    }, { timeoutMs: 20_000 });
+    expect(item.name).toBe('Harbor Literacy Grant');
+    await expectEventually(async () => expect(await columnText(item.id, 'stage')).toBe('Follow-up'), { timeoutMs: 10_000 });
+
+    sf().updateAsHuman('Opportunity', id, { StageName: 'Quote', Amount: 30000 });
+    await expectEventually(async () => expect(await columnText(item.id, 'stage')).toBe('Quote'), { timeoutMs: 10_000 });
+    expect(await columnText(item.id, 'amount')).toBe('30000');
+  });
+
+  it('one human edit on monday produces exactly one Salesforce write, even when a Salesforce flow edits the record again', async () => {
+    const { id } = sf().createAsHuman('Opportunity', { Name: 'Echo Check', StageName: 'Follow-up', CloseDate: '2027-04-01' }) as { id: string };
+    const item = await expectEventually(() => {
+      const found = itemWithSalesforceId(OPPORTUNITIES, id);
+      expect(found).toBeDefined();
+      return found!;
+    }, { timeoutMs: 20_000 });
+    await expectEventually(async () => expect(await columnText(item.id, 'stage')).toBe('Follow-up'), { timeoutMs: 10_000 });
+    // A flow in the org: after our integration writes an opportunity, it sets NextStep.
+    sf().addAutomation({ id: 'next-step-flow', object: 'Opportunity', afterWriteByClient: 'crm-sync', on: ['UPDATE'], set: { NextStep: 'Schedule kickoff' } });
+    await env.sandbox.monday.control.waitForWebhooks();
+    const sfBefore = salesforceWrites('Opportunity').length;
+
+    md().changeColumnValues({ itemId: item.id, columnValues: { stage: { label: 'MOU' } } });
+    await expectEventually(() => expect(sf().getRecord(id)).toMatchObject({ StageName: 'MOU', NextStep: 'Schedule kickoff' }), { timeoutMs: 10_000 });
+    await expectEventually(async () => expect(await columnText(item.id, 'next_step')).toBe('Schedule kickoff'), { timeoutMs: 10_000 });
+    await env.engine.outbox.dispatcher.idle();
+
+    expect(salesforceWrites('Opportunity').length - sfBefore).toBe(1);
+    sf().removeAutomation('next-step-flow');
+  });
+
+  it('lead lifecycle: a qualified lead item reaches Salesforce, is converted, and its account, contact and opportunity get items', async () => {
+    const item = md().createItem({ boardId: LEADS, name: 'Bayview Youth Center', columnValues: { last_name: 'Reyes', email: { email: 'ana.reyes@bayview.example', text: 'ana.reyes@bayview.example' }, lead_status: { label: 'Working' } } });
+    await env.sandbox.monday.control.waitForWebhooks();
+    expect(sf().records('Lead').some((l) => l.Company === 'Bayview Youth Center')).toBe(false);
+
+    md().changeColumnValues({ itemId: item.id, columnValues: { lead_status: { label: 'Qualified' } } });
+    const lead = await expectEventually(() => {
+      const found = sf().records('Lead').find((l) => l.Company === 'Bayview Youth Center');
+      expect(found).toMatchObject({ IsConverted: true });
+      return found!;
+    }, { timeoutMs: 20_000 });
+    await expectEventually(async () => expect(await columnText(item.id, 'salesforce_id')).toBe(lead.Id), { timeoutMs: 10_000 });
+    for (const [object, board] of [['ConvertedAccountId', 9378000512], ['ConvertedContactId', 9378000519], ['ConvertedOpportunityId', OPPORTUNITIES]] as const) {
+      const id = String(lead[object]);
+      await expectEventually(() => expect(itemWithSalesforceId(board, id)).toBeDefined(), { timeoutMs: 20_000 });
+    }
+  });
+});
