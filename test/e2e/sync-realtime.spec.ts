@@ -48,6 +48,7 @@ describe('real-time sync between the emulators', () => {
     sf().addAutomation({ id: 'next-step-flow', object: 'Opportunity', afterWriteByClient: 'crm-sync', on: ['UPDATE'], set: { NextStep: 'Schedule kickoff' } });
     await env.sandbox.monday.control.waitForWebhooks();
     const sfBefore = salesforceWrites('Opportunity').length;
+    const mondayBefore = mondayWrites().length;
 
     md().changeColumnValues({ itemId: item.id, columnValues: { stage: { label: 'MOU' } } });
     await expectEventually(() => expect(sf().getRecord(id)).toMatchObject({ StageName: 'MOU', NextStep: 'Schedule kickoff' }), { timeoutMs: 10_000 });
@@ -55,6 +56,8 @@ describe('real-time sync between the emulators', () => {
     await env.engine.outbox.dispatcher.idle();
 
     expect(salesforceWrites('Opportunity').length - sfBefore).toBe(1);
+    // monday received only the flow's NextStep: the stage change did not echo back.
+    expect(mondayWrites().length - mondayBefore).toBe(1);
     sf().removeAutomation('next-step-flow');
   });
 
