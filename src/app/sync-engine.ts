@@ -10,7 +10,9 @@ import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
 import { loadLinks } from '../projectors/sync-records.repository';
 import { EmailUserDirectory } from '../projectors/user-directory';
 import { startOutboxDispatch, type RunningOutboxDispatch } from '../outbox';
-import { createChangeEventStream, type JsforceSalesforceClient } from '../salesforce';
+import type { CheckResult } from '../health/health-registry';
+import { COUNT_PENDING_CATCH_UPS_SQL } from '../migration/catch-up-requests';
+import { createChangeEventStream, type JsforceSalesforceClient, type SalesforceHealth } from '../salesforce';
 import { readLiveContext } from './read-live-context';
 import type { ServiceRuntime } from './service-runtime';
 
@@ -78,7 +80,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     logger.child({ component: 'salesforce-cdc' }),
   );
   await cdc.start();
-  registerHealth(runtime, projector, cdc);
+  registerHealth(runtime, projector, cdc, clients.salesforce);
 
   return {
     context,
@@ -101,7 +103,8 @@ export function buildSyncContext(mapping: Mapping, cached: CachedContext, links:
   };
 }
 
-function registerHealth(runtime: ServiceRuntime, projector: SubscriptionRunner, cdc: SalesforceCdcIngest): void {
+function registerHealth(runtime: ServiceRuntime, projector: SubscriptionRunner, cdc: SalesforceCdcIngest, salesforce: JsforceSalesforceClient): void {
+  runtime.health.register('salesforce', () => salesforceCheck(salesforce.health()));
   runtime.health.register('projectors', async () => {
     const status = projector.status();
     if (!status.running) return { ok: false, detail: 'sync projector is not running' };
@@ -125,6 +128,25 @@ function registerHealth(runtime: ServiceRuntime, projector: SubscriptionRunner, 
   });
 }
 
+/**
+ * The Salesforce session and the org's daily API usage. Unhealthy once the bounded session refresh
+ * gave up (nothing reaches Salesforce until it recovers). An exhausted allocation is shown but does
+ * not fail the check: changes are still caught (CDC does not spend it) and the outbox retries the
+ * writes when the allocation rolls over, so a restart by an orchestrator could not help.
+ */
+export function salesforceCheck(health: SalesforceHealth): CheckResult {
+  const usage = health.apiUsage;
+  return {
+    ok: health.healthy,
+    detail: {
+      session: health.healthy ? 'ok' : 'refresh gave up',
+      reason: health.reason,
+      apiUsage: usage,
+      rateLimited: usage !== null && usage.remaining === 0,
+    },
+  };
+}
+
 /** Another instance may hold the role: healthy if someone does (the lock is visible in pg_locks). */
 async function standbyCheck(runtime: ServiceRuntime, name: string) {
   const { rows } = await runtime.pool.query<{ held: boolean }>(
@@ -137,6 +159,6 @@ async function standbyCheck(runtime: ServiceRuntime, name: string) {
 
 /** Catch-up requests recorded after a CDC gap that no backfill has served yet. */
 async function countPendingCatchUps(runtime: ServiceRuntime): Promise<number> {
-  const { rows } = await runtime.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE type = 'system.catch_up_requested'");
+  const { rows } = await runtime.pool.query<{ n: number }>(COUNT_PENDING_CATCH_UPS_SQL);
   return rows[0]?.n ?? 0;
 }
