@@ -4,6 +4,7 @@ import { ConfigError } from '../config';
 import { CliError } from './cli-error';
 import { backfillCommand } from './commands/backfill.command';
 import { checkCommand } from './commands/check.command';
+import { initCommand } from './commands/init.command';
 import { migrateCommand } from './commands/migrate.command';
 import { reconcileCommand } from './commands/reconcile.command';
 import { replayCommand } from './commands/replay.command';
@@ -42,6 +43,16 @@ export function buildProgram(): Command {
     .option('--dry-run', 'print what would change without writing anything')
     .action(backfillCommand);
   program.command('check').description('validate configuration and mapping against both live schemas').action(checkCommand);
+  program
+    .command('init')
+    .description('read a board and an sObject and write a starting mapping (columns matched to fields by title)')
+    .requiredOption('--board <id>', 'monday board id')
+    .requiredOption('--object <name>', 'Salesforce object API name, e.g. Opportunity or Grant__c')
+    .option('--out <file>', 'mapping file to write (default: SYNC_CONFIG or ./crm-sync.yaml; .json writes JSON)')
+    .option('--key <key>', 'object key under objects: (default: the object name in lower case)')
+    .option('--force', 'overwrite the file when it exists')
+    .option('--dry-run', 'print the mapping instead of writing it, and create no column')
+    .action(initCommand);
   program.command('webhooks').description('manage monday webhooks').command('install').description('create the webhooks the mapping needs at PUBLIC_URL').action(webhooksInstallCommand);
   return program;
 }
