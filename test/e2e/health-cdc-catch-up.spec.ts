@@ -1,0 +1,72 @@
+import { startSandbox, type SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
+import { startChildService, type ChildService } from '../support/child-service';
+import { expectEventually } from '../support/eventually';
+import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+interface CdcCheck {
+  ok: boolean;
+  detail: { channels: Array<{ channel: string; status: string }>; pendingCatchUps: number };
+}
+
+/**
+ * Issue 4: a replay id that expired while the service was down must not leave the ingest silently
+ * dead. The ingest test checks the gap and catch-up events; this checks what an operator sees on
+ * GET /health of the service started as in production (`crm-sync start`).
+ */
+describe('GET /health after the stored replay id expired while the service was down', () => {
+  let sandbox: SandboxEnvironment;
+  let db: TestDatabase;
+  let service: ChildService | null = null;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    service?.child.kill('SIGKILL');
+    await sandbox.close();
+    await db.drop();
+  });
+
+  const start = () => startChildService({ ...sandbox.variables, DATABASE_URL: db.url, PORT: '0', SYNC_CONFIG: EXAMPLE_MAPPING });
+  const sf = () => sandbox.salesforce.control;
+  const leadEvents = async (lastName: string) =>
+    (await db.pool.query("SELECT 1 FROM events WHERE type = 'salesforce.record_changed' AND payload->'fields'->>'LastName' = $1", [lastName])).rowCount;
+  const cdcCheck = async (url: string) => {
+    const response = await fetch(`${url}/health`);
+    const body = (await response.json()) as { checks: { salesforce_cdc: CdcCheck } };
+    return { status: response.status, check: body.checks.salesforce_cdc };
+  };
+
+  it('shows the pending catch-up next to the resubscribed channels', async () => {
+    service = await start();
+    await expectEventually(async () => expect((await cdcCheck(service!.url)).status).toBe(200), { timeoutMs: 20_000 });
+    expect((await cdcCheck(service.url)).check.detail.pendingCatchUps).toBe(0);
+    sf().createAsHuman('Lead', { LastName: 'Before Outage', Company: 'Harbor Trust' });
+    await expectEventually(async () => expect(await leadEvents('Before Outage')).toBe(1), { timeoutMs: 20_000 });
+    service.child.kill('SIGTERM');
+    await service.exited;
+    service = null;
+
+    sf().createAsHuman('Lead', { LastName: 'Lost In Outage', Company: 'Harbor Trust' });
+    sf().advanceClock(73 * 3600_000); // past the 72-hour event retention: the stored replay id is gone
+    service = await start();
+
+    const seen = await expectEventually(async () => {
+      const { status, check } = await cdcCheck(service!.url);
+      expect(check.detail.pendingCatchUps).toBe(1);
+      expect(check.detail.channels.length).toBeGreaterThan(0);
+      expect(check.detail.channels.every((c) => c.status === 'subscribed')).toBe(true);
+      return { status, check };
+    }, { timeoutMs: 20_000 });
+    // Resubscribed from -1: new changes are caught again, so the service is up; the catch-up is pending work, not an outage.
+    expect(seen.status).toBe(200);
+    expect(seen.check.ok).toBe(true);
+    const { rows } = await db.pool.query("SELECT payload FROM events WHERE type = 'system.catch_up_requested'");
+    expect(rows).toEqual([{ payload: expect.objectContaining({ objects: ['Lead'], reason: 'replay_id_expired' }) }]);
+
+    sf().createAsHuman('Lead', { LastName: 'After Outage', Company: 'Harbor Trust' });
+    await expectEventually(async () => expect(await leadEvents('After Outage')).toBe(1), { timeoutMs: 20_000 });
+  });
+});
