@@ -100,20 +100,24 @@ function collectKeys(events: RecordedEvent[], context: SyncContext) {
   return { itemIds: [...itemIds], salesforce: [...salesforce.values()], recordIds: [...recordIds] };
 }
 
-/** The records of one batch, findable by any of their keys, tracking which changed. */
+/**
+ * The records of one batch, findable by any of their keys (item id, Salesforce id, stored id),
+ * tracking which changed. Indexed: replay runs batches of thousands of events.
+ */
 class RecordBatch {
   private readonly records = new Set<SyncRecord>();
+  private readonly byKey = new Map<string, SyncRecord>();
   private readonly touched = new Set<SyncRecord>();
   private readonly retired: number[] = [];
 
   constructor(loaded: SyncRecord[]) {
-    loaded.forEach((r) => this.records.add(r));
+    loaded.forEach((r) => this.add(r));
   }
 
   find(keys: RecordKey[]): { record: SyncRecord | null; duplicate: SyncRecord | null } {
     const matches: SyncRecord[] = [];
     for (const key of keys) {
-      const match = [...this.records].find((r) => matchesKey(r, key));
+      const match = key ? this.byKey.get(keyOf(key)) : undefined;
       if (match && !matches.includes(match)) matches.push(match);
     }
     // A link can join a record known only by its item with one known only by its Salesforce id.
@@ -121,17 +125,20 @@ class RecordBatch {
   }
 
   put(record: SyncRecord): void {
-    for (const existing of this.records) if (existing !== record && sameRecord(existing, record)) this.records.delete(existing);
-    this.records.add(record);
+    for (const key of keysOfRecord(record)) {
+      const existing = this.byKey.get(key);
+      if (existing && existing !== record) this.remove(existing);
+    }
+    this.add(record);
     this.touched.add(record);
   }
 
   has(record: SyncRecord): boolean {
-    return [...this.records].some((r) => r.id !== null && r.id === record.id);
+    return record.id !== null && this.byKey.has(`id:${record.id}`);
   }
 
   retire(record: SyncRecord): void {
-    this.records.delete(record);
+    this.remove(record);
     this.touched.delete(record);
     if (record.id !== null) this.retired.push(record.id);
   }
@@ -139,7 +146,10 @@ class RecordBatch {
   /** The stored id of `record` (decide returns copies: find the latest version of the same record). */
   idOf(record: SyncRecord): number | null {
     if (record.id !== null) return record.id;
-    for (const current of this.records) if (sameRecord(current, record)) return current.id;
+    for (const key of keysOfRecord(record)) {
+      const current = this.byKey.get(key);
+      if (current) return current.id;
+    }
     return null;
   }
 
@@ -154,17 +164,28 @@ class RecordBatch {
   retiredIds(): number[] {
     return this.retired;
   }
+
+  private add(record: SyncRecord): void {
+    this.records.add(record);
+    for (const key of keysOfRecord(record)) this.byKey.set(key, record);
+  }
+
+  private remove(record: SyncRecord): void {
+    this.records.delete(record);
+    for (const key of keysOfRecord(record)) if (this.byKey.get(key) === record) this.byKey.delete(key);
+  }
 }
 
-function matchesKey(record: SyncRecord, key: RecordKey): boolean {
-  if (!key) return false;
-  if ('mondayItemId' in key) return record.mondayItemId === key.mondayItemId;
-  if ('salesforceId' in key) return record.objectKey === key.objectKey && record.salesforceId === key.salesforceId;
-  return record.id === key.recordId;
+function keyOf(key: NonNullable<RecordKey>): string {
+  if ('mondayItemId' in key) return `item:${key.mondayItemId}`;
+  if ('salesforceId' in key) return `sf:${key.objectKey}:${key.salesforceId}`;
+  return `id:${key.recordId}`;
 }
 
-function sameRecord(a: SyncRecord, b: SyncRecord): boolean {
-  if (a.id !== null && a.id === b.id) return true;
-  if (a.mondayItemId !== null && a.mondayItemId === b.mondayItemId) return true;
-  return a.salesforceId !== null && a.objectKey === b.objectKey && a.salesforceId === b.salesforceId;
+function keysOfRecord(record: SyncRecord): string[] {
+  const keys: string[] = [];
+  if (record.id !== null) keys.push(`id:${record.id}`);
+  if (record.mondayItemId !== null) keys.push(`item:${record.mondayItemId}`);
+  if (record.salesforceId !== null) keys.push(`sf:${record.objectKey}:${record.salesforceId}`);
+  return keys;
 }
