@@ -1,13 +1,11 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
 import type { Logger } from 'pino';
 import type { OwnIdentity } from '../../app/own-identity';
 import type { ServiceLifecycle } from '../../app/service-lifecycle';
 import type { BatchingAppender, Queryable } from '../../event-store';
 import { counter } from '../../observability/metrics-registry';
 import { recordRejection } from './ingest-rejections';
-import { DTO_BY_WEBHOOK_TYPE, isKnownWebhookType } from './monday-webhook.dto';
 import { mondayWebhookToEvent } from './monday-webhook.to-event';
+import { validateWebhookEvent } from './monday-webhook.validate';
 import { verifyMondayWebhook, type WebhookAuthSettings } from './monday-webhook.verify';
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -61,7 +59,7 @@ export class MondayWebhookIngest {
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
       return this.reject(request, 400, 'missing_event', 'body must be an object with an "event" object');
     }
-    const problems = validateEvent(event as Record<string, unknown>);
+    const problems = validateWebhookEvent(event as Record<string, unknown>);
     if (problems.length > 0) return this.reject(request, 400, 'invalid_payload', problems.join('; '));
 
     const newEvent = mondayWebhookToEvent(event as Record<string, unknown>, this.identity.mondayUserId);
@@ -81,19 +79,6 @@ export class MondayWebhookIngest {
     await recordRejection(this.db, { source: 'monday', reason: `${reason}: ${message}`, headers: request.headers, body: request.rawBody });
     return { status, body: { ok: false, error: message } };
   }
-}
-
-function validateEvent(event: Record<string, unknown>): string[] {
-  if (typeof event.type !== 'string') return ['event.type must be a string'];
-  if (!isKnownWebhookType(event.type)) return []; // stored as monday.unknown, never crashed on
-  const dto = plainToInstance(DTO_BY_WEBHOOK_TYPE[event.type] as new () => object, event);
-  return validateSync(dto, { validationError: { target: false, value: false } }).flatMap((e) => describe(e, 'event'));
-}
-
-function describe(error: ValidationError, parent: string): string[] {
-  const path = `${parent}.${error.property}`;
-  const own = Object.values(error.constraints ?? {}).map((m) => `${path}: ${m.replace(new RegExp(`^${error.property} `), '')}`);
-  return own.concat((error.children ?? []).flatMap((child) => describe(child, path)));
 }
 
 function parseJson(raw: string): { ok: true; value: unknown } | { ok: false; error: string } {
