@@ -1,0 +1,179 @@
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config';
+import { startService } from '../../src/app/start-service';
+import { startSyncEngine, type SyncEngine } from '../../src/app/sync-engine';
+import { installWebhooks } from '../../src/ingest/monday/install-webhooks';
+import { loadMapping } from '../../src/mapping';
+import { createMondayClient, type MondayClock } from '../../src/monday';
+import { createLogger } from '../../src/observability/logger';
+import { OUTBOX_CHANNEL } from '../../src/outbox';
+import { createSalesforceClient } from '../../src/salesforce';
+import { startSandbox } from '../../src/sandbox/sandbox-environment';
+import { EXAMPLE_MAPPING } from './sandbox-schemas';
+import type { SyncEnvironment } from './sync-environment';
+import { createTestDatabase } from './test-database';
+
+const CLIENT = 'crm-sync';
+
+/**
+ * A monday client clock on which waiting takes no time: a 429 makes the real client wait until the
+ * end of monday's minute window (up to 60 s), which a seconds-long test cannot afford. Skipping the
+ * wait keeps the client's behaviour (it still blocks, then retries) without the wall-clock cost.
+ */
+export function fastForwardClock(): MondayClock {
+  let skipped = 0;
+  return {
+    now: () => Date.now() + skipped,
+    sleep: async (ms) => {
+      skipped += ms;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+/**
+ * startSyncEnvironment, except that the monday client's pacing runs on `fastForwardClock` (the shared
+ * helper takes no client options). Everything else is the service as in production.
+ */
+export async function startConvergenceEnvironment(): Promise<SyncEnvironment> {
+  const sandbox = await startSandbox();
+  const db = await createTestDatabase();
+  const config = loadConfig({}, { ...sandbox.variables, DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'info' });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const logger = createLogger({ level: 'info', secretValues: config.secretValues, destination });
+  const mapping = loadMapping(EXAMPLE_MAPPING);
+  const salesforce = await createSalesforceClient(config.salesforce);
+  const monday = createMondayClient(config.monday, { clock: fastForwardClock() });
+  let engine: SyncEngine | null = null;
+  const service = await startService(config, {
+    logger,
+    startSync: async (runtime, url) => {
+      engine = await startSyncEngine(runtime, mapping, { salesforce, monday });
+      await installWebhooks(monday, mapping.objects.map((o) => o.monday.board), new URL('/webhooks/monday', url.replace('[::1]', '127.0.0.1')).toString());
+      return engine;
+    },
+  });
+  return {
+    sandbox,
+    service,
+    engine: engine as unknown as SyncEngine,
+    db,
+    config,
+    mapping,
+    salesforce,
+    monday,
+    url: service.url.replace('[::1]', '127.0.0.1'),
+    logs,
+    stop: async () => {
+      await service.stop();
+      await sandbox.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Writes that reached each CRM and changed it, counted on the emulators' side (one per record written). */
+export interface RemoteWrites {
+  /** Committed Salesforce record changes made by our client (one change event per record). */
+  salesforce: number;
+  /** monday mutations (aliases counted one by one) by the integration user that succeeded. */
+  monday: number;
+}
+
+export function countRemoteWrites(env: SyncEnvironment): RemoteWrites {
+  const events = env.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
+  const salesforce = events === 'invalid' ? Number.NaN : events.filter((e) => e.payload.ChangeEventHeader.changeOrigin.includes(`client=${CLIENT}`)).reduce((n, e) => n + e.payload.ChangeEventHeader.recordIds.length, 0);
+  const monday = env.sandbox.monday.control
+    .requestLog()
+    .filter((r) => r.operationType === 'mutation' && r.userId === env.sandbox.monday.integrationUserId && r.status === 200 && r.errorCodes.length === 0 && !r.idempotencyReplayed)
+    .reduce((n, r) => n + r.fields.filter((f) => f !== 'complexity').length, 0);
+  return { salesforce, monday };
+}
+
+/** Where the pipeline still has work, or null when every stage is idle. */
+async function pendingWork(env: SyncEnvironment): Promise<Record<string, unknown> | null> {
+  const pool = env.db.pool;
+  const webhooks = env.sandbox.monday.control.webhookStats();
+  const { rows: outbox } = await pool.query<{ open: number; dead: number; max: string | null }>(
+    "SELECT count(*) FILTER (WHERE status IN ('pending', 'in_flight'))::int AS open, count(*) FILTER (WHERE status = 'dead')::int AS dead, max(id) AS max FROM outbox",
+  );
+  const { rows: projector } = await pool.query<{ behind: number; max: string | null }>(
+    `SELECT (SELECT count(*)::int FROM events e WHERE e.position > COALESCE((SELECT position FROM subscriber_checkpoints WHERE subscriber = 'sync'), 0)) AS behind,
+            (SELECT max(position) FROM events) AS max`,
+  );
+  const { rows: positions } = await pool.query<{ channel: string; replay_id: string }>('SELECT channel, replay_id FROM cdc_positions');
+  const delivered = new Map(positions.map((p) => [p.channel, Number(p.replay_id)]));
+  const log = env.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
+  const cdcBehind: string[] = [];
+  if (log !== 'invalid') {
+    const latest = new Map<string, number>();
+    for (const e of log) latest.set(e.payload.ChangeEventHeader.entityName, e.replayId);
+    for (const [entity, replayId] of latest) if ((delivered.get(`/data/${entity}ChangeEvent`) ?? 0) < replayId) cdcBehind.push(entity);
+  }
+  const state = {
+    // Retries of deliveries the receiver refused are not waited for (see knownRejections).
+    webhooksQueued: webhooks.queued + webhooks.inFlight,
+    projectorBehind: projector[0].behind,
+    outboxOpen: outbox[0].open,
+    cdcBehind,
+    // Progress markers: idle twice in a row with none of these moving means nothing is in between stages.
+    lastEvent: projector[0].max,
+    lastCommand: outbox[0].max,
+    writes: countRemoteWrites(env),
+  };
+  const idle = state.webhooksQueued === 0 && state.projectorBehind === 0 && state.outboxOpen === 0 && cdcBehind.length === 0;
+  return idle ? null : state;
+}
+
+/**
+ * Retries the failure policy put off (backoff, a 429's wait) become due now, and the dispatcher is
+ * woken: the test fast-forwards time instead of waiting it out. The delays themselves are unit-tested.
+ */
+export async function fastForwardRetries(env: SyncEnvironment): Promise<void> {
+  const { rowCount } = await env.db.pool.query("UPDATE outbox SET available_at = now() WHERE status = 'pending' AND available_at > now()");
+  if (rowCount) await env.db.pool.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, 'fast-forward']);
+}
+
+/**
+ * Waits until webhooks, CDC, projector and outbox are all idle, twice in a row with no event, command
+ * or remote write in between. Bounded: throws with what was still pending.
+ */
+export async function waitForQuiet(env: SyncEnvironment, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let previous = '';
+  let pending: Record<string, unknown> | null = null;
+  while (Date.now() < deadline) {
+    await fastForwardRetries(env);
+    pending = await pendingWork(env);
+    const marker = JSON.stringify({ ...(await markers(env)), pending });
+    if (pending === null && marker === previous) return;
+    previous = pending === null ? marker : '';
+    await new Promise((resolve) => setTimeout(resolve, 40));
+  }
+  const failed = env.sandbox.monday.control.webhookDeliveries().filter((d) => d.outcome !== 'delivered').slice(-5);
+  const fields: Record<string, number> = {};
+  for (const r of env.sandbox.monday.control.requestLog()) if (r.operationType === 'mutation') for (const f of r.fields) fields[`${f}:${r.status}`] = (fields[`${f}:${r.status}`] ?? 0) + 1;
+  const { rows: rejected } = await env.db.pool.query('SELECT reason, left(body, 600) AS body FROM ingest_rejections ORDER BY id DESC LIMIT 3');
+  const errors = env.logs.filter((l) => /"level":(50|40)/.test(l)).slice(-5);
+  throw new Error(`the pipeline did not become quiet within ${timeoutMs} ms: ${JSON.stringify(pending)}\nlog: ${errors.join('')}\nrejected: ${JSON.stringify(rejected)}\nfailed deliveries: ${JSON.stringify(failed)}\nmutations: ${JSON.stringify(fields)}`);
+}
+
+async function markers(env: SyncEnvironment) {
+  const { rows } = await env.db.pool.query<{ events: string | null; commands: string | null }>('SELECT (SELECT max(position) FROM events) AS events, (SELECT max(id) FROM outbox) AS commands');
+  return { ...rows[0], writes: countRemoteWrites(env) };
+}
+
+/** The known refusal: a cleared cell's webhook (`value: null`) fails the ingest DTO's IsDefined. */
+export const CLEARED_CELL_REJECTION = 'invalid_payload: event.value: must be present (null when the cell was cleared)';
+
+/** Webhooks the receiver refused (ingest_rejections), counted by reason. */
+export async function webhookRejections(env: SyncEnvironment): Promise<Record<string, number>> {
+  const { rows } = await env.db.pool.query<{ reason: string; n: number }>('SELECT reason, count(*)::int AS n FROM ingest_rejections GROUP BY reason');
+  return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
+}
