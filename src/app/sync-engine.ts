@@ -9,6 +9,7 @@ import { saveCachedContext, type CachedContext } from '../projectors/sync-contex
 import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
 import { loadLinks } from '../projectors/sync-records.repository';
 import { EmailUserDirectory } from '../projectors/user-directory';
+import { startMigrationSchedules } from '../migration/backfill.scheduler';
 import { startOutboxDispatch, type RunningOutboxDispatch } from '../outbox';
 import type { CheckResult } from '../health/health-registry';
 import { COUNT_PENDING_CATCH_UPS_SQL } from '../migration/catch-up-requests';
@@ -80,6 +81,17 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     logger.child({ component: 'salesforce-cdc' }),
   );
   await cdc.start();
+  // Scheduled backfills (backfill.schedule), the monday catch-up after webhook outages, and serving
+  // CDC gap catch-up requests: each run takes a Postgres lock, so one instance does it.
+  const schedules = startMigrationSchedules({
+    pool,
+    databaseUrl: runtime.databaseUrl,
+    salesforce: clients.salesforce,
+    monday: clients.monday,
+    logger: logger.child({ component: 'migration' }),
+    mapping,
+    live: async () => cached,
+  });
   registerHealth(runtime, projector, cdc, clients.salesforce);
 
   return {
@@ -88,6 +100,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     cdc,
     outbox,
     stop: async () => {
+      await schedules.stop();
       await cdc.stop();
       await projector.stop();
       await outbox.stop();

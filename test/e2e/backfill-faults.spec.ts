@@ -54,10 +54,9 @@ describe('crm-sync backfill under faults: kill and resume, existing items, the A
     matchedItem = items.get(leadIds[0])?.[0].id ?? null;
   });
 
-  // KNOWN BUG (outbox, reported): a create that links to an existing item records the command's
-  // values as held on monday (record_linked.values), so the differences are never written. Remove
-  // `.failing` once monday-create-item.handler sends no values for `via: salesforce_id_column`.
-  it.failing('writes the Salesforce values onto the items it matched', () => {
+  // A create that links to an existing item must not record the command's values as held there,
+  // or the differences would never be written.
+  it('writes the Salesforce values onto the items it matched', () => {
     const item = matchedItem === null ? undefined : world.mondayEmulator.control.getItem(matchedItem);
     expect(item?.name).toBe('Existing Org 0');
   });

@@ -77,6 +77,9 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     const link = linkedTo.get(c.id);
     if (!link) continue;
     const salesforceId = to18(c.command.salesforceId);
+    // A matched item holds its own values, not ours: link it with none, so the projector sends the
+    // record's values to it as differences.
+    const written = link.via === 'salesforce_id_column' ? {} : (c.command.values ?? {});
     const event = recordLinkedEvent(
       c,
       {
@@ -86,12 +89,12 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
         mondayBoardId: boardId,
         mondayItemId: link.itemId,
         via: link.via,
-        values: c.command.values ?? {},
+        values: written,
       },
       streams.salesforceRecord(c.command.salesforceObject, salesforceId),
       now,
     );
-    results.set(c.id, succeeded(c.command.values ?? {}, [event], { itemId: link.itemId, via: link.via }));
+    results.set(c.id, succeeded(written, [event], { itemId: link.itemId, via: link.via }));
   }
   return results;
 }
