@@ -67,7 +67,7 @@ export async function appendEvents(db: Queryable, events: readonly NewEvent[]): 
     db instanceof Pool || db instanceof Client
       ? await db.query<AppendedRow>({ ...statement, values: [batch] })
       : await db.query<AppendedRow>(statement.text, [batch]);
-  if (autocommit && rows.length > 0) await PostCommitNotifier.for(db).notify();
+  if (autocommit && rows.length > 0) void PostCommitNotifier.for(db).notify();
   const positionByKey = new Map(rows.map((r) => [identity(r.source, r.source_event_id), Number(r.position)]));
   return events.map((event, index) => {
     const key = identity(event.source, event.sourceEventId);
@@ -85,9 +85,11 @@ export async function appendEvent(db: Queryable, event: NewEvent): Promise<Appen
 
 /**
  * NOTIFY after appends that committed on their own, coalesced: at most one notification in flight
- * per pool; an append that commits meanwhile waits for the next one, which starts after the current
- * one ends and so after its commit, and covers every append waiting for it. A failed notification
- * is ignored: subscribers' slow poll covers it.
+ * per pool; an append that commits meanwhile is covered by the next one, which starts after the
+ * current one ends and so after its commit. The append does not wait for it: the caller may
+ * acknowledge once its own commit is done (invariant 2), and a NOTIFY is a commit of its own (an
+ * fsync) that would otherwise sit on every webhook's latency. A failed notification is ignored:
+ * subscribers' slow poll covers it.
  */
 class PostCommitNotifier {
   private static readonly byPool = new WeakMap<Pool, PostCommitNotifier>();
