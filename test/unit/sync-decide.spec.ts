@@ -43,6 +43,17 @@ describe('sync decide (issue 6, pure)', () => {
     expect(result.record?.fields.stage.agreed).toBe('Follow-up');
   });
 
+  it('fields Salesforce set itself in our own create (default owner, stage probability) are sent to monday; fields we wrote are not', () => {
+    const record = linkedOpportunity();
+    const echo = decide(
+      record,
+      salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { StageName: 'Follow-up', Probability: 25 }, at: 2_000, origin: 'own_echo' }),
+      context,
+    );
+    expect(echo.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { probability: '25' } })]);
+    expect(echo.record?.fields.probability).toMatchObject({ agreed: 25, agreedFrom: 'salesforce' });
+  });
+
   it('a change to the value both sides already hold issues no command', () => {
     const record = linkedOpportunity();
     const result = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Follow-up'), at: 2_000 }), context);

@@ -26,7 +26,11 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
       return { accepted: false, reason: 'authority' };
     }
     record.fields[field.key] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: seen };
-    return origin === 'own_echo' ? { accepted: false, reason: 'own_echo' } : { accepted: true, push: true };
+    // A field our own Salesforce write never set, seen first in its echo, was set by Salesforce in
+    // that transaction (a default such as OwnerId, a stage's Probability, a field update): monday
+    // has nothing of it yet. CDC is ordered per record, so this cannot be an old value coming back.
+    if (origin === 'own_echo' && side === 'monday') return { accepted: false, reason: 'own_echo' };
+    return { accepted: true, push: true };
   }
   const state = { ...previous, [side]: seen };
   record.fields[field.key] = state;
