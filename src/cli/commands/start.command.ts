@@ -65,11 +65,13 @@ function announceSandbox(logger: Logger, sandbox: SandboxEnvironment): void {
 function tryThis(url: string, sandbox: SandboxEnvironment): string {
   const sf = sandbox.salesforce.url;
   const md = sandbox.monday.url.replace(/\/v2$/, '');
+  const json = "-H 'content-type: application/json'";
   return [
-    'Try it:',
-    `  health:            curl ${url}/health`,
-    `  edit in Salesforce: curl -X PATCH ${sf}/__sandbox/records/Opportunity/<id> -H 'content-type: application/json' -d '{"fields":{"StageName":"MOU"}}'`,
-    `  edit on monday:    curl -X POST ${md}/__sandbox/items/<id>/column-values -H 'content-type: application/json' -d '{"columnValues":{"stage":{"label":"Quote"}}}'`,
-    `  see monday items:  curl ${md}/__sandbox/boards/9378000526/items`,
+    'Try it (sandbox):',
+    `  1. a new Salesforce opportunity:  curl -X POST ${sf}/__sandbox/records/Opportunity ${json} -d '{"fields":{"Name":"Demo grant","StageName":"Follow-up","CloseDate":"2027-01-31"}}'`,
+    `  2. it appears on monday:          curl ${md}/__sandbox/boards/9378000526/items   (look for "Demo grant")`,
+    `  3. move it on monday:             curl -X POST ${md}/__sandbox/items/<item id>/column-values ${json} -d '{"columnValues":{"stage":{"label":"Quote"}}}'`,
+    `  4. Salesforce follows:            curl ${sf}/__sandbox/records/Opportunity/<record id>`,
+    `  health: ${url}/health   metrics: ${url}/metrics`,
   ].join('\n');
 }
