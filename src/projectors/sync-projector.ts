@@ -50,7 +50,7 @@ export class SyncProjector implements Subscriber {
     for (const event of events) {
       const keys = recordKeysOf(event, context);
       const found = batch.find(keys);
-      const result = decide(found.record, event, context);
+      const result = decide(found.duplicate && found.record ? withFieldsOf(found.record, found.duplicate) : found.record, event, context);
       if (found.duplicate && result.record) batch.retire(found.duplicate);
       if (result.record) batch.put(result.record);
       for (const command of result.commands) commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
@@ -83,6 +83,15 @@ export class SyncProjector implements Subscriber {
     }
     await insertDecisions(tx, decisions.map(({ record, ...rest }) => ({ ...rest, recordId: record ? batch.idOf(record) : null })));
   }
+}
+
+/**
+ * A link joining the record known by its item with the one known only by its Salesforce id (the
+ * echo of our create came first): keep what only the second one saw, e.g. values Salesforce set.
+ */
+export function withFieldsOf(record: SyncRecord, other: SyncRecord): SyncRecord {
+  const fields = { ...other.fields, ...record.fields };
+  return Object.keys(fields).length === Object.keys(record.fields).length ? record : { ...record, fields };
 }
 
 function collectKeys(events: RecordedEvent[], context: SyncContext) {

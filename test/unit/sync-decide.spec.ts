@@ -4,6 +4,8 @@ import { EmailUserDirectory } from '../../src/projectors/user-directory';
 import type { SyncContext } from '../../src/projectors/sync-context';
 import type { SyncRecord } from '../../src/projectors/sync-record';
 import { resolveWaiting } from '../../src/projectors/links/links.decide';
+import { newRecord } from '../../src/projectors/sync-record';
+import { withFieldsOf } from '../../src/projectors/sync-projector';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
 
@@ -52,6 +54,21 @@ describe('sync decide (issue 6, pure)', () => {
     );
     expect(echo.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { probability: '25' } })]);
     expect(echo.record?.fields.probability).toMatchObject({ agreed: 25, agreedFrom: 'salesforce' });
+  });
+
+  it('the echo of our own create arriving before its link creates no item, and what Salesforce set reaches monday once linked', () => {
+    const echo = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'From monday', StageName: 'Quote', Probability: 50 }, at: 2_000, origin: 'own_echo' }), context);
+    expect(echo.commands).toEqual([]);
+    expect(echo.record).toMatchObject({ salesforceId: OPP_ID, mondayItemId: null, creating: 'salesforce' });
+    // A human edit in Salesforce before the link: no second item.
+    const early = decide(echo.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { NextStep: 'Call' }, at: 2_100 }), context);
+    expect(early.commands).toEqual([]);
+    expect(early.outcome).toMatchObject({ reason: 'already_creating' });
+    // The link (our create's outcome) joins the item's record with this one.
+    const item = newRecord('opportunity', OPPORTUNITY_BOARD, { mondayItemId: '501' });
+    const link = recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { __name__: 'From monday', stage: 'Quote' }, at: 2_200 });
+    const linked = decide(withFieldsOf(item, early.record as SyncRecord), link, context);
+    expect(linked.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', itemId: '501', columnValues: { probability: '50', next_step: 'Call' } })]);
   });
 
   it('a change to the value both sides already hold issues no command', () => {

@@ -34,13 +34,17 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
   if (record && changeType === 'UNDELETE') record.deleted = null;
 
   if (!record) {
-    if (event.origin === 'own_echo') return decision(null, skipped('own_echo'));
+    if (event.origin === 'own_echo' && changeType !== 'CREATE') return decision(null, skipped('own_echo'));
     record = newRecord(object.mapping.key, object.mapping.monday.board, { salesforceId: recordId });
+    // The echo of our own create, before its link: the item exists and is being linked (the runner
+    // merges this state into it then, so the values Salesforce set itself reach monday).
+    if (event.origin === 'own_echo') record.creating = 'salesforce';
   }
   const changed = observeFields(record, object, fields, at, event.origin);
   if (!record.mondayItemId) {
     if (!(createAllowed || object.mapping.create.monday.enabled)) return decision(record, skipped('create_disabled'));
     if (record.creating === 'monday') return decision(record, skipped('already_creating'));
+    if (record.creating === 'salesforce' && !createAllowed) return decision(record, skipped(event.origin === 'own_echo' ? 'own_echo' : 'already_creating'));
     const values = mondayValues(record, object.fields, context);
     record.creating = 'monday';
     return decision(record, withInvalid(projected('creating_monday_item'), values.invalid), [mondayCreate(object, record, values)]);
