@@ -22,8 +22,7 @@ import { Client, Pool } from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { EVENTS_CHANNEL } from '../src/event-store/append';
-import { storeChangeMessageEvents } from '../src/ingest/salesforce/cdc-positions';
-import { changeMessageToEvents } from '../src/ingest/salesforce/change-message.to-events';
+import { storeChangeBatch } from '../src/ingest/salesforce/change-batch.store';
 import { SalesforceCdcIngest } from '../src/ingest/salesforce/salesforce-cdc.ingest';
 import { createChangeEventStream, createSalesforceClient } from '../src/salesforce';
 import { ScaledClock } from '../src/sandbox/clock';
@@ -259,9 +258,8 @@ async function measure(workload: Workload, emulator: SalesforceEmulator, leadIds
 }
 
 /**
- * The ingest's store path alone (no CometD, no faye), in this process: N messages committed one per
- * transaction as the ingest does (the adapter hands over one at a time), then `batch` per transaction,
- * which the ingest could do only if the adapter handed over several queued messages at once.
+ * The ingest's store path alone (no CometD, no faye), in this process: N messages through
+ * `storeChangeBatch` (the ingest's transaction), `batch` messages per delivery, i.e. per transaction.
  */
 async function storePathOnly(pool: Pool, messages: number, batch: number): Promise<Row> {
   const replayBase = 1_000_000_000 + batch * 10_000_000;
@@ -273,15 +271,7 @@ async function storePathOnly(pool: Pool, messages: number, batch: number): Promi
   const started = performance.now();
   for (let i = 0; i < messages; i += batch) {
     const group = Array.from({ length: Math.min(batch, messages - i) }, (_, k) => message(i + k));
-    const events = group.flatMap((m) => changeMessageToEvents(m, 'crm-sync'));
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN; SET LOCAL synchronous_commit TO off');
-      await storeChangeMessageEvents(client, group[0].channel, group[group.length - 1].replayId, events);
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    await storeChangeBatch(pool, group, 'crm-sync');
   }
   const seconds = (performance.now() - started) / 1000;
   return { workload: `store path only, ${batch} message(s)/transaction`, events: messages, append_per_s: Math.round(messages / seconds), events_per_commit: batch };
@@ -313,7 +303,7 @@ async function main(): Promise<void> {
     }
     await stopProcess(ingest);
     await watcher.stop();
-    for (const batch of [1, 50]) rows.push(await storePathOnly(pool, 3_000, batch));
+    for (const batch of [1, 50, 500]) rows.push(await storePathOnly(pool, 3_000, batch));
     const burstRow = rows[0];
     const pacedRow = rows[1];
     report({
@@ -326,7 +316,7 @@ async function main(): Promise<void> {
       notes: [
         `Salesforce emulator (clock scale 1) in the bench process; SalesforceCdcIngest on /data/LeadChangeEvent in its own process (node --import tsx); Lead updates spread over ${records} records`,
         'lag: recorded_at (now() of the appending transaction, just before our commit) - commitTimestamp; visible: when a LISTENing reader saw the row (just after our commit) - commitTimestamp',
-        'store path only: the ingest\'s transaction (append + replay id, asynchronous commit) from this process without CometD: one message per transaction as now, and 50 per transaction',
+        'store path only: the ingest\'s transaction (storeChangeBatch: append + last replay id, asynchronous commit) from this process without CometD, at 1, 50 and 500 messages per transaction',
         'cpu_us_per_event: ingest process, Postgres (our backends + WAL writer/checkpointer), emulator (this process: the changes and CometD); others_cpu_pct: share of the cores busy with work that was not this bench',
       ],
     });

@@ -1,22 +1,24 @@
 import { appendEvents, type AppendResult, type NewEvent, type Queryable } from '../../event-store';
 
 /**
- * Stores one CDC message's events and the channel's replay id in the caller's transaction
- * (invariant 5). A redelivered message appends nothing new and leaves the position where it is.
+ * Stores one delivery's events (one CDC message or a batch, oldest first) and the channel's replay
+ * id, the delivery's LAST one, in the caller's transaction (invariant 5: the stored id never runs
+ * ahead of the stored events). A redelivered message appends nothing new and never moves the
+ * position back.
  */
-export async function storeChangeMessageEvents(
+export async function storeChangeEvents(
   tx: Queryable,
   channel: string,
-  replayId: number,
+  lastReplayId: number,
   events: readonly NewEvent[],
 ): Promise<AppendResult[]> {
   const results = await appendEvents(tx, events);
-  const commitAt = events[0]?.occurredAt ?? null;
+  const commitAt = events.length > 0 ? events[events.length - 1]!.occurredAt : null;
   await tx.query(
     `INSERT INTO cdc_positions (channel, replay_id, last_commit_at) VALUES ($1, $2, $3)
      ON CONFLICT (channel) DO UPDATE SET replay_id = GREATEST(cdc_positions.replay_id, EXCLUDED.replay_id),
        last_commit_at = COALESCE(EXCLUDED.last_commit_at, cdc_positions.last_commit_at), updated_at = now()`,
-    [channel, replayId, commitAt],
+    [channel, lastReplayId, commitAt],
   );
   return results;
 }

@@ -3,25 +3,12 @@ import type { Logger } from 'pino';
 import { appendEvents, LeaderLock, streams, type NewEvent } from '../../event-store';
 import { counter } from '../../observability/metrics-registry';
 import type { ChangeEventMessage, ChangeEventStream, ChannelHandle, ChannelState, ReplayFrom, StreamIssue } from '../../salesforce';
-import { readReplayPositions, resetReplayPosition, storeChangeMessageEvents } from './cdc-positions';
-import { changeMessageToEvents } from './change-message.to-events';
+import { storeChangeBatch } from './change-batch.store';
+import { readReplayPositions, resetReplayPosition } from './cdc-positions';
 
 const received = counter('crm_sync_cdc_events_total', 'CDC messages received, by channel and origin', ['channel', 'origin']);
 const gaps = counter('crm_sync_cdc_gaps_total', 'CDC gaps recorded (expired replay id, gap and overflow events)', ['channel', 'reason']);
 const issues = counter('crm_sync_cdc_issues_total', 'CDC stream issues (reconnects, auth failures, ...)', ['channel', 'kind']);
-
-/**
- * The adapter hands over one message at a time and the next only after this commit (backpressure),
- * so a commit that waits for its WAL flush caps a channel at one fsync per message (bench/cdc: about
- * 150 messages/s on a loaded 2-core machine). A CDC message is replayable, so its commit need not
- * wait for the flush: a Postgres crash can lose only the last few hundred ms of these commits, and
- * it loses each message's events and its replay id together (invariant 5), so the restart resumes
- * from the older stored id and Salesforce delivers them again (idempotency keys make that once).
- * Anything derived from these events commits synchronously, which flushes them first; the lock
- * connection dies with the server, so the subscription is rebuilt from the stored ids. Webhooks
- * are not replayable and keep synchronous commits.
- */
-const BEGIN_REPLAYABLE = 'BEGIN; SET LOCAL synchronous_commit TO off';
 
 export interface CdcIngestOptions {
   /** Where a channel with no stored replay id starts: -1 new events only (default), -2 all retained. */
@@ -34,7 +21,8 @@ export interface CdcIngestOptions {
  * Salesforce CDC into the event store. One channel per mapped object (`/data/LeadChangeEvent`, ...):
  * each has its own replay position, so an expired id or a gap concerns one object only, and the
  * adapter gives each channel its own faye client and Replay extension (reference 0.6).
- * Every message's events and the channel's replay id commit together (invariant 5); one instance
+ * The adapter hands over everything queued on a channel at once (`onEvents`); a delivery's events and
+ * its last replay id commit together in one transaction (invariant 5); one instance
  * subscribes at a time (leader lock), another takes over when it dies.
  */
 export class SalesforceCdcIngest {
@@ -100,7 +88,7 @@ export class SalesforceCdcIngest {
       this.logger.info({ channel, from }, 'subscribing to Salesforce change events');
       this.handles.push(
         this.stream.subscribe(channel, from, {
-          onEvent: (message) => this.store(message),
+          onEvents: (messages) => this.store(messages),
           onReplayIdInvalid: (issue) => this.recordGap(object, issue, stored?.lastCommitAt ?? null),
           onIssue: (issue) => this.onIssue(issue),
         }),
@@ -114,22 +102,12 @@ export class SalesforceCdcIngest {
     await Promise.all(handles.map((h) => h.close()));
   }
 
-  private async store(message: ChangeEventMessage): Promise<void> {
-    const events = changeMessageToEvents(message, this.clientName);
-    const client = await this.pool.connect();
-    try {
-      await client.query(BEGIN_REPLAYABLE);
-      await storeChangeMessageEvents(client, message.channel, message.replayId, events);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private async store(messages: ChangeEventMessage[]): Promise<void> {
+    const events = await storeChangeBatch(this.pool, messages, this.clientName);
+    const channel = messages[0]?.channel ?? '';
     for (const event of events) {
-      received.inc({ channel: message.channel, origin: event.origin });
-      if (event.type === 'salesforce.change_gap') gaps.inc({ channel: message.channel, reason: event.payload.reason });
+      received.inc({ channel, origin: event.origin });
+      if (event.type === 'salesforce.change_gap') gaps.inc({ channel, reason: event.payload.reason });
     }
   }
 

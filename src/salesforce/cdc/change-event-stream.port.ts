@@ -3,13 +3,16 @@
  * subscribes with a listener; nothing outside src/salesforce sees faye or jsforce.
  *
  * Delivery contract:
- * - Messages of one channel reach `onEvent` one at a time, in replay-id order. The next message is
- *   delivered only after the previous `onEvent` promise resolved: the ingest awaits its own commit
+ * - Messages of one channel reach the listener in replay-id order, one delivery at a time: the next
+ *   delivery starts only after the previous promise resolved. The ingest awaits its own commit
  *   (events + replay id in one transaction, invariant 5) before returning, and that is the backpressure.
- * - If `onEvent` rejects, nothing later is delivered; the channel resubscribes (after backoff) from
- *   the last replay id whose `onEvent` resolved, so the failed message comes again. Delivery is
- *   at-least-once across failures and restarts; the ingest's idempotency key (channel + replay id)
- *   makes it effectively once.
+ * - With `onEvents`, a delivery is every message queued on the channel at that moment (at least one,
+ *   at most `maxBatch`), so a burst is stored in a few transactions instead of one per message.
+ *   Without it, `onEvent` gets one message per delivery.
+ * - If a delivery rejects, nothing later is delivered; the channel resubscribes (after backoff) from
+ *   the last replay id of the last delivery that resolved, so the failed message or whole batch comes
+ *   again. Delivery is at-least-once across failures and restarts; the ingest's idempotency key
+ *   (channel + replay id) makes it effectively once.
  * - Problems are values (`StreamIssue`) reported to `onIssue`, and reflected in `states()` for /health.
  *   A rejected replay id is never silent (jsforce#1061): `onReplayIdInvalid` decides where to resume.
  * - Limitation: a channel subscribed from -1 has no position until its first event. If its client must
@@ -20,15 +23,18 @@
 export interface ChangeEventStream {
   subscribe(channel: string, from: ReplayFrom, listener: ChannelListener): ChannelHandle;
   states(): ChannelState[];
-  /** Disconnects every channel (waits for in-flight `onEvent` calls). */
+  /** Disconnects every channel (waits for in-flight deliveries). */
   close(): Promise<void>;
 }
 
 /** -1: only new events; -2: everything retained (72 h); N: events after replay id N (reference 5.3). */
 export type ReplayFrom = number;
 
+/** Give `onEvents` (batches) or `onEvent` (one message at a time); `subscribe` refuses a listener with neither. */
 export interface ChannelListener {
-  onEvent(message: ChangeEventMessage): Promise<void>;
+  /** Every message queued on the channel, oldest first; resolve once all of them are durably handled. */
+  onEvents?(messages: ChangeEventMessage[]): Promise<void>;
+  onEvent?(message: ChangeEventMessage): Promise<void>;
   /**
    * The stored replay id was refused (expired or unknown, reference 5.4). Record the gap, then return
    * where to resume (-1 or -2). Nothing is delivered on the channel until this resolves. Default: -1.
@@ -81,7 +87,7 @@ export type StreamIssue =
   | { kind: 'subscribe_failed'; channel: string; message: string }
   /** Transport down; faye retries with backoff and jitter. */
   | { kind: 'network'; channel: string; message: string }
-  /** `onEvent` rejected; redelivery from the last handled replay id follows. */
+  /** A delivery rejected (`replayId`: its first message); redelivery from the last handled replay id follows. */
   | { kind: 'handler_failed'; channel: string; replayId: number; message: string };
 
 export type StreamIssueKind = StreamIssue['kind'];
@@ -94,7 +100,7 @@ export interface ChannelState {
   message: string | null;
   /** Epoch ms at which the last event was handled. */
   lastEventAt: number | null;
-  /** Replay id of the last event `onEvent` resolved. */
+  /** Replay id of the last message of the last delivery that resolved. */
   lastReplayId: number | null;
   /** Client rebuilds and re-handshakes so far. */
   reconnects: number;

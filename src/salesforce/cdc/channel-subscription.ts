@@ -16,6 +16,8 @@ export interface ChannelSubscriptionOptions {
   maxAuthAttempts: number;
   /** Messages received but not yet handled before the client is stopped until the queue drains. */
   maxBuffered: number;
+  /** Most messages in one `onEvents` delivery. */
+  maxBatch: number;
   now: () => number;
 }
 
@@ -199,7 +201,7 @@ export class ChannelSubscription implements ChannelHandle {
   }
 
   /**
-   * Replaces the client: unhandled messages are dropped (they come again), the in-flight `onEvent`
+   * Replaces the client: unhandled messages are dropped (they come again), the in-flight delivery
    * finishes first so the resume point is the last replay id the listener really handled.
    */
   private async rebuild(plan: RebuildPlan): Promise<void> {
@@ -271,24 +273,27 @@ export class ChannelSubscription implements ChannelHandle {
 
   private drain(): void {
     if (this.handling) return;
-    this.handling = this.drainLoop().finally(() => {
+    // Starts on the next turn, so the rest of the same CometD reply is queued and goes in the first delivery.
+    const nextTurn = new Promise<void>((resolve) => setImmediate(resolve));
+    this.handling = nextTurn.then(() => this.drainLoop()).finally(() => {
       this.handling = null;
     });
   }
 
   private async drainLoop(): Promise<void> {
     while (this.queue.length > 0 && !this.closed) {
-      const next = this.queue[0]!;
+      const batch = this.queue.slice(0, this.listener.onEvents ? this.options.maxBatch : 1);
       try {
-        await this.listener.onEvent(next);
+        await this.deliver(batch);
       } catch (error) {
-        this.handlerFailed(next, error);
+        this.handlerFailed(batch[0]!, error);
         return;
       }
-      if (this.queue[0] === next) this.queue.shift();
-      this.lastReplayId = next.replayId;
+      // A rebuild may have emptied the queue meanwhile; drop only what is still at its head.
+      if (this.queue[0] === batch[0]) this.queue.splice(0, batch.length);
+      this.lastReplayId = batch[batch.length - 1]!.replayId;
       this.lastEventAt = this.options.now();
-      messages.inc({ channel: this.channel });
+      messages.inc({ channel: this.channel }, batch.length);
     }
     if (this.paused && !this.closed) {
       this.paused = false;
@@ -299,12 +304,18 @@ export class ChannelSubscription implements ChannelHandle {
     }
   }
 
-  private handlerFailed(message: ChangeEventMessage, error: unknown): void {
+  private deliver(batch: ChangeEventMessage[]): Promise<void> {
+    if (this.listener.onEvents) return this.listener.onEvents(batch);
+    if (this.listener.onEvent) return this.listener.onEvent(batch[0]!);
+    return Promise.reject(new Error('listener has neither onEvents nor onEvent'));
+  }
+
+  private handlerFailed(first: ChangeEventMessage, error: unknown): void {
     this.queue = [];
     this.failures += 1;
     const text = error instanceof Error ? error.message : String(error);
     this.setStatus('connecting', 'handler_failed', text);
-    this.report({ kind: 'handler_failed', channel: this.channel, replayId: message.replayId, message: text });
+    this.report({ kind: 'handler_failed', channel: this.channel, replayId: first.replayId, message: text });
     this.paused = false;
     // Runs after this drain loop has returned (rebuild awaits `handling`).
     setImmediate(() => void this.rebuild({ reason: 'handler_failed', delayMs: backoffDelay(this.failures, this.options.backoff) }));

@@ -9,9 +9,10 @@
  * delivery allocation is counted per subscriber (reference 8). Per-object channels
  * (`/data/LeadChangeEvent`) work the same way when replay positions must be independent.
  *
- * Backpressure: see ChannelListener in change-event-stream.port.ts. Messages are handed over one at a
- * time and only after the previous handler resolved; when more than `maxBuffered` messages wait, the
- * faye client is stopped and rebuilt from the last handled replay id once the queue has drained.
+ * Backpressure: see ChannelListener in change-event-stream.port.ts. A channel's messages are handed
+ * over in deliveries (everything queued, up to `maxBatch`, to `onEvents`; one message to `onEvent`),
+ * the next only after the previous resolved; when more than `maxBuffered` messages wait, the faye
+ * client is stopped and rebuilt from the last handled replay id once the queue has drained.
  *
  * Authentication: every new access token (a REST 401 refresh) is written into the live clients'
  * `Authorization: OAuth` header (reference 0.5). A CometD 401 (`401::Authentication invalid`,
@@ -30,6 +31,8 @@ export interface ChangeEventStreamOptions {
   maxAuthAttempts?: number;
   /** Received-but-unhandled messages per channel before receiving pauses (default 5 000). */
   maxBuffered?: number;
+  /** Most messages in one `onEvents` delivery (default 500). */
+  maxBatch?: number;
   now?: () => number;
 }
 
@@ -49,10 +52,12 @@ export class FayeChangeEventStream implements ChangeEventStream {
   subscribe(channel: string, from: ReplayFrom, listener: ChannelListener): ChannelHandle {
     if (!channel.startsWith('/')) throw new Error(`CDC channel must be a full name like /data/ChangeEvents, got "${channel}"`);
     if (this.channels.has(channel)) throw new Error(`already subscribed to ${channel}`);
+    if (!listener.onEvents && !listener.onEvent) throw new Error(`the listener for ${channel} has neither onEvents nor onEvent`);
     const subscription = new ChannelSubscription(channel, from, listener, this.session, {
       backoff: this.options.backoff ?? {},
       maxAuthAttempts: this.options.maxAuthAttempts ?? 3,
       maxBuffered: this.options.maxBuffered ?? 5000,
+      maxBatch: Math.max(1, this.options.maxBatch ?? 500),
       now: this.options.now ?? Date.now,
     });
     this.channels.set(channel, subscription);
