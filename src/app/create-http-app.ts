@@ -1,6 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { registerMondayWebhookRoute } from '../ingest/monday/monday-webhook.controller';
+import { MondayWebhookIngest } from '../ingest/monday/monday-webhook.ingest';
 import { NestPinoLogger } from '../observability/nest-logger';
 import { AppModule } from './app.module';
 import type { ServiceRuntime } from './service-runtime';
@@ -12,6 +14,9 @@ const WEBHOOK_READ_CAP_BYTES = 8 * 1024 * 1024;
  * The HTTP side on Fastify (faster than Express for the webhook hot path). JSON bodies of the
  * webhook route stay raw strings: the ingest must answer the challenge and check authentication
  * before it judges size or syntax (interface.md section 3), and must keep a rejected body for audit.
+ *
+ * POST /webhooks/monday is a plain Fastify route on the same instance (see monday-webhook.controller.ts:
+ * the hot path skips Nest's router); every other route is a Nest controller.
  */
 export async function createHttpApp(runtime: ServiceRuntime): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -33,5 +38,6 @@ export async function createHttpApp(runtime: ServiceRuntime): Promise<NestFastif
       done(Object.assign(error as Error, { statusCode: 400 }), undefined);
     }
   });
+  registerMondayWebhookRoute(app, app.get(MondayWebhookIngest), runtime.logger.child({ component: 'monday-webhook' }));
   return app;
 }
