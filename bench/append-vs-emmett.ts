@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       notes: [
         `${appenders} concurrent appenders x ${eventsPerAppender} events each per run, pool of ${appenders} connections per store; median of ${rounds} alternating rounds`,
         'ours-batching: the same single-event appends through BatchingAppender (what the webhook ingest uses: concurrent appends share one INSERT and one commit)',
-        'ours: appendEvents (one INSERT ... ON CONFLICT DO NOTHING over unnest, pg_notify, autocommit); emmett 0.42: appendToStream (BEGIN, emt_append_to_stream(), COMMIT)',
+        'ours: appendEvents on a Pool (one prepared INSERT ... ON CONFLICT DO NOTHING over jsonb_to_recordset of the batch, autocommit, one coalesced NOTIFY after the commit); emmett 0.42: appendToStream (BEGIN, emt_append_to_stream(), COMMIT)',
         'client_cpu: the bench process (driver + store code); postgres_cpu: the backends of that store\'s database + WAL writer/checkpointer',
       ],
     });

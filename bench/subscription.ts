@@ -123,7 +123,7 @@ async function main(): Promise<void> {
       ],
       targets: { [`lag p99 < ${TARGET_P99_MS} ms (${round(p99, 2)} ms)`]: p99 < TARGET_P99_MS },
       notes: [
-        `${appenders} appenders, each appendEvents of one event (its own transaction, pg_notify in the statement); SubscriptionRunner with defaults (batch 500, poll 1 s) on its own pool`,
+        `${appenders} appenders, each appendEvents of one event on a Pool (its own transaction; one coalesced NOTIFY sent after the commit, not awaited); SubscriptionRunner with defaults (batch 500, poll 1 s) on its own pool`,
         `lag = handler time - time the append promise resolved; ${seenBeforeResolved} events were handled before their append promise resolved (counted as 0 ms); from_send = handler time - send time, an upper bound that includes the append itself`,
         'the read guard (pg_snapshot_xmin) is cluster-wide: an open transaction in ANY database on the server holds subscribers back, so other work on a shared server shows up here as lag',
       ],

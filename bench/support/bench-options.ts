@@ -24,6 +24,10 @@ export function choiceOption<T extends string>(name: string, choices: readonly T
   return raw as T;
 }
 
+export function stringOption(name: string): string | undefined {
+  return rawOption(name);
+}
+
 function rawOption(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : undefined;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +39,19 @@ export async function buildService(): Promise<ServiceBuild> {
     throw error;
   }
   return { entry: join(dir, 'service-entry.js'), dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A build made beforehand (a directory holding dist/ compiled from some revision, with node_modules/
+ * and migrations/ beside it), kept after the run: for A/B runs of two revisions on the same machine
+ * in the same hour (`bench/ingest.ts --service-build DIR`).
+ */
+export function existingBuild(dir: string): ServiceBuild {
+  const root = resolve(dir);
+  if (!existsSync(join(root, 'dist/app/start-service.js'))) throw new Error(`${root} has no dist/app/start-service.js`);
+  for (const linked of ['migrations', 'node_modules']) if (!existsSync(join(root, linked))) symlinkSync(join(ROOT, linked), join(root, linked));
+  writeFileSync(join(root, 'service-entry.js'), COMPILED_ENTRY);
+  return { entry: join(root, 'service-entry.js'), dir: root, remove: () => undefined };
 }
 
 /** support/service-entry.ts against the compiled dist/. */
