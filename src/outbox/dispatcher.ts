@@ -10,7 +10,7 @@ import { claimCommands, saveProgress, type ClaimedCommand } from './claim';
 import { dispatcherError, toDispatchError } from './dispatch-error';
 import { decideFailure, DEFAULT_FAILURE_POLICY, type FailurePolicyOptions } from './failure-policy';
 import { fieldLocation } from './field-location';
-import { failed, type DispatchContext, type HandlerResult, type HandlerResults } from './handlers/handler-types';
+import { failed, succeeded, type DispatchContext, type HandlerResult, type HandlerResults } from './handlers/handler-types';
 import { handleMondayCreates } from './handlers/monday-create-item.handler';
 import { handleMondayRefreshes } from './handlers/monday-refresh-item.handler';
 import { handleMondayWrites } from './handlers/monday-write.handler';
@@ -23,6 +23,7 @@ import type { OutboxWake } from './outbox-notifications';
 import { recordOutcomes, type Settlement } from './record-outcomes';
 import { commandFailedEvent, commandSucceededEvent, type StoredError } from './result-events';
 import { describeRecord } from './describe-record';
+import { dropSupersededValues, loadAgreedValues } from './superseded-values';
 
 export interface OutboxDispatcherDeps {
   pool: Pool;
@@ -163,7 +164,10 @@ export class OutboxDispatcher {
       },
       salesforceUserId: () => (this.salesforceUser ??= this.deps.salesforce.identity().then((me) => me.userId)),
     };
-    const results = await runGroups(groupForDispatch(claimed), ctx);
+    const agreed = await loadAgreedValues(this.deps.pool, [...new Set(claimed.map((c) => c.recordId))]);
+    const { send, nothingLeft } = dropSupersededValues(claimed, agreed, this.deps.mapping ?? null);
+    const results = await runGroups(groupForDispatch(send), ctx);
+    for (const c of nothingLeft) results.set(c.id, succeeded({}, [], { superseded: true }));
     const settlements = claimed.map((c) => this.settle(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result'))));
     const recorded = await recordOutcomes(this.deps.pool, claimToken, settlements);
     outboxMetrics.requestsPerCommand.observe(requests / claimed.length);

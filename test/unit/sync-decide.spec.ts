@@ -71,6 +71,16 @@ describe('sync decide (issue 6, pure)', () => {
     expect(linked.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', itemId: '501', columnValues: { probability: '50', next_step: 'Call' } })]);
   });
 
+  it('a Salesforce-owned field known only from the new item (empty) takes the value Salesforce gave it in our create', () => {
+    const item = decide(null, itemSnapshot(OPPORTUNITY_BOARD, '501', 'From monday', { stage: 'Quote' }), context).record as SyncRecord;
+    expect(item.fields.probability).toBeUndefined();
+    const placeholder = { ...item, fields: { ...item.fields, probability: { agreed: null, agreedAt: 0, agreedFrom: 'salesforce' as const, monday: { value: null, at: 2_500 } } } };
+    const linked = decide(placeholder, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { stage: 'Quote' }, at: 2_600 }), context);
+    links.add('opportunity', OPP_ID, '501');
+    const echo = decide(linked.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { StageName: 'Quote', Probability: 50 }, at: 2_550, origin: 'own_echo' }), context);
+    expect(echo.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { probability: '50' } })]);
+  });
+
   it('a change to the value both sides already hold issues no command', () => {
     const record = linkedOpportunity();
     const result = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Follow-up'), at: 2_000 }), context);

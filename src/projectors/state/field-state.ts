@@ -34,8 +34,11 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   }
   const state = { ...previous, [side]: seen };
   record.fields[field.key] = state;
-  if (origin === 'own_echo') return { accepted: false, reason: 'own_echo' };
-  if (field.converter.equals(previous.agreed, value)) return { accepted: false, reason: 'unchanged_value' };
+  // Except: a Salesforce-owned field only known from monday's side so far (agreedAt 0, first sight
+  // above), seen in the echo of our create: Salesforce set it (a stage's Probability), monday follows.
+  const ownerFirstSeen = side === 'salesforce' && previous.agreedAt === 0 && !mayWrite(field, 'monday');
+  if (origin === 'own_echo' && !ownerFirstSeen) return { accepted: false, reason: 'own_echo' };
+  if (field.converter.equals(previous.agreed, value)) return { accepted: false, reason: origin === 'own_echo' ? 'own_echo' : 'unchanged_value' };
   if (!mayWrite(field, side)) return { accepted: false, reason: 'authority' };
   const older = at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce');
   if (older) return { accepted: false, reason: 'stale' };
