@@ -1,5 +1,5 @@
 import { changeMessageToEvents, originOf } from '../../src/ingest/salesforce/change-message.to-events';
-import type { ChangeMessage } from '../../src/ingest/salesforce/change-message';
+import type { ChangeEventMessage as ChangeMessage } from '../../src/salesforce';
 
 const header = (overrides: Partial<ChangeMessage['payload']['ChangeEventHeader']> = {}) => ({
   entityName: 'Lead',

@@ -1,6 +1,6 @@
 import type { EventOrigin, NewEvent, SalesforceChangeType } from '../../event-store';
 import { streams } from '../../event-store';
-import type { ChangeMessage } from './change-message';
+import type { ChangeEventMessage as ChangeMessage } from '../../salesforce';
 
 const RECORD_CHANGE_TYPES: ReadonlySet<string> = new Set(['CREATE', 'UPDATE', 'DELETE', 'UNDELETE']);
 
