@@ -1,8 +1,8 @@
+import { loadSyncRecords } from '../projectors/sync-records.repository';
 import type { Queryable } from '../event-store';
 import { to18 } from '../mapping/salesforce-id';
 import type { MondayItem, MondayPort } from '../monday/monday.port';
 import type { ResolvedObject } from '../projectors/resolved-mapping';
-import type { SyncRecord } from '../projectors/sync-record';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import type { ObjectReading } from './reconcile-compare';
 import type { RemovedRecord } from './reconcile-drift';
@@ -73,39 +73,6 @@ async function readRemovedRecords(salesforce: SalesforcePort, sobject: string, i
   return ids.map((id) => ({ id, systemModstamp: modstamps.get(id) ?? null }));
 }
 
-interface SyncRecordRow {
-  id: string;
-  object_key: string;
-  salesforce_id: string | null;
-  monday_board_id: string;
-  monday_item_id: string | null;
-  deleted_side: 'salesforce' | 'monday' | null;
-  deleted_at: Date | null;
-  creating: 'salesforce' | 'monday' | null;
-  converted_at: Date | null;
-  fields: SyncRecord['fields'];
-}
-
-/** The sync's records of one object: links, tombstones, pending creates and per-field state. */
-export async function loadSyncRecords(db: Queryable, objectKey: string): Promise<SyncRecord[]> {
-  const { rows } = await db.query<SyncRecordRow>(
-    `SELECT id, object_key, salesforce_id, monday_board_id, monday_item_id, deleted_side, deleted_at, creating, converted_at, fields
-     FROM sync_records WHERE object_key = $1`,
-    [objectKey],
-  );
-  return rows.map((row) => ({
-    id: Number(row.id),
-    objectKey: row.object_key,
-    salesforceId: row.salesforce_id,
-    mondayBoardId: row.monday_board_id,
-    mondayItemId: row.monday_item_id,
-    deleted: row.deleted_side ? { side: row.deleted_side, at: row.deleted_at?.getTime() ?? 0 } : null,
-    creating: row.creating,
-    convertedAt: row.converted_at ? row.converted_at.getTime() : null,
-    fields: row.fields,
-    waiting: [],
-  }));
-}
 
 /** Sync record id -> why its last create command was dead-lettered (the create policy's item or record never appeared). */
 async function loadDeadCreates(db: Queryable, objectKey: string): Promise<Map<number, string>> {

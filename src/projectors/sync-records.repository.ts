@@ -50,6 +50,12 @@ export async function loadRecords(
   return rows.map(toRecord);
 }
 
+/** The sync's records of one object: links, tombstones, pending creates and per-field state (reconcile). */
+export async function loadSyncRecords(db: Queryable, objectKey: string): Promise<SyncRecord[]> {
+  const { rows } = await db.query<RecordRow>(`SELECT ${COLUMNS} FROM sync_records WHERE object_key = $1`, [objectKey]);
+  return rows.map(toRecord);
+}
+
 export async function loadWaitingRecords(tx: Queryable): Promise<SyncRecord[]> {
   const { rows } = await tx.query<RecordRow>(`SELECT ${COLUMNS} FROM sync_records WHERE waiting <> '[]'::jsonb`);
   return rows.map(toRecord);
