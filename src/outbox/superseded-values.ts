@@ -6,15 +6,16 @@ import type { OutboxCommand } from './outbox-command';
 
 const NAME_KEY = '__name__';
 
-/** Field key -> the value both sides should converge to now (sync_records.fields[key].agreed). */
-export type AgreedValues = Map<number, Record<string, SalesforceValue>>;
+/** Per record: field key -> the value both sides should converge to now (sync_records.fields[key].agreed), and its tombstone. */
+export type AgreedValues = Map<number, { values: Record<string, SalesforceValue>; deleted: boolean }>;
 
 export async function loadAgreedValues(db: Queryable, recordIds: readonly number[]): Promise<AgreedValues> {
-  const { rows } = await db.query<{ id: string; agreed: Record<string, SalesforceValue> | null }>(
-    `SELECT id, (SELECT jsonb_object_agg(key, value -> 'agreed') FROM jsonb_each(fields)) AS agreed FROM sync_records WHERE id = ANY($1::bigint[])`,
+  const { rows } = await db.query<{ id: string; agreed: Record<string, SalesforceValue> | null; deleted: boolean }>(
+    `SELECT id, (SELECT jsonb_object_agg(key, value -> 'agreed') FROM jsonb_each(fields)) AS agreed, deleted_side IS NOT NULL AS deleted
+     FROM sync_records WHERE id = ANY($1::bigint[])`,
     [recordIds],
   );
-  return new Map(rows.map((r) => [Number(r.id), r.agreed ?? {}]));
+  return new Map(rows.map((r) => [Number(r.id), { values: r.agreed ?? {}, deleted: r.deleted }]));
 }
 
 /**
@@ -48,7 +49,10 @@ export function dropSupersededValues(claimed: readonly ClaimedCommand[], agreed:
   const send: ClaimedCommand[] = [];
   const nothingLeft: ClaimedCommand[] = [];
   for (const c of claimed) {
-    const command = withoutSupersededValues(c.command, agreed.get(c.recordId), mapping);
+    const current = agreed.get(c.recordId);
+    // A record deleted on either side since (tombstone): an update has nothing left to change.
+    const isUpdate = c.command.kind === 'salesforce.update' || c.command.kind === 'monday.change_columns';
+    const command = current?.deleted && isUpdate ? null : withoutSupersededValues(c.command, current?.values, mapping);
     if (command === null) nothingLeft.push(c);
     else send.push(command === c.command ? c : { ...c, command });
   }

@@ -1,5 +1,6 @@
 import type { OutboxCommand } from '../../src/outbox/outbox-command';
-import { withoutSupersededValues } from '../../src/outbox/superseded-values';
+import type { ClaimedCommand } from '../../src/outbox/claim';
+import { dropSupersededValues, withoutSupersededValues } from '../../src/outbox/superseded-values';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 
 const OPP_ID = '006000000000001AAA';
@@ -43,5 +44,11 @@ describe('outbox: values superseded while a command waited', () => {
     const command = change({ amount: 1, __name__: 'Old' }, { amount: '1' }, 'Old');
     expect(withoutSupersededValues(command, { amount: 1, __name__: 'New' }, mapping)).toEqual(change({ amount: 1 }, { amount: '1' }));
     expect(withoutSupersededValues(change({ amount: 1 }, { amount: '1' }), { amount: 2 }, mapping)).toBeNull();
+  });
+
+  it('an update to a record deleted since it was decided is not sent', () => {
+    const claimed = { id: 7, recordId: 3, command: change({ amount: 1 }, { amount: '1' }) } as ClaimedCommand;
+    expect(dropSupersededValues([claimed], new Map([[3, { values: { amount: 1 }, deleted: true }]]), mapping)).toEqual({ send: [], nothingLeft: [claimed] });
+    expect(dropSupersededValues([claimed], new Map([[3, { values: { amount: 1 }, deleted: false }]]), mapping)).toEqual({ send: [claimed], nothingLeft: [] });
   });
 });
