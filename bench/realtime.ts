@@ -263,7 +263,7 @@ async function waitQuiet(sandbox: SandboxEnvironment, pool: Pool): Promise<void>
       const stats = sandbox.monday.control.webhookStats();
       const { rows } = await pool.query<{ open: number; behind: number }>(
         `SELECT (SELECT count(*)::int FROM outbox WHERE status IN ('pending', 'in_flight')) AS open,
-                (SELECT count(*)::int FROM events WHERE position > COALESCE((SELECT position FROM subscriber_checkpoints WHERE subscriber = 'sync'), 0)) AS behind`,
+                (SELECT count(*)::int FROM events e, (SELECT COALESCE(max(transaction_id::text), '0')::xid8 AS tx, COALESCE(max(position), 0) AS pos FROM subscriber_checkpoints WHERE subscriber = 'sync') c WHERE (e.transaction_id, e.position) > (c.tx, c.pos)) AS behind`,
       );
       const quiet = stats.queued + stats.inFlight === 0 && rows[0].open === 0 && rows[0].behind === 0;
       last = JSON.stringify({ webhooks: stats, ...rows[0] });
