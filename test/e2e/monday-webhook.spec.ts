@@ -104,6 +104,16 @@ describe('POST /webhooks/monday (interface.md section 3)', () => {
     expect(await countEvents(big.event.triggerUuid)).toBe(0);
   });
 
+  it('stores a cleared cell (value null) and refuses a column change with no value at all', async () => {
+    const cleared = { ...samplePayloads.update_column_value(), value: null, previousValue: { label: { index: 0, text: 'Working on it' } } };
+    expect((await post({ event: cleared })).status).toBe(200);
+    expect(await countEvents(cleared.triggerUuid)).toBe(1);
+    const { value: _missing, ...noValue } = samplePayloads.update_column_value();
+    const refused = await post({ event: noValue });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error).toMatch(/event\.value/);
+  });
+
   it('stores an unknown event type as such instead of rejecting it', async () => {
     const event = { ...samplePayloads.create_pulse(), type: 'brand_new_event_type', pulseId: 123 };
     const response = await post({ event });

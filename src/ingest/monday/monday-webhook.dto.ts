@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { Equals, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { Equals, IsBoolean, IsDefined, ValidateIf, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
 
 /**
  * One class-validator DTO per monday webhook payload type (reference monday.md 7.4/7.5). They check
@@ -32,7 +32,10 @@ export class UpdateColumnValueDto extends WebhookCommonDto {
   @IsString() columnId!: string;
   @IsString() columnType!: string;
   /** Internal value shape; null when the cell was cleared. */
-  @IsDefined({ message: 'value must be present (null when the cell was cleared)' }) value!: unknown;
+  // Present, but null when the cell was cleared: only a missing `value` is refused.
+  @ValidateIf((dto: { value?: unknown }) => dto.value === undefined)
+  @IsDefined({ message: 'value must be present (null when the cell was cleared)' })
+  value!: unknown;
   @IsOptional() @IsNumber() changedAt?: number;
 }
 
