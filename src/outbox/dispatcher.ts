@@ -64,6 +64,7 @@ export class OutboxDispatcher {
   private loop: Promise<void> | null = null;
   private current: Promise<number> | null = null;
   private wakeUp: (() => void) | null = null;
+  private pendingWake = false;
   private unsubscribe: (() => void) | null = null;
   private salesforceUser: Promise<string> | null = null;
 
@@ -117,6 +118,7 @@ export class OutboxDispatcher {
   private async run(): Promise<void> {
     while (this.active) {
       let claimed = 0;
+      this.pendingWake = false;
       try {
         claimed = await this.dispatchOnce();
       } catch (error) {
@@ -127,10 +129,16 @@ export class OutboxDispatcher {
   }
 
   private poke(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    // An insert noticed while a claim is running (that may have found nothing yet): don't sleep.
+    else this.pendingWake = true;
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
