@@ -38,11 +38,25 @@ describe('sync decide (issue 6, pure)', () => {
 
   it('own echo updates state and issues no command', () => {
     const record = linkedOpportunity();
-    const result = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 2_000, origin: 'own_echo' }), context);
+    // The echo of an older write of ours, arriving late.
+    const result = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 500, origin: 'own_echo' }), context);
     expect(result.commands).toEqual([]);
     expect(result.outcome).toMatchObject({ outcome: 'skipped', reason: 'own_echo' });
     expect(result.record?.fields.stage.monday?.value).toBe('MOU');
     expect(result.record?.fields.stage.agreed).toBe('Follow-up');
+  });
+
+  it('a write of ours that landed after a newer edit, overwriting it, is repaired once and then rests', () => {
+    let record = linkedOpportunity();
+    // monday says Quote (t=2000): we send it to Salesforce; a person sets MOU in Salesforce at t=2100
+    // before our write lands at t=2200, so Salesforce ends up holding our older Quote.
+    record = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_000 }), context).record as SyncRecord;
+    const human = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_100 }), context);
+    expect(human.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'MOU' } } })]);
+    const echo = decide(human.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_200, origin: 'own_echo' }), context);
+    expect(echo.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
+    const repaired = decide(echo.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_300, origin: 'own_echo' }), context);
+    expect(repaired.commands).toEqual([]);
   });
 
   it('fields Salesforce set itself in our own create (default owner, stage probability) are sent to monday; fields we wrote are not', () => {

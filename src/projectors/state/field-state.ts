@@ -6,7 +6,7 @@ import { otherSide, type Side, type SyncRecord } from '../sync-record';
 export type Observation =
   /** The value is the new agreed value; `push` is false when the other side already holds it. */
   | { accepted: true; push: boolean }
-  | { accepted: false; reason: 'own_echo' | 'unchanged_value' | 'authority' | 'stale' };
+  | { accepted: false; reason: 'own_echo' | 'unchanged_value' | 'authority' | 'stale'; repair?: true };
 
 /**
  * The state projection's one rule (invariant 9): record what a side now holds, then decide whether
@@ -34,10 +34,17 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   }
   const state = { ...previous, [side]: seen };
   record.fields[field.key] = state;
-  // Except: a Salesforce-owned field only known from monday's side so far (agreedAt 0, first sight
-  // above), seen in the echo of our create: Salesforce set it (a stage's Probability), monday follows.
-  const ownerFirstSeen = side === 'salesforce' && previous.agreedAt === 0 && !mayWrite(field, 'monday');
-  if (origin === 'own_echo' && !ownerFirstSeen) return { accepted: false, reason: 'own_echo' };
+  // Except: a field monday may not write (authority salesforce, or read-only) changing in the echo of
+  // our write was changed by Salesforce itself in that transaction (a stage's Probability, a field
+  // update, a default): we never send such fields, so it is news, and monday follows.
+  const setBySalesforce = side === 'salesforce' && !mayWrite(field, 'monday');
+  if (origin === 'own_echo' && !setBySalesforce) {
+    // Our write landed after a newer value was agreed (it was decided before that edit reached us)
+    // and overwrote it: send the agreed value to this side again. Later than agreedAt only, so an
+    // old echo arriving late changes nothing; equal to the agreed value next time, so no loop.
+    const overwroteNewer = at >= previous.agreedAt && !field.converter.equals(previous.agreed, value);
+    return overwroteNewer ? { accepted: false, reason: 'own_echo', repair: true } : { accepted: false, reason: 'own_echo' };
+  }
   if (field.converter.equals(previous.agreed, value)) return { accepted: false, reason: origin === 'own_echo' ? 'own_echo' : 'unchanged_value' };
   if (!mayWrite(field, side)) return { accepted: false, reason: 'authority' };
   const older = at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce');

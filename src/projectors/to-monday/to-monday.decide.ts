@@ -1,6 +1,6 @@
 import type { EventOfType, RecordedEvent } from '../../event-store';
 import type { OutboxCommand } from '../../outbox/outbox-command';
-import { mondayChange, mondayCreate, mondayValues } from '../command-builders';
+import { mondayChange, mondayCreate, mondayValues, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
@@ -40,7 +40,7 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     // merges this state into it then, so the values Salesforce set itself reach monday).
     if (event.origin === 'own_echo') record.creating = 'salesforce';
   }
-  const changed = observeFields(record, object, fields, at, event.origin);
+  const { changed, repair } = observeFields(record, object, fields, at, event.origin);
   if (!record.mondayItemId) {
     if (!(createAllowed || object.mapping.create.monday.enabled)) return decision(record, skipped('create_disabled'));
     if (record.creating === 'monday') return decision(record, skipped('already_creating'));
@@ -49,7 +49,11 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     record.creating = 'monday';
     return decision(record, withInvalid(projected('creating_monday_item'), values.invalid), [mondayCreate(object, record, values)]);
   }
-  if (changed.length === 0) return decision(record, skipped(event.origin === 'own_echo' ? 'own_echo' : 'unchanged_value'));
+  const repairs = [salesforceUpdate(object, record, repair)];
+  if (changed.length === 0) {
+    if (repair.length > 0) return decision(record, projected('repair_overwritten', { fields: repair.map((f) => f.key) }), repairs);
+    return decision(record, skipped(event.origin === 'own_echo' ? 'own_echo' : 'unchanged_value'));
+  }
   const values = mondayValues(record, changed, context);
   for (const field of values.waiting) {
     record.waiting = record.waiting.filter((w) => w.fieldKey !== field.key).concat({ fieldKey: field.key, towards: 'monday', at });
@@ -59,14 +63,21 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     if (Object.keys(values.invalid).length > 0) return decision(record, deadLettered('conversion_failed', { invalidValues: values.invalid }));
     return decision(record, skipped('waiting_for_link', { fields: values.waiting.map((f) => f.key) }));
   }
-  return decision(record, withInvalid(projected(), values.invalid), [command]);
+  return decision(record, withInvalid(projected(), values.invalid), [command, ...repairs]);
 }
 
 /** Feeds every mapped field present in `fields` into the state; returns those monday must receive. */
-function observeFields(record: SyncRecord, object: ResolvedObject, fields: Record<string, unknown>, at: number, origin: SalesforceFact['origin']): ResolvedField[] {
+function observeFields(
+  record: SyncRecord,
+  object: ResolvedObject,
+  fields: Record<string, unknown>,
+  at: number,
+  origin: SalesforceFact['origin'],
+): { changed: ResolvedField[]; repair: ResolvedField[] } {
   const touched = new Set<ResolvedField>();
   for (const name of Object.keys(fields)) for (const field of object.fieldsBySalesforceName.get(name) ?? []) touched.add(field);
   const changed: ResolvedField[] = [];
+  const repair: ResolvedField[] = [];
   for (const field of touched) {
     const value =
       field.salesforceFields.length === 2
@@ -74,8 +85,9 @@ function observeFields(record: SyncRecord, object: ResolvedObject, fields: Recor
         : ((fields[field.salesforceFields[0]] ?? null) as string | number | boolean | null);
     const seen = observe(record, field, 'salesforce', value, at, origin);
     if (seen.accepted && seen.push) changed.push(field);
+    if (!seen.accepted && seen.repair) repair.push(field);
   }
-  return changed;
+  return { changed, repair };
 }
 
 /** One date of a timeline pair: from this change if present, else the last agreed value. */

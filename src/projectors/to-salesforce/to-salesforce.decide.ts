@@ -2,7 +2,7 @@ import type { EventOfType, RecordedEvent } from '../../event-store';
 import { conditionHolds } from '../../mapping/mapping.types';
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { OutboxCommand } from '../../outbox/outbox-command';
-import { mondayRefresh, salesforceCreate, salesforceUpdate } from '../command-builders';
+import { mondayChange, mondayRefresh, mondayValues, salesforceCreate, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../resolved-mapping';
@@ -31,7 +31,7 @@ export function decideMondayEvent(current: SyncRecord | null, event: MondayEvent
     case 'monday.column_changed':
       return columnChanged(record, object, event, context);
     case 'monday.item_renamed':
-      return valueChanged(record, object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name);
+      return valueChanged(record, object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name, context);
     case 'monday.item_deleted':
     case 'monday.item_archived':
       return removed(record, object, event);
@@ -106,7 +106,7 @@ function columnChanged(record: SyncRecord | null, object: ResolvedObject, event:
     if (converted.reason === 'needs_api_read') return decision(record, projected('reading_item'), [mondayRefresh(object, record.mondayBoardId, record.mondayItemId as string)]);
     return decision(record, deadLettered(converted.reason, { field: field.key, detail: converted.detail }));
   }
-  return valueChanged(record, object, event, field, converted.value);
+  return valueChanged(record, object, event, field, converted.value, context);
 }
 
 function valueChanged(
@@ -115,6 +115,7 @@ function valueChanged(
   event: MondayEvent,
   field: ResolvedField | undefined,
   value: SalesforceValue,
+  context: SyncContext,
 ): Decision {
   if (!record) return decision(null, event.origin === 'own_echo' ? skipped('own_echo') : skipped('not_linked_yet'));
   if (!field) return decision(record, skipped('unmapped_column'));
@@ -132,6 +133,9 @@ function valueChanged(
     return decision(record, projected('reading_item'), [mondayRefresh(object, record.mondayBoardId, record.mondayItemId as string)]);
   }
   const convert = convertIfDue(record, object, (columnId) => (columnId === field.key ? labelOf(field, value) : null), atOf(event));
+  if (!seen.accepted && seen.repair) {
+    return decision(record, projected('repair_overwritten', { field: field.key }), [mondayChange(object, record, mondayValues(record, [field], context)), ...convert]);
+  }
   if (!seen.accepted) return decision(record, skipped(seen.reason), convert);
   if (!seen.push) return decision(record, skipped('unchanged_value', { target: 'salesforce' }), convert);
   return decision(record, projected(), [salesforceUpdate(object, record, [field]), ...convert]);
