@@ -3,7 +3,6 @@ import { AdminModule } from '../admin';
 import { BatchingAppender } from '../event-store';
 import { HealthController } from '../health/health.controller';
 import { HealthRegistry } from '../health/health-registry';
-import { MondayWebhookController } from '../ingest/monday/monday-webhook.controller';
 import { MondayWebhookIngest } from '../ingest/monday/monday-webhook.ingest';
 import { MetricsController } from '../observability/metrics.controller';
 import { OwnIdentity } from './own-identity';
@@ -18,7 +17,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [AdminModule.forRoot({ db: runtime.pool, adminToken: config.adminToken })],
-      controllers: [MondayWebhookController, HealthController, MetricsController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: PG_POOL, useValue: runtime.pool },

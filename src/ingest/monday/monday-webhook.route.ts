@@ -1,4 +1,3 @@
-import { Controller } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { histogram } from '../../observability/metrics-registry';
@@ -43,10 +42,3 @@ export function registerMondayWebhookRoute(app: NestFastifyApplication, ingest: 
     return response.body;
   });
 }
-
-/**
- * Holds no route: POST /webhooks/monday is registerMondayWebhookRoute above. Kept only because
- * AppModule lists it; it can go once AppModule no longer does.
- */
-@Controller()
-export class MondayWebhookController {}
