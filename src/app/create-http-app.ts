@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { registerMondayWebhookRoute } from '../ingest/monday/monday-webhook.controller';
+import { registerMondayWebhookRoute } from '../ingest/monday/monday-webhook.route';
 import { MondayWebhookIngest } from '../ingest/monday/monday-webhook.ingest';
 import { NestPinoLogger } from '../observability/nest-logger';
 import { AppModule } from './app.module';
@@ -15,7 +15,7 @@ const WEBHOOK_READ_CAP_BYTES = 8 * 1024 * 1024;
  * webhook route stay raw strings: the ingest must answer the challenge and check authentication
  * before it judges size or syntax (interface.md section 3), and must keep a rejected body for audit.
  *
- * POST /webhooks/monday is a plain Fastify route on the same instance (see monday-webhook.controller.ts:
+ * POST /webhooks/monday is a plain Fastify route on the same instance (see monday-webhook.route.ts:
  * the hot path skips Nest's router); every other route is a Nest controller.
  */
 export async function createHttpApp(runtime: ServiceRuntime): Promise<NestFastifyApplication> {
