@@ -124,6 +124,19 @@ describe('sync decide (issue 6, pure)', () => {
     expect(echo.record?.fields.stage).toMatchObject({ agreed: 'MOU', salesforce: { value: 'MOU' }, monday: { value: 'MOU' } });
   });
 
+  it('a link made by our monday create does not claim Salesforce holds the values the create carried', () => {
+    const created = decide(null, salesforceChanged({ object: 'Opportunity', id: '006000000000005AAA', changeType: 'CREATE', fields: { Name: 'Race', StageName: 'Follow-up' }, at: 1_000 }), context);
+    // Salesforce moves on while the item is being created...
+    const moved = decide(created.record, salesforceChanged({ object: 'Opportunity', id: '006000000000005AAA', fields: { StageName: 'Quote' }, at: 1_500 }), context);
+    // ...then the create finishes with the values it was decided with.
+    const linked = decide(moved.record, { ...recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: '006000000000005AAA', boardId: OPPORTUNITY_BOARD, itemId: '555', values: { stage: 'Follow-up' }, at: 2_000 }), payload: { ...recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: '006000000000005AAA', boardId: OPPORTUNITY_BOARD, itemId: '555', values: { stage: 'Follow-up' } }).payload, via: 'created_monday_item' } } as never, context);
+    expect(linked.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'Quote' } } })]);
+    links.add('opportunity', '006000000000005AAA', '555');
+    // A person on monday picks Follow-up again: Salesforce holds Quote, so it must be written.
+    const edit = decide(linked.record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '555', columnId: 'stage', columnType: 'color', value: status('Follow-up'), at: 3_000 }), context);
+    expect(edit.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Follow-up' } })]);
+  });
+
   it('a Salesforce delete archives the item (delete: archive) and a late update cannot resurrect it', () => {
     const record = linkedOpportunity();
     const deleted = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'DELETE', fields: {}, at: 2_000 }), context);

@@ -5,7 +5,7 @@ import { projected, skipped } from '../outcome';
 import type { ResolvedObject } from '../resolved-mapping';
 import { fieldsBehind, observe, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
-import { newRecord, type SyncRecord } from '../sync-record';
+import { newRecord, type Side, type SyncRecord } from '../sync-record';
 import { convertIfDue } from '../to-salesforce/to-salesforce.decide';
 
 type SystemFact = RecordedEvent & EventOfType<'system.record_linked' | 'system.command_succeeded' | 'system.command_failed' | 'system.lead_converted'>;
@@ -49,9 +49,14 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
   record.mondayBoardId = link.mondayBoardId;
   record.creating = null;
   const at = event.occurredAt.getTime();
+  // The values are what the create wrote to the new side. The other side may have changed since
+  // the create was decided (its change events are already in the state): only fill in what we
+  // know nothing of there, or a later edit would look like it is already held on both sides.
+  const created: Side | null = link.via === 'created_monday_item' ? 'monday' : link.via === 'created_salesforce_record' ? 'salesforce' : null;
   for (const [key, value] of Object.entries(link.values)) {
-    written(record, key, 'salesforce', value, at);
-    written(record, key, 'monday', value, at);
+    for (const side of ['salesforce', 'monday'] as const) {
+      if (side === created || !record.fields[key]?.[side]) written(record, key, side, value, at);
+    }
   }
   const convert = convertIfDue(record, object, (columnId) => agreedLabel(record, object, columnId), at);
   return decision(record, projected('linked', { via: link.via }), [...catchUp(record, object, context), ...convert]);
