@@ -19,11 +19,11 @@ const SALESFORCE_FAULTS = ['http_error', 'unable_to_lock_row', 'request_limit_ex
  * every mapped field, no record exists twice, writes stay within what the changes needed, and an idle
  * system stays idle. Reproduce a failure with CONVERGENCE_SEED=<seed printed in the message>.
  */
-// Opt-in (CONVERGENCE=1) until the divergences it still finds are fixed. After the repair of writes
-// that landed over a newer edit, runs of 1,000 edits still end with 0-3 of: a name or date field of
-// one pair left different, a Salesforce delete whose item stayed active, a monday write dead-lettered
-// NOT_FOUND for an item deleted while the write was in flight, and 7-14 Salesforce updates that
-// changed nothing (writes racing an equal human edit).
+// Opt-in (CONVERGENCE=1) until it passes every seed. At the end of session 1, 9 of 11 seeded runs
+// of 1,000 edits converged on every value with no duplicates and no loop; the other two left one or
+// two fields different (an opportunity created on monday whose Salesforce create was retried while
+// people kept editing it). Every run still counts 1-9 Salesforce updates that changed nothing
+// (writes racing an equal human edit), which the strict assertion below refuses.
 const describeConvergence = process.env.CONVERGENCE ? describe : describe.skip;
 
 describeConvergence('randomized two-way convergence under faults', () => {
