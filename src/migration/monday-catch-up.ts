@@ -1,6 +1,6 @@
+import { mondayItemSnapshotEvent } from '../ingest/monday/item-snapshot.event';
 import type { Pool } from 'pg';
-import { appendEvents, streams, type NewEvent } from '../event-store';
-import type { MondayItemSnapshot } from '../event-store/payloads/sync-results';
+import { appendEvents, type NewEvent } from '../event-store';
 import type { Mapping } from '../mapping/mapping.types';
 import type { MondayItem, MondayPort } from '../monday/monday.port';
 
@@ -106,23 +106,10 @@ async function startingPoint(pool: Pool, boardId: string, options: MondayCatchUp
 }
 
 function snapshotEvent(boardId: string, item: MondayItem): NewEvent {
-  const payload: MondayItemSnapshot = {
-    boardId,
-    itemId: item.id,
-    name: item.name,
-    groupId: item.groupId,
-    state: item.state,
-    updatedAt: item.updatedAt,
-    columnValues: item.columnValues.map((c) => ({ id: c.id, type: c.type, value: c.value, text: c.text, ...(c.linkedItemIds ? { linkedItemIds: c.linkedItemIds } : {}) })),
+  return mondayItemSnapshotEvent(item, {
     reason: 'catch_up',
-  };
-  return {
-    type: 'monday.item_snapshot',
-    source: 'monday',
     sourceEventId: `catch_up:${boardId}:${item.id}:${item.updatedAt ?? ''}`,
-    stream: streams.mondayItem(item.id),
-    origin: 'unknown',
     occurredAt: item.updatedAt ? new Date(item.updatedAt) : new Date(),
-    payload,
-  };
+    boardId,
+  });
 }

@@ -1,3 +1,4 @@
+import { mondayItemSnapshotEvent } from '../ingest/monday/item-snapshot.event';
 import { streams, type NewEvent } from '../event-store';
 import type { CorrectiveSnapshot } from './reconcile-drift';
 
@@ -12,24 +13,7 @@ export function correctiveEvents(snapshots: readonly CorrectiveSnapshot[], sales
   for (const snapshot of snapshots) {
     if (snapshot.side !== 'monday') continue;
     const { item, columns } = snapshot;
-    events.push({
-      type: 'monday.item_snapshot',
-      source: 'monday',
-      sourceEventId: `reconcile:${runId}:item:${item.id}`,
-      stream: streams.mondayItem(item.id),
-      origin: 'unknown',
-      occurredAt: now,
-      payload: {
-        boardId: item.boardId,
-        itemId: item.id,
-        name: item.name,
-        groupId: item.groupId,
-        state: item.state,
-        updatedAt: item.updatedAt,
-        columnValues: item.columnValues.filter((c) => columns.includes(c.id)).map((c) => ({ ...c })),
-        reason: 'reconcile',
-      },
-    });
+    events.push(mondayItemSnapshotEvent(item, { reason: 'reconcile', sourceEventId: `reconcile:${runId}:item:${item.id}`, occurredAt: now, columns }));
   }
   for (const snapshot of snapshots) {
     if (snapshot.side !== 'salesforce') continue;

@@ -1,4 +1,4 @@
-import { streams } from '../../event-store/events';
+import { mondayItemSnapshotEvent } from '../../ingest/monday/item-snapshot.event';
 import type { MondayItem } from '../../monday/monday.port';
 import { toDispatchError } from '../dispatch-error';
 import { attemptKey } from '../result-events';
@@ -30,26 +30,7 @@ export async function handleMondayRefreshes(commands: ReadonlyArray<Claimed<'mon
     }
     results.set(
       c.id,
-      succeeded({}, [
-        {
-          type: 'monday.item_snapshot',
-          source: 'monday',
-          sourceEventId: attemptKey(c, 'snapshot'),
-          stream: streams.mondayItem(item.id),
-          origin: 'unknown',
-          occurredAt: now,
-          payload: {
-            boardId: item.boardId,
-            itemId: item.id,
-            name: item.name,
-            groupId: item.groupId,
-            state: item.state,
-            updatedAt: item.updatedAt,
-            columnValues: item.columnValues.map((v) => ({ ...v })),
-            reason: 'created',
-          },
-        },
-      ], { itemId: item.id }),
+      succeeded({}, [mondayItemSnapshotEvent(item, { reason: 'created', sourceEventId: attemptKey(c, 'snapshot'), occurredAt: now })], { itemId: item.id }),
     );
   }
   return results;
