@@ -1,17 +1,6 @@
-import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config';
-import { startService } from '../../src/app/start-service';
-import { startSyncEngine, type SyncEngine } from '../../src/app/sync-engine';
-import { installWebhooks } from '../../src/ingest/monday/install-webhooks';
-import { loadMapping } from '../../src/mapping';
-import { createMondayClient, type MondayClock } from '../../src/monday';
-import { createLogger } from '../../src/observability/logger';
+import type { MondayClock } from '../../src/monday';
 import { OUTBOX_CHANNEL } from '../../src/outbox';
-import { createSalesforceClient } from '../../src/salesforce';
-import { startSandbox } from '../../src/sandbox/sandbox-environment';
-import { EXAMPLE_MAPPING } from './sandbox-schemas';
-import type { SyncEnvironment } from './sync-environment';
-import { createTestDatabase } from './test-database';
+import { startSyncEnvironment, type SyncEnvironment } from './sync-environment';
 
 const CLIENT = 'crm-sync';
 
@@ -31,51 +20,9 @@ export function fastForwardClock(): MondayClock {
   };
 }
 
-/**
- * startSyncEnvironment, except that the monday client's pacing runs on `fastForwardClock` (the shared
- * helper takes no client options). Everything else is the service as in production.
- */
-export async function startConvergenceEnvironment(): Promise<SyncEnvironment> {
-  const sandbox = await startSandbox();
-  const db = await createTestDatabase();
-  const config = loadConfig({}, { ...sandbox.variables, DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'info' });
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logs.push(chunk.toString('utf8'));
-      callback();
-    },
-  });
-  const logger = createLogger({ level: 'info', secretValues: config.secretValues, destination });
-  const mapping = loadMapping(EXAMPLE_MAPPING);
-  const salesforce = await createSalesforceClient(config.salesforce);
-  const monday = createMondayClient(config.monday, { clock: fastForwardClock() });
-  let engine: SyncEngine | null = null;
-  const service = await startService(config, {
-    logger,
-    startSync: async (runtime, url) => {
-      engine = await startSyncEngine(runtime, mapping, { salesforce, monday });
-      await installWebhooks(monday, mapping.objects.map((o) => o.monday.board), new URL('/webhooks/monday', url.replace('[::1]', '127.0.0.1')).toString());
-      return engine;
-    },
-  });
-  return {
-    sandbox,
-    service,
-    engine: engine as unknown as SyncEngine,
-    db,
-    config,
-    mapping,
-    salesforce,
-    monday,
-    url: service.url.replace('[::1]', '127.0.0.1'),
-    logs,
-    stop: async () => {
-      await service.stop();
-      await sandbox.close();
-      await db.drop();
-    },
-  };
+/** startSyncEnvironment, with the monday client's pacing on `fastForwardClock` (a 429 would otherwise block it up to 60 s). */
+export function startConvergenceEnvironment(): Promise<SyncEnvironment> {
+  return startSyncEnvironment({ mondayClient: { clock: fastForwardClock() } });
 }
 
 /** Writes that reached each CRM and changed it, counted on the emulators' side (one per record written). */

@@ -5,6 +5,8 @@ import { startSyncEngine, type SyncEngine } from '../../src/app/sync-engine';
 import { installWebhooks } from '../../src/ingest/monday/install-webhooks';
 import { loadMapping, type Mapping } from '../../src/mapping';
 import { createMondayClient, type MondayPort } from '../../src/monday';
+
+type MondayClientOptions = Parameters<typeof createMondayClient>[1];
 import { createLogger } from '../../src/observability/logger';
 import { createSalesforceClient, type JsforceSalesforceClient } from '../../src/salesforce';
 import { startSandbox, type SandboxEnvironment, type SandboxOptions } from '../../src/sandbox/sandbox-environment';
@@ -29,7 +31,9 @@ export interface SyncEnvironment {
  * The whole service as in production (webhooks, CDC, projector, dispatcher) against both emulators
  * seeded with the demo data and the example mapping, on loopback ports, with its own database.
  */
-export async function startSyncEnvironment(options: { sandbox?: SandboxOptions; mappingPath?: string; env?: Record<string, string> } = {}): Promise<SyncEnvironment> {
+export async function startSyncEnvironment(
+  options: { sandbox?: SandboxOptions; mappingPath?: string; env?: Record<string, string>; mondayClient?: MondayClientOptions } = {},
+): Promise<SyncEnvironment> {
   const sandbox = await startSandbox(options.sandbox);
   const db = await createTestDatabase();
   const config = loadConfig({}, { ...sandbox.variables, DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'info', ...options.env });
@@ -43,7 +47,7 @@ export async function startSyncEnvironment(options: { sandbox?: SandboxOptions; 
   const logger = createLogger({ level: 'info', secretValues: config.secretValues, destination });
   const mapping = loadMapping(options.mappingPath ?? EXAMPLE_MAPPING);
   const salesforce = await createSalesforceClient(config.salesforce);
-  const monday = createMondayClient(config.monday);
+  const monday = createMondayClient(config.monday, options.mondayClient);
   let engine: SyncEngine | null = null;
   const service = await startService(config, {
     logger,
