@@ -59,7 +59,7 @@ export async function summarizeWrites(db: Queryable, positions: readonly number[
     if (row.status === 'dead') totals.failed += row.n;
     else if (row.status !== 'done') totals.pending += row.n;
     else if (row.kind === 'monday.create_item') {
-      if (row.via === 'salesforce_id_column') totals.matched += row.n;
+      if (row.via === 'salesforce_id_column' || row.via === 'matched_existing') totals.matched += row.n;
       else totals.created += row.n;
     } else totals.updated += row.n;
   }

@@ -12,6 +12,7 @@ import {
 } from './documents';
 import type {
   ApplyMutationsOptions,
+  ColumnValuesFilter,
   MondayBoard,
   MondayColumn,
   MondayColumnWrites,
@@ -84,10 +85,16 @@ export class GraphqlMondayClient implements MondayPort {
     return streamBoardItems(this.requester, boardId, options);
   }
 
-  async findItemsByColumnValue(boardId: string, columnId: string, values: readonly string[]): Promise<MondayItem[]> {
-    if (values.length === 0) return [];
+  findItemsByColumnValue(boardId: string, columnId: string, values: readonly string[]): Promise<MondayItem[]> {
+    return this.findItemsByColumnValues(boardId, [{ columnId, values }]);
+  }
+
+  async findItemsByColumnValues(boardId: string, columns: readonly ColumnValuesFilter[], options: { columnIds?: readonly string[] } = {}): Promise<MondayItem[]> {
+    if (columns.length === 0 || columns.some((c) => c.values.length === 0)) return [];
     const items: MondayItem[] = [];
-    let variables: Record<string, unknown> = { boardId, limit: PAGE_LIMIT, columns: [{ column_id: columnId, column_values: [...values] }] };
+    const columnIds = options.columnIds ? { columnIds: [...options.columnIds] } : {};
+    const filter = columns.map((c) => ({ column_id: c.columnId, column_values: [...c.values] }));
+    let variables: Record<string, unknown> = { boardId, limit: PAGE_LIMIT, columns: filter, ...columnIds };
     for (;;) {
       const answer = await this.request(
         { operation: 'items_page_by_column_values', document: ITEMS_BY_COLUMN_VALUES_QUERY, variables, boardId },
@@ -97,7 +104,7 @@ export class GraphqlMondayClient implements MondayPort {
       items.push(...list(page.items).map((item) => parseItem(item, boardId)));
       if (typeof page.cursor !== 'string' || page.cursor === '') return items;
       // The filter is baked into the cursor: later pages carry the cursor only (monday.md 3.2).
-      variables = { boardId, limit: PAGE_LIMIT, cursor: page.cursor };
+      variables = { boardId, limit: PAGE_LIMIT, cursor: page.cursor, ...columnIds };
     }
   }
 

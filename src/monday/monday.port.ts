@@ -21,6 +21,12 @@ export interface MondayPort {
   streamBoardItems(boardId: string, options?: StreamBoardItemsOptions): AsyncIterable<MondayItem>;
   /** Items whose column holds one of `values` (items_page_by_column_values; values are OR-ed). */
   findItemsByColumnValue(boardId: string, columnId: string, values: readonly string[]): Promise<MondayItem[]>;
+  /**
+   * Items that hold, in every one of `columns`, one of that column's values (items_page_by_column_values:
+   * values of a column OR-ed, columns AND-ed, compared with the cell text; `name` is the item name).
+   * `columnIds` narrows the column values read (and the query's complexity).
+   */
+  findItemsByColumnValues(boardId: string, columns: readonly ColumnValuesFilter[], options?: { columnIds?: readonly string[] }): Promise<MondayItem[]>;
 
   createItem(boardId: string, groupId: string | null, name: string, columnValues: MondayColumnWrites, options?: WriteOptions): Promise<{ id: string }>;
   changeColumnValues(boardId: string, itemId: string, columnValues: MondayColumnWrites, options?: WriteOptions): Promise<{ id: string }>;
@@ -38,6 +44,12 @@ export interface MondayPort {
   deleteWebhook(boardId: string, webhookId: string): Promise<void>;
   webhooks(boardId: string): Promise<MondayWebhook[]>;
   createColumn(boardId: string, title: string, type: string): Promise<MondayColumn>;
+}
+
+/** One column of an items_page_by_column_values search: its id and the texts it may show. */
+export interface ColumnValuesFilter {
+  columnId: string;
+  values: readonly string[];
 }
 
 export interface MondayUser {

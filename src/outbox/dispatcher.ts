@@ -18,6 +18,7 @@ import { handleLeadConversions } from './handlers/salesforce-convert-lead.handle
 import { handleSalesforceCreates } from './handlers/salesforce-create.handler';
 import { handleSalesforceDeletes } from './handlers/salesforce-delete.handler';
 import { handleSalesforceUpdates } from './handlers/salesforce-update.handler';
+import { linkedItems } from './linked-items';
 import { outboxMetrics } from './outbox-metrics';
 import type { OutboxWake } from './outbox-notifications';
 import { recordOutcomes, type Settlement } from './record-outcomes';
@@ -171,6 +172,7 @@ export class OutboxDispatcher {
         outboxMetrics.apiRequests.inc({ target }, n);
       },
       salesforceUserId: () => (this.salesforceUser ??= this.deps.salesforce.identity().then((me) => me.userId)),
+      linkedItems: (itemIds) => linkedItems(this.deps.pool, itemIds),
     };
     const agreed = await loadAgreedValues(this.deps.pool, [...new Set(claimed.map((c) => c.recordId))]);
     const { send, nothingLeft } = dropSupersededValues(claimed, agreed, this.deps.mapping ?? null);
@@ -190,7 +192,7 @@ export class OutboxDispatcher {
     }
     const { objectKey } = claimed.command;
     const location = fieldLocation(this.deps.mapping ?? null, objectKey, result.error);
-    const action = decideFailure(result.error, { attempts: claimed.attempts, objectKey, fieldPath: location ?? undefined }, this.policy);
+    const action = decideFailure(result.error, { attempts: claimed.attempts, objectKey, fieldPath: location ?? undefined, target: claimed.command.target }, this.policy);
     const error: StoredError = { ...result.error, ...(action.action === 'dead_letter' ? { hint: action.hint } : {}) };
     const dead = action.action === 'dead_letter';
     return {

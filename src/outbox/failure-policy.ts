@@ -28,6 +28,8 @@ export interface FailureContext {
   objectKey?: string;
   /** Where the rejected field is mapped, e.g. `objects.lead.fields[3]` (for hints). */
   fieldPath?: string;
+  /** The CRM the command writes to (for hints). */
+  target?: 'salesforce' | 'monday';
 }
 
 export interface FailurePolicyOptions {
@@ -84,6 +86,12 @@ export function decideFailure(error: DispatchError, context: FailureContext, opt
     case 'DELETED':
       return permanent(`the target record no longer exists (deleted or not visible to the integration user): restore it and ${RETRY_HINT}, or leave this dead letter`);
     case 'AMBIGUOUS_MATCH':
+      if (context.target === 'monday') {
+        return permanent(
+          `several items of the board have the match values of objects.${context.objectKey ?? '<object>'}.match: archive or merge the duplicate items, ` +
+            `or put the record's Id into the Salesforce Id column of the right one, ${RETRY_HINT}`,
+        );
+      }
       return permanent(
         `several records have the match values of objects.${context.objectKey ?? '<object>'}.match: merge the duplicates in Salesforce, ` +
           `or put the right Id into the item's Salesforce Id column, ${RETRY_HINT}`,

@@ -5,19 +5,27 @@ import type { MondayItem, MondayMutation, MutationOutcome } from '../../monday/m
 import { dispatcherError, toDispatchError } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
+import { describeConditions, findItemsByMatch, matchConditions, type MatchCondition } from './monday-match';
 
 type CreateItem = Claimed<'monday.create_item'>;
+type ColumnOf = (c: CreateItem) => string | undefined;
+type RulesMatch = { kind: 'item'; item: MondayItem } | { kind: 'ambiguous'; items: MondayItem[]; conditions: readonly MatchCondition[] };
 
 /**
- * New Salesforce records -> items of one board, never a duplicate (invariant 6): one lookup of the
- * board's Salesforce Id column for every Id of the batch (15- and 18-char forms; a create whose
- * response was lost left its item there), one item -> link to it, several -> dead letter "ambiguous",
- * none -> create with the Id column set (aliased mutations). Each ends with `system.record_linked`.
+ * New Salesforce records -> items of one board, never a duplicate (invariant 6), in this order:
+ * 1. progress of an earlier attempt (the item was created, recording it failed) -> that item;
+ * 2. one lookup of the board's Salesforce Id column for every Id of the batch (15- and 18-char
+ *    forms; a create whose response was lost left its item there): one item -> link to it;
+ * 3. the object's `match:` fields (e-mail, name, ...; the item name for the `name:` field), one
+ *    lookup per batch (monday-match.ts), among items with an empty Id column that the sync does not
+ *    link to another record yet: one item -> link to it and write the Id into its Id column;
+ * several items at step 2 or 3 -> dead letter "ambiguous match" naming them, never a guess;
+ * 4. none -> create with the Id column set.
+ * Creates and Id writes go out as aliased mutations; each command ends with `system.record_linked`.
  */
 export async function handleMondayCreates(boardId: string, commands: readonly CreateItem[], ctx: DispatchContext): Promise<HandlerResults> {
   const results: HandlerResults = new Map();
-  const columnOf = (c: CreateItem): string | undefined =>
-    c.command.salesforceIdColumn ?? ctx.mapping?.byKey.get(c.command.objectKey)?.mapping.monday.salesforceIdColumn;
+  const columnOf: ColumnOf = (c) => c.command.salesforceIdColumn ?? ctx.mapping?.byKey.get(c.command.objectKey)?.mapping.monday.salesforceIdColumn;
 
   const ready: CreateItem[] = [];
   for (const c of commands) {
@@ -27,15 +35,15 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
 
   let existing: Map<string, MondayItem[]>;
   try {
-    existing = await existingItems(boardId, ready, columnOf, ctx);
+    existing = await itemsHoldingIds(boardId, ready, columnOf, ctx);
   } catch (error) {
     const failure = toDispatchError(error);
     for (const c of ready) results.set(c.id, failed(failure));
     return results;
   }
 
-  const toCreate: CreateItem[] = [];
   const linkedTo = new Map<number, { itemId: string; via: LinkReason }>();
+  const unmatched: CreateItem[] = [];
   for (const c of ready) {
     if (c.progress?.mondayItemId) {
       linkedTo.set(c.id, { itemId: c.progress.mondayItemId, via: 'created_monday_item' });
@@ -45,16 +53,42 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     if (found.length > 1) {
       results.set(c.id, failed(dispatcherError('AMBIGUOUS_MATCH', `ambiguous match: items ${found.map((i) => i.id).join(', ')} on board ${boardId} all hold ${to18(c.command.salesforceId)}`)));
     } else if (found.length === 1 && found[0]) linkedTo.set(c.id, { itemId: found[0].id, via: 'salesforce_id_column' });
+    else unmatched.push(c);
+  }
+
+  let byRules: Map<number, RulesMatch>;
+  try {
+    byRules = await matchByRules(boardId, unmatched, columnOf, ctx);
+  } catch (error) {
+    const failure = toDispatchError(error);
+    for (const c of unmatched) results.set(c.id, failed(failure));
+    byRules = new Map();
+  }
+  const toCreate: CreateItem[] = [];
+  const toMark: Array<{ c: CreateItem; itemId: string }> = [];
+  for (const c of unmatched) {
+    if (results.has(c.id)) continue;
+    const match = byRules.get(c.id);
+    if (match?.kind === 'ambiguous') {
+      const ids = match.items.map((i) => i.id).join(', ');
+      const message = `ambiguous match: items ${ids} on board ${boardId} all have ${describeConditions(match.conditions)} (${c.command.salesforceObject} ${to18(c.command.salesforceId)}); none was linked and no item was created`;
+      results.set(c.id, failed(dispatcherError('AMBIGUOUS_MATCH', message)));
+    } else if (match?.kind === 'item') toMark.push({ c, itemId: match.item.id });
     else toCreate.push(c);
   }
 
-  const mutations: MondayMutation[] = toCreate.map((c) => ({
-    kind: 'create_item',
-    groupId: c.command.groupId,
-    name: c.command.name,
-    columnValues: { ...c.command.columnValues, [columnOf(c) as string]: to18(c.command.salesforceId) },
-    createLabelsIfMissing: c.command.createLabelsIfMissing,
-  }));
+  // Creates first, then the Id written into each item matched by the rules; one outcome each, in order.
+  const mutations: MondayMutation[] = [
+    ...toCreate.map((c): MondayMutation => ({
+      kind: 'create_item',
+      groupId: c.command.groupId,
+      name: c.command.name,
+      columnValues: { ...c.command.columnValues, [columnOf(c) as string]: to18(c.command.salesforceId) },
+      createLabelsIfMissing: c.command.createLabelsIfMissing,
+    })),
+    ...toMark.map(({ c, itemId }): MondayMutation => ({ kind: 'change_column_values', itemId, columnValues: { [columnOf(c) as string]: to18(c.command.salesforceId) } })),
+  ];
+  const sent = [...toCreate.map((c) => ({ c, itemId: null as string | null })), ...toMark];
   let outcomes: MutationOutcome[] = [];
   if (mutations.length > 0) {
     try {
@@ -62,14 +96,15 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
       outcomes = await ctx.monday.applyMutations(boardId, mutations);
     } catch (error) {
       const failure = toDispatchError(error);
-      for (const c of toCreate) results.set(c.id, failed(failure));
+      for (const { c } of sent) results.set(c.id, failed(failure));
     }
   }
-  for (const [index, c] of toCreate.entries()) {
+  for (const [index, { c, itemId }] of sent.entries()) {
     if (results.has(c.id)) continue;
     const outcome = outcomes[index];
-    if (outcome?.ok) linkedTo.set(c.id, { itemId: outcome.itemId, via: 'created_monday_item' });
-    else results.set(c.id, failed(toDispatchError(outcome?.error ?? new Error('no outcome for this create'))));
+    if (!outcome?.ok) results.set(c.id, failed(toDispatchError(outcome?.error ?? new Error('no outcome for this write'))));
+    else if (itemId) linkedTo.set(c.id, { itemId, via: 'matched_existing' });
+    else linkedTo.set(c.id, { itemId: outcome.itemId, via: 'created_monday_item' });
   }
 
   const now = ctx.now();
@@ -79,7 +114,7 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     const salesforceId = to18(c.command.salesforceId);
     // A matched item holds its own values, not ours: link it with none, so the projector sends the
     // record's values to it as differences.
-    const written = link.via === 'salesforce_id_column' ? {} : (c.command.values ?? {});
+    const written = link.via === 'created_monday_item' ? (c.command.values ?? {}) : {};
     const event = recordLinkedEvent(
       c,
       {
@@ -100,7 +135,7 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
 }
 
 /** Items of the board whose Salesforce Id column holds one of the batch's Ids, by 18-char Id. */
-async function existingItems(boardId: string, commands: readonly CreateItem[], columnOf: (c: CreateItem) => string | undefined, ctx: DispatchContext): Promise<Map<string, MondayItem[]>> {
+async function itemsHoldingIds(boardId: string, commands: readonly CreateItem[], columnOf: ColumnOf, ctx: DispatchContext): Promise<Map<string, MondayItem[]>> {
   const byColumn = new Map<string, Set<string>>();
   for (const c of commands) {
     if (c.progress?.mondayItemId) continue;
@@ -113,14 +148,47 @@ async function existingItems(boardId: string, commands: readonly CreateItem[], c
   const found = new Map<string, MondayItem[]>();
   for (const [column, values] of byColumn) {
     ctx.countRequests('monday', 1);
-    const items = await ctx.monday.findItemsByColumnValue(boardId, column, [...values]);
+    const items = await ctx.monday.findItemsByColumnValues(boardId, [{ columnId: column, values: [...values] }], { columnIds: [column] });
     for (const item of items) {
       if (item.state !== 'active') continue;
-      const text = item.columnValues.find((v) => v.id === column)?.text?.trim();
+      const text = idColumnText(item, column);
       if (!text) continue;
       const key = to18(text);
       found.set(key, [...(found.get(key) ?? []), item]);
     }
   }
   return found;
+}
+
+/**
+ * Step 3: items meeting the `match:` rules, per command. An item that holds any Salesforce Id, or
+ * that the sync links to a record already, belongs to that record; an item one command of this
+ * batch takes is taken for the commands after it (as if they ran one after the other).
+ */
+async function matchByRules(boardId: string, commands: readonly CreateItem[], columnOf: ColumnOf, ctx: DispatchContext): Promise<Map<number, RulesMatch>> {
+  const wanted = commands.flatMap((c) => {
+    const object = ctx.mapping?.byKey.get(c.command.objectKey);
+    return object ? [{ key: c.id, conditions: matchConditions(object, c.command.values) }] : [];
+  });
+  const readColumns = [...new Set(commands.map((c) => columnOf(c) as string))];
+  const candidates = await findItemsByMatch(ctx.monday, boardId, wanted, { readColumns, countRequest: () => ctx.countRequests('monday', 1) });
+  const linked = await ctx.linkedItems([...new Set([...candidates.values()].flat().map((i) => i.id))]);
+
+  const byId = new Map(commands.map((c) => [c.id, c]));
+  const matches = new Map<number, RulesMatch>();
+  const taken = new Set<string>();
+  for (const w of wanted) {
+    const c = byId.get(w.key) as CreateItem;
+    const free = (candidates.get(w.key) ?? []).filter((item) => !linked.has(item.id) && !taken.has(item.id) && !idColumnText(item, columnOf(c) as string));
+    if (free.length > 1) matches.set(w.key, { kind: 'ambiguous', items: free, conditions: w.conditions });
+    else if (free[0]) {
+      matches.set(w.key, { kind: 'item', item: free[0] });
+      taken.add(free[0].id);
+    }
+  }
+  return matches;
+}
+
+function idColumnText(item: MondayItem, column: string): string {
+  return item.columnValues.find((v) => v.id === column)?.text?.trim() ?? '';
 }

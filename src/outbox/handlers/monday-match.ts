@@ -1,0 +1,133 @@
+import type { JsonValue, SalesforceValue } from '../../mapping/converters/converter.types';
+import type { ColumnValuesFilter, MondayItem, MondayPort } from '../../monday/monday.port';
+import type { WrittenValues } from '../outbox-command';
+import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../projectors/resolved-mapping';
+
+/** monday's name column in items_page_by_column_values (the item name, `name:` of the mapping). */
+const NAME_COLUMN = 'name';
+
+/** One `match:` field of the object with the record's value: a column (or the item name) that must hold it. */
+export interface MatchCondition {
+  field: ResolvedField;
+  /** The record's value, in Salesforce form. */
+  value: SalesforceValue;
+}
+
+/** Something to find items for: the caller's key and the conditions an item must all meet. */
+export interface MatchWanted<K> {
+  key: K;
+  conditions: readonly MatchCondition[];
+}
+
+/**
+ * The conditions of the object's `match:` fields for a record, from the values a create would
+ * write (field key -> value in Salesforce form). A field with no value is left out, as on the
+ * Salesforce side; no condition at all means "do not match".
+ */
+export function matchConditions(object: ResolvedObject, values: WrittenValues | undefined): MatchCondition[] {
+  if (!values) return [];
+  const conditions: MatchCondition[] = [];
+  for (const name of object.mapping.match) {
+    const fields = (object.fieldsBySalesforceName.get(name) ?? []).filter((f) => f.salesforceFields.length === 1);
+    // A field mirrored into a column and into the item name: the column is the more specific.
+    const field = fields.find((f) => f.key !== NAME_KEY) ?? fields[0];
+    if (!field) continue;
+    const value = values[field.key];
+    if (value === undefined || value === null || Array.isArray(value) || (typeof value === 'string' && value.trim() === '')) continue;
+    conditions.push({ field, value });
+  }
+  return conditions;
+}
+
+/** A string compared as a person reads it: trimmed, whitespace runs folded to one space, case folded. */
+export function normalizedText(text: string): string {
+  return text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * Items of the board that meet every condition of each wanted record, compared in Salesforce form
+ * through the field's converter (strings normalised, so e-mails compare case-insensitively and names
+ * ignore case and spacing). One items_page_by_column_values request (plus its pages) per set of
+ * match columns in the batch, never one per record: each column carries the spellings of all the
+ * batch's values, and only the match columns and `readColumns` are read, to keep the query's
+ * complexity small. Returns candidates per key; deciding what to do with them is the caller's.
+ */
+export async function findItemsByMatch<K>(
+  monday: MondayPort,
+  boardId: string,
+  wanted: readonly MatchWanted<K>[],
+  options: { readColumns: readonly string[]; countRequest: () => void },
+): Promise<Map<K, MondayItem[]>> {
+  const found = new Map<K, MondayItem[]>();
+  const bySignature = new Map<string, MatchWanted<K>[]>();
+  for (const w of wanted) {
+    if (w.conditions.length === 0) continue;
+    const signature = w.conditions.map((c) => c.field.key).sort().join('\u0000');
+    bySignature.set(signature, [...(bySignature.get(signature) ?? []), w]);
+  }
+  for (const group of bySignature.values()) {
+    const filters = new Map<string, Set<string>>();
+    for (const w of group) {
+      for (const condition of w.conditions) {
+        const columnId = condition.field.key === NAME_KEY ? NAME_COLUMN : condition.field.key;
+        const spellings = filters.get(columnId) ?? new Set<string>();
+        for (const text of searchTexts(condition)) spellings.add(text);
+        filters.set(columnId, spellings);
+      }
+    }
+    const columns: ColumnValuesFilter[] = [...filters].map(([columnId, values]) => ({ columnId, values: [...values] }));
+    const columnIds = [...new Set([...columns.map((c) => c.columnId).filter((id) => id !== NAME_COLUMN), ...options.readColumns])];
+    options.countRequest();
+    const items = (await monday.findItemsByColumnValues(boardId, columns, { columnIds })).filter((item) => item.state === 'active');
+    for (const w of group) found.set(w.key, items.filter((item) => w.conditions.every((c) => itemMeets(item, c))));
+  }
+  return found;
+}
+
+/** "Email = "ada@example.org" and Company = "Acme"" for messages. */
+export function describeConditions(conditions: readonly MatchCondition[]): string {
+  return conditions.map((c) => `${c.field.salesforceFields[0]} = ${JSON.stringify(c.value)}`).join(' and ');
+}
+
+function itemMeets(item: MondayItem, condition: MatchCondition): boolean {
+  const { field, value } = condition;
+  let held: SalesforceValue;
+  if (field.key === NAME_KEY) held = item.name;
+  else {
+    const cell = item.columnValues.find((v) => v.id === field.key);
+    if (!cell) return false;
+    const converted = field.converter.fromMondayApi({ value: cell.value, text: cell.text, ...(cell.linkedItemIds ? { linkedItemIds: cell.linkedItemIds } : {}) });
+    if (converted.kind !== 'value') return false;
+    held = converted.value;
+  }
+  if (typeof held === 'string' && typeof value === 'string') return normalizedText(held) === normalizedText(value);
+  return held !== null && field.converter.equals(held, value);
+}
+
+/**
+ * The cell texts monday may show for the value (the search compares cell texts exactly): the text
+ * the column would show after our write, the value as Salesforce holds it, and their trimmed and
+ * lower-cased spellings, so an item typed in another case is found and then compared normalised.
+ */
+function searchTexts(condition: MatchCondition): string[] {
+  const shown: string[] = [];
+  const converted = condition.field.converter.toMonday(condition.value);
+  if (converted.kind === 'value') shown.push(...displayTexts(converted.value));
+  if (typeof condition.value === 'string' || typeof condition.value === 'number') shown.push(String(condition.value));
+  const spellings = new Set<string>();
+  for (const text of shown) {
+    for (const spelling of [text, text.trim(), text.trim().replace(/\s+/g, ' '), text.trim().toLowerCase(), normalizedText(text)]) {
+      if (spelling !== '') spellings.add(spelling);
+    }
+  }
+  return [...spellings];
+}
+
+/** What a column shows for a write value: the string itself, or the text-bearing keys of an object value. */
+function displayTexts(write: JsonValue): string[] {
+  if (typeof write === 'string') return [write];
+  if (typeof write === 'number') return [String(write)];
+  if (write === null || typeof write !== 'object' || Array.isArray(write)) return [];
+  const record = write as { readonly [key: string]: JsonValue };
+  return ['text', 'email', 'phone', 'url', 'label'].map((key) => record[key]).filter((v): v is string => typeof v === 'string');
+}
