@@ -115,10 +115,8 @@ export class ItemActions {
     if (name !== undefined) this.applyRename(board, item, name, actorId, now);
     const events: BoardEvent[] = [];
     for (const change of changes) {
-      const previous = item.values[change.column.id];
       const current: StoredValue | undefined = change.data === null ? undefined : { data: change.data, changedAt: now };
-      if (current) item.values[change.column.id] = current;
-      else delete item.values[change.column.id];
+      const previous = this.store.setValue(item, change.column, current);
       events.push({ type: 'column_value_changed', board, item, column: change.column, previous, current, actorId });
     }
     if (changes.length > 0 || name !== undefined) item.updatedAt = now;
@@ -204,8 +202,7 @@ export class ItemActions {
   }
 
   private applyRename(board: BoardRecord, item: ItemRecord, name: string, actorId: number, now: number): void {
-    const previousName = item.name;
-    item.name = name;
+    const previousName = this.store.setName(item, name);
     item.updatedAt = now;
     this.emit({ type: 'item_renamed', board, item, previousName, actorId });
   }

@@ -1,9 +1,9 @@
-import { rulesFor } from '../column-types/registry';
 import { invalidArgument, invalidColumnId } from '../errors';
 import type { ItemsQuery } from '../items-query/item-filter';
 import { applyItemsQuery } from '../items-query/item-filter';
 import type { Page } from '../items-query/cursor-store';
-import type { BoardRecord, ColumnRecord, ItemRecord } from '../state/model';
+import { cellTexts } from '../state/column-text-index';
+import type { BoardRecord, ItemRecord } from '../state/model';
 import type { GraphqlContext } from './graphql-context';
 
 export interface ItemsPageArgs {
@@ -51,7 +51,12 @@ export function itemsPage(board: BoardRecord, groupId: string | undefined, args:
   );
 }
 
-/** items_page_by_column_values: values of one column OR-ed, columns AND-ed, compared with the cell text (3.4). */
+/**
+ * items_page_by_column_values: values of one column OR-ed, columns AND-ed, compared with the cell
+ * text and its ", " parts (3.4); active items in creation order. The first column whose type the
+ * store indexes narrows the board to its matches (MondayStore.itemsWithCellText); every condition is
+ * then checked on those as on a full scan, which is what a column with no index gets.
+ */
 export function itemsByColumnValues(
   board: BoardRecord,
   columns: Array<{ column_id: string; column_values: Array<string | null> }>,
@@ -64,11 +69,18 @@ export function itemsByColumnValues(
     if (!column) throw invalidColumnId(c.column_id);
     return { column, wanted: c.column_values.map((v) => v ?? '') };
   });
-  const items = core.store.itemsOfBoard(board.id).filter((item) =>
-    resolved.every(({ column, wanted }) => {
-      const texts = cellTexts(item, column, ctx);
-      return wanted.some((v) => texts.includes(v));
-    }),
+  let candidates: ItemRecord[] | undefined;
+  for (const { column, wanted } of resolved) {
+    candidates = core.store.itemsWithCellText(board, column, wanted);
+    if (candidates) break;
+  }
+  const items = (candidates ?? core.store.itemsOfBoard(board.id)).filter(
+    (item) =>
+      item.state === 'active' &&
+      resolved.every(({ column, wanted }) => {
+        const texts = cellTexts(item, column, core.columnContext(column, ctx.apiVersion));
+        return wanted.some((v) => texts.includes(v));
+      }),
   );
   return pageItems(
     core.cursors.firstPage(
@@ -78,13 +90,4 @@ export function itemsByColumnValues(
     ),
     ctx,
   );
-}
-
-/** The cell text and, for multi-valued cells ("A, B"), each part. */
-function cellTexts(item: ItemRecord, column: ColumnRecord, ctx: GraphqlContext): string[] {
-  if (column.type === 'name') return [item.name];
-  const stored = item.values[column.id]?.data;
-  if (stored === undefined) return [''];
-  const text = rulesFor(column.type).text(stored, ctx.core.columnContext(column, ctx.apiVersion)) ?? '';
-  return [text, ...text.split(', ')];
 }

@@ -1,9 +1,11 @@
+import { ColumnTextIndex } from './column-text-index';
 import type {
   BoardRecord,
   ColumnRecord,
   IdCounters,
   ItemRecord,
   StateSnapshot,
+  StoredValue,
   UpdateRecord,
   UserRecord,
   WebhookRecord,
@@ -20,6 +22,10 @@ export class MondayStore {
   readonly webhooks = new Map<number, WebhookRecord>();
   /** Item ids per board in creation order (all states). */
   private readonly boardItems = new Map<number, number[]>();
+  /** Each item's place in its board's creation order (the order every items query answers in). */
+  private readonly creationRank = new Map<number, number>();
+  /** Cell text -> item ids, for items_page_by_column_values; every cell and name write goes through here. */
+  private readonly texts = new ColumnTextIndex(this);
   private readonly tokens = new Map<string, number>();
   private counters: IdCounters = { ...INITIAL_COUNTERS };
 
@@ -60,8 +66,43 @@ export class MondayStore {
       list = [];
       this.boardItems.set(item.boardId, list);
     }
+    this.creationRank.set(item.id, list.length);
     list.push(item.id);
     this.reserveId('item', item.id);
+    this.texts.added(item, this.boards.get(item.boardId));
+  }
+
+  /** Writes one cell (undefined clears it); returns what it held before. */
+  setValue(item: ItemRecord, column: ColumnRecord, current: StoredValue | undefined): StoredValue | undefined {
+    const previous = item.values[column.id];
+    this.texts.valueChanged(item, column, previous, current);
+    if (current) item.values[column.id] = current;
+    else delete item.values[column.id];
+    return previous;
+  }
+
+  /** Renames an item; returns the previous name. */
+  setName(item: ItemRecord, name: string): string {
+    const previous = item.name;
+    item.name = name;
+    this.texts.renamed(item, previous);
+    return previous;
+  }
+
+  /**
+   * Items of the board (any state) whose cell in `column` shows one of `texts` (the cell text or one
+   * of its ", " parts), in creation order; undefined when the column's type is not indexed.
+   */
+  itemsWithCellText(board: BoardRecord, column: ColumnRecord, texts: readonly string[]): ItemRecord[] | undefined {
+    if (!ColumnTextIndex.indexes(column)) return undefined;
+    const ids = [...this.texts.lookup(board.id, column, texts, () => this.itemsOfBoard(board.id, false))];
+    ids.sort((a, b) => (this.creationRank.get(a) ?? 0) - (this.creationRank.get(b) ?? 0));
+    const out: ItemRecord[] = [];
+    for (const id of ids) {
+      const item = this.items.get(id);
+      if (item) out.push(item);
+    }
+    return out;
   }
 
   /** Items of a board in creation order; `activeOnly` drops archived and deleted ones. */
@@ -113,6 +154,8 @@ export class MondayStore {
     this.tokens.clear();
     this.boards.clear();
     this.boardItems.clear();
+    this.creationRank.clear();
+    this.texts.clear();
     this.items.clear();
     this.updates.clear();
     this.webhooks.clear();
