@@ -1,5 +1,7 @@
 import type { Queryable, RecordedEvent } from '../event-store';
 import type { MondayPort } from '../monday/monday.port';
+import { matchConditions, matchItemsByRules, type RulesMatch } from '../outbox/handlers/monday-match';
+import { linkedItems } from '../outbox/linked-items';
 import { to18 } from '../mapping/salesforce-id';
 import { decide } from '../projectors/decide';
 import type { ResolvedObject } from '../projectors/resolved-mapping';
@@ -33,8 +35,9 @@ const EXAMPLES = 20;
 /**
  * `--dry-run`: runs the projector's pure `decide` for each record read against the current sync
  * state, without storing anything, and reports what the run would write. Items the board already
- * holds under the record's Id would be linked, not created, so they are looked up (a monday read,
- * no write). Nothing is appended, no command is queued, no progress is stored.
+ * holds under the record's Id, or that meet the object's `match:` rules, would be linked, not
+ * created, so they are looked up (monday reads, no write). Nothing is appended, no command is
+ * queued, no progress is stored.
  */
 export async function planPage(db: Queryable, monday: MondayPort, context: SyncContext, object: ResolvedObject, records: SObjectRecord[], tally: DryRunTally): Promise<void> {
   const events = records.map((record, index): RecordedEvent => ({ ...snapshotEvent(object.mapping.salesforce, record, 'backfill'), position: index + 1, transactionId: '0', recordedAt: new Date() }));
@@ -43,12 +46,31 @@ export async function planPage(db: Queryable, monday: MondayPort, context: SyncC
   const bySalesforceId = new Map(known.map((r) => [r.salesforceId, r]));
   const existing = await itemsHoldingIds(monday, object, ids.filter((id) => !bySalesforceId.get(id)?.mondayItemId));
 
-  events.forEach((event, index) => {
+  const results = events.map((event, index) => decide(bySalesforceId.get(ids[index]) ?? null, event, context));
+  const byRules = await itemsMatchingRules(db, monday, object, results, ids, existing);
+  results.forEach((result, index) => {
     const salesforceId = ids[index];
-    const result = decide(bySalesforceId.get(salesforceId) ?? null, event, context);
-    const change = describe(result, salesforceId, existing.get(salesforceId), nameOf(records[index], object));
-    count(tally, change);
+    const rules = byRules.get(index);
+    if (rules?.kind === 'ambiguous') count(tally, { kind: 'skipped', salesforceId, reason: `ambiguous_match (items ${rules.items.map((i) => i.id).join(', ')})` });
+    else count(tally, describe(result, salesforceId, existing.get(salesforceId) ?? (rules?.kind === 'item' ? rules.item.id : undefined), nameOf(records[index], object)));
   });
+}
+
+/** Creates no item holds the Id of: what the dispatcher's `match:` rules would find for them (a monday read). */
+async function itemsMatchingRules(
+  db: Queryable,
+  monday: MondayPort,
+  object: ResolvedObject,
+  results: ReadonlyArray<ReturnType<typeof decide>>,
+  ids: readonly string[],
+  existing: ReadonlyMap<string, string>,
+): Promise<Map<number, RulesMatch>> {
+  const wanted = results.flatMap((result, index) => {
+    const command = result.commands[0];
+    if (command?.kind !== 'monday.create_item' || existing.has(ids[index])) return [];
+    return [{ key: index, conditions: matchConditions(object, command.values), salesforceIdColumn: object.mapping.monday.salesforceIdColumn }];
+  });
+  return matchItemsByRules(monday, object.mapping.monday.board, wanted, { linkedItems: (itemIds) => linkedItems(db, itemIds), countRequest: () => undefined });
 }
 
 function describe(result: ReturnType<typeof decide>, salesforceId: string, existingItem: string | undefined, name: string): PlannedChange {

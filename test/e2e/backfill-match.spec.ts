@@ -34,6 +34,9 @@ describe('crm-sync backfill onto a board that already holds some of the records 
       { name: 'Claimed', columnValues: { email: emailCell('pat.match5@example.org'), salesforce_id: '00Q000000000999AAA' } },
     ]);
 
+    const planned = await world.backfill({ object: 'lead', dryRun: true });
+    expect(planned.objects[0].dryRun).toMatchObject({ linkExisting: 4, create: 6 });
+
     const summary = await world.backfill({ object: 'lead' });
 
     expect(summary.objects[0]).toMatchObject({ status: 'done', read: 10, matched: 4, created: 6, failed: 0 });
@@ -83,6 +86,9 @@ describe('crm-sync backfill onto a board that already holds some of the records 
       { name: 'Shared inbox A', columnValues: { email: emailCell('shared@example.org') } },
       { name: 'Shared inbox B', columnValues: { email: emailCell('shared@example.org') } },
     ]);
+
+    const planned = await world.backfill({ object: 'lead', dryRun: true });
+    expect(planned.objects[0].dryRun?.examples).toContainEqual({ kind: 'skipped', salesforceId: leadId, reason: `ambiguous_match (items ${twins[0].id}, ${twins[1].id})` });
 
     const summary = await world.backfill({ object: 'lead' });
 

@@ -5,11 +5,10 @@ import type { MondayItem, MondayMutation, MutationOutcome } from '../../monday/m
 import { dispatcherError, toDispatchError } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
-import { describeConditions, findItemsByMatch, matchConditions, type MatchCondition } from './monday-match';
+import { describeConditions, matchConditions, matchItemsByRules, type RulesMatch } from './monday-match';
 
 type CreateItem = Claimed<'monday.create_item'>;
 type ColumnOf = (c: CreateItem) => string | undefined;
-type RulesMatch = { kind: 'item'; item: MondayItem } | { kind: 'ambiguous'; items: MondayItem[]; conditions: readonly MatchCondition[] };
 
 /**
  * New Salesforce records -> items of one board, never a duplicate (invariant 6), in this order:
@@ -160,33 +159,13 @@ async function itemsHoldingIds(boardId: string, commands: readonly CreateItem[],
   return found;
 }
 
-/**
- * Step 3: items meeting the `match:` rules, per command. An item that holds any Salesforce Id, or
- * that the sync links to a record already, belongs to that record; an item one command of this
- * batch takes is taken for the commands after it (as if they ran one after the other).
- */
+/** Step 3: the item each command matches by the object's `match:` rules (see matchItemsByRules). */
 async function matchByRules(boardId: string, commands: readonly CreateItem[], columnOf: ColumnOf, ctx: DispatchContext): Promise<Map<number, RulesMatch>> {
   const wanted = commands.flatMap((c) => {
     const object = ctx.mapping?.byKey.get(c.command.objectKey);
-    return object ? [{ key: c.id, conditions: matchConditions(object, c.command.values) }] : [];
+    return object ? [{ key: c.id, conditions: matchConditions(object, c.command.values), salesforceIdColumn: columnOf(c) as string }] : [];
   });
-  const readColumns = [...new Set(commands.map((c) => columnOf(c) as string))];
-  const candidates = await findItemsByMatch(ctx.monday, boardId, wanted, { readColumns, countRequest: () => ctx.countRequests('monday', 1) });
-  const linked = await ctx.linkedItems([...new Set([...candidates.values()].flat().map((i) => i.id))]);
-
-  const byId = new Map(commands.map((c) => [c.id, c]));
-  const matches = new Map<number, RulesMatch>();
-  const taken = new Set<string>();
-  for (const w of wanted) {
-    const c = byId.get(w.key) as CreateItem;
-    const free = (candidates.get(w.key) ?? []).filter((item) => !linked.has(item.id) && !taken.has(item.id) && !idColumnText(item, columnOf(c) as string));
-    if (free.length > 1) matches.set(w.key, { kind: 'ambiguous', items: free, conditions: w.conditions });
-    else if (free[0]) {
-      matches.set(w.key, { kind: 'item', item: free[0] });
-      taken.add(free[0].id);
-    }
-  }
-  return matches;
+  return matchItemsByRules(ctx.monday, boardId, wanted, { linkedItems: ctx.linkedItems, countRequest: () => ctx.countRequests('monday', 1) });
 }
 
 function idColumnText(item: MondayItem, column: string): string {

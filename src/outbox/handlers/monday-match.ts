@@ -13,10 +13,46 @@ export interface MatchCondition {
   value: SalesforceValue;
 }
 
-/** Something to find items for: the caller's key and the conditions an item must all meet. */
+/** Something to find items for: the caller's key, the conditions an item must all meet, the board's Id column. */
 export interface MatchWanted<K> {
   key: K;
   conditions: readonly MatchCondition[];
+  salesforceIdColumn: string;
+}
+
+/** What the rules found for one record: the one free item, or several (never a guess). */
+export type RulesMatch = { kind: 'item'; item: MondayItem } | { kind: 'ambiguous'; items: MondayItem[]; conditions: readonly MatchCondition[] };
+
+/**
+ * The item each wanted record matches by the `match:` rules, among the free ones: an item that
+ * holds any Salesforce Id, or that the sync links to a record already, belongs to that record; an
+ * item an earlier record of `wanted` takes is taken for the ones after it (as if they ran one after
+ * the other). A record with no entry matched nothing.
+ */
+export async function matchItemsByRules<K>(
+  monday: MondayPort,
+  boardId: string,
+  wanted: readonly MatchWanted<K>[],
+  options: { linkedItems: (itemIds: readonly string[]) => Promise<Map<string, string>>; countRequest: () => void },
+): Promise<Map<K, RulesMatch>> {
+  const readColumns = [...new Set(wanted.map((w) => w.salesforceIdColumn))];
+  const candidates = await findItemsByMatch(monday, boardId, wanted, { readColumns, countRequest: options.countRequest });
+  const linked = await options.linkedItems([...new Set([...candidates.values()].flat().map((i) => i.id))]);
+  const matches = new Map<K, RulesMatch>();
+  const taken = new Set<string>();
+  for (const w of wanted) {
+    const free = (candidates.get(w.key) ?? []).filter((item) => !linked.has(item.id) && !taken.has(item.id) && !holdsAnId(item, w.salesforceIdColumn));
+    if (free.length > 1) matches.set(w.key, { kind: 'ambiguous', items: free, conditions: w.conditions });
+    else if (free[0]) {
+      matches.set(w.key, { kind: 'item', item: free[0] });
+      taken.add(free[0].id);
+    }
+  }
+  return matches;
+}
+
+function holdsAnId(item: MondayItem, salesforceIdColumn: string): boolean {
+  return (item.columnValues.find((v) => v.id === salesforceIdColumn)?.text?.trim() ?? '') !== '';
 }
 
 /**
@@ -52,14 +88,14 @@ export function normalizedText(text: string): string {
  * batch's values, and only the match columns and `readColumns` are read, to keep the query's
  * complexity small. Returns candidates per key; deciding what to do with them is the caller's.
  */
-export async function findItemsByMatch<K>(
+async function findItemsByMatch<K>(
   monday: MondayPort,
   boardId: string,
-  wanted: readonly MatchWanted<K>[],
+  wanted: readonly Omit<MatchWanted<K>, 'salesforceIdColumn'>[],
   options: { readColumns: readonly string[]; countRequest: () => void },
 ): Promise<Map<K, MondayItem[]>> {
   const found = new Map<K, MondayItem[]>();
-  const bySignature = new Map<string, MatchWanted<K>[]>();
+  const bySignature = new Map<string, Array<Omit<MatchWanted<K>, 'salesforceIdColumn'>>>();
   for (const w of wanted) {
     if (w.conditions.length === 0) continue;
     const signature = w.conditions.map((c) => c.field.key).sort().join('\u0000');
