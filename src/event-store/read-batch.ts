@@ -15,6 +15,9 @@ export const START: Checkpoint = { transactionId: '0', position: 0 };
  * pg_snapshot_xmin(pg_current_snapshot()) has finished, so rows below it can no longer appear
  * behind the reader; rows at or above it wait for the next read. Reading in (transaction_id,
  * position) order with the checkpoint as a row-value bound then never skips and never repeats.
+ * The ORDER BY names `events.transaction_id`: a bare `transaction_id` is the text column of the
+ * select list, which sorts '10' before '9' (a page boundary where transaction ids gain a digit then
+ * skipped or repeated events) and cannot use events_read_order_idx (every page sorted the log).
  */
 const READ_SQL = `
 SELECT position, transaction_id::text AS transaction_id, source, source_event_id, stream, type, origin,
@@ -22,7 +25,7 @@ SELECT position, transaction_id::text AS transaction_id, source, source_event_id
 FROM events
 WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY transaction_id, position
+ORDER BY events.transaction_id, events.position
 LIMIT $3`;
 
 interface EventRow {

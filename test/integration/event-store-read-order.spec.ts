@@ -1,0 +1,32 @@
+import { readBatch, START } from '../../src/event-store';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/**
+ * Read order is (transaction id, position) as numbers. Transaction ids are set by hand here: a
+ * server's ids gain a digit (9 -> 10, 99,999 -> 100,000) only every so often, and read as text
+ * '100000' sorts before '99999', so a page boundary there skipped or repeated events.
+ */
+describe('event store read order', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db.drop());
+
+  it('reads events in numeric transaction id order across a transaction id that gains a digit, page by page, each once', async () => {
+    await db.pool.query(
+      `INSERT INTO events (transaction_id, source, source_event_id, stream, type, origin, payload, occurred_at)
+       SELECT t::text::xid8, 'monday', 'e' || t, 'monday:item:1', 'monday.unknown', 'user', '{}', now()
+       FROM unnest(ARRAY[8, 9, 10, 11]) AS t`,
+    );
+    const seen: string[] = [];
+    let after = START;
+    for (;;) {
+      const page = await readBatch(db.pool, after, 1);
+      if (page.length === 0) break;
+      seen.push(page[0].transactionId);
+      after = { transactionId: page[0].transactionId, position: page[0].position };
+    }
+    expect(seen).toEqual(['8', '9', '10', '11']);
+  });
+});
