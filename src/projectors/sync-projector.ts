@@ -43,39 +43,7 @@ export class SyncProjector implements Subscriber {
   async handle(events: RecordedEvent[], tx: PoolClient): Promise<void> {
     const context = this.context();
     const batch = new RecordBatch(await loadRecords(tx, collectKeys(events, context)));
-    const commands: Array<{ record: SyncRecord; command: PendingCommand['command']; causedBy: number }> = [];
-    const decisions: Array<{ record: SyncRecord | null } & Omit<DecisionRow, 'recordId'>> = [];
-    let waitingLoaded = false;
-
-    for (const event of events) {
-      const keys = recordKeysOf(event, context);
-      const found = batch.find(keys);
-      const result = decide(found.duplicate && found.record ? withFieldsOf(found.record, found.duplicate) : found.record, event, context);
-      if (found.duplicate && result.record) batch.retire(found.duplicate);
-      if (result.record) batch.put(result.record);
-      for (const command of result.commands) commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
-      decisions.push({ record: result.record, position: event.position, eventType: event.type, outcome: result.outcome, commands: result.commands.length });
-      outcomes.inc({ type: event.type, outcome: result.outcome.outcome, reason: result.outcome.reason ?? '' });
-
-      const linkedNow = result.record?.salesforceId && result.record.mondayItemId && !this.links.itemIdForRecord(result.record.objectKey, result.record.salesforceId);
-      if (result.record && linkedNow) {
-        this.links.add(result.record.objectKey, result.record.salesforceId as string, result.record.mondayItemId as string);
-        if (!waitingLoaded) {
-          for (const waiting of await loadWaitingRecords(tx)) if (!batch.has(waiting)) batch.put(waiting);
-          waitingLoaded = true;
-        }
-        for (const waiting of batch.waitingRecords()) {
-          const object = context.mapping.byKey.get(waiting.objectKey);
-          if (!object) continue;
-          const resolved = resolveWaiting(waiting, object, context);
-          if (resolved.outcome.outcome === 'skipped' || !resolved.record) continue;
-          batch.put(resolved.record);
-          for (const command of resolved.commands) commands.push({ record: resolved.record, command, causedBy: event.position });
-          decisions.push({ record: resolved.record, position: event.position, eventType: event.type, outcome: resolved.outcome, commands: resolved.commands.length });
-        }
-      }
-    }
-
+    const { commands, decisions } = await decideEvents(events, batch, context, this.links, () => loadWaitingRecords(tx));
     await deleteRecords(tx, batch.retiredIds());
     await saveRecords(tx, batch.changed(), events[events.length - 1].position);
     if (this.options.emitCommands) {
@@ -83,6 +51,59 @@ export class SyncProjector implements Subscriber {
     }
     await insertDecisions(tx, decisions.map(({ record, ...rest }) => ({ ...rest, recordId: record ? batch.idOf(record) : null })));
   }
+}
+
+/** What a batch decided: commands and decision rows, by record (stored ids are known only once saved). */
+export interface BatchDecisions {
+  commands: Array<{ record: SyncRecord; command: PendingCommand['command']; causedBy: number }>;
+  decisions: Array<{ record: SyncRecord | null } & Omit<DecisionRow, 'recordId'>>;
+}
+
+/**
+ * Decides `events` in order against the records of `batch` (which it updates), adding links as
+ * they appear and resolving the relations that waited for them. `loadWaiting` gives the records
+ * outside the batch that wait for a link. The live runner and `crm-sync replay` both decide here.
+ */
+export async function decideEvents(
+  events: RecordedEvent[],
+  batch: RecordBatch,
+  context: SyncContext,
+  links: LinkIndex,
+  loadWaiting: () => Promise<SyncRecord[]>,
+): Promise<BatchDecisions> {
+  const commands: BatchDecisions['commands'] = [];
+  const decisions: BatchDecisions['decisions'] = [];
+  let waitingLoaded = false;
+
+  for (const event of events) {
+    const keys = recordKeysOf(event, context);
+    const found = batch.find(keys);
+    const result = decide(found.duplicate && found.record ? withFieldsOf(found.record, found.duplicate) : found.record, event, context);
+    if (found.duplicate && result.record) batch.retire(found.duplicate);
+    if (result.record) batch.put(result.record);
+    for (const command of result.commands) commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
+    decisions.push({ record: result.record, position: event.position, eventType: event.type, outcome: result.outcome, commands: result.commands.length });
+    outcomes.inc({ type: event.type, outcome: result.outcome.outcome, reason: result.outcome.reason ?? '' });
+
+    const linkedNow = result.record?.salesforceId && result.record.mondayItemId && !links.itemIdForRecord(result.record.objectKey, result.record.salesforceId);
+    if (result.record && linkedNow) {
+      links.add(result.record.objectKey, result.record.salesforceId as string, result.record.mondayItemId as string);
+      if (!waitingLoaded) {
+        for (const waiting of await loadWaiting()) if (!batch.has(waiting)) batch.put(waiting);
+        waitingLoaded = true;
+      }
+      for (const waiting of batch.waitingRecords()) {
+        const object = context.mapping.byKey.get(waiting.objectKey);
+        if (!object) continue;
+        const resolved = resolveWaiting(waiting, object, context);
+        if (resolved.outcome.outcome === 'skipped' || !resolved.record) continue;
+        batch.put(resolved.record);
+        for (const command of resolved.commands) commands.push({ record: resolved.record, command, causedBy: event.position });
+        decisions.push({ record: resolved.record, position: event.position, eventType: event.type, outcome: resolved.outcome, commands: resolved.commands.length });
+      }
+    }
+  }
+  return { commands, decisions };
 }
 
 /**
@@ -94,7 +115,7 @@ export function withFieldsOf(record: SyncRecord, other: SyncRecord): SyncRecord 
   return Object.keys(fields).length === Object.keys(record.fields).length ? record : { ...record, fields };
 }
 
-function collectKeys(events: RecordedEvent[], context: SyncContext) {
+export function collectKeys(events: RecordedEvent[], context: SyncContext) {
   const itemIds = new Set<string>();
   const salesforce = new Map<string, { objectKey: string; salesforceId: string }>();
   const recordIds = new Set<number>();
@@ -113,7 +134,7 @@ function collectKeys(events: RecordedEvent[], context: SyncContext) {
  * The records of one batch, findable by any of their keys (item id, Salesforce id, stored id),
  * tracking which changed. Indexed: replay runs batches of thousands of events.
  */
-class RecordBatch {
+export class RecordBatch {
   private readonly records = new Set<SyncRecord>();
   private readonly byKey = new Map<string, SyncRecord>();
   private readonly touched = new Set<SyncRecord>();
@@ -185,13 +206,13 @@ class RecordBatch {
   }
 }
 
-function keyOf(key: NonNullable<RecordKey>): string {
+export function keyOf(key: NonNullable<RecordKey>): string {
   if ('mondayItemId' in key) return `item:${key.mondayItemId}`;
   if ('salesforceId' in key) return `sf:${key.objectKey}:${key.salesforceId}`;
   return `id:${key.recordId}`;
 }
 
-function keysOfRecord(record: SyncRecord): string[] {
+export function keysOfRecord(record: SyncRecord): string[] {
   const keys: string[] = [];
   if (record.id !== null) keys.push(`id:${record.id}`);
   if (record.mondayItemId !== null) keys.push(`item:${record.mondayItemId}`);
