@@ -10,6 +10,8 @@ import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
 import { loadLinks } from '../projectors/sync-records.repository';
 import { EmailUserDirectory } from '../projectors/user-directory';
 import { startMigrationSchedules } from '../migration/backfill.scheduler';
+import { startScheduledReconcile, type ScheduledReconcile } from '../migration/reconcile-schedule';
+import { createDriftAlerts } from '../alerts';
 import { startOutboxDispatch, type RunningOutboxDispatch } from '../outbox';
 import type { CheckResult } from '../health/health-registry';
 import { COUNT_PENDING_CATCH_UPS_SQL } from '../migration/catch-up-requests';
@@ -92,6 +94,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     mapping,
     live: async () => cached,
   });
+  const reconcileSchedule = startReconcileIfConfigured(runtime, mapping, clients, context);
   registerHealth(runtime, projector, cdc, clients.salesforce);
 
   return {
@@ -100,12 +103,28 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     cdc,
     outbox,
     stop: async () => {
+      await reconcileSchedule?.stop();
       await schedules.stop();
       await cdc.stop();
       await projector.stop();
       await outbox.stop();
     },
   };
+}
+
+/**
+ * RECONCILE_SCHEDULE: reconcile on a cron (in the mapping's timeZone) against the running service's
+ * context, reporting drift in logs, metrics and alerts, and with RECONCILE_FIX appending the repairs.
+ */
+function startReconcileIfConfigured(runtime: ServiceRuntime, mapping: Mapping, clients: SyncClients, context: SyncContext): ScheduledReconcile | null {
+  const { schedule, fix } = runtime.config.reconcile;
+  if (!schedule) return null;
+  const logger = runtime.logger.child({ component: 'migration' });
+  logger.info({ schedule, fix, timeZone: mapping.timeZone }, fix ? 'scheduled reconcile on: drift is reported and repaired' : 'scheduled reconcile on: drift is reported only (RECONCILE_FIX=false)');
+  return startScheduledReconcile(
+    { db: runtime.pool, salesforce: clients.salesforce, monday: clients.monday, mapping, context },
+    { schedule, fix, databaseUrl: runtime.databaseUrl, logger, alerts: createDriftAlerts(runtime.config, logger) },
+  );
 }
 
 export function buildSyncContext(mapping: Mapping, cached: CachedContext, links: LinkIndex): SyncContext {

@@ -27,6 +27,8 @@ export interface AppConfig {
   adminToken: string | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   alerts: { webhookUrl: string | null; telegram: { botToken: string; chatId: string } | null };
+  /** The scheduled reconcile: a cron (in the mapping's timeZone), null when off; fix: append the repairs too. */
+  reconcile: { schedule: string | null; fix: boolean };
   /** The secret values themselves, so log redaction can find them wherever they appear. */
   secretValues: string[];
 }

@@ -41,6 +41,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsUrl(url) ALERT_WEBHOOK_URL?: string;
   @IsOptional() @IsString() TELEGRAM_BOT_TOKEN?: string;
   @IsOptional() @IsString() TELEGRAM_CHAT_ID?: string;
+
+  /** Cron of the scheduled reconcile (checked in load-config.ts with the `cron` package); unset: off. */
+  @IsOptional() @IsString() RECONCILE_SCHEDULE?: string;
+  @IsIn(['true', 'false'], { message: 'RECONCILE_FIX must be true or false' }) RECONCILE_FIX: 'true' | 'false' = 'false';
 }
 
 /** Variables whose values must never be printed, logged or stored. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { validateCronExpression } from 'cron';
 import type { AppConfig, SalesforceAuth } from './app-config';
 import { ConfigError } from './config.error';
 import { EnvironmentVariables, SECRET_VARIABLES } from './config.schema';
@@ -14,6 +15,7 @@ const KNOWN_VARIABLES = Object.keys(new EnvironmentVariables()).concat(
     'SALESFORCE_INSTANCE_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET', 'SALESFORCE_USERNAME',
     'SALESFORCE_PASSWORD', 'SALESFORCE_PRIVATE_KEY', 'SALESFORCE_PRIVATE_KEY_FILE', 'SALESFORCE_ACCESS_TOKEN',
     'SALESFORCE_REFRESH_TOKEN', 'ADMIN_TOKEN', 'ALERT_WEBHOOK_URL', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHAT_ID',
+    'RECONCILE_SCHEDULE',
   ],
 );
 
@@ -48,6 +50,9 @@ export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConf
   if (Boolean(vars.TELEGRAM_BOT_TOKEN) !== Boolean(vars.TELEGRAM_CHAT_ID)) {
     problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID must be set together');
   }
+  if (vars.RECONCILE_SCHEDULE !== undefined && !validateCronExpression(vars.RECONCILE_SCHEDULE).valid) {
+    problems.push('RECONCILE_SCHEDULE is not a valid cron expression: give five fields (six with seconds) or a name, e.g. "30 2 * * *" for 02:30 every day, or @daily');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -74,6 +79,7 @@ export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConf
       webhookUrl: vars.ALERT_WEBHOOK_URL ?? null,
       telegram: vars.TELEGRAM_BOT_TOKEN && vars.TELEGRAM_CHAT_ID ? { botToken: vars.TELEGRAM_BOT_TOKEN, chatId: vars.TELEGRAM_CHAT_ID } : null,
     },
+    reconcile: { schedule: vars.RECONCILE_SCHEDULE ?? null, fix: vars.RECONCILE_FIX === 'true' },
     secretValues: secretValuesOf(vars, salesforceAuth),
   };
 }

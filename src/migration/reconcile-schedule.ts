@@ -2,7 +2,9 @@ import type { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob, validateCronExpression } from 'cron';
 import type { Logger } from 'pino';
 import { LeaderLock } from '../event-store';
-import { reconcile, type ReconcileDependencies, type ReconcileReport } from './reconcile';
+import type { DriftAlerts } from '../alerts/reconcile-drift-alert';
+import { reconcile, type Drift, type ReconcileDependencies, type ReconcileReport } from './reconcile';
+import { driftKinds, recordReconcileFailure, recordReconcileRun } from './reconcile-metrics';
 
 export interface ScheduledReconcileOptions {
   /** Cron expression (five or six fields), e.g. "30 2 * * *" for 02:30 every day. */
@@ -16,7 +18,9 @@ export interface ScheduledReconcileOptions {
   /** For the one-instance-at-a-time lock (the same database the service uses). */
   databaseUrl: string;
   logger: Logger;
-  /** Called with each run's report (tests, metrics). */
+  /** Where drift a run finds is announced (ALERT_WEBHOOK_URL, Telegram); null or absent: logs and metrics only. */
+  alerts?: DriftAlerts | null;
+  /** Called with each run's report (tests). */
   onReport?: (report: ReconcileReport) => void;
 }
 
@@ -27,6 +31,12 @@ export interface ScheduledReconcile {
 }
 
 const JOB_NAME = 'reconcile';
+/** Drifts named in each object's log line (the counts cover all; `crm-sync reconcile` shows the table). */
+const LOGGED_EXAMPLES = 10;
+
+function driftKey(drift: Drift): string {
+  return [drift.objectKey, drift.kind, drift.salesforceId, drift.itemId, drift.column].join('|');
+}
 
 export class ReconcileScheduleError extends Error {
   readonly code = 'BAD_CRON';
@@ -35,8 +45,10 @@ export class ReconcileScheduleError extends Error {
 /**
  * A reconcile on a cron schedule, for the service to start next to the sync. Each run takes an
  * advisory lock, so with several instances one of them runs it; a run still going when the next
- * tick comes is not doubled. Drift is logged once per object (count and kinds); with `fix`, the
- * corrective snapshots go into the log and the running pipeline repairs them.
+ * tick comes is not doubled. Drift is logged once per object (count, kinds, the first few records),
+ * counted in metrics (reconcile-metrics.ts) and, when it is new since the last run, sent to the
+ * alert channels; with `fix`, the corrective snapshots go into the log and the running pipeline
+ * repairs them.
  */
 export function startScheduledReconcile(deps: ReconcileDependencies, options: ScheduledReconcileOptions): ScheduledReconcile {
   const valid = validateCronExpression(options.schedule);
@@ -46,18 +58,40 @@ export function startScheduledReconcile(deps: ReconcileDependencies, options: Sc
   const logger = options.logger.child({ component: 'reconcile' });
   let running: Promise<ReconcileReport | null> | null = null;
 
+  const fix = options.fix === true;
+  let previous = new Set<string>();
+
   const runOnce = async (): Promise<ReconcileReport | null> => {
     if (!(await lock.tryAcquire())) return null;
     try {
-      const report = await reconcile(deps, { fix: options.fix === true });
+      const report = await reconcile(deps, { fix });
+      recordReconcileRun(report, new Date());
+      const isNew = (drift: Drift): boolean => !previous.has(driftKey(drift));
       for (const object of report.objects) {
         if (object.drifts.length === 0) continue;
-        const kinds = Object.fromEntries([...new Set(object.drifts.map((d) => d.kind))].map((kind) => [kind, object.drifts.filter((d) => d.kind === kind).length]));
-        logger.warn({ objectKey: object.objectKey, drifts: object.drifts.length, kinds, fix: options.fix === true }, 'reconcile found drift');
+        // What is new since the last run first: what is left from before was logged then.
+        const ordered = [...object.drifts.filter(isNew), ...object.drifts.filter((d) => !isNew(d))];
+        const examples = ordered.slice(0, LOGGED_EXAMPLES).map(({ kind, salesforceId, itemId, column, fix: keeps }) => ({ kind, salesforceId, itemId, column, keeps }));
+        const fresh = object.drifts.filter(isNew).length;
+        logger.warn({ objectKey: object.objectKey, drifts: object.drifts.length, new: fresh, kinds: driftKinds(object.drifts), examples, fix }, 'reconcile found drift');
       }
-      logger.info({ drifts: report.driftCount, eventsAppended: report.fix?.eventsAppended ?? 0 }, 'scheduled reconcile finished');
+      logger.info({ drifts: report.driftCount, eventsAppended: report.fix?.eventsAppended ?? 0, fix }, 'scheduled reconcile finished');
+      const fresh = report.objects.reduce((n, o) => n + o.drifts.filter(isNew).length, 0);
+      previous = new Set(report.objects.flatMap((o) => o.drifts.map(driftKey)));
+      // Announce drift once, not at every tick while it lasts (a person may have to decide it).
+      if (fresh > 0) {
+        await options.alerts?.driftFound({
+          total: report.driftCount,
+          newSinceLastRun: fresh,
+          objects: report.objects.map((o) => ({ objectKey: o.objectKey, kinds: driftKinds(o.drifts) })),
+          fix,
+        });
+      }
       options.onReport?.(report);
       return report;
+    } catch (error) {
+      recordReconcileFailure(new Date());
+      throw error;
     } finally {
       await lock.release();
     }

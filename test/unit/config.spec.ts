@@ -72,6 +72,23 @@ describe('configuration', () => {
     expect(problems.join('\n')).not.toContain('/nonexistent/key.pem');
   });
 
+  it('the scheduled reconcile is off by default, and reports only when on unless RECONCILE_FIX says otherwise', () => {
+    expect(loadConfig({}).reconcile).toEqual({ schedule: null, fix: false });
+    expect(loadConfig({ RECONCILE_SCHEDULE: '30 2 * * *' }).reconcile).toEqual({ schedule: '30 2 * * *', fix: false });
+    expect(loadConfig({ RECONCILE_SCHEDULE: '@daily', RECONCILE_FIX: 'true' }).reconcile).toEqual({ schedule: '@daily', fix: true });
+  });
+
+  it('a bad reconcile cron or fix flag is reported by variable name, with the others', () => {
+    for (const schedule of ['every night', '61 * * * *', '1 2 3']) {
+      const problems = problemsOf({ RECONCILE_SCHEDULE: schedule, RECONCILE_FIX: 'yes', PORT: 'x' });
+      const text = problems.join('\n');
+      expect(text).toMatch(/RECONCILE_SCHEDULE is not a valid cron expression/);
+      expect(text).toMatch(/RECONCILE_FIX must be true or false/);
+      expect(text).toMatch(/PORT/);
+      expect(text).not.toContain(schedule);
+    }
+  });
+
   it('knows its secret values so logs can redact them', () => {
     const config = loadConfig(production);
     expect(config.secretValues).toEqual(expect.arrayContaining(['monday-token-secret-value', 'password-secret-value', 'client-secret-value']));
