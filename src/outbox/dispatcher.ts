@@ -24,7 +24,7 @@ import type { OutboxWake } from './outbox-notifications';
 import { recordOutcomes, type Settlement } from './record-outcomes';
 import { commandFailedEvent, commandSucceededEvent, type StoredError } from './result-events';
 import { describeRecord } from './describe-record';
-import { dropSupersededValues, loadAgreedValues } from './superseded-values';
+import { dropSupersededValues, loadCurrentFields } from './superseded-values';
 
 export interface OutboxDispatcherDeps {
   pool: Pool;
@@ -174,8 +174,8 @@ export class OutboxDispatcher {
       salesforceUserId: () => (this.salesforceUser ??= this.deps.salesforce.identity().then((me) => me.userId)),
       linkedItems: (itemIds) => linkedItems(this.deps.pool, itemIds),
     };
-    const agreed = await loadAgreedValues(this.deps.pool, [...new Set(claimed.map((c) => c.recordId))]);
-    const { send, nothingLeft } = dropSupersededValues(claimed, agreed, this.deps.mapping ?? null);
+    const current = await loadCurrentFields(this.deps.pool, [...new Set(claimed.map((c) => c.recordId))]);
+    const { send, nothingLeft } = dropSupersededValues(claimed, current, this.deps.mapping ?? null);
     const results = await runGroups(groupForDispatch(send), ctx);
     for (const c of nothingLeft) results.set(c.id, succeeded({}, [], { superseded: true }));
     const settlements = claimed.map((c) => this.settle(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result'))));
@@ -192,7 +192,7 @@ export class OutboxDispatcher {
     }
     const { objectKey } = claimed.command;
     const location = fieldLocation(this.deps.mapping ?? null, objectKey, result.error);
-    const action = decideFailure(result.error, { attempts: claimed.attempts, objectKey, fieldPath: location ?? undefined, target: claimed.command.target }, this.policy);
+    const action = decideFailure(result.error, { attempts: claimed.attempts, objectKey, fieldPath: location ?? undefined, target: claimed.command.target, commandKind: claimed.command.kind }, this.policy);
     const error: StoredError = { ...result.error, ...(action.action === 'dead_letter' ? { hint: action.hint } : {}) };
     const dead = action.action === 'dead_letter';
     return {

@@ -30,7 +30,12 @@ export interface FailureContext {
   fieldPath?: string;
   /** The CRM the command writes to (for hints). */
   target?: 'salesforce' | 'monday';
+  /** The command's kind, e.g. `salesforce.update`. */
+  commandKind?: string;
 }
+
+/** Commands that change fields of a record that exists on both sides. */
+const UPDATE_KINDS = new Set(['salesforce.update', 'monday.change_columns']);
 
 export interface FailurePolicyOptions {
   /** Attempts for TRANSIENT, ROW_LOCKED, SESSION_EXPIRED and unexpected failures before dead-lettering. */
@@ -84,6 +89,10 @@ export function decideFailure(error: DispatchError, context: FailureContext, opt
       );
     case 'NOT_FOUND':
     case 'DELETED':
+      // A person deleted the record while our update waited or flew: the delete's own event (CDC,
+      // webhook) is usually moments behind. Retried, the update meets the tombstone and is dropped
+      // unsent; only a record that stays missing, with no delete seen, becomes a dead letter.
+      if (context.commandKind && UPDATE_KINDS.has(context.commandKind) && context.attempts < options.maxAttempts) return backoff(context.attempts, options);
       return permanent(`the target record no longer exists (deleted or not visible to the integration user): restore it and ${RETRY_HINT}, or leave this dead letter`);
     case 'AMBIGUOUS_MATCH':
       if (context.target === 'monday') {

@@ -44,6 +44,16 @@ describe('failure policy: what each error code leads to', () => {
     }
   });
 
+  it('retries an update whose record is missing (its delete is usually moments behind), then dead-letters it', () => {
+    for (const code of ['NOT_FOUND', 'DELETED'] as const) {
+      for (const commandKind of ['salesforce.update', 'monday.change_columns']) {
+        expect(decideFailure(error(code), { attempts: 1, commandKind })).toMatchObject({ action: 'retry', why: 'backoff' });
+        expect(decideFailure(error(code), { attempts: DEFAULT_FAILURE_POLICY.maxAttempts, commandKind })).toMatchObject({ action: 'dead_letter', why: 'permanent' });
+      }
+      expect(decideFailure(error(code), { attempts: 1, commandKind: 'salesforce.create' }).action).toBe('dead_letter');
+    }
+  });
+
   it('waits exactly as long as the CRM said when rate limited (plus a small spread)', () => {
     const decided = decideFailure(error('RATE_LIMITED', { retryAfterMs: 30_000 }), at(3));
     expect(decided).toEqual({ action: 'retry', why: 'rate_limited', delay: { minMs: 30_000, maxMs: 33_050 } });

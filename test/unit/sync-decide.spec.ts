@@ -124,6 +124,33 @@ describe('sync decide (issue 6, pure)', () => {
     expect(echo.record?.fields.stage).toMatchObject({ agreed: 'MOU', salesforce: { value: 'MOU' }, monday: { value: 'MOU' } });
   });
 
+  it('an older edit reaching us late from a side that held the agreed value is sent back to that side once', () => {
+    let record = linkedOpportunity();
+    // A person sets Quote in Salesforce at t=2000; our write lands on monday (its echo at t=2100).
+    record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_000 }), context).record as SyncRecord;
+    record = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_100, origin: 'own_echo' }), context).record as SyncRecord;
+    expect(record.fields.stage).toMatchObject({ agreed: 'Quote', monday: { value: 'Quote' } });
+    // A monday edit made at t=1800 arrives only now (a webhook retry): it loses, and monday must show Quote again.
+    const late = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 1_800 }), context);
+    expect(late.outcome).toMatchObject({ outcome: 'projected', reason: 'repair_behind' });
+    expect(late.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'Quote' } } })]);
+    const echo = decide(late.record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_500, origin: 'own_echo' }), context);
+    expect(echo.commands).toEqual([]);
+  });
+
+  it('fields a Salesforce create leaves empty are known empty: an empty cell on the new item sends nothing back', () => {
+    const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Bare', StageName: 'Quote' }, at: 1_000 }), context);
+    expect(created.record?.fields.amount).toMatchObject({ agreed: null, agreedAt: 0, salesforce: { value: null } });
+    const link = decide(created.record, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_monday_item', values: { __name__: 'Bare', stage: 'Quote' }, at: 1_100 }), context);
+    links.add('opportunity', OPP_ID, '501');
+    expect(link.commands).toEqual([]);
+    const emptyCell = decide(link.record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'amount', columnType: 'numeric', value: null, at: 1_200 }), context);
+    expect(emptyCell.commands).toEqual([]);
+    // A real value typed later still goes to Salesforce.
+    const typed = decide(emptyCell.record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'amount', columnType: 'numeric', value: { value: '500' }, at: 1_300 }), context);
+    expect(typed.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { Amount: 500 } })]);
+  });
+
   it('a link made by our monday create does not claim Salesforce holds the values the create carried', () => {
     const created = decide(null, salesforceChanged({ object: 'Opportunity', id: '006000000000005AAA', changeType: 'CREATE', fields: { Name: 'Race', StageName: 'Follow-up' }, at: 1_000 }), context);
     // Salesforce moves on while the item is being created...

@@ -48,7 +48,12 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   if (field.converter.equals(previous.agreed, value)) return { accepted: false, reason: origin === 'own_echo' ? 'own_echo' : 'unchanged_value' };
   if (!mayWrite(field, side)) return { accepted: false, reason: 'authority' };
   const older = at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce');
-  if (older) return { accepted: false, reason: 'stale' };
+  if (older) {
+    // The side held the agreed value, so no write towards it is on its way (a queued one is dropped
+    // at dispatch as already held): an older edit reaching us late left it behind, send it again.
+    const heldAgreed = previous[side] !== undefined && field.converter.equals(previous[side].value, previous.agreed);
+    return heldAgreed ? { accepted: false, reason: 'stale', repair: true } : { accepted: false, reason: 'stale' };
+  }
   state.agreed = value;
   state.agreedAt = at;
   state.agreedFrom = side;
@@ -70,11 +75,15 @@ export function written(record: SyncRecord, fieldKey: string, side: Side, value:
     : { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at } };
 }
 
-/** Fields whose agreed value `side` does not hold (yet), e.g. after a create raced with edits. */
+/**
+ * Fields whose agreed value `side` does not hold (yet), e.g. after a create raced with edits. A value
+ * agreed at time 0 was never changed by anyone (seen first from a side that may not write it, or
+ * implied empty by a Salesforce create): there is nothing to catch up on.
+ */
 export function fieldsBehind(record: SyncRecord, fields: readonly ResolvedField[], side: Side): ResolvedField[] {
   return fields.filter((field) => {
     const state = record.fields[field.key];
-    if (!state) return false;
+    if (!state || state.agreedAt === 0) return false;
     const held = state[side];
     return !held || !field.converter.equals(held.value, state.agreed);
   });

@@ -1,3 +1,4 @@
+import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOfType, RecordedEvent } from '../../event-store';
 import type { OutboxCommand } from '../../outbox/outbox-command';
 import { mondayChange, mondayCreate, mondayValues, salesforceUpdate } from '../command-builders';
@@ -41,6 +42,7 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     if (event.origin === 'own_echo') record.creating = 'salesforce';
   }
   const { changed, repair } = observeFields(record, object, fields, at, event.origin);
+  if (changeType === 'CREATE' || changeType === 'UNDELETE') recordEmptyFields(record, object, fields, at);
   if (!record.mondayItemId) {
     if (!(createAllowed || object.mapping.create.monday.enabled)) return decision(record, skipped('create_disabled'));
     if (record.creating === 'monday') return decision(record, skipped('already_creating'));
@@ -51,7 +53,7 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
   }
   const repairs = [salesforceUpdate(object, record, repair)];
   if (changed.length === 0) {
-    if (repair.length > 0) return decision(record, projected('repair_overwritten', { fields: repair.map((f) => f.key) }), repairs);
+    if (repair.length > 0) return decision(record, projected('repair_behind', { fields: repair.map((f) => f.key) }), repairs);
     return decision(record, skipped(event.origin === 'own_echo' ? 'own_echo' : 'unchanged_value'));
   }
   const values = mondayValues(record, changed, context);
@@ -88,6 +90,19 @@ function observeFields(
     if (!seen.accepted && seen.repair) repair.push(field);
   }
   return { changed, repair };
+}
+
+/**
+ * CREATE and UNDELETE change events carry only the fields that have a value: a mapped field absent
+ * from one is empty in Salesforce. Remembered as such (agreedAt 0, so any real value from monday
+ * still wins), an empty cell found on monday later is not a change to send back.
+ */
+function recordEmptyFields(record: SyncRecord, object: ResolvedObject, fields: Record<string, unknown>, at: number): void {
+  for (const field of object.fields) {
+    if (record.fields[field.key] || field.salesforceFields.some((name) => name in fields)) continue;
+    const empty: SalesforceValue = field.salesforceFields.length === 2 ? [null, null] : null;
+    record.fields[field.key] = { agreed: empty, agreedAt: 0, agreedFrom: 'salesforce', salesforce: { value: empty, at } };
+  }
 }
 
 /** One date of a timeline pair: from this change if present, else the last agreed value. */

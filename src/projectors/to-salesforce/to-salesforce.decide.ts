@@ -134,7 +134,7 @@ function valueChanged(
   }
   const convert = convertIfDue(record, object, (columnId) => (columnId === field.key ? labelOf(field, value) : null), atOf(event));
   if (!seen.accepted && seen.repair) {
-    return decision(record, projected('repair_overwritten', { field: field.key }), [mondayChange(object, record, mondayValues(record, [field], context)), ...convert]);
+    return decision(record, projected('repair_behind', { field: field.key, why: seen.reason }), [mondayChange(object, record, mondayValues(record, [field], context)), ...convert]);
   }
   if (!seen.accepted) return decision(record, skipped(seen.reason), convert);
   if (!seen.push) return decision(record, skipped('unchanged_value', { target: 'salesforce' }), convert);
