@@ -36,6 +36,16 @@ describe('real-time sync between the emulators', () => {
     expect(await columnText(item.id, 'amount')).toBe('30000');
   });
 
+  it('a new Salesforce lead whose e-mail an item already shows (with no Id) is linked to that item, not duplicated', async () => {
+    const [typed] = md().seedItems(LEADS, [{ name: 'Rivera (typed on monday)', columnValues: { email: { email: 'ana.rivera@harbor-literacy.org', text: 'ana.rivera@harbor-literacy.org' } } }]);
+    const { id } = sf().createAsHuman('Lead', { FirstName: 'Ana', LastName: 'Rivera', Company: 'Harbor Literacy', Email: 'Ana.Rivera@Harbor-Literacy.org', City: 'Portland' }) as { id: string };
+
+    await expectEventually(async () => expect(await columnText(typed.id, 'salesforce_id')).toBe(id), { timeoutMs: 20_000 });
+    await expectEventually(() => expect(md().getItem(typed.id)?.name).toBe('Harbor Literacy'), { timeoutMs: 10_000 });
+    expect(await columnText(typed.id, 'city')).toBe('Portland');
+    expect(md().listItems(LEADS).filter((i) => JSON.stringify(i.values.salesforce_id ?? '').includes(id))).toHaveLength(1);
+  });
+
   it('one human edit on monday produces exactly one Salesforce write, even when a Salesforce flow edits the record again', async () => {
     const { id } = sf().createAsHuman('Opportunity', { Name: 'Echo Check', StageName: 'Follow-up', CloseDate: '2027-04-01' }) as { id: string };
     const item = await expectEventually(() => {
