@@ -24,7 +24,7 @@ import type { OutboxWake } from './outbox-notifications';
 import { recordOutcomes, type Settlement } from './record-outcomes';
 import { commandFailedEvent, commandSucceededEvent, type StoredError } from './result-events';
 import { describeRecord } from './describe-record';
-import { dropSupersededValues, loadCurrentFields } from './superseded-values';
+import { dropSupersededValues, loadCurrentFields, loadWrittenSince } from './superseded-values';
 
 export interface OutboxDispatcherDeps {
   pool: Pool;
@@ -175,7 +175,8 @@ export class OutboxDispatcher {
       linkedItems: (itemIds) => linkedItems(this.deps.pool, itemIds),
     };
     const current = await loadCurrentFields(this.deps.pool, [...new Set(claimed.map((c) => c.recordId))]);
-    const { send, nothingLeft } = dropSupersededValues(claimed, current, this.deps.mapping ?? null);
+    const writtenSince = await loadWrittenSince(this.deps.pool, claimed);
+    const { send, nothingLeft } = dropSupersededValues(claimed, current, this.deps.mapping ?? null, writtenSince);
     const results = await runGroups(groupForDispatch(send), ctx);
     for (const c of nothingLeft) results.set(c.id, succeeded({}, [], { superseded: true }));
     const settlements = claimed.map((c) => this.settle(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result'))));

@@ -2,11 +2,16 @@ import type { SalesforceValue } from '../mapping/converters/converter.types';
 import type { Queryable } from '../event-store/queryable';
 import { NAME_KEY, type ResolvedMapping } from '../projectors/resolved-mapping';
 import type { FieldState } from '../projectors/sync-record';
+import type { CommandSucceeded } from '../event-store/payloads/sync-results';
 import type { ClaimedCommand } from './claim';
+import { commandStream } from './result-events';
 import type { OutboxCommand } from './outbox-command';
 
 /** Per record: its fields' state now (sync_records.fields: agreed value and what each side holds), and its tombstone. */
 export type CurrentFields = Map<number, { fields: Record<string, FieldState>; deleted: boolean }>;
+
+/** Per claimed command id: field key -> the value our own writes to the same target left there since the command was decided. */
+export type WrittenSince = Map<number, Record<string, SalesforceValue>>;
 
 export async function loadCurrentFields(db: Queryable, recordIds: readonly number[]): Promise<CurrentFields> {
   const { rows } = await db.query<{ id: string; fields: Record<string, FieldState> | null; deleted: boolean }>(
@@ -17,17 +22,49 @@ export async function loadCurrentFields(db: Queryable, recordIds: readonly numbe
 }
 
 /**
+ * Our writes to the same record and target whose outcome was recorded after the event that caused
+ * each update: the projector that decided the update did not know of them. Commands of one record
+ * run one at a time in order, so the last of them is what the target holds (or a person changed it
+ * since, which we will hear of as a newer change).
+ */
+export async function loadWrittenSince(db: Queryable, claimed: readonly ClaimedCommand[]): Promise<WrittenSince> {
+  const updates = claimed.filter((c) => c.command.kind === 'salesforce.update' || c.command.kind === 'monday.change_columns');
+  const result: WrittenSince = new Map();
+  if (updates.length === 0) return result;
+  const { rows } = await db.query<{ position: string; stream: string; payload: CommandSucceeded }>(
+    `SELECT position, stream, payload FROM events
+     WHERE stream = ANY($1::text[]) AND position > $2 AND type = 'system.command_succeeded' ORDER BY position`,
+    [[...new Set(updates.map((c) => commandStream(c.command)))], Math.min(...updates.map((c) => c.causedBy))],
+  );
+  for (const c of updates) {
+    const stream = commandStream(c.command);
+    const written: Record<string, SalesforceValue> = {};
+    for (const row of rows) {
+      if (row.stream !== stream || Number(row.position) <= c.causedBy || row.payload.target !== c.command.target || row.payload.commandId === c.id) continue;
+      Object.assign(written, row.payload.written);
+    }
+    if (Object.keys(written).length > 0) result.set(c.id, written);
+  }
+  return result;
+}
+
+/**
  * An update decided earlier may wait in the outbox (per-record order, retries) while the state moves
  * on. A value is no longer to be sent when:
  * - a newer value was agreed since (a later edit on the same side, whose own command follows, or on
  *   the target side): sending the old one would overwrite the newer, and its echo is ours, so nothing
  *   would repair it;
  * - the target holds it by now (a person there typed the same value, or another command of ours
- *   wrote it): the write would change nothing (invariant 7's second guard, with fresher knowledge
- *   than when the command was decided).
+ *   wrote it, `writtenSince`): the write would change nothing (invariant 7's second guard, with
+ *   fresher knowledge than when the command was decided).
  * Returns the command without those values; null when nothing is left to send.
  */
-export function withoutSupersededValues(command: OutboxCommand, fields: Record<string, FieldState> | undefined, mapping: ResolvedMapping | null): OutboxCommand | null {
+export function withoutSupersededValues(
+  command: OutboxCommand,
+  fields: Record<string, FieldState> | undefined,
+  mapping: ResolvedMapping | null,
+  writtenSince: Record<string, SalesforceValue> = {},
+): OutboxCommand | null {
   if ((command.kind !== 'salesforce.update' && command.kind !== 'monday.change_columns') || !command.values || !fields) return command;
   const object = mapping?.byKey.get(command.objectKey);
   const same = (key: string, a: SalesforceValue, b: SalesforceValue): boolean => {
@@ -39,7 +76,8 @@ export function withoutSupersededValues(command: OutboxCommand, fields: Record<s
       const state = fields[key];
       if (!state) return false;
       const held = state[command.target];
-      return !same(key, state.agreed, value) || (held !== undefined && same(key, held.value, value));
+      const writtenMeanwhile = key in writtenSince && same(key, writtenSince[key], value);
+      return !same(key, state.agreed, value) || (held !== undefined && same(key, held.value, value)) || writtenMeanwhile;
     })
     .map(([key]) => key);
   if (stale.length === 0) return command;
@@ -58,14 +96,19 @@ export function withoutSupersededValues(command: OutboxCommand, fields: Record<s
 }
 
 /** Splits a claimed batch: commands to send (stale values dropped) and ids with nothing left to send. */
-export function dropSupersededValues(claimed: readonly ClaimedCommand[], current: CurrentFields, mapping: ResolvedMapping | null): { send: ClaimedCommand[]; nothingLeft: ClaimedCommand[] } {
+export function dropSupersededValues(
+  claimed: readonly ClaimedCommand[],
+  current: CurrentFields,
+  mapping: ResolvedMapping | null,
+  writtenSince: WrittenSince = new Map(),
+): { send: ClaimedCommand[]; nothingLeft: ClaimedCommand[] } {
   const send: ClaimedCommand[] = [];
   const nothingLeft: ClaimedCommand[] = [];
   for (const c of claimed) {
     const now = current.get(c.recordId);
     // A record deleted on either side since (tombstone): an update has nothing left to change.
     const isUpdate = c.command.kind === 'salesforce.update' || c.command.kind === 'monday.change_columns';
-    const command = now?.deleted && isUpdate ? null : withoutSupersededValues(c.command, now?.fields, mapping);
+    const command = now?.deleted && isUpdate ? null : withoutSupersededValues(c.command, now?.fields, mapping, writtenSince.get(c.id));
     if (command === null) nothingLeft.push(c);
     else send.push(command === c.command ? c : { ...c, command });
   }

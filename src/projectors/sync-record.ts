@@ -1,4 +1,4 @@
-import type { SalesforceValue } from '../mapping/converters/converter.types';
+import type { MondayColumnRead, SalesforceValue } from '../mapping/converters/converter.types';
 
 export type Side = 'salesforce' | 'monday';
 
@@ -33,6 +33,8 @@ export interface WaitingReference {
   towards: Side;
   /** towards salesforce: the webhook's internal relation value, converted again once linked. */
   mondayValue?: unknown;
+  /** towards salesforce: the relation as an API read gave it (an item snapshot), instead of mondayValue. */
+  mondayRead?: MondayColumnRead;
   at: number;
 }
 

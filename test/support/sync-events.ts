@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventOrigin, NewEvent, RecordedEvent } from '../../src/event-store';
+import type { LinkReason } from '../../src/event-store/payloads/sync-results';
 
 let position = 1;
 
@@ -65,7 +66,7 @@ export function salesforceChanged(options: {
   });
 }
 
-export function recordLinked(options: { objectKey: string; salesforceObject: string; salesforceId: string; boardId: string; itemId: string; values?: Record<string, string | number | boolean | null>; at?: number }): RecordedEvent {
+export function recordLinked(options: { objectKey: string; salesforceObject: string; salesforceId: string; boardId: string; itemId: string; values?: Record<string, string | number | boolean | null>; at?: number; via?: LinkReason }): RecordedEvent {
   return recorded({
     type: 'system.record_linked',
     source: 'system',
@@ -79,7 +80,7 @@ export function recordLinked(options: { objectKey: string; salesforceObject: str
       salesforceId: options.salesforceId,
       mondayBoardId: options.boardId,
       mondayItemId: options.itemId,
-      via: 'matched_existing',
+      via: options.via ?? 'matched_existing',
       values: options.values ?? {},
     },
   });

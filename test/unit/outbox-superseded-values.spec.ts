@@ -58,6 +58,13 @@ describe('outbox: values superseded while a command waited', () => {
     expect(withoutSupersededValues(change({ amount: 1 }, { amount: '1' }), fields({ amount: 1 }, { side: 'monday', values: { amount: 1 } }), mapping)).toBeNull();
   });
 
+  it('drops a value another write of ours left on the target after this command was decided (two commands queued for one value)', () => {
+    const command = update({ amount: 47500, next_step: 'Call' }, { Amount: 47500, NextStep: 'Call' });
+    const now = fields({ amount: 47500, next_step: 'Call' }, { side: 'salesforce', values: { amount: 51250 } });
+    expect(withoutSupersededValues(command, now, mapping, { amount: 47500 })).toEqual(update({ next_step: 'Call' }, { NextStep: 'Call' }));
+    expect(withoutSupersededValues(command, now, mapping, { amount: 51250 })).toBe(command);
+  });
+
   it('drops superseded monday columns and a superseded name', () => {
     const command = change({ amount: 1, __name__: 'Old' }, { amount: '1' }, 'Old');
     expect(withoutSupersededValues(command, fields({ amount: 1, __name__: 'New' }), mapping)).toEqual(change({ amount: 1 }, { amount: '1' }));

@@ -42,7 +42,8 @@ describe('sync decide (issue 6, pure)', () => {
     const result = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 500, origin: 'own_echo' }), context);
     expect(result.commands).toEqual([]);
     expect(result.outcome).toMatchObject({ outcome: 'skipped', reason: 'own_echo' });
-    expect(result.record?.fields.stage.monday?.value).toBe('MOU');
+    // monday has shown Follow-up since t=1000: the older write it reports was overwritten there.
+    expect(result.record?.fields.stage.monday?.value).toBe('Follow-up');
     expect(result.record?.fields.stage.agreed).toBe('Follow-up');
   });
 
@@ -125,17 +126,28 @@ describe('sync decide (issue 6, pure)', () => {
   });
 
   it('an older edit reaching us late from a side that held the agreed value is sent back to that side once', () => {
-    let record = linkedOpportunity();
-    // A person sets Quote in Salesforce at t=2000; our write lands on monday (its echo at t=2100).
-    record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_000 }), context).record as SyncRecord;
-    record = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_100, origin: 'own_echo' }), context).record as SyncRecord;
-    expect(record.fields.stage).toMatchObject({ agreed: 'Quote', monday: { value: 'Quote' } });
-    // A monday edit made at t=1800 arrives only now (a webhook retry): it loses, and monday must show Quote again.
-    const late = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 1_800 }), context);
+    let record = linkedOpportunity(); // Follow-up on both sides since t=1000
+    // monday: Quote at t=1500, then back to Follow-up at t=2000, which Salesforce holds: nothing to send.
+    record = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 1_500 }), context).record as SyncRecord;
+    const back = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Follow-up'), at: 2_000 }), context);
+    expect(back.commands).toEqual([]);
+    // A person set MOU in Salesforce at t=1800 (after Salesforce last got Follow-up, before monday's
+    // t=2000): it loses, and Salesforce must get Follow-up back.
+    const late = decide(back.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_800 }), context);
     expect(late.outcome).toMatchObject({ outcome: 'projected', reason: 'repair_behind' });
-    expect(late.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'Quote' } } })]);
-    const echo = decide(late.record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_500, origin: 'own_echo' }), context);
+    expect(late.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Follow-up' } })]);
+    const echo = decide(late.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Follow-up' }, at: 2_500, origin: 'own_echo' }), context);
     expect(echo.commands).toEqual([]);
+  });
+
+  it('an older edit that our later write already overwrote is not sent again', () => {
+    let record = linkedOpportunity();
+    record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_000 }), context).record as SyncRecord;
+    // Our write of Quote landed on monday at t=2100; a monday edit made at t=1800 arrives only now (a webhook retry).
+    record = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_100, origin: 'own_echo' }), context).record as SyncRecord;
+    const late = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 1_800 }), context);
+    expect(late.outcome).toMatchObject({ outcome: 'skipped', reason: 'stale' });
+    expect(late.commands).toEqual([]);
   });
 
   it('fields a Salesforce create leaves empty are known empty: an empty cell on the new item sends nothing back', () => {
@@ -192,6 +204,37 @@ describe('sync decide (issue 6, pure)', () => {
     links.add('account', '001000000000007AAA', '777');
     const resolved = resolveWaiting(waiting.record as SyncRecord, mapping.byKey.get('opportunity')!, context);
     expect(resolved.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { AccountId: '001000000000007AAA' } })]);
+    expect(resolved.record?.waiting).toEqual([]);
+  });
+
+  it('a new Salesforce record whose account is not linked yet creates its item without it, then sets it when the account links', () => {
+    const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Child', StageName: 'Quote', AccountId: '001000000000007AAA' }, at: 1_000 }), context);
+    expect(created.commands).toEqual([expect.objectContaining({ kind: 'monday.create_item', columnValues: expect.not.objectContaining({ account: expect.anything() }) })]);
+    expect(created.record?.waiting).toEqual([expect.objectContaining({ fieldKey: 'account', towards: 'monday' })]);
+    // The account links first: the opportunity's item does not exist yet, so the value keeps waiting...
+    links.add('account', '001000000000007AAA', '777');
+    const early = resolveWaiting(created.record as SyncRecord, mapping.byKey.get('opportunity')!, context);
+    expect(early.commands.filter(Boolean)).toEqual([]);
+    // ...and the opportunity's own link sends it.
+    const linked = decide(early.record, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_monday_item', values: { __name__: 'Child', stage: 'Quote' }, at: 1_100 }), context);
+    expect(linked.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', itemId: '501', columnValues: { account: { item_ids: [777] } } })]);
+  });
+
+  it('a new item whose account item is not linked yet creates its Salesforce record without it, then sets AccountId once both are linked', () => {
+    const snapshot = itemSnapshot(OPPORTUNITY_BOARD, '501', 'Child', { stage: 'Quote', close_date: '2027-01-31' });
+    const payload = snapshot.payload as { columnValues: Array<Record<string, unknown>> };
+    payload.columnValues.push({ id: 'account', type: 'board_relation', value: null, text: 'Acme', linkedItemIds: ['777'] });
+    const read = decide(newRecord('opportunity', OPPORTUNITY_BOARD, { mondayItemId: '501' }), snapshot, context);
+    expect(read.commands).toEqual([expect.objectContaining({ kind: 'salesforce.create', fields: expect.not.objectContaining({ AccountId: expect.anything() }) })]);
+    expect(read.record?.waiting).toEqual([expect.objectContaining({ fieldKey: 'account', towards: 'salesforce' })]);
+    links.add('account', '001000000000007AAA', '777');
+    // The account is linked, but the opportunity is still being created: nothing can be sent yet.
+    const early = resolveWaiting(read.record as SyncRecord, mapping.byKey.get('opportunity')!, context);
+    expect(early.commands.filter(Boolean)).toEqual([]);
+    const linked = decide(early.record, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_salesforce_record', values: { __name__: 'Child', stage: 'Quote' }, at: 3_000 }), context);
+    links.add('opportunity', OPP_ID, '501');
+    const resolved = resolveWaiting(linked.record as SyncRecord, mapping.byKey.get('opportunity')!, context);
+    expect(resolved.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', salesforceId: OPP_ID, fields: { AccountId: '001000000000007AAA' } })]);
     expect(resolved.record?.waiting).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import type { EventOfType, RecordedEvent } from '../../event-store';
 import { mondayChange, mondayValues, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { projected, skipped } from '../outcome';
-import type { ResolvedObject } from '../resolved-mapping';
+import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
 import { fieldsBehind, observe, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { newRecord, type Side, type SyncRecord } from '../sync-record';
@@ -59,7 +59,7 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
     }
   }
   const convert = convertIfDue(record, object, (columnId) => agreedLabel(record, object, columnId), at);
-  return decision(record, projected('linked', { via: link.via }), [...catchUp(record, object, context), ...convert]);
+  return decision(record, projected('linked', { via: link.via }), [...catchUp(record, object, context, at), ...convert]);
 }
 
 /** The label the item shows in `columnId`, from the agreed value (conditions are written in labels). */
@@ -70,13 +70,21 @@ function agreedLabel(record: SyncRecord, object: ResolvedObject, columnId: strin
   return field.mapping.values[String(agreed)] ?? String(agreed);
 }
 
-/** Commands bringing each side up to the agreed values it is missing. */
-export function catchUp(record: SyncRecord, object: ResolvedObject, context: SyncContext) {
+/** Commands bringing each side up to the agreed values it is missing (relations to records not linked yet wait). */
+export function catchUp(record: SyncRecord, object: ResolvedObject, context: SyncContext, at: number) {
   if (record.deleted) return [];
   const toSalesforce = salesforceUpdate(object, record, fieldsBehind(record, object.fields, 'salesforce').filter((f) => record.fields[f.key]?.agreedFrom === 'monday'));
   const behindOnMonday = fieldsBehind(record, object.fields, 'monday').filter((f) => record.fields[f.key]?.agreedFrom === 'salesforce');
-  const toMonday = mondayChange(object, record, mondayValues(record, behindOnMonday, context));
-  return [toSalesforce, toMonday];
+  const values = mondayValues(record, behindOnMonday, context);
+  waitTowardsMonday(record, values.waiting, at);
+  return [toSalesforce, mondayChange(object, record, values)];
+}
+
+/** Relation values monday cannot show yet (their record is not linked): kept until a link resolves them. */
+export function waitTowardsMonday(record: SyncRecord, fields: readonly ResolvedField[], at: number): void {
+  for (const field of fields) {
+    record.waiting = record.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'monday')).concat({ fieldKey: field.key, towards: 'monday', at });
+  }
 }
 
 /**
@@ -91,8 +99,13 @@ export function resolveWaiting(current: SyncRecord, object: ResolvedObject, cont
   for (const waiting of record.waiting) {
     const field = object.fieldByColumn.get(waiting.fieldKey);
     if (!field) continue;
+    // The record itself is still being created on that side: its own link resolves it.
+    if (!(waiting.towards === 'salesforce' ? record.salesforceId : record.mondayItemId)) {
+      stillWaiting.push(waiting);
+      continue;
+    }
     if (waiting.towards === 'salesforce') {
-      const converted = field.converter.fromMondayWebhook(waiting.mondayValue, context);
+      const converted = waiting.mondayRead ? field.converter.fromMondayApi(waiting.mondayRead, context) : field.converter.fromMondayWebhook(waiting.mondayValue, context);
       if (converted.kind !== 'value') {
         if (converted.kind === 'unresolved' && converted.reason === 'not_linked') stillWaiting.push(waiting);
         continue;

@@ -12,9 +12,10 @@ export type Observation =
  * The state projection's one rule (invariant 9): record what a side now holds, then decide whether
  * that change becomes the agreed value. Own echoes and values equal to the agreed one never do;
  * field authority is checked first; for `both`, the later source timestamp wins and a tie goes to
- * Salesforce, the system of record. Mutates `record` (the runner hands decide a private copy).
+ * Salesforce, the system of record. `readNow`: the value was read from the side just now (a
+ * snapshot), not reported as a change. Mutates `record` (the runner hands decide a private copy).
  */
-export function observe(record: SyncRecord, field: ResolvedField, side: Side, value: SalesforceValue, at: number, origin: EventOrigin): Observation {
+export function observe(record: SyncRecord, field: ResolvedField, side: Side, value: SalesforceValue, at: number, origin: EventOrigin, readNow = false): Observation {
   const previous = record.fields[field.key];
   const target = otherSide(side);
   const seen = { value, at };
@@ -32,7 +33,10 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
     if (origin === 'own_echo' && side === 'monday') return { accepted: false, reason: 'own_echo' };
     return { accepted: true, push: true };
   }
-  const state = { ...previous, [side]: seen };
+  // What the side holds: a read (snapshot) says so; otherwise the newest change seen there. A change
+  // older than that (a webhook retried late) was overwritten there already.
+  const newest = readNow || previous[side] === undefined || at >= previous[side].at;
+  const state = newest ? { ...previous, [side]: seen } : { ...previous };
   record.fields[field.key] = state;
   // Except: a field monday may not write (authority salesforce, or read-only) changing in the echo of
   // our write was changed by Salesforce itself in that transaction (a stage's Probability, a field
@@ -41,7 +45,8 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   if (origin === 'own_echo' && !setBySalesforce) {
     // Our write landed after a newer value was agreed (it was decided before that edit reached us)
     // and overwrote it: send the agreed value to this side again. Later than agreedAt only, so an
-    // old echo arriving late changes nothing; equal to the agreed value next time, so no loop.
+    // old echo arriving late changes nothing; equal to the agreed value next time, so no loop. (A push
+    // of the agreed value already queued behind ours makes this one redundant: the dispatcher drops it.)
     const overwroteNewer = at >= previous.agreedAt && !field.converter.equals(previous.agreed, value);
     return overwroteNewer ? { accepted: false, reason: 'own_echo', repair: true } : { accepted: false, reason: 'own_echo' };
   }
@@ -49,10 +54,12 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   if (!mayWrite(field, side)) return { accepted: false, reason: 'authority' };
   const older = at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce');
   if (older) {
-    // The side held the agreed value, so no write towards it is on its way (a queued one is dropped
-    // at dispatch as already held): an older edit reaching us late left it behind, send it again.
-    const heldAgreed = previous[side] !== undefined && field.converter.equals(previous[side].value, previous.agreed);
-    return heldAgreed ? { accepted: false, reason: 'stale', repair: true } : { accepted: false, reason: 'stale' };
+    // An older edit reaching us late (a webhook retry) made after the side last got the agreed value
+    // left that side behind: no write towards it is on its way (it held the value), send it again.
+    // Made before that, it was overwritten already.
+    const held = previous[side];
+    const leftBehind = held !== undefined && field.converter.equals(held.value, previous.agreed) && at > held.at;
+    return leftBehind ? { accepted: false, reason: 'stale', repair: true } : { accepted: false, reason: 'stale' };
   }
   state.agreed = value;
   state.agreedAt = at;

@@ -5,6 +5,7 @@ import { mondayChange, mondayCreate, mondayValues, salesforceUpdate } from '../c
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
+import { waitTowardsMonday } from '../links/links.decide';
 import { observe } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { newRecord, type SyncRecord } from '../sync-record';
@@ -41,13 +42,14 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     // merges this state into it then, so the values Salesforce set itself reach monday).
     if (event.origin === 'own_echo') record.creating = 'salesforce';
   }
-  const { changed, repair } = observeFields(record, object, fields, at, event.origin);
+  const { changed, repair } = observeFields(record, object, fields, at, event.origin, event.type !== 'salesforce.record_changed');
   if (changeType === 'CREATE' || changeType === 'UNDELETE') recordEmptyFields(record, object, fields, at);
   if (!record.mondayItemId) {
     if (!(createAllowed || object.mapping.create.monday.enabled)) return decision(record, skipped('create_disabled'));
     if (record.creating === 'monday') return decision(record, skipped('already_creating'));
     if (record.creating === 'salesforce' && !createAllowed) return decision(record, skipped(event.origin === 'own_echo' ? 'own_echo' : 'already_creating'));
     const values = mondayValues(record, object.fields, context);
+    waitTowardsMonday(record, values.waiting, at);
     record.creating = 'monday';
     return decision(record, withInvalid(projected('creating_monday_item'), values.invalid), [mondayCreate(object, record, values)]);
   }
@@ -57,9 +59,7 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     return decision(record, skipped(event.origin === 'own_echo' ? 'own_echo' : 'unchanged_value'));
   }
   const values = mondayValues(record, changed, context);
-  for (const field of values.waiting) {
-    record.waiting = record.waiting.filter((w) => w.fieldKey !== field.key).concat({ fieldKey: field.key, towards: 'monday', at });
-  }
+  waitTowardsMonday(record, values.waiting, at);
   const command = mondayChange(object, record, values);
   if (!command) {
     if (Object.keys(values.invalid).length > 0) return decision(record, deadLettered('conversion_failed', { invalidValues: values.invalid }));
@@ -75,6 +75,7 @@ function observeFields(
   fields: Record<string, unknown>,
   at: number,
   origin: SalesforceFact['origin'],
+  readNow: boolean,
 ): { changed: ResolvedField[]; repair: ResolvedField[] } {
   const touched = new Set<ResolvedField>();
   for (const name of Object.keys(fields)) for (const field of object.fieldsBySalesforceName.get(name) ?? []) touched.add(field);
@@ -85,7 +86,7 @@ function observeFields(
       field.salesforceFields.length === 2
         ? ([valueOf(record, field, 0, fields), valueOf(record, field, 1, fields)] as const)
         : ((fields[field.salesforceFields[0]] ?? null) as string | number | boolean | null);
-    const seen = observe(record, field, 'salesforce', value, at, origin);
+    const seen = observe(record, field, 'salesforce', value, at, origin, readNow);
     if (seen.accepted && seen.push) changed.push(field);
     if (!seen.accepted && seen.repair) repair.push(field);
   }

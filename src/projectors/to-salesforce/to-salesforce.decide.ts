@@ -64,8 +64,13 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     const converted =
       field.key === NAME_KEY ? ({ kind: 'value', value: item.name } as const) : field.converter.fromMondayApi({ value: read.value, text: read.text, linkedItemIds: 'linkedItemIds' in read ? read.linkedItemIds : undefined }, context);
     if (converted.kind === 'invalid') problems[field.key] = converted.error.message;
+    if (converted.kind === 'unresolved' && converted.reason === 'not_linked' && field.key !== NAME_KEY) {
+      // A relation to an item not linked yet: sent once that item's link appears (or this record's).
+      const mondayRead = { value: read.value, text: read.text, linkedItemIds: 'linkedItemIds' in read ? read.linkedItemIds : undefined };
+      target.waiting = target.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'salesforce')).concat({ fieldKey: field.key, towards: 'salesforce', mondayRead, at });
+    }
     if (converted.kind !== 'value') continue;
-    const seen = observe(target, field, 'monday', converted.value, at, event.origin);
+    const seen = observe(target, field, 'monday', converted.value, at, event.origin, true);
     if (seen.accepted && seen.push) changed.push(field);
   }
   if (!target.salesforceId) return createIfAllowed(target, object, (columnId) => item.columnValues.find((c) => c.id === columnId)?.text ?? null, problems);
