@@ -111,8 +111,23 @@ export async function decideEvents(
  * echo of our create came first): keep what only the second one saw, e.g. values Salesforce set.
  */
 export function withFieldsOf(record: SyncRecord, other: SyncRecord): SyncRecord {
-  const fields = { ...other.fields, ...record.fields };
-  return Object.keys(fields).length === Object.keys(record.fields).length ? record : { ...record, fields };
+  const fields = { ...record.fields };
+  let changed = false;
+  for (const [key, theirs] of Object.entries(other.fields)) {
+    if (!fields[key]) {
+      fields[key] = theirs;
+      changed = true;
+      continue;
+    }
+    // A field both saw: keep ours, adding a side only the other saw (Salesforce's value from the
+    // echo, when the item only ever showed the monday cell).
+    for (const side of ['salesforce', 'monday'] as const) {
+      if (fields[key][side] || !theirs[side]) continue;
+      fields[key] = { ...fields[key], [side]: theirs[side] };
+      changed = true;
+    }
+  }
+  return changed ? { ...record, fields } : record;
 }
 
 export function collectKeys(events: RecordedEvent[], context: SyncContext) {

@@ -64,7 +64,7 @@ async function pendingWork(env: SyncEnvironment): Promise<Record<string, unknown
     for (const [entity, replayId] of latest) if ((delivered.get(`/data/${entity}ChangeEvent`) ?? 0) < replayId) cdcBehind.push(entity);
   }
   const state = {
-    // Retries of deliveries the receiver refused are not waited for (see knownRejections).
+    // Retries of deliveries the receiver refused are not waited for.
     webhooksQueued: webhooks.queued + webhooks.inFlight,
     projectorBehind: projector[0].behind,
     outboxOpen: outbox[0].open,
@@ -115,9 +115,6 @@ async function markers(env: SyncEnvironment) {
   const { rows } = await env.db.pool.query<{ events: string | null; commands: string | null }>('SELECT (SELECT max(position) FROM events) AS events, (SELECT max(id) FROM outbox) AS commands');
   return { ...rows[0], writes: countRemoteWrites(env) };
 }
-
-/** The known refusal: a cleared cell's webhook (`value: null`) fails the ingest DTO's IsDefined. */
-export const CLEARED_CELL_REJECTION = 'invalid_payload: event.value: must be present (null when the cell was cleared)';
 
 /** Webhooks the receiver refused (ingest_rejections), counted by reason. */
 export async function webhookRejections(env: SyncEnvironment): Promise<Record<string, number>> {

@@ -163,7 +163,8 @@ export class RandomEditScript {
     if (object === 'opportunity') {
       values.StageName ??= this.random.pick(STAGES);
       values.CloseDate ??= FIELDS.opportunity.CloseDate(this.random);
-      const account = this.linkedPair('account', side);
+      // Any account present on this side, linked or still being created on the other (its relation waits for the link).
+      const account = this.pairOn('account', side);
       if (account && this.random.chance(0.5)) values.AccountId = side === 'salesforce' ? account.salesforceId : String(account.itemId);
     }
     if (side === 'salesforce') {
@@ -186,7 +187,7 @@ export class RandomEditScript {
     if (!this.present(pair, side)) return this.update(pair, side === 'salesforce' ? 'monday' : 'salesforce');
     const catalogue = side === 'salesforce' ? { ...FIELDS[pair.object], ...SALESFORCE_ONLY[pair.object] } : FIELDS[pair.object];
     const field = this.random.pick(Object.keys(catalogue).filter((f) => f !== 'Name'));
-    this.write(pair, side, field, this.value(catalogue[field], side));
+    this.write(pair, side, field, catalogue[field](this.random));
   }
 
   private rename(pair: TrackedPair, side: Side): void {
@@ -200,17 +201,15 @@ export class RandomEditScript {
     const field = this.random.pick(Object.keys(FIELDS[pair.object]));
     const first: Side = this.random.chance(0.5) ? 'salesforce' : 'monday';
     const second: Side = first === 'salesforce' ? 'monday' : 'salesforce';
-    this.write(pair, first, field, this.value(FIELDS[pair.object][field], first), 'simultaneous');
-    this.write(pair, second, field, this.value(FIELDS[pair.object][field], second), 'simultaneous');
+    this.write(pair, first, field, FIELDS[pair.object][field](this.random), 'simultaneous');
+    this.write(pair, second, field, FIELDS[pair.object][field](this.random), 'simultaneous');
   }
 
   /** Opportunity.AccountId <-> the Account board relation, to another account made by the script (or cleared). */
   private relink(pair: TrackedPair, side: Side): void {
     if (!this.present(pair, side)) return;
     const account = this.linkedPair('account', side);
-    // Cleared only in Salesforce: a cleared monday cell's webhook is refused today (see value()).
-    if (!account && side === 'monday') return;
-    const clear = !account || (side === 'salesforce' && this.random.chance(0.15));
+    const clear = !account || this.random.chance(0.15);
     if (side === 'salesforce') {
       this.sandbox.salesforce.control.updateAsHuman('Opportunity', pair.salesforceId as string, { AccountId: clear ? null : account.salesforceId });
     } else {
@@ -247,17 +246,6 @@ export class RandomEditScript {
     this.record(`${label} ${pair.object}.${field} on ${side} = ${JSON.stringify(value)}`, side === 'salesforce' ? { monday: 1 } : { salesforce: 1 });
   }
 
-  /**
-   * A random value for a human on `side`. On monday cells are not cleared: the webhook of a cleared
-   * cell carries `value: null`, which the ingest currently refuses with 400 (class-validator's
-   * IsDefined rejects null), so monday would retry it for 30 minutes instead of the test converging.
-   */
-  private value(generate: Generator, side: Side): SalesforceValue {
-    let value = generate(this.random);
-    for (let tries = 0; value === null && side === 'monday' && tries < 20; tries++) value = generate(this.random);
-    return value;
-  }
-
   /** Salesforce values -> what a person would put in the columns (through the mapping's converters). */
   private mondayColumns(object: ObjectKey, values: Record<string, SalesforceValue>): Record<string, unknown> {
     const resolved = this.resolved(object);
@@ -276,6 +264,12 @@ export class RandomEditScript {
     const resolved = this.context.mapping.byKey.get(object);
     if (!resolved) throw new Error(`the mapping has no object ${object}`);
     return resolved;
+  }
+
+  /** A live pair that exists on `side`, linked or not. */
+  private pairOn(object: ObjectKey, side: Side): TrackedPair | undefined {
+    const present = this.pairs.filter((p) => p.object === object && !p.removedOn && this.present(p, side));
+    return present.length > 0 ? this.random.pick(present) : undefined;
   }
 
   /** A live account pair that exists on `side` (and is linked, so a relation to it can be synced). */
