@@ -1,10 +1,17 @@
 import type { Pool } from 'pg';
-import { LeaderLock, SubscriptionRunner } from '../event-store';
+import { LeaderLock, START, type Checkpoint, type RecordedEvent } from '../event-store';
 import type { Mapping } from '../mapping';
 import { buildSyncContext } from '../app/sync-engine';
 import { LinkIndex } from '../projectors/link-index';
 import { loadCachedContext } from '../projectors/sync-context-cache';
-import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
+import type { SyncContext } from '../projectors/sync-context';
+import type { SyncRecord } from '../projectors/sync-record';
+import { collectKeys, decideEvents, RecordBatch, SYNC_PROJECTOR } from '../projectors/sync-projector';
+import { loadRecords } from '../projectors/sync-records.repository';
+import { readLogPages } from './replay-log-reader';
+import { ReplayRecordIds } from './replay-record-ids';
+import { ReplayRecordStore } from './replay-record-store';
+import { decisionRow, ReplayWriter, type ReplayWrite } from './replay-writer';
 
 /** Names users may pass to --projection: the four projections of the design run in one runner. */
 export const PROJECTION_NAMES = ['sync', 'links', 'state', 'to-salesforce', 'to-monday'] as const;
@@ -18,17 +25,34 @@ export interface ReplayProgress {
   total: number;
 }
 
+export interface ReplayOptions {
+  /** Events read per page (the next page is read while this one is decided). */
+  pageSize?: number;
+  /** Events decided between two writes; each write is one transaction with its checkpoint. */
+  flushEvery?: number;
+  /** Records kept in memory beyond those not yet written or waiting for a link. */
+  maxCachedRecords?: number;
+}
+
+/** bench/replay (1M events, 10,000 pairs): see docs/benchmarks.md "Replay" for how these were chosen. */
+const DEFAULTS: Required<ReplayOptions> = { pageSize: 10_000, flushEvery: 100_000, maxCachedRecords: 100_000 };
+
 /**
  * Rebuilds the sync projection from the event log (invariant 10): resets its tables and checkpoint
- * and re-runs the pure decisions over every event with commands dropped, so nothing is sent to
- * either CRM and the live schemas come from the cache start-up wrote, not from the CRMs.
+ * and re-runs the projector's decisions (`decideEvents`, the live runner's code) over every event
+ * with commands dropped, so nothing is sent to either CRM and the live schemas come from the cache
+ * start-up wrote, not from the CRMs. Nothing else writes the projection meanwhile (the projector's
+ * lock is held), so the records are kept in memory between events and written in large COPY
+ * transactions, each with the checkpoint it covers, instead of once per 500-event batch.
  */
 export async function replayProjection(
   pool: Pool,
   databaseUrl: string,
   mapping: Mapping,
   onProgress: (progress: ReplayProgress) => void = () => undefined,
+  options: ReplayOptions = {},
 ): Promise<ReplayProgress> {
+  const settings = { ...DEFAULTS, ...options };
   const cached = await loadCachedContext(pool);
   if (!cached) throw new ReplayError('no cached live schemas: start the service once so it can read them, then replay');
   const lock = new LeaderLock(databaseUrl, `projector:${SYNC_PROJECTOR}`);
@@ -36,36 +60,137 @@ export async function replayProjection(
   try {
     const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'in_flight')");
     if ((rows[0]?.n ?? 0) > 0) throw new ReplayError(`${rows[0].n} commands are still waiting in the outbox: let the service send them first`);
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('TRUNCATE sync_records, sync_decisions');
-      await client.query('DELETE FROM subscriber_checkpoints WHERE subscriber = $1', [SYNC_PROJECTOR]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const ids = await ReplayRecordIds.load(pool);
+    await resetProjection(pool);
     const total = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
     const links = new LinkIndex();
-    const context = buildSyncContext(mapping, cached, links);
-    const projector = new SyncProjector(() => context, links, { emitCommands: false });
-    let handled = 0;
-    const counting = { name: projector.name, handle: async (...args: Parameters<SyncProjector['handle']>) => {
-      // The projection is rebuildable from the log: a crash mid-replay only means replaying again,
-      // so commits need not wait for the disk.
-      await args[1].query('SET LOCAL synchronous_commit = off');
-      await projector.handle(...args);
-      handled += args[0].length;
-      onProgress({ handled, total });
-    } };
-    // The lock above keeps live instances out; this runner needs no lock of its own.
-    const runner = new SubscriptionRunner(pool, null, counting, new LeaderLock(databaseUrl, `replay:${SYNC_PROJECTOR}`), { batchSize: 5_000 });
-    await runner.drain();
-    return { handled, total };
+    const rebuild = new Rebuild(pool, buildSyncContext(mapping, cached, links), links, ids, new ReplayRecordStore(settings.maxCachedRecords), await ReplayWriter.open(pool));
+    try {
+      let handled = 0;
+      for await (const page of readLogPages(pool, settings.pageSize)) {
+        await rebuild.decide(page);
+        handled += page.length;
+        if (rebuild.unwrittenEvents >= settings.flushEvery) await rebuild.flush();
+        onProgress({ handled, total });
+      }
+      await rebuild.flush();
+      await rebuild.finish();
+      return { handled, total };
+    } finally {
+      await rebuild.close();
+    }
   } finally {
     await lock.release();
+  }
+}
+
+async function resetProjection(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('TRUNCATE sync_records, sync_decisions');
+    await client.query('DELETE FROM subscriber_checkpoints WHERE subscriber = $1', [SYNC_PROJECTOR]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * One replay's state: records in memory, changes not yet written, and the write in flight (one at
+ * a time; the next pages are decided while it runs).
+ */
+class Rebuild {
+  /** The records of the pages decided since the last write (unchanged ones too). */
+  private batch = new RecordBatch([]);
+  private decisionRows: string[] = [];
+  /** Decision rows in COPY text, one string per page (fewer, larger strings for the collector). */
+  private pages: string[] = [];
+  private checkpoint: Checkpoint = START;
+  private events = 0;
+  private writing: Promise<void> | null = null;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly context: SyncContext,
+    private readonly links: LinkIndex,
+    private readonly ids: ReplayRecordIds,
+    private readonly store: ReplayRecordStore,
+    private readonly writer: ReplayWriter,
+  ) {}
+
+  get unwrittenEvents(): number {
+    return this.events;
+  }
+
+  /**
+   * Decides one page event by event, as the live runner would with the same records. A record gets
+   * its id as soon as an event creates it (live processing had stored it before any later event
+   * could name it by id).
+   */
+  async decide(page: RecordedEvent[]): Promise<void> {
+    const { batch } = this;
+    // The store holds records as of the last write: those this window changed or merged away are newer here.
+    const notNewer = (record: SyncRecord) => !batch.has(record) && !batch.retiredIds().includes(record.id as number);
+    batch.load((await this.recordsFor(page)).filter(notNewer));
+    const waiting = async () => this.store.waitingRecords().filter(notNewer);
+    for (const event of page) {
+      const { decisions } = await decideEvents([event], batch, this.context, this.links, waiting);
+      for (const decision of decisions) {
+        const created = decision.record && decision.record.id === null ? batch.latest(decision.record) : null;
+        if (created && created.id === null) {
+          created.id = await this.ids.assign(event.position);
+          batch.put(created);
+        }
+      }
+      for (const { record, ...rest } of decisions) this.decisionRows.push(decisionRow({ ...rest, recordId: record ? batch.idOf(record) : null }));
+    }
+    const last = page[page.length - 1];
+    this.pages.push(this.decisionRows.join(''));
+    this.decisionRows = [];
+    this.checkpoint = { transactionId: last.transactionId, position: last.position };
+    this.events += page.length;
+  }
+
+  /**
+   * Starts writing what was decided since the last write, once the previous write has committed.
+   * The records it changed go to the store, and the next pages start from a fresh batch.
+   */
+  async flush(): Promise<void> {
+    await this.writing;
+    this.writing = null;
+    if (this.events === 0) return;
+    const { batch } = this;
+    for (const id of batch.retiredIds()) this.store.retire(id);
+    const changed = batch.changed();
+    for (const record of changed) this.store.put(record);
+    const write: ReplayWrite = { records: changed, retiredIds: batch.retiredIds(), decisionRows: this.pages, checkpoint: this.checkpoint };
+    this.batch = new RecordBatch([]);
+    this.pages = [];
+    this.events = 0;
+    this.store.dropWritten(new Set(changed.map((record) => record.id as number)));
+    this.writing = this.writer.write(SYNC_PROJECTOR, write);
+    this.writing.catch(() => undefined);
+  }
+
+  async finish(): Promise<void> {
+    await this.writing;
+    this.writing = null;
+  }
+
+  async close(): Promise<void> {
+    await this.writing?.catch(() => undefined);
+    this.writer.release();
+  }
+
+  /** The records a page concerns: from memory, or read back from sync_records if the store dropped some. */
+  private async recordsFor(page: RecordedEvent[]) {
+    const { records, missing } = this.store.find(collectKeys(page, this.context));
+    if (!this.store.mayMiss || missing.itemIds.length + missing.salesforce.length + missing.recordIds.length === 0) return records;
+    // Dropped records were written by a committed write (dropWritten), so the table has them.
+    return [...records, ...this.store.addStored(await loadRecords(this.pool, missing))];
   }
 }

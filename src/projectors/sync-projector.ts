@@ -150,13 +150,21 @@ export function collectKeys(events: RecordedEvent[], context: SyncContext) {
  * tracking which changed. Indexed: replay runs batches of thousands of events.
  */
 export class RecordBatch {
-  private readonly records = new Set<SyncRecord>();
+  /** Each record in the batch (its current version) with its keys. */
+  private readonly records = new Map<SyncRecord, string[]>();
   private readonly byKey = new Map<string, SyncRecord>();
+  /** The records of `records` with relations waiting for a link, in the same order. */
+  private readonly waiting = new Set<SyncRecord>();
   private readonly touched = new Set<SyncRecord>();
   private readonly retired: number[] = [];
 
   constructor(loaded: SyncRecord[]) {
-    loaded.forEach((r) => this.add(r));
+    this.load(loaded);
+  }
+
+  /** Adds stored records the batch did not have (unchanged: not in changed()). */
+  load(records: SyncRecord[]): void {
+    records.forEach((r) => this.add(r, keysOfRecord(r)));
   }
 
   find(keys: RecordKey[]): { record: SyncRecord | null; duplicate: SyncRecord | null } {
@@ -170,11 +178,17 @@ export class RecordBatch {
   }
 
   put(record: SyncRecord): void {
-    for (const key of keysOfRecord(record)) {
+    const keys = keysOfRecord(record);
+    for (const key of keys) {
       const existing = this.byKey.get(key);
-      if (existing && existing !== record) this.remove(existing);
+      if (existing && existing !== record) {
+        this.remove(existing);
+        // A replaced version is no longer in `records`, so changed() would skip it anyway;
+        // dropping it here keeps a long batch from holding every version of every record.
+        this.touched.delete(existing);
+      }
     }
-    this.add(record);
+    this.add(record, keys);
     this.touched.add(record);
   }
 
@@ -191,15 +205,20 @@ export class RecordBatch {
   /** The stored id of `record` (decide returns copies: find the latest version of the same record). */
   idOf(record: SyncRecord): number | null {
     if (record.id !== null) return record.id;
+    return this.latest(record)?.id ?? null;
+  }
+
+  /** This batch's latest version of `record`, found by its keys (null once merged away). */
+  latest(record: SyncRecord): SyncRecord | null {
     for (const key of keysOfRecord(record)) {
       const current = this.byKey.get(key);
-      if (current) return current.id;
+      if (current) return current;
     }
     return null;
   }
 
   waitingRecords(): SyncRecord[] {
-    return [...this.records].filter((r) => r.waiting.length > 0);
+    return [...this.waiting];
   }
 
   changed(): SyncRecord[] {
@@ -210,14 +229,17 @@ export class RecordBatch {
     return this.retired;
   }
 
-  private add(record: SyncRecord): void {
-    this.records.add(record);
-    for (const key of keysOfRecord(record)) this.byKey.set(key, record);
+  private add(record: SyncRecord, keys: string[]): void {
+    this.records.set(record, keys);
+    if (record.waiting.length > 0) this.waiting.add(record);
+    for (const key of keys) this.byKey.set(key, record);
   }
 
   private remove(record: SyncRecord): void {
+    const keys = this.records.get(record) ?? keysOfRecord(record);
     this.records.delete(record);
-    for (const key of keysOfRecord(record)) if (this.byKey.get(key) === record) this.byKey.delete(key);
+    this.waiting.delete(record);
+    for (const key of keys) if (this.byKey.get(key) === record) this.byKey.delete(key);
   }
 }
 
