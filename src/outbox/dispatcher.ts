@@ -24,7 +24,7 @@ import type { OutboxWake } from './outbox-notifications';
 import { recordOutcomes, type Settlement } from './record-outcomes';
 import { commandFailedEvent, commandSucceededEvent, type StoredError } from './result-events';
 import { describeRecord } from './describe-record';
-import { dropSupersededValues, loadCurrentFields, loadWrittenSince } from './superseded-values';
+import { dropSupersededValues, loadCurrentFields, loadWrittenSince, type StateAsOf } from './superseded-values';
 
 export interface OutboxDispatcherDeps {
   pool: Pool;
@@ -174,22 +174,22 @@ export class OutboxDispatcher {
       salesforceUserId: () => (this.salesforceUser ??= this.deps.salesforce.identity().then((me) => me.userId)),
       linkedItems: (itemIds) => linkedItems(this.deps.pool, itemIds),
     };
-    const current = await loadCurrentFields(this.deps.pool, [...new Set(claimed.map((c) => c.recordId))]);
+    const { current, stateAsOf } = await loadCurrentFields(this.deps.pool, [...new Set(claimed.map((c) => c.recordId))]);
     const writtenSince = await loadWrittenSince(this.deps.pool, claimed);
     const { send, nothingLeft } = dropSupersededValues(claimed, current, this.deps.mapping ?? null, writtenSince);
     const results = await runGroups(groupForDispatch(send), ctx);
     for (const c of nothingLeft) results.set(c.id, succeeded({}, [], { superseded: true }));
-    const settlements = claimed.map((c) => this.settle(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result'))));
+    const settlements = claimed.map((c) => this.settle(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result')), stateAsOf));
     const recorded = await recordOutcomes(this.deps.pool, claimToken, settlements);
     outboxMetrics.requestsPerCommand.observe(requests / claimed.length);
     for (const s of settlements) this.report(s, recorded.has(s.claimed.id));
     return claimed.length;
   }
 
-  private settle(claimed: ClaimedCommand, result: HandlerResult): Settlement {
+  private settle(claimed: ClaimedCommand, result: HandlerResult, stateAsOf: StateAsOf | null): Settlement {
     const now = this.now();
     if (result.ok) {
-      return { claimed, status: 'done', error: null, events: [...result.events, commandSucceededEvent(claimed, result.written, result.result, now)] };
+      return { claimed, status: 'done', error: null, events: [...result.events, commandSucceededEvent(claimed, result.written, result.result, now, stateAsOf)] };
     }
     const { objectKey } = claimed.command;
     const location = fieldLocation(this.deps.mapping ?? null, objectKey, result.error);

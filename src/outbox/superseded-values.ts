@@ -1,6 +1,7 @@
 import type { SalesforceValue } from '../mapping/converters/converter.types';
 import type { Queryable } from '../event-store/queryable';
 import { NAME_KEY, type ResolvedMapping } from '../projectors/resolved-mapping';
+import { SYNC_PROJECTOR } from '../projectors/sync-projector';
 import type { FieldState } from '../projectors/sync-record';
 import type { CommandSucceeded } from '../event-store/payloads/sync-results';
 import type { ClaimedCommand } from './claim';
@@ -10,15 +11,31 @@ import type { OutboxCommand } from './outbox-command';
 /** Per record: its fields' state now (sync_records.fields: agreed value and what each side holds), and its tombstone. */
 export type CurrentFields = Map<number, { fields: Record<string, FieldState>; deleted: boolean }>;
 
+/** The sync projector's checkpoint the state was read at: every event up to it is in that state. */
+export interface StateAsOf {
+  transactionId: string;
+  position: number;
+}
+
 /** Per claimed command id: field key -> the value our own writes to the same target left there since the command was decided. */
 export type WrittenSince = Map<number, Record<string, SalesforceValue>>;
 
-export async function loadCurrentFields(db: Queryable, recordIds: readonly number[]): Promise<CurrentFields> {
-  const { rows } = await db.query<{ id: string; fields: Record<string, FieldState> | null; deleted: boolean }>(
-    'SELECT id, fields, deleted_side IS NOT NULL AS deleted FROM sync_records WHERE id = ANY($1::bigint[])',
-    [recordIds],
+/**
+ * The records' state, with the projector checkpoint it is consistent with (one statement, one
+ * snapshot: the projector saves both in one transaction). A command's success event carries that
+ * checkpoint, so the log shows what the dispatcher knew when it decided to send.
+ */
+export async function loadCurrentFields(db: Queryable, recordIds: readonly number[]): Promise<{ current: CurrentFields; stateAsOf: StateAsOf | null }> {
+  const { rows } = await db.query<{ id: string; fields: Record<string, FieldState> | null; deleted: boolean; tx: string | null; position: string | null }>(
+    `SELECT r.id, r.fields, r.deleted_side IS NOT NULL AS deleted, c.transaction_id::text AS tx, c.position
+     FROM sync_records r LEFT JOIN subscriber_checkpoints c ON c.subscriber = $2 WHERE r.id = ANY($1::bigint[])`,
+    [recordIds, SYNC_PROJECTOR],
   );
-  return new Map(rows.map((r) => [Number(r.id), { fields: r.fields ?? {}, deleted: r.deleted }]));
+  const checkpoint = rows.find((r) => r.tx !== null);
+  return {
+    current: new Map(rows.map((r) => [Number(r.id), { fields: r.fields ?? {}, deleted: r.deleted }])),
+    stateAsOf: checkpoint ? { transactionId: checkpoint.tx as string, position: Number(checkpoint.position) } : null,
+  };
 }
 
 /**

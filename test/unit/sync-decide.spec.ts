@@ -238,6 +238,17 @@ describe('sync decide (issue 6, pure)', () => {
     expect(resolved.record?.waiting).toEqual([]);
   });
 
+  it('an item renamed before its link is recorded (we just created it) is read, not lost', () => {
+    const rename = {
+      ...mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'x', columnType: 'text', value: null, at: 2_000 }),
+      type: 'monday.item_renamed',
+      payload: { type: 'update_name', triggerTime: '', userId: 5001, triggerUuid: 'r1', boardId: Number(OPPORTUNITY_BOARD), pulseId: 501, value: { name: 'Renamed' }, previousValue: { name: 'Old' } },
+    } as never;
+    const result = decide(null, rename, context);
+    expect(result.outcome).toMatchObject({ outcome: 'projected', reason: 'reading_unknown_item' });
+    expect(result.commands).toEqual([expect.objectContaining({ kind: 'monday.refresh_item', itemId: '501' })]);
+  });
+
   it('a lead item created on monday is read first, and reaches Salesforce only once Qualified', () => {
     const LEADS = '9378000505';
     const created = decide(null, {

@@ -33,6 +33,8 @@ export interface CommandSucceeded {
   written: Record<string, SalesforceValue>;
   /** e.g. the id of a created record. */
   result?: Record<string, unknown>;
+  /** The sync projector checkpoint of the state the dispatcher checked the values against before sending. */
+  stateAsOf?: { transactionId: string; position: number };
 }
 
 export interface CommandFailed {

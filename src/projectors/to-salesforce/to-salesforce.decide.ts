@@ -31,6 +31,7 @@ export function decideMondayEvent(current: SyncRecord | null, event: MondayEvent
     case 'monday.column_changed':
       return columnChanged(record, object, event, context);
     case 'monday.item_renamed':
+      if (!record) return unknownItem(object, event);
       return valueChanged(record, object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name, context);
     case 'monday.item_deleted':
     case 'monday.item_archived':
@@ -92,13 +93,7 @@ function createIfAllowed(record: SyncRecord, object: ResolvedObject, textOf: (co
 function columnChanged(record: SyncRecord | null, object: ResolvedObject, event: MondayEvent & { type: 'monday.column_changed' }, context: SyncContext): Decision {
   const { columnId } = event.payload;
   const field = object.fieldByColumn.get(columnId);
-  if (!record) {
-    if (event.origin === 'own_echo') return decision(null, skipped('own_echo'));
-    // An item we have not seen (it predates the sync, or its create_pulse was filtered): read it.
-    if (!object.mapping.create.salesforce.enabled) return decision(null, skipped('not_linked_yet'));
-    const created = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: String(event.payload.pulseId) });
-    return decision(created, projected('reading_unknown_item'), [mondayRefresh(object, created.mondayBoardId, created.mondayItemId as string)]);
-  }
+  if (!record) return unknownItem(object, event);
   if (columnId === object.mapping.monday.salesforceIdColumn) return decision(record, skipped('unmapped_column', { salesforceIdColumn: true }));
   if (!field) return decision(record, skipped('unmapped_column', { columnId }));
   const converted = field.converter.fromMondayWebhook(event.payload.value, context);
@@ -144,6 +139,18 @@ function valueChanged(
   if (!seen.accepted) return decision(record, skipped(seen.reason), convert);
   if (!seen.push) return decision(record, skipped('unchanged_value', { target: 'salesforce' }), convert);
   return decision(record, projected(), [salesforceUpdate(object, record, [field]), ...convert]);
+}
+
+/**
+ * A change to an item we have no record of: it predates the sync, its create_pulse was filtered, or
+ * we created it for a Salesforce record and its link is not recorded yet. Read it; the snapshot is
+ * merged into the record once linked.
+ */
+function unknownItem(object: ResolvedObject, event: MondayEvent & { type: 'monday.column_changed' | 'monday.item_renamed' }): Decision {
+  if (event.origin === 'own_echo') return decision(null, skipped('own_echo'));
+  if (!object.mapping.create.salesforce.enabled) return decision(null, skipped('not_linked_yet'));
+  const created = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: String(event.payload.pulseId) });
+  return decision(created, projected('reading_unknown_item'), [mondayRefresh(object, created.mondayBoardId, created.mondayItemId as string)]);
 }
 
 function removed(record: SyncRecord | null, object: ResolvedObject, event: MondayEvent & { type: 'monday.item_deleted' | 'monday.item_archived' }): Decision {
