@@ -45,11 +45,13 @@ describe('crm-sync replay (invariant 10)', () => {
   const mapping = loadMapping(EXAMPLE_MAPPING);
   const cached = { live: sandboxSchemas(), salesforceUsers: [], mondayUsers: [] };
 
+  // Five live drains, each waiting for the xmin horizon: one open transaction anywhere on the
+  // server (another bench's projector batch) holds them all, so the hook may take minutes there.
   beforeAll(async () => {
     db = await createTestDatabase();
     await saveCachedContext(db.pool, cached);
     await buildMixedLog();
-  });
+  }, 600_000);
   afterAll(async () => db.drop());
 
   /** The live projector as the service runs it: links loaded from the table, batches of `batchSize`. */
