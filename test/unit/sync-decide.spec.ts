@@ -249,6 +249,17 @@ describe('sync decide (issue 6, pure)', () => {
     expect(result.commands).toEqual([expect.objectContaining({ kind: 'monday.refresh_item', itemId: '501' })]);
   });
 
+  it('a person changing the item we just created, before its link is recorded, wins once linked', () => {
+    const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Deal', StageName: 'Quote' }, at: 1_000 }), context);
+    // The item exists (made at t=1400) and a person sets MOU at t=1500; the webhook is decided before our link is recorded.
+    const early = decide(null, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 1_500 }), context);
+    expect(early.outcome).toMatchObject({ reason: 'reading_unknown_item' });
+    const link = recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_monday_item', values: { __name__: 'Deal', stage: 'Quote' }, at: 1_400 });
+    const linked = decide(withFieldsOf(early.record as SyncRecord, created.record as SyncRecord), link, context);
+    expect(linked.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU' }, salesforce: { value: 'Quote' } });
+    expect(linked.commands).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]));
+  });
+
   it('a lead item created on monday is read first, and reaches Salesforce only once Qualified', () => {
     const LEADS = '9378000505';
     const created = decide(null, {

@@ -74,9 +74,13 @@ export function mayWrite(field: ResolvedField, side: Side): boolean {
   return field.mapping.authority === 'both' || field.mapping.authority === side;
 }
 
-/** Records that `side` now holds `value` because we wrote it there (a command succeeded or a link was made). */
+/**
+ * Records that `side` now holds `value` because we wrote it there (a command succeeded or a link was
+ * made), unless a change made there after our write was seen already (its event came first).
+ */
 export function written(record: SyncRecord, fieldKey: string, side: Side, value: SalesforceValue, at: number): void {
   const previous = record.fields[fieldKey];
+  if (previous?.[side] && previous[side].at > at) return;
   record.fields[fieldKey] = previous
     ? { ...previous, [side]: { value, at } }
     : { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at } };

@@ -31,7 +31,7 @@ export function decideMondayEvent(current: SyncRecord | null, event: MondayEvent
     case 'monday.column_changed':
       return columnChanged(record, object, event, context);
     case 'monday.item_renamed':
-      if (!record) return unknownItem(object, event);
+      if (!record) return unknownItem(object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name);
       return valueChanged(record, object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name, context);
     case 'monday.item_deleted':
     case 'monday.item_archived':
@@ -93,7 +93,10 @@ function createIfAllowed(record: SyncRecord, object: ResolvedObject, textOf: (co
 function columnChanged(record: SyncRecord | null, object: ResolvedObject, event: MondayEvent & { type: 'monday.column_changed' }, context: SyncContext): Decision {
   const { columnId } = event.payload;
   const field = object.fieldByColumn.get(columnId);
-  if (!record) return unknownItem(object, event);
+  if (!record) {
+    const converted = field?.converter.fromMondayWebhook(event.payload.value, context);
+    return unknownItem(object, event, field, converted?.kind === 'value' ? converted.value : undefined);
+  }
   if (columnId === object.mapping.monday.salesforceIdColumn) return decision(record, skipped('unmapped_column', { salesforceIdColumn: true }));
   if (!field) return decision(record, skipped('unmapped_column', { columnId }));
   const converted = field.converter.fromMondayWebhook(event.payload.value, context);
@@ -143,13 +146,20 @@ function valueChanged(
 
 /**
  * A change to an item we have no record of: it predates the sync, its create_pulse was filtered, or
- * we created it for a Salesforce record and its link is not recorded yet. Read it; the snapshot is
- * merged into the record once linked.
+ * we created it for a Salesforce record and its link is not recorded yet. The change is kept with
+ * its exact time (an item read only has the item's update time, to the second) and the item is
+ * read; both are merged into the record once linked.
  */
-function unknownItem(object: ResolvedObject, event: MondayEvent & { type: 'monday.column_changed' | 'monday.item_renamed' }): Decision {
+function unknownItem(
+  object: ResolvedObject,
+  event: MondayEvent & { type: 'monday.column_changed' | 'monday.item_renamed' },
+  field: ResolvedField | undefined,
+  value: SalesforceValue | undefined,
+): Decision {
   if (event.origin === 'own_echo') return decision(null, skipped('own_echo'));
   if (!object.mapping.create.salesforce.enabled) return decision(null, skipped('not_linked_yet'));
   const created = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: String(event.payload.pulseId) });
+  if (field && value !== undefined) observe(created, field, 'monday', value, atOf(event), event.origin);
   return decision(created, projected('reading_unknown_item'), [mondayRefresh(object, created.mondayBoardId, created.mondayItemId as string)]);
 }
 
