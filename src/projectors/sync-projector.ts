@@ -5,7 +5,7 @@ import { decide, recordKeysOf, type RecordKey } from './decide';
 import { resolveWaiting } from './links/links.decide';
 import type { LinkIndex } from './link-index';
 import type { SyncContext } from './sync-context';
-import type { FieldState, Side, SyncRecord } from './sync-record';
+import type { SyncRecord } from './sync-record';
 import {
   deleteRecords,
   insertCommands,
@@ -108,30 +108,20 @@ export async function decideEvents(
 
 /**
  * A link joining the record known by its item with the one known only by its Salesforce id (the
- * echo of our create, or a change to the new item, came first): per field, the later agreed value,
- * and per side the latest value seen there.
+ * echo of our create came first): the item's record leads; per field it keeps its agreed value and
+ * takes what only the other saw (a field, or one side's value: Salesforce's from the echo).
  */
 export function withFieldsOf(record: SyncRecord, other: SyncRecord): SyncRecord {
   const fields = { ...record.fields };
   let changed = false;
   for (const [key, theirs] of Object.entries(other.fields)) {
-    const merged = mergeField(fields[key], theirs);
-    if (merged === fields[key]) continue;
+    const ours = fields[key];
+    const merged = ours ? { ...ours, ...(!ours.salesforce && theirs.salesforce ? { salesforce: theirs.salesforce } : {}), ...(!ours.monday && theirs.monday ? { monday: theirs.monday } : {}) } : theirs;
+    if (ours && merged.salesforce === ours.salesforce && merged.monday === ours.monday) continue;
     fields[key] = merged;
     changed = true;
   }
   return changed ? { ...record, fields } : record;
-}
-
-function mergeField(ours: FieldState | undefined, theirs: FieldState): FieldState {
-  if (!ours) return theirs;
-  const agreed = theirs.agreedAt > ours.agreedAt ? { agreed: theirs.agreed, agreedAt: theirs.agreedAt, agreedFrom: theirs.agreedFrom } : {};
-  const sides: Partial<Pick<FieldState, Side>> = {};
-  for (const side of ['salesforce', 'monday'] as const) {
-    const seen = theirs[side];
-    if (seen && (!ours[side] || seen.at > ours[side].at)) sides[side] = seen;
-  }
-  return Object.keys(agreed).length === 0 && Object.keys(sides).length === 0 ? ours : { ...ours, ...agreed, ...sides };
 }
 
 export function collectKeys(events: RecordedEvent[], context: SyncContext) {

@@ -253,7 +253,12 @@ async function redundantSalesforceUpdates(env: SyncEnvironment): Promise<{ knowa
     for (const id of header.recordIds) ours.set(id, [...(ours.get(id) ?? []), e]);
   }
   const result = { knowable: [] as string[], racing: 0 };
+  // Only records with more updates sent than changes made had one that changed nothing.
+  const sentPerRecord = new Map<string, number>();
+  for (const update of sent) sentPerRecord.set(update.salesforce_id, (sentPerRecord.get(update.salesforce_id) ?? 0) + 1);
+  const surplus = new Map([...sentPerRecord].map(([id, n]) => [id, n - (ours.get(id)?.length ?? 0)]));
   for (const update of sent) {
+    if ((surplus.get(update.salesforce_id) ?? 0) <= 0) continue;
     const fields = salesforceFieldsOf(env, update);
     // Its effect: the first of our change events on the record, not yet matched, touching one of its fields.
     const candidates = ours.get(update.salesforce_id) ?? [];
@@ -262,6 +267,7 @@ async function redundantSalesforceUpdates(env: SyncEnvironment): Promise<{ knowa
       candidates.splice(index, 1);
       continue;
     }
+    surplus.set(update.salesforce_id, (surplus.get(update.salesforce_id) ?? 0) - 1);
     const setters = await settersInOurLog(env, update, fields, log);
     if (setters.length > 0 && setters.every((known) => known)) result.knowable.push(`command ${update.command_id} wrote ${JSON.stringify(fields)} to ${update.salesforce_id}`);
     else result.racing += 1;
