@@ -115,7 +115,40 @@ async function findItemsByMatch<K>(
     const columnIds = [...new Set([...columns.map((c) => c.columnId).filter((id) => id !== NAME_COLUMN), ...options.readColumns])];
     options.countRequest();
     const items = (await monday.findItemsByColumnValues(boardId, columns, { columnIds })).filter((item) => item.state === 'active');
-    for (const w of group) found.set(w.key, items.filter((item) => w.conditions.every((c) => itemMeets(item, c))));
+    for (const [key, matching] of matchAgainst(items, group)) found.set(key, matching);
+  }
+  return found;
+}
+
+/**
+ * The items meeting every condition of each wanted record. Each item's values are converted once,
+ * and items are indexed by the normalised text of the first match field, so a batch of 500 records
+ * against 500 returned items compares a few pairs per record, not 250,000.
+ */
+function matchAgainst<K>(items: readonly MondayItem[], group: ReadonlyArray<Omit<MatchWanted<K>, 'salesforceIdColumn'>>): Map<K, MondayItem[]> {
+  const held = new Map<string, SalesforceValue | undefined>();
+  const heldValue = (item: MondayItem, field: ResolvedField): SalesforceValue | undefined => {
+    const cacheKey = `${item.id}\u0000${field.key}`;
+    if (!held.has(cacheKey)) held.set(cacheKey, readHeld(item, field));
+    return held.get(cacheKey);
+  };
+  const indexField = group[0]?.conditions[0]?.field;
+  const byText = new Map<string, MondayItem[]>();
+  const notText: MondayItem[] = [];
+  for (const item of indexField ? items : []) {
+    const value = heldValue(item, indexField as ResolvedField);
+    if (typeof value === 'string') {
+      const text = normalizedText(value);
+      const same = byText.get(text);
+      if (same) same.push(item);
+      else byText.set(text, [item]);
+    } else if (value !== undefined && value !== null) notText.push(item);
+  }
+  const found = new Map<K, MondayItem[]>();
+  for (const w of group) {
+    const indexed = w.conditions.find((c) => c.field.key === indexField?.key);
+    const pool = typeof indexed?.value === 'string' ? [...(byText.get(normalizedText(indexed.value)) ?? []), ...notText] : items;
+    found.set(w.key, pool.filter((item) => w.conditions.every((c) => meets(heldValue(item, c.field), c))));
   }
   return found;
 }
@@ -125,19 +158,19 @@ export function describeConditions(conditions: readonly MatchCondition[]): strin
   return conditions.map((c) => `${c.field.salesforceFields[0]} = ${JSON.stringify(c.value)}`).join(' and ');
 }
 
-function itemMeets(item: MondayItem, condition: MatchCondition): boolean {
-  const { field, value } = condition;
-  let held: SalesforceValue;
-  if (field.key === NAME_KEY) held = item.name;
-  else {
-    const cell = item.columnValues.find((v) => v.id === field.key);
-    if (!cell) return false;
-    const converted = field.converter.fromMondayApi({ value: cell.value, text: cell.text, ...(cell.linkedItemIds ? { linkedItemIds: cell.linkedItemIds } : {}) });
-    if (converted.kind !== 'value') return false;
-    held = converted.value;
-  }
-  if (typeof held === 'string' && typeof value === 'string') return normalizedText(held) === normalizedText(value);
-  return held !== null && field.converter.equals(held, value);
+/** What the item holds in the field, in Salesforce form (undefined: not readable as a value). */
+function readHeld(item: MondayItem, field: ResolvedField): SalesforceValue | undefined {
+  if (field.key === NAME_KEY) return item.name;
+  const cell = item.columnValues.find((v) => v.id === field.key);
+  if (!cell) return undefined;
+  const converted = field.converter.fromMondayApi({ value: cell.value, text: cell.text, ...(cell.linkedItemIds ? { linkedItemIds: cell.linkedItemIds } : {}) });
+  return converted.kind === 'value' ? converted.value : undefined;
+}
+
+function meets(held: SalesforceValue | undefined, condition: MatchCondition): boolean {
+  if (held === undefined || held === null) return false;
+  if (typeof held === 'string' && typeof condition.value === 'string') return normalizedText(held) === normalizedText(condition.value);
+  return condition.field.converter.equals(held, condition.value);
 }
 
 /**
