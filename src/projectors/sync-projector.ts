@@ -108,8 +108,9 @@ export async function decideEvents(
 
 /**
  * A link joining the record known by its item with the one known only by its Salesforce id (the
- * echo of our create came first): the item's record leads; per field it keeps its agreed value and
- * takes what only the other saw (a field, or one side's value: Salesforce's from the echo).
+ * echo of our create, or a person's change or delete of the new item, came first): the item's
+ * record leads; per field it keeps its agreed value and takes what only the other saw (a field, or
+ * one side's value: Salesforce's from the echo); a tombstone and waiting relations of either count.
  */
 export function withFieldsOf(record: SyncRecord, other: SyncRecord): SyncRecord {
   const fields = { ...record.fields };
@@ -121,7 +122,10 @@ export function withFieldsOf(record: SyncRecord, other: SyncRecord): SyncRecord 
     fields[key] = merged;
     changed = true;
   }
-  return changed ? { ...record, fields } : record;
+  const waiting = [...record.waiting, ...other.waiting.filter((w) => !record.waiting.some((r) => r.fieldKey === w.fieldKey && r.towards === w.towards))];
+  const deleted = record.deleted ?? other.deleted;
+  if (!changed && waiting.length === record.waiting.length && deleted === record.deleted) return record;
+  return { ...record, fields, waiting, deleted };
 }
 
 export function collectKeys(events: RecordedEvent[], context: SyncContext) {

@@ -260,6 +260,19 @@ describe('sync decide (issue 6, pure)', () => {
     expect(linked.commands).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]));
   });
 
+  it('an item deleted before its link is recorded stays deleted: the link writes nothing to it, nor do later changes', () => {
+    const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Deal', StageName: 'Quote', AccountId: '001000000000007AAA' }, at: 1_000 }), context);
+    const deleted = decide(null, { ...mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'x', columnType: 'text', value: null, at: 1_500 }), type: 'monday.item_deleted' } as never, context);
+    expect(deleted.record?.deleted).toEqual({ side: 'monday', at: 1_500 });
+    links.add('account', '001000000000007AAA', '777');
+    const link = recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_monday_item', values: { __name__: 'Deal', stage: 'Quote' }, at: 1_400 });
+    const linked = decide(withFieldsOf(deleted.record as SyncRecord, created.record as SyncRecord), link, context);
+    expect(linked.commands.filter(Boolean)).toEqual([]);
+    const later = decide(linked.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_000 }), context);
+    expect(later.outcome).toMatchObject({ outcome: 'skipped', reason: 'deleted_record' });
+    expect(resolveWaiting(linked.record as SyncRecord, mapping.byKey.get('opportunity')!, context).commands).toEqual([]);
+  });
+
   it('a lead item created on monday is read first, and reaches Salesforce only once Qualified', () => {
     const LEADS = '9378000505';
     const created = decide(null, {

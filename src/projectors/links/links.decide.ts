@@ -92,6 +92,7 @@ export function waitTowardsMonday(record: SyncRecord, fields: readonly ResolvedF
  * resolve are sent, the rest keep waiting.
  */
 export function resolveWaiting(current: SyncRecord, object: ResolvedObject, context: SyncContext): Decision {
+  if (current.deleted) return decision(current, skipped('deleted_record'));
   const record = copyRecord(current);
   const toSalesforce = [];
   const toMonday = [];

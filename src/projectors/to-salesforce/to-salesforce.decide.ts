@@ -164,7 +164,15 @@ function unknownItem(
 }
 
 function removed(record: SyncRecord | null, object: ResolvedObject, event: MondayEvent & { type: 'monday.item_deleted' | 'monday.item_archived' }): Decision {
-  if (!record) return decision(null, skipped(event.origin === 'own_echo' ? 'own_echo' : 'not_linked_yet'));
+  if (!record) {
+    if (event.origin === 'own_echo') return decision(null, skipped('own_echo'));
+    // An item we have no record of: unsynced, or created by us for a Salesforce record whose link
+    // is not recorded yet. A tombstone keyed by the item is merged into that record at the link,
+    // so nothing is written to an item that is gone.
+    const tombstone = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: String(event.payload.pulseId) });
+    tombstone.deleted = { side: 'monday', at: atOf(event) };
+    return decision(tombstone, skipped('not_linked_yet', { tombstone: true }));
+  }
   if (record.deleted) return decision(record, skipped('deleted_record'));
   record.deleted = { side: 'monday', at: atOf(event) };
   if (event.origin === 'own_echo') return decision(record, skipped('own_echo'));
