@@ -5,7 +5,7 @@ import { decide, recordKeysOf, type RecordKey } from './decide';
 import { resolveWaiting } from './links/links.decide';
 import type { LinkIndex } from './link-index';
 import type { SyncContext } from './sync-context';
-import type { SyncRecord } from './sync-record';
+import type { FieldState, SyncRecord } from './sync-record';
 import {
   deleteRecords,
   insertCommands,
@@ -89,7 +89,9 @@ export async function decideEvents(
     if (result.record && linkedNow) {
       links.add(result.record.objectKey, result.record.salesforceId as string, result.record.mondayItemId as string);
       if (!waitingLoaded) {
-        for (const waiting of await loadWaiting()) if (!batch.has(waiting)) batch.put(waiting);
+        // Stored versions: only of records this batch has not changed or merged away (a merged-away
+        // record put back would take the Salesforce key from the record it was merged into).
+        for (const waiting of await loadWaiting()) if (!batch.supersedes(waiting)) batch.put(waiting);
         waitingLoaded = true;
       }
       for (const waiting of batch.waitingRecords()) {
@@ -109,16 +111,30 @@ export async function decideEvents(
 /**
  * A link joining the record known by its item with the one known only by its Salesforce id (the
  * echo of our create, or a person's change or delete of the new item, came first): the item's
- * record leads; per field it keeps its agreed value and takes what only the other saw (a field, or
- * one side's value: Salesforce's from the echo); a tombstone and waiting relations of either count.
+ * record leads; per field it keeps its agreed value unless the other saw a person's later change, and
+ * takes what only the other saw (a field, or one side's value: Salesforce's from the echo); a
+ * tombstone and waiting relations of either count.
  */
 export function withFieldsOf(record: SyncRecord, other: SyncRecord): SyncRecord {
   const fields = { ...record.fields };
   let changed = false;
   for (const [key, theirs] of Object.entries(other.fields)) {
     const ours = fields[key];
-    const merged = ours ? { ...ours, ...(!ours.salesforce && theirs.salesforce ? { salesforce: theirs.salesforce } : {}), ...(!ours.monday && theirs.monday ? { monday: theirs.monday } : {}) } : theirs;
-    if (ours && merged.salesforce === ours.salesforce && merged.monday === ours.monday) continue;
+    if (!ours) {
+      fields[key] = theirs;
+      changed = true;
+      continue;
+    }
+    // A person's later change seen only by the other record wins (not our own create's echo: that
+    // carries the values this record had when the create was decided).
+    const later = theirs.agreedAt > ours.agreedAt && !theirs.echoed;
+    const merged: FieldState = {
+      ...ours,
+      ...(later ? { agreed: theirs.agreed, agreedAt: theirs.agreedAt, agreedFrom: theirs.agreedFrom } : {}),
+      ...(!ours.salesforce && theirs.salesforce ? { salesforce: theirs.salesforce } : {}),
+      ...(!ours.monday && theirs.monday ? { monday: theirs.monday } : {}),
+    };
+    if (!later && merged.salesforce === ours.salesforce && merged.monday === ours.monday) continue;
     fields[key] = merged;
     changed = true;
   }
@@ -154,7 +170,8 @@ export class RecordBatch {
   /** The records of `records` with relations waiting for a link, in the same order. */
   private readonly waiting = new Set<SyncRecord>();
   private readonly touched = new Set<SyncRecord>();
-  private readonly retired: number[] = [];
+  /** Stored ids of records merged into another in this batch. */
+  private readonly retired = new Set<number>();
 
   constructor(loaded: SyncRecord[]) {
     this.load(loaded);
@@ -190,14 +207,18 @@ export class RecordBatch {
     this.touched.add(record);
   }
 
-  has(record: SyncRecord): boolean {
-    return record.id !== null && this.byKey.has(`id:${record.id}`);
+  /**
+   * Whether this batch's state replaces the stored version of `stored`: it holds a version of that
+   * record (read or changed here), or merged it into another.
+   */
+  supersedes(stored: SyncRecord): boolean {
+    return stored.id !== null && (this.byKey.has(`id:${stored.id}`) || this.retired.has(stored.id));
   }
 
   retire(record: SyncRecord): void {
     this.remove(record);
     this.touched.delete(record);
-    if (record.id !== null) this.retired.push(record.id);
+    if (record.id !== null) this.retired.add(record.id);
   }
 
   /** The stored id of `record` (decide returns copies: find the latest version of the same record). */
@@ -224,7 +245,7 @@ export class RecordBatch {
   }
 
   retiredIds(): number[] {
-    return this.retired;
+    return [...this.retired];
   }
 
   private add(record: SyncRecord, keys: string[]): void {

@@ -22,6 +22,8 @@ export interface FieldState {
   agreed: SalesforceValue;
   agreedAt: number;
   agreedFrom: Side;
+  /** The agreed value was first seen in the echo of our own write (Salesforce set it then), not made by a person. */
+  echoed?: true;
   salesforce?: SideValue;
   monday?: SideValue;
 }

@@ -26,7 +26,7 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
       record.fields[field.key] = { agreed: value, agreedAt: 0, agreedFrom: target, [side]: seen };
       return { accepted: false, reason: 'authority' };
     }
-    record.fields[field.key] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: seen };
+    record.fields[field.key] = { agreed: value, agreedAt: at, agreedFrom: side, ...(origin === 'own_echo' ? { echoed: true as const } : {}), [side]: seen };
     // A field our own Salesforce write never set, seen first in its echo, was set by Salesforce in
     // that transaction (a default such as OwnerId, a stage's Probability, a field update): monday
     // has nothing of it yet. CDC is ordered per record, so this cannot be an old value coming back.
@@ -64,6 +64,7 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   state.agreed = value;
   state.agreedAt = at;
   state.agreedFrom = side;
+  delete state.echoed;
   const targetValue = state[target];
   return { accepted: true, push: !(targetValue && field.converter.equals(targetValue.value, value)) };
 }
