@@ -7,40 +7,49 @@
  *
  *   npx tsx bench/backfill.ts [--records 40000,100000] [--scale 20]
  *
- * The backfill runs in a child process (this file with --child), so its peak RSS is its own and
- * not the emulators' (which hold every record and item in memory). Figures:
+ * The backfill runs in a child process, as users run it: the compiled build (bench/support/
+ * service-build.ts compiles src/ into a temporary directory) under plain node, with the heap
+ * settings bin/crm-sync.js applies to `crm-sync backfill` (bin/heap-settings.js, applied the same
+ * way: in the process, before the CLI loads); its peak RSS is its own, not the emulators'
+ * (which hold every record and item in memory). Figures:
  * - items per budget minute (items / emulated minutes from the first to the last create), as a
  *   fraction of the 1,000 ceiling; and the stricter items / (those minutes rounded up x 1,000);
  * - monday requests per item, Salesforce requests per record (the org's API usage counter);
- * - COMPLEXITY_BUDGET_EXHAUSTED answers (target: none), peak RSS of the backfill process.
+ * - COMPLEXITY_BUDGET_EXHAUSTED answers (target: none), peak RSS of the backfill process (the
+ *   kernel's high-water mark, so no spike between samples is missed);
+ * - the load average when each run starts and ends: other work on the machine shows in the fraction.
  */
 import { spawn } from 'node:child_process';
-import { Pool } from 'pg';
-import pino from 'pino';
-import { readLiveContext } from '../src/app/read-live-context';
-import { loadMapping } from '../src/mapping';
-import { runBackfill } from '../src/migration/backfill.runner';
-import { createMondayClient } from '../src/monday';
-import { createSalesforceClient } from '../src/salesforce';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { heapFlagsFor } from '../bin/heap-settings';
 import { ScaledClock } from '../src/sandbox/clock';
 import { DEMO_BOARDS, startMondayEmulator } from '../src/sandbox/monday';
 import { startSalesforceEmulator } from '../src/sandbox/salesforce';
 import { createBenchDatabase } from './support/bench-database';
 import { numberListOption, numberOption } from './support/bench-options';
 import { log, report, round, type Row } from './support/bench-report';
+import { buildService, type ServiceBuild } from './support/service-build';
 
-const MAPPING = `${__dirname}/../examples/nonprofit-leads.yaml`;
+const MAPPING = resolve(__dirname, '../examples/nonprofit-leads.yaml');
+const HEAP_SETTINGS = resolve(__dirname, '../bin/heap-settings.js');
 const CHILD_PREFIX = 'BACKFILL_CHILD ';
 const CEILING_PER_MINUTE = 10_000_000 / 10_000;
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--child')) return child();
   const counts = numberListOption('records', [40_000, 100_000]);
   const scale = numberOption('scale', 20);
+  log('compiling src/ as npm run build does');
+  const build = await buildService();
   const rows: Row[] = [];
-  for (const records of counts) {
-    rows.push(await measure(records, scale));
-    log(JSON.stringify(rows[rows.length - 1]));
+  try {
+    for (const records of counts) {
+      rows.push(await measure(build, records, scale));
+      log(JSON.stringify(rows[rows.length - 1]));
+    }
+  } finally {
+    build.remove();
   }
   const main40k = rows[0];
   report({
@@ -61,7 +70,7 @@ async function main(): Promise<void> {
   });
 }
 
-async function measure(records: number, scale: number): Promise<Row> {
+async function measure(build: ServiceBuild, records: number, scale: number): Promise<Row> {
   const db = await createBenchDatabase();
   const sf = await startSalesforceEmulator({ seed: 'empty', dailyApiLimit: 1_000_000, bulkQueryPageSize: 10_000 });
   const clock = new ScaledClock(scale);
@@ -100,9 +109,12 @@ async function measure(records: number, scale: number): Promise<Row> {
       BENCH_MONDAY_URL: monday.url,
       BENCH_MONDAY_TOKEN: monday.apiToken,
       BENCH_SCALE: String(scale),
+      BENCH_MAPPING: MAPPING,
     };
     log(`backfill of ${records} Leads in a child process`);
-    const result = await runChild(env);
+    const loadBefore = loadavg()[0];
+    const result = await runChild(build, env);
+    const loadAfter = loadavg()[0];
     const sfRequests = sf.control.apiUsage().used - usageBefore;
     const entries = monday.control.requestLog();
     const creates = entries.filter((e) => e.fields.includes('create_item') && e.status === 200);
@@ -110,6 +122,9 @@ async function measure(records: number, scale: number): Promise<Row> {
     const last = Date.parse(creates[creates.length - 1]?.at ?? '');
     const minutes = (last - first) / 60_000;
     const windows = Math.max(1, Math.ceil(minutes));
+    const lookups = entries.filter((e) => e.fields.includes('items_page_by_column_values') && e.status === 200).map((e) => e.durationMs);
+    const tenth = Math.max(1, Math.floor(creates.length / 10));
+    const meanMs = (list: typeof creates): number => list.reduce((n, e) => n + e.durationMs, 0) / Math.max(1, list.length);
     const items = monday.control.listItems(DEMO_BOARDS.leads.id).filter((item) => item.name.startsWith('Bench Org ')).length;
     const rate = items / Math.max(minutes, 1e-9);
     return {
@@ -124,13 +139,19 @@ async function measure(records: number, scale: number): Promise<Row> {
       'monday requests': entries.length,
       'read share of complexity': round(entries.filter((e) => e.operationType !== 'mutation').reduce((n, e) => n + e.complexity, 0) / Math.max(1, entries.reduce((n, e) => n + e.complexity, 0)), 4),
       'monday req/item': round(entries.length / Math.max(1, items), 4),
+      'lookup ms (max)': round(Math.max(0, ...lookups), 0),
+      'create batch ms (first/last tenth)': `${round(meanMs(creates.slice(0, tenth)), 0)}/${round(meanMs(creates.slice(-tenth)), 0)}`,
       'sf requests': sfRequests,
       'sf req/record': round(sfRequests / records, 5),
       'read mode': result.mode,
       'real s': round(result.realMs / 1000, 1),
+      'backfill CPU s': round(result.cpuMs / 1000, 1),
       'start RSS MB': round(result.baselineRss / 1024 / 1024, 0),
       'peak RSS MB': round(result.peakRss / 1024 / 1024, 0),
-      'peak heap MB': round(result.peakHeap / 1024 / 1024, 0),
+      'heap settings': process.env.BENCH_DEFAULT_HEAP ? 'V8 defaults' : heapFlagsFor(['backfill']).join(' ') || 'V8 defaults',
+      'heap retained after MB': round(result.retainedHeap / 1024 / 1024, 0),
+      'load avg 1 min (start/end)': `${round(loadBefore, 2)}/${round(loadAfter, 2)}`,
+      complete: result.complete,
     };
   } finally {
     await monday.close();
@@ -142,76 +163,106 @@ async function measure(records: number, scale: number): Promise<Row> {
 interface ChildResult {
   mode: string;
   realMs: number;
+  /** CPU the child used, start-up included (GC settings show here). */
+  cpuMs: number;
+  /** The kernel's high-water mark of the child's RSS (process.resourceUsage().maxRSS), bytes. */
   peakRss: number;
-  peakHeap: number;
   baselineRss: number;
-  baselineHeap: number;
+  retainedHeap: number;
   complete: boolean;
 }
 
-function runChild(env: Record<string, string>): Promise<ChildResult> {
+/**
+ * The backfill as users run it: the compiled build (no tsx loader), the heap settings
+ * bin/crm-sync.js applies to `crm-sync backfill`, and `runBackfill` with the clients
+ * backfill.command.ts builds; the only difference is the monday clock, scaled like the emulator's
+ * (the CLI's pacing reads real time). BENCH_CHILD_NODE_ARGS adds node flags (e.g. --trace-gc);
+ * BENCH_DEFAULT_HEAP=1 leaves V8's defaults (to compare).
+ */
+function runChild(build: ServiceBuild, env: Record<string, string>): Promise<ChildResult> {
+  const script = join(build.dir, 'backfill-child.js');
+  writeFileSync(script, BACKFILL_CHILD);
+  const extra = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // --expose-gc only lets the child measure the heap retained after the run; it changes no GC behaviour.
+  const args = ['--expose-gc', ...extra, script];
+  log(`child: node ${args.join(' ')}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', ...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', __filename, '--child'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: build.dir, env: { ...process.env, ...env, BENCH_HEAP_SETTINGS: HEAP_SETTINGS }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    let result: string | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      // Whatever else the child prints (--trace-gc) goes to stderr as it comes.
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith(CHILD_PREFIX)) result = line;
+        else process.stderr.write(`${line}\n`);
+      }
+    });
     child.once('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(CHILD_PREFIX));
-      if (code !== 0 || !line) return reject(new Error(`backfill child exited with ${code}:\n${out}`));
-      resolve(JSON.parse(line.slice(CHILD_PREFIX.length)) as ChildResult);
+      if (out.startsWith(CHILD_PREFIX)) result = out;
+      if (code !== 0 || !result) return reject(new Error(`backfill child exited with ${code}`));
+      resolve(JSON.parse(result.slice(CHILD_PREFIX.length)) as ChildResult);
     });
   });
 }
 
-/** The backfill process: what `crm-sync backfill --object lead` does, plus RSS sampling. */
-async function child(): Promise<void> {
-  const env = (name: string): string => {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set`);
-    return value;
-  };
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = () => {
-    const usage = process.memoryUsage();
-    peakRss = Math.max(peakRss, usage.rss);
-    peakHeap = Math.max(peakHeap, usage.heapUsed);
-  };
-  const sampler = setInterval(sample, 100);
-  const scale = Number(env('BENCH_SCALE'));
-  const clock = new ScaledClock(scale);
-  const pool = new Pool({ connectionString: env('BENCH_DATABASE'), max: 8 });
+/** What `crm-sync backfill --object lead` does (src/cli/commands/backfill.command.ts), against the compiled dist/. */
+const BACKFILL_CHILD = `'use strict';
+// What bin/crm-sync.js does first for \`crm-sync backfill --object lead\`.
+if (!process.env.BENCH_DEFAULT_HEAP) require(process.env.BENCH_HEAP_SETTINGS).applyHeapSettings(['backfill', '--object', 'lead']);
+require('reflect-metadata');
+const { Pool } = require('pg');
+const pino = require('pino');
+const { readLiveContext } = require('./dist/app/read-live-context');
+const { loadMapping } = require('./dist/mapping');
+const { runBackfill } = require('./dist/migration/backfill.runner');
+const { createMondayClient } = require('./dist/monday');
+const { createSalesforceClient } = require('./dist/salesforce');
+const { ScaledClock } = require('./dist/sandbox/clock');
+// Exit (not die) on SIGTERM, so --cpu-prof / --heap-prof still write their profile of a run that hangs.
+process.once('SIGTERM', () => process.exit(143));
+(async () => {
+  const env = (name) => { if (!process.env[name]) throw new Error(name + ' is not set'); return process.env[name]; };
+  const clock = new ScaledClock(Number(env('BENCH_SCALE')));
+  const pool = new Pool({ connectionString: env('BENCH_DATABASE'), max: 8, application_name: 'crm-sync backfill' });
   const salesforce = await createSalesforceClient(
-    {
-      loginUrl: env('BENCH_SF_URL'),
-      apiVersion: '62.0',
-      clientName: 'crm-sync',
-      auth: { flow: 'password', clientId: env('BENCH_SF_CLIENT_ID'), clientSecret: env('BENCH_SF_CLIENT_SECRET'), username: env('BENCH_SF_USERNAME'), password: env('BENCH_SF_PASSWORD') },
-    },
+    { loginUrl: env('BENCH_SF_URL'), apiVersion: '62.0', clientName: 'crm-sync',
+      auth: { flow: 'password', clientId: env('BENCH_SF_CLIENT_ID'), clientSecret: env('BENCH_SF_CLIENT_SECRET'), username: env('BENCH_SF_USERNAME'), password: env('BENCH_SF_PASSWORD') } },
     { bulk: { pollIntervalMs: 100 } },
   );
   const monday = createMondayClient(
     { apiUrl: env('BENCH_MONDAY_URL'), apiToken: env('BENCH_MONDAY_TOKEN'), apiVersion: '2025-10', signingSecret: null, webhookToken: null },
     { clock: { now: () => clock.now(), sleep: (ms) => new Promise((r) => setTimeout(r, clock.realDelay(ms))) } },
   );
-  const mapping = loadMapping(MAPPING);
+  const mapping = loadMapping(env('BENCH_MAPPING'));
   const live = await readLiveContext(mapping, salesforce, monday);
-  if (typeof global.gc === 'function') global.gc();
-  const baseline = process.memoryUsage();
+  // BENCH_HEAP_PROFILE=file: where the run allocates, garbage included (open in Chrome DevTools' Memory tab).
+  const profile = process.env.BENCH_HEAP_PROFILE ? new (require('node:inspector').Session)() : null;
+  const post = (method, params) => new Promise((resolve, reject) => profile.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  if (profile) {
+    profile.connect();
+    await post('HeapProfiler.startSampling', { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
+  const baselineRss = process.memoryUsage().rss;
   const started = Date.now();
-  const summary = await runBackfill(
-    { pool, databaseUrl: env('BENCH_DATABASE'), salesforce, monday, logger: pino({ level: 'warn' }), mapping, live },
-    { object: 'lead' },
-  );
+  const summary = await runBackfill({ pool, databaseUrl: env('BENCH_DATABASE'), salesforce, monday, logger: pino({ level: 'warn' }), mapping, live }, { object: 'lead' });
   const realMs = Date.now() - started;
-  sample();
+  const cpuMs = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  if (profile) require('node:fs').writeFileSync(process.env.BENCH_HEAP_PROFILE, JSON.stringify((await post('HeapProfiler.stopSampling', {})).profile));
   if (typeof global.gc === 'function') global.gc();
-  process.stderr.write(`[bench child] retained after the run: heap ${Math.round(process.memoryUsage().heapUsed / 1048576)} MB, rss ${Math.round(process.memoryUsage().rss / 1048576)} MB\n`);
-  clearInterval(sampler);
+  const retainedHeap = process.memoryUsage().heapUsed;
   await pool.end();
   const lead = summary.objects[0];
-  process.stderr.write(`[bench child] ${JSON.stringify(summary)}\n`);
-  process.stdout.write(`${CHILD_PREFIX}${JSON.stringify({ mode: lead?.mode ?? 'none', realMs, peakRss, peakHeap, baselineRss: baseline.rss, baselineHeap: baseline.heapUsed, complete: summary.complete })}\n`);
-}
+  process.stderr.write('[bench child] ' + JSON.stringify(summary) + '\\n');
+  process.stdout.write('${CHILD_PREFIX}' + JSON.stringify({ mode: lead ? lead.mode : 'none', realMs, cpuMs, peakRss, baselineRss, retainedHeap, complete: summary.complete }) + '\\n');
+})().catch((error) => {
+  process.stderr.write(String(error && error.stack ? error.stack : error) + '\\n');
+  process.exit(1);
+});
+`;
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

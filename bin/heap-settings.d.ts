@@ -1,0 +1,3 @@
+/** See heap-settings.js. */
+export function heapFlagsFor(args: readonly string[]): string[];
+export function applyHeapSettings(args: readonly string[]): string[];
