@@ -1,4 +1,5 @@
-import type { Queryable } from '../event-store';
+import { readCheckpoint, type Checkpoint, type Queryable } from '../event-store';
+import { SYNC_PROJECTOR } from '../projectors/sync-projector';
 
 /** Ids are taken from the table's sequence this many at a time. */
 const RESERVE = 1_000;
@@ -9,7 +10,10 @@ const RESERVE = 1_000;
  * rebuild must give each record the id live processing gave it, or those events would miss their
  * record (or hit another). Live processing stored a record first with the event that created it,
  * so the previous projection's first decision of each record says which id belongs to the record
- * created at that position. Records that projection does not know get fresh ids from the sequence.
+ * created at that position. A record created by an event that projection decided, but that it never
+ * stored, was merged into another within the live batch that made it, and its decisions name that
+ * other record: it gets no id here (null). Records of events past that projection get fresh ids
+ * from the sequence.
  */
 export class ReplayRecordIds {
   private readonly used = new Set<number>();
@@ -19,6 +23,7 @@ export class ReplayRecordIds {
     private readonly db: Queryable,
     private readonly previousByPosition: Map<number, number>,
     private readonly previous: Set<number>,
+    private readonly decidedUpTo: Checkpoint | null,
   ) {}
 
   /** Reads the previous projection's ids; call before the projection is reset. */
@@ -28,18 +33,30 @@ export class ReplayRecordIds {
     );
     const byPosition = new Map<number, number>();
     for (const row of rows) byPosition.set(Number(row.position), Number(row.record_id));
-    return new ReplayRecordIds(db, byPosition, new Set(byPosition.values()));
+    return new ReplayRecordIds(db, byPosition, new Set(byPosition.values()), await readCheckpoint(db, SYNC_PROJECTOR));
   }
 
-  /** The id of the record the event at `position` creates. */
-  async assign(position: number): Promise<number> {
-    const previous = this.previousByPosition.get(position);
-    if (previous !== undefined && !this.used.has(previous)) return this.use(previous);
+  /** The id of the record `event` creates; null if live processing decided the event but never stored that record. */
+  async assign(event: Checkpoint): Promise<number | null> {
+    const previous = this.previousByPosition.get(event.position);
+    if (previous !== undefined) return this.used.has(previous) ? this.fresh() : this.use(previous);
+    return this.decidedBefore(event) ? null : this.fresh();
+  }
+
+  /** An id no record had in the previous projection. */
+  async fresh(): Promise<number> {
     for (;;) {
       if (this.reserve.length === 0) await this.refill();
       const id = this.reserve.shift() as number;
       if (!this.previous.has(id) && !this.used.has(id)) return this.use(id);
     }
+  }
+
+  /** Whether the previous projection's checkpoint covers `event` (read order: transaction id, then position). */
+  private decidedBefore(event: Checkpoint): boolean {
+    if (!this.decidedUpTo) return false;
+    const [transaction, upTo] = [BigInt(event.transactionId), BigInt(this.decidedUpTo.transactionId)];
+    return transaction < upTo || (transaction === upTo && event.position <= this.decidedUpTo.position);
   }
 
   private use(id: number): number {

@@ -7,7 +7,7 @@ import { loadCachedContext } from '../projectors/sync-context-cache';
 import type { SyncContext } from '../projectors/sync-context';
 import type { SyncRecord } from '../projectors/sync-record';
 import { collectKeys, decideEvents, RecordBatch, SYNC_PROJECTOR } from '../projectors/sync-projector';
-import { loadRecords } from '../projectors/sync-records.repository';
+import { loadRecords, type DecisionRow } from '../projectors/sync-records.repository';
 import { readLogPages } from './replay-log-reader';
 import { ReplayRecordIds } from './replay-record-ids';
 import { ReplayRecordStore } from './replay-record-store';
@@ -73,7 +73,7 @@ export async function replayProjection(
         if (rebuild.unwrittenEvents >= settings.flushEvery) await rebuild.flush();
         onProgress({ handled, total });
       }
-      await rebuild.flush();
+      await rebuild.flush(true);
       await rebuild.finish();
       return { handled, total };
     } finally {
@@ -112,6 +112,13 @@ class Rebuild {
   private checkpoint: Checkpoint = START;
   private events = 0;
   private writing: Promise<void> | null = null;
+  /**
+   * Records live processing never stored (merged into another within its batch: see
+   * ReplayRecordIds), by a provisional negative id, with their decision rows until the merge says
+   * which record those name.
+   */
+  private readonly unstored = new Map<number, { record: SyncRecord; decisions: Array<Omit<DecisionRow, 'recordId'>> }>();
+  private nextUnstoredId = -1;
 
   constructor(
     private readonly pool: Pool,
@@ -129,12 +136,12 @@ class Rebuild {
   /**
    * Decides one page event by event, as the live runner would with the same records. A record gets
    * its id as soon as an event creates it (live processing had stored it before any later event
-   * could name it by id).
+   * could name it by id), unless live processing never stored it.
    */
   async decide(page: RecordedEvent[]): Promise<void> {
     const { batch } = this;
     // The store holds records as of the last write: those this window changed or merged away are newer here.
-    const notNewer = (record: SyncRecord) => !batch.has(record) && !batch.retiredIds().includes(record.id as number);
+    const notNewer = (record: SyncRecord) => !batch.supersedes(record);
     batch.load((await this.recordsFor(page)).filter(notNewer));
     const waiting = async () => this.store.waitingRecords().filter(notNewer);
     for (const event of page) {
@@ -142,11 +149,18 @@ class Rebuild {
       for (const decision of decisions) {
         const created = decision.record && decision.record.id === null ? batch.latest(decision.record) : null;
         if (created && created.id === null) {
-          created.id = await this.ids.assign(event.position);
+          const id = await this.ids.assign(event);
+          created.id = id ?? this.nextUnstoredId--;
+          if (id === null) this.unstored.set(created.id, { record: created, decisions: [] });
           batch.put(created);
         }
       }
-      for (const { record, ...rest } of decisions) this.decisionRows.push(decisionRow({ ...rest, recordId: record ? batch.idOf(record) : null }));
+      for (const { record, ...rest } of decisions) {
+        const recordId = record ? batch.idOf(record) : null;
+        if (recordId !== null && recordId < 0) this.unstored.get(recordId)?.decisions.push(rest);
+        else this.decisionRows.push(decisionRow({ ...rest, recordId }));
+      }
+      this.settleMerged();
     }
     const last = page[page.length - 1];
     this.pages.push(this.decisionRows.join(''));
@@ -155,19 +169,44 @@ class Rebuild {
     this.events += page.length;
   }
 
+  /** Decision rows of records live processing never stored, once merged: they name the record merged into. */
+  private settleMerged(): void {
+    for (const [id, { record, decisions }] of this.unstored) {
+      const current = this.batch.latest(record);
+      if (current?.id === id) continue;
+      this.unstored.delete(id);
+      const into = current?.id ?? null;
+      if (into !== null && into < 0) this.unstored.get(into)?.decisions.push(...decisions);
+      else for (const decision of decisions) this.decisionRows.push(decisionRow({ ...decision, recordId: into }));
+    }
+  }
+
   /**
    * Starts writing what was decided since the last write, once the previous write has committed.
-   * The records it changed go to the store, and the next pages start from a fresh batch.
+   * The records it changed go to the store, and the next pages start from a fresh batch. Waits while
+   * a record live processing never stored is not merged yet (it was, within a live batch), unless
+   * this is the last write: such a record left then gets a fresh id.
    */
-  async flush(): Promise<void> {
+  async flush(last = false): Promise<void> {
     await this.writing;
     this.writing = null;
     if (this.events === 0) return;
+    if (this.unstored.size > 0 && !last) return;
     const { batch } = this;
-    for (const id of batch.retiredIds()) this.store.retire(id);
+    for (const [id, { record, decisions }] of this.unstored) {
+      const current = batch.latest(record) as SyncRecord;
+      current.id = await this.ids.fresh();
+      batch.put(current);
+      for (const decision of decisions) this.decisionRows.push(decisionRow({ ...decision, recordId: current.id }));
+      this.unstored.delete(id);
+    }
+    if (this.decisionRows.length > 0) this.pages.push(this.decisionRows.join(''));
+    this.decisionRows = [];
+    const retiredIds = batch.retiredIds().filter((id) => id > 0);
+    for (const id of retiredIds) this.store.retire(id);
     const changed = batch.changed();
     for (const record of changed) this.store.put(record);
-    const write: ReplayWrite = { records: changed, retiredIds: batch.retiredIds(), decisionRows: this.pages, checkpoint: this.checkpoint };
+    const write: ReplayWrite = { records: changed, retiredIds, decisionRows: this.pages, checkpoint: this.checkpoint };
     this.batch = new RecordBatch([]);
     this.pages = [];
     this.events = 0;

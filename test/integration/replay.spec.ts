@@ -10,7 +10,7 @@ import { saveCachedContext } from '../../src/projectors/sync-context-cache';
 import { SyncProjector } from '../../src/projectors/sync-projector';
 import { loadLinks } from '../../src/projectors/sync-records.repository';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
-import { mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
+import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const OPPS = '9378000526';
@@ -18,7 +18,14 @@ const ACCOUNTS = '9378000512';
 const OPP_1 = '006000000000001AAA';
 const OPP_2 = '006000000000002AAA';
 const OPP_3 = '006000000000003AAA';
+const OPP_4 = '006000000000004AAA';
+const OPP_5 = '006000000000005AAA';
 const ACCOUNT = '001000000000007AAA';
+const ACCOUNT_NOT_LINKED = '001000000000009AAA';
+/** The item each monday create makes, by the Salesforce record it was made for. */
+const CREATED_ITEMS: Record<string, string> = { [OPP_2]: '602', [OPP_4]: '704' };
+/** The Salesforce record each Salesforce create makes, by the item it was made for. */
+const CREATED_RECORDS: Record<string, string> = { '503': OPP_3, '805': OPP_5 };
 const status = (text: string) => ({ label: { index: 0, text }, post_id: null });
 const asNew = ({ position: _p, transactionId: _t, recordedAt: _r, ...event }: RecordedEvent): NewEvent => event as NewEvent;
 
@@ -92,11 +99,11 @@ describe('crm-sync replay (invariant 10)', () => {
     const written = 'values' in command && command.values ? command.values : {};
     const events = [commandSucceededEvent(claimed, written, undefined, now)];
     if (command.kind === 'monday.create_item') {
-      const link = { objectKey: command.objectKey, salesforceObject: command.salesforceObject, salesforceId: command.salesforceId, mondayBoardId: command.boardId, mondayItemId: '602', via: 'created_monday_item' as const, values: written };
+      const link = { objectKey: command.objectKey, salesforceObject: command.salesforceObject, salesforceId: command.salesforceId, mondayBoardId: command.boardId, mondayItemId: CREATED_ITEMS[command.salesforceId], via: 'created_monday_item' as const, values: written };
       events.push(recordLinkedEvent(claimed, link, `salesforce:${command.salesforceObject}:${command.salesforceId}`, now));
     }
     if (command.kind === 'salesforce.create') {
-      const link = { objectKey: command.objectKey, salesforceObject: command.salesforceObject, salesforceId: OPP_3, mondayBoardId: command.boardId, mondayItemId: command.itemId, via: 'created_salesforce_record' as const, values: written };
+      const link = { objectKey: command.objectKey, salesforceObject: command.salesforceObject, salesforceId: CREATED_RECORDS[command.itemId], mondayBoardId: command.boardId, mondayItemId: command.itemId, via: 'created_salesforce_record' as const, values: written };
       events.push(recordLinkedEvent(claimed, link, `monday:item:${command.itemId}`, now));
     }
     return events;
@@ -152,6 +159,41 @@ describe('crm-sync replay (invariant 10)', () => {
         : succeeded(claimed, 10_000),
     );
     await runLive(500);
+
+    // Round 4: a record created in Salesforce whose relation waits for a link (its account is not
+    // linked), while its item is being created; a person edits the new item before the link is
+    // recorded, so the item has a record of its own, and the link joins the two (the Salesforce
+    // record, waiting, is merged away). Then the commands' outcomes and later edits on both sides.
+    await appendEvents(db.pool, [
+      asNew(salesforceChanged({ object: 'Opportunity', id: OPP_4, changeType: 'CREATE', fields: { Name: 'Waiting', StageName: 'Quote', AccountId: ACCOUNT_NOT_LINKED }, at: 11_000 })),
+    ]);
+    await runLive(500);
+    await appendEvents(db.pool, [
+      mondayItemEvent('monday.item_created', '704', 11_500, 'own_echo'),
+      asNew(mondayColumnChanged({ boardId: OPPS, itemId: '704', columnId: 'next_step', columnType: 'text', value: { value: 'Visit' }, at: 11_600 })),
+    ]);
+    await runLive(1);
+    await dispatch((claimed) => succeeded(claimed, 12_000));
+    await appendEvents(db.pool, [
+      salesforceChanged({ object: 'Opportunity', id: OPP_4, fields: { Amount: 900 }, at: 12_500 }),
+      mondayColumnChanged({ boardId: OPPS, itemId: '704', columnId: 'stage', columnType: 'color', value: status('MOU'), at: 12_600 }),
+    ].map(asNew));
+    await runLive(2);
+    for (let round = 0; round < 5 && (await dispatch((claimed) => succeeded(claimed, 13_000 + round))) > 0; round++) await runLive(500);
+
+    // Round 5: an item created on monday, read, created in Salesforce; the create's echo, its
+    // outcome, the link and later edits on both sides decided in one batch (the echo's record is
+    // made and merged into the item's within the batch).
+    await appendEvents(db.pool, [mondayItemEvent('monday.item_created', '805', 14_000), asNew(itemSnapshot(OPPS, '805', 'Item 805', { next_step: 'Plan' }, 14_000))]);
+    await runLive(500);
+    await appendEvents(db.pool, [asNew(salesforceChanged({ object: 'Opportunity', id: OPP_5, changeType: 'CREATE', fields: { Name: 'Item 805', NextStep: 'Plan', StageName: 'Follow-up' }, at: 14_500, origin: 'own_echo' }))]);
+    await dispatch((claimed) => succeeded(claimed, 14_600));
+    await appendEvents(db.pool, [
+      salesforceChanged({ object: 'Opportunity', id: OPP_5, fields: { Amount: 75 }, at: 15_000 }),
+      mondayColumnChanged({ boardId: OPPS, itemId: '805', columnId: 'next_step', columnType: 'text', value: { value: 'Plan B' }, at: 15_100 }),
+    ].map(asNew));
+    await runLive(500);
+    for (let round = 0; round < 5 && (await dispatch((claimed) => succeeded(claimed, 16_000 + round))) > 0; round++) await runLive(1);
   }
 
   const records = async () =>
@@ -175,6 +217,15 @@ describe('crm-sync replay (invariant 10)', () => {
     const { rows: joined } = await db.pool.query('SELECT DISTINCT record_id FROM sync_decisions WHERE record_id NOT IN (SELECT id FROM sync_records)');
     expect(joined.length).toBeGreaterThan(0);
     expect((await records()).some((r) => r.deleted_side !== null)).toBe(true);
+  });
+
+  it('a link joining a waiting Salesforce record into its item\'s record keeps the joined record: one pair, one create', async () => {
+    const { rows } = await db.pool.query("SELECT salesforce_id, monday_item_id, creating, fields->'account'->>'agreed' AS account, waiting FROM sync_records WHERE salesforce_id = $1 OR monday_item_id = $2", [OPP_4, '704']);
+    // The Salesforce record's state is in the pair (its account), and the relation still waits.
+    expect(rows).toEqual([{ salesforce_id: OPP_4, monday_item_id: '704', creating: null, account: ACCOUNT_NOT_LINKED, waiting: [expect.objectContaining({ fieldKey: 'account', towards: 'monday' })] }]);
+    // A later change in Salesforce found the pair: no second item was created for it.
+    const { rows: creates } = await db.pool.query("SELECT kind FROM outbox WHERE kind IN ('monday.create_item', 'salesforce.create') AND (payload->>'salesforceId' = $1 OR payload->>'itemId' = $2)", [OPP_4, '704']);
+    expect(creates).toEqual([{ kind: 'monday.create_item' }]);
   });
 
   it.each<[string, ReplayOptions]>([
