@@ -67,7 +67,7 @@ export function salesforceCreate(object: ResolvedObject, record: SyncRecord): Ou
 export interface MondayValues {
   name?: string;
   columnValues: Record<string, unknown>;
-  /** Relation values whose target is not linked yet. */
+  /** Relation values whose target is not linked yet (values that can never be shown, e.g. an owner with no monday account, are left out). */
   waiting: ResolvedField[];
   /** Values the column cannot take (ConversionError messages by field key). */
   invalid: Record<string, string>;
@@ -91,8 +91,10 @@ export function mondayValues(record: SyncRecord, fields: readonly ResolvedField[
       result.columnValues[field.key] = converted.value;
       result.written[field.key] = state.agreed;
     }
-    else if (converted.kind === 'unresolved') result.waiting.push(field);
-    else result.invalid[field.key] = converted.error.message;
+    // Only a record not linked yet can resolve later; an owner with no monday account never will.
+    else if (converted.kind === 'unresolved') {
+      if (converted.reason === 'not_linked') result.waiting.push(field);
+    } else result.invalid[field.key] = converted.error.message;
   }
   return result;
 }

@@ -208,7 +208,8 @@ describe('sync decide (issue 6, pure)', () => {
   });
 
   it('a new Salesforce record whose account is not linked yet creates its item without it, then sets it when the account links', () => {
-    const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Child', StageName: 'Quote', AccountId: '001000000000007AAA' }, at: 1_000 }), context);
+    // The owner has no monday account: that can never resolve, so it does not wait (every link would re-check it).
+    const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Child', StageName: 'Quote', AccountId: '001000000000007AAA', OwnerId: '005000000000009AAA' }, at: 1_000 }), context);
     expect(created.commands).toEqual([expect.objectContaining({ kind: 'monday.create_item', columnValues: expect.not.objectContaining({ account: expect.anything() }) })]);
     expect(created.record?.waiting).toEqual([expect.objectContaining({ fieldKey: 'account', towards: 'monday' })]);
     // The account links first: the opportunity's item does not exist yet, so the value keeps waiting...
