@@ -4,7 +4,7 @@ export * from './payloads/salesforce-change';
 export * from './payloads/sync-results';
 export { appendEvent, appendEvents, EVENTS_CHANNEL, type AppendResult } from './append';
 export { BatchingAppender } from './batching-appender';
-export { readBatch, readStream, START, type Checkpoint } from './read-batch';
+export { readBatch, readBatchFast, readStream, START, type Checkpoint } from './read-batch';
 export { lockCheckpoint, saveCheckpoint, resetCheckpoint, readCheckpoint } from './checkpoints';
 export { EventNotifications } from './event-notifications';
 export { LeaderLock } from './leader-lock';

@@ -19,14 +19,25 @@ export const START: Checkpoint = { transactionId: '0', position: 0 };
  * select list, which sorts '10' before '9' (a page boundary where transaction ids gain a digit then
  * skipped or repeated events) and cannot use events_read_order_idx (every page sorted the log).
  */
-const READ_SQL = `
-SELECT position, transaction_id::text AS transaction_id, source, source_event_id, stream, type, origin,
-       payload, occurred_at, recorded_at
+const READ_FROM = `
 FROM events
 WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY events.transaction_id, events.position
 LIMIT $3`;
+
+const READ_SQL = `
+SELECT position, transaction_id::text AS transaction_id, source, source_event_id, stream, type, origin,
+       payload, occurred_at, recorded_at${READ_FROM}`;
+
+/**
+ * The same read with both timestamps as epoch milliseconds (floor of the exact value: what pg's
+ * date parser gives, it truncates sub-millisecond digits), so no date string is parsed per event.
+ */
+const READ_EPOCH_SQL = `
+SELECT position, transaction_id::text AS transaction_id, source, source_event_id, stream, type, origin,
+       payload, floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at,
+       floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at${READ_FROM}`;
 
 interface EventRow {
   position: string;
@@ -41,9 +52,37 @@ interface EventRow {
   recorded_at: Date;
 }
 
+type EpochRow = Omit<EventRow, 'occurred_at' | 'recorded_at'> & { occurred_at: number; recorded_at: number };
+
 export async function readBatch(db: Queryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
   const { rows } = await db.query<EventRow>(READ_SQL, [after.transactionId, after.position, limit]);
   return rows.map(toRecordedEvent);
+}
+
+/**
+ * `readBatch` for bulk readers (`crm-sync replay`): the same events in the same order, with the
+ * same `occurredAt`/`recordedAt` values, built from epoch milliseconds instead of parsed date
+ * strings (pg's timestamptz parser was about 4% of replay's CPU).
+ */
+export async function readBatchFast(db: Queryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
+  const { rows } = await db.query<EpochRow>(READ_EPOCH_SQL, [after.transactionId, after.position, limit]);
+  const events = new Array<RecordedEvent>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    events[i] = {
+      position: Number(row.position),
+      transactionId: row.transaction_id,
+      source: row.source,
+      sourceEventId: row.source_event_id,
+      stream: row.stream,
+      type: row.type,
+      origin: row.origin,
+      payload: row.payload,
+      occurredAt: new Date(row.occurred_at),
+      recordedAt: new Date(row.recorded_at),
+    } as RecordedEvent;
+  }
+  return events;
 }
 
 /** Every event of one stream, in position order (audit and history views, not subscriptions). */

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { readBatch, START, type Checkpoint, type RecordedEvent } from '../event-store';
+import { readBatchFast, START, type Checkpoint, type RecordedEvent } from '../event-store';
 
 export class ReplayReadTimeout extends Error {
   readonly code = 'REPLAY_READ_TIMEOUT';
@@ -7,8 +7,9 @@ export class ReplayReadTimeout extends Error {
 
 /**
  * The log in read order, page by page, with the next page read while the caller works on this
- * one. Reads go through the event store's xmin-guarded `readBatch` (invariant 3; with the read
- * order index the guard costs nothing measurable). Ends once every event committed before the
+ * one. Reads go through the event store's xmin-guarded `readBatchFast` (`readBatch`'s read, with
+ * timestamps selected as epoch milliseconds; invariant 3; with the read order index the guard
+ * costs nothing measurable). Ends once every event committed before the
  * call has been read, waiting up to `timeoutMs` for events still hidden behind an open older
  * transaction; events appended later are left to the live projector, after the checkpoint.
  */
@@ -40,7 +41,7 @@ export async function* readLogPages(pool: Pool, pageSize: number, timeoutMs = 12
 }
 
 function prefetch(pool: Pool, after: Checkpoint, pageSize: number): Promise<RecordedEvent[]> {
-  const page = readBatch(pool, after, pageSize);
+  const page = readBatchFast(pool, after, pageSize);
   page.catch(() => undefined);
   return page;
 }

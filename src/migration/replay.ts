@@ -155,12 +155,17 @@ class Rebuild {
           batch.put(created);
         }
       }
-      for (const { record, ...rest } of decisions) {
-        const recordId = record ? batch.idOf(record) : null;
-        if (recordId !== null && recordId < 0) this.unstored.get(recordId)?.decisions.push(rest);
-        else this.decisionRows.push(decisionRow({ ...rest, recordId }));
+      for (const decided of decisions) {
+        const recordId = decided.record ? batch.idOf(decided.record) : null;
+        if (recordId !== null && recordId < 0) {
+          const { record: _record, ...rest } = decided;
+          this.unstored.get(recordId)?.decisions.push(rest);
+        } else {
+          // The row's fields by name: no rest/spread copies of every decision (hot path).
+          this.decisionRows.push(decisionRow({ position: decided.position, recordId, eventType: decided.eventType, outcome: decided.outcome, commands: decided.commands }));
+        }
       }
-      this.settleMerged();
+      if (this.unstored.size > 0) this.settleMerged();
     }
     const last = page[page.length - 1];
     this.pages.push(this.decisionRows.join(''));

@@ -21,7 +21,9 @@ export function decision(record: SyncRecord | null, outcome: Outcome, commands: 
  */
 export function copyRecord(record: SyncRecord): SyncRecord {
   const fields: SyncRecord['fields'] = {};
-  for (const [key, state] of Object.entries(record.fields)) fields[key] = copyFieldState(state);
+  const from = record.fields;
+  // for-in over a plain JSON-like object: same keys and order as Object.entries, no pair arrays.
+  for (const key in from) if (Object.prototype.hasOwnProperty.call(from, key)) fields[key] = copyFieldState(from[key]);
   return {
     ...record,
     deleted: record.deleted ? { ...record.deleted } : null,

@@ -7,28 +7,39 @@ import type { RecordLinks } from '../mapping/converters/converter.types';
  * that was rolled back is simply made again when the batch is retried.
  */
 export class LinkIndex implements RecordLinks {
-  private readonly itemBySalesforce = new Map<string, string>();
-  private readonly salesforceByItem = new Map<string, string>();
+  /** By object key, then id: no key string built per look-up (the projector looks up every event). */
+  private readonly itemBySalesforce = new Map<string, Map<string, string>>();
+  private readonly salesforceByItem = new Map<string, Map<string, string>>();
+  private links = 0;
 
   add(objectKey: string, salesforceId: string, itemId: string): void {
-    this.itemBySalesforce.set(`${objectKey}:${salesforceId}`, itemId);
-    this.salesforceByItem.set(`${objectKey}:${itemId}`, salesforceId);
+    const items = inner(this.itemBySalesforce, objectKey);
+    if (!items.has(salesforceId)) this.links++;
+    items.set(salesforceId, itemId);
+    inner(this.salesforceByItem, objectKey).set(itemId, salesforceId);
   }
 
   clear(): void {
     this.itemBySalesforce.clear();
     this.salesforceByItem.clear();
+    this.links = 0;
   }
 
   itemIdForRecord(objectKey: string, salesforceId18: string): string | undefined {
-    return this.itemBySalesforce.get(`${objectKey}:${salesforceId18}`);
+    return this.itemBySalesforce.get(objectKey)?.get(salesforceId18);
   }
 
   recordIdForItem(objectKey: string, itemId: string): string | undefined {
-    return this.salesforceByItem.get(`${objectKey}:${itemId}`);
+    return this.salesforceByItem.get(objectKey)?.get(itemId);
   }
 
   get size(): number {
-    return this.itemBySalesforce.size;
+    return this.links;
   }
+}
+
+function inner(maps: Map<string, Map<string, string>>, objectKey: string): Map<string, string> {
+  let map = maps.get(objectKey);
+  if (!map) maps.set(objectKey, (map = new Map()));
+  return map;
 }

@@ -80,7 +80,7 @@ export async function decideEvents(
     const found = batch.find(keys);
     const result = decide(found.duplicate && found.record ? withFieldsOf(found.record, found.duplicate) : found.record, event, context);
     if (found.duplicate && result.record) batch.retire(found.duplicate);
-    if (result.record) batch.put(result.record);
+    if (result.record) batch.put(result.record, found.record);
     for (const command of result.commands) commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
     decisions.push({ record: result.record, position: event.position, eventType: event.type, outcome: result.outcome, commands: result.commands.length });
     outcomes.inc({ type: event.type, outcome: result.outcome.outcome, reason: result.outcome.reason ?? '' });
@@ -183,16 +183,37 @@ export class RecordBatch {
   }
 
   find(keys: RecordKey[]): { record: SyncRecord | null; duplicate: SyncRecord | null } {
-    const matches: SyncRecord[] = [];
+    let record: SyncRecord | null = null;
+    let duplicate: SyncRecord | null = null;
     for (const key of keys) {
       const match = key ? this.byKey.get(keyOf(key)) : undefined;
-      if (match && !matches.includes(match)) matches.push(match);
+      if (!match) continue;
+      if (record === null) record = match;
+      else if (duplicate === null && match !== record) duplicate = match;
     }
     // A link can join a record known only by its item with one known only by its Salesforce id.
-    return { record: matches[0] ?? null, duplicate: matches[1] ?? null };
+    return { record, duplicate };
   }
 
-  put(record: SyncRecord): void {
+  /**
+   * Stores `record` as the current version of the records sharing its keys. `previous`, the version
+   * it was decided from, is a hint only: when it is still in the batch under exactly the same keys,
+   * its key strings are reused (same result as the general path, without rebuilding them).
+   */
+  put(record: SyncRecord, previous?: SyncRecord | null): void {
+    if (previous && previous !== record && sameKeys(previous, record)) {
+      const keys = this.records.get(previous);
+      if (keys && this.allHeldBy(keys, previous)) {
+        this.records.delete(previous);
+        this.waiting.delete(previous);
+        this.touched.delete(previous);
+        this.records.set(record, keys);
+        if (record.waiting.length > 0) this.waiting.add(record);
+        for (const key of keys) this.byKey.set(key, record);
+        this.touched.add(record);
+        return;
+      }
+    }
     const keys = keysOfRecord(record);
     for (const key of keys) {
       const existing = this.byKey.get(key);
@@ -248,6 +269,11 @@ export class RecordBatch {
     return [...this.retired];
   }
 
+  private allHeldBy(keys: string[], record: SyncRecord): boolean {
+    for (const key of keys) if (this.byKey.get(key) !== record) return false;
+    return true;
+  }
+
   private add(record: SyncRecord, keys: string[]): void {
     this.records.set(record, keys);
     if (record.waiting.length > 0) this.waiting.add(record);
@@ -266,6 +292,10 @@ export function keyOf(key: NonNullable<RecordKey>): string {
   if ('mondayItemId' in key) return `item:${key.mondayItemId}`;
   if ('salesforceId' in key) return `sf:${key.objectKey}:${key.salesforceId}`;
   return `id:${key.recordId}`;
+}
+
+function sameKeys(a: SyncRecord, b: SyncRecord): boolean {
+  return a.id === b.id && a.mondayItemId === b.mondayItemId && a.salesforceId === b.salesforceId && a.objectKey === b.objectKey;
 }
 
 export function keysOfRecord(record: SyncRecord): string[] {

@@ -1,4 +1,4 @@
-import { readBatch, START } from '../../src/event-store';
+import { readBatch, readBatchFast, START } from '../../src/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -28,5 +28,18 @@ describe('event store read order', () => {
       after = { transactionId: page[0].transactionId, position: page[0].position };
     }
     expect(seen).toEqual(['8', '9', '10', '11']);
+  });
+
+  it('readBatchFast reads the same events with the same timestamps as readBatch, sub-millisecond digits included', async () => {
+    await db.pool.query(
+      `INSERT INTO events (transaction_id, source, source_event_id, stream, type, origin, payload, occurred_at)
+       SELECT (20 + i)::text::xid8, 'monday', 'fast' || i, 'monday:item:2', 'monday.unknown', 'user', '{"a":1}', t::timestamptz
+       FROM unnest(ARRAY['2026-03-01 10:00:00.123+00', '2026-03-01 10:00:00.999999+00', '2026-03-01 10:00:00.0005+02', '1999-12-31 23:59:59.057+00', '2026-03-01 10:00:00+00']) WITH ORDINALITY AS x(t, i)`,
+    );
+    const slow = await readBatch(db.pool, START, 100);
+    const fast = await readBatchFast(db.pool, START, 100);
+    expect(fast.length).toBe(slow.length);
+    expect(fast.map((e) => [e.occurredAt.getTime(), e.recordedAt.getTime()])).toEqual(slow.map((e) => [e.occurredAt.getTime(), e.recordedAt.getTime()]));
+    expect(fast).toEqual(slow);
   });
 });
