@@ -22,9 +22,9 @@ const SALESFORCE_FAULTS = ['http_error', 'unable_to_lock_row', 'request_limit_ex
  * system stays idle. Reproduce a failure with CONVERGENCE_SEED=<seed printed in the message>.
  */
 // It searches for races, so a failure is not always reproduced by its seed alone. At the end of
-// session 2, 42 of 43 seeded runs passed every check (the last 33 in a row). A run in `npm test` therefore gets up to three
-// attempts, each with a fresh environment and a new seed, and prints every failed attempt with its
-// seed; CONVERGENCE_SEED=<n> runs that seed once.
+// session 2, 42 of 43 seeded runs passed every check (the last 33 in a row). A run in `npm test`
+// therefore gets up to three attempts, each with a fresh environment and a new seed, and prints
+// every failed attempt with its seed; CONVERGENCE_SEED=<n> runs that seed once.
 const ATTEMPTS = process.env.CONVERGENCE_SEED ? 1 : 3;
 
 describe('randomized two-way convergence under faults', () => {
