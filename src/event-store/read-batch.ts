@@ -56,7 +56,7 @@ type EpochRow = Omit<EventRow, 'occurred_at' | 'recorded_at'> & { occurred_at: n
 
 export async function readBatch(db: Queryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
   const { rows } = await db.query<EventRow>(READ_SQL, [after.transactionId, after.position, limit]);
-  return rows.map(toRecordedEvent);
+  return rows.map((row) => eventOf(row, row.occurred_at, row.recorded_at));
 }
 
 /**
@@ -66,23 +66,7 @@ export async function readBatch(db: Queryable, after: Checkpoint, limit: number)
  */
 export async function readBatchFast(db: Queryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
   const { rows } = await db.query<EpochRow>(READ_EPOCH_SQL, [after.transactionId, after.position, limit]);
-  const events = new Array<RecordedEvent>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    events[i] = {
-      position: Number(row.position),
-      transactionId: row.transaction_id,
-      source: row.source,
-      sourceEventId: row.source_event_id,
-      stream: row.stream,
-      type: row.type,
-      origin: row.origin,
-      payload: row.payload,
-      occurredAt: new Date(row.occurred_at),
-      recordedAt: new Date(row.recorded_at),
-    } as RecordedEvent;
-  }
-  return events;
+  return rows.map((row) => eventOf(row, new Date(row.occurred_at), new Date(row.recorded_at)));
 }
 
 /** Every event of one stream, in position order (audit and history views, not subscriptions). */
@@ -93,10 +77,10 @@ export async function readStream(db: Queryable, stream: string): Promise<Recorde
      FROM events WHERE stream = $1 ORDER BY position`,
     [stream],
   );
-  return rows.map(toRecordedEvent);
+  return rows.map((row) => eventOf(row, row.occurred_at, row.recorded_at));
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
+function eventOf(row: EventRow | EpochRow, occurredAt: Date, recordedAt: Date): RecordedEvent {
   return {
     position: Number(row.position),
     transactionId: row.transaction_id,
@@ -106,7 +90,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     type: row.type,
     origin: row.origin,
     payload: row.payload,
-    occurredAt: row.occurred_at,
-    recordedAt: row.recorded_at,
+    occurredAt,
+    recordedAt,
   } as RecordedEvent;
 }
