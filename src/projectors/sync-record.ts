@@ -73,6 +73,11 @@ export function newRecord(objectKey: string, mondayBoardId: string, ids: { sales
   };
 }
 
+/** Keeps `entry` as the one relation value of its field waiting towards its side (replacing an older one). */
+export function addWaiting(record: SyncRecord, entry: WaitingReference): void {
+  record.waiting = record.waiting.filter((w) => !(w.fieldKey === entry.fieldKey && w.towards === entry.towards)).concat(entry);
+}
+
 export function isLinked(record: SyncRecord): boolean {
   return record.salesforceId !== null && record.mondayItemId !== null;
 }

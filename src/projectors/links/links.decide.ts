@@ -5,7 +5,7 @@ import { projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
 import { fieldsBehind, observe, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
-import { newRecord, type Side, type SyncRecord } from '../sync-record';
+import { addWaiting, newRecord, type Side, type SyncRecord } from '../sync-record';
 import { convertIfDue } from '../to-salesforce/to-salesforce.decide';
 
 type SystemFact = RecordedEvent & EventOfType<'system.record_linked' | 'system.command_succeeded' | 'system.command_failed' | 'system.lead_converted'>;
@@ -82,9 +82,7 @@ export function catchUp(record: SyncRecord, object: ResolvedObject, context: Syn
 
 /** Relation values monday cannot show yet (their record is not linked): kept until a link resolves them. */
 export function waitTowardsMonday(record: SyncRecord, fields: readonly ResolvedField[], at: number): void {
-  for (const field of fields) {
-    record.waiting = record.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'monday')).concat({ fieldKey: field.key, towards: 'monday', at });
-  }
+  for (const field of fields) addWaiting(record, { fieldKey: field.key, towards: 'monday', at });
 }
 
 /**

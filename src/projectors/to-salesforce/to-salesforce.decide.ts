@@ -8,7 +8,7 @@ import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../resolved-mapping';
 import { observe } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
-import { newRecord, type SyncRecord } from '../sync-record';
+import { addWaiting, newRecord, type SyncRecord } from '../sync-record';
 
 type MondayEvent = RecordedEvent &
   EventOfType<'monday.column_changed' | 'monday.item_created' | 'monday.item_renamed' | 'monday.item_deleted' | 'monday.item_archived' | 'monday.item_restored' | 'monday.item_snapshot'>;
@@ -68,7 +68,7 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     if (converted.kind === 'unresolved' && converted.reason === 'not_linked' && field.key !== NAME_KEY) {
       // A relation to an item not linked yet: sent once that item's link appears (or this record's).
       const mondayRead = { value: read.value, text: read.text, linkedItemIds: 'linkedItemIds' in read ? read.linkedItemIds : undefined };
-      target.waiting = target.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'salesforce')).concat({ fieldKey: field.key, towards: 'salesforce', mondayRead, at });
+      addWaiting(target, { fieldKey: field.key, towards: 'salesforce', mondayRead, at });
     }
     if (converted.kind !== 'value') continue;
     const seen = observe(target, field, 'monday', converted.value, at, event.origin, true);
