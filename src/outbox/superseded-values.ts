@@ -1,5 +1,6 @@
 import type { SalesforceValue } from '../mapping/converters/converter.types';
 import type { Queryable } from '../event-store/queryable';
+import type { Checkpoint } from '../event-store/read-batch';
 import { NAME_KEY, type ResolvedMapping } from '../projectors/resolved-mapping';
 import { SYNC_PROJECTOR } from '../projectors/sync-projector';
 import type { FieldState } from '../projectors/sync-record';
@@ -12,10 +13,7 @@ import type { OutboxCommand } from './outbox-command';
 export type CurrentFields = Map<number, { fields: Record<string, FieldState>; deleted: boolean }>;
 
 /** The sync projector's checkpoint the state was read at: every event up to it is in that state. */
-export interface StateAsOf {
-  transactionId: string;
-  position: number;
-}
+export type StateAsOf = Checkpoint;
 
 /** Per claimed command id: field key -> the value our own writes to the same target left there since the command was decided. */
 export type WrittenSince = Map<number, Record<string, SalesforceValue>>;

@@ -4,6 +4,7 @@
  * rebuilds state from them without calling either CRM (invariant 10).
  */
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
+import type { Checkpoint } from '../read-batch';
 
 export type LinkReason =
   | 'created_salesforce_record'
@@ -34,7 +35,7 @@ export interface CommandSucceeded {
   /** e.g. the id of a created record. */
   result?: Record<string, unknown>;
   /** The sync projector checkpoint of the state the dispatcher checked the values against before sending. */
-  stateAsOf?: { transactionId: string; position: number };
+  stateAsOf?: Checkpoint;
 }
 
 export interface CommandFailed {
