@@ -1,4 +1,4 @@
-import { assertNever, type RecordedEvent } from '../event-store';
+import { assertNever, mondayItemIdOf, type RecordedEvent } from '../event-store';
 import { decision, type Decision } from './decision';
 import { decideReconcileSnapshot, reconcileSnapshotOf } from './reconcile-repair.decide';
 import { decideSystemEvent } from './links/links.decide';
@@ -54,13 +54,11 @@ export function recordKeysOf(event: RecordedEvent, context: SyncContext): Record
     case 'monday.item_created':
     case 'monday.column_changed':
     case 'monday.item_renamed':
-      return [{ mondayItemId: String(event.payload.pulseId) }];
     case 'monday.item_deleted':
     case 'monday.item_archived':
     case 'monday.item_restored':
-      return [{ mondayItemId: String(event.payload.itemId) }];
     case 'monday.item_snapshot':
-      return [{ mondayItemId: event.payload.itemId }];
+      return [{ mondayItemId: mondayItemIdOf(event) }];
     case 'salesforce.record_changed': {
       const key = context.mapping.bySalesforceObject.get(event.payload.object)?.mapping.key;
       return key ? [{ objectKey: key, salesforceId: event.payload.recordId }] : [];

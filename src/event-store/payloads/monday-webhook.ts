@@ -1,3 +1,5 @@
+import type { EventOfType } from '../events';
+
 /**
  * monday webhook payloads as monday sends them (reference monday.md 7.4/7.5), kept whole in events.
  * Ids are numbers except parentItemId/parentItemBoardId (strings). Column values use monday's
@@ -53,13 +55,15 @@ export interface MondayUpdateName extends MondayWebhookCommon {
   previousValue?: { name: string } | null;
 }
 
-/** delete_pulse and archive_pulse share one shape. */
+/** delete_pulse and archive_pulse share one shape: the item is `itemId`, never `pulseId`. */
 export interface MondayItemRemoved extends MondayWebhookCommon {
   type: 'delete_pulse' | 'archive_pulse';
   itemId: number;
   itemName?: string;
+  /** Subitem variants only (reference 7.5); not the item id. Read the id with mondayItemIdOf. */
   pulseId?: number;
   parentItemId?: string;
+  parentBoardId?: string;
 }
 
 export interface MondayRestorePulse extends MondayWebhookCommon {
@@ -101,4 +105,45 @@ export interface MondayUnknownWebhook {
   type: string;
   triggerUuid?: string;
   [key: string]: unknown;
+}
+
+/** The monday events that concern one item. */
+export type MondayItemEvent = EventOfType<
+  | 'monday.item_created'
+  | 'monday.column_changed'
+  | 'monday.item_renamed'
+  | 'monday.item_deleted'
+  | 'monday.item_archived'
+  | 'monday.item_restored'
+  | 'monday.item_moved'
+  | 'monday.item_update_posted'
+  | 'monday.item_snapshot'
+>;
+
+/**
+ * The item an event concerns, from the field its type really carries (reference monday.md 7.4/7.5):
+ * `pulseId` for create/update/rename/move/updates, `itemId` for delete/archive/restore (which carry
+ * no `pulseId` for top-level items) and for our own item reads. The one place that knows this.
+ */
+export function mondayItemIdOf(event: MondayItemEvent): string {
+  switch (event.type) {
+    case 'monday.item_created':
+    case 'monday.column_changed':
+    case 'monday.item_renamed':
+    case 'monday.item_moved':
+    case 'monday.item_update_posted':
+      return String(event.payload.pulseId);
+    case 'monday.item_deleted':
+    case 'monday.item_archived':
+    case 'monday.item_restored':
+      return String(event.payload.itemId);
+    case 'monday.item_snapshot':
+      return event.payload.itemId;
+    default:
+      return unhandled(event);
+  }
+}
+
+function unhandled(event: never): never {
+  throw new Error(`mondayItemIdOf: not an item event: ${(event as { type?: unknown }).type as string}`);
 }

@@ -9,9 +9,11 @@ import type {
   MondayRestorePulse,
   MondayUpdateColumnValue,
   MondayUpdateName,
+  EventOfType,
+  MondayItemEvent,
   NewEvent,
 } from '../../event-store';
-import { streams } from '../../event-store';
+import { mondayItemIdOf, streams } from '../../event-store';
 import type { KnownWebhookType } from './monday-webhook.dto';
 
 /**
@@ -29,39 +31,50 @@ export function mondayWebhookToEvent(body: Record<string, unknown>, ownUserId: n
     origin,
     occurredAt: occurredAt(body),
   };
-  const item = (id: unknown): string => streams.mondayItem(String(id));
-  switch (type) {
+  const fact = factOf(type, body);
+  if (fact.type === 'monday.column_created') return { ...common, ...fact, stream: streams.mondayBoard(String(body.boardId)) };
+  if (fact.type !== 'monday.unknown') return { ...common, ...fact, stream: streams.mondayItem(mondayItemIdOf(fact)) };
+  return { ...common, ...fact, stream: unknownEventStream(body) };
+}
+
+type MondayFact = MondayItemEvent | EventOfType<'monday.column_created'> | EventOfType<'monday.unknown'>;
+
+function factOf(type: string, body: Record<string, unknown>): MondayFact {
+  switch (type as KnownWebhookType) {
     case 'create_pulse':
-      return { ...common, type: 'monday.item_created', stream: item(body.pulseId), payload: body as unknown as MondayCreatePulse };
+      return { type: 'monday.item_created', source: 'monday', payload: body as unknown as MondayCreatePulse };
     case 'update_column_value':
-      return { ...common, type: 'monday.column_changed', stream: item(body.pulseId), payload: body as unknown as MondayUpdateColumnValue };
+      return { type: 'monday.column_changed', source: 'monday', payload: body as unknown as MondayUpdateColumnValue };
     case 'update_name':
-      return { ...common, type: 'monday.item_renamed', stream: item(body.pulseId), payload: body as unknown as MondayUpdateName };
+      return { type: 'monday.item_renamed', source: 'monday', payload: body as unknown as MondayUpdateName };
     case 'delete_pulse':
-      return { ...common, type: 'monday.item_deleted', stream: item(body.itemId), payload: body as unknown as MondayItemRemoved };
+      return { type: 'monday.item_deleted', source: 'monday', payload: body as unknown as MondayItemRemoved };
     case 'archive_pulse':
-      return { ...common, type: 'monday.item_archived', stream: item(body.itemId), payload: body as unknown as MondayItemRemoved };
+      return { type: 'monday.item_archived', source: 'monday', payload: body as unknown as MondayItemRemoved };
     case 'restore_pulse':
-      return { ...common, type: 'monday.item_restored', stream: item(body.itemId), payload: body as unknown as MondayRestorePulse };
+      return { type: 'monday.item_restored', source: 'monday', payload: body as unknown as MondayRestorePulse };
     case 'move_pulse_into_group':
-      return { ...common, type: 'monday.item_moved', stream: item(body.pulseId), payload: body as unknown as MondayMovePulseIntoGroup };
+      return { type: 'monday.item_moved', source: 'monday', payload: body as unknown as MondayMovePulseIntoGroup };
     case 'create_update':
     case 'edit_update':
     case 'delete_update':
-      return { ...common, type: 'monday.item_update_posted', stream: item(body.pulseId), payload: body as unknown as MondayItemUpdatePost };
+      return { type: 'monday.item_update_posted', source: 'monday', payload: body as unknown as MondayItemUpdatePost };
     case 'create_column':
-      return {
-        ...common,
-        type: 'monday.column_created',
-        stream: streams.mondayBoard(String(body.boardId)),
-        payload: body as unknown as MondayCreateColumn,
-      };
-    default: {
-      const target = body.pulseId ?? body.itemId;
-      const stream = target !== undefined ? item(target) : body.boardId !== undefined ? streams.mondayBoard(String(body.boardId)) : 'monday:unknown';
-      return { ...common, type: 'monday.unknown', stream, payload: { ...body, type } };
-    }
+      return { type: 'monday.column_created', source: 'monday', payload: body as unknown as MondayCreateColumn };
+    default:
+      return { type: 'monday.unknown', source: 'monday', payload: { ...body, type } };
   }
+}
+
+/** A type we do not model names its item or board in no field we know: only a plain id is used. */
+function unknownEventStream(body: Record<string, unknown>): string {
+  const target = [body.pulseId, body.itemId].find(isPlainId);
+  if (target !== undefined) return streams.mondayItem(String(target));
+  return isPlainId(body.boardId) ? streams.mondayBoard(String(body.boardId)) : 'monday:unknown';
+}
+
+function isPlainId(value: unknown): value is number | string {
+  return (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^[0-9]{1,20}$/.test(value));
 }
 
 function occurredAt(body: Record<string, unknown>): Date {

@@ -1,4 +1,4 @@
-import type { EventOfType, RecordedEvent } from '../../event-store';
+import { mondayItemIdOf, type EventOfType, type RecordedEvent } from '../../event-store';
 import { conditionHolds } from '../../mapping/mapping.types';
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { OutboxCommand } from '../../outbox/outbox-command';
@@ -48,8 +48,8 @@ function itemCreated(record: SyncRecord | null, object: ResolvedObject, event: M
   if (record) return decision(record, skipped('already_linked'));
   if (event.payload.parentItemId) return decision(null, skipped('not_synced_event', { subitem: true }));
   if (!object.mapping.create.salesforce.enabled) return decision(null, skipped('create_disabled'));
-  const created = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: String(event.payload.pulseId) });
-  return decision(created, projected('reading_new_item'), [mondayRefresh(object, created.mondayBoardId, String(event.payload.pulseId))]);
+  const created = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: mondayItemIdOf(event) });
+  return decision(created, projected('reading_new_item'), [mondayRefresh(object, created.mondayBoardId, mondayItemIdOf(event))]);
 }
 
 function snapshot(record: SyncRecord | null, object: ResolvedObject, event: MondayEvent & { type: 'monday.item_snapshot' }, context: SyncContext): Decision {
@@ -158,7 +158,7 @@ function unknownItem(
 ): Decision {
   if (event.origin === 'own_echo') return decision(null, skipped('own_echo'));
   if (!object.mapping.create.salesforce.enabled) return decision(null, skipped('not_linked_yet'));
-  const created = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: String(event.payload.pulseId) });
+  const created = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: mondayItemIdOf(event) });
   if (field && value !== undefined) observe(created, field, 'monday', value, atOf(event), event.origin);
   return decision(created, projected('reading_unknown_item'), [mondayRefresh(object, created.mondayBoardId, created.mondayItemId as string)]);
 }
@@ -169,7 +169,7 @@ function removed(record: SyncRecord | null, object: ResolvedObject, event: Monda
     // An item we have no record of: unsynced, or created by us for a Salesforce record whose link
     // is not recorded yet. A tombstone keyed by the item is merged into that record at the link,
     // so nothing is written to an item that is gone.
-    const tombstone = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: String(event.payload.pulseId) });
+    const tombstone = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: mondayItemIdOf(event) });
     tombstone.deleted = { side: 'monday', at: atOf(event) };
     return decision(tombstone, skipped('not_linked_yet', { tombstone: true }));
   }
