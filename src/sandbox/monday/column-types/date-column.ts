@@ -23,8 +23,9 @@ function build(date: unknown, time: unknown, input: unknown): DateData {
 function parseSimple(input: string): DateData | null {
   const trimmed = input.trim();
   if (trimmed === '') return null;
-  const [date, time] = trimmed.split(/\s+/, 2);
-  return build(date, time, input);
+  const parts = trimmed.split(/\s+/);
+  if (parts.length > 2) throw columnValueError(INTERNAL, 'date takes "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS"', { column_value: input });
+  return build(parts[0], parts[1], input);
 }
 
 function writeJson(input: unknown): DateData | null {

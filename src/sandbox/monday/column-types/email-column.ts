@@ -23,8 +23,10 @@ function writeSimple(input: string): EmailData | null {
   return space < 0 ? build(trimmed, trimmed, input) : build(trimmed.slice(0, space), trimmed.slice(space + 1).trim(), input);
 }
 
+/** A string inside `column_values` takes the simple syntax, as monday's docs allow (change-column-values). */
 function writeJson(input: unknown): EmailData | null {
   if (isClearing(input)) return null;
+  if (typeof input === 'string') return writeSimple(input);
   if (isRecord(input)) {
     if (input.email === '' || input.email === null) return null;
     return build(input.email, input.text, input);

@@ -9,8 +9,18 @@ export interface LinkData {
   text: string;
 }
 
+/** An absolute URL with a scheme and a host: `example.org` without `https://` is refused (strict reading). */
+function isAbsoluteUrl(url: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(url)) return false;
+  try {
+    return new URL(url).host !== '';
+  } catch {
+    return false;
+  }
+}
+
 function build(url: unknown, text: unknown, input: unknown): LinkData {
-  if (typeof url !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(url)) {
+  if (typeof url !== 'string' || !isAbsoluteUrl(url)) {
     throw columnValueError(INTERNAL, 'Link to item column value structure invalid', { column_value: input });
   }
   return { url, text: typeof text === 'string' && text !== '' ? text : url };
@@ -23,8 +33,10 @@ function writeSimple(input: string): LinkData | null {
   return space < 0 ? build(trimmed, trimmed, input) : build(trimmed.slice(0, space), trimmed.slice(space + 1).trim(), input);
 }
 
+/** A string inside `column_values` takes the simple syntax, as monday's docs allow (change-column-values). */
 function writeJson(input: unknown): LinkData | null {
   if (isClearing(input)) return null;
+  if (typeof input === 'string') return writeSimple(input);
   if (isRecord(input)) {
     if (input.url === '' || input.url === null) return null;
     return build(input.url, input.text, input);

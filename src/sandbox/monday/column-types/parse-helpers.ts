@@ -38,8 +38,9 @@ export function isValidDate(date: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date;
 }
 
+/** `HH:MM:SS` (or `HH:MM`), two-digit fields, no surrounding spaces: the documented form, read strictly. */
 export function normaliseTime(time: string): string | null {
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(time.trim());
+  const m = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(time);
   if (!m) return null;
   const [h, min, s] = [Number(m[1]), Number(m[2]), Number(m[3] ?? '0')];
   if (h > 23 || min > 59 || s > 59) return null;

@@ -82,7 +82,7 @@ export function demoLeads(count = 30): Array<Record<string, unknown>> {
       Company: company,
       Title: ['Executive Director', 'Program Manager', 'Development Officer', 'Volunteer Lead'][i % 4],
       Email: `${first.toLowerCase()}.${last.toLowerCase().replace(/[^a-z]/g, '')}@${domain}`,
-      Phone: `+1 555 01${String(i).padStart(2, '0')}`,
+      Phone: `+1 415 555 01${String(i).padStart(2, '0')}`,
       City: ['Portland', 'Austin', 'Denver', 'Chicago', 'Atlanta', 'Boston'][i % 6],
       State: ['OR', 'TX', 'CO', 'IL', 'GA', 'MA'][i % 6],
       Country: 'United States',
