@@ -6,6 +6,8 @@ export interface ApiErrorDetail {
   errorCode: string;
   message: string;
   fields: string[];
+  /** DUPLICATES_DETECTED only: the rule and the records it matched (REST key `duplicateResut`, sic). */
+  duplicateResult?: Record<string, unknown>;
 }
 
 export class SalesforceApiError extends Error {
@@ -26,6 +28,7 @@ export class SalesforceApiError extends Error {
 }
 
 export function restError(d: ApiErrorDetail): Record<string, unknown> {
+  if (d.duplicateResult) return { duplicateResut: d.duplicateResult, errorCode: d.errorCode, message: d.message };
   return d.fields.length > 0
     ? { message: d.message, errorCode: d.errorCode, fields: d.fields }
     : { message: d.message, errorCode: d.errorCode };

@@ -2,6 +2,7 @@ import { Clock } from '../clock';
 import { buildChangeEvents } from './cdc/change-event-builder';
 import { AutomationRule, ruleMatches } from './cdc/automation-rules';
 import { ChangeEventLog } from './cometd/change-event-log';
+import { DuplicateRules } from './duplicates/duplicate-rules';
 import { IdGenerator } from './ids/salesforce-id';
 import { SchemaRegistry } from './schema/schema-registry';
 import { RecordStore, StoreSnapshot } from './store/record-store';
@@ -22,6 +23,8 @@ export class SalesforceOrg {
   readonly registry = new SchemaRegistry();
   readonly store = new RecordStore(this.registry);
   ids = new IdGenerator();
+  /** The org's active duplicate rules (standard ones by default; control API changes them). */
+  readonly duplicateRules = new DuplicateRules();
   writer: RecordWriter;
   private readonly automations = new Map<string, AutomationRule>();
   private commitCounter = 0;
@@ -36,7 +39,7 @@ export class SalesforceOrg {
     cdcEntities: string[] = DEFAULT_CDC_ENTITIES,
   ) {
     this.cdcEntities = new Set(cdcEntities);
-    this.writer = new RecordWriter(this.store, this.registry, this.ids, clock);
+    this.writer = new RecordWriter(this.store, this.registry, this.ids, clock, this.duplicateRules);
   }
 
   cdcEnabledEntities(): string[] {
@@ -121,6 +124,6 @@ export class SalesforceOrg {
   restore(snapshot: OrgSnapshot): void {
     this.store.restore(snapshot);
     this.ids = new IdGenerator(snapshot.idCounters);
-    this.writer = new RecordWriter(this.store, this.registry, this.ids, this.clock);
+    this.writer = new RecordWriter(this.store, this.registry, this.ids, this.clock, this.duplicateRules);
   }
 }

@@ -61,7 +61,7 @@ function eventBody(
     case 'UNDELETE':
       return after ? { fields: fullBody(change.schema, after), changedFields: [] } : null;
     case 'UPDATE':
-      return after && change.before ? updateBody(change.schema, change.before, after) : null;
+      return after && change.before ? updateBody(change.schema, change.before, after, change.merged === true) : null;
   }
 }
 
@@ -82,10 +82,11 @@ function updateBody(
   schema: SObjectSchema,
   before: SObjectRecord,
   after: SObjectRecord,
+  merged: boolean,
 ): { fields: Record<string, unknown>; changedFields: string[] } | null {
   const fields: Record<string, unknown> = {};
   const changedFields: string[] = [];
-  let substantive = false;
+  let substantive = merged;
   for (const f of schema.fields) {
     if (f.excludedFromChangeEvents || f.type === 'id') continue;
     const a = after[f.name] ?? null;

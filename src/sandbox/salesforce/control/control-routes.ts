@@ -5,6 +5,7 @@ import { EmulatorContext } from '../context';
 import { OrgSnapshot } from '../org';
 import { seedDemoOrg } from '../seed/demo-org';
 import { SaveOutcome } from '../store/record-writer';
+import { registerDuplicateControlRoutes } from './duplicate-control-routes';
 import { FaultSpec } from './fault-injector';
 import { SalesforceControl, SeedRecord } from './salesforce-control';
 
@@ -21,6 +22,7 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
     userId: typeof b.userId === 'string' ? b.userId : (q as { userId?: string }).userId,
   });
   const fields = (b: Body): Record<string, unknown> => body(b.fields);
+  registerDuplicateControlRoutes(app, ctx);
 
   app.post('/__sandbox/records/:type', async (req, reply) => {
     const b = body(req.body);

@@ -46,7 +46,22 @@ export function apiChangeOrigin(api: 'rest' | 'soap' | 'bulkapi', version: strin
 
 export function restWriteContext(request: FastifyRequest, api: 'rest' | 'bulkapi' = 'rest'): WriteContext {
   const info = requestInfo(request);
-  return { userId: info.userId, changeOrigin: apiChangeOrigin(api, info.apiVersion, info.client), client: info.client };
+  return {
+    userId: info.userId,
+    changeOrigin: apiChangeOrigin(api, info.apiVersion, info.client),
+    client: info.client,
+    duplicateRules: { allowSave: duplicateRuleAllowSave(request.headers['sforce-duplicate-rule-header']), apiVersion: info.apiVersion },
+  };
+}
+
+/** `Sforce-Duplicate-Rule-Header: allowSave=true; ...` (the docs' Japanese copy uses `,`: accept both). */
+export function duplicateRuleAllowSave(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return false;
+  return value.split(/[;,]/).some((part) => {
+    const [k, v] = part.split('=');
+    return k?.trim().toLowerCase() === 'allowsave' && v?.trim().toLowerCase() === 'true';
+  });
 }
 
 /** `v62.0` -> `62.0`, or null when the segment is not an API version. */

@@ -3,12 +3,14 @@ import { findUser } from '../auth/oauth-routes';
 import { EmulatorContext } from '../context';
 import { apiChangeOrigin } from '../http/request-info';
 import { convertLead, LeadConvertRequest } from './lead-conversion';
+import { mergeRequestOf, mergeResultXml, MAX_MERGE_REQUESTS } from './soap-merge';
+import { mergeRecords } from '../merge/record-merge';
 import { soapFault, soapResponse, XML_TYPE, xmlElement } from './soap-envelope';
 import { child, childText, parseXml, XmlElement } from './xml-reader';
 
 /**
  * The partner SOAP endpoint `/services/Soap/u/<version>` (reference 1.4, 7.1): `login` (jsforce's
- * `login()` without oauth2 credentials) and `convertLead` (jsforce `conn.soap.convertLead`).
+ * `login()` without oauth2 credentials), `convertLead` (jsforce `conn.soap.convertLead`) and `merge`.
  */
 export function registerSoapRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const handler = async (request: { params: unknown; body: unknown }, reply: FastifyReply) => {
@@ -53,6 +55,19 @@ export function registerSoapRoutes(app: FastifyInstance, ctx: EmulatorContext): 
           )
           .join('');
         return ok(reply, `<convertLeadResponse>${xml}</convertLeadResponse>`);
+      }
+      case 'merge': {
+        // jsforce wraps each request in <mergeRequests>, the WSDL names it <request>: accept both.
+        const elements = operation.children.filter((c) => c.name === 'request' || c.name === 'mergeRequests');
+        if (elements.length > MAX_MERGE_REQUESTS) {
+          return fault(reply, 'LIMIT_EXCEEDED', `merge takes at most ${MAX_MERGE_REQUESTS} requests per call`);
+        }
+        // Each request is its own transaction (addendum 6.1).
+        const results = elements.map((e) => {
+          const request = mergeRequestOf(ctx.org, e);
+          return ctx.org.transact(context, (tx) => mergeRecords(ctx.org, tx, request));
+        });
+        return ok(reply, `<mergeResponse>${results.map(mergeResultXml).join('')}</mergeResponse>`);
       }
       case 'getServerTimestamp':
         return ok(reply, `<getServerTimestampResponse>${xmlElement('result', { timestamp: new Date(ctx.clock.now()).toISOString() })}</getServerTimestampResponse>`);

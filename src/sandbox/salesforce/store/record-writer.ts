@@ -1,4 +1,5 @@
 import { Clock } from '../../clock';
+import { DuplicateRules } from '../duplicates/duplicate-rules';
 import { ApiErrorDetail, detail, entityIsDeleted, invalidType, notFound } from '../errors';
 import { IdGenerator, normalizeId } from '../ids/salesforce-id';
 import { SchemaRegistry, SObjectSchema } from '../schema/schema-registry';
@@ -24,6 +25,7 @@ export class RecordWriter {
     private readonly registry: SchemaRegistry,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly duplicates: DuplicateRules = new DuplicateRules([]),
   ) {}
 
   /** `seed`: data loaded as if it had always been there (read-only fields such as CreatedDate allowed). */
@@ -57,6 +59,8 @@ export class RecordWriter {
     if (missing.length > 0) return fail([requiredMissing(missing)]);
     const integrity = this.checkIntegrity(schema, record, applied.values.keys());
     if (integrity) return fail([integrity]);
+    const duplicate = this.checkDuplicates(tx, schema, record, applied.values.keys(), 'create');
+    if (duplicate) return fail([duplicate]);
     this.store.put(schema, record);
     tx.recordChange(schema, id, 'CREATE', null);
     tx.onRollback(() => this.store.remove(schema, id));
@@ -93,6 +97,8 @@ export class RecordWriter {
     if (missing.length > 0) return fail([requiredMissing(missing.map((f) => f.name))], id);
     const integrity = this.checkIntegrity(schema, after, values.keys());
     if (integrity) return fail([integrity], id);
+    const duplicate = this.checkDuplicates(tx, schema, after, values.keys(), 'update');
+    if (duplicate) return fail([duplicate], id);
     const now = formatDateTime(this.clock.now());
     after.LastModifiedDate = now;
     after.SystemModstamp = now;
@@ -184,6 +190,26 @@ export class RecordWriter {
     if (!found) return { errors: [notFound()], id };
     if (found.record.IsDeleted === true) return { errors: [entityIsDeleted()], id };
     return found;
+  }
+
+  /** Active duplicate rules, for API saves only (humans in the UI acknowledge the alert themselves). */
+  private checkDuplicates(
+    tx: Transaction,
+    schema: SObjectSchema,
+    record: SObjectRecord,
+    written: Iterable<string>,
+    operation: 'create' | 'update',
+  ): ApiErrorDetail | null {
+    const header = tx.context.duplicateRules;
+    if (!header) return null;
+    return this.duplicates.check(schema, this.store, {
+      record,
+      written: new Set(written),
+      operation,
+      allowSave: header.allowSave,
+      sameCall: new Set(tx.changes.keys()),
+      apiVersion: header.apiVersion,
+    });
   }
 
   private checkIntegrity(

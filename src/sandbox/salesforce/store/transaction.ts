@@ -8,6 +8,11 @@ export interface WriteContext {
   changeOrigin: string;
   /** The `client` of Sforce-Call-Options, null when none was sent. */
   client: string | null;
+  /**
+   * Set for API saves that duplicate rules check (REST, collections, composite): `allowSave` from
+   * Sforce-Duplicate-Rule-Header. Absent for humans, automations, seeding and lead conversion.
+   */
+  duplicateRules?: { allowSave: boolean; apiVersion: string };
 }
 
 export type RecordChangeType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE';
@@ -19,6 +24,8 @@ export interface RecordChange {
   changeType: RecordChangeType;
   /** The record as it was before the transaction touched it (null for CREATE). */
   before: SObjectRecord | null;
+  /** A merge's master: its UPDATE event is sent even when no field value changed (addendum 6.1). */
+  merged?: boolean;
 }
 
 export interface Savepoint {

@@ -10,6 +10,8 @@ export const account = defineObject({
   keyPrefix: '001',
   fields: [
     ...systemFields({ owner: true }),
+    // Set on the records a merge deleted (queryAll shows them with the winner's Id).
+    lookup('MasterRecordId', ['Account'], { createable: false, updateable: false, label: 'Master Record ID' }),
     text('Name', 255, { ...required, nameField: true }),
     picklist('Type', ['Prospect', 'Customer - Direct', 'Partner', 'Foundation', 'Government', 'Other']),
     lookup('ParentId', ['Account']),

@@ -10,6 +10,8 @@ export const contact = defineObject({
   keyPrefix: '003',
   fields: [
     ...systemFields({ owner: true }),
+    // Set on the records a merge deleted (queryAll shows them with the winner's Id).
+    lookup('MasterRecordId', ['Contact'], { createable: false, updateable: false, label: 'Master Record ID' }),
     lookup('AccountId', ['Account']),
     ...personName(),
     text('Title', 128),

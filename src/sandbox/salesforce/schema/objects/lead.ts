@@ -16,6 +16,8 @@ export const lead = defineObject({
   keyPrefix: '00Q',
   fields: [
     ...systemFields({ owner: true }),
+    // Set on the records a merge deleted (queryAll shows them with the winner's Id).
+    lookup('MasterRecordId', ['Lead'], { createable: false, updateable: false, label: 'Master Record ID' }),
     ...personName(),
     text('Title', 128),
     text('Company', 255, required),
