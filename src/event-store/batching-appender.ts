@@ -21,6 +21,7 @@ export interface BatchingAppenderOptions {
  * previous flush was in flight, so a lone request pays no added latency.
  * (bench/ingest: a commit per request tops out near the fsync rate; with batching the service
  * reached 5,350-6,267 events/s on the 2-core machine when it was quiet — see docs/benchmarks.md.)
+ * One event that cannot be stored fails only its own caller (appendIsolating).
  */
 export class BatchingAppender {
   private queue: Pending[] = [];
@@ -73,14 +74,41 @@ export class BatchingAppender {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    try {
-      const results = await appendEvents(
-        this.pool,
-        batch.map((p) => p.event),
-      );
-      batch.forEach((p, i) => p.resolve(results[i]));
-    } catch (error) {
-      batch.forEach((p) => p.reject(error));
-    }
+    const outcomes = await appendIsolating(this.pool, batch.map((p) => p.event));
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) p.resolve(outcome.result);
+      else p.reject(outcome.error);
+    });
   }
+}
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+/**
+ * One statement for the batch; if it fails for something an event carries (a value Postgres or the
+ * serialiser refuses), nothing of it committed, so the halves are retried apart until the events
+ * that fail are alone: their callers get the error, every other event is appended. An error that
+ * is not about the data (the database is gone) fails the whole batch at once, with no retries.
+ */
+async function appendIsolating(pool: Pool, events: readonly NewEvent[]): Promise<Outcome[]> {
+  try {
+    return (await appendEvents(pool, events)).map((result) => ({ ok: true, result }));
+  } catch (error) {
+    if (events.length === 1 || !isCausedByData(error)) return events.map(() => ({ ok: false, error }));
+    const middle = Math.ceil(events.length / 2);
+    const first = await appendIsolating(pool, events.slice(0, middle));
+    return first.concat(await appendIsolating(pool, events.slice(middle)));
+  }
+}
+
+/**
+ * SQLSTATE classes 22 (data exception: U+0000 in jsonb, timestamp out of range), 23 (integrity
+ * constraint) and 54 (program limit: nesting depth, index row size); or the serialiser's own
+ * RangeError / TypeError (an invalid Date, a BigInt) before anything reached Postgres.
+ */
+function isCausedByData(error: unknown): boolean {
+  if (error instanceof RangeError || error instanceof TypeError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
 }
