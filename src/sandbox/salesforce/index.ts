@@ -59,7 +59,11 @@ export interface SalesforceEmulatorOptions {
   eventRetentionMs?: number;
   /** Objects with Change Data Capture enabled (default Lead, Contact, Account, Opportunity, Grant__c). */
   cdcEntities?: string[];
-  /** Records per Bulk 2.0 query results page when the client gives no maxRecords (default 1 000). */
+  /**
+   * Records per Bulk 2.0 query results page when the client gives no maxRecords. Default: every row in
+   * one page, as Salesforce "returns as many rows as can be listed" (reference 4.1); set it to exercise
+   * Sforce-Locator paging without maxRecords.
+   */
   bulkQueryPageSize?: number;
 }
 
@@ -114,7 +118,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     faults: new FaultInjector(),
     requestLog: new RequestLog(),
     cursors: new QueryCursors(clock),
-    bulk: new Bulk2Jobs(clock, options.bulkQueryPageSize ?? 1000),
+    bulk: new Bulk2Jobs(clock, options.bulkQueryPageSize ?? Number.POSITIVE_INFINITY),
     credentials,
     users,
     orgId: ORG_ID,

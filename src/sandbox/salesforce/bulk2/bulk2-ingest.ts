@@ -87,9 +87,12 @@ function applyRow(ctx: EmulatorContext, tx: Transaction, job: IngestJob, header:
   }
 }
 
-/** `STATUS_CODE:message:fields` (reference 4.2); `--` when no field is named. */
-function errorText(errors: ApiErrorDetail[]): string {
+/**
+ * `STATUS_CODE:message:fields --` as real failed-results files write it
+ * (`REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --`); `:--` when no field is named.
+ */
+export function errorText(errors: ApiErrorDetail[]): string {
   const e = errors[0];
   if (!e) return 'UNKNOWN_EXCEPTION:unknown error:--';
-  return `${e.errorCode}:${e.message}:${e.fields.length > 0 ? e.fields.join(',') : '--'}`;
+  return `${e.errorCode}:${e.message}:${e.fields.length > 0 ? `${e.fields.join(',')} --` : '--'}`;
 }

@@ -123,7 +123,8 @@ export function registerBulk2Routes(app: FastifyInstance, ctx: EmulatorContext):
     if (!Number.isInteger(start) || start < 0 || start > job.rows.length) {
       throw SalesforceApiError.of(400, 'INVALIDLOCATOR', 'Invalid locator');
     }
-    const max = q.maxRecords ? Math.max(1, Number(q.maxRecords)) : bulk.pageSize;
+    const max = q.maxRecords === undefined ? bulk.pageSize : Number(q.maxRecords);
+    if (q.maxRecords !== undefined && (!Number.isInteger(max) || max < 1)) throw SalesforceApiError.of(400, 'INVALIDREQUEST', `maxRecords must be a positive integer: ${q.maxRecords}`);
     const end = Math.min(job.rows.length, start + max);
     const locator = end < job.rows.length ? Buffer.from(String(end)).toString('base64').replace(/=+$/, '') : 'null';
     reply.header('Sforce-Locator', locator).header('Sforce-NumberOfRecords', String(end - start));

@@ -116,17 +116,18 @@ function runAll<T>(
     tx.rollback(savepoint);
     return outcomes.map((o) =>
       o.ok
-        ? { success: false, errors: [collectionError(rolledBack())] }
-        : failure(o.errors, o.id),
+        ? { success: false, errors: [collectionError(rolledBack())], ...(withCreated ? { created: false } : {}) }
+        : failure(o.errors, o.id, withCreated),
     );
   }
   return outcomes.map((o) =>
-    o.ok ? { id: o.id, success: true, errors: [], ...(withCreated ? { created: o.created } : {}) } : failure(o.errors, o.id),
+    o.ok ? { id: o.id, success: true, errors: [], ...(withCreated ? { created: o.created } : {}) } : failure(o.errors, o.id, withCreated),
   );
 }
 
-function failure(errors: ApiErrorDetail[], id?: string): CollectionResult {
-  return { ...(id ? { id } : {}), success: false, errors: errors.map(collectionError) };
+/** An upsert's failed item still says `"created": false`, as Salesforce's collection upsert does. */
+function failure(errors: ApiErrorDetail[], id: string | undefined, withCreated: boolean): CollectionResult {
+  return { ...(id ? { id } : {}), success: false, errors: errors.map(collectionError), ...(withCreated ? { created: false } : {}) };
 }
 
 function rolledBack(): ApiErrorDetail {

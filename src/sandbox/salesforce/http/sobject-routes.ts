@@ -101,8 +101,9 @@ export function registerSObjectRoutes(app: FastifyInstance, ctx: EmulatorContext
     if (!f || !f.externalId) {
       throw SalesforceApiError.of(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${field}`);
     }
-    const id = org.store.findByUnique(schema, f.name, value);
-    const record = id ? org.store.get(id)?.record : undefined;
+    const ids = org.store.findAllByUnique(schema, f.name, value);
+    if (ids.length > 1) return sendJson(reply, 300, ids.map((id) => attributesOf(schema, id, version(request)).url));
+    const record = ids[0] ? org.store.get(ids[0])?.record : undefined;
     if (!record) throw SalesforceApiError.of(404, 'NOT_FOUND', 'The requested resource does not exist');
     return sendJson(reply, 200, restRecord(schema, record, version(request), fieldsParam(request, schema)));
   });
@@ -113,7 +114,10 @@ export function registerSObjectRoutes(app: FastifyInstance, ctx: EmulatorContext
     const query = request.query as { updateOnly?: string };
     const body = objectBody(request.body);
     const f = schema.field(field);
-    if (query.updateOnly === 'true' && f && !org.store.findByUnique(schema, f.name, value)) {
+    const matches = f?.externalId ? org.store.findAllByUnique(schema, f.name, value) : [];
+    // Several records share a non-unique external id: 300 with their URLs, nothing written (reference 2.3).
+    if (matches.length > 1) return sendJson(reply, 300, matches.map((id) => attributesOf(schema, id, version(request)).url));
+    if (query.updateOnly === 'true' && f && matches.length === 0) {
       throw SalesforceApiError.of(404, 'NOT_FOUND', 'The requested resource does not exist');
     }
     const outcome = org.transact(restWriteContext(request), (tx) => org.writer.upsert(tx, schema.name, field, value, body));

@@ -1,4 +1,4 @@
-import { FieldDefinition } from './field-definition';
+import { FieldDefinition, numericPrecision } from './field-definition';
 import { SchemaRegistry, SObjectSchema } from './schema-registry';
 
 /** DescribeSObjectResult / DescribeGlobalResult in the REST shape (reference 2.2). */
@@ -73,7 +73,7 @@ function describeField(f: FieldDefinition): Record<string, unknown> {
     custom: f.custom,
     defaultValue: f.defaultValue ?? (f.type === 'boolean' && f.createable ? false : null),
     defaultedOnCreate: f.defaultedOnCreate,
-    digits: f.type === 'int' ? 9 : 0,
+    digits: f.type === 'int' ? numericPrecision(f).precision : 0,
     externalId: f.externalId,
     filterable: f.type !== 'textarea' || f.length <= 255,
     groupable: f.type !== 'textarea' && !numeric,
@@ -91,11 +91,11 @@ function describeField(f: FieldDefinition): Record<string, unknown> {
       validFor: null,
       value: p.value,
     })),
-    precision: numeric ? 18 : 0,
+    precision: numeric ? numericPrecision(f).precision : 0,
     referenceTo: f.referenceTo,
     relationshipName: f.relationshipName,
     restrictedPicklist: f.restrictedPicklist,
-    scale: f.type === 'currency' || f.type === 'percent' ? 2 : 0,
+    scale: numeric ? numericPrecision(f).scale : 0,
     soapType: soapType(f),
     sortable: f.type !== 'textarea' || f.length <= 255,
     type: f.type,

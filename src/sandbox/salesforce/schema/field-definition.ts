@@ -45,6 +45,13 @@ export interface FieldDefinition {
   relationshipName: string | null;
   picklistValues: PicklistEntry[];
   restrictedPicklist: boolean;
+  /**
+   * Numbers: total digits and digits after the point (describe `precision`/`scale`; `digits` for int).
+   * A value needing more than precision - scale integer digits is NUMBER_OUTSIDE_VALID_RANGE; extra
+   * decimals are rounded half up. Defaults: int 9 digits, currency/percent 18,2, double 18,0.
+   */
+  precision?: number;
+  scale?: number;
   /** Change events nest this field under a compound field (reference 5.6): Name.FirstName, Address.City. */
   compound?: { field: string; component: string };
   /** Value a create gets when the field is not given (besides picklist defaults). */
@@ -109,6 +116,11 @@ export const phone = (name: string, options: FieldOptions = {}) => field(name, '
 export const url = (name: string, options: FieldOptions = {}) => field(name, 'url', { length: 255, ...options });
 export const bool = (name: string, options: FieldOptions = {}) => field(name, 'boolean', options);
 export const int = (name: string, options: FieldOptions = {}) => field(name, 'int', options);
+
+export function numericPrecision(f: FieldDefinition): { precision: number; scale: number } {
+  if (f.type === 'int') return { precision: f.precision ?? 9, scale: 0 };
+  return { precision: f.precision ?? 18, scale: f.scale ?? (f.type === 'double' ? 0 : 2) };
+}
 export const double = (name: string, options: FieldOptions = {}) => field(name, 'double', options);
 export const currency = (name: string, options: FieldOptions = {}) => field(name, 'currency', options);
 export const percent = (name: string, options: FieldOptions = {}) => field(name, 'percent', options);

@@ -1,6 +1,6 @@
 import { ApiErrorDetail, detail } from '../errors';
 import { normalizeId } from '../ids/salesforce-id';
-import { FieldDefinition, FieldValue } from '../schema/field-definition';
+import { FieldDefinition, FieldValue, numericPrecision } from '../schema/field-definition';
 
 /** REST datetime form: `2024-04-09T20:26:27.000+0000` (reference 2). */
 export function formatDateTime(epochMs: number): string {
@@ -39,11 +39,15 @@ function deserializeError(f: FieldDefinition, raw: unknown): ApiErrorDetail {
   );
 }
 
+const TEXT_TYPES = new Set(['string', 'textarea', 'phone', 'url', 'email', 'picklist']);
+
 /**
  * Converts one incoming JSON value to its stored form, or the error Salesforce gives for it.
- * Empty strings become null, as Salesforce stores them.
+ * Text is stored trimmed, and empty (or whitespace-only) text as null, as Salesforce stores them: a
+ * required field given "   " is then REQUIRED_FIELD_MISSING.
  */
 export function coerceFieldValue(f: FieldDefinition, raw: unknown): { value: FieldValue } | { error: ApiErrorDetail } {
+  if (typeof raw === 'string' && TEXT_TYPES.has(f.type)) raw = raw.trim();
   if (raw === null || raw === undefined || raw === '') return { value: null };
   switch (f.type) {
     case 'string':
@@ -91,7 +95,7 @@ export function coerceFieldValue(f: FieldDefinition, raw: unknown): { value: Fie
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       if (!Number.isFinite(n)) return { error: deserializeError(f, raw) };
       if (f.type === 'int' && !Number.isInteger(n)) return { error: deserializeError(f, raw) };
-      return { value: n };
+      return withinPrecision(f, n);
     }
     case 'date': {
       if (typeof raw !== 'string') return { error: deserializeError(f, raw) };
@@ -111,6 +115,27 @@ export function coerceFieldValue(f: FieldDefinition, raw: unknown): { value: Fie
       return { value: id };
     }
   }
+}
+
+/** Rounds extra decimals half up, then refuses more integer digits than precision - scale allows. */
+function withinPrecision(f: FieldDefinition, n: number): { value: number } | { error: ApiErrorDetail } {
+  const { precision, scale } = numericPrecision(f);
+  const factor = 10 ** scale;
+  const rounded = (Math.sign(n) * Math.round(Math.abs(n) * factor)) / factor;
+  if (Math.abs(rounded) >= 10 ** (precision - scale)) {
+    return {
+      error: detail('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${javaDouble(n)}`, [f.name]),
+    };
+  }
+  return { value: rounded === 0 ? 0 : rounded };
+}
+
+/** How Salesforce (Java's Double.toString) prints the refused number: 1.0E20, 123456.0. */
+export function javaDouble(n: number): string {
+  const abs = Math.abs(n);
+  if (abs >= 1e-3 && abs < 1e7) return Number.isInteger(n) ? `${n}.0` : String(n);
+  const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
 }
 
 function restrictedPicklistError(f: FieldDefinition, value: string): ApiErrorDetail {

@@ -14,8 +14,11 @@ export interface StoreSnapshot {
  */
 export class RecordStore {
   private readonly tables = new Map<string, Map<string, SObjectRecord>>();
-  /** `${object}.${field}` -> lower-cased value -> ids (several only while a unique clash is being rejected). */
-  private readonly uniqueIndexes = new Map<string, Map<string, string>>();
+  /**
+   * `${object}.${field}` -> lower-cased value -> live ids. Several ids share a value on an external id
+   * without the unique attribute, or for a moment while a unique clash is being rejected.
+   */
+  private readonly uniqueIndexes = new Map<string, Map<string, Set<string>>>();
 
   constructor(readonly registry: SchemaRegistry) {
     for (const s of registry.all()) this.tables.set(s.name, new Map());
@@ -48,9 +51,14 @@ export class RecordStore {
     t.delete(id);
   }
 
-  /** Live (not deleted) record ids whose unique field equals `value` (case-insensitive). */
+  /** A live (not deleted) record id whose unique or external id field equals `value` (case-insensitive). */
   findByUnique(schema: SObjectSchema, fieldName: string, value: string): string | undefined {
-    return this.uniqueIndexes.get(`${schema.name}.${fieldName}`)?.get(value.toLowerCase());
+    return this.findAllByUnique(schema, fieldName, value)[0];
+  }
+
+  /** Every live record id whose unique or external id field equals `value`, oldest first. */
+  findAllByUnique(schema: SObjectSchema, fieldName: string, value: string): string[] {
+    return [...(this.uniqueIndexes.get(`${schema.name}.${fieldName}`)?.get(value.toLowerCase()) ?? [])];
   }
 
   private index(schema: SObjectSchema, record: SObjectRecord): void {
@@ -62,7 +70,10 @@ export class RecordStore {
       const key = `${schema.name}.${f.name}`;
       let idx = this.uniqueIndexes.get(key);
       if (!idx) this.uniqueIndexes.set(key, (idx = new Map()));
-      idx.set(String(v).toLowerCase(), record.Id as string);
+      const lower = String(v).toLowerCase();
+      let ids = idx.get(lower);
+      if (!ids) idx.set(lower, (ids = new Set()));
+      ids.add(record.Id as string);
     }
   }
 
@@ -73,7 +84,9 @@ export class RecordStore {
       if (v === null || v === undefined || v === '') continue;
       const idx = this.uniqueIndexes.get(`${schema.name}.${f.name}`);
       const lower = String(v).toLowerCase();
-      if (idx?.get(lower) === record.Id) idx.delete(lower);
+      const ids = idx?.get(lower);
+      ids?.delete(record.Id as string);
+      if (ids?.size === 0) idx?.delete(lower);
     }
   }
 

@@ -128,8 +128,9 @@ export class RecordWriter {
     if (bodyExt && bodyExt[1] !== extValue && extField.type !== 'id') {
       return fail([detail('INVALID_FIELD', `The value of the external ID field in the body doesn't match the URL`)]);
     }
-    const existingId =
-      extField.type === 'id' ? normalizeId(extValue) ?? undefined : this.store.findByUnique(schema, extField.name, extValue);
+    const matches = extField.type === 'id' ? [] : this.store.findAllByUnique(schema, extField.name, extValue);
+    if (matches.length > 1) return fail([duplicateExternalId(extField.label, matches)]);
+    const existingId = extField.type === 'id' ? normalizeId(extValue) ?? undefined : matches[0];
     const { [extField.name]: _omit, ...rest } = input;
     if (existingId && this.store.get(existingId)?.record.IsDeleted !== true) {
       return this.update(tx, schema.name, existingId, rest);
@@ -246,7 +247,7 @@ export class RecordWriter {
 
   private uniqueClash(schema: SObjectSchema, record: SObjectRecord): ApiErrorDetail | null {
     for (const f of schema.fields) {
-      if (!f.unique && !f.externalId) continue;
+      if (!f.unique) continue;
       const value = record[f.name];
       if (value === null || value === '') continue;
       const holder = this.store.findByUnique(schema, f.name, String(value));
@@ -260,6 +261,11 @@ export class RecordWriter {
     }
     return null;
   }
+}
+
+/** Several records share the external id (a field without the unique attribute): REST answers 300 instead. */
+export function duplicateExternalId(label: string, ids: string[]): ApiErrorDetail {
+  return detail('DUPLICATE_EXTERNAL_ID', `${label}: more than one record found for external id field: [${ids.join(', ')}]`);
 }
 
 function requiredMissing(fields: string[]): ApiErrorDetail {

@@ -1,6 +1,6 @@
 import {
-  address, currency, defineObject, int, lookup, multiPicklist, phone, picklist, required, systemFields, text,
-  textArea, url,
+  address, currency, date, datetime, defineObject, int, lookup, multiPicklist, phone, picklist, readOnly, required,
+  systemFields, text, textArea, url,
 } from '../field-definition';
 
 export const account = defineObject({
@@ -22,11 +22,20 @@ export const account = defineObject({
     text('AccountNumber', 40),
     url('Website'),
     picklist('Industry', ['Education', 'Healthcare', 'Government', 'Nonprofit', 'Technology', 'Finance', 'Other']),
-    currency('AnnualRevenue'),
-    int('NumberOfEmployees'),
+    currency('AnnualRevenue', { precision: 18, scale: 0 }),
+    int('NumberOfEmployees', { precision: 8 }),
     textArea('Description', 32000),
     picklist('Rating', ['Hot', 'Warm', 'Cold']),
     picklist('AccountSource', ['Web', 'Phone Inquiry', 'Partner Referral', 'Event', 'Purchased List', 'Other']),
+    text('Site', 80, { label: 'Account Site' }),
+    text('Sic', 20, { label: 'SIC Code' }),
+    text('SicDesc', 80, { label: 'SIC Description' }),
+    picklist('Ownership', ['Public', 'Private', 'Subsidiary', 'Other']),
+    text('TickerSymbol', 20, { label: 'Ticker Symbol' }),
+    url('PhotoUrl', { ...readOnly, label: 'Photo URL' }),
+    date('LastActivityDate', { ...readOnly, label: 'Last Activity' }),
+    datetime('LastViewedDate', { ...readOnly, label: 'Last Viewed Date' }),
+    datetime('LastReferencedDate', { ...readOnly, label: 'Last Referenced Date' }),
     text('Legacy_Id__c', 40, { externalId: true, unique: true, label: 'Legacy ID' }),
     multiPicklist('Mission_Area__c', ['Education', 'Health', 'Housing', 'Food Security', 'Youth', 'Environment']),
   ],
