@@ -1,8 +1,9 @@
-import { Pool } from 'pg';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config';
 import { migrate } from '../database/migrate';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../database/embedded-database';
+import { createPool } from '../database/pool';
+import { waitForDatabase } from '../database/wait-for-database';
 import { BatchingAppender, EventNotifications } from '../event-store';
 import { HealthRegistry } from '../health/health-registry';
 import { createLogger, type Logger } from '../observability/logger';
@@ -35,8 +36,13 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   const logger = options.logger ?? createLogger({ level: config.logLevel, secretValues: config.secretValues });
   let embedded: EmbeddedDatabase | null = null;
   const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedDatabase(logger)).url;
-  const pool = new Pool({ connectionString: databaseUrl, max: 20, application_name: 'crm-sync' });
-  pool.on('error', (error) => logger.error({ err: error }, 'idle Postgres connection failed'));
+  const pool = createPool({ connectionString: databaseUrl, max: 20, application_name: 'crm-sync', connectionTimeoutMillis: 10_000, keepAlive: true }, logger);
+  try {
+    await waitForDatabase(pool, { databaseUrl, timeoutMs: config.databaseWaitMs, logger });
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const migrations = await migrate(pool);
   if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrations applied');
 

@@ -9,6 +9,8 @@ export interface AppConfig {
   /** sandbox: no credentials at all, the built-in emulators are started and used. */
   mode: 'production' | 'sandbox';
   databaseUrl: string | null;
+  /** DATABASE_WAIT_SECONDS: how long start-up retries a Postgres that does not answer. */
+  databaseWaitMs: number;
   http: { port: number; host: string; publicUrl: string | null };
   syncConfigPath: string;
   monday: {

@@ -4,6 +4,9 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'cla
 
 const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const postgresUrl = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
+// One message per variable, whichever of its checks fails (not one per failed decorator).
+const port = { message: 'PORT must be a whole number from 0 to 65535' };
+const databaseWait = { message: 'DATABASE_WAIT_SECONDS must be a whole number of seconds from 1 to 3600' };
 
 /**
  * Every environment variable of interface.md section 1, typed and defaulted. Property names are the
@@ -11,7 +14,9 @@ const postgresUrl = { require_tld: false, require_protocol: true, protocols: ['p
  */
 export class EnvironmentVariables {
   @IsOptional() @IsUrl(postgresUrl) DATABASE_URL?: string;
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT = 3000;
+  /** How long start-up waits for a Postgres that is down or still starting before it gives up. */
+  @Type(() => Number) @IsInt(databaseWait) @Min(1, databaseWait) @Max(3600, databaseWait) DATABASE_WAIT_SECONDS = 60;
+  @Type(() => Number) @IsInt(port) @Min(0, port) @Max(65535, port) PORT = 3000;
   @IsString() HOST = '127.0.0.1';
   @IsString() SYNC_CONFIG = './crm-sync.yaml';
 

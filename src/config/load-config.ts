@@ -1,7 +1,8 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { validateCronExpression } from 'cron';
+import { CronTime, validateCronExpression } from 'cron';
 import type { AppConfig, SalesforceAuth } from './app-config';
 import { ConfigError } from './config.error';
 import { EnvironmentVariables, SECRET_VARIABLES } from './config.schema';
@@ -20,6 +21,15 @@ const KNOWN_VARIABLES = Object.keys(new EnvironmentVariables()).concat(
 );
 
 /**
+ * Parts of a monday or Salesforce login. Any of them without the id or token that selects production
+ * is a partial configuration (interface.md section 1), an error rather than a silent sandbox.
+ */
+const PARTIAL_CREDENTIALS = [
+  'SALESFORCE_CLIENT_SECRET', 'SALESFORCE_PASSWORD', 'SALESFORCE_PRIVATE_KEY', 'SALESFORCE_PRIVATE_KEY_FILE',
+  'SALESFORCE_INSTANCE_URL', 'MONDAY_SIGNING_SECRET', 'MONDAY_WEBHOOK_TOKEN',
+] as const satisfies ReadonlyArray<keyof EnvironmentVariables>;
+
+/**
  * Builds the one validated configuration object from the environment. The only reader of
  * process.env in the service. Reports every problem at once, by variable name, never by value.
  * `overrides` win over the environment (sandbox mode points the service at its emulators).
@@ -31,7 +41,7 @@ export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConf
     if (value !== undefined && value.trim() !== '') raw[name] = value.trim();
   }
   const vars = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
-  const problems = validateSync(vars, { validationError: { target: false, value: false } }).flatMap(describe);
+  const problems = validateSync(vars, { stopAtFirstError: true, validationError: { target: false, value: false } }).flatMap(describe);
 
   const mondayCredentials = Boolean(vars.MONDAY_API_TOKEN);
   const salesforceCredentials = Boolean(
@@ -39,6 +49,13 @@ export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConf
   );
   const mode = mondayCredentials || salesforceCredentials ? 'production' : 'sandbox';
   let salesforceAuth: SalesforceAuth | null = null;
+  const partial = PARTIAL_CREDENTIALS.filter((name) => vars[name] !== undefined);
+  if (mode === 'sandbox' && partial.length > 0) {
+    problems.push(
+      `${partial.join(', ')} ${partial.length === 1 ? 'is' : 'are'} set without MONDAY_API_TOKEN and SALESFORCE_CLIENT_ID (or SALESFORCE_USERNAME / SALESFORCE_ACCESS_TOKEN): ` +
+        'set both sides\' credentials for production, or unset these for sandbox mode',
+    );
+  }
   if (mode === 'production') {
     if (!mondayCredentials) problems.push('MONDAY_API_TOKEN is required: Salesforce credentials are set, monday ones are not (sandbox mode needs neither)');
     if (!salesforceCredentials) problems.push('SALESFORCE_CLIENT_ID is required: monday credentials are set, Salesforce ones are not (sandbox mode needs neither)');
@@ -50,14 +67,19 @@ export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConf
   if (Boolean(vars.TELEGRAM_BOT_TOKEN) !== Boolean(vars.TELEGRAM_CHAT_ID)) {
     problems.push('TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID must be set together');
   }
-  if (vars.RECONCILE_SCHEDULE !== undefined && !validateCronExpression(vars.RECONCILE_SCHEDULE).valid) {
-    problems.push('RECONCILE_SCHEDULE is not a valid cron expression: give five fields (six with seconds) or a name, e.g. "30 2 * * *" for 02:30 every day, or @daily');
+  if (vars.RECONCILE_SCHEDULE !== undefined) {
+    if (!validateCronExpression(vars.RECONCILE_SCHEDULE).valid) {
+      problems.push('RECONCILE_SCHEDULE is not a valid cron expression: give five fields (six with seconds) or a name, e.g. "30 2 * * *" for 02:30 every day, or @daily');
+    } else if (!firesSometime(vars.RECONCILE_SCHEDULE)) {
+      problems.push('RECONCILE_SCHEDULE never fires (no date matches it, e.g. February 31st): give a day that exists, e.g. "30 2 * * *" for 02:30 every day');
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
     mode,
     databaseUrl: vars.DATABASE_URL ?? null,
+    databaseWaitMs: vars.DATABASE_WAIT_SECONDS * 1000,
     http: { port: vars.PORT, host: vars.HOST, publicUrl: vars.PUBLIC_URL ?? null },
     syncConfigPath: vars.SYNC_CONFIG,
     monday: {
@@ -104,7 +126,9 @@ function salesforceAuthFrom(vars: EnvironmentVariables, problems: string[]): Sal
   }
   if (vars.SALESFORCE_PRIVATE_KEY || vars.SALESFORCE_PRIVATE_KEY_FILE) {
     if (!username) problems.push('SALESFORCE_USERNAME is required for the JWT bearer flow');
+    const source = vars.SALESFORCE_PRIVATE_KEY ? 'SALESFORCE_PRIVATE_KEY' : 'SALESFORCE_PRIVATE_KEY_FILE';
     const privateKey = vars.SALESFORCE_PRIVATE_KEY ?? readKeyFile(vars.SALESFORCE_PRIVATE_KEY_FILE as string, problems);
+    if (privateKey !== null) checkPrivateKey(source, privateKey, problems);
     return { flow: 'jwt', clientId, username: username ?? '', privateKey: privateKey ?? '' };
   }
   if (!clientSecret) {
@@ -125,6 +149,28 @@ function readKeyFile(path: string, problems: string[]): string | null {
   } catch (error) {
     problems.push(`SALESFORCE_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
     return null;
+  }
+}
+
+/** The JWT bearer flow signs with this key: a value that is not a PEM private key fails here, not at the first login. */
+function checkPrivateKey(variable: string, pem: string, problems: string[]): void {
+  try {
+    createPrivateKey(pem);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push(
+      `${variable} is not a PEM private key (expected a block starting "-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----"${code ? `; ${code}` : ''})`,
+    );
+  }
+}
+
+/** A cron that is valid syntax can still match no date at all ("0 0 31 2 *"); the cron library then fails at start. */
+function firesSometime(schedule: string): boolean {
+  try {
+    new CronTime(schedule).sendAt();
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,17 +1,25 @@
+import { startSandbox, type SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
 import { mondayJwt, samplePayloads } from '../support/monday-webhooks';
 import { startChildService } from '../support/child-service';
+import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('SIGTERM (interface.md sync rules)', () => {
   let db: TestDatabase;
+  let sandbox: SandboxEnvironment;
   beforeAll(async () => {
     db = await createTestDatabase();
+    sandbox = await startSandbox();
   });
-  afterAll(async () => db.drop());
+  afterAll(async () => {
+    await sandbox.close();
+    await db.drop();
+  });
 
   it('finishes in-flight webhooks, releases its connections and exits 0 within 10 s', async () => {
-    const secret = 'shutdown-test-secret';
-    const service = await startChildService({ DATABASE_URL: db.url, PORT: '0', MONDAY_SIGNING_SECRET: secret });
+    // A signing secret alone is a partial configuration (interface.md section 1): the emulators' full set.
+    const secret = sandbox.variables.MONDAY_SIGNING_SECRET;
+    const service = await startChildService({ ...sandbox.variables, DATABASE_URL: db.url, PORT: '0', SYNC_CONFIG: EXAMPLE_MAPPING });
     const send = () =>
       fetch(`${service.url}/webhooks/monday`, {
         method: 'POST',

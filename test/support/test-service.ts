@@ -26,6 +26,11 @@ export async function startTestService(env: Record<string, string> = {}, identit
     HOST: '127.0.0.1',
     MONDAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
     MONDAY_WEBHOOK_TOKEN: TEST_WEBHOOK_TOKEN,
+    // Webhook secrets alone are a partial configuration (interface.md section 1): complete it. Only
+    // HTTP runs here (no sync engine), so neither CRM is ever called with these.
+    MONDAY_API_TOKEN: 'test-monday-api-token',
+    SALESFORCE_CLIENT_ID: 'test-client-id',
+    SALESFORCE_CLIENT_SECRET: 'test-client-secret',
     LOG_LEVEL: 'debug',
     ...env,
   });

@@ -1,4 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../src/config';
+
+const { privateKey: PRIVATE_KEY_PEM, publicKey: PUBLIC_KEY_PEM } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
 const production = {
   MONDAY_API_TOKEN: 'monday-token-secret-value',
@@ -57,8 +64,8 @@ describe('configuration', () => {
   });
 
   it('chooses the JWT bearer flow from a private key, and the token flow from an access token', () => {
-    const jwt = loadConfig({ ...production, SALESFORCE_PASSWORD: '', SALESFORCE_CLIENT_SECRET: '', SALESFORCE_PRIVATE_KEY: '-----BEGIN KEY-----' });
-    expect(jwt.salesforce.auth).toMatchObject({ flow: 'jwt', privateKey: '-----BEGIN KEY-----' });
+    const jwt = loadConfig({ ...production, SALESFORCE_PASSWORD: '', SALESFORCE_CLIENT_SECRET: '', SALESFORCE_PRIVATE_KEY: PRIVATE_KEY_PEM });
+    expect(jwt.salesforce.auth).toMatchObject({ flow: 'jwt', privateKey: PRIVATE_KEY_PEM.trim() });
     const token = loadConfig({
       MONDAY_API_TOKEN: 'm-token', MONDAY_WEBHOOK_TOKEN: 'hook-token',
       SALESFORCE_ACCESS_TOKEN: '00Dxx!token', SALESFORCE_INSTANCE_URL: 'https://example.my.salesforce.com',
@@ -87,6 +94,49 @@ describe('configuration', () => {
       expect(text).toMatch(/PORT/);
       expect(text).not.toContain(schedule);
     }
+  });
+
+  it.each(['SALESFORCE_PASSWORD', 'SALESFORCE_CLIENT_SECRET', 'MONDAY_SIGNING_SECRET', 'MONDAY_WEBHOOK_TOKEN'])(
+    'only %s set (no id or token) is a partial configuration naming it, not a silent sandbox',
+    (variable) => {
+      const problems = problemsOf({ [variable]: 'some-secret-value' });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(variable);
+      expect(problems[0]).toMatch(/MONDAY_API_TOKEN/);
+      expect(problems[0]).toMatch(/SALESFORCE_CLIENT_ID/);
+      expect(problems[0]).not.toContain('some-secret-value');
+    },
+  );
+
+  it('a partial configuration names every variable that was set', () => {
+    const text = problemsOf({ MONDAY_SIGNING_SECRET: 'sss-secret', SALESFORCE_PASSWORD: 'pw-secret' }).join('\n');
+    expect(text).toMatch(/SALESFORCE_PASSWORD, MONDAY_SIGNING_SECRET are set/);
+  });
+
+  it('a valid cron that never fires is reported by variable name', () => {
+    const problems = problemsOf({ RECONCILE_SCHEDULE: '0 0 31 2 *' });
+    expect(problems).toEqual([expect.stringMatching(/^RECONCILE_SCHEDULE never fires/)]);
+    expect(loadConfig({ RECONCILE_SCHEDULE: '0 0 29 2 *' }).reconcile.schedule).toBe('0 0 29 2 *'); // leap years
+  });
+
+  it('a SALESFORCE_PRIVATE_KEY that is not a PEM private key is reported by name, never by value', () => {
+    const withKey = (key: string) => ({ ...production, SALESFORCE_PASSWORD: '', SALESFORCE_CLIENT_SECRET: '', SALESFORCE_PRIVATE_KEY: key });
+    for (const key of ['not-a-key-at-all', '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----', PUBLIC_KEY_PEM]) {
+      const problems = problemsOf(withKey(key));
+      expect(problems).toEqual([expect.stringMatching(/^SALESFORCE_PRIVATE_KEY is not a PEM private key/)]);
+      expect(problems[0]).not.toContain('garbage');
+    }
+  });
+
+  it('PORT=abc is one message naming PORT', () => {
+    expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT must be a whole number from 0 to 65535']);
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be a whole number from 0 to 65535']);
+  });
+
+  it('the start-up wait for Postgres is 60 s unless DATABASE_WAIT_SECONDS says otherwise', () => {
+    expect(loadConfig({}).databaseWaitMs).toBe(60_000);
+    expect(loadConfig({ DATABASE_WAIT_SECONDS: '5' }).databaseWaitMs).toBe(5_000);
+    expect(problemsOf({ DATABASE_WAIT_SECONDS: 'soon' })).toEqual([expect.stringMatching(/^DATABASE_WAIT_SECONDS must be/)]);
   });
 
   it('knows its secret values so logs can redact them', () => {
