@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { appendEvents, type NewEvent } from '../event-store';
 import type { Mapping } from '../mapping/mapping.types';
 import type { MondayItem, MondayPort } from '../monday/monday.port';
+import { itemsOfBusyRecords } from '../outbox/records-in-flight';
 
 export interface MondayCatchUpOptions {
   /** Re-read this much before the cursor: changes that committed on monday's side out of order. Default 5 min. */
@@ -27,6 +28,8 @@ export interface BoardCatchUp {
   /** Item versions the log did not hold yet. */
   appended: number;
   positions: number[];
+  /** Items left for the next round: their record had a command in flight (records-in-flight.ts). */
+  held: string[];
 }
 
 const APPEND_CHUNK = 500;
@@ -42,34 +45,60 @@ const DAY_MS = 86_400_000;
  */
 export async function runMondayCatchUp(pool: Pool, monday: MondayPort, mapping: Mapping, options: MondayCatchUpOptions = {}): Promise<BoardCatchUp[]> {
   const overlapMs = options.overlapMs ?? 5 * 60_000;
-  const boards = new Map<string, Set<string>>();
+  const boards = new Map<string, BoardObjects>();
   for (const object of mapping.objects) {
-    const columns = boards.get(object.monday.board) ?? new Set<string>();
-    for (const field of object.fields) columns.add(field.monday);
-    columns.add(object.monday.salesforceIdColumn);
-    boards.set(object.monday.board, columns);
+    const board = boards.get(object.monday.board) ?? { columns: new Set<string>(), objectKeys: [], idColumns: [] };
+    for (const field of object.fields) board.columns.add(field.monday);
+    board.columns.add(object.monday.salesforceIdColumn);
+    board.objectKeys.push(object.key);
+    board.idColumns.push(object.monday.salesforceIdColumn);
+    boards.set(object.monday.board, board);
   }
   const results: BoardCatchUp[] = [];
-  for (const [boardId, columns] of boards) {
+  for (const [boardId, board] of boards) {
     if (options.signal?.aborted) break;
     const cursor = await startingPoint(pool, boardId, options);
-    results.push(await catchUpBoard(pool, monday, boardId, [...columns], cursor, cursor - overlapMs, options));
+    results.push(await catchUpBoard(pool, monday, boardId, board, cursor, cursor - overlapMs, options));
   }
   return results;
 }
 
-async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, columnIds: string[], cursor: number, since: number, options: MondayCatchUpOptions): Promise<BoardCatchUp> {
+interface BoardObjects {
+  columns: Set<string>;
+  objectKeys: string[];
+  idColumns: string[];
+}
+
+async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, board: BoardObjects, cursor: number, since: number, options: MondayCatchUpOptions): Promise<BoardCatchUp> {
+  const columnIds = [...board.columns];
   const day = new Date(Math.floor(since / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
   const items = monday.streamBoardItems(boardId, {
     pageSize: options.pageSize,
     columnIds,
     queryParams: { rules: [{ column_id: '__last_updated__', compare_value: ['EXACT', day], operator: 'greater_than_or_equals', compare_attribute: 'UPDATED_AT' }] },
   });
-  const result: BoardCatchUp = { boardId, since: new Date(since).toISOString(), read: 0, appended: 0, positions: [] };
+  const result: BoardCatchUp = { boardId, since: new Date(since).toISOString(), read: 0, appended: 0, positions: [], held: [] };
   let latest: number | null = null;
-  let chunk: NewEvent[] = [];
+  /** The oldest update of an item held back: the cursor stays before it, so the next round reads it again. */
+  let heldFrom: number | null = null;
+  let chunk: MondayItem[] = [];
   const flush = async () => {
-    const appended = await appendEvents(pool, chunk);
+    const held = await itemsOfBusyRecords(
+      pool,
+      board.objectKeys,
+      chunk.map((item) => ({ itemId: item.id, salesforceIdText: item.columnValues.find((c) => board.idColumns.includes(c.id))?.text ?? null })),
+    );
+    const ready: NewEvent[] = [];
+    for (const item of chunk) {
+      if (!held.has(item.id)) {
+        ready.push(snapshotEvent(boardId, item));
+        continue;
+      }
+      result.held.push(item.id);
+      const updatedAt = Date.parse(item.updatedAt as string);
+      heldFrom = Math.min(heldFrom ?? updatedAt, updatedAt);
+    }
+    const appended = await appendEvents(pool, ready);
     for (const outcome of appended) if (outcome.appended) result.positions.push(outcome.position);
     result.appended = result.positions.length;
     chunk = [];
@@ -79,13 +108,15 @@ async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, col
     if (Number.isNaN(updatedAt) || updatedAt < since) continue;
     result.read++;
     latest = Math.max(latest ?? updatedAt, updatedAt);
-    chunk.push(snapshotEvent(boardId, item));
+    chunk.push(item);
     if (chunk.length >= APPEND_CHUNK) await flush();
     if (options.signal?.aborted) break;
   }
   if (chunk.length > 0) await flush();
   // The cursor moves only after the board was read to the end: an interrupted read is read again.
-  // With nothing newer, the starting point is stored, so the next run starts there too.
+  // With nothing newer, the starting point is stored, so the next run starts there too. An item held
+  // back keeps the cursor at its update (the next run reads from there minus the overlap).
+  if (heldFrom !== null) latest = Math.min(latest ?? heldFrom, heldFrom - 1);
   if (!options.signal?.aborted) {
     await pool.query(
       `INSERT INTO monday_catch_up_cursors (board_id, last_updated_at) VALUES ($1, $2)

@@ -2,11 +2,12 @@ import type { LinkReason } from '../../event-store/payloads/sync-results';
 import { streams } from '../../event-store/events';
 import { isSalesforceId, to18 } from '../../mapping/salesforce-id';
 import type { MondayItem, MondayMutation } from '../../monday/monday.port';
-import type { SObjectDescribe } from '../../salesforce/salesforce.port';
+import type { SObjectDescribe, SObjectRecord } from '../../salesforce/salesforce.port';
 import { dispatcherError, toDispatchError } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
-import { createdByUsConditions, differingFields, InvalidFieldNameError, matchQuery, queryAllMatches } from './salesforce-match';
+import type { WrittenValues } from '../outbox-command';
+import { createdByUsConditions, differingFields, InvalidFieldNameError, matchQuery, queryAllMatches, sameValue } from './salesforce-match';
 
 type CreateCommand = Claimed<'salesforce.create'>;
 interface Linked {
@@ -14,6 +15,8 @@ interface Linked {
   via: LinkReason;
   /** The item's Id column already holds it: nothing to write back. */
   idColumnHolds: boolean;
+  /** What both sides hold once linked, when not every value the command carries (see heldValues). */
+  held?: WrittenValues;
 }
 
 const COLLECTION_SIZE = 200;
@@ -108,8 +111,11 @@ async function findExisting(object: string, c: CreateCommand, item: MondayItem, 
     ctx.countRequests('salesforce', 1);
     const existing = await ctx.salesforce.get(object, to18(idText), select.length > 0 ? ['Id', ...select] : undefined);
     if (existing) {
-      await updateDiffering(object, existing.Id, differingFields(existing, c.command.fields, describe.fields), ctx);
-      return { kind: 'linked', link: { salesforceId: to18(existing.Id), via: 'salesforce_id_column', idColumnHolds: idText === to18(existing.Id) } };
+      // Nothing is written over it: its values may be newer than the item's (a person's edit while our
+      // create of this very item was in flight). The link says which values both sides hold; the
+      // projector decides the others by time, as in real time, and sends each winner where it is missing.
+      const held = heldValues(c, existing, ctx);
+      return { kind: 'linked', link: { salesforceId: to18(existing.Id), via: 'salesforce_id_column', idColumnHolds: idText === to18(existing.Id), held } };
     }
   }
   let soql = matchQuery(object, c.command.match, select);
@@ -123,6 +129,18 @@ async function findExisting(object: string, c: CreateCommand, item: MondayItem, 
   if (!match) return { kind: 'none' };
   await updateDiffering(object, match.Id, differingFields(match, c.command.fields, describe.fields), ctx);
   return { kind: 'linked', link: { salesforceId: to18(match.Id), via: 'matched_existing', idColumnHolds: false } };
+}
+
+/** The command's values (by field key) that `existing` already holds in every Salesforce field of the field; none without the mapping. */
+function heldValues(c: CreateCommand, existing: SObjectRecord, ctx: DispatchContext): WrittenValues {
+  const object = ctx.mapping?.byKey.get(c.command.objectKey);
+  const held: WrittenValues = {};
+  if (!object) return held;
+  for (const [key, value] of Object.entries(c.command.values ?? {})) {
+    const names = object.fieldByColumn.get(key)?.salesforceFields ?? [];
+    if (names.length > 0 && names.every((name) => name in c.command.fields && sameValue(existing[name], c.command.fields[name]))) held[key] = value;
+  }
+  return held;
 }
 
 async function updateDiffering(object: string, id: string, fields: Record<string, unknown>, ctx: DispatchContext): Promise<void> {
@@ -184,12 +202,12 @@ async function writeIdsBack(commands: readonly CreateCommand[], linked: Map<numb
           mondayBoardId: c.command.boardId,
           mondayItemId: c.command.itemId,
           via: link.via,
-          values: c.command.values ?? {},
+          values: link.held ?? c.command.values ?? {},
         },
         streams.mondayItem(c.command.itemId),
         now,
       );
-      results.set(c.id, succeeded(c.command.values ?? {}, [event], { salesforceId: link.salesforceId, via: link.via }));
+      results.set(c.id, succeeded(link.held ?? c.command.values ?? {}, [event], { salesforceId: link.salesforceId, via: link.via }));
     }
   }
 }

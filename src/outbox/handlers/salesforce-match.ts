@@ -79,7 +79,8 @@ export function differingFields(
   return diff;
 }
 
-function sameValue(current: unknown, wanted: SalesforceValue): boolean {
+/** Whether a Salesforce field's current value is the wanted one (empty is empty; numbers by value). */
+export function sameValue(current: unknown, wanted: SalesforceValue): boolean {
   const empty = (v: unknown): boolean => v === null || v === undefined || v === '';
   if (empty(current) && empty(wanted)) return true;
   if (typeof wanted === 'number' && current !== null && current !== undefined && current !== '') return Number(current) === wanted;
