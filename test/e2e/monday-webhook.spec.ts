@@ -1,3 +1,4 @@
+import jwt from 'jsonwebtoken';
 import { mondayJwt, samplePayloads, triggerUuid } from '../support/monday-webhooks';
 import { startTestService, TEST_SIGNING_SECRET, TEST_WEBHOOK_TOKEN, type TestService } from '../support/test-service';
 
@@ -44,6 +45,8 @@ describe('POST /webhooks/monday (interface.md section 3)', () => {
   it.each([
     ['a JWT signed with the wrong secret', () => ({ auth: mondayJwt('some-other-secret') })],
     ['an expired JWT', () => ({ auth: mondayJwt(TEST_SIGNING_SECRET, {}, { expiresIn: -60 }) })],
+    // jsonwebtoken enforces exp only when present: a token without one would be valid forever.
+    ['a JWT without exp', () => ({ auth: jwt.sign({ accountId: 1825529, userId: 4012689 }, TEST_SIGNING_SECRET, { algorithm: 'HS256' }) })],
     ['a JWT with another algorithm', () => ({ auth: mondayJwt(TEST_SIGNING_SECRET, {}, { algorithm: 'HS512' }) })],
     ['no credentials', () => ({ auth: null })],
     ['a wrong ?token=', () => ({ auth: null, query: '?token=wrong' })],

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../event-store';
+import { storableText } from './monday-webhook.storable';
 
 /** Bodies kept for audit are capped: a rejected 1 MiB body is evidence, not data we need whole. */
 export const REJECTED_BODY_CAP = 64 * 1024;
@@ -12,16 +13,28 @@ export interface Rejection {
   body: string;
 }
 
+/**
+ * Everything is made storable first (see storableText): the body of a refused webhook is exactly
+ * what may hold a raw U+0000, and failing to record the refusal would turn a 400 into a 500.
+ */
 export async function recordRejection(db: Queryable, rejection: Rejection): Promise<void> {
   const headers = Object.fromEntries(
-    Object.entries(rejection.headers).filter(([name]) => !SECRET_HEADERS.has(name.toLowerCase())),
+    Object.entries(rejection.headers)
+      .filter(([name]) => !SECRET_HEADERS.has(name.toLowerCase()))
+      .map(([name, value]) => [storableText(name), storableHeader(value)]),
   );
   const truncated = rejection.body.length > REJECTED_BODY_CAP;
   await db.query('INSERT INTO ingest_rejections (source, reason, headers, body, body_truncated) VALUES ($1, $2, $3, $4, $5)', [
     rejection.source,
-    rejection.reason,
+    storableText(rejection.reason),
     JSON.stringify(headers),
-    truncated ? rejection.body.slice(0, REJECTED_BODY_CAP) : rejection.body,
+    storableText(truncated ? rejection.body.slice(0, REJECTED_BODY_CAP) : rejection.body),
     truncated,
   ]);
+}
+
+function storableHeader(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storableHeader);
+  return value;
 }

@@ -4,6 +4,7 @@ import type { ServiceLifecycle } from '../../app/service-lifecycle';
 import type { BatchingAppender, Queryable } from '../../event-store';
 import { counter } from '../../observability/metrics-registry';
 import { recordRejection } from './ingest-rejections';
+import { storabilityProblems } from './monday-webhook.storable';
 import { mondayWebhookToEvent } from './monday-webhook.to-event';
 import { validateWebhookEvent } from './monday-webhook.validate';
 import { verifyMondayWebhook, type WebhookAuthSettings } from './monday-webhook.verify';
@@ -59,6 +60,8 @@ export class MondayWebhookIngest {
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
       return this.reject(request, 400, 'missing_event', 'body must be an object with an "event" object');
     }
+    const unstorable = storabilityProblems(event as Record<string, unknown>);
+    if (unstorable.length > 0) return this.reject(request, 400, 'unstorable_payload', unstorable.join('; '));
     const problems = validateWebhookEvent(event as Record<string, unknown>);
     if (problems.length > 0) return this.reject(request, 400, 'invalid_payload', problems.join('; '));
 

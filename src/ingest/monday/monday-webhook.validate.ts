@@ -1,13 +1,13 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, ValidationTypes, type ValidationError } from 'class-validator';
-import { DTO_BY_WEBHOOK_TYPE, isKnownWebhookType } from './monday-webhook.dto';
+import { DTO_BY_WEBHOOK_TYPE, isKnownWebhookType, UnknownWebhookDto } from './monday-webhook.dto';
 
 type DtoClass = new () => object;
 
 /**
  * Checks a monday webhook `event` object against the class-validator DTO of its type and returns
  * one message per problem (`event.<path>: <what is wrong>`); empty when valid. An unknown type is
- * valid here: it is stored as monday.unknown, never crashed on.
+ * stored as monday.unknown, never crashed on: only its triggerUuid (the idempotency key) is checked.
  *
  * The DTO instance is shallow: the parsed object's values of the DTO's declared properties, on an
  * object whose prototype is the DTO class. Only properties marked @ValidateNested go through class-transformer (which builds
@@ -17,8 +17,8 @@ type DtoClass = new () => object;
  */
 export function validateWebhookEvent(event: Record<string, unknown>): string[] {
   if (typeof event.type !== 'string') return ['event.type must be a string'];
-  if (!isKnownWebhookType(event.type)) return [];
-  const dto = shallowInstance(DTO_BY_WEBHOOK_TYPE[event.type] as DtoClass, event);
+  const type = (isKnownWebhookType(event.type) ? DTO_BY_WEBHOOK_TYPE[event.type] : UnknownWebhookDto) as DtoClass;
+  const dto = shallowInstance(type, event);
   return validateSync(dto, { validationError: { target: false, value: false } }).flatMap((e) => describe(e, 'event'));
 }
 

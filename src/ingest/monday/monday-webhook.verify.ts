@@ -10,7 +10,7 @@ export interface WebhookAuthSettings {
 
 export type WebhookAuthResult =
   | { authenticated: true; method: 'jwt' | 'token' }
-  | { authenticated: false; reason: 'missing_credentials' | 'invalid_jwt' | 'expired_jwt' | 'wrong_audience' | 'invalid_token' };
+  | { authenticated: false; reason: 'missing_credentials' | 'invalid_jwt' | 'jwt_without_exp' | 'expired_jwt' | 'wrong_audience' | 'invalid_token' };
 
 /**
  * interface.md section 3, step 2: a JWT in Authorization (raw or Bearer, HS256 with the signing
@@ -24,11 +24,13 @@ export function verifyMondayWebhook(
   if (authorization && settings.signingSecret) {
     const token = authorization.replace(/^Bearer\s+/i, '').trim();
     try {
-      jwt.verify(token, secretKey(settings.signingSecret), {
+      const claims = jwt.verify(token, secretKey(settings.signingSecret), {
         algorithms: ['HS256'],
         ...(settings.expectedAudience ? { audience: settings.expectedAudience } : {}),
       });
-      return { authenticated: true, method: 'jwt' };
+      // jsonwebtoken checks `exp` only when the token has one; a token without it would never expire.
+      if (typeof claims === 'object' && typeof claims.exp === 'number') return { authenticated: true, method: 'jwt' };
+      if (!queryToken) return { authenticated: false, reason: 'jwt_without_exp' };
     } catch (error) {
       if (!queryToken) return { authenticated: false, reason: jwtFailure(error) };
     }
