@@ -7,4 +7,6 @@ export interface AdminOptions {
   db: Queryable;
   /** ADMIN_TOKEN; null turns every /admin endpoint off (404). */
   adminToken: string | null;
+  /** How long POST /admin/parked-events/:position/retry waits for the projector's answer (default 10 s). */
+  parkedRetryWaitMs?: number;
 }

@@ -12,6 +12,8 @@ import { EmailUserDirectory } from '../projectors/user-directory';
 import { startMigrationSchedules } from '../migration/backfill.scheduler';
 import { startScheduledReconcile, type ScheduledReconcile } from '../migration/reconcile-schedule';
 import { createDriftAlerts } from '../alerts';
+import { createParkedEventAlerts } from '../alerts/parked-event-alert';
+import { ParkedEventsMonitor } from '../projectors/parked-events-monitor';
 import { startOutboxDispatch, type RunningOutboxDispatch } from '../outbox';
 import type { CheckResult } from '../health/health-registry';
 import { COUNT_PENDING_CATCH_UPS_SQL } from '../migration/catch-up-requests';
@@ -55,12 +57,13 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
   for (const link of await loadLinks(pool)) links.add(link.objectKey, link.salesforceId, link.itemId);
   const context = buildSyncContext(mapping, cached, links);
 
+  const parked = new ParkedEventsMonitor(pool, logger.child({ component: 'parked-events' }), createParkedEventAlerts(config, logger));
   const projector = new SubscriptionRunner(
     pool,
     runtime.notifications,
     new SyncProjector(() => context, links),
     new LeaderLock(runtime.databaseUrl, `projector:${SYNC_PROJECTOR}`),
-    { onError: (error) => logger.error({ err: error, projector: SYNC_PROJECTOR }, 'sync projector batch failed; retrying') },
+    { onError: (error) => logger.error({ err: error, projector: SYNC_PROJECTOR }, 'sync projector batch failed; retrying'), onParked: parked.onParked },
   );
   projector.start();
   const outbox = await startOutboxDispatch({
@@ -96,6 +99,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
   });
   const reconcileSchedule = startReconcileIfConfigured(runtime, mapping, clients, context);
   registerHealth(runtime, projector, cdc, clients.salesforce);
+  runtime.health.register('parked_events', () => parked.check());
 
   return {
     context,
@@ -108,6 +112,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
       await cdc.stop();
       await projector.stop();
       await outbox.stop();
+      await parked.close();
     },
   };
 }

@@ -4,9 +4,28 @@ export * from './payloads/salesforce-change';
 export * from './payloads/sync-results';
 export { appendEvent, appendEvents, EVENTS_CHANNEL, type AppendResult } from './append';
 export { BatchingAppender } from './batching-appender';
-export { readBatch, readBatchFast, readStream, START, type Checkpoint } from './read-batch';
+export { readBatch, readBatchFast, readEventAt, readStream, START, type Checkpoint } from './read-batch';
 export { lockCheckpoint, saveCheckpoint, resetCheckpoint, readCheckpoint } from './checkpoints';
 export { EventNotifications } from './event-notifications';
 export { LeaderLock } from './leader-lock';
-export { SubscriptionRunner, type Subscriber, type SubscriptionOptions, type SubscriptionStatus } from './subscription-runner';
+export {
+  SubscriptionRunner,
+  SystemicFailureError,
+  type ParkedRetryResult,
+  type Subscriber,
+  type SubscriptionOptions,
+  type SubscriptionStatus,
+} from './subscription-runner';
+export {
+  countParkedEvents,
+  findParkedEvent,
+  listParkedEvents,
+  openParkedPositions,
+  parkEvent,
+  parkedErrorOf,
+  requestParkedRetry,
+  type ParkedError,
+  type ParkedEvent,
+} from './parked-events';
+export { isTransientDatabaseError } from './transient-error';
 export type { Queryable } from './queryable';

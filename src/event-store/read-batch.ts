@@ -80,6 +80,17 @@ export async function readStream(db: Queryable, stream: string): Promise<Recorde
   return rows.map((row) => eventOf(row, row.occurred_at, row.recorded_at));
 }
 
+/** One event by its position (a parked event's retry), or null when there is none. */
+export async function readEventAt(db: Queryable, position: number): Promise<RecordedEvent | null> {
+  const { rows } = await db.query<EventRow>(
+    `SELECT position, transaction_id::text AS transaction_id, source, source_event_id, stream, type, origin,
+            payload, occurred_at, recorded_at
+     FROM events WHERE position = $1`,
+    [position],
+  );
+  return rows[0] ? eventOf(rows[0], rows[0].occurred_at, rows[0].recorded_at) : null;
+}
+
 function eventOf(row: EventRow | EpochRow, occurredAt: Date, recordedAt: Date): RecordedEvent {
   return {
     position: Number(row.position),

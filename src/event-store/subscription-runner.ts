@@ -2,14 +2,32 @@ import type { Pool, PoolClient } from 'pg';
 import type { RecordedEvent } from './events';
 import type { EventNotifications } from './event-notifications';
 import { lockCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints';
-import { readBatch, START } from './read-batch';
+import { readBatch, readEventAt, START } from './read-batch';
 import type { LeaderLock } from './leader-lock';
+import {
+  findParkedEvent,
+  markParkedResolved,
+  markParkedRetryFailed,
+  parkedErrorOf,
+  parkEvent,
+  requestedRetries,
+  type ParkedEvent,
+} from './parked-events';
+import { isTransientDatabaseError } from './transient-error';
 
 /** A named consumer of the event log. `handle` runs inside the transaction that stores the checkpoint. */
 export interface Subscriber {
   name: string;
   handle(events: RecordedEvent[], tx: PoolClient): Promise<void>;
+  /** The records an event concerns, in the subscriber's words (shown with a parked event). */
+  recordKeysOf?(event: RecordedEvent): string[];
 }
+
+/** What a retry of a parked event came to. */
+export type ParkedRetryResult =
+  | { position: number; outcome: 'resolved' }
+  | { position: number; outcome: 'failed'; error: { message: string; stack: string | null } }
+  | { position: number; outcome: 'not_parked' };
 
 export interface SubscriptionOptions {
   batchSize?: number;
@@ -20,6 +38,17 @@ export interface SubscriptionOptions {
   /** Called when a batch fails; the batch is rolled back and retried after `retryDelayMs`. */
   onError?: (error: unknown, subscriber: string) => void;
   retryDelayMs?: number;
+  /**
+   * Called after an event was parked (committed): one event whose handling throws, alone, for a reason
+   * other than the database (see parkOrRetry). Alerts and logs hang here.
+   */
+  onParked?: (parked: ParkedEvent) => void;
+  /**
+   * Events parked in a row, with none handled between, after which the fault is taken to be systemic
+   * (a broken table, a bug every event meets), not the events': the runner stops parking and retries
+   * the batch as before, its error on /health, until a restart or the fault goes (default 100).
+   */
+  maxConsecutiveParked?: number;
 }
 
 export interface SubscriptionStatus {
@@ -28,6 +57,8 @@ export interface SubscriptionStatus {
   leader: boolean;
   lastBatchAt: Date | null;
   eventsHandled: number;
+  /** Events this runner parked since it started (all unresolved ones: parked_events). */
+  eventsParked: number;
   lastError: string | null;
 }
 
@@ -45,7 +76,9 @@ export class SubscriptionRunner {
   private unsubscribe: (() => void) | null = null;
   private lastNotifiedAt = 0;
   private readonly state: SubscriptionStatus;
-  private readonly options: Required<Omit<SubscriptionOptions, 'onError'>> & Pick<SubscriptionOptions, 'onError'>;
+  private lastRetryCheck = 0;
+  private consecutiveParked = 0;
+  private readonly options: Required<Omit<SubscriptionOptions, 'onError' | 'onParked'>> & Pick<SubscriptionOptions, 'onError' | 'onParked'>;
 
   constructor(
     private readonly pool: Pool,
@@ -54,8 +87,8 @@ export class SubscriptionRunner {
     private readonly lock: LeaderLock,
     options: SubscriptionOptions = {},
   ) {
-    this.options = { batchSize: 500, pollIntervalMs: 1_000, takeoverIntervalMs: 1_000, retryDelayMs: 500, ...options };
-    this.state = { subscriber: subscriber.name, running: false, leader: false, lastBatchAt: null, eventsHandled: 0, lastError: null };
+    this.options = { batchSize: 500, pollIntervalMs: 1_000, takeoverIntervalMs: 1_000, retryDelayMs: 500, maxConsecutiveParked: 100, ...options };
+    this.state = { subscriber: subscriber.name, running: false, leader: false, lastBatchAt: null, eventsHandled: 0, eventsParked: 0, lastError: null };
     lock.onLost(() => this.nudge());
   }
 
@@ -122,6 +155,7 @@ export class SubscriptionRunner {
       }
       let handled: number;
       try {
+        await this.serveRetryRequests();
         handled = await this.processBatch();
         this.state.lastError = null;
       } catch (error) {
@@ -148,29 +182,155 @@ export class SubscriptionRunner {
     }
   }
 
-  private async processBatch(): Promise<number> {
+  /**
+   * One batch after the checkpoint. A batch that fails for a reason other than the database is
+   * handled again event by event, each in its own transaction, so the other events' decisions are
+   * kept and only the one that fails alone is parked (issue 13: a poison event never stops the pipeline).
+   */
+  private async processBatch(limit = this.options.batchSize): Promise<number> {
+    const attempt = await this.handleBatch(limit);
+    if (attempt.ok) {
+      if (attempt.handled > 0) this.consecutiveParked = 0;
+      return attempt.handled;
+    }
+    const { error, events } = attempt;
+    if (!(await this.isEventsFault(error))) throw error;
+    if (this.consecutiveParked >= this.options.maxConsecutiveParked) {
+      throw new SystemicFailureError(this.consecutiveParked, error);
+    }
+    if (events.length === 1) return this.park(events[0], error);
+    let handled = 0;
+    for (let i = 0; i < events.length; i++) handled += await this.processBatch(1);
+    return handled;
+  }
+
+  private async handleBatch(limit: number): Promise<{ ok: true; handled: number } | { ok: false; error: unknown; events: RecordedEvent[] }> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       const checkpoint = await lockCheckpoint(client, this.subscriber.name);
-      const events = await readBatch(client, checkpoint, this.options.batchSize);
+      const events = await readBatch(client, checkpoint, limit);
       if (events.length === 0) {
         await client.query('COMMIT');
-        return 0;
+        return { ok: true, handled: 0 };
       }
-      await this.subscriber.handle(events, client);
+      try {
+        await this.subscriber.handle(events, client);
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        return { ok: false, error, events };
+      }
       const last = events[events.length - 1];
       await saveCheckpoint(client, this.subscriber.name, { transactionId: last.transactionId, position: last.position });
       await client.query('COMMIT');
       this.state.eventsHandled += events.length;
       this.state.lastBatchAt = new Date();
-      return events.length;
+      return { ok: true, handled: events.length };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Whether a failed handle is the events' fault, not the database's: never park an event because
+   * Postgres went away (the error says so, or Postgres does not answer right after it).
+   */
+  private async isEventsFault(error: unknown): Promise<boolean> {
+    if (isTransientDatabaseError(error)) return false;
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Sets one event aside with its error and moves the checkpoint past it, in one transaction. */
+  private async park(event: RecordedEvent, error: unknown): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const checkpoint = await lockCheckpoint(client, this.subscriber.name);
+      const [next] = await readBatch(client, checkpoint, 1);
+      if (next?.position !== event.position) {
+        // Someone moved the checkpoint meanwhile (a second runner during a leadership change).
+        await client.query('COMMIT');
+        return 0;
+      }
+      await parkEvent(client, this.subscriber.name, event, this.recordKeysOf(event), parkedErrorOf(error));
+      await saveCheckpoint(client, this.subscriber.name, { transactionId: event.transactionId, position: event.position });
+      await client.query('COMMIT');
+    } catch (parkError) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw parkError;
+    } finally {
+      client.release();
+    }
+    this.state.eventsParked++;
+    this.consecutiveParked++;
+    this.state.lastBatchAt = new Date();
+    const parked = await findParkedEvent(this.pool, this.subscriber.name, event.position);
+    if (parked) this.options.onParked?.(parked);
+    return 1;
+  }
+
+  private recordKeysOf(event: RecordedEvent): string[] {
+    try {
+      return this.subscriber.recordKeysOf?.(event) ?? [];
+    } catch {
+      return []; // the event may be malformed enough to break this too
+    }
+  }
+
+  /**
+   * Re-handles one parked event, alone, in a transaction that holds the checkpoint lock (so never
+   * beside a batch); the checkpoint is already past it and stays where it is. Resolved when it now
+   * succeeds; otherwise the new error is stored and the event stays parked.
+   */
+  async retryParked(position: number): Promise<ParkedRetryResult> {
+    const client = await this.pool.connect();
+    let failure: unknown = null;
+    try {
+      await client.query('BEGIN');
+      await lockCheckpoint(client, this.subscriber.name);
+      const parked = await findParkedEvent(client, this.subscriber.name, position);
+      const event = parked && !parked.resolvedAt ? await readEventAt(client, position) : null;
+      if (!event) {
+        await client.query('COMMIT');
+        return { position, outcome: 'not_parked' };
+      }
+      try {
+        await this.subscriber.handle([event], client);
+      } catch (error) {
+        failure = error;
+      }
+      if (failure === null) {
+        await markParkedResolved(client, this.subscriber.name, position);
+        await client.query('COMMIT');
+        this.state.eventsHandled++;
+        return { position, outcome: 'resolved' };
+      }
+      await client.query('ROLLBACK');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    if (!(await this.isEventsFault(failure))) throw failure;
+    const error = parkedErrorOf(failure);
+    await markParkedRetryFailed(this.pool, this.subscriber.name, position, error);
+    return { position, outcome: 'failed', error };
+  }
+
+  /** Retries operators asked for (POST /admin/parked-events/:position/retry), looked for at most every 200 ms. */
+  private async serveRetryRequests(): Promise<void> {
+    if (Date.now() - this.lastRetryCheck < 200) return;
+    this.lastRetryCheck = Date.now();
+    for (const position of await requestedRetries(this.pool, this.subscriber.name)) await this.retryParked(position);
   }
 
   private nudge(): void {
@@ -198,5 +358,19 @@ export class SubscriptionRunner {
         resolve();
       };
     });
+  }
+}
+
+/** Too many events failed in a row for the events to be at fault: nothing more is parked until one succeeds. */
+export class SystemicFailureError extends Error {
+  readonly code = 'SYSTEMIC_FAILURE';
+  constructor(
+    readonly parkedInARow: number,
+    readonly lastError: unknown,
+  ) {
+    super(
+      `${parkedInARow} events in a row failed and were parked; not parking more (the fault looks systemic): ` +
+        (lastError instanceof Error ? lastError.message : String(lastError)),
+    );
   }
 }

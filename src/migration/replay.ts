@@ -1,12 +1,13 @@
 import type { Pool } from 'pg';
-import { LeaderLock, START, type Checkpoint, type RecordedEvent } from '../event-store';
+import { LeaderLock, openParkedPositions, parkedErrorOf, parkEvent, START, type Checkpoint, type RecordedEvent } from '../event-store';
 import type { Mapping } from '../mapping';
 import { buildSyncContext } from '../app/sync-engine';
 import { LinkIndex } from '../projectors/link-index';
 import { loadCachedContext } from '../projectors/sync-context-cache';
 import type { SyncContext } from '../projectors/sync-context';
 import type { SyncRecord } from '../projectors/sync-record';
-import { collectKeys, decideEvents, RecordBatch, SYNC_PROJECTOR } from '../projectors/sync-projector';
+import { collectKeys, decideEvents, keyOf, RecordBatch, SYNC_PROJECTOR, type DecideFunction } from '../projectors/sync-projector';
+import { recordKeysOf } from '../projectors/decide';
 import { loadRecords, type DecisionRow } from '../projectors/sync-records.repository';
 import { readLogPages } from './replay-log-reader';
 import { ReplayRecordIds } from './replay-record-ids';
@@ -23,6 +24,8 @@ export class ReplayError extends Error {
 export interface ReplayProgress {
   handled: number;
   total: number;
+  /** Events skipped because they are parked (live processing skipped them too) or parked by this replay; absent when none. */
+  parked?: number;
 }
 
 export interface ReplayOptions {
@@ -32,10 +35,12 @@ export interface ReplayOptions {
   flushEvery?: number;
   /** Records kept in memory beyond those not yet written or waiting for a link. */
   maxCachedRecords?: number;
+  /** The decision function (tests put one in front of `decide` that throws for a chosen event). */
+  decide?: DecideFunction;
 }
 
 /** bench/replay (1M events, 10,000 pairs): see docs/benchmarks.md "Replay" for how these were chosen. */
-const DEFAULTS: Required<ReplayOptions> = { pageSize: 10_000, flushEvery: 100_000, maxCachedRecords: 100_000 };
+const DEFAULTS: Required<Omit<ReplayOptions, 'decide'>> = { pageSize: 10_000, flushEvery: 100_000, maxCachedRecords: 100_000 };
 
 /**
  * Rebuilds the sync projection from the event log (invariant 10): resets its tables and checkpoint
@@ -64,7 +69,11 @@ export async function replayProjection(
     await resetProjection(pool);
     const total = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
     const links = new LinkIndex();
-    const rebuild = new Rebuild(pool, buildSyncContext(mapping, cached, links), links, ids, new ReplayRecordStore(settings.maxCachedRecords), await ReplayWriter.open(pool));
+    const parked = await openParkedPositions(pool, SYNC_PROJECTOR);
+    const rebuild = new Rebuild(pool, buildSyncContext(mapping, cached, links), links, ids, new ReplayRecordStore(settings.maxCachedRecords), await ReplayWriter.open(pool), {
+      parked,
+      decide: options.decide,
+    });
     try {
       let handled = 0;
       for await (const page of readLogPages(pool, settings.pageSize)) {
@@ -75,7 +84,7 @@ export async function replayProjection(
       }
       await rebuild.flush(true);
       await rebuild.finish();
-      return { handled, total };
+      return { handled, total, ...(rebuild.parkedEvents > 0 ? { parked: rebuild.parkedEvents } : {}) };
     } finally {
       await rebuild.close();
     }
@@ -119,6 +128,7 @@ class Rebuild {
    */
   private readonly unstored = new Map<number, { record: SyncRecord; decisions: Array<Omit<DecisionRow, 'recordId'>> }>();
   private nextUnstoredId = -1;
+  private skippedParked = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -127,7 +137,13 @@ class Rebuild {
     private readonly ids: ReplayRecordIds,
     private readonly store: ReplayRecordStore,
     private readonly writer: ReplayWriter,
+    private readonly poison: { parked: Set<number>; decide?: DecideFunction },
   ) {}
+
+  /** Events skipped as parked. */
+  get parkedEvents(): number {
+    return this.skippedParked;
+  }
 
   get unwrittenEvents(): number {
     return this.events;
@@ -145,7 +161,9 @@ class Rebuild {
     batch.load((await this.recordsFor(page)).filter(notNewer));
     const waiting = async () => this.store.waitingRecords().filter(notNewer);
     for (const event of page) {
-      const { decisions } = await decideEvents([event], batch, this.context, this.links, waiting);
+      const decided = await this.decideOne(event, batch, waiting);
+      if (!decided) continue;
+      const { decisions } = decided;
       for (const decision of decisions) {
         const created = decision.record && decision.record.id === null ? batch.latest(decision.record) : null;
         if (created && created.id === null) {
@@ -172,6 +190,34 @@ class Rebuild {
     this.decisionRows = [];
     this.checkpoint = { transactionId: last.transactionId, position: last.position };
     this.events += page.length;
+  }
+
+  /**
+   * One event's decisions, or null when it is skipped: parked and unresolved (live processing skipped
+   * it, so replay does too; a resolved one is decided here in log order, where live decided it at its
+   * retry: field values carry their source times, so the later change wins either way), or throwing
+   * here (parked now, with its error, and skipped: replay never dies on one event). `decide` throws
+   * before it changes the batch.
+   */
+  private async decideOne(event: RecordedEvent, batch: RecordBatch, waiting: () => Promise<SyncRecord[]>) {
+    if (this.poison.parked.has(event.position)) {
+      this.skippedParked++;
+      return null;
+    }
+    try {
+      return await decideEvents([event], batch, this.context, this.links, waiting, this.poison.decide);
+    } catch (error) {
+      let keys: string[] = [];
+      try {
+        keys = recordKeysOf(event, this.context).flatMap((key) => (key ? [keyOf(key)] : []));
+      } catch {
+        // as malformed as that
+      }
+      await parkEvent(this.pool, SYNC_PROJECTOR, event, keys, parkedErrorOf(error));
+      this.poison.parked.add(event.position);
+      this.skippedParked++;
+      return null;
+    }
   }
 
   /** Decision rows of records live processing never stored, once merged: they name the record merged into. */

@@ -24,7 +24,11 @@ export const SYNC_PROJECTOR = 'sync';
 export interface SyncProjectorOptions {
   /** Replay (invariant 10): rebuild state only; commands are dropped, never sent again. */
   emitCommands: boolean;
+  /** The decision function (tests put one in front of `decide` that throws for a chosen event). */
+  decide?: DecideFunction;
 }
+
+export type DecideFunction = typeof decide;
 
 /**
  * The thin runner around the pure `decide`: loads the records a batch concerns, decides event by
@@ -43,13 +47,18 @@ export class SyncProjector implements Subscriber {
   async handle(events: RecordedEvent[], tx: PoolClient): Promise<void> {
     const context = this.context();
     const batch = new RecordBatch(await loadRecords(tx, collectKeys(events, context)));
-    const { commands, decisions } = await decideEvents(events, batch, context, this.links, () => loadWaitingRecords(tx));
+    const { commands, decisions } = await decideEvents(events, batch, context, this.links, () => loadWaitingRecords(tx), this.options.decide);
     await deleteRecords(tx, batch.retiredIds());
     await saveRecords(tx, batch.changed(), events[events.length - 1].position);
     if (this.options.emitCommands) {
       await insertCommands(tx, commands.map((c) => ({ recordId: batch.idOf(c.record) as number, command: c.command, causedBy: c.causedBy })));
     }
     await insertDecisions(tx, decisions.map(({ record, ...rest }) => ({ ...rest, recordId: record ? batch.idOf(record) : null })));
+  }
+
+  /** How a parked event names its records: `item:<id>`, `sf:<object>:<id>`, `id:<record id>`. */
+  recordKeysOf(event: RecordedEvent): string[] {
+    return recordKeysOf(event, this.context()).flatMap((key) => (key ? [keyOf(key)] : []));
   }
 }
 
@@ -70,6 +79,7 @@ export async function decideEvents(
   context: SyncContext,
   links: LinkIndex,
   loadWaiting: () => Promise<SyncRecord[]>,
+  decideOne: DecideFunction = decide,
 ): Promise<BatchDecisions> {
   const commands: BatchDecisions['commands'] = [];
   const decisions: BatchDecisions['decisions'] = [];
@@ -78,7 +88,7 @@ export async function decideEvents(
   for (const event of events) {
     const keys = recordKeysOf(event, context);
     const found = batch.find(keys);
-    const result = decide(found.duplicate && found.record ? withFieldsOf(found.record, found.duplicate) : found.record, event, context);
+    const result = decideOne(found.duplicate && found.record ? withFieldsOf(found.record, found.duplicate) : found.record, event, context);
     if (found.duplicate && result.record) batch.retire(found.duplicate);
     if (result.record) batch.put(result.record, found.record);
     for (const command of result.commands) commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
