@@ -25,6 +25,11 @@ export interface ObjectReading {
   syncRecords: readonly SyncRecord[];
   /** Sync record id -> why its last create was dead-lettered. */
   deadCreates: ReadonlyMap<number, string>;
+  /**
+   * Sync record ids with a command in flight or a create waiting (records-in-flight.ts): what either
+   * side shows of them may be half of our own write, so they are neither compared nor corrected now.
+   */
+  busy?: ReadonlySet<number>;
 }
 
 export interface ObjectDrift {
@@ -53,9 +58,14 @@ export function findObjectDrift(reading: ObjectReading, context: SyncContext): O
   const recordName = (record: SObjectRecord | undefined) => (record ? textOf(record[object.mapping.name]) : null);
   const drift = (d: Omit<Drift, 'objectKey'>) => drifts.push({ objectKey: key, ...d });
   let comparedPairs = 0;
+  const busy = (sync: SyncRecord | undefined) => sync?.id != null && (reading.busy?.has(sync.id) ?? false);
 
   for (const sync of reading.syncRecords) {
     if (sync.deleted || !sync.salesforceId || !sync.mondayItemId) continue;
+    if (busy(sync)) {
+      claimedRecords.add(to18(sync.salesforceId));
+      continue;
+    }
     const salesforceId = to18(sync.salesforceId);
     const itemId = sync.mondayItemId;
     claimedRecords.add(salesforceId);
@@ -91,11 +101,17 @@ export function findObjectDrift(reading: ObjectReading, context: SyncContext): O
   for (const item of reading.items) {
     const sync = syncByItem.get(item.id);
     if (sync && (sync.deleted || (sync.salesforceId && sync.mondayItemId))) continue;
+    if (busy(sync)) continue;
     const idText = columnText(item, object.mapping.monday.salesforceIdColumn);
     if (idText) {
       const salesforceId = to18(idText);
       const record = recordsById.get(salesforceId);
       const linkedTo = syncBySalesforce.get(salesforceId);
+      if (busy(linkedTo)) {
+        // Our create of this very item may be what is in flight (its link not recorded yet).
+        claimedRecords.add(salesforceId);
+        continue;
+      }
       if (!record) {
         const fix = createsOnSalesforce(object, item) ? 'monday' : 'none';
         drift({ kind: 'salesforce_id_not_found', salesforceId: idText, itemId: item.id, name: item.name, fix, detail: fix === 'none' ? 'clear the Salesforce Id column or restore the record' : 'the item is created again in Salesforce' });
@@ -119,7 +135,7 @@ export function findObjectDrift(reading: ObjectReading, context: SyncContext): O
     const salesforceId = to18(record.Id);
     if (claimedRecords.has(salesforceId)) continue;
     const sync = syncBySalesforce.get(salesforceId);
-    if (sync?.deleted || !object.mapping.create.monday.enabled || !reading.inScope(salesforceId)) continue;
+    if (busy(sync) || sync?.deleted || !object.mapping.create.monday.enabled || !reading.inScope(salesforceId)) continue;
     const pending = sync?.creating === 'monday';
     drift({ kind: 'missing_on_monday', salesforceId, itemId: null, name: recordName(record), fix: pending ? 'none' : 'salesforce', ...createDetail(pending, sync, reading.deadCreates) });
     if (!pending) plan.salesforce(record, allSalesforceFields(object));

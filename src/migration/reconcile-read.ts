@@ -1,5 +1,6 @@
 import { loadSyncRecords } from '../projectors/sync-records.repository';
 import type { Queryable } from '../event-store';
+import { busyRecordIds } from '../outbox/records-in-flight';
 import { to18 } from '../mapping/salesforce-id';
 import type { MondayItem, MondayPort } from '../monday/monday.port';
 import type { ResolvedObject } from '../projectors/resolved-mapping';
@@ -25,12 +26,13 @@ export async function readObject(sources: ReconcileSources, object: ResolvedObje
   const { salesforce, monday } = sources;
   const sobject = object.mapping.salesforce;
   const fields = [...new Set(['Id', 'LastModifiedDate', 'SystemModstamp', object.mapping.name, ...object.fields.flatMap((f) => f.salesforceFields)])];
-  const [records, scope, items, syncRecords, deadCreates] = await Promise.all([
+  const [records, scope, items, syncRecords, deadCreates, busy] = await Promise.all([
     collect(salesforce.query(`SELECT ${fields.join(', ')} FROM ${sobject}`)),
     object.mapping.backfill?.where ? collect(salesforce.query(`SELECT Id FROM ${sobject} WHERE ${object.mapping.backfill.where}`)) : Promise.resolve(null),
     collect(monday.streamBoardItems(object.mapping.monday.board)),
     loadSyncRecords(sources.db, object.mapping.key),
     loadDeadCreates(sources.db, object.mapping.key),
+    busyRecordIds(sources.db, object.mapping.key),
   ]);
   const inScope = scope ? new Set(scope.map((r) => to18(r.Id))) : null;
   const linked = syncRecords.filter((r) => !r.deleted && r.salesforceId && r.mondayItemId);
@@ -48,6 +50,7 @@ export async function readObject(sources: ReconcileSources, object: ResolvedObje
     removedRecords,
     syncRecords,
     deadCreates,
+    busy,
   };
 }
 

@@ -98,4 +98,23 @@ describe('reconcile comparison (pure)', () => {
       expect.objectContaining({ kind: 'salesforce_id_not_found', itemId: '502', salesforceId: '006000000000999AAA' }),
     ]);
   });
+
+  it('a record whose command is in flight (or whose create waits) is neither compared nor corrected: what either side shows may be half of our write', () => {
+    const differing = [opportunity({ StageName: 'Quote' }), item('501', OPP_BOARD, 'Deal', [stage('Follow-up'), idColumn(OPP_ID)], LATE), linkedState('Follow-up', { salesforce: 'Follow-up', monday: 'Follow-up' })] as const;
+    const compare = (busy: Set<number>) => findObjectDrift(reading('opportunity', { records: [differing[0]], items: [differing[1]], syncRecords: [differing[2]], busy }), context);
+    expect(compare(new Set()).report.drifts).toHaveLength(1);
+    const held = compare(new Set([1]));
+    expect(held.report.drifts).toEqual([]);
+    expect(held.corrections).toEqual([]);
+
+    // Our monday create for a new record is in flight: its item (Id column set, link not recorded) is no drift.
+    const creating = newRecord('opportunity', OPP_BOARD, { salesforceId: OPP_ID });
+    creating.id = 2;
+    creating.creating = 'monday';
+    const unlinkedItem = item('777', OPP_BOARD, 'Deal', [stage('Follow-up'), idColumn(OPP_ID)]);
+    const read = (busy: Set<number>) => findObjectDrift(reading('opportunity', { records: [opportunity({})], items: [unlinkedItem], syncRecords: [creating], busy }), context);
+    expect(read(new Set()).report.drifts).toEqual([expect.objectContaining({ kind: 'not_linked', itemId: '777' })]);
+    expect(read(new Set([2])).report.drifts).toEqual([]);
+    expect(read(new Set([2])).corrections).toEqual([]);
+  });
 });
