@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { Pool } from 'pg';
 import { readLiveContext } from '../../app/read-live-context';
 import { loadConfig } from '../../config';
 import { migrate } from '../../database/migrate';
@@ -12,6 +11,7 @@ import { createMondayClient } from '../../monday';
 import { createLogger } from '../../observability/logger';
 import { createSalesforceClient } from '../../salesforce';
 import { CliError } from '../cli-error';
+import { cliPool } from '../cli-pool';
 
 export interface BackfillCommandOptions {
   object?: string;
@@ -33,7 +33,7 @@ export async function backfillCommand(options: BackfillCommandOptions): Promise<
   const logger = createLogger({ level: config.logLevel === 'debug' ? 'debug' : 'warn', secretValues: config.secretValues });
   const path = resolve(config.syncConfigPath);
   const mapping = loadMapping(path);
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 8, application_name: 'crm-sync backfill' });
+  const pool = cliPool(config.databaseUrl, { max: 8, applicationName: 'crm-sync backfill', secretValues: config.secretValues, logger });
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);

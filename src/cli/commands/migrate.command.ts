@@ -1,12 +1,12 @@
-import { Pool } from 'pg';
 import { loadConfig } from '../../config';
 import { migrate } from '../../database/migrate';
 import { CliError } from '../cli-error';
+import { cliPool } from '../cli-pool';
 
 export async function migrateCommand(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync migrate` (`crm-sync start` migrates the embedded database itself)');
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 1 });
+  const pool = cliPool(config.databaseUrl, { max: 1, applicationName: 'crm-sync migrate', secretValues: config.secretValues });
   try {
     const result = await migrate(pool);
     process.stdout.write(

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { Pool } from 'pg';
 import { loadConfig } from '../../config';
 import { loadMapping } from '../../mapping';
 import { formatReconcileTable } from '../../migration/reconcile-format';
@@ -7,6 +6,7 @@ import { reconcile, ReconcileError } from '../../migration/reconcile';
 import { createMondayClient } from '../../monday';
 import { createSalesforceClient } from '../../salesforce';
 import { CliError } from '../cli-error';
+import { cliPool } from '../cli-pool';
 
 export interface ReconcileCommandOptions {
   object?: string;
@@ -24,7 +24,7 @@ export async function reconcileCommand(options: ReconcileCommandOptions): Promis
   if (config.mode === 'sandbox') throw new CliError('no credentials are set: `crm-sync reconcile` compares the real CRMs (point it at `crm-sync sandbox` with its variables)');
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync reconcile` (the links and the event log live there)');
   const mapping = loadMapping(resolve(config.syncConfigPath));
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+  const pool = cliPool(config.databaseUrl, { max: 4, applicationName: 'crm-sync reconcile', secretValues: config.secretValues });
   try {
     const salesforce = await createSalesforceClient(config.salesforce);
     const report = await reconcile(

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { Pool } from 'pg';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../../config';
 import { loadMapping } from '../../mapping';
 import { PROJECTION_NAMES, replayProjection } from '../../migration/replay';
 import { CliError } from '../cli-error';
+import { cliPool } from '../cli-pool';
 
 export async function replayCommand(options: { projection?: string }): Promise<void> {
   if (options.projection && !(PROJECTION_NAMES as readonly string[]).includes(options.projection)) {
@@ -13,7 +13,7 @@ export async function replayCommand(options: { projection?: string }): Promise<v
   const config = loadConfig();
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync replay`');
   const mapping = loadMapping(resolve(config.syncConfigPath));
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+  const pool = cliPool(config.databaseUrl, { max: 4, applicationName: 'crm-sync replay', secretValues: config.secretValues });
   const bar = new SingleBar({ format: 'replay |{bar}| {value}/{total} events | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
   let started = false;
   try {
