@@ -77,6 +77,12 @@ export interface ObjectMapping {
    * a duplicate (search before create). Empty: never match, always create.
    */
   readonly match: readonly string[];
+  /**
+   * Send `Sforce-Duplicate-Rule-Header: allowSave=true` on this object's creates and updates, so an
+   * org's alerting duplicate rules let them save. Default false: a refused create links to the one
+   * record the rule matched (several: AMBIGUOUS_MATCH dead letter).
+   */
+  readonly allowDuplicates?: boolean;
 }
 
 export interface SourcePosition {

@@ -30,6 +30,7 @@ interface RawObject {
   fields?: RawField[];
   convert?: { when: RawCondition; account: string; contact: string; opportunity?: string; convertedStatus?: string };
   match?: string[];
+  allowDuplicates?: boolean;
 }
 
 /** Duplicate prevention when the file has no `match:`: fields that usually identify a record, if mapped. */
@@ -105,6 +106,7 @@ export function normalizeObject(key: string, raw: unknown, source: MappingSource
     fields,
     ...(convert ? { convert } : {}),
     match,
+    ...(input.allowDuplicates === true ? { allowDuplicates: true } : {}),
   };
   return { object, problems };
 }

@@ -15,6 +15,8 @@ import type {
   BulkRecord,
   ConvertLeadInput,
   ConvertLeadResult,
+  MergeInput,
+  MergeOutcome,
   NonUrgentWork,
   OrgLimits,
   QueryOptions,
@@ -29,7 +31,10 @@ import type {
   SObjectRecord,
   SObjectSummary,
   UpsertResult,
+  WriteOptions,
 } from './salesforce.port';
+import { duplicateRuleHeaders } from './duplicate-rule-header';
+import { mergeRecords } from './soap-merge';
 import * as collections from './sobject-collections';
 import { queryPages, queryRecords } from './soql-query';
 import type { StreamingSession } from './streaming-session';
@@ -160,31 +165,32 @@ export class JsforceSalesforceClient implements SalesforcePort, SalesforceCall, 
     }
   }
 
-  create(object: string, fields: RecordFields): Promise<{ id: string }> {
+  create(object: string, fields: RecordFields, options?: WriteOptions): Promise<{ id: string }> {
     return this.run({ operation: 'create', object }, async () => {
       const res = await requestJson<{ id: string; success: boolean; errors?: SalesforceApiErrorBody[] }>(
         this.conn,
         'POST',
         `/sobjects/${encodeURIComponent(object)}`,
         writableFields(fields),
+        duplicateRuleHeaders(options),
       );
       if (!res.success) throw recordErrorToSalesforceError(res.errors ?? [], { operation: 'create', object });
       return { id: res.id };
     });
   }
 
-  async update(object: string, id: string, fields: RecordFields): Promise<void> {
+  async update(object: string, id: string, fields: RecordFields, options?: WriteOptions): Promise<void> {
     await this.run({ operation: 'update', object, recordId: id }, () =>
-      requestJson(this.conn, 'PATCH', `/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(id)}`, writableFields(fields)),
+      requestJson(this.conn, 'PATCH', `/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(id)}`, writableFields(fields), duplicateRuleHeaders(options)),
     );
   }
 
   /** The value is URL-encoded (jsforce's own upsert is not: `/`, `?`, `#` would break the URL, reference 2.3). */
-  upsert(object: string, externalIdField: string, value: string, fields: RecordFields): Promise<UpsertResult> {
+  upsert(object: string, externalIdField: string, value: string, fields: RecordFields, options?: WriteOptions): Promise<UpsertResult> {
     const context = { operation: 'upsert' as const, object };
     return this.run(context, async () => {
       const url = `/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(externalIdField)}/${encodeURIComponent(value)}`;
-      const res = await requestJson<{ id?: string; created?: boolean } | undefined>(this.conn, 'PATCH', url, writableFields(fields, externalIdField));
+      const res = await requestJson<{ id?: string; created?: boolean } | undefined>(this.conn, 'PATCH', url, writableFields(fields, externalIdField), duplicateRuleHeaders(options));
       if (!res?.id) {
         throw new SalesforceError({ ...context, code: 'PERMANENT', message: 'upsert answered without an id (API version below 46.0?)' });
       }
@@ -212,16 +218,16 @@ export class JsforceSalesforceClient implements SalesforcePort, SalesforceCall, 
     return queryRecords(this, soql, { ...options, includeDeleted: true });
   }
 
-  createMany(object: string, records: readonly RecordFields[]): Promise<SaveResult[]> {
-    return collections.createMany(this, object, records);
+  createMany(object: string, records: readonly RecordFields[], options?: WriteOptions): Promise<SaveResult[]> {
+    return collections.createMany(this, object, records, options);
   }
 
-  updateMany(object: string, records: readonly RecordFields[]): Promise<SaveResult[]> {
-    return collections.updateMany(this, object, records);
+  updateMany(object: string, records: readonly RecordFields[], options?: WriteOptions): Promise<SaveResult[]> {
+    return collections.updateMany(this, object, records, options);
   }
 
-  upsertMany(object: string, externalIdField: string, records: readonly RecordFields[]): Promise<SaveResult[]> {
-    return collections.upsertMany(this, object, externalIdField, records);
+  upsertMany(object: string, externalIdField: string, records: readonly RecordFields[], options?: WriteOptions): Promise<SaveResult[]> {
+    return collections.upsertMany(this, object, externalIdField, records, options);
   }
 
   deleteMany(ids: readonly string[]): Promise<SaveResult[]> {
@@ -263,6 +269,10 @@ export class JsforceSalesforceClient implements SalesforcePort, SalesforceCall, 
         opportunityId: id(raw.opportunityId),
       };
     });
+  }
+
+  merge(input: MergeInput): Promise<MergeOutcome> {
+    return mergeRecords(this, input);
   }
 
   limits(): Promise<OrgLimits> {

@@ -46,6 +46,7 @@ export type SalesforceOperation =
   | 'deleteMany'
   | 'bulkQuery'
   | 'convertLead'
+  | 'merge'
   | 'limits'
   | 'identity'
   | 'findUsersByEmail'
@@ -67,6 +68,17 @@ export interface SalesforceErrorDetails extends SalesforceErrorContext {
   /** HTTP status when the failure came with a response. */
   httpStatus?: number;
   retryAfterMs?: number;
+  /** DUPLICATES_DETECTED: the records the org's duplicate rule matched (when Salesforce named them). */
+  duplicates?: DuplicateMatch;
+}
+
+/** What a duplicate rule refusal said (`duplicateResut`, sic, in real responses; `duplicateResult` elsewhere). */
+export interface DuplicateMatch {
+  rule: string | null;
+  /** False for a rule whose action is Block: Sforce-Duplicate-Rule-Header cannot pass it. */
+  allowSave: boolean;
+  /** 18-character ids as Salesforce gave them, in its order. */
+  recordIds: string[];
 }
 
 const RETRYABLE: ReadonlySet<SalesforceErrorCode> = new Set(['RATE_LIMITED', 'ROW_LOCKED', 'TRANSIENT', 'BUDGET_FLOOR_REACHED']);
@@ -81,6 +93,7 @@ export class SalesforceError extends Error {
   readonly fields: string[];
   readonly httpStatus: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly duplicates: DuplicateMatch | undefined;
 
   constructor(details: SalesforceErrorDetails) {
     super(redactSecrets(details.message));
@@ -92,6 +105,7 @@ export class SalesforceError extends Error {
     this.fields = details.fields ?? [];
     this.httpStatus = details.httpStatus;
     this.retryAfterMs = details.retryAfterMs;
+    this.duplicates = details.duplicates;
   }
 
   /** Whether trying the same call again later can succeed without anyone changing data or config. */
@@ -111,6 +125,7 @@ export class SalesforceError extends Error {
       fields: this.fields,
       httpStatus: this.httpStatus,
       retryAfterMs: this.retryAfterMs,
+      ...(this.duplicates ? { duplicates: this.duplicates } : {}),
     };
   }
 }

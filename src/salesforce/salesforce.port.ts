@@ -16,10 +16,10 @@ export interface SalesforcePort {
 
   /** One record by id; null when Salesforce answers NOT_FOUND or ENTITY_IS_DELETED. */
   get(object: string, id: string, fields?: readonly string[]): Promise<SObjectRecord | null>;
-  create(object: string, fields: RecordFields): Promise<{ id: string }>;
-  update(object: string, id: string, fields: RecordFields): Promise<void>;
+  create(object: string, fields: RecordFields, options?: WriteOptions): Promise<{ id: string }>;
+  update(object: string, id: string, fields: RecordFields, options?: WriteOptions): Promise<void>;
   /** PATCH by external id: 201 -> created, 200 -> updated (reference 2.3). Several matches -> DUPLICATE. */
-  upsert(object: string, externalIdField: string, value: string, fields: RecordFields): Promise<UpsertResult>;
+  upsert(object: string, externalIdField: string, value: string, fields: RecordFields, options?: WriteOptions): Promise<UpsertResult>;
   delete(object: string, id: string): Promise<void>;
 
   /** SOQL, every record of every page (follows nextRecordsUrl). */
@@ -30,11 +30,11 @@ export interface SalesforcePort {
   queryAll(soql: string, options?: QueryOptions): AsyncIterable<SObjectRecord>;
 
   /** sObject Collections in batches of up to 200; results in input order, allOrNone false. */
-  createMany(object: string, records: readonly RecordFields[]): Promise<SaveResult[]>;
+  createMany(object: string, records: readonly RecordFields[], options?: WriteOptions): Promise<SaveResult[]>;
   /** Every record must carry `Id`. */
-  updateMany(object: string, records: readonly RecordFields[]): Promise<SaveResult[]>;
+  updateMany(object: string, records: readonly RecordFields[], options?: WriteOptions): Promise<SaveResult[]>;
   /** Every record must carry the external id field. */
-  upsertMany(object: string, externalIdField: string, records: readonly RecordFields[]): Promise<SaveResult[]>;
+  upsertMany(object: string, externalIdField: string, records: readonly RecordFields[], options?: WriteOptions): Promise<SaveResult[]>;
   deleteMany(ids: readonly string[]): Promise<SaveResult[]>;
 
   /**
@@ -45,6 +45,12 @@ export interface SalesforcePort {
   bulkQuery(soql: string, options?: BulkQueryOptions): AsyncIterable<BulkRecord>;
 
   convertLead(input: ConvertLeadInput): Promise<ConvertLeadResult>;
+  /**
+   * SOAP `merge()` (no REST resource merges, addendum 6.1): Lead, Contact or Account; the master
+   * keeps its Id and takes `masterFields`, 1-2 others are deleted (MasterRecordId = master) and
+   * their children reparented. A refusal throws (e.g. VALIDATION, DELETED, PERMANENT).
+   */
+  merge(input: MergeInput): Promise<MergeOutcome>;
   limits(): Promise<OrgLimits>;
   /** The integration user this client acts as (echo suppression needs "our" user id). */
   identity(): Promise<SalesforceIdentity>;
@@ -60,6 +66,28 @@ export interface SalesforcePort {
   /** False once refreshing the session gave up (bounded attempts); see `health()` for the reason. */
   healthy(): boolean;
   health(): SalesforceHealth;
+}
+
+/** How a write treats the org's duplicate rules. */
+export interface WriteOptions {
+  /** Sends `Sforce-Duplicate-Rule-Header: allowSave=true` (passes alerting rules, never blocking ones). */
+  allowDuplicates?: boolean;
+}
+
+export interface MergeInput {
+  object: 'Lead' | 'Contact' | 'Account';
+  masterId: string;
+  /** One or two records merged into the master. */
+  mergeIds: readonly string[];
+  /** Values the master takes (a loser's value it should keep); null clears the field. */
+  masterFields?: RecordFields;
+}
+
+export interface MergeOutcome {
+  masterId: string;
+  mergedIds: string[];
+  /** Child records Salesforce pointed at the master. */
+  updatedRelatedIds: string[];
 }
 
 /** Record fields as sent or read; relationship values may be nested records. */

@@ -2,7 +2,8 @@ import type { SalesforceCall } from './salesforce-call';
 import { requestJson } from './salesforce-call';
 import { writableFields } from './salesforce-records';
 import { SalesforceError, type SalesforceOperation } from './salesforce.error';
-import type { RecordFields, SaveResult } from './salesforce.port';
+import type { RecordFields, SaveResult, WriteOptions } from './salesforce.port';
+import { duplicateRuleHeaders } from './duplicate-rule-header';
 import { recordErrorToSalesforceError, type SalesforceApiErrorBody } from './to-salesforce-error';
 
 /** sObject Collections accept at most 200 records per call (reference 3.1). */
@@ -20,18 +21,18 @@ interface RawSaveResult {
  * batches of 200. Results come back in input order (reference 3.1) and each keeps its own error; a
  * failure of a whole batch call (401 that could not be refreshed, 5xx, rate limit) throws.
  */
-export async function createMany(call: SalesforceCall, object: string, records: readonly RecordFields[]): Promise<SaveResult[]> {
+export async function createMany(call: SalesforceCall, object: string, records: readonly RecordFields[], options: WriteOptions = {}): Promise<SaveResult[]> {
   return inBatches(records, (batch) =>
     save(call, 'createMany', object, batch, () =>
       requestJson<RawSaveResult[]>(call.conn, 'POST', '/composite/sobjects', {
         allOrNone: false,
         records: batch.map((r) => ({ attributes: { type: object }, ...writableFields(r) })),
-      }),
+      }, duplicateRuleHeaders(options)),
     ),
   );
 }
 
-export async function updateMany(call: SalesforceCall, object: string, records: readonly RecordFields[]): Promise<SaveResult[]> {
+export async function updateMany(call: SalesforceCall, object: string, records: readonly RecordFields[], options: WriteOptions = {}): Promise<SaveResult[]> {
   for (const record of records) {
     if (typeof record.Id !== 'string' || record.Id === '') {
       throw new SalesforceError({ code: 'VALIDATION', operation: 'updateMany', object, message: 'updateMany: every record needs an Id', fields: ['Id'] });
@@ -42,18 +43,24 @@ export async function updateMany(call: SalesforceCall, object: string, records: 
       requestJson<RawSaveResult[]>(call.conn, 'PATCH', '/composite/sobjects', {
         allOrNone: false,
         records: batch.map((r) => ({ attributes: { type: object }, id: r.Id, ...writableFields(r) })),
-      }),
+      }, duplicateRuleHeaders(options)),
     ),
   );
 }
 
-export async function upsertMany(call: SalesforceCall, object: string, externalIdField: string, records: readonly RecordFields[]): Promise<SaveResult[]> {
+export async function upsertMany(
+  call: SalesforceCall,
+  object: string,
+  externalIdField: string,
+  records: readonly RecordFields[],
+  options: WriteOptions = {},
+): Promise<SaveResult[]> {
   return inBatches(records, (batch) =>
     save(call, 'upsertMany', object, batch, () =>
       requestJson<RawSaveResult[]>(call.conn, 'PATCH', `/composite/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(externalIdField)}`, {
         allOrNone: false,
         records: batch.map((r) => ({ attributes: { type: object }, ...writableFields(r) })),
-      }),
+      }, duplicateRuleHeaders(options)),
     ),
   );
 }

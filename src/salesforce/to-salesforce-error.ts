@@ -1,3 +1,4 @@
+import { duplicateMatchOf } from './duplicate-result';
 import { SalesforceError, SalesforceErrorCode, SalesforceErrorContext } from './salesforce.error';
 
 /**
@@ -77,6 +78,9 @@ export interface SalesforceApiErrorBody {
   statusCode?: string;
   message?: string;
   fields?: string[];
+  /** DUPLICATES_DETECTED on REST: real responses spell it `duplicateResut`; read both. */
+  duplicateResut?: unknown;
+  duplicateResult?: unknown;
 }
 
 /** The single translation point: anything thrown below this edge becomes a SalesforceError. */
@@ -121,6 +125,7 @@ export function toSalesforceError(error: unknown, context: SalesforceErrorContex
     message,
     fields,
     retryAfterMs: code === 'RATE_LIMITED' ? facts.retryAfterMs : undefined,
+    duplicates: duplicateMatchOf(bodies),
   });
 }
 
@@ -134,6 +139,7 @@ export function recordErrorToSalesforceError(errors: SalesforceApiErrorBody[], c
     sfCode,
     message: errors.map((e) => e.message ?? sfCode).join('; '),
     fields: [...new Set(errors.flatMap((e) => e.fields ?? []))],
+    duplicates: duplicateMatchOf(errors),
   });
 }
 

@@ -6,6 +6,7 @@ import type { SObjectDescribe, SObjectRecord } from '../../salesforce/salesforce
 import { dispatcherError, toDispatchError } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
+import { isDuplicateRuleRefusal, linkDuplicateRefusal, writeOptionsFor } from './salesforce-duplicate-link';
 import type { WrittenValues } from '../outbox-command';
 import { createdByUsConditions, differingFields, InvalidFieldNameError, matchQuery, queryAllMatches, sameValue } from './salesforce-match';
 
@@ -79,9 +80,14 @@ export async function handleSalesforceCreates(object: string, commands: readonly
     const chunk = toCreate.slice(start, start + COLLECTION_SIZE);
     try {
       ctx.countRequests('salesforce', 1);
-      const saved = await ctx.salesforce.createMany(object, chunk.map((c) => c.command.fields));
+      const options = writeOptionsFor(ctx, chunk[0]?.command.objectKey ?? '');
+      const saved = await ctx.salesforce.createMany(object, chunk.map((c) => c.command.fields), options);
       for (const [index, c] of chunk.entries()) {
         const result = saved[index];
+        if (!result?.ok && isDuplicateRuleRefusal(result?.error)) {
+          await resolveDuplicate(object, c, result.error, describe, ctx, linked, results);
+          continue;
+        }
         if (!result?.ok) {
           fail(c, result?.error ?? new Error('no result for this record'));
           continue;
@@ -100,6 +106,29 @@ export async function handleSalesforceCreates(object: string, commands: readonly
   await writeIdsBack(commands.filter((c) => linked.has(c.id) && !results.has(c.id)), linked, ctx, results);
 
   return results;
+}
+
+/** A create an org duplicate rule refused: linked to the one record it matched, or a dead letter naming several. */
+async function resolveDuplicate(
+  object: string,
+  c: CreateCommand,
+  refusal: Parameters<typeof linkDuplicateRefusal>[2],
+  describe: SObjectDescribe,
+  ctx: DispatchContext,
+  linked: Map<number, Linked>,
+  results: HandlerResults,
+): Promise<void> {
+  const outcome = await linkDuplicateRefusal(object, c, refusal, describe, ctx);
+  if (outcome.kind === 'failed') {
+    results.set(c.id, failed(toDispatchError(outcome.error)));
+  } else if (outcome.kind === 'ambiguous') {
+    const rule = outcome.rule ? `duplicate rule ${outcome.rule}` : 'a duplicate rule';
+    results.set(c.id, failed(dispatcherError('AMBIGUOUS_MATCH', `ambiguous match: ${rule} in Salesforce matched ${outcome.ids.join(', ')}; merge them or set allowDuplicates`)));
+  } else {
+    const via = outcome.kind === 'created' ? 'created_salesforce_record' : 'matched_existing';
+    await ctx.saveProgress(c, { salesforceId: outcome.salesforceId, via });
+    linked.set(c.id, { salesforceId: outcome.salesforceId, via, idColumnHolds: false });
+  }
 }
 
 type Existing = { kind: 'linked'; link: Linked } | { kind: 'ambiguous'; ids: string[] } | { kind: 'none' };

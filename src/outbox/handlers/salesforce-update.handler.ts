@@ -1,6 +1,7 @@
 import type { SaveResult } from '../../salesforce/salesforce.port';
 import { toDispatchError } from '../dispatch-error';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
+import { writeOptionsFor } from './salesforce-duplicate-link';
 
 /** sObject Collections take up to 200 records per request (reference 3.1). */
 const COLLECTION_SIZE = 200;
@@ -28,6 +29,7 @@ export async function handleSalesforceUpdates(
       saved = await ctx.salesforce.updateMany(
         object,
         chunk.map((c) => ({ ...c.command.fields, Id: c.command.salesforceId })),
+        writeOptionsFor(ctx, chunk[0]?.command.objectKey ?? ''),
       );
     } catch (error) {
       const failure = toDispatchError(error);
