@@ -5,15 +5,18 @@ import type { SalesforcePort } from '../salesforce';
 
 /**
  * Reads what the mapping is bound to: the mapped boards' columns, the mapped objects' describes (and
- * User, for people <-> owner), and both user lists for matching people by e-mail.
+ * User, for people <-> owner), both user lists for matching people by e-mail, and the monday
+ * account's country (the default country of phone numbers).
  */
 export async function readLiveContext(mapping: Mapping, salesforce: SalesforcePort, monday: MondayPort): Promise<CachedContext> {
   const boardIds = [...new Set(mapping.objects.map((o) => o.monday.board))];
   const objectNames = [...new Set([...mapping.objects.map((o) => o.salesforce), 'User'])];
-  const [boards, describes, mondayUsers] = await Promise.all([
+  const [boards, describes, mondayUsers, account] = await Promise.all([
     monday.boards(boardIds),
     Promise.all(objectNames.map((name) => salesforce.describe(name).catch(() => null))),
     monday.users(),
+    // Its country is the last fallback for national phone numbers; unreadable means unknown (`check` says so).
+    monday.account().catch(() => ({ countryCode: null })),
   ]);
   const salesforceUsers: CachedContext['salesforceUsers'] = [];
   for await (const user of salesforce.query('SELECT Id, Email FROM User WHERE IsActive = true')) {
@@ -23,6 +26,7 @@ export async function readLiveContext(mapping: Mapping, salesforce: SalesforcePo
     live: {
       mondayBoards: boards.map((b) => mondayBoardFromApi({ id: b.id, name: b.name, groups: b.groups, columns: b.columns.map((c) => ({ id: c.id, title: c.title, type: c.type, settings: c.settings })) })),
       salesforceObjects: describes.filter((d) => d !== null).map((d) => salesforceObjectFromDescribe(d)),
+      mondayAccount: { countryCode: account.countryCode },
     },
     salesforceUsers,
     mondayUsers: mondayUsers.filter((u) => u.email).map((u) => ({ id: u.id, email: u.email })),

@@ -69,9 +69,17 @@ export interface SalesforceObjectSchema {
   readonly fields: readonly SalesforceFieldSchema[];
 }
 
+/** The monday account behind the token (`account { country_code }`). */
+export interface MondayAccountSchema {
+  /** ISO 3166-1 alpha-2 code as monday returns it; null when the account has none. */
+  readonly countryCode: string | null;
+}
+
 export interface LiveSchemas {
   readonly mondayBoards: readonly MondayBoardSchema[];
   readonly salesforceObjects: readonly SalesforceObjectSchema[];
+  /** Absent when it was not read (older cached contexts, tests): its country is then unknown. */
+  readonly mondayAccount?: MondayAccountSchema;
 }
 
 /**

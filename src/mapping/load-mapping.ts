@@ -45,7 +45,8 @@ export function readMapping(text: string, options: ParseMappingOptions = {}): Ma
   problems.push(...checkMappingRules(objects, allKeys, timeZone, source));
 
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
-  return { ok: true, mapping: { timeZone: timeZone ?? 'UTC', objects, source } };
+  const defaults = isRecord(root.defaults) && typeof root.defaults.phoneCountry === 'string' ? { defaults: { phoneCountry: root.defaults.phoneCountry } } : {};
+  return { ok: true, mapping: { timeZone: timeZone ?? 'UTC', ...defaults, objects, source } };
 }
 
 /** Like readMapping, throwing a MappingError that lists every problem. */

@@ -32,7 +32,9 @@ export type MappingProblemCode =
   | 'NAME_ONE_WAY'
   | 'BAD_REFERENCE'
   | 'REQUIRED_FIELD_UNMAPPED'
-  | 'BAD_ID_COLUMN';
+  | 'BAD_ID_COLUMN'
+  | 'NO_PHONE_COUNTRY'
+  | 'UNWRITABLE_LABEL';
 
 export interface MappingProblem {
   readonly code: MappingProblemCode;

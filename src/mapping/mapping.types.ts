@@ -35,7 +35,10 @@ export interface FieldMapping {
   readonly reference?: ReferenceTarget;
   /** Let monday create a status/dropdown label that does not exist yet (create_labels_if_missing). */
   readonly createLabelsIfMissing: boolean;
-  /** ISO 3166-1 alpha-2 country sent with phone numbers to monday's phone column (it validates numbers per country). */
+  /**
+   * ISO 3166-1 alpha-2 country of this field's national numbers (no +prefix); monday validates
+   * numbers per country. Overrides `defaults.phoneCountry` and the monday account's country.
+   */
   readonly phoneCountry?: string;
 }
 
@@ -97,9 +100,16 @@ export interface MappingSource {
   readonly positions: ReadonlyMap<string, SourcePosition>;
 }
 
+/** `defaults:` of the file: what applies to every field that does not set its own. */
+export interface MappingDefaults {
+  /** Country of national phone numbers for phone columns whose field has no `phoneCountry`. */
+  readonly phoneCountry?: string;
+}
+
 export interface Mapping {
   /** IANA zone used when a date-only value meets a date-and-time value. Default `UTC`. */
   readonly timeZone: string;
+  readonly defaults?: MappingDefaults;
   /** In file order. */
   readonly objects: readonly ObjectMapping[];
   readonly source?: MappingSource;

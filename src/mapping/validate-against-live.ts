@@ -1,5 +1,7 @@
 import { closestNames, listNames } from './closest-names';
 import { converterForField } from './converters/converter-registry';
+import { phoneCountryFor } from './phone-country';
+import { unwritableValues } from './unwritable-values';
 import type { LiveSchemas, MondayBoardSchema, MondayColumnSchema, SalesforceFieldSchema, SalesforceObjectSchema } from './live-schema';
 import { problemAt, sortProblems, type MappingProblem, type MappingProblemCode, type PathSegment, type ProblemSeverity } from './mapping-problem';
 import { conditionValues, USER_REFERENCE, type Condition, type FieldMapping, type Mapping, type ObjectMapping } from './mapping.types';
@@ -57,14 +59,14 @@ function validateObject(mapping: Mapping, object: ObjectMapping, live: LiveSchem
   const nameField = sfField(object.name, [...base, 'name']);
   if (nameField) {
     const nameColumn: MondayColumnSchema = { id: 'name', title: 'Name', type: 'name', settings: {} };
-    const choice = converterForField({ salesforce: nameField.name, monday: 'name', authority: 'both', values: {}, createLabelsIfMissing: false }, nameField, nameColumn, mapping.timeZone);
+    const choice = converterForField({ salesforce: nameField.name, monday: 'name', authority: 'both', values: {}, createLabelsIfMissing: false }, nameField, nameColumn, { timeZone: mapping.timeZone });
     if (!choice.ok) report([...base, 'name'], 'NO_CONVERSION', `${object.salesforce}.${nameField.name} is a ${nameField.type} field and cannot be an item name`);
     if (!nameField.updateable) {
       report([...base, 'name'], 'NAME_ONE_WAY', `${object.salesforce}.${nameField.name} is not updateable, so the item name is one-way: Salesforce -> monday (renaming an item on monday changes nothing in Salesforce)`, 'notice');
     }
   }
 
-  object.fields.forEach((field, index) => validateField(mapping, object, field, [...base, 'fields', index], { board, sObject, column, sfField }, report));
+  object.fields.forEach((field, index) => validateField(mapping, object, field, [...base, 'fields', index], { board, sObject, live, column, sfField }, report));
 
   for (const [side, policy] of Object.entries(object.create)) {
     if (policy.when) validateCondition(policy.when, [...base, 'create', side, 'when'], column, report);
@@ -89,6 +91,7 @@ function validateObject(mapping: Mapping, object: ObjectMapping, live: LiveSchem
 interface Lookups {
   readonly board: MondayBoardSchema | undefined;
   readonly sObject: SalesforceObjectSchema | undefined;
+  readonly live: LiveSchemas;
   column(id: string, path: PathSegment[]): MondayColumnSchema | undefined;
   sfField(name: string, path: PathSegment[]): SalesforceFieldSchema | undefined;
 }
@@ -114,8 +117,11 @@ function validateField(mapping: Mapping, object: ObjectMapping, field: FieldMapp
 
   const reference = resolveReference(mapping, object, field, first, column, path, report);
   if (column) {
-    const choice = converterForField(field, resolved.length === 2 ? [resolved[0]!, resolved[1]!] : first, column, mapping.timeZone, reference);
+    const phoneCountry = phoneCountryFor(field, mapping, lookups.live)?.country;
+    const context = { timeZone: mapping.timeZone, ...(phoneCountry ? { phoneCountry } : {}) };
+    const choice = converterForField(field, resolved.length === 2 ? [resolved[0]!, resolved[1]!] : first, column, context, reference);
     if (!choice.ok) report(path, 'NO_CONVERSION', choice.reason);
+    else for (const unsafe of unwritableValues(object, field, first, column, phoneCountry)) report([...path, ...unsafe.path], unsafe.code, unsafe.message, 'warning');
   }
   validateValues(object, field, first, column, path, report);
 }

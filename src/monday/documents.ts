@@ -23,6 +23,12 @@ export const ME_QUERY = `query Me {
   ${COMPLEXITY_FIELDS}
 }`;
 
+/** The account behind the token: its country is the default country of phone numbers. */
+export const ACCOUNT_QUERY = `query Account {
+  account { id country_code }
+  ${COMPLEXITY_FIELDS}
+}`;
+
 export const USERS_QUERY = `query Users($limit: Int!, $page: Int!) {
   users(limit: $limit, page: $page) { id name email }
   ${COMPLEXITY_FIELDS}
@@ -88,6 +94,7 @@ export const CREATE_COLUMN_MUTATION = `mutation CreateColumn($boardId: ID!, $tit
 /** The fixed documents by name (the conformance test walks this). */
 export const STATIC_DOCUMENTS: Readonly<Record<string, string>> = {
   ME_QUERY,
+  ACCOUNT_QUERY,
   USERS_QUERY,
   BOARDS_QUERY,
   ITEMS_BY_IDS_QUERY,

@@ -1,5 +1,6 @@
 import { applyMutations } from './apply-mutations';
 import {
+  ACCOUNT_QUERY,
   BOARDS_QUERY,
   CREATE_COLUMN_MUTATION,
   CREATE_WEBHOOK_MUTATION,
@@ -13,6 +14,7 @@ import {
 import type {
   ApplyMutationsOptions,
   ColumnValuesFilter,
+  MondayAccount,
   MondayBoard,
   MondayColumn,
   MondayColumnWrites,
@@ -27,7 +29,7 @@ import type {
   WriteOptions,
 } from './monday.port';
 import type { MondayAnswer, MondayRequest, MondayRequester } from './monday-requester';
-import { list, parseBoard, parseColumn, parseItem, parseUser, parseWebhook, record } from './parse-monday-responses';
+import { list, parseAccount, parseBoard, parseColumn, parseItem, parseUser, parseWebhook, record } from './parse-monday-responses';
 import { streamBoardItems } from './stream-board-items';
 
 const IDS_PER_QUERY = 100;
@@ -45,6 +47,11 @@ export class GraphqlMondayClient implements MondayPort {
   async me(): Promise<MondayUser> {
     const answer = await this.request({ operation: 'me', document: ME_QUERY, variables: {} }, 'me');
     return parseUser(answer.data.me);
+  }
+
+  async account(): Promise<MondayAccount> {
+    const answer = await this.request({ operation: 'account', document: ACCOUNT_QUERY, variables: {} }, 'account');
+    return parseAccount(answer.data.account);
   }
 
   async users(): Promise<MondayUser[]> {

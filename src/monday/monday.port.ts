@@ -9,6 +9,8 @@ import type { MondayError } from './monday.error';
 export interface MondayPort {
   /** The user behind the token (echo suppression compares webhook `userId` with this id). */
   me(): Promise<MondayUser>;
+  /** The account behind the token (its country is the default country of phone numbers). */
+  account(): Promise<MondayAccount>;
   users(): Promise<MondayUser[]>;
   /** Boards with columns and groups. Unknown or inaccessible ids are left out (monday returns no error). */
   boards(boardIds: readonly string[]): Promise<MondayBoard[]>;
@@ -50,6 +52,12 @@ export interface MondayPort {
 export interface ColumnValuesFilter {
   columnId: string;
   values: readonly string[];
+}
+
+export interface MondayAccount {
+  id: string;
+  /** `country_code`: ISO 3166-1 alpha-2, upper-case; null when the account has none. */
+  countryCode: string | null;
 }
 
 export interface MondayUser {

@@ -1,5 +1,5 @@
 import { MondayError } from './monday.error';
-import type { MondayBoard, MondayColumn, MondayColumnValue, MondayItem, MondayItemState, MondayUser, MondayWebhook } from './monday.port';
+import type { MondayAccount, MondayBoard, MondayColumn, MondayColumnValue, MondayItem, MondayItemState, MondayUser, MondayWebhook } from './monday.port';
 
 /**
  * API answers -> port types. monday's shapes are trusted loosely: a missing optional field becomes
@@ -8,6 +8,12 @@ import type { MondayBoard, MondayColumn, MondayColumnValue, MondayItem, MondayIt
 export function parseUser(raw: unknown): MondayUser {
   const r = record(raw, 'user');
   return { id: id(r.id, 'user.id'), name: str(r.name) ?? '', email: str(r.email) ?? '' };
+}
+
+export function parseAccount(raw: unknown): MondayAccount {
+  const r = record(raw, 'account');
+  const code = str(r.country_code)?.trim().toUpperCase();
+  return { id: id(r.id, 'account.id'), countryCode: code && /^[A-Z]{2}$/.test(code) ? code : null };
 }
 
 export function parseColumn(raw: unknown): MondayColumn {

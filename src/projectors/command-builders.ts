@@ -1,4 +1,5 @@
 import type { SalesforceValue } from '../mapping/converters/converter.types';
+import { salesforceString } from '../mapping/converters/salesforce-scalar-codec';
 import type { OutboxCommand, WrittenValues } from '../outbox/outbox-command';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from './resolved-mapping';
 import type { SyncContext } from './sync-context';
@@ -25,7 +26,8 @@ export function salesforceFieldValues(record: SyncRecord, fields: readonly Resol
       values[field.salesforceFields[0]] = start;
       values[field.salesforceFields[1]] = end;
     } else {
-      values[field.salesforceFields[0]] = state.agreed;
+      // Salesforce stores strings trimmed and "" as null: send them so (a padded item name included).
+      values[field.salesforceFields[0]] = salesforceString(state.agreed) as SalesforceValue;
     }
   }
   return values;

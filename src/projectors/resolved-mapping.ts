@@ -1,6 +1,7 @@
 import { converterForField } from '../mapping/converters/converter-registry';
 import type { FieldConverter } from '../mapping/converters/converter.types';
 import type { LiveSchemas, MondayBoardSchema, MondayColumnSchema, SalesforceFieldSchema, SalesforceObjectSchema } from '../mapping/live-schema';
+import { phoneCountryFor } from '../mapping/phone-country';
 import { salesforceFieldsOf, type FieldMapping, type Mapping, type ObjectMapping } from '../mapping/mapping.types';
 
 /** The field key of the item name <-> the object's `name:` field. */
@@ -71,7 +72,8 @@ export function resolveMapping(mapping: Mapping, live: LiveSchemas): ResolvedMap
         return;
       }
       const sfRef = schemas.length === 2 ? ([schemas[0], schemas[1]] as const) : (schemas[0] as SalesforceFieldSchema);
-      const choice = converterForField(field, sfRef as SalesforceFieldSchema, column, mapping.timeZone);
+      const phoneCountry = phoneCountryFor(field, mapping, live)?.country;
+      const choice = converterForField(field, sfRef as SalesforceFieldSchema, column, { timeZone: mapping.timeZone, ...(phoneCountry ? { phoneCountry } : {}) });
       if (!choice.ok) {
         problems.push(`objects.${object.key}.fields[${index}]: ${choice.reason}`);
         return;
@@ -96,7 +98,7 @@ export function resolveMapping(mapping: Mapping, live: LiveSchemas): ResolvedMap
       { salesforce: object.name, monday: NAME_KEY, authority: 'both', values: {}, createLabelsIfMissing: false },
       nameField,
       { ...nameColumn, type: 'text' },
-      mapping.timeZone,
+      { timeZone: mapping.timeZone },
     );
     if (nameChoice.ok) {
       fields.push({

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { getCountries, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import phoneExampleNumbers from 'libphonenumber-js/mobile/examples';
 import { converterFor, type ConverterOptions, type SalesforceFieldRef } from '../../src/mapping/converters/converter-registry';
 import type { FieldConverter, MondayWriteValue, RecordLinks, SalesforceValue, UserDirectory } from '../../src/mapping/converters/converter.types';
 import { allCountryCodes, countryName } from '../../src/mapping/converters/country-names';
@@ -90,7 +92,19 @@ const withOffset = fc.tuple(instant, fc.integer({ min: -12 * 60, max: 14 * 60 })
   const abs = Math.abs(offset);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 });
-const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 120 });
+// Salesforce stores strings trimmed and never "" (interface.md section 5): canonical values are so.
+const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 120 }).map((t) => t.trim()).filter((t) => t !== '');
+const longText = fc.string({ minLength: 1, maxLength: 2000 }).map((t) => t.trim()).filter((t) => t !== '');
+// Valid numbers of every country libphonenumber knows, as E.164 with their country.
+const phoneExamples = getCountries().flatMap((country) => {
+  const example = getExampleNumber(country, phoneExampleNumbers);
+  // (Countries sharing a calling code, such as BL and GP on +590, read back as the code's main country.)
+  return example?.isValid() && parsePhoneNumberFromString(example.number)?.country === country ? [{ e164: example.number as string, country: country as string }] : [];
+});
+const phones = fc.constantFrom(...phoneExamples);
+const usPhones = fc.tuple(fc.constantFrom('202', '212', '305', '312', '415', '617', '646', '718'), fc.integer({ min: 200, max: 999 }), fc.integer({ min: 0, max: 9999 }))
+  .map(([area, exchange, line]) => ({ e164: `+1${area}${exchange}${String(line).padStart(4, '0')}`, area, exchange: String(exchange), line: String(line).padStart(4, '0') }))
+  .filter((p) => parsePhoneNumberFromString(p.e164)?.isValid() === true);
 const noNegativeZero = (n: number) => (Object.is(n, -0) ? 0 : n);
 
 // Picklist values: words and numeric-looking labels (monday reads those as ids, so they are written by index).
@@ -108,14 +122,19 @@ const users = new FakeUsers(people);
 
 const cases: RoundTripCase[] = [
   { name: 'string <-> text', sf: sfField('Title', 'string', { length: 100_000 }), column: column('text_title', 'text'), salesforceValues: text, mondayValues: text },
-  { name: 'textarea <-> long_text', sf: sfField('Description', 'textarea'), column: column('long_text', 'long_text'), salesforceValues: fc.string({ minLength: 1, maxLength: 2000 }), mondayValues: fc.string({ minLength: 1, maxLength: 2000 }).map((t) => ({ text: t })) },
+  { name: 'textarea <-> long_text', sf: sfField('Description', 'textarea'), column: column('long_text', 'long_text'), salesforceValues: longText, mondayValues: longText.map((t) => ({ text: t })) },
   { name: 'string <-> item name', sf: sfField('Company', 'string'), column: column('name', 'name'), salesforceValues: text.filter((t) => t.trim() !== '' && t.length <= 255) },
   { name: 'email <-> email', sf: sfField('Email', 'email', { length: 100_000 }), column: column('email', 'email'), salesforceValues: fc.emailAddress(), mondayValues: fc.emailAddress().map((e) => ({ email: e, text: e })) },
   {
     name: 'phone <-> phone', sf: sfField('Phone', 'phone'), column: column('phone', 'phone'), options: { phoneCountry: 'US' },
-    salesforceValues: fc.stringMatching(/^\+?[0-9]{7,15}$/),
-    equivalentValues: fc.stringMatching(/^\+?[0-9]{7,15}$/).map((p) => p.replace(/^(\+?\d{3})(\d{3})/, '$1 ($2) ').replace(/(\d{2})$/, '-$1')),
-    mondayValues: fc.stringMatching(/^\+[0-9]{7,15}$/).map((p) => ({ phone: p, countryShortName: 'US' })),
+    salesforceValues: fc.oneof(phones, usPhones).map((p) => p.e164),
+    // National US spellings (read in the field's country), "00" for "+", and any country's national number with its +prefix.
+    equivalentValues: fc.oneof(
+      usPhones.map((p) => `(${p.area}) ${p.exchange}-${p.line}`),
+      usPhones.map((p) => `  ${p.area}.${p.exchange}.${p.line} `),
+      phones.map((p) => `00${p.e164.slice(1)}`),
+    ),
+    mondayValues: phones.map((p) => ({ phone: p.e164, countryShortName: p.country })),
   },
   { name: 'url <-> link', sf: sfField('Website', 'url', { length: 100_000 }), column: column('link', 'link'), salesforceValues: fc.webUrl(), mondayValues: fc.webUrl().map((u) => ({ url: u, text: u })) },
   { name: 'double <-> numbers', sf: sfField('Score__c', 'double'), column: column('numbers', 'numbers'), salesforceValues: fc.double({ noNaN: true, noDefaultInfinity: true }).map(noNegativeZero), mondayValues: fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => decimalText(noNegativeZero(n))) },

@@ -50,6 +50,7 @@ const LIVE: LiveSchemas = {
       ],
     },
   ],
+  mondayAccount: { countryCode: 'US' },
 };
 
 const ACCOUNT = (fields: string, extra = '') => `objects:
@@ -65,7 +66,7 @@ function check(text: string): MappingProblem[] {
 
 describe('validation against the live schemas', () => {
   it('accepts a mapping that fits the board and the object', () => {
-    expect(check(ACCOUNT('      - { salesforce: Industry, monday: status_industry, values: { Technology: Tech } }\n      - { salesforce: Phone, monday: phone_main }\n'))).toEqual([]);
+    expect(check(ACCOUNT('      - { salesforce: Industry, monday: status_industry, values: { Technology: Tech, Healthcare: Health } }\n      - { salesforce: Phone, monday: phone_main }\n'))).toEqual([]);
   });
 
   it('reports an unknown column in the interface.md format, listing the columns the board has', () => {
@@ -248,5 +249,36 @@ describe('validation against the live schemas', () => {
       '9 objects.account.fields[2].authority',
       '10 objects.account.fields[3].monday',
     ]);
+  });
+});
+
+describe('values that cannot be written safely (crm-sync check)', () => {
+  const PHONE = '      - { salesforce: Phone, monday: phone_main }\n';
+  const noAccountCountry: LiveSchemas = { ...LIVE, mondayAccount: { countryCode: null } };
+  const codes = (text: string, live: LiveSchemas = LIVE) => validateAgainstLive(parseMapping(text, { file: 'crm-sync.yaml' }), live).map((p) => p.code);
+
+  it('a phone column with no country for national numbers: no phoneCountry, no defaults.phoneCountry, monday account without one', () => {
+    const problems = validateAgainstLive(parseMapping(ACCOUNT(PHONE), { file: 'crm-sync.yaml' }), noAccountCountry);
+    expect(problems).toEqual([expect.objectContaining({ code: 'NO_PHONE_COUNTRY', severity: 'warning', path: 'objects.account.fields[0]' })]);
+    expect(problems[0]!.message).toContain('set one of them (e.g. phoneCountry: US)');
+    // also when the account was never read (an older cached context)
+    expect(codes(ACCOUNT(PHONE), { mondayBoards: LIVE.mondayBoards, salesforceObjects: LIVE.salesforceObjects })).toEqual(['NO_PHONE_COUNTRY']);
+  });
+
+  it('any one of the field, the defaults or the monday account gives the country', () => {
+    expect(codes(ACCOUNT('      - { salesforce: Phone, monday: phone_main, phoneCountry: DE }\n'), noAccountCountry)).toEqual([]);
+    expect(codes(`defaults: { phoneCountry: GB }\n${ACCOUNT(PHONE)}`, noAccountCountry)).toEqual([]);
+    expect(codes(ACCOUNT(PHONE))).toEqual([]);
+    // a field monday alone writes never sends numbers to monday
+    expect(codes(ACCOUNT('      - { salesforce: Phone, monday: phone_main, authority: monday }\n'), noAccountCountry)).toEqual([]);
+  });
+
+  it('a monday label a restricted picklist has no value for, and no values entry maps to', () => {
+    const problems = validateAgainstLive(parseMapping(ACCOUNT('      - { salesforce: Industry, monday: status_industry, values: { Technology: Tech } }\n'), { file: 'crm-sync.yaml' }), LIVE);
+    expect(problems).toEqual([expect.objectContaining({ code: 'UNWRITABLE_LABEL', severity: 'warning', path: 'objects.account.fields[0].values' })]);
+    expect(problems[0]!.message).toContain('label "Health" of status column "status_industry" is not a value of restricted picklist Account.Industry');
+    // a label equal to a picklist value passes through; one-way from Salesforce never writes labels back
+    expect(codes(ACCOUNT('      - { salesforce: Industry, monday: status_industry, values: { Technology: Tech, Healthcare: Health } }\n'))).toEqual([]);
+    expect(codes(ACCOUNT('      - { salesforce: Industry, monday: status_industry, authority: salesforce, values: { Technology: Tech } }\n'))).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ export interface ConverterOptions {
   readonly reference?: string;
   /** IANA zone for date-only <-> date-with-time; default UTC. */
   readonly timeZone?: string;
+  /** Country of national phone numbers (a number's own +prefix wins); without one only +numbers convert. */
   readonly phoneCountry?: string;
 }
 
@@ -105,19 +106,27 @@ export function converterFor(sf: SalesforceFieldRef, column: MondayColumnSchema,
   return { ok: true, converter: guarded(spec, built) };
 }
 
+/** What a field's converter takes from outside its own entry: the mapping's zone, the phone country found for it. */
+export interface FieldContext {
+  readonly timeZone: string;
+  /** See phoneCountryFor: the field's phoneCountry, defaults.phoneCountry, or the monday account's country. */
+  readonly phoneCountry?: string;
+}
+
 /** converterFor with the options of a mapping entry. */
 export function converterForField(
   field: FieldMapping,
   sf: SalesforceFieldRef,
   column: MondayColumnSchema,
-  timeZone: string,
+  context: FieldContext,
   reference: string | undefined = field.reference,
 ): ConverterChoice {
+  const phoneCountry = field.phoneCountry ?? context.phoneCountry;
   return converterFor(sf, column, {
     values: field.values,
-    timeZone,
+    timeZone: context.timeZone,
     ...(reference !== undefined ? { reference } : {}),
-    ...(field.phoneCountry !== undefined ? { phoneCountry: field.phoneCountry } : {}),
+    ...(phoneCountry !== undefined ? { phoneCountry } : {}),
   });
 }
 

@@ -1,3 +1,4 @@
+import { salesforceString } from './salesforce-scalar-codec';
 import type { MondayLabel } from '../live-schema';
 import {
   invalid,
@@ -57,7 +58,7 @@ export function statusConverter(spec: ConverterSpec): FieldConverter {
       }
       return unknownWebhookShape(spec, internal);
     },
-    equals: (a, b) => (a || null) === (b || null),
+    equals: (a, b) => salesforceString(a) === salesforceString(b),
   };
 }
 
@@ -104,7 +105,7 @@ export function dropdownConverter(spec: ConverterSpec): FieldConverter {
     },
     equals: multi
       ? (a, b) => sameSet(typeof a === 'string' ? splitMulti(a) : [], typeof b === 'string' ? splitMulti(b) : [])
-      : (a, b) => (a || null) === (b || null),
+      : (a, b) => salesforceString(a) === salesforceString(b),
   };
 }
 

@@ -33,12 +33,23 @@ export function scalarCodecFor(type: string): ScalarCodec | undefined {
   return undefined;
 }
 
+/**
+ * Salesforce stores strings trimmed and never "" (empty is null): text is trimmed on its way there,
+ * and values compare as Salesforce would hold them, so "  Acme " and "Acme", "" and null are equal.
+ */
 const stringCodec: ScalarCodec = {
   family: 'string',
-  toText: (v) => (v === null ? ok(null) : typeof v === 'string' ? ok(v === '' ? null : v) : fail('WRONG_TYPE', 'is not text')),
-  fromText: (text) => ok(text === '' ? null : text),
-  equals: (a, b) => (a ?? '') === (b ?? ''),
+  toText: (v) => (v === null ? ok(null) : typeof v === 'string' ? ok(v.trim() === '' ? null : v) : fail('WRONG_TYPE', 'is not text')),
+  fromText: (text) => ok(salesforceString(text)),
+  equals: (a, b) => salesforceString(a) === salesforceString(b),
 };
+
+/** A value as Salesforce would store it: strings trimmed, "" as null; anything else unchanged. */
+export function salesforceString<T>(v: T): T | string | null {
+  if (typeof v !== 'string') return v ?? null;
+  const trimmed = v.trim();
+  return trimmed === '' ? null : trimmed;
+}
 
 const idCodec: ScalarCodec = {
   family: 'id',

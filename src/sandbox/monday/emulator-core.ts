@@ -18,9 +18,11 @@ export interface AccountInfo {
   name: string;
   slug: string;
   tier: string;
+  /** `country_code`: the account's country, ISO 3166-1 alpha-2 (a US account, like the demo org). */
+  country_code: string | null;
 }
 
-export const ACCOUNT: AccountInfo = { id: 24_012_689, name: 'CRM Sync Demo', slug: 'crm-sync-demo', tier: 'enterprise' };
+export const ACCOUNT: AccountInfo = { id: 24_012_689, name: 'CRM Sync Demo', slug: 'crm-sync-demo', tier: 'enterprise', country_code: 'US' };
 
 /** Everything the GraphQL layer, the control API and the HTTP layer share. */
 export class EmulatorCore {

@@ -90,7 +90,7 @@ type Mutation {
   create_group(board_id: ID!, group_color: String, group_name: String!, position: String, position_relative_method: PositionRelative, relative_to: String): Group
 }
 
-type Account { id: ID! name: String! slug: String! tier: String }
+type Account { id: ID! name: String! slug: String! tier: String country_code: String }
 type User { id: ID! name: String! email: String! created_at: ISO8601DateTime! title: String! url: String! kind: String! account: Account! }
 type Complexity { after: Int! before: Int! query: Int! reset_in_x_seconds: Int! }
 type Version { display_name: String! kind: VersionKind! value: String! }
