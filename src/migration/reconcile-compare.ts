@@ -135,7 +135,7 @@ export function findObjectDrift(reading: ObjectReading, context: SyncContext): O
     const salesforceId = to18(record.Id);
     if (claimedRecords.has(salesforceId)) continue;
     const sync = syncBySalesforce.get(salesforceId);
-    if (busy(sync) || sync?.deleted || !object.mapping.create.monday.enabled || !reading.inScope(salesforceId)) continue;
+    if (busy(sync) || sync?.deleted || !createsOnMonday(object, record) || !reading.inScope(salesforceId)) continue;
     const pending = sync?.creating === 'monday';
     drift({ kind: 'missing_on_monday', salesforceId, itemId: null, name: recordName(record), fix: pending ? 'none' : 'salesforce', ...createDetail(pending, sync, reading.deadCreates) });
     if (!pending) plan.salesforce(record, allSalesforceFields(object));
@@ -229,6 +229,17 @@ function createsOnSalesforce(object: ResolvedObject, item: MondayItem): boolean 
   const policy = object.mapping.create.salesforce;
   if (!policy.enabled) return false;
   return !policy.when || conditionHolds(policy.when, columnText(item, policy.when.column));
+}
+
+/** `create.monday` and its `when`, tested on the label the record's mapped field would show on the item. */
+function createsOnMonday(object: ResolvedObject, record: SObjectRecord): boolean {
+  const policy = object.mapping.create.monday;
+  if (!policy.enabled) return false;
+  if (!policy.when) return true;
+  const field = object.fieldByColumn.get(policy.when.column);
+  const value = field?.salesforceFields.length === 1 ? record[field.salesforceFields[0]] : null;
+  const label = field && value !== null && value !== undefined && value !== '' ? (field.mapping.values[String(value)] ?? String(value)) : null;
+  return conditionHolds(policy.when, label);
 }
 
 function columnText(item: MondayItem, columnId: string): string | null {

@@ -63,7 +63,7 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
 }
 
 /** The label the item shows in `columnId`, from the agreed value (conditions are written in labels). */
-function agreedLabel(record: SyncRecord, object: ResolvedObject, columnId: string): string | null {
+export function agreedLabel(record: SyncRecord, object: ResolvedObject, columnId: string): string | null {
   const field = object.fieldByColumn.get(columnId);
   const agreed = record.fields[columnId]?.agreed;
   if (!field || agreed === undefined || agreed === null || Array.isArray(agreed)) return null;

@@ -5,7 +5,8 @@ import { mondayChange, mondayCreate, mondayValues, salesforceUpdate } from '../c
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
-import { waitTowardsMonday } from '../links/links.decide';
+import { conditionHolds } from '../../mapping/mapping.types';
+import { agreedLabel, waitTowardsMonday } from '../links/links.decide';
 import { observe } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { newRecord, type SyncRecord } from '../sync-record';
@@ -15,7 +16,8 @@ type SalesforceFact = RecordedEvent & EventOfType<'salesforce.record_changed' | 
 /**
  * Salesforce -> monday: a change (CDC) or a snapshot (backfill, catch-up, lead conversion) updates
  * the record's Salesforce-side state and, where the agreed value changed and monday does not hold
- * it yet, issues the monday command. Unknown records create items when `create.monday` allows it.
+ * it yet, issues the monday command. Unknown records create items when `create.monday` (and its
+ * `when`) allows it.
  */
 export function decideSalesforceEvent(current: SyncRecord | null, event: SalesforceFact, context: SyncContext): Decision {
   const { object: objectName, recordId, fields, changeType, at, createAllowed } = normalise(event);
@@ -48,6 +50,13 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     if (!(createAllowed || object.mapping.create.monday.enabled)) return decision(record, skipped('create_disabled'));
     if (record.creating === 'monday') return decision(record, skipped('already_creating'));
     if (record.creating === 'salesforce' && !createAllowed) return decision(record, skipped(event.origin === 'own_echo' ? 'own_echo' : 'already_creating'));
+    // `create.monday.when`: tested on the labels the item would show; a later change that makes it
+    // true creates the item then (the record keeps every value seen meanwhile). A converted Lead's
+    // records always get items.
+    const when = object.mapping.create.monday.when;
+    if (when && !createAllowed && !conditionHolds(when, agreedLabel(record, object, when.column))) {
+      return decision(record, skipped('condition_false', { column: when.column }));
+    }
     const values = mondayValues(record, object.fields, context);
     waitTowardsMonday(record, values.waiting, at);
     record.creating = 'monday';
