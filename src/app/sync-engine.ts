@@ -140,7 +140,13 @@ export function buildSyncContext(mapping: Mapping, cached: CachedContext, links:
   };
 }
 
-function registerHealth(runtime: ServiceRuntime, projector: SubscriptionRunner, cdc: SalesforceCdcIngest, salesforce: JsforceSalesforceClient): void {
+/** The sync's /health checks (exported for tests that drive them with a real database). */
+export function registerHealth(
+  runtime: Pick<ServiceRuntime, 'pool' | 'health'>,
+  projector: Pick<SubscriptionRunner, 'status'>,
+  cdc: Pick<SalesforceCdcIngest, 'isLeader' | 'states' | 'channels'>,
+  salesforce: Pick<JsforceSalesforceClient, 'health'>,
+): void {
   runtime.health.register('salesforce', () => salesforceCheck(salesforce.health()));
   runtime.health.register('projectors', async () => {
     const status = projector.status();
@@ -152,7 +158,7 @@ function registerHealth(runtime: ServiceRuntime, projector: SubscriptionRunner, 
     const pendingCatchUps = await countPendingCatchUps(runtime);
     if (!cdc.isLeader()) {
       const standby = await standbyCheck(runtime, 'salesforce-cdc');
-      return { ...standby, detail: { ...(standby.detail as object), pendingCatchUps } };
+      return { ok: standby.ok, detail: { ...standby.detail, pendingCatchUps } };
     }
     const channels = cdc.states().map((s) => ({
       channel: s.channel,
@@ -184,18 +190,23 @@ export function salesforceCheck(health: SalesforceHealth): CheckResult {
   };
 }
 
-/** Another instance may hold the role: healthy if someone does (the lock is visible in pg_locks). */
-async function standbyCheck(runtime: ServiceRuntime, name: string) {
+/**
+ * Another instance may hold the role: healthy if someone does (the lock is visible in pg_locks).
+ * The detail is always an object, so a caller can add to it.
+ */
+async function standbyCheck(runtime: Pick<ServiceRuntime, 'pool'>, name: string): Promise<{ ok: boolean; detail: { leader: false; standby: boolean; reason?: string } }> {
   const { rows } = await runtime.pool.query<{ held: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
        AND classid::int = hashtext('crm-sync') AND objid::int = hashtext($1)) AS held`,
     [name],
   );
-  return rows[0]?.held ? { ok: true, detail: { leader: false, standby: true } } : { ok: false, detail: 'no instance holds this role yet (starting)' };
+  return rows[0]?.held
+    ? { ok: true, detail: { leader: false, standby: true } }
+    : { ok: false, detail: { leader: false, standby: false, reason: 'no instance holds this role yet (starting)' } };
 }
 
 /** Catch-up requests recorded after a CDC gap that no backfill has served yet. */
-async function countPendingCatchUps(runtime: ServiceRuntime): Promise<number> {
+async function countPendingCatchUps(runtime: Pick<ServiceRuntime, 'pool'>): Promise<number> {
   const { rows } = await runtime.pool.query<{ n: number }>(COUNT_PENDING_CATCH_UPS_SQL);
   return rows[0]?.n ?? 0;
 }

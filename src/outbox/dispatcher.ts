@@ -57,7 +57,8 @@ export interface OutboxDispatcherOptions {
  */
 export class OutboxDispatcher {
   private readonly batchSize: number;
-  private readonly leaseMs: number;
+  /** How long a claim holds its commands; a dead dispatcher's commands wait this long to be taken over. */
+  readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly policy: FailurePolicyOptions;
   private readonly now: () => Date;

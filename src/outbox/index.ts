@@ -7,6 +7,7 @@ import type { MondayPort } from '../monday/monday.port';
 import type { ResolvedMapping } from '../projectors/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { OutboxDispatcher, type OutboxDispatcherOptions } from './dispatcher';
+import { outboxDispatchCheck, readLeaseCounts } from './outbox-health';
 import { OutboxNotifications } from './outbox-notifications';
 
 export { OutboxDispatcher, type OutboxDispatcherDeps, type OutboxDispatcherOptions } from './dispatcher';
@@ -45,7 +46,9 @@ export async function startOutboxDispatch(input: {
     input.options,
   );
   dispatcher.start();
-  input.health?.register('outbox_dispatcher', () => ({ ok: dispatcher.running }));
+  input.health?.register('outbox_dispatcher', async () =>
+    outboxDispatchCheck(dispatcher.running, await readLeaseCounts(input.pool, dispatcher.leaseMs)),
+  );
   return {
     dispatcher,
     stop: async () => {
