@@ -21,9 +21,9 @@ describe('mondayItemIdOf', () => {
     ['move_pulse_into_group', '7786784190'],
     ['create_update', '1771812728'],
   ] as const)('reads the item of %s from the field it carries', (sample, itemId) => {
-    const event = mondayWebhookToEvent(samplePayloads[sample](), null) as MondayItemEvent;
-    expect(mondayItemIdOf(event)).toBe(itemId);
-    expect((event as { stream: string }).stream).toBe(`monday:item:${itemId}`);
+    const event = mondayWebhookToEvent(samplePayloads[sample](), null);
+    expect(mondayItemIdOf(event as MondayItemEvent)).toBe(itemId);
+    expect(event.stream).toBe(`monday:item:${itemId}`);
   });
 
   it('deleting and archiving two items the sync never saw tombstones each under its own id', () => {
