@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, HttpCode, Inject, NotFoundExcepti
 import { listDeadLetters, outboxStatus, retryDeadLetter, type DeadLetter, type OutboxStatus } from '../outbox/dead-letters';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin-options';
 import { AdminTokenGuard } from './admin-token.guard';
-import { recordHistory, type RecordHistory } from './record-history';
+import { InvalidRecordIdError, recordHistory, type RecordHistory } from './record-history';
 
 /** /admin: outbox status, dead letters and their retry, per-record sync history (interface.md section 3). */
 @Controller('admin')
@@ -31,7 +31,9 @@ export class AdminController {
   @Get('records/:crm/:id/history')
   async history(@Param('crm') crm: string, @Param('id') id: string): Promise<RecordHistory> {
     if (crm !== 'salesforce' && crm !== 'monday') throw new BadRequestException('crm must be salesforce or monday');
-    const history = await recordHistory(this.options.db, crm, id);
+    const history = await recordHistory(this.options.db, crm, id).catch((error: unknown) => {
+      throw error instanceof InvalidRecordIdError ? new BadRequestException(error.message) : error;
+    });
     if (!history) throw new NotFoundException(`nothing is known about ${crm} record ${id}`);
     return history;
   }

@@ -42,9 +42,29 @@ const COMMANDS_SQL = `
 SELECT id, kind, status, attempts, caused_by, last_error, created_at, finished_at
 FROM outbox WHERE record_id = $1 ORDER BY id LIMIT 1000`;
 
-/** Null when neither a synced record nor any event is known for that id. */
+/** An id that cannot name a record on that side (letters in a monday item id, a NUL byte that Postgres cannot even compare). */
+export class InvalidRecordIdError extends Error {
+  readonly code = 'INVALID_RECORD_ID';
+  constructor(
+    readonly crm: Crm,
+    readonly id: string,
+  ) {
+    // JSON.stringify shows control characters (\u0000) instead of printing them.
+    super(
+      crm === 'monday'
+        ? `monday item id must be digits, got ${JSON.stringify(id)}`
+        : `salesforce id must be a 15- or 18-character Salesforce Id (letters and digits), got ${JSON.stringify(id)}`,
+    );
+    this.name = 'InvalidRecordIdError';
+  }
+}
+
+const MONDAY_ITEM_ID = /^\d{1,20}$/;
+
+/** Null when neither a synced record nor any event is known for that id; InvalidRecordIdError when it cannot be an id. */
 export async function recordHistory(db: Queryable, crm: Crm, rawId: string): Promise<RecordHistory | null> {
-  const id = crm === 'salesforce' && isSalesforceId(rawId) ? to18(rawId) : rawId;
+  if (crm === 'monday' ? !MONDAY_ITEM_ID.test(rawId) : !isSalesforceId(rawId)) throw new InvalidRecordIdError(crm, rawId);
+  const id = crm === 'salesforce' ? to18(rawId) : rawId;
   const { rows: records } = await db.query<{
     id: string; object_key: string; salesforce_id: string | null; monday_board_id: string; monday_item_id: string | null; deleted_side: string | null;
   }>(RECORD_SQL[crm], [id]);
