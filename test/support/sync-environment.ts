@@ -32,9 +32,19 @@ export interface SyncEnvironment {
  * seeded with the demo data and the example mapping, on loopback ports, with its own database.
  */
 export async function startSyncEnvironment(
-  options: { sandbox?: SandboxOptions; mappingPath?: string; env?: Record<string, string>; mondayClient?: MondayClientOptions } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    mappingPath?: string;
+    /** A mapping already loaded (instead of mappingPath). */
+    mapping?: Mapping;
+    /** Prepares the emulators (e.g. seeds a board) before the service reads them. */
+    beforeStart?: (sandbox: SandboxEnvironment) => void | Promise<void>;
+    env?: Record<string, string>;
+    mondayClient?: MondayClientOptions;
+  } = {},
 ): Promise<SyncEnvironment> {
   const sandbox = await startSandbox(options.sandbox);
+  await options.beforeStart?.(sandbox);
   const db = await createTestDatabase();
   const config = loadConfig({}, { ...sandbox.variables, DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'info', ...options.env });
   const logs: string[] = [];
@@ -45,7 +55,7 @@ export async function startSyncEnvironment(
     },
   });
   const logger = createLogger({ level: 'info', secretValues: config.secretValues, destination });
-  const mapping = loadMapping(options.mappingPath ?? EXAMPLE_MAPPING);
+  const mapping = options.mapping ?? loadMapping(options.mappingPath ?? EXAMPLE_MAPPING);
   const salesforce = await createSalesforceClient(config.salesforce);
   const monday = createMondayClient(config.monday, options.mondayClient);
   let engine: SyncEngine | null = null;
