@@ -8,7 +8,13 @@ export type DispatcherErrorCode =
   /** The stored command cannot be acted on (unknown kind, missing field): a bug or an old row. */
   | 'INVALID_COMMAND'
   /** An exception that is not a typed CRM error: treated as transient, with a bounded number of tries. */
-  | 'UNEXPECTED';
+  | 'UNEXPECTED'
+  /**
+   * crm-sync itself failed on the command (a TypeError, RangeError... from a handler, or a payload the
+   * dispatcher cannot process): the same command fails the same way every time, so it is a dead letter
+   * at once, never a retry loop.
+   */
+  | 'INTERNAL_ERROR';
 
 export type DispatchErrorCode = SalesforceErrorCode | MondayErrorCode | DispatcherErrorCode;
 
@@ -27,6 +33,8 @@ export interface DispatchError {
   /** The value the CRM rejected, when it said. */
   value?: string;
   retryAfterMs?: number;
+  /** INTERNAL_ERROR: where it was thrown (first frames), for the bug report. */
+  stack?: string;
 }
 
 const RESTRICTED_PICKLIST_VALUE = /bad value for restricted picklist field:\s*(.*)$/i;
@@ -57,7 +65,20 @@ export function toDispatchError(error: unknown): DispatchError {
       retryAfterMs: error.retryAfterMs,
     });
   }
+  if (isProgrammingError(error)) return internalError(error);
   return { code: 'UNEXPECTED', target: 'dispatcher', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** JavaScript's own errors: a bug met by this command, not a condition that passes. */
+function isProgrammingError(error: unknown): error is Error {
+  return error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError || error instanceof SyntaxError || error instanceof EvalError || error instanceof URIError;
+}
+
+/** crm-sync failed on the command (see INTERNAL_ERROR), with the error's class and first stack frames. */
+export function internalError(error: unknown, doing?: string): DispatchError {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const stack = error instanceof Error ? error.stack?.split('\n').slice(0, 8).join('\n') : undefined;
+  return compact({ code: 'INTERNAL_ERROR', target: 'dispatcher', message: doing ? `${doing}: ${text}` : text, stack });
 }
 
 export function dispatcherError(code: DispatcherErrorCode, message: string): DispatchError {

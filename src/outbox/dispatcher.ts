@@ -7,7 +7,8 @@ import type { ResolvedMapping } from '../projectors/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { groupForDispatch, type DispatchGroups } from './batch-groups';
 import { claimCommands, saveProgress, type ClaimedCommand } from './claim';
-import { dispatcherError, toDispatchError } from './dispatch-error';
+import { isTransientDatabaseError } from '../event-store/transient-error';
+import { dispatcherError, internalError, toDispatchError, type DispatchError } from './dispatch-error';
 import { decideFailure, DEFAULT_FAILURE_POLICY, type FailurePolicyOptions } from './failure-policy';
 import { fieldLocation } from './field-location';
 import { failed, succeeded, type DispatchContext, type HandlerResult, type HandlerResults } from './handlers/handler-types';
@@ -175,16 +176,91 @@ export class OutboxDispatcher {
       salesforceUserId: () => (this.salesforceUser ??= this.deps.salesforce.identity().then((me) => me.userId)),
       linkedItems: (itemIds) => linkedItems(this.deps.pool, itemIds),
     };
-    const { current, stateAsOf } = await loadCurrentFields(this.deps.pool, [...new Set(claimed.map((c) => c.recordId))]);
-    const writtenSince = await loadWrittenSince(this.deps.pool, claimed);
-    const { send, nothingLeft } = dropSupersededValues(claimed, current, this.deps.mapping ?? null, writtenSince);
+    const { prepared, broken } = await this.prepareIsolated(claimed);
+    const { send, nothingLeft, stateAsOf } = prepared;
     const results = await runGroups(groupForDispatch(send), ctx);
     for (const c of nothingLeft) results.set(c.id, succeeded({}, [], { superseded: true }));
-    const settlements = claimed.map((c) => this.settle(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result')), stateAsOf));
-    const recorded = await recordOutcomes(this.deps.pool, claimToken, settlements);
+    for (const [id, error] of broken) results.set(id, failed(error));
+    const settlements = claimed.map((c) => this.settleSafely(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result')), stateAsOf));
+    const recorded = await this.recordIsolated(claimToken, settlements);
     outboxMetrics.requestsPerCommand.observe(requests / claimed.length);
     for (const s of settlements) this.report(s, recorded.has(s.claimed.id));
     return claimed.length;
+  }
+
+  /** What is sent: the claimed commands less the values a later decision superseded. */
+  private async prepare(claimed: readonly ClaimedCommand[]) {
+    const { current, stateAsOf } = await loadCurrentFields(this.deps.pool, [...new Set(claimed.map((c) => c.recordId))]);
+    const writtenSince = await loadWrittenSince(this.deps.pool, claimed);
+    return { ...dropSupersededValues([...claimed], current, this.deps.mapping ?? null, writtenSince), stateAsOf };
+  }
+
+  /**
+   * `prepare`, and when it fails for a reason other than the database (a payload it cannot read),
+   * again command by command: the ones that fail alone become INTERNAL_ERROR dead letters, unsent;
+   * the others go on. Otherwise the batch would fail, its claims expire and the same batch be claimed
+   * again every lease, forever.
+   */
+  private async prepareIsolated(claimed: readonly ClaimedCommand[]) {
+    try {
+      return { prepared: await this.prepare(claimed), broken: new Map<number, DispatchError>() };
+    } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
+      const broken = new Map<number, DispatchError>();
+      for (const c of claimed) {
+        try {
+          await this.prepare([c]);
+        } catch (alone) {
+          if (isTransientDatabaseError(alone)) throw alone;
+          broken.set(c.id, internalError(alone, 'preparing the command failed'));
+        }
+      }
+      return { prepared: await this.prepare(claimed.filter((c) => !broken.has(c.id))), broken };
+    }
+  }
+
+  /** `settle`, with a failure to settle one command (a bug) making that command an INTERNAL_ERROR dead letter. */
+  private settleSafely(claimed: ClaimedCommand, result: HandlerResult, stateAsOf: StateAsOf | null): Settlement {
+    try {
+      return this.settle(claimed, result, stateAsOf);
+    } catch (error) {
+      return this.internalDeadLetter(claimed, internalError(error, 'settling the outcome failed'));
+    }
+  }
+
+  /** An INTERNAL_ERROR dead letter, built without the mapping lookups `settle` does (they may be what failed). */
+  private internalDeadLetter(claimed: ClaimedCommand, failure: DispatchError): Settlement {
+    const action = decideFailure(failure, { attempts: claimed.attempts }, this.policy);
+    const error: StoredError = { ...failure, ...(action.action === 'dead_letter' ? { hint: action.hint } : {}) };
+    return { claimed, status: 'dead', error, events: [commandFailedEvent(claimed, error, true, this.now())] };
+  }
+
+  /**
+   * `recordOutcomes`, and when it fails for a reason other than the database (an event Postgres cannot
+   * store, e.g. a value with a NUL a CRM returned), settlement by settlement: one that cannot be
+   * recorded alone becomes an INTERNAL_ERROR dead letter without its events.
+   */
+  private async recordIsolated(claimToken: string, settlements: Settlement[]): Promise<Set<number>> {
+    try {
+      return await recordOutcomes(this.deps.pool, claimToken, settlements);
+    } catch (error) {
+      if (isTransientDatabaseError(error) || settlements.length === 0) throw error;
+      const recorded = new Set<number>();
+      for (let i = 0; i < settlements.length; i++) {
+        const settlement = settlements[i];
+        let ids: Set<number>;
+        try {
+          ids = await recordOutcomes(this.deps.pool, claimToken, [settlement]);
+        } catch (alone) {
+          if (isTransientDatabaseError(alone)) throw alone;
+          const dead = this.internalDeadLetter(settlement.claimed, internalError(alone, 'recording the outcome failed'));
+          settlements[i] = dead;
+          ids = await recordOutcomes(this.deps.pool, claimToken, [dead]);
+        }
+        for (const id of ids) recorded.add(id);
+      }
+      return recorded;
+    }
   }
 
   private settle(claimed: ClaimedCommand, result: HandlerResult, stateAsOf: StateAsOf | null): Settlement {
@@ -241,7 +317,13 @@ export class OutboxDispatcher {
   }
 }
 
-/** Runs every group's handler side by side; a handler that throws fails each command of its group. */
+/**
+ * Runs every group's handler side by side; a handler that throws fails each command of its group,
+ * except that a bug met by a group (INTERNAL_ERROR, a dead letter at once) is narrowed down first:
+ * each command runs alone, so one command the code cannot handle does not dead-letter its whole
+ * batch. (A handler that threw after sending sends those commands once more; creates continue from
+ * their saved progress.)
+ */
 async function runGroups(groups: DispatchGroups, ctx: DispatchContext): Promise<HandlerResults> {
   const tasks: Array<[readonly ClaimedCommand[], () => Promise<HandlerResults>]> = [];
   for (const [object, commands] of groups.salesforceCreates) tasks.push([commands, () => handleSalesforceCreates(object, commands, ctx)]);
@@ -260,10 +342,20 @@ async function runGroups(groups: DispatchGroups, ctx: DispatchContext): Promise<
         return await handle();
       } catch (error) {
         const failure = toDispatchError(error);
+        if (failure.code === 'INTERNAL_ERROR' && commands.length > 1) return runAlone(commands, ctx);
         return new Map(commands.map((c) => [c.id, failed(failure)]));
       }
     }),
   );
   for (const results of outcomes) for (const [id, result] of results) all.set(id, result);
+  return all;
+}
+
+async function runAlone(commands: readonly ClaimedCommand[], ctx: DispatchContext): Promise<HandlerResults> {
+  const all: HandlerResults = new Map();
+  for (const command of commands) {
+    const results = await runGroups(groupForDispatch([command]), ctx);
+    for (const [id, result] of results) all.set(id, result);
+  }
   return all;
 }

@@ -112,6 +112,8 @@ export function decideFailure(error: DispatchError, context: FailureContext, opt
       return permanent(`${error.target} refused the request${error.crmCode ? ` (${error.crmCode})` : ''}: fix the cause named in the message, ${RETRY_HINT}`);
     case 'INVALID_COMMAND':
       return permanent('the stored command cannot be dispatched (a bug or a row from an older version): report it with this dead letter');
+    case 'INTERNAL_ERROR':
+      return permanent(`crm-sync failed on this command (a bug, not the CRM; retrying the same code cannot help): report it with this dead letter's error, and after the fix is deployed ${RETRY_HINT.replace('then ', '')}`);
     default:
       return assertNeverCode(error.code);
   }

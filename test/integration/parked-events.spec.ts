@@ -75,7 +75,7 @@ describe('poison events are parked, never stop the pipeline (issue 13)', () => {
         salesforceChanged({ object: 'Opportunity', id: '006000000000602AAA', changeType: 'CREATE', fields: { Name: 'Fresh', StageName: 'Quote' }, at: 5_000 }),
       ].map(asNew),
     );
-    const positions = appended.map((a) => a.position as number);
+    const positions = appended.map((a) => (a.appended ? a.position : -1));
     const poison = positions[2];
     const broken = new Set([poison]);
     const alerted: ParkedEvent[] = [];
@@ -170,7 +170,8 @@ describe('subscription runner: what is parked and what is retried', () => {
 
   async function appendOne(): Promise<number> {
     const [result] = await appendEvents(db.pool, [asNew(salesforceChanged({ object: 'Opportunity', id: '006000000000901AAA', fields: { Amount: 1 }, at: 1_000 }))]);
-    return result.position as number;
+    if (!result.appended) throw new Error('not appended');
+    return result.position;
   }
 
   /** A subscriber writing each position; `fail` decides what a position throws. */

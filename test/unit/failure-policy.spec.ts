@@ -24,6 +24,7 @@ describe('failure policy: what each error code leads to', () => {
     ['UNAUTHORIZED', 'dead_letter', 'permanent'],
     ['AMBIGUOUS_MATCH', 'dead_letter', 'permanent'],
     ['INVALID_COMMAND', 'dead_letter', 'permanent'],
+    ['INTERNAL_ERROR', 'dead_letter', 'permanent'],
   ];
 
   it.each(table)('%s on the first attempt -> %s (%s)', (code, action, why) => {
@@ -133,7 +134,14 @@ describe('dispatch errors from the CRM error types', () => {
     expect(toDispatchError(monday)).toMatchObject({ code: 'VALIDATION', target: 'monday', field: 'status', value: 'Foo' });
   });
 
-  it('treats anything untyped as unexpected', () => {
-    expect(toDispatchError(new TypeError('boom'))).toEqual({ code: 'UNEXPECTED', target: 'dispatcher', message: 'boom' });
+  it('treats anything untyped as unexpected (bounded retries)', () => {
+    expect(toDispatchError(new Error('socket hang up'))).toEqual({ code: 'UNEXPECTED', target: 'dispatcher', message: 'socket hang up' });
+  });
+
+  it("treats JavaScript's own errors (a bug met by the command) as INTERNAL_ERROR with the class and stack: a dead letter at once", () => {
+    const dispatchError = toDispatchError(new TypeError("Cannot read properties of null (reading 'Name')"));
+    expect(dispatchError).toMatchObject({ code: 'INTERNAL_ERROR', target: 'dispatcher', message: "TypeError: Cannot read properties of null (reading 'Name')" });
+    expect(dispatchError.stack).toMatch(/failure-policy\.spec/);
+    expect(decideFailure(dispatchError, at(1))).toMatchObject({ action: 'dead_letter', why: 'permanent', hint: expect.stringMatching(/a bug.*dead-letters\/<id>\/retry/) });
   });
 });
