@@ -5,6 +5,7 @@ import { converterFor, converterForField, type ConverterOptions } from '../../sr
 import type { Converted, FieldConverter, MondayColumnRead } from '../../src/mapping/converters/converter.types';
 import type { MondayColumnSchema, SalesforceFieldSchema } from '../../src/mapping/live-schema';
 import type { FieldMapping } from '../../src/mapping/mapping.types';
+import { readMapping } from '../../src/mapping/load-mapping';
 import { phoneCountryFor } from '../../src/mapping/phone-country';
 import { salesforceFieldValues } from '../../src/projectors/command-builders';
 import type { ResolvedField } from '../../src/projectors/resolved-mapping';
@@ -177,5 +178,15 @@ describe('Salesforce stores strings trimmed and "" as null', () => {
     expect(record.fields.__name__).not.toHaveProperty('echoed');
     // the monday side keeps its padding; it holds the agreed value, so nothing goes back to monday
     expect(observe(record, field, 'monday', '  Acme Corp ', 4_000, 'external')).toMatchObject({ accepted: false, reason: 'unchanged_value' });
+  });
+});
+
+describe('defaults.phoneCountry in the mapping file', () => {
+  const file = (defaults: string) => `${defaults}objects:\n  account:\n    salesforce: Account\n    monday: { board: "1", salesforceIdColumn: text_sfid }\n`;
+  it('is loaded, and must be an upper-case ISO-2 code', () => {
+    expect(readMapping(file('defaults: { phoneCountry: US }\n'))).toMatchObject({ ok: true, mapping: { defaults: { phoneCountry: 'US' } } });
+    const lower = readMapping(file('defaults: { phoneCountry: us }\n'));
+    expect(lower.ok).toBe(false);
+    if (!lower.ok) expect(lower.problems.map((p) => p.path)).toEqual(['defaults.phoneCountry']);
   });
 });
