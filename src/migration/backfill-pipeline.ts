@@ -54,6 +54,8 @@ export class BackfillPipeline {
     const projector = new SubscriptionRunner(deps.pool, null, new SyncProjector(() => context, links), lock, {
       pollIntervalMs,
       onError: (error) => deps.logger.error({ err: error, projector: SYNC_PROJECTOR }, 'sync projector batch failed; retrying'),
+      onParked: (parked) =>
+        deps.logger.error({ position: parked.position, type: parked.eventType, records: parked.recordKeys, err: parked.error.message }, 'event could not be decided and was parked (GET /admin/parked-events)'),
     });
     const dispatcher = new OutboxDispatcher(
       { pool: deps.pool, salesforce: deps.salesforce, monday: deps.monday, logger: deps.logger, mapping: context.mapping },

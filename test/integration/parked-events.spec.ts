@@ -9,6 +9,9 @@ import { loadMapping } from '../../src/mapping';
 import { replayProjection } from '../../src/migration/replay';
 import { decide } from '../../src/projectors/decide';
 import { LinkIndex } from '../../src/projectors/link-index';
+import { metricsRegistry } from '../../src/observability/metrics-registry';
+import { ParkedEventsMonitor } from '../../src/projectors/parked-events-monitor';
+import pino from 'pino';
 import { saveCachedContext } from '../../src/projectors/sync-context-cache';
 import { SyncProjector, type DecideFunction } from '../../src/projectors/sync-projector';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
@@ -101,6 +104,11 @@ describe('poison events are parked, never stop the pipeline (issue 13)', () => {
       ['salesforce.update', { StageName: 'MOU' }],
       ['monday.create_item', null],
     ]);
+
+    // /health shows it as a warning, not a failure; Prometheus counts it.
+    const monitor = new ParkedEventsMonitor(db.pool, pino({ level: 'silent' }), null);
+    expect(await monitor.check()).toEqual({ ok: true, detail: expect.objectContaining({ parked: 1, warning: expect.stringMatching(/GET \/admin\/parked-events/) }) });
+    expect(await metricsRegistry.getSingleMetricAsString('crm_sync_parked_events')).toMatch(/crm_sync_parked_events\{subscriber="sync"\} 1/);
 
     // The admin API lists it.
     const listed = await app.inject({ method: 'GET', url: '/admin/parked-events', headers: auth });

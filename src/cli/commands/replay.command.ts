@@ -24,6 +24,7 @@ export async function replayCommand(options: { projection?: string }): Promise<v
     });
     if (started) bar.stop();
     process.stdout.write(`rebuilt the sync projection from ${result.handled} events; nothing was sent to either CRM\n`);
+    if (result.parked) process.stdout.write(`${result.parked} parked events were skipped, as live processing skipped them (GET /admin/parked-events)\n`);
   } catch (error) {
     if (started) bar.stop();
     throw error instanceof Error && 'code' in error && error.code === 'REPLAY_REFUSED' ? new CliError(error.message) : error;
