@@ -5,7 +5,8 @@ import { projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
 import { fieldsBehind, observe, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
-import { addWaiting, newRecord, type Side, type SyncRecord } from '../sync-record';
+import { addWaiting, isLinked, newRecord, type Side, type SyncRecord } from '../sync-record';
+import type { OutboxCommand } from '../../outbox/outbox-command';
 import { convertIfDue } from '../to-salesforce/to-salesforce.decide';
 
 type SystemFact = RecordedEvent & EventOfType<'system.record_linked' | 'system.command_succeeded' | 'system.command_failed' | 'system.lead_converted'>;
@@ -44,11 +45,18 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
   const object = context.mapping.byKey.get(link.objectKey);
   if (!object) return decision(current, skipped('unmapped_object', { objectKey: link.objectKey }));
   const record = current ? copyRecord(current) : newRecord(link.objectKey, link.mondayBoardId, {});
+  const wasLinked = current !== null && isLinked(current);
   record.salesforceId = link.salesforceId;
   record.mondayItemId = link.mondayItemId;
   record.mondayBoardId = link.mondayBoardId;
   record.creating = null;
   const at = event.occurredAt.getTime();
+  // Removed on one side before the link was recorded (its tombstone was merged in): the `delete`
+  // policy applies now, as it would have in real time, and nothing else is written.
+  if (record.deleted && !wasLinked) {
+    const removal = removalOfOtherSide(record, object);
+    return decision(record, projected('linked', { via: link.via, tombstone: record.deleted.side, ...(removal ? { removing: removal.kind } : {}) }), [removal]);
+  }
   // The values are what the create wrote to the new side. The other side may have changed since
   // the create was decided (its change events are already in the state): only fill in what we
   // know nothing of there, or a later edit would look like it is already held on both sides.
@@ -60,6 +68,21 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
   }
   const convert = convertIfDue(record, object, (columnId) => agreedLabel(record, object, columnId), at);
   return decision(record, projected('linked', { via: link.via }), [...catchUp(record, object, context, at), ...convert]);
+}
+
+/**
+ * The `delete` policy towards the side that still has the record: monday items are archived or
+ * deleted; Salesforce has no archive, so only `delete` removes the record there.
+ */
+function removalOfOtherSide(record: SyncRecord, object: ResolvedObject): OutboxCommand | null {
+  const policy = object.mapping.delete;
+  if (!record.deleted || policy === 'none') return null;
+  if (record.deleted.side === 'monday') {
+    if (policy !== 'delete' || !record.salesforceId) return null;
+    return { kind: 'salesforce.delete', target: 'salesforce', objectKey: object.mapping.key, salesforceObject: object.mapping.salesforce, salesforceId: record.salesforceId };
+  }
+  if (!record.mondayItemId) return null;
+  return { kind: policy === 'delete' ? 'monday.delete_item' : 'monday.archive_item', target: 'monday', objectKey: object.mapping.key, boardId: record.mondayBoardId, itemId: record.mondayItemId };
 }
 
 /** The label the item shows in `columnId`, from the agreed value (conditions are written in labels). */

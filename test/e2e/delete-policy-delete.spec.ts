@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appendEvents, LeaderLock, SubscriptionRunner, type NewEvent, type RecordedEvent } from '../../src/event-store';
+import { buildSyncContext } from '../../src/app/sync-engine';
+import { LinkIndex } from '../../src/projectors/link-index';
+import { SyncProjector } from '../../src/projectors/sync-projector';
+import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
+import { itemSnapshot, recordLinked, recorded } from '../support/sync-events';
+import { BOARDS, startBackfillWorld, type BackfillWorld } from './backfill-world';
+
+const asNew = ({ position: _p, transactionId: _t, recordedAt: _r, ...event }: RecordedEvent): NewEvent => event as NewEvent;
+
+/** A person deleted the item on monday (delete_pulse carries the item as `itemId`). */
+function itemDeleted(boardId: number, itemId: number, at: number): NewEvent {
+  const triggerUuid = randomUUID().replace(/-/g, '');
+  return asNew(
+    recorded({
+      type: 'monday.item_deleted',
+      source: 'monday',
+      sourceEventId: triggerUuid,
+      stream: `monday:item:${itemId}`,
+      origin: 'user',
+      occurredAt: new Date(at),
+      payload: { type: 'delete_pulse', triggerTime: new Date(at).toISOString(), userId: 5001, triggerUuid, boardId, itemId, itemName: 'gone' },
+    } as NewEvent),
+  );
+}
+
+/**
+ * Issue 14: `delete: delete` had no test, and a tombstone found at link time did not apply it. The
+ * example mapping with the opportunity's policy set to `delete`, through the projector and the
+ * dispatcher against the Salesforce emulator.
+ */
+describe('delete: delete (monday item deleted -> Salesforce record deleted)', () => {
+  let world: BackfillWorld;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'crm-sync-delete-'));
+    const text = readFileSync(EXAMPLE_MAPPING, 'utf8');
+    const opportunity = text.indexOf('\n  opportunity:');
+    const withDelete = text.slice(0, opportunity) + text.slice(opportunity).replace('    delete: archive\n', '    delete: delete\n');
+    expect(withDelete).not.toBe(text);
+    writeFileSync(join(dir, 'mapping.yaml'), withDelete);
+    world = await startBackfillWorld({ mappingPath: join(dir, 'mapping.yaml') });
+  });
+  afterAll(async () => {
+    await world?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const sf = () => world.sf.control;
+  const md = () => world.mondayEmulator.control;
+  /** The projector alone (no dispatcher), up to the end of the log. */
+  async function project(): Promise<void> {
+    const links = new LinkIndex();
+    const context = buildSyncContext(world.mapping, world.live, links);
+    const runner = new SubscriptionRunner(world.db.pool, null, new SyncProjector(() => context, links), new LeaderLock(world.db.url, 'projector:sync'));
+    await runner.drain();
+    await runner.stop();
+  }
+  const deleted = (id: string) => expect(sf().getRecord(id)).toMatchObject({ IsDeleted: true });
+
+  const newOpportunity = (name: string) => (sf().createAsHuman('Opportunity', { Name: name, StageName: 'Follow-up', CloseDate: '2027-05-01' }) as { id: string }).id;
+
+  it('a person deletes a linked item: the Salesforce record is deleted', async () => {
+    const id = newOpportunity('Linked then deleted');
+    const item = md().createItem({ boardId: BOARDS.opportunity, name: 'Linked then deleted', columnValues: { salesforce_id: id } });
+    await appendEvents(world.db.pool, [
+      asNew(recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: id, boardId: String(BOARDS.opportunity), itemId: String(item.id), at: Date.now() - 60_000 })),
+    ]);
+    const pipeline = await world.pipeline();
+    try {
+      await pipeline.settled();
+      expect(sf().getRecord(id)).toMatchObject({ IsDeleted: false });
+      md().deleteItem({ itemId: item.id });
+      await appendEvents(world.db.pool, [itemDeleted(BOARDS.opportunity, item.id, Date.now())]);
+      await pipeline.settled();
+      deleted(id);
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('an item deleted while its Salesforce create was on its way: the link applies the tombstone and deletes the new record', async () => {
+    // A person creates an item; the sync reads it and decides a Salesforce create ...
+    const item = md().createItem({ boardId: BOARDS.opportunity, name: 'Deleted before its link', columnValues: {} });
+    const at = Date.now() - 60_000;
+    await appendEvents(world.db.pool, [asNew(itemSnapshot(String(BOARDS.opportunity), String(item.id), 'Deleted before its link', { stage: 'Follow-up' }, at))]);
+    // ... the create made the record, and the person deleted the item before the link was recorded.
+    const id = newOpportunity('Deleted before its link');
+    md().deleteItem({ itemId: item.id });
+    await appendEvents(world.db.pool, [
+      itemDeleted(BOARDS.opportunity, item.id, at + 1_000),
+      asNew(recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: id, boardId: String(BOARDS.opportunity), itemId: String(item.id), via: 'created_salesforce_record', at: at + 2_000 })),
+    ]);
+    await project();
+    // The create is what made that record and link (the test ran it in the dispatcher's place).
+    await world.db.pool.query("UPDATE outbox SET status = 'done' WHERE kind = 'salesforce.create' AND status = 'pending'");
+    const pipeline = await world.pipeline();
+    try {
+      await pipeline.settled();
+      deleted(id);
+      const { rows } = await world.db.pool.query<{ kind: string; status: string }>("SELECT kind, status FROM outbox WHERE kind = 'salesforce.delete' AND payload->>'salesforceId' = $1", [id]);
+      expect(rows).toEqual([{ kind: 'salesforce.delete', status: 'done' }]);
+    } finally {
+      await pipeline.stop();
+    }
+  });
+});
