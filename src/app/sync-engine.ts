@@ -1,4 +1,5 @@
 import { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
+import { mergeFollowUp } from '../ingest/salesforce/merge-follow-up';
 import { LeaderLock, SubscriptionRunner } from '../event-store';
 import { formatProblem, MappingError, validateAgainstLive, type Mapping } from '../mapping';
 import type { MondayPort } from '../monday';
@@ -84,6 +85,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     mapping.objects.map((o) => o.salesforce),
     config.salesforce.clientName,
     logger.child({ component: 'salesforce-cdc' }),
+    { afterStore: mergeFollowUp(pool, clients.salesforce, mapping, logger.child({ component: 'salesforce-merges' })) },
   );
   await cdc.start();
   // Scheduled backfills (backfill.schedule), the monday catch-up after webhook outages, and serving

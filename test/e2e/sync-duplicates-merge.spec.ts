@@ -104,5 +104,17 @@ describe('Salesforce duplicate rules and merges through the real-time sync', () 
     expect(idColumn(winnerItem.id)).toContain(winner);
     await env.engine.outbox.dispatcher.idle();
     expect(md().listItems(ACCOUNTS).filter((i) => /Oak Hill/.test(i.name))).toHaveLength(1);
+    // The DELETE was recognised as a merge (queryAll MasterRecordId): the objects that look accounts
+    // up are re-read since the merge, in case Salesforce sent no change events for the reparenting.
+    const catchUp = await expectEventually(async () => {
+      const { rows } = await env.db.pool.query<{ payload: { objects: string[]; reason: string } }>(
+        `SELECT payload FROM events WHERE type = 'system.catch_up_requested' AND source_event_id = $1`,
+        [`merge:${loser}:${winner}`],
+      );
+      expect(rows).toHaveLength(1);
+      return rows[0]!.payload;
+    }, { timeoutMs: 10_000 });
+    expect(catchUp).toMatchObject({ reason: 'merge' });
+    expect([...catchUp.objects].sort()).toEqual(['Contact', 'Opportunity']);
   });
 });

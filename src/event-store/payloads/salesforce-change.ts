@@ -37,5 +37,6 @@ export interface SalesforceCatchUpRequested {
   objects: string[];
   recordIds: string[];
   sinceModstamp: string | null;
-  reason: SalesforceChangeGap['reason'];
+  /** `merge`: records were merged; their children, reparented, are re-read (addendum 6.1). */
+  reason: SalesforceChangeGap['reason'] | 'merge';
 }

@@ -15,6 +15,8 @@ export interface CdcIngestOptions {
   firstStart?: -1 | -2;
   /** How often a non-leader instance tries to take over. */
   takeoverIntervalMs?: number;
+  /** After a delivery is stored: follow-up of its deletes that were merges (merge-follow-up.ts). */
+  afterStore?: (events: readonly NewEvent[]) => Promise<void>;
 }
 
 /**
@@ -104,6 +106,8 @@ export class SalesforceCdcIngest {
 
   private async store(messages: ChangeEventMessage[]): Promise<void> {
     const events = await storeChangeBatch(this.pool, messages, this.clientName);
+    // The delivery is stored either way: a failed follow-up costs only the catch-up it would request.
+    await this.options.afterStore?.(events).catch((error: unknown) => this.logger.warn({ err: error }, 'merge follow-up of CDC deletes failed'));
     const channel = messages[0]?.channel ?? '';
     for (const event of events) {
       received.inc({ channel, origin: event.origin });
