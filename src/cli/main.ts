@@ -25,8 +25,8 @@ export function buildProgram(): Command {
     .action(sandboxCommand);
   program
     .command('replay')
-    .description('rebuild projections from the event log, with no writes to either CRM')
-    .option('--projection <name>', 'sync (default), links, state, to-salesforce or to-monday: they are rebuilt together')
+    .description('rebuild the sync projection from the event log, with no writes to either CRM')
+    .option('--projection <name>', 'the projection to rebuild: sync, the only one (links, field state and both directions)')
     .action(replayCommand);
   program
     .command('reconcile')

@@ -2,13 +2,21 @@ import { resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../../config';
 import { loadMapping } from '../../mapping';
-import { PROJECTION_NAMES, replayProjection } from '../../migration/replay';
+import { replayProjection } from '../../migration/replay';
+import { SYNC_PROJECTOR } from '../../projectors/sync-projector';
 import { CliError } from '../cli-error';
 import { cliPool } from '../cli-pool';
 
+/**
+ * The log has one projection, `sync` (links, field state and both directions' decisions live in one
+ * table, decided by one runner): `--projection` names it or is an error, never a name accepted and
+ * then ignored.
+ */
 export async function replayCommand(options: { projection?: string }): Promise<void> {
-  if (options.projection && !(PROJECTION_NAMES as readonly string[]).includes(options.projection)) {
-    throw new CliError(`--projection must be one of ${PROJECTION_NAMES.join(', ')} (they are rebuilt together)`);
+  if (options.projection !== undefined && options.projection !== SYNC_PROJECTOR) {
+    throw new CliError(
+      `--projection ${JSON.stringify(options.projection)}: the only projection is "${SYNC_PROJECTOR}" (links, field state and the decisions towards both CRMs are one projection, rebuilt together)`,
+    );
   }
   const config = loadConfig();
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync replay`');
