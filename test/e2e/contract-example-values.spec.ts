@@ -34,7 +34,7 @@ describe('the contract example mapping with ordinary org data', () => {
           groups: [{ id: 'topics', title: 'Accounts' }],
           columns: [
             { id: 'text_sfid', title: 'Salesforce Id', type: 'text' },
-            { id: 'status_industry', title: 'Industry', type: 'status', settings: statusSettings({ 0: 'Tech', 1: 'Healthcare', 2: 'Education' }, []) },
+            { id: 'status_industry', title: 'Industry', type: 'status', settings: { ...statusSettings({ 0: 'Tech', 1: 'Healthcare', 2: 'Education' }, []) } },
             { id: 'phone_main', title: 'Phone', type: 'phone' },
             { id: 'board_relation_acct', title: 'Parent', type: 'board_relation' },
             { id: 'people_owner', title: 'Owner', type: 'people' },

@@ -171,13 +171,13 @@ describe('Salesforce stores strings trimmed and "" as null', () => {
       salesforceFields: ['Name'], column: column('__name__', 'name'), converter: conv(nameField, column('__name__', 'text')), salesforceUpdateable: true, salesforceCreateable: true,
     };
     const record = newRecord('account', '1', { salesforceId: '001000000000001AAA', mondayItemId: '11' });
-    observe(record, field, 'salesforce', 'Acme', 1_000, 'external');
-    expect(observe(record, field, 'monday', '  Acme Corp ', 2_000, 'external')).toEqual({ accepted: true, push: true });
+    observe(record, field, 'salesforce', 'Acme', 1_000, 'user');
+    expect(observe(record, field, 'monday', '  Acme Corp ', 2_000, 'user')).toEqual({ accepted: true, push: true });
     expect(salesforceFieldValues(record, [field])).toEqual({ Name: 'Acme Corp' });
     expect(observe(record, field, 'salesforce', 'Acme Corp', 3_000, 'own_echo')).toMatchObject({ accepted: false, reason: 'own_echo' });
     expect(record.fields.__name__).not.toHaveProperty('echoed');
     // the monday side keeps its padding; it holds the agreed value, so nothing goes back to monday
-    expect(observe(record, field, 'monday', '  Acme Corp ', 4_000, 'external')).toMatchObject({ accepted: false, reason: 'unchanged_value' });
+    expect(observe(record, field, 'monday', '  Acme Corp ', 4_000, 'user')).toMatchObject({ accepted: false, reason: 'unchanged_value' });
   });
 });
 
