@@ -1,4 +1,5 @@
 import { BadRequestException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EVENTS_CHANNEL } from '../event-store/append';
 import { findParkedEvent, listParkedEvents, requestParkedRetry, type ParkedEvent } from '../event-store/parked-events';
@@ -14,6 +15,8 @@ const DEFAULT_RETRY_WAIT_MS = 10_000;
  * their retry. The retry is done by the instance running the projector, in order with its batches:
  * this endpoint asks for it in the database, wakes the projector and waits for the result.
  */
+@ApiTags('admin')
+@ApiBearerAuth('admin-token')
 @Controller('admin/parked-events')
 @UseGuards(AdminTokenGuard)
 export class ParkedEventsController {

@@ -3,11 +3,15 @@ import type { AppConfig } from '../config/app-config';
 import { SlackWebhookChannel, TelegramChannel, type AlertChannel } from './alert-channels';
 import { DeadLetterNotifier, type DeadLetterNotifierOptions } from './dead-letter-notifier';
 import { DriftAlerts } from './reconcile-drift-alert';
+import { IncidentTracker, type IncidentTrackerOptions } from './incident-tracker';
 
 export type { DeadLetterAlert, DeadLetterAlerts } from './dead-letter-alert';
 export { SlackWebhookChannel, TelegramChannel, type AlertChannel } from './alert-channels';
 export { DeadLetterNotifier, formatDeadLetter, formatSummary, type DeadLetterNotifierOptions } from './dead-letter-notifier';
 export { DriftAlerts, formatDriftAlert, type DriftAlert } from './reconcile-drift-alert';
+export { IncidentTracker, formatIncident, formatRecovery, type Incident, type IncidentTrackerOptions } from './incident-tracker';
+export { currentIncidents, BUDGET_WARNING_SHARE, type OperationalSnapshot } from './operational-incidents';
+export { startOperationalAlerts, type RunningOperationalAlerts } from './operational-alerts';
 
 /** The channels ALERT_WEBHOOK_URL and TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID configure (none when neither is set). */
 export function createAlertChannels(config: Pick<AppConfig, 'alerts'>, options: { telegramBaseUrl?: string } = {}): AlertChannel[] {
@@ -32,4 +36,9 @@ export function createDeadLetterAlerts(
 export function createDriftAlerts(config: Pick<AppConfig, 'alerts'>, logger: Logger): DriftAlerts | null {
   const channels = createAlertChannels(config);
   return channels.length === 0 ? null : new DriftAlerts(channels, logger);
+}
+
+/** The incident tracker on the configured channels (with none, incidents are only logged). */
+export function createIncidentTracker(config: Pick<AppConfig, 'alerts' | 'secretValues'>, logger: Logger, options: IncidentTrackerOptions & { telegramBaseUrl?: string } = {}): IncidentTracker {
+  return new IncidentTracker(createAlertChannels(config, options), logger, { secretValues: config.secretValues, ...options });
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminModule } from '../admin';
+import { ConsoleModule } from '../console';
 import { BatchingAppender } from '../event-store';
 import { HealthController } from '../health/health.controller';
 import { HealthRegistry } from '../health/health-registry';
@@ -16,7 +17,17 @@ export class AppModule {
     const { config } = runtime;
     return {
       module: AppModule,
-      imports: [AdminModule.forRoot({ db: runtime.pool, adminToken: config.adminToken })],
+      imports: [
+        AdminModule.forRoot({ db: runtime.pool, adminToken: config.adminToken }),
+        ConsoleModule.forRoot({
+          db: runtime.pool,
+          adminToken: config.adminToken,
+          health: runtime.health,
+          bindings: runtime.operator,
+          logger: runtime.logger.child({ component: 'console' }),
+          secureCookie: config.http.publicUrl?.startsWith('https:') ?? false,
+        }),
+      ],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

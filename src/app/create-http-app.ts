@@ -1,14 +1,20 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { registerMondayWebhookRoute } from '../ingest/monday/monday-webhook.route';
 import { MondayWebhookIngest } from '../ingest/monday/monday-webhook.ingest';
 import { NestPinoLogger } from '../observability/nest-logger';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './openapi';
 import type { ServiceRuntime } from './service-runtime';
 
 /** Webhook bodies are read raw up to this hard cap; the ingest answers 413 above 1 MiB after auth. */
 const WEBHOOK_READ_CAP_BYTES = 8 * 1024 * 1024;
+
+/** package.json at the package root: the same two levels up from src/app and dist/app. */
+const SERVICE_VERSION = (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * The HTTP side on Fastify (faster than Express for the webhook hot path). JSON bodies of the
@@ -39,5 +45,10 @@ export async function createHttpApp(runtime: ServiceRuntime): Promise<NestFastif
     }
   });
   registerMondayWebhookRoute(app, app.get(MondayWebhookIngest), runtime.logger.child({ component: 'monday-webhook' }));
+  // The console's HTML forms (sign-in, retry, ...); nothing else accepts form bodies.
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  setupOpenApi(app, SERVICE_VERSION);
   return app;
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { BatchingAppender, EventNotifications } from '../event-store';
 import type { HealthRegistry } from '../health/health-registry';
+import type { OperatorBindings } from '../console/operator-bindings';
 import type { OwnIdentity } from './own-identity';
 import type { ServiceLifecycle } from './service-lifecycle';
 
@@ -22,4 +23,6 @@ export interface ServiceRuntime {
   identity: OwnIdentity;
   lifecycle: ServiceLifecycle;
   health: HealthRegistry;
+  /** What the operator console reads from parts built after the HTTP app (the sync, the emulators). */
+  operator: OperatorBindings;
 }

@@ -6,6 +6,7 @@ import { createPool } from '../database/pool';
 import { waitForDatabase } from '../database/wait-for-database';
 import { BatchingAppender, EventNotifications } from '../event-store';
 import { HealthRegistry } from '../health/health-registry';
+import { OperatorBindings } from '../console/operator-bindings';
 import { createLogger, type Logger } from '../observability/logger';
 import { createHttpApp } from './create-http-app';
 import { OwnIdentity } from './own-identity';
@@ -62,6 +63,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
     identity,
     lifecycle: new ServiceLifecycle(),
     health,
+    operator: new OperatorBindings(),
   };
   health.register('database', async () => {
     await pool.query('SELECT 1');

@@ -19,6 +19,7 @@ import { startOutboxDispatch, type RunningOutboxDispatch } from '../outbox';
 import type { CheckResult } from '../health/health-registry';
 import { COUNT_PENDING_CATCH_UPS_SQL } from '../migration/catch-up-requests';
 import { createChangeEventStream, type JsforceSalesforceClient, type SalesforceHealth } from '../salesforce';
+import { bindOperatorParts, type OperatorAlertOptions } from './operator-wiring';
 import { readLiveContext } from './read-live-context';
 import type { ServiceRuntime } from './service-runtime';
 
@@ -40,7 +41,7 @@ export interface SyncClients {
  * to the live schemas (every problem reported at once), and starts the CDC ingest and the sync
  * projector, each on one instance at a time.
  */
-export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping, clients: SyncClients): Promise<SyncEngine> {
+export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping, clients: SyncClients, options: { alerts?: OperatorAlertOptions } = {}): Promise<SyncEngine> {
   const { pool, logger, config } = runtime;
   const [me, sfIdentity] = await Promise.all([clients.monday.me(), clients.salesforce.identity()]);
   runtime.identity.mondayUserId = Number(me.id);
@@ -102,6 +103,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
   const reconcileSchedule = startReconcileIfConfigured(runtime, mapping, clients, context);
   registerHealth(runtime, projector, cdc, clients.salesforce);
   runtime.health.register('parked_events', () => parked.check());
+  const operator = bindOperatorParts(runtime, { mapping, context, projector, cdc, ...clients }, options.alerts);
 
   return {
     context,
@@ -109,6 +111,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     cdc,
     outbox,
     stop: async () => {
+      await operator.stop();
       await reconcileSchedule?.stop();
       await schedules.stop();
       await cdc.stop();

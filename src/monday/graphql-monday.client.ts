@@ -13,8 +13,9 @@ import {
 } from './documents';
 import type {
   ApplyMutationsOptions,
-  ColumnValuesFilter,
   MondayAccount,
+  MondayApiUsage,
+  ColumnValuesFilter,
   MondayBoard,
   MondayColumn,
   MondayColumnWrites,
@@ -43,6 +44,10 @@ export class GraphqlMondayClient implements MondayPort {
     private readonly requester: MondayRequester,
     private readonly batchSize: number,
   ) {}
+
+  apiUsage(): MondayApiUsage {
+    return this.requester.usage();
+  }
 
   async me(): Promise<MondayUser> {
     const answer = await this.request({ operation: 'me', document: ME_QUERY, variables: {} }, 'me');

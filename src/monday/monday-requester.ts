@@ -1,4 +1,5 @@
 import { BoardQueue } from './board-queue';
+import { MondayCallCounter, type MondayApiUsage } from './monday-call-counter';
 import type { ComplexityBudget, ComplexityReading, CostParts, Reservation } from './complexity-budget';
 import type { GraphqlTransport } from './graphql-transport';
 import { MondayError } from './monday.error';
@@ -27,13 +28,21 @@ export type MondayAnswer = Pick<InterpretedAnswer, 'data' | 'fieldErrors' | 'req
  */
 export class MondayRequester {
   private readonly queue = new BoardQueue();
+  private readonly calls: MondayCallCounter;
 
   constructor(
     private readonly transport: GraphqlTransport,
     private readonly budget: ComplexityBudget,
     private readonly secret: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.calls = new MondayCallCounter(now);
+  }
+
+  /** Calls made today and the last known budget (operator console, alerts). */
+  usage(): MondayApiUsage {
+    return this.calls.usage(this.budget.snapshot().remaining);
+  }
 
   execute(request: MondayRequest): Promise<MondayAnswer> {
     return request.boardId === undefined ? this.send(request) : this.queue.run(request.boardId, () => this.send(request));
@@ -47,6 +56,7 @@ export class MondayRequester {
       throw error instanceof MondayError ? this.fail(request, error) : error;
     }
     const stopTimer = mondayRequestSeconds.startTimer({ operation: request.operation });
+    this.calls.counted();
     let interpreted: InterpretedAnswer;
     try {
       const answer = await this.transport.send(request.document, request.variables, request.headers);
@@ -60,6 +70,7 @@ export class MondayRequester {
     const { requestError } = interpreted;
     if (requestError?.code === 'RATE_LIMITED') {
       this.budget.throttled(reservation, requestError);
+      if (requestError.details.limit === 'daily') this.calls.dailyLimitReached(requestError.retryAfterMs);
       mondayThrottled.inc({ limit: requestError.details.limit ?? 'unknown' });
       throw this.fail(request, requestError);
     }

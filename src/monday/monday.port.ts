@@ -1,4 +1,7 @@
 import type { MondayError } from './monday.error';
+import type { MondayApiUsage } from './monday-call-counter';
+
+export type { MondayApiUsage } from './monday-call-counter';
 
 /**
  * What the sync service needs from monday.com. Every id is a string (GraphQL `ID`); column values
@@ -7,6 +10,8 @@ import type { MondayError } from './monday.error';
  * applyMutations, which reports one outcome per mutation.
  */
 export interface MondayPort {
+  /** Calls counted today and the daily-limit state (optional: test doubles need not count). */
+  apiUsage?(): MondayApiUsage;
   /** The user behind the token (echo suppression compares webhook `userId` with this id). */
   me(): Promise<MondayUser>;
   /** The account behind the token (its country is the default country of phone numbers). */

@@ -318,6 +318,12 @@ export class JsforceSalesforceClient implements SalesforcePort, SalesforceCall, 
     return this.usage.current();
   }
 
+  /** Requests that must remain before non-urgent work pauses; null before the first answer. */
+  apiFloor(): number | null {
+    const usage = this.usage.current();
+    return usage ? this.usage.floor(usage.limit) : null;
+  }
+
   budgetFor(work: NonUrgentWork): BudgetDecision {
     return this.usage.budgetFor(work);
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, type AppConfig } from '../../config';
@@ -16,12 +17,16 @@ export const DEMO_MAPPING = resolve(__dirname, '../../../examples/nonprofit-lead
 
 export async function startCommand(): Promise<void> {
   const initial = loadConfig();
-  const logger = createLogger({ level: initial.logLevel, secretValues: initial.secretValues });
+  // Sandbox mode turns the console on without setup: a token for this run only, printed once below.
+  const sandboxToken = initial.mode === 'sandbox' && !initial.adminToken ? randomBytes(24).toString('base64url') : null;
+  const logger = createLogger({ level: initial.logLevel, secretValues: sandboxToken ? [...initial.secretValues, sandboxToken] : initial.secretValues });
   let sandbox: SandboxEnvironment | null = null;
   let config = initial;
   if (initial.mode === 'sandbox') {
     sandbox = await startSandbox({ stateDir: resolve('.crm-sync/sandbox') });
-    config = { ...loadConfig(undefined, sandbox.variables), mode: 'sandbox' };
+    const sandboxConfig = loadConfig(undefined, sandbox.variables);
+    const adminToken = sandboxConfig.adminToken ?? sandboxToken;
+    config = { ...sandboxConfig, mode: 'sandbox', adminToken, secretValues: adminToken ? [...sandboxConfig.secretValues, adminToken] : sandboxConfig.secretValues };
     announceSandbox(logger, sandbox);
   }
   const mapping = loadMappingFor(config, logger);
@@ -31,6 +36,7 @@ export async function startCommand(): Promise<void> {
     startSync: async (runtime, url) => {
       const engine = await startSyncEngine(runtime, mapping, { salesforce, monday });
       if (sandbox) {
+        runtime.operator.sandbox = { salesforceUrl: sandbox.salesforce.url, mondayUrl: sandbox.monday.url.replace(/\/v2$/, '') };
         const hook = new URL('/webhooks/monday', url.replace('[::1]', '127.0.0.1')).toString();
         await installWebhooks(monday, mapping.objects.map((o) => o.monday.board), hook);
         logger.info({ url: hook }, 'sandbox: monday emulator webhooks point at this service');
@@ -42,7 +48,11 @@ export async function startCommand(): Promise<void> {
     },
   });
   stopOnSignals(service, logger);
-  if (sandbox) logger.info(tryThis(service.url, sandbox));
+  if (sandbox) {
+    logger.info(tryThis(service.url, sandbox));
+    // Straight to the terminal (stderr: stdout carries the JSON log), not the log: the log redacts the token.
+    process.stderr.write(consoleAnnouncement(service.url, sandboxToken));
+  }
 }
 
 function loadMappingFor(config: AppConfig, logger: Logger) {
@@ -72,6 +82,14 @@ function tryThis(url: string, sandbox: SandboxEnvironment): string {
     `  2. it appears on monday:          curl ${md}/__sandbox/boards/9378000526/items   (look for "Demo grant")`,
     `  3. move it on monday:             curl -X POST ${md}/__sandbox/items/<item id>/column-values ${json} -d '{"columnValues":{"stage":{"label":"Quote"}}}'`,
     `  4. Salesforce follows:            curl ${sf}/__sandbox/records/Opportunity/<record id>`,
-    `  health: ${url}/health   metrics: ${url}/metrics`,
+    `  or click through it in the console: ${url.replace('[::1]', 'localhost')}/console (Try it)`,
+    `  health: ${url}/health   metrics: ${url}/metrics   API: ${url}/docs`,
   ].join('\n');
+}
+
+/** The console's address and, when this run generated it, the token to sign in with. */
+export function consoleAnnouncement(url: string, generatedToken: string | null): string {
+  const base = url.replace('[::1]', 'localhost');
+  const token = generatedToken ? `sign in with this token (generated for this run; set ADMIN_TOKEN to choose one): ${generatedToken}` : 'sign in with your ADMIN_TOKEN';
+  return `\nOperator console: ${base}/console\n  ${token}\n  API description: ${base}/docs\n\n`;
 }

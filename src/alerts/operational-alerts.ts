@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { IncidentTracker } from './incident-tracker';
+import { currentIncidents, type OperationalSnapshot } from './operational-incidents';
+
+export interface RunningOperationalAlerts {
+  /** Reads the snapshot and updates the incidents now (tests, shutdown). */
+  checkNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Incidents opened and closed by this watcher carry keys under these scopes. */
+const SCOPES = ['cdc:', 'projector:', 'salesforce:', 'monday:'];
+
+/**
+ * Every `intervalMs`, reads what the health checks and API usage trackers know and lets the tracker
+ * announce what opened and what recovered. A failed read is logged and changes nothing.
+ */
+export function startOperationalAlerts(tracker: IncidentTracker, read: () => Promise<OperationalSnapshot>, logger: Logger, intervalMs = 15_000): RunningOperationalAlerts {
+  let running: Promise<void> | null = null;
+  const checkNow = (): Promise<void> =>
+    (running ??= (async () => {
+      try {
+        const incidents = currentIncidents(await read());
+        for (const scope of SCOPES) tracker.observe(scope, incidents.filter((i) => i.key.startsWith(scope)));
+      } catch (error) {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'operational alert check failed');
+      } finally {
+        running = null;
+      }
+    })());
+  const timer = setInterval(() => void checkNow(), intervalMs);
+  timer.unref();
+  return {
+    checkNow,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+      await tracker.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { createIncidentTracker, startOperationalAlerts, type OperationalSnapshot } from '../alerts';
+import { startApiUsageSampler } from '../console';
+import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
+import type { SubscriptionRunner } from '../event-store';
+import type { Mapping } from '../mapping';
+import { COUNT_PENDING_CATCH_UPS_SQL } from '../migration/catch-up-requests';
+import { reconcile } from '../migration/reconcile';
+import type { MondayPort } from '../monday';
+import type { SyncContext } from '../projectors/sync-context';
+import type { JsforceSalesforceClient } from '../salesforce';
+import type { ServiceRuntime } from './service-runtime';
+
+export interface OperatorParts {
+  mapping: Mapping;
+  context: SyncContext;
+  projector: SubscriptionRunner;
+  cdc: SalesforceCdcIngest;
+  salesforce: JsforceSalesforceClient;
+  monday: MondayPort;
+}
+
+/** Alert options tests shorten; production uses the defaults. */
+export interface OperatorAlertOptions {
+  checkIntervalMs?: number;
+  telegramBaseUrl?: string;
+  /** monday's daily call allocation for the 80% warning (the API does not report it). */
+  mondayDailyCallLimit?: number | null;
+}
+
+/**
+ * Lends the running sync to the operator console (mapping, budgets, reconcile), samples API usage
+ * for its chart, and watches the parts for the operational alerts (incidents opened once, recovered
+ * once). Returns the stop for shutdown.
+ */
+export function bindOperatorParts(runtime: ServiceRuntime, parts: OperatorParts, options: OperatorAlertOptions = {}): { stop(): Promise<void> } {
+  const { pool, logger, config } = runtime;
+  const tracker = createIncidentTracker(config, logger.child({ component: 'alerts' }), { telegramBaseUrl: options.telegramBaseUrl });
+  const salesforceUsage = () => ({ usage: parts.salesforce.apiUsage(), floor: parts.salesforce.apiFloor() });
+  const mondayUsage = () => parts.monday.apiUsage?.() ?? null;
+  runtime.operator.sync = {
+    mapping: parts.context.mapping,
+    monday: parts.monday,
+    salesforceUsage,
+    mondayUsage,
+    openIncidents: () => tracker.openIncidents(),
+    reconcile: (objectKey, fix) => reconcile({ db: pool, salesforce: parts.salesforce, monday: parts.monday, mapping: parts.mapping, context: parts.context }, { objectKey, fix }),
+  };
+  const sampler = startApiUsageSampler(pool, { salesforceUsage, mondayUsage }, logger.child({ component: 'api-usage' }));
+  const read = async (): Promise<OperationalSnapshot> => {
+    const projector = parts.projector.status();
+    const health = parts.salesforce.health();
+    const monday = mondayUsage();
+    const { rows } = await pool.query<{ n: number }>(COUNT_PENDING_CATCH_UPS_SQL);
+    return {
+      cdc: { leader: parts.cdc.isLeader(), channels: parts.cdc.states(), pendingCatchUps: rows[0]?.n ?? 0 },
+      projector: { running: projector.running, leader: projector.leader, lastError: projector.lastError },
+      salesforce: { healthy: health.healthy, reason: health.reason, ...salesforceUsage() },
+      monday: monday ? { callsToday: monday.callsToday, dailyLimitReachedUntil: monday.dailyLimitReachedUntil, dailyCallLimit: options.mondayDailyCallLimit ?? null } : null,
+    };
+  };
+  const alerts = startOperationalAlerts(tracker, read, logger.child({ component: 'alerts' }), options.checkIntervalMs);
+  return {
+    stop: async () => {
+      runtime.operator.sync = null;
+      await alerts.stop();
+      await sampler.stop();
+    },
+  };
+}
