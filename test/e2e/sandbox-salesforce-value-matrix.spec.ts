@@ -7,6 +7,11 @@ import type { Connection } from 'jsforce';
 import { SalesforceEmulator } from '../../src/sandbox/salesforce';
 import { passwordLogin, rawFetch, startEmulator } from './sandbox-salesforce-helpers';
 
+function idOf(result: { id?: string }): string {
+  if (!result.id) throw new Error('the save returned no id');
+  return result.id;
+}
+
 type Stored = { stored: unknown };
 type Refused = { errorCode: string; message?: string | RegExp; fields?: string[] };
 type Row = [field: string, value: unknown, expected: Stored | Refused];
@@ -70,15 +75,15 @@ describe('Salesforce emulator value matrix (jsforce)', () => {
     await expect(conn.sobject('Account').create({ Name: '   ' })).rejects.toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING', data: { fields: ['Name'] } });
     await expect(conn.sobject('Lead').create({ LastName: 'Ng', Company: ' \t ' })).rejects.toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING', data: { fields: ['Company'] } });
     const created = await conn.sobject('Account').create({ Name: 'Kept' });
-    await expect(conn.sobject('Account').update({ Id: created.id, Name: '  ' })).rejects.toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING' });
-    expect((await conn.sobject('Account').retrieve(created.id)).Name).toBe('Kept');
+    await expect(conn.sobject('Account').update({ Id: idOf(created), Name: '  ' })).rejects.toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING' });
+    expect((await conn.sobject('Account').retrieve(idOf(created))).Name).toBe('Kept');
   });
 
   it('a padded value is stored trimmed, so writing it again changes nothing', async () => {
     const created = await conn.sobject('Account').create({ Name: '  Padded Org ' });
-    const before = await conn.sobject('Account').retrieve(created.id);
+    const before = await conn.sobject('Account').retrieve(idOf(created));
     expect(before.Name).toBe('Padded Org');
-    await conn.sobject('Account').update({ Id: created.id, Name: 'Padded Org   ' });
+    await conn.sobject('Account').update({ Id: idOf(created), Name: 'Padded Org   ' });
     const rows = await conn.query<{ Name: string }>(`SELECT Name FROM Account WHERE Name = 'Padded Org'`);
     expect(rows.records.map((r) => r.Name)).toEqual(['Padded Org']);
   });
@@ -98,7 +103,7 @@ describe('Salesforce emulator value matrix (jsforce)', () => {
       message: 'Amount: value outside of valid range on numeric field: 1.0E14',
     });
     const rounded = await conn.sobject('Opportunity').create({ Name: 'Cents', StageName: 'Prospecting', CloseDate: '2026-12-31', Amount: 10.005 });
-    expect((await conn.sobject('Opportunity').retrieve(rounded.id)).Amount).toBe(10.01);
+    expect((await conn.sobject('Opportunity').retrieve(idOf(rounded))).Amount).toBe(10.01);
   });
 });
 
