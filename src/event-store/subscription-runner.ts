@@ -58,7 +58,7 @@ export interface SubscriptionStatus {
   lastBatchAt: Date | null;
   eventsHandled: number;
   /** Events this runner parked since it started (all unresolved ones: parked_events). */
-  eventsParked: number;
+  eventsParked?: number;
   lastError: string | null;
 }
 
@@ -269,7 +269,7 @@ export class SubscriptionRunner {
     } finally {
       client.release();
     }
-    this.state.eventsParked++;
+    this.state.eventsParked = (this.state.eventsParked ?? 0) + 1;
     this.consecutiveParked++;
     this.state.lastBatchAt = new Date();
     const parked = await findParkedEvent(this.pool, this.subscriber.name, event.position);

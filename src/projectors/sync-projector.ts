@@ -34,6 +34,12 @@ export type DecideFunction = typeof decide;
  * The thin runner around the pure `decide`: loads the records a batch concerns, decides event by
  * event, and writes records, outbox commands and decisions in the subscription's transaction, the
  * one that also stores the checkpoint (invariant 4).
+ *
+ * An event whose decision throws is parked by the runner (subscription-runner.ts, issue 13). Later
+ * events of its record are decided as usual, not held back: holding them would freeze the record on
+ * both sides until a person acts, and field values carry their source times, so when the parked event
+ * is retried (decided then against the record as it is) an older change still never overwrites a
+ * newer one, as with a webhook that arrives late.
  */
 export class SyncProjector implements Subscriber {
   readonly name = SYNC_PROJECTOR;
