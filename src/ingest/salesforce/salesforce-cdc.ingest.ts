@@ -43,7 +43,10 @@ export class SalesforceCdcIngest {
     private readonly options: CdcIngestOptions = {},
   ) {
     this.lock = new LeaderLock(connectionString, 'salesforce-cdc');
-    this.lock.onLost(() => void this.unsubscribeAll());
+    this.lock.onLost(() => {
+      this.logger.warn('lost the salesforce-cdc leader lock (its Postgres connection ended): unsubscribing until it is taken again');
+      this.unsubscribeAll().catch((error: unknown) => this.logger.warn({ err: error }, 'closing CDC channels after losing the lock failed'));
+    });
   }
 
   static channelFor(object: string): string {
@@ -76,7 +79,15 @@ export class SalesforceCdcIngest {
 
   private async tryLead(): Promise<void> {
     if (!this.running) return;
-    if (this.handles.length === 0 && (await this.lock.tryAcquire())) await this.subscribeAll();
+    try {
+      if (this.handles.length === 0 && (await this.lock.tryAcquire())) await this.subscribeAll();
+    } catch (error) {
+      // Postgres went away between taking the lock and reading the replay ids: start over next time.
+      this.logger.warn({ err: error }, 'subscribing to Salesforce change events failed; retrying');
+      await this.unsubscribeAll().catch(() => undefined);
+      await this.lock.release();
+    }
+    if (!this.running) return;
     this.timer = setTimeout(() => void this.tryLead(), this.options.takeoverIntervalMs ?? 2_000);
     this.timer.unref();
   }
