@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { startService, type RunningService } from '../../src/app/start-service';
 import { startSyncEngine, type SyncEngine } from '../../src/app/sync-engine';
+import type { OperatorAlertOptions } from '../../src/app/operator-wiring';
 import { installWebhooks } from '../../src/ingest/monday/install-webhooks';
 import { loadMapping, type Mapping } from '../../src/mapping';
 import { createMondayClient, type MondayPort } from '../../src/monday';
@@ -41,6 +42,8 @@ export async function startSyncEnvironment(
     beforeStart?: (sandbox: SandboxEnvironment) => void | Promise<void>;
     env?: Record<string, string>;
     mondayClient?: MondayClientOptions;
+    /** Operational alert options (e.g. a short check interval). */
+    alerts?: OperatorAlertOptions;
   } = {},
 ): Promise<SyncEnvironment> {
   const sandbox = await startSandbox(options.sandbox);
@@ -62,7 +65,7 @@ export async function startSyncEnvironment(
   const service = await startService(config, {
     logger,
     startSync: async (runtime, url) => {
-      engine = await startSyncEngine(runtime, mapping, { salesforce, monday });
+      engine = await startSyncEngine(runtime, mapping, { salesforce, monday }, { alerts: options.alerts });
       await installWebhooks(monday, mapping.objects.map((o) => o.monday.board), new URL('/webhooks/monday', url.replace('[::1]', '127.0.0.1')).toString());
       return engine;
     },
