@@ -22,7 +22,7 @@ export class EnvironmentVariables {
 
   @IsUrl(url) MONDAY_API_URL = 'https://api.monday.com/v2';
   @IsOptional() @IsString() MONDAY_API_TOKEN?: string;
-  @Matches(/^\d{4}-\d{2}$/, { message: 'must look like 2025-10' }) MONDAY_API_VERSION = '2025-10';
+  @Matches(/^\d{4}-\d{2}$/, { message: 'must look like 2026-10' }) MONDAY_API_VERSION = '2026-10';
   @IsOptional() @IsString() MONDAY_SIGNING_SECRET?: string;
   @IsOptional() @IsString() MONDAY_WEBHOOK_TOKEN?: string;
   @IsOptional() @IsUrl(url) PUBLIC_URL?: string;

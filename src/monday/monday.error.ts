@@ -20,7 +20,7 @@ export type MondayErrorCode =
   | 'PERMANENT';
 
 /** Which limit throttled the call (RATE_LIMITED only). */
-export type MondayLimit = 'complexity' | 'minute' | 'concurrency' | 'daily' | 'ip' | 'field' | 'unknown';
+export type MondayLimit = 'complexity' | 'minute' | 'concurrency' | 'daily' | 'ip' | 'field' | 'resource' | 'unknown';
 
 export interface MondayErrorDetails {
   /** monday's own code (`extensions.code` or legacy `error_code`), e.g. ColumnValueException. */

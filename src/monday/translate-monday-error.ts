@@ -34,7 +34,13 @@ const RATE_LIMIT_CODES: Record<string, MondayLimit> = {
   RATE_LIMIT_EXCEEDED: 'minute',
   RateLimitExceeded: 'minute',
   MINUTE_LIMIT_EXCEEDED: 'minute',
+  MINUTE_RATE_LIMIT_EXCEEDED: 'minute',
+  /** Resource protection (addendum 2.3): HTTP 200 with partial data, the affected field null. */
+  tooManyRequests: 'resource',
 };
+
+/** Resource protection names no wait; a short pause before the retry (the request is retried whole). */
+const RESOURCE_RETRY_MS = 5_000;
 
 const CODE_BY_MONDAY_CODE: Record<string, MondayErrorCode> = {
   UserUnauthorizedException: 'UNAUTHORIZED',
@@ -83,7 +89,8 @@ export function interpretAnswer(answer: GraphqlAnswer, now: number = Date.now())
     const entry: RawGraphqlError = isRecord(raw) ? raw : { message: String(raw) };
     const error = withRequestId(fromGraphqlError(entry, answer, now));
     const field = Array.isArray(entry.path) && typeof entry.path[0] === 'string' ? entry.path[0] : undefined;
-    if (field !== undefined && data !== null && status < 400) {
+    // A throttled field leaves partial data that must not be taken for the answer: retry it all.
+    if (field !== undefined && data !== null && status < 400 && error.code !== 'RATE_LIMITED') {
       if (!fieldErrors.has(field)) fieldErrors.set(field, error);
     } else if (requestError === null || precedence(error) > precedence(requestError)) {
       requestError = error;
@@ -192,6 +199,7 @@ function rateLimitOf(code: string | undefined, message: string, statusCode: numb
 
 function retryAfter(facts: ErrorFacts, answer: GraphqlAnswer, limit: MondayLimit, now: number): number {
   if (facts.retrySeconds !== undefined) return Math.max(0, facts.retrySeconds * 1000);
+  if (limit === 'resource') return RESOURCE_RETRY_MS;
   const header = headerRetryMs(answer.retryAfter, now);
   if (header !== undefined) return header;
   const legacy = /reset in (\d+) seconds?/i.exec(facts.message);

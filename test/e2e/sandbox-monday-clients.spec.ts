@@ -67,7 +67,7 @@ describe('monday emulator with the real clients', () => {
     expect(error).toBeInstanceOf(ClientError);
     expect(error.response.status).toBe(429);
     expect(Number((error.response.headers as Headers).get('retry-after'))).toBeGreaterThan(0);
-    expect(error.response.errors?.[0]).toMatchObject({ message: 'Minute limit rate exceeded', extensions: { code: 'RATE_LIMIT_EXCEEDED' } });
+    expect(error.response.errors?.[0]).toMatchObject({ message: 'Minute rate limit exceeded', extensions: { code: 'MINUTE_RATE_LIMIT_EXCEEDED' } });
     expect(typeof (error.response.errors?.[0].extensions as { retry_in_seconds?: unknown }).retry_in_seconds).toBe('number');
   });
 

@@ -140,26 +140,26 @@ describe('monday emulator limits and errors (reference 6)', () => {
     expect(r.body.errors?.[0].extensions?.code).toBe('maxComplexityExceeded');
   });
 
-  it('the minute request limit answers 429 RATE_LIMIT_EXCEEDED with retry_in_seconds, and resets after the minute (6.4)', async () => {
+  it('the minute request limit answers 429 MINUTE_RATE_LIMIT_EXCEEDED with retry_in_seconds, and resets after the minute (6.4)', async () => {
     const clock = new ScaledClock(1);
     const em = await start({ clock, limits: { requestsPerMinute: 3 } });
     for (let i = 0; i < 3; i++) expect((await post(em, DOCS.me)).status).toBe(200);
     const limited = await post(em, DOCS.me);
     expect(limited.status).toBe(429);
-    expect(limited.body.errors?.[0]).toEqual({ message: 'Minute limit rate exceeded', extensions: { code: 'RATE_LIMIT_EXCEEDED', retry_in_seconds: expect.any(Number) } });
+    expect(limited.body.errors?.[0]).toEqual({ message: 'Minute rate limit exceeded', extensions: { code: 'MINUTE_RATE_LIMIT_EXCEEDED', retry_in_seconds: expect.any(Number) } });
     expect(limited.headers.get('ratelimit')).toMatch(/"minuteRate";r=0;t=\d+/);
     clock.advance(61_000);
     expect((await post(em, DOCS.me)).status).toBe(200);
   });
 
-  it('the concurrency limit answers 429 maxConcurrencyExceeded while a slow request is in flight (6.4)', async () => {
+  it('the concurrency limit answers 429 MAX_CONCURRENCY_EXCEEDED while a slow request is in flight (6.4)', async () => {
     const em = await start({ limits: { concurrency: 1 } });
     em.control.addFault({ kind: 'latency', count: 1, latencyMs: 300, operation: 'boards' });
     const slow = post(em, DOCS.boards, { ids: [BOARD] });
     await new Promise((r) => setTimeout(r, 50));
     const racing = await post(em, DOCS.me);
     expect(racing.status).toBe(429);
-    expect(racing.body.errors?.[0]).toEqual({ message: 'Max concurrency exceeded', extensions: { code: 'maxConcurrencyExceeded', retry_in_seconds: 1 } });
+    expect(racing.body.errors?.[0]).toEqual({ message: 'Too many concurrent requests', extensions: { code: 'MAX_CONCURRENCY_EXCEEDED', retry_in_seconds: 1 } });
     expect((await slow).status).toBe(200);
   });
 

@@ -1,6 +1,7 @@
 import { SeededRandom } from '../random';
 
-export type FaultKind = 'latency' | 'http_500' | 'http_429' | 'drop_webhook' | 'duplicate_webhook';
+/** `too_many_requests`: resource protection, HTTP 200 with the first root field null (addendum 2.3). */
+export type FaultKind = 'latency' | 'http_500' | 'http_429' | 'too_many_requests' | 'drop_webhook' | 'duplicate_webhook';
 
 /** A fault applies to the next `count` matching requests/deliveries, or to a `ratio` of them (seeded RNG). */
 export interface FaultSpec {

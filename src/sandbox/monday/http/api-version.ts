@@ -1,6 +1,9 @@
 import { MondayApiError } from '../errors';
 
-/** Release schedule from reference 1.4: [name, RC from, Current from, Maintenance from, Deprecated from]. */
+/**
+ * Release schedule from reference 1.4: [name, RC from, Current from, Maintenance from, Deprecated from].
+ * 2026-10 became current on 26 Oct 2026, not 1 Oct as scheduled (addendum 2.1).
+ */
 const SCHEDULE: Array<[string, string, string, string, string | null]> = [
   ['2024-10', '2024-07-01', '2024-10-01', '2025-01-15', '2026-02-15'],
   ['2025-01', '2024-10-01', '2025-01-15', '2025-04-01', '2026-02-15'],
@@ -9,9 +12,9 @@ const SCHEDULE: Array<[string, string, string, string, string | null]> = [
   ['2025-10', '2025-07-01', '2025-10-01', '2026-01-15', null],
   ['2026-01', '2025-10-01', '2026-01-15', '2026-04-01', null],
   ['2026-04', '2026-01-15', '2026-04-01', '2026-07-01', null],
-  ['2026-07', '2026-04-01', '2026-07-01', '2026-10-01', null],
-  ['2026-10', '2026-07-01', '2026-10-01', '2027-01-15', null],
-  ['2027-01', '2026-10-01', '2027-01-15', '2027-04-01', null],
+  ['2026-07', '2026-04-01', '2026-07-01', '2026-10-26', null],
+  ['2026-10', '2026-07-01', '2026-10-26', '2027-01-15', null],
+  ['2027-01', '2026-10-26', '2027-01-15', '2027-04-01', null],
 ];
 
 export type VersionKind = 'release_candidate' | 'current' | 'maintenance' | 'deprecated' | 'old__maintenance' | 'dev';

@@ -15,7 +15,7 @@ import { documentErrors, executionError, isLegacyFormat, legacyApplicationError,
 import { IdempotencyCache } from './idempotency-cache';
 import { RateLimiter } from './rate-limiter';
 import type { Throttle } from './throttle-errors';
-import { throttleResponse } from './throttle-errors';
+import { resourceProtectionError, throttleResponse } from './throttle-errors';
 
 interface Answer {
   status: number;
@@ -203,6 +203,9 @@ export class GraphqlEndpoint {
         complexity: { before: admitted.admission.before, query: cost, after: admitted.admission.after, resetInSeconds: admitted.admission.resetInSeconds },
       };
       const result = (await execute({ schema: schemaFor(apiVersion), document, variableValues: variables, contextValue: context, operationName })) as ExecutionResult;
+      if (!isLegacyFormat(apiVersion) && entry.fields.length > 0 && this.core.faults.take('too_many_requests', entry.fields)) {
+        return this.resourceProtected(result, entry.fields[0]);
+      }
       return this.formatResult(result, apiVersion, entry);
     } finally {
       this.limiter.leave();
@@ -218,6 +221,11 @@ export class GraphqlEndpoint {
       return { status: internal ? 500 : 200, body: legacyApplicationError(result.errors[0], apiVersion, this.core.account.id), cacheable: !internal };
     }
     return { status: internal ? 500 : 200, body: { data: result.data ?? null, errors: formatted.map((f) => f.body) }, cacheable: !internal };
+  }
+
+  private resourceProtected(result: ExecutionResult, field: string): Answer {
+    const data = { ...(result.data ?? {}), [field]: null };
+    return { status: 200, body: { data, errors: [resourceProtectionError(field)] }, cacheable: false };
   }
 
   private throttled(throttle: Throttle, apiVersion: string): Answer {

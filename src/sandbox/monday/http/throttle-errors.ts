@@ -61,5 +61,32 @@ export function throttleResponse(t: Throttle, apiVersion: string, accountId: num
       },
     };
   }
+  if (versionAtLeast(apiVersion, '2025-07')) {
+    const today = TODAYS_CODES[t.code];
+    return { status: 429, body: { errors: [{ message: today.message, extensions: { code: today.code, retry_in_seconds: t.retryInSeconds } }] } };
+  }
   return { status: 429, body: { errors: [{ message: MESSAGES[t.code], extensions: { code: t.code, retry_in_seconds: t.retryInSeconds } }] } };
+}
+
+/**
+ * The codes and messages monday returns today (2025-07+), from its own captured fixtures (addendum
+ * 2.3): the docs' `maxConcurrencyExceeded` and the guessed `RATE_LIMIT_EXCEEDED` are not what arrives.
+ */
+const TODAYS_CODES: Record<ThrottleCode, { code: string; message: string }> = {
+  COMPLEXITY_BUDGET_EXHAUSTED: { code: 'COMPLEXITY_BUDGET_EXHAUSTED', message: 'Complexity budget exhausted' },
+  RATE_LIMIT_EXCEEDED: { code: 'MINUTE_RATE_LIMIT_EXCEEDED', message: 'Minute rate limit exceeded' },
+  maxConcurrencyExceeded: { code: 'MAX_CONCURRENCY_EXCEEDED', message: 'Too many concurrent requests' },
+  DAILY_LIMIT_EXCEEDED: { code: 'DAILY_LIMIT_EXCEEDED', message: 'Daily limit exceeded' },
+};
+
+/**
+ * Resource protection (addendum 2.3): HTTP 200, the affected field null in otherwise normal data,
+ * and an error on that field with code `tooManyRequests` (no retry time).
+ */
+export function resourceProtectionError(field: string): Record<string, unknown> {
+  return {
+    message: `Rate limit already blocked for ${field}-errors`,
+    path: [field],
+    extensions: { code: 'tooManyRequests', status_code: 400, service: 'data-structure' },
+  };
 }
