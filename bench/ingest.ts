@@ -47,7 +47,9 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const idle: { rssMiB: number | null } = { rssMiB: null };
   try {
-    const service = await startServiceProcess({ DATABASE_URL: db.url, MONDAY_SIGNING_SECRET: SIGNING_SECRET, LOG_LEVEL: 'warn' }, build);
+    // A signing secret alone is a partial configuration: complete it (this entry starts no sync engine, so no CRM is called).
+    const credentials = { MONDAY_API_TOKEN: 'bench-unused', SALESFORCE_CLIENT_ID: 'bench-unused', SALESFORCE_CLIENT_SECRET: 'bench-unused' };
+    const service = await startServiceProcess({ DATABASE_URL: db.url, MONDAY_SIGNING_SECRET: SIGNING_SECRET, LOG_LEVEL: 'warn', ...credentials }, build);
     try {
       log(`service pid ${service.pid} at ${service.url} (${runner}); database ${db.name}`);
       idle.rssMiB = residentMiB(service.pid);
