@@ -95,6 +95,22 @@ export async function saveProgress(db: Queryable, id: number, claimToken: string
   await db.query(SAVE_PROGRESS_SQL, [id, JSON.stringify(progress), claimToken]);
 }
 
+/**
+ * Extends the lease of a claim's commands still in flight under it: a live dispatcher renews while
+ * it works, so a lease can be short (a dead instance's commands are taken over soon) without a slow
+ * command's lease running out under a dispatcher that is still sending it (which would send it twice).
+ * Returns how many commands are still held.
+ */
+const RENEW_SQL = `
+UPDATE outbox SET locked_until = now() + $3 * interval '1 millisecond'
+WHERE id = ANY($1::bigint[]) AND claim_token = $2 AND status = 'in_flight'`;
+
+export async function renewLease(db: Queryable, ids: readonly number[], claimToken: string, leaseMs: number): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db.query(RENEW_SQL, [ids, claimToken, leaseMs]);
+  return result.rowCount ?? 0;
+}
+
 /** Gives claimed commands back untouched (shutdown before they were sent): pending again, attempt not counted. */
 const RELEASE_SQL = `
 UPDATE outbox SET status = 'pending', locked_until = NULL, claim_token = NULL, attempts = GREATEST(attempts - 1, 0), dispatches = GREATEST(dispatches - 1, 0)

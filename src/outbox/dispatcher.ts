@@ -6,7 +6,7 @@ import type { MondayPort } from '../monday/monday.port';
 import type { ResolvedMapping } from '../projectors/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { groupForDispatch, type DispatchGroups } from './batch-groups';
-import { claimCommands, saveProgress, type ClaimedCommand } from './claim';
+import { claimCommands, renewLease, saveProgress, type ClaimedCommand } from './claim';
 import { isTransientDatabaseError } from '../event-store/transient-error';
 import { dispatcherError, internalError, toDispatchError, type DispatchError } from './dispatch-error';
 import { decideFailure, DEFAULT_FAILURE_POLICY, type FailurePolicyOptions } from './failure-policy';
@@ -40,10 +40,16 @@ export interface OutboxDispatcherDeps {
   now?: () => Date;
 }
 
+/** Short enough that another instance takes a dead one's commands over well within 30 s (interface.md 5). */
+export const DEFAULT_LEASE_MS = 20_000;
+
 export interface OutboxDispatcherOptions {
   /** Commands claimed per batch (default 200). */
   batchSize?: number;
-  /** How long a claim is ours; after it, another instance may take the command over (default 2 min). */
+  /**
+   * How long a claim is ours unless renewed; the dispatcher renews it every quarter lease while it
+   * works, so this is how long a dead instance's commands wait to be taken over (default 20 s).
+   */
   leaseMs?: number;
   /** Poll interval when idle and not woken (default 1 s); retries that come due are found by it. */
   pollIntervalMs?: number;
@@ -76,7 +82,7 @@ export class OutboxDispatcher {
     options: OutboxDispatcherOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 200;
-    this.leaseMs = options.leaseMs ?? 120_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.policy = { ...DEFAULT_FAILURE_POLICY, ...options.policy };
     this.now = deps.now ?? (() => new Date());
@@ -159,6 +165,30 @@ export class OutboxDispatcher {
     const claimToken = randomUUID();
     const claimed = await claimCommands(this.deps.pool, { limit: this.batchSize, leaseMs: this.leaseMs, claimToken });
     if (claimed.length === 0) return 0;
+    const renewal = this.keepLeased(claimed.map((c) => c.id), claimToken);
+    try {
+      return await this.dispatchClaimed(claimed, claimToken);
+    } finally {
+      renewal.stop();
+    }
+  }
+
+  /**
+   * Renews the claim every quarter lease until stopped: three renewals in a row must fail (the
+   * database unreachable from here for most of a lease) before another instance may take over a
+   * command this one is still sending.
+   */
+  private keepLeased(ids: readonly number[], claimToken: string): { stop(): void } {
+    const timer = setInterval(() => {
+      renewLease(this.deps.pool, ids, claimToken, this.leaseMs).catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, commands: ids.length }, 'outbox lease renewal failed; the next one retries'),
+      );
+    }, Math.max(1, Math.floor(this.leaseMs / 4)));
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  private async dispatchClaimed(claimed: ClaimedCommand[], claimToken: string): Promise<number> {
     outboxMetrics.batchSize.observe(claimed.length);
     for (const c of claimed) outboxMetrics.dispatched.inc({ kind: c.command.kind });
 
