@@ -1,6 +1,6 @@
-import { BadRequestException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { listDeadLetters, outboxStatus, retryDeadLetter, type DeadLetter, type OutboxStatus } from '../outbox/dead-letters';
+import { isRejectedValue, listDeadLetters, outboxStatus, retryDeadLetter, type DeadLetter, type OutboxStatus } from '../outbox/dead-letters';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin-options';
 import { AdminTokenGuard } from './admin-token.guard';
 import { InvalidRecordIdError, recordHistory, type RecordHistory } from './record-history';
@@ -38,7 +38,13 @@ export class AdminController {
   @HttpCode(200)
   async retry(@Param('id') id: string): Promise<{ retried: number }> {
     const commandId = optionalInt(id, 'id');
-    if (commandId === undefined || !(await retryDeadLetter(this.options.db, commandId))) throw new NotFoundException(`no dead letter ${id}`);
+    if (commandId === undefined) throw new NotFoundException(`no dead letter ${id}`);
+    if (!(await retryDeadLetter(this.options.db, commandId))) {
+      if (await isRejectedValue(this.options.db, commandId)) {
+        throw new ConflictException(`dead letter ${id} is a value the target cannot take: correct it on the other side or in the mapping; the record's next change syncs it`);
+      }
+      throw new NotFoundException(`no dead letter ${id}`);
+    }
     return { retried: commandId };
   }
 

@@ -57,6 +57,10 @@ export function groupForDispatch(claimed: readonly ClaimedCommand[]): DispatchGr
       case 'monday.refresh_item':
         groups.mondayRefreshes.push({ ...item, command });
         break;
+      case 'sync.rejected_value':
+        // Stored dead and never retried (dead-letters.ts); should one be claimed, it is refused.
+        groups.invalid.push({ ...item, command });
+        break;
       default: {
         // The build breaks here when a kind is added and not grouped; at run time an old row is refused.
         const unknown: never = command;

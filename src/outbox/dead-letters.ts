@@ -85,13 +85,20 @@ const RETRY_SQL = `
 WITH retried AS (
   UPDATE outbox SET status = 'pending', attempts = 0, available_at = now(), locked_until = NULL, claim_token = NULL,
                     last_error = NULL, progress = NULL, finished_at = NULL
-  WHERE id = $1 AND status = 'dead'
+  WHERE id = $1 AND status = 'dead' AND kind <> 'sync.rejected_value'
   RETURNING id
 )
 SELECT id, pg_notify('crm_sync_outbox', '') FROM retried`;
 
+/** False when there is no such dead letter, or it is a rejected value (nothing to send again). */
 export async function retryDeadLetter(db: Queryable, id: number): Promise<boolean> {
   const { rows } = await db.query(RETRY_SQL, [id]);
+  return rows.length > 0;
+}
+
+/** True when dead letter `id` is a value the target cannot take: fixed by changing the value or the mapping, not by a retry. */
+export async function isRejectedValue(db: Queryable, id: number): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM outbox WHERE id = $1 AND status = 'dead' AND kind = 'sync.rejected_value'`, [id]);
   return rows.length > 0;
 }
 

@@ -18,6 +18,10 @@ export function describeRecord(command: OutboxCommand): string {
     case 'monday.archive_item':
     case 'monday.delete_item':
       return `monday item ${command.itemId} on board ${command.boardId}`;
+    case 'sync.rejected_value':
+      return command.target === 'monday'
+        ? `Salesforce ${command.salesforceObject} ${command.salesforceId ?? '(not created yet)'}, field ${command.field}`
+        : `monday item ${command.itemId ?? '(unknown)'} on board ${command.boardId}, column ${command.field}`;
     default:
       return assertNeverCommand(command);
   }

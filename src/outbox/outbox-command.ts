@@ -66,7 +66,23 @@ export type OutboxCommand =
   /** Read an item through the API and append it as a monday.item_snapshot (create_pulse carries no values). */
   | { kind: 'monday.refresh_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
   | { kind: 'monday.archive_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
-  | { kind: 'monday.delete_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string };
+  | { kind: 'monday.delete_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
+  /**
+   * A value the target cannot take (an invalid phone, a malformed e-mail): nothing to send, so it is
+   * stored as a dead letter at once, naming the record, the field, the value and the fix. Never
+   * claimed; its retry is refused (the fix is a change of the value or of the mapping).
+   */
+  | {
+      kind: 'sync.rejected_value';
+      target: 'salesforce' | 'monday';
+      objectKey: string;
+      salesforceObject: string;
+      salesforceId: string | null;
+      boardId: string;
+      itemId: string | null;
+      field: string;
+      message: string;
+    };
 
 export type OutboxCommandKind = OutboxCommand['kind'];
 

@@ -33,6 +33,11 @@ export function commandStream(command: OutboxCommand): string {
     case 'monday.archive_item':
     case 'monday.delete_item':
       return streams.mondayItem(command.itemId);
+    case 'sync.rejected_value':
+      // The side the value came from: its history shows why it went no further.
+      return command.target === 'monday' && command.salesforceId
+        ? streams.salesforceRecord(command.salesforceObject, command.salesforceId)
+        : streams.mondayItem(command.itemId ?? 'unknown');
     default:
       return assertNeverCommand(command);
   }

@@ -137,3 +137,18 @@ export function mondayCreate(object: ResolvedObject, record: SyncRecord, values:
 export function mondayRefresh(object: ResolvedObject, boardId: string, itemId: string): OutboxCommand {
   return { kind: 'monday.refresh_item', target: 'monday', objectKey: object.mapping.key, boardId, itemId };
 }
+
+/** One dead letter per value `target` cannot take (field key -> the conversion error's message). */
+export function rejectedValues(object: ResolvedObject, record: SyncRecord, target: 'salesforce' | 'monday', invalid: Record<string, string>): OutboxCommand[] {
+  return Object.entries(invalid).map(([field, message]) => ({
+    kind: 'sync.rejected_value',
+    target,
+    objectKey: object.mapping.key,
+    salesforceObject: object.mapping.salesforce,
+    salesforceId: record.salesforceId,
+    boardId: record.mondayBoardId,
+    itemId: record.mondayItemId,
+    field,
+    message,
+  }));
+}

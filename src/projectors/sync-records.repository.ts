@@ -128,13 +128,25 @@ export interface PendingCommand {
   causedBy: number;
 }
 
-/** Payloads as one JSON array, not a text[] of documents (see saveRecords). */
+/**
+ * Payloads as one JSON array, not a text[] of documents (see saveRecords). A rejected value is
+ * stored dead at once (there is nothing to send), and only once while the same one is still dead:
+ * every later read of the record finds the same bad value again.
+ */
 export async function insertCommands(tx: Queryable, commands: PendingCommand[]): Promise<void> {
   if (commands.length === 0) return;
   await tx.query(
-    `INSERT INTO outbox (record_id, target, kind, payload, caused_by)
-     SELECT r, t, k, p, c
+    `INSERT INTO outbox (record_id, target, kind, payload, caused_by, status, last_error, finished_at)
+     SELECT r, t, k, p, c,
+            CASE WHEN k = 'sync.rejected_value' THEN 'dead' ELSE 'pending' END,
+            CASE WHEN k = 'sync.rejected_value'
+                 THEN jsonb_build_object('code', 'INVALID_VALUE', 'target', t, 'message', p->>'message',
+                                         'hint', 'Correct the value on the other side, or the mapping (e.g. phoneCountry); the next change of the record syncs it')
+            END,
+            CASE WHEN k = 'sync.rejected_value' THEN now() END
      FROM ROWS FROM (unnest($1::bigint[], $2::text[], $3::text[]), jsonb_array_elements($4::jsonb), unnest($5::bigint[])) WITH ORDINALITY AS x(r, t, k, p, c, ord)
+     WHERE k <> 'sync.rejected_value'
+        OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = r AND o.kind = k AND o.status = 'dead' AND o.payload = p)
      ORDER BY ord`,
     [
       commands.map((c) => c.recordId),

@@ -3,6 +3,7 @@ import { parseMapping, validateAgainstLive, type Mapping } from '../../src/mappi
 import { readFileSync } from 'node:fs';
 import { ACCOUNT_USERS } from '../../src/sandbox/monday/account-users';
 import { statusSettings } from '../../src/sandbox/monday/column-types/status-labels';
+import { isRejectedValue, listDeadLetters, retryDeadLetter } from '../../src/outbox/dead-letters';
 import { expectEventually } from '../support/eventually';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 
@@ -108,6 +109,21 @@ describe('the contract example mapping with ordinary org data', () => {
     expect(dead.detail.invalidValues.phone_main).toBe('Phone <-> phone_main: "call me maybe" is not a valid phone number for US; correct it in Salesforce (monday accepts only valid numbers)');
     await env.engine.outbox.dispatcher.idle();
     expect(await phoneCell(item.id)).toMatchObject({ phone: '+12025557001', countryShortName: 'US' });
+
+    // An operator finds it among the dead letters, with the record, field, value and fix; a retry cannot fix it.
+    const letters = (await listDeadLetters(env.db.pool)).filter((l) => l.kind === 'sync.rejected_value' && l.record.salesforceId === id);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]!.command).toMatchObject({ field: 'phone_main', target: 'monday' });
+    expect(letters[0]!.error).toMatchObject({ code: 'INVALID_VALUE', message: expect.stringContaining('"call me maybe" is not a valid phone number') });
+    expect(letters[0]!.hint).toMatch(/Correct the value/);
+    expect(await retryDeadLetter(env.db.pool, letters[0]!.id)).toBe(false);
+    expect(await isRejectedValue(env.db.pool, letters[0]!.id)).toBe(true);
+
+    // The record's other changes still sync, and make no second dead letter.
+    sf().updateAsHuman('Account', id, { Name: 'Maybe Tomorrow Limited' });
+    await expectEventually(async () => expect((await env.monday.itemsByIds([item.id]))[0]?.name).toBe('Maybe Tomorrow Limited'), { timeoutMs: 20_000 });
+    const again = (await listDeadLetters(env.db.pool)).filter((l) => l.kind === 'sync.rejected_value' && l.record.salesforceId === id);
+    expect(again.map((l) => l.id)).toEqual([letters[0]!.id]);
   });
 
   it('a padded item name makes exactly one Salesforce write, trimmed, and nothing comes back', async () => {

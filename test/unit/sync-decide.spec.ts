@@ -225,6 +225,8 @@ describe('sync decide (issue 6, pure)', () => {
     const snapshot = itemSnapshot(OPPORTUNITY_BOARD, '501', 'Child', { stage: 'Quote', close_date: '2027-01-31' });
     const payload = snapshot.payload as { columnValues: Array<Record<string, unknown>> };
     payload.columnValues.push({ id: 'account', type: 'board_relation', value: null, text: 'Acme', linkedItemIds: ['777'] });
+    // A date column's value as monday's API gives it (itemSnapshot writes text values).
+    payload.columnValues.find((c) => c.id === 'close_date')!.value = JSON.stringify({ date: '2027-01-31' });
     const read = decide(newRecord('opportunity', OPPORTUNITY_BOARD, { mondayItemId: '501' }), snapshot, context);
     expect(read.commands).toEqual([expect.objectContaining({ kind: 'salesforce.create', fields: expect.not.objectContaining({ AccountId: expect.anything() }) })]);
     expect(read.record?.waiting).toEqual([expect.objectContaining({ fieldKey: 'account', towards: 'salesforce' })]);

@@ -1,7 +1,7 @@
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOfType, RecordedEvent } from '../../event-store';
 import type { OutboxCommand } from '../../outbox/outbox-command';
-import { mondayChange, mondayCreate, mondayValues, salesforceUpdate } from '../command-builders';
+import { mondayChange, mondayCreate, mondayValues, rejectedValues, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
@@ -60,7 +60,7 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     const values = mondayValues(record, object.fields, context);
     waitTowardsMonday(record, values.waiting, at);
     record.creating = 'monday';
-    return decision(record, withInvalid(projected('creating_monday_item'), values.invalid), [mondayCreate(object, record, values)]);
+    return decision(record, withInvalid(projected('creating_monday_item'), values.invalid), [mondayCreate(object, record, values), ...rejectedValues(object, record, 'monday', values.invalid)]);
   }
   const repairs = [salesforceUpdate(object, record, repair)];
   if (changed.length === 0) {
@@ -71,10 +71,10 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
   waitTowardsMonday(record, values.waiting, at);
   const command = mondayChange(object, record, values);
   if (!command) {
-    if (Object.keys(values.invalid).length > 0) return decision(record, deadLettered('conversion_failed', { invalidValues: values.invalid }));
+    if (Object.keys(values.invalid).length > 0) return decision(record, deadLettered('conversion_failed', { invalidValues: values.invalid }), rejectedValues(object, record, 'monday', values.invalid));
     return decision(record, skipped('waiting_for_link', { fields: values.waiting.map((f) => f.key) }));
   }
-  return decision(record, withInvalid(projected(), values.invalid), [command, ...repairs]);
+  return decision(record, withInvalid(projected(), values.invalid), [command, ...repairs, ...rejectedValues(object, record, 'monday', values.invalid)]);
 }
 
 /** Feeds every mapped field present in `fields` into the state; returns those monday must receive. */

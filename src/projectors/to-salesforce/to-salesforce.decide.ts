@@ -1,8 +1,9 @@
 import { mondayItemIdOf, type EventOfType, type RecordedEvent } from '../../event-store';
 import { conditionHolds } from '../../mapping/mapping.types';
+import { isErased } from '../../personal-data/erased';
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { OutboxCommand } from '../../outbox/outbox-command';
-import { mondayChange, mondayRefresh, mondayValues, salesforceCreate, salesforceUpdate } from '../command-builders';
+import { mondayChange, mondayRefresh, mondayValues, rejectedValues, salesforceCreate, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../resolved-mapping';
@@ -60,6 +61,7 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
   const changed: ResolvedField[] = [];
   const problems: Record<string, string> = {};
   for (const field of object.fields) {
+    if (field.key === NAME_KEY && isErased(item.name)) continue;
     const read = field.key === NAME_KEY ? { value: JSON.stringify(item.name), text: item.name } : item.columnValues.find((c) => c.id === field.key);
     if (!read) continue;
     const converted =
@@ -76,7 +78,7 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
   }
   if (!target.salesforceId) return createIfAllowed(target, object, (columnId) => item.columnValues.find((c) => c.id === columnId)?.text ?? null, problems);
   const commands = [salesforceUpdate(object, target, changed), ...convertIfDue(target, object, (columnId) => item.columnValues.find((c) => c.id === columnId)?.text ?? null, at)];
-  return decision(target, withProblems(projected('snapshot'), problems), commands);
+  return decision(target, withProblems(projected('snapshot'), problems), [...commands, ...rejectedValues(object, target, 'salesforce', problems)]);
 }
 
 function createIfAllowed(record: SyncRecord, object: ResolvedObject, textOf: (columnId: string) => string | null, problems: Record<string, string>): Decision {
@@ -87,7 +89,7 @@ function createIfAllowed(record: SyncRecord, object: ResolvedObject, textOf: (co
     return decision(record, skipped('condition_false', { column: policy.when.column }));
   }
   record.creating = 'salesforce';
-  return decision(record, withProblems(projected('creating_salesforce_record'), problems), [salesforceCreate(object, record)]);
+  return decision(record, withProblems(projected('creating_salesforce_record'), problems), [salesforceCreate(object, record), ...rejectedValues(object, record, 'salesforce', problems)]);
 }
 
 function columnChanged(record: SyncRecord | null, object: ResolvedObject, event: MondayEvent & { type: 'monday.column_changed' }, context: SyncContext): Decision {
@@ -100,7 +102,10 @@ function columnChanged(record: SyncRecord | null, object: ResolvedObject, event:
   if (columnId === object.mapping.monday.salesforceIdColumn) return decision(record, skipped('unmapped_column', { salesforceIdColumn: true }));
   if (!field) return decision(record, skipped('unmapped_column', { columnId }));
   const converted = field.converter.fromMondayWebhook(event.payload.value, context);
-  if (converted.kind === 'invalid') return decision(record, deadLettered('conversion_failed', { field: field.key, message: converted.error.message, hint: converted.error.hint }));
+  if (converted.kind === 'invalid') {
+    const rejected = rejectedValues(object, record, 'salesforce', { [field.key]: converted.error.message });
+    return decision(record, deadLettered('conversion_failed', { field: field.key, message: converted.error.message, hint: converted.error.hint }), rejected);
+  }
   if (converted.kind === 'unresolved') {
     if (converted.reason === 'not_linked') {
       record.waiting = record.waiting.filter((w) => w.fieldKey !== field.key).concat({ fieldKey: field.key, towards: 'salesforce', mondayValue: event.payload.value, at: atOf(event) });
