@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { recordHistory } from '../admin/record-history';
 import { countParkedEvents, listParkedEvents, requestParkedRetry } from '../event-store/parked-events';
 import { listProgress } from '../migration/backfill-progress';
-import { listDeadLetters, outboxStatus, retryDeadLetter } from '../outbox/dead-letters';
+import { isRejectedValue, listDeadLetters, outboxStatus, retryDeadLetter } from '../outbox/dead-letters';
 import { salesforceFieldsOf } from '../mapping/mapping.types';
 import { isSalesforceId } from '../mapping/salesforce-id';
 import { CONSOLE_OPTIONS, type ConsoleOptions } from './console-options';
@@ -161,8 +161,12 @@ export class ConsoleController {
   @Post('dead-letters/:id/retry')
   async retry(@Req() req: Request, @Res() reply: FastifyReply, @Param('id') id: string): Promise<FastifyReply> {
     if (!(await this.authorize(req, reply))) return reply;
-    const ok = /^\d{1,15}$/.test(id) && (await retryDeadLetter(this.options.db, Number(id)));
-    return this.back(reply, '/console/dead-letters', ok ? `Dead letter ${id} sent again: it is pending in the outbox.` : `Dead letter ${id} is no longer dead (already retried or discarded).`);
+    const valid = /^\d{1,15}$/.test(id);
+    if (valid && (await retryDeadLetter(this.options.db, Number(id)))) return this.back(reply, '/console/dead-letters', `Dead letter ${id} sent again: it is pending in the outbox.`);
+    if (valid && (await isRejectedValue(this.options.db, Number(id)))) {
+      return this.back(reply, '/console/dead-letters', `Dead letter ${id} is a value the other CRM cannot take: correct it at its source or in the mapping; the record's next change syncs it. Discard it once fixed.`);
+    }
+    return this.back(reply, '/console/dead-letters', `Dead letter ${id} is no longer dead (already retried or discarded).`);
   }
 
   @Post('dead-letters/:id/discard')
