@@ -4,6 +4,7 @@ import { ConfigError } from '../config';
 import { CliError } from './cli-error';
 import { backfillCommand } from './commands/backfill.command';
 import { checkCommand } from './commands/check.command';
+import { duplicatesCommand } from './commands/duplicates.command';
 import { initCommand } from './commands/init.command';
 import { migrateCommand } from './commands/migrate.command';
 import { reconcileCommand } from './commands/reconcile.command';
@@ -42,6 +43,15 @@ export function buildProgram(): Command {
     .option('--since <iso>', 'only records modified since this date or date-time')
     .option('--dry-run', 'print what would change without writing anything')
     .action(backfillCommand);
+  program
+    .command('duplicates')
+    .description('find records that are probably the same person or organisation across both CRMs, or merge one cluster')
+    .option('--object <key>', 'only this object key of the mapping')
+    .option('--json', 'print the clusters (or the merge) as JSON')
+    .option('--merge <clusterId>', 'merge this cluster: Salesforce merge, the other items get the delete policy')
+    .option('--master <crm:id>', 'with --merge: keep this member (salesforce:ID or monday:ITEM_ID) instead of the proposed master')
+    .option('--dry-run', 'with --merge: print what would change without changing anything')
+    .action(duplicatesCommand);
   program.command('check').description('validate configuration and mapping against both live schemas').action(checkCommand);
   program
     .command('init')
