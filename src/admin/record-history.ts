@@ -1,5 +1,6 @@
 import type { Queryable } from '../event-store/queryable';
 import { isSalesforceId, to18 } from '../mapping/salesforce-id';
+import { activePersonalData } from '../personal-data/active';
 
 export type Crm = 'salesforce' | 'monday';
 
@@ -82,6 +83,7 @@ export async function recordHistory(db: Queryable, crm: Crm, rawId: string): Pro
       )
     : { rows: [] };
   if (!record && events.length === 0) return null;
+  await activePersonalData()?.reveal(events);
   return {
     record: record
       ? {

@@ -7,7 +7,9 @@ import { waitForDatabase } from '../database/wait-for-database';
 import { BatchingAppender, EventNotifications } from '../event-store';
 import { HealthRegistry } from '../health/health-registry';
 import { OperatorBindings } from '../console/operator-bindings';
+import type { Mapping } from '../mapping/mapping.types';
 import { createLogger, type Logger } from '../observability/logger';
+import { enablePersonalData } from '../personal-data/enable-personal-data';
 import { createHttpApp } from './create-http-app';
 import { OwnIdentity } from './own-identity';
 import { ServiceLifecycle } from './service-lifecycle';
@@ -19,6 +21,8 @@ export interface StartOptions {
   identity?: { mondayUserId?: number; salesforceUserId?: string };
   /** Starts the sync (CDC, projector, dispatcher) once HTTP listens; stopped first at shutdown. */
   startSync?: (runtime: ServiceRuntime, url: string) => Promise<{ stop(): Promise<void> }>;
+  /** The mapping, so its `pii: true` fields are encrypted from the first webhook on (PII_ENCRYPTION_KEY). */
+  mapping?: Mapping;
   /** Extra clean-up run at shutdown after the service stopped (e.g. stopping the emulators). */
   onStopped?: () => Promise<void>;
 }
@@ -46,6 +50,14 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   }
   const migrations = await migrate(pool);
   if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrations applied');
+  try {
+    const personalData = await enablePersonalData(pool, config.personalData, options.mapping ?? null);
+    if (personalData) logger.info({ keyId: personalData.keys.kek.id }, 'personal data is stored encrypted (PII_ENCRYPTION_KEY)');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    if (embedded) await embedded.stop().catch(() => undefined);
+    throw error;
+  }
 
   const notifications = new EventNotifications(databaseUrl);
   await notifications.start();

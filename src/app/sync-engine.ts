@@ -13,6 +13,8 @@ import { EmailUserDirectory } from '../projectors/user-directory';
 import { startMigrationSchedules } from '../migration/backfill.scheduler';
 import { startScheduledReconcile, type ScheduledReconcile } from '../migration/reconcile-schedule';
 import { createDriftAlerts } from '../alerts';
+import { activePersonalData } from '../personal-data/active';
+import { personalFieldPolicy } from '../personal-data/personal-fields';
 import { createParkedEventAlerts } from '../alerts/parked-event-alert';
 import { ParkedEventsMonitor } from '../projectors/parked-events-monitor';
 import { startOutboxDispatch, type RunningOutboxDispatch } from '../outbox';
@@ -54,6 +56,8 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new MappingError(config.syncConfigPath, errors);
   await saveCachedContext(pool, cached);
+  const personalData = activePersonalData();
+  if (personalData) personalData.policy = personalFieldPolicy(mapping);
 
   const links = new LinkIndex();
   for (const link of await loadLinks(pool)) links.add(link.objectKey, link.salesforceId, link.itemId);

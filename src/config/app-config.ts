@@ -31,6 +31,11 @@ export interface AppConfig {
   alerts: { webhookUrl: string | null; telegram: { botToken: string; chatId: string } | null };
   /** The scheduled reconcile: a cron (in the mapping's timeZone), null when off; fix: append the repairs too. */
   reconcile: { schedule: string | null; fix: boolean };
+  /**
+   * PII_ENCRYPTION_KEY (or the content of PII_ENCRYPTION_KEY_FILE): the key-encryption key of
+   * personal data, null when encryption is off; previousKey: PII_ENCRYPTION_KEY_PREVIOUS.
+   */
+  personalData: { key: Buffer; previousKey: Buffer | null } | null;
   /** The secret values themselves, so log redaction can find them wherever they appear. */
   secretValues: string[];
 }

@@ -50,6 +50,12 @@ export class EnvironmentVariables {
   /** Cron of the scheduled reconcile (checked in load-config.ts with the `cron` package); unset: off. */
   @IsOptional() @IsString() RECONCILE_SCHEDULE?: string;
   @IsIn(['true', 'false'], { message: 'RECONCILE_FIX must be true or false' }) RECONCILE_FIX: 'true' | 'false' = 'false';
+
+  /** Key-encryption key of personal data (base64 of 32 bytes; checked in load-config.ts); unset: stored in clear. */
+  @IsOptional() @IsString() PII_ENCRYPTION_KEY?: string;
+  @IsOptional() @IsString() PII_ENCRYPTION_KEY_FILE?: string;
+  /** The key before `crm-sync keys rotate`: data keys it wrapped are still readable, and rotate rewraps them. */
+  @IsOptional() @IsString() PII_ENCRYPTION_KEY_PREVIOUS?: string;
 }
 
 /** Variables whose values must never be printed, logged or stored. */
@@ -65,4 +71,6 @@ export const SECRET_VARIABLES = [
   'ADMIN_TOKEN',
   'TELEGRAM_BOT_TOKEN',
   'DATABASE_URL',
+  'PII_ENCRYPTION_KEY',
+  'PII_ENCRYPTION_KEY_PREVIOUS',
 ] as const satisfies ReadonlyArray<keyof EnvironmentVariables>;

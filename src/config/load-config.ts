@@ -6,6 +6,7 @@ import { CronTime, validateCronExpression } from 'cron';
 import type { AppConfig, SalesforceAuth } from './app-config';
 import { ConfigError } from './config.error';
 import { EnvironmentVariables, SECRET_VARIABLES } from './config.schema';
+import { parseKeyEncryptionKey } from '../personal-data/key-encryption-key';
 
 type Env = Record<string, string | undefined>;
 
@@ -16,7 +17,7 @@ const KNOWN_VARIABLES = Object.keys(new EnvironmentVariables()).concat(
     'SALESFORCE_INSTANCE_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET', 'SALESFORCE_USERNAME',
     'SALESFORCE_PASSWORD', 'SALESFORCE_PRIVATE_KEY', 'SALESFORCE_PRIVATE_KEY_FILE', 'SALESFORCE_ACCESS_TOKEN',
     'SALESFORCE_REFRESH_TOKEN', 'ADMIN_TOKEN', 'ALERT_WEBHOOK_URL', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHAT_ID',
-    'RECONCILE_SCHEDULE',
+    'RECONCILE_SCHEDULE', 'PII_ENCRYPTION_KEY', 'PII_ENCRYPTION_KEY_FILE', 'PII_ENCRYPTION_KEY_PREVIOUS',
   ],
 );
 
@@ -74,6 +75,7 @@ export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConf
       problems.push('RECONCILE_SCHEDULE never fires (no date matches it, e.g. February 31st): give a day that exists, e.g. "30 2 * * *" for 02:30 every day');
     }
   }
+  const personalData = personalDataKeysFrom(vars, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -102,7 +104,8 @@ export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConf
       telegram: vars.TELEGRAM_BOT_TOKEN && vars.TELEGRAM_CHAT_ID ? { botToken: vars.TELEGRAM_BOT_TOKEN, chatId: vars.TELEGRAM_CHAT_ID } : null,
     },
     reconcile: { schedule: vars.RECONCILE_SCHEDULE ?? null, fix: vars.RECONCILE_FIX === 'true' },
-    secretValues: secretValuesOf(vars, salesforceAuth),
+    personalData: personalData.config,
+    secretValues: [...secretValuesOf(vars, salesforceAuth), ...personalData.secrets],
   };
 }
 
@@ -162,6 +165,37 @@ function checkPrivateKey(variable: string, pem: string, problems: string[]): voi
       `${variable} is not a PEM private key (expected a block starting "-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----"${code ? `; ${code}` : ''})`,
     );
   }
+}
+
+/**
+ * PII_ENCRYPTION_KEY or PII_ENCRYPTION_KEY_FILE (not both), each base64 of 32 bytes; problems name
+ * the variable and the length found, never the value.
+ */
+function personalDataKeysFrom(vars: EnvironmentVariables, problems: string[]): { config: AppConfig['personalData']; secrets: string[] } {
+  const off = { config: null, secrets: [] };
+  if (vars.PII_ENCRYPTION_KEY && vars.PII_ENCRYPTION_KEY_FILE) {
+    problems.push('PII_ENCRYPTION_KEY and PII_ENCRYPTION_KEY_FILE are both set: set one of them');
+    return off;
+  }
+  let text: string | undefined = vars.PII_ENCRYPTION_KEY;
+  const variable = vars.PII_ENCRYPTION_KEY_FILE ? 'PII_ENCRYPTION_KEY_FILE' : 'PII_ENCRYPTION_KEY';
+  if (vars.PII_ENCRYPTION_KEY_FILE) {
+    try {
+      text = readFileSync(vars.PII_ENCRYPTION_KEY_FILE, 'utf8');
+    } catch (error) {
+      problems.push(`PII_ENCRYPTION_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+      return off;
+    }
+  }
+  if (text === undefined) {
+    if (vars.PII_ENCRYPTION_KEY_PREVIOUS) problems.push('PII_ENCRYPTION_KEY_PREVIOUS is set without PII_ENCRYPTION_KEY (or PII_ENCRYPTION_KEY_FILE): the previous key only helps to rotate to a new one');
+    return off;
+  }
+  const key = parseKeyEncryptionKey(variable, text);
+  const previous = vars.PII_ENCRYPTION_KEY_PREVIOUS ? parseKeyEncryptionKey('PII_ENCRYPTION_KEY_PREVIOUS', vars.PII_ENCRYPTION_KEY_PREVIOUS) : null;
+  for (const parsed of [key, previous]) if (parsed && !Buffer.isBuffer(parsed)) problems.push(parsed.message);
+  if (!Buffer.isBuffer(key) || (previous !== null && !Buffer.isBuffer(previous))) return off;
+  return { config: { key, previousKey: previous }, secrets: [text.trim(), ...(vars.PII_ENCRYPTION_KEY_PREVIOUS ? [vars.PII_ENCRYPTION_KEY_PREVIOUS] : [])] };
 }
 
 /** A cron that is valid syntax can still match no date at all ("0 0 31 2 *"); the cron library then fails at start. */

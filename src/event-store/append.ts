@@ -1,4 +1,5 @@
 import { Client, Pool } from 'pg';
+import { activePersonalData } from '../personal-data/active';
 import type { NewEvent } from './events';
 import type { Queryable } from './queryable';
 
@@ -52,8 +53,11 @@ export async function appendEvents(db: Queryable, events: readonly NewEvent[]): 
   });
   const autocommit = db instanceof Pool;
   const statement = autocommit ? APPEND : APPEND_NOTIFY;
+  // PII_ENCRYPTION_KEY set: personal values are stored encrypted (src/personal-data).
+  const personalData = activePersonalData();
+  const stored = personalData ? await personalData.protect(unique) : unique;
   const batch = JSON.stringify(
-    unique.map((e) => ({
+    stored.map((e) => ({
       source: e.source,
       source_event_id: e.sourceEventId,
       stream: e.stream,

@@ -1,3 +1,4 @@
+import { activePersonalData } from '../personal-data/active';
 import type { RecordedEvent } from './events';
 import type { Queryable } from './queryable';
 
@@ -56,7 +57,7 @@ type EpochRow = Omit<EventRow, 'occurred_at' | 'recorded_at'> & { occurred_at: n
 
 export async function readBatch(db: Queryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
   const { rows } = await db.query<EventRow>(READ_SQL, [after.transactionId, after.position, limit]);
-  return rows.map((row) => eventOf(row, row.occurred_at, row.recorded_at));
+  return revealed(rows.map((row) => eventOf(row, row.occurred_at, row.recorded_at)));
 }
 
 /**
@@ -66,7 +67,7 @@ export async function readBatch(db: Queryable, after: Checkpoint, limit: number)
  */
 export async function readBatchFast(db: Queryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
   const { rows } = await db.query<EpochRow>(READ_EPOCH_SQL, [after.transactionId, after.position, limit]);
-  return rows.map((row) => eventOf(row, new Date(row.occurred_at), new Date(row.recorded_at)));
+  return revealed(rows.map((row) => eventOf(row, new Date(row.occurred_at), new Date(row.recorded_at))));
 }
 
 /** Every event of one stream, in position order (audit and history views, not subscriptions). */
@@ -77,7 +78,7 @@ export async function readStream(db: Queryable, stream: string): Promise<Recorde
      FROM events WHERE stream = $1 ORDER BY position`,
     [stream],
   );
-  return rows.map((row) => eventOf(row, row.occurred_at, row.recorded_at));
+  return revealed(rows.map((row) => eventOf(row, row.occurred_at, row.recorded_at)));
 }
 
 /** One event by its position (a parked event's retry), or null when there is none. */
@@ -88,7 +89,16 @@ export async function readEventAt(db: Queryable, position: number): Promise<Reco
      FROM events WHERE position = $1`,
     [position],
   );
-  return rows[0] ? eventOf(rows[0], rows[0].occurred_at, rows[0].recorded_at) : null;
+  return rows[0] ? (await revealed([eventOf(rows[0], rows[0].occurred_at, rows[0].recorded_at)]))[0] : null;
+}
+
+/**
+ * Personal values decrypted (PII_ENCRYPTION_KEY set); an erased person's read as erased. With
+ * encryption off the events are returned as read.
+ */
+function revealed(events: RecordedEvent[]): RecordedEvent[] | Promise<RecordedEvent[]> {
+  const personalData = activePersonalData();
+  return personalData ? personalData.reveal(events) : events;
 }
 
 function eventOf(row: EventRow | EpochRow, occurredAt: Date, recordedAt: Date): RecordedEvent {

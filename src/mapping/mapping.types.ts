@@ -40,6 +40,8 @@ export interface FieldMapping {
    * numbers per country. Overrides `defaults.phoneCountry` and the monday account's country.
    */
   readonly phoneCountry?: string;
+  /** Personal data: stored encrypted per person when PII_ENCRYPTION_KEY is set (names, e-mails and phones of Leads/Contacts are already). */
+  readonly pii?: boolean;
 }
 
 export interface MondaySide {

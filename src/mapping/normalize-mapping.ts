@@ -19,6 +19,7 @@ interface RawField {
   reference?: string;
   createLabelsIfMissing?: boolean;
   phoneCountry?: string;
+  pii?: boolean;
 }
 interface RawObject {
   salesforce: string;
@@ -75,6 +76,7 @@ export function normalizeObject(key: string, raw: unknown, source: MappingSource
     createLabelsIfMissing: field.createLabelsIfMissing ?? false,
     ...(field.reference !== undefined ? { reference: field.reference } : {}),
     ...(field.phoneCountry !== undefined ? { phoneCountry: field.phoneCountry } : {}),
+    ...(field.pii !== undefined ? { pii: field.pii } : {}),
   }));
   const name = input.name ?? 'Name';
   let convert: ConvertPolicy | undefined;

@@ -6,6 +6,7 @@ import { SYNC_PROJECTOR } from '../projectors/sync-projector';
 import type { FieldState } from '../projectors/sync-record';
 import type { CommandSucceeded } from '../event-store/payloads/sync-results';
 import type { ClaimedCommand } from './claim';
+import { activePersonalData } from '../personal-data/active';
 import { commandStream } from './result-events';
 import type { OutboxCommand } from './outbox-command';
 
@@ -51,6 +52,7 @@ export async function loadWrittenSince(db: Queryable, claimed: readonly ClaimedC
      WHERE stream = ANY($1::text[]) AND position > $2 AND type = 'system.command_succeeded' ORDER BY position`,
     [[...new Set(updates.map((c) => commandStream(c.command)))], Math.min(...updates.map((c) => c.causedBy))],
   );
+  await activePersonalData()?.reveal(rows);
   for (const c of updates) {
     const stream = commandStream(c.command);
     const written: Record<string, SalesforceValue> = {};

@@ -1,4 +1,5 @@
 import { assertNever, mondayItemIdOf, type RecordedEvent } from '../event-store';
+import { hasErasedValues, withoutErasedValues } from '../personal-data/erased';
 import { decision, type Decision } from './decision';
 import { decideReconcileSnapshot, reconcileSnapshotOf } from './reconcile-repair.decide';
 import { decideSystemEvent } from './links/links.decide';
@@ -13,7 +14,10 @@ import { decideMondayEvent } from './to-salesforce/to-salesforce.decide';
  * (style lesson 2). The runner finds the record, calls this, and stores the new record state, the
  * commands and the outcome in one transaction with its checkpoint (invariant 4).
  */
-export function decide(record: SyncRecord | null, event: RecordedEvent, context: SyncContext): Decision {
+export function decide(record: SyncRecord | null, recorded: RecordedEvent, context: SyncContext): Decision {
+  // Values of an erased person read as erased: they are left out, never written to either CRM.
+  const event = hasErasedValues(recorded) ? withoutErasedValues(recorded) : recorded;
+  if (!event) return decision(record, skipped('erased_value'));
   const reconcile = reconcileSnapshotOf(event);
   if (reconcile) return decideReconcileSnapshot(record, reconcile, context);
   switch (event.type) {

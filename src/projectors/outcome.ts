@@ -17,7 +17,9 @@ export type SkipReason =
   | 'already_linked'
   | 'already_creating'
   | 'deleted_record'
-  | 'not_synced_event';
+  | 'not_synced_event'
+  /** The value is an erased person's (crm-sync erase): nothing to sync. */
+  | 'erased_value';
 
 export type Outcome =
   | { outcome: 'projected'; reason?: string; detail?: Record<string, unknown> }

@@ -33,6 +33,7 @@ export async function startCommand(): Promise<void> {
   const [salesforce, monday] = await Promise.all([createSalesforceClient(config.salesforce), Promise.resolve(createMondayClient(config.monday))]);
   const service = await startService(config, {
     logger,
+    mapping,
     startSync: async (runtime, url) => {
       const engine = await startSyncEngine(runtime, mapping, { salesforce, monday });
       if (sandbox) {
