@@ -1,5 +1,7 @@
 import type { Clock } from '../clock';
 import { BoardActions } from './board-actions';
+import { DEFAULT_BULK_IMPORT } from './bulk-import/bulk-import-options';
+import { BulkImportService } from './bulk-import/bulk-import-service';
 import type { BoardEvent } from './board-events';
 import type { ColumnContext } from './column-types/column-type';
 import { FaultInjector } from './control/faults';
@@ -34,6 +36,7 @@ export class EmulatorCore {
   readonly cursors: CursorStore;
   readonly queue: DeliveryQueue;
   readonly webhooks: WebhookService;
+  readonly bulkImport: BulkImportService;
   readonly limits: RateLimitOptions;
   readonly costs: ComplexityCosts;
   readonly webhookOptions: WebhookOptions;
@@ -60,6 +63,7 @@ export class EmulatorCore {
     this.webhooks = new WebhookService(this.store, clock, this.queue, this.account.id, signingSecret, this.webhookOptions.requestTimeoutMs, (c) =>
       this.columnContext(c, 'dev'),
     );
+    this.bulkImport = new BulkImportService(this, { ...DEFAULT_BULK_IMPORT, ...options.bulkImport });
   }
 
   columnContext(column: ColumnRecord, apiVersion: string): ColumnContext {

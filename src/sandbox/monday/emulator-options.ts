@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { BulkImportOptions } from './bulk-import/bulk-import-options';
 
 export interface RateLimitOptions {
   /** Complexity points per budget minute (personal token: 10M, reference 6.1). */
@@ -49,6 +50,10 @@ export interface MondayEmulatorOptions {
   serveDeprecatedVersions?: boolean;
   /** Log each request to the request log (default true). */
   requestLog?: boolean;
+  /** Bulk import limits and pace (rows per emulated second); see bulk-import-options.ts. */
+  bulkImport?: Partial<BulkImportOptions>;
+  /** The integration user is an account admin (backfill_items is admin-only); default false. */
+  integrationUserIsAdmin?: boolean;
 }
 
 export const DEFAULT_LIMITS: RateLimitOptions = {

@@ -8,10 +8,12 @@ import { RequestLog } from './control/request-log';
 import { seedDemoBoards } from './demo-boards';
 import { EmulatorCore } from './emulator-core';
 import type { MondayEmulatorOptions } from './emulator-options';
+import { registerBulkImportRoutes } from './bulk-import/bulk-import-routes';
 import { registerControlRoutes } from './http/control-routes';
 import { GraphqlEndpoint } from './http/graphql-endpoint';
 
 export type { MondayEmulatorOptions, RateLimitOptions, WebhookOptions, ComplexityCosts } from './emulator-options';
+export type { BulkImportOptions } from './bulk-import/bulk-import-options';
 export type { MondayControl, SeedItem, Actor } from './control/control-api';
 export type { FaultSpec, FaultKind } from './control/faults';
 export type { RequestLogEntry } from './control/request-log';
@@ -64,14 +66,17 @@ export async function startMondayEmulator(options: MondayEmulatorOptions = {}): 
   });
   endpoint.register(app);
   registerControlRoutes(app, control);
+  registerBulkImportRoutes(app, core.bulkImport);
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const baseUrl = `http://${host}:${String(port)}`;
+  core.bulkImport.baseUrl = baseUrl;
 
   const integration = core.store.users.get(INTEGRATION_USER_ID);
   if (!integration) throw new Error('the emulator state has no integration user');
+  if (options.integrationUserIsAdmin) integration.isAdmin = true;
   const emulator: MondayEmulator = {
     url: `${baseUrl}/v2`,
     baseUrl,

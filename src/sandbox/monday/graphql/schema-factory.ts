@@ -1,5 +1,6 @@
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { buildSchema, GraphQLInterfaceType, GraphQLObjectType } from 'graphql';
+import { BULK_IMPORT_MUTATIONS, BULK_IMPORT_QUERIES } from '../bulk-import/bulk-import-resolvers';
 import { versionAtLeast } from '../http/api-version';
 import type { ColumnValueView } from './column-value-view';
 import type { GraphqlContext } from './graphql-context';
@@ -11,13 +12,17 @@ import { TYPE_RESOLVERS } from './type-resolvers';
 const cache = new Map<string, GraphQLSchema>();
 
 export function featuresFor(apiVersion: string): SchemaFeatures {
-  return { typedColumnSettings: versionAtLeast(apiVersion, '2025-10'), isLeaf: versionAtLeast(apiVersion, '2026-10') };
+  return {
+    typedColumnSettings: versionAtLeast(apiVersion, '2025-10'),
+    isLeaf: versionAtLeast(apiVersion, '2026-10'),
+    bulkImport: versionAtLeast(apiVersion, '2026-07'),
+  };
 }
 
 function attach(schema: GraphQLSchema): void {
   const roots: Array<[string, Record<string, unknown>]> = [
-    ['Query', QUERY_RESOLVERS],
-    ['Mutation', MUTATION_RESOLVERS],
+    ['Query', { ...QUERY_RESOLVERS, ...BULK_IMPORT_QUERIES }],
+    ['Mutation', { ...MUTATION_RESOLVERS, ...BULK_IMPORT_MUTATIONS }],
     ...Object.entries(TYPE_RESOLVERS),
   ];
   for (const [typeName, resolvers] of roots) {

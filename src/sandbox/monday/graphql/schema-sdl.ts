@@ -1,3 +1,5 @@
+import { BULK_IMPORT_SDL } from '../bulk-import/bulk-import-resolvers';
+
 /**
  * The emulated subset of monday's API schema, written by hand with the official names and types
  * (the official SDL is only read by the conformance test). Fields introduced in later versions are
@@ -8,6 +10,8 @@ export interface SchemaFeatures {
   typedColumnSettings: boolean;
   /** ColumnValue.is_leaf (2026-10 SDL). */
   isLeaf: boolean;
+  /** ingest_items, backfill_items, fetch_job_status (2026-07+, addendum 1.1). */
+  bulkImport: boolean;
 }
 
 const COLUMN_TYPES =
@@ -128,6 +132,7 @@ type DropdownValueOption { id: ID! label: String! }
 type PeopleEntity { id: ID! kind: Kind }
 type Country { code: String! name: String! }
 ${valueTypes}
+${features.bulkImport ? BULK_IMPORT_SDL : ''}
 `;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecutionResult, OperationDefinitionNode } from 'graphql';
 import { execute, getOperationAST, Kind } from 'graphql';
+import { BulkJobsRateLimited } from '../bulk-import/bulk-import-errors';
 import type { RequestLog, RequestLogEntry } from '../control/request-log';
 import type { EmulatorCore } from '../emulator-core';
 import { MondayApiError } from '../errors';
@@ -214,6 +215,8 @@ export class GraphqlEndpoint {
 
   private formatResult(result: ExecutionResult, apiVersion: string, entry: RequestLogEntry): Answer {
     if (!result.errors || result.errors.length === 0) return { status: 200, body: { data: result.data ?? null }, cacheable: true };
+    const jobsLimited = result.errors.map((e) => e.originalError).find((e): e is BulkJobsRateLimited => e instanceof BulkJobsRateLimited);
+    if (jobsLimited) return { status: 429, body: jobsLimited.body(), headers: { 'retry-after': String(Math.ceil(jobsLimited.retryAfterMs / 1000)) } };
     const formatted = result.errors.map((e) => executionError(e, apiVersion));
     entry.errorCodes = formatted.map((f) => String((f.body.extensions as { code?: unknown } | undefined)?.code ?? ''));
     const internal = formatted.some((f) => f.internal);
