@@ -106,3 +106,38 @@ export const STATIC_DOCUMENTS: Readonly<Record<string, string>> = {
   DELETE_WEBHOOK_MUTATION,
   CREATE_COLUMN_MUTATION,
 };
+
+/** The token's user; `kind` is `admin` for account admins (2026-07+: `is_admin` is gone, addendum 2.2). */
+export const ME_KIND_QUERY = `query MeKind {
+  me { id kind }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+/** Bulk import (API 2026-07+, addendum 1.2): a job and its pre-signed upload URL. */
+export const INGEST_ITEMS_MUTATION = `mutation IngestItems($boardId: ID!, $groupId: ID!) {
+  ingest_items(board_id: $boardId, group_id: $groupId) { job_id upload_url }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+export const BACKFILL_ITEMS_MUTATION = `mutation BackfillItems($boardId: ID!, $groupId: ID!) {
+  backfill_items(board_id: $boardId, group_id: $groupId) { job_id upload_url }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+export const FETCH_JOB_STATUS_QUERY = `query FetchJobStatus($jobId: ID!) {
+  fetch_job_status(job_id: $jobId) {
+    ... on ItemsJobStatus {
+      status progress_percentage fully_imported failure_reason failure_message report_created report_url
+      counts { submitted invalid skipped created updated failed }
+    }
+  }
+  ${COMPLEXITY_FIELDS}
+}`;
+
+/** Documents only sent with API 2026-07 or later (the conformance test validates them against 2026-10). */
+export const BULK_IMPORT_DOCUMENTS: Readonly<Record<string, string>> = {
+  ME_KIND_QUERY,
+  INGEST_ITEMS_MUTATION,
+  BACKFILL_ITEMS_MUTATION,
+  FETCH_JOB_STATUS_QUERY,
+};

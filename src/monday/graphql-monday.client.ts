@@ -29,6 +29,7 @@ import type {
   StreamBoardItemsOptions,
   WriteOptions,
 } from './monday.port';
+import type { MondayBulkImport } from './bulk-import.port';
 import type { MondayAnswer, MondayRequest, MondayRequester } from './monday-requester';
 import { list, parseAccount, parseBoard, parseColumn, parseItem, parseUser, parseWebhook, record } from './parse-monday-responses';
 import { streamBoardItems } from './stream-board-items';
@@ -43,6 +44,7 @@ export class GraphqlMondayClient implements MondayPort {
   constructor(
     private readonly requester: MondayRequester,
     private readonly batchSize: number,
+    readonly bulkImport?: MondayBulkImport,
   ) {}
 
   apiUsage(): MondayApiUsage {

@@ -5,8 +5,14 @@ import { GraphqlRequestTransport, type GraphqlTransport } from './graphql-transp
 import { MondayError } from './monday.error';
 import type { MondayPort } from './monday.port';
 import { MondayRequester } from './monday-requester';
+import { GraphqlMondayBulkImport } from './graphql-bulk-import';
+
+/** monday's bulk item import exists from API version 2026-07 (addendum 1.1). */
+export const BULK_IMPORT_SINCE = '2026-07';
 
 export type * from './monday.port';
+export type * from './bulk-import.port';
+export { isFinalState } from './bulk-import.port';
 export { MondayError, isMondayError } from './monday.error';
 export type { MondayErrorCode, MondayErrorDetails, MondayLimit } from './monday.error';
 export type { MondayClock } from './complexity-budget';
@@ -40,5 +46,6 @@ export function createMondayClient(config: AppConfig['monday'], options: MondayC
   const requester = new MondayRequester(transport, budget, token, () => clock.now());
   const batchSize = options.batchSize ?? DEFAULT_MUTATION_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new MondayError('PERMANENT', `batchSize must be a positive integer, got ${batchSize}`);
-  return new GraphqlMondayClient(requester, batchSize);
+  const bulkImport = config.apiVersion >= BULK_IMPORT_SINCE ? new GraphqlMondayBulkImport(requester) : undefined;
+  return new GraphqlMondayClient(requester, batchSize, bulkImport);
 }

@@ -1,3 +1,4 @@
+import type { MondayBulkImport } from './bulk-import.port';
 import type { MondayError } from './monday.error';
 import type { MondayApiUsage } from './monday-call-counter';
 
@@ -12,6 +13,8 @@ export type { MondayApiUsage } from './monday-call-counter';
 export interface MondayPort {
   /** Calls counted today and the daily-limit state (optional: test doubles need not count). */
   apiUsage?(): MondayApiUsage;
+  /** Bulk item import, present when the configured API version has it (2026-07 or later). */
+  readonly bulkImport?: MondayBulkImport;
   /** The user behind the token (echo suppression compares webhook `userId` with this id). */
   me(): Promise<MondayUser>;
   /** The account behind the token (its country is the default country of phone numbers). */
