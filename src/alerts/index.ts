@@ -11,7 +11,7 @@ export { DeadLetterNotifier, formatDeadLetter, formatSummary, type DeadLetterNot
 export { DriftAlerts, formatDriftAlert, type DriftAlert } from './reconcile-drift-alert';
 export { IncidentTracker, formatIncident, formatRecovery, type Incident, type IncidentTrackerOptions } from './incident-tracker';
 export { currentIncidents, BUDGET_WARNING_SHARE, type OperationalSnapshot } from './operational-incidents';
-export { startOperationalAlerts, type RunningOperationalAlerts } from './operational-alerts';
+export { startOperationalAlerts, type OperatorAlertOptions, type RunningOperationalAlerts } from './operational-alerts';
 
 /** The channels ALERT_WEBHOOK_URL and TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID configure (none when neither is set). */
 export function createAlertChannels(config: Pick<AppConfig, 'alerts'>, options: { telegramBaseUrl?: string } = {}): AlertChannel[] {

@@ -2,6 +2,14 @@ import type { Logger } from 'pino';
 import type { IncidentTracker } from './incident-tracker';
 import { currentIncidents, type OperationalSnapshot } from './operational-incidents';
 
+/** Alert options tests shorten; production uses the defaults. */
+export interface OperatorAlertOptions {
+  checkIntervalMs?: number;
+  telegramBaseUrl?: string;
+  /** monday's daily call allocation for the 80% warning (the API does not report it). */
+  mondayDailyCallLimit?: number | null;
+}
+
 export interface RunningOperationalAlerts {
   /** Reads the snapshot and updates the incidents now (tests, shutdown). */
   checkNow(): Promise<void>;

@@ -6,8 +6,8 @@ import { HealthController } from '../health/health.controller';
 import { HealthRegistry } from '../health/health-registry';
 import { MondayWebhookIngest } from '../ingest/monday/monday-webhook.ingest';
 import { MetricsController } from '../observability/metrics.controller';
-import { OwnIdentity } from './own-identity';
-import { ServiceLifecycle } from './service-lifecycle';
+import { OwnIdentity } from '../ingest/own-identity';
+import { ServiceLifecycle } from '../ingest/service-lifecycle';
 import type { ServiceRuntime } from './service-runtime';
 import { APP_CONFIG, LOGGER, PG_POOL } from './tokens';
 

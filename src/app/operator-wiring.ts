@@ -1,4 +1,4 @@
-import { createIncidentTracker, startOperationalAlerts, type OperationalSnapshot } from '../alerts';
+import { createIncidentTracker, startOperationalAlerts, type OperationalSnapshot, type OperatorAlertOptions } from '../alerts';
 import { startApiUsageSampler } from '../console';
 import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
 import type { SubscriptionRunner } from '../event-store';
@@ -17,14 +17,6 @@ export interface OperatorParts {
   cdc: SalesforceCdcIngest;
   salesforce: JsforceSalesforceClient;
   monday: MondayPort;
-}
-
-/** Alert options tests shorten; production uses the defaults. */
-export interface OperatorAlertOptions {
-  checkIntervalMs?: number;
-  telegramBaseUrl?: string;
-  /** monday's daily call allocation for the 80% warning (the API does not report it). */
-  mondayDailyCallLimit?: number | null;
 }
 
 /**

@@ -4,8 +4,8 @@ import type { AppConfig } from '../config';
 import type { BatchingAppender, EventNotifications } from '../event-store';
 import type { HealthRegistry } from '../health/health-registry';
 import type { OperatorBindings } from '../console/operator-bindings';
-import type { OwnIdentity } from './own-identity';
-import type { ServiceLifecycle } from './service-lifecycle';
+import type { OwnIdentity } from '../ingest/own-identity';
+import type { ServiceLifecycle } from '../ingest/service-lifecycle';
 
 /**
  * The long-lived objects of one running service, built once at start-up (start-service.ts) and

@@ -1,9 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config';
+import { openDataSource, poolOf } from '../database/data-source';
 import { migrate } from '../database/migrate';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../database/embedded-database';
-import { createPool } from '../database/pool';
-import { waitForDatabase } from '../database/wait-for-database';
 import { BatchingAppender, EventNotifications } from '../event-store';
 import { HealthRegistry } from '../health/health-registry';
 import { OperatorBindings } from '../console/operator-bindings';
@@ -11,8 +10,8 @@ import type { Mapping } from '../mapping/mapping.types';
 import { createLogger, type Logger } from '../observability/logger';
 import { enablePersonalData } from '../personal-data/enable-personal-data';
 import { createHttpApp } from './create-http-app';
-import { OwnIdentity } from './own-identity';
-import { ServiceLifecycle } from './service-lifecycle';
+import { OwnIdentity } from '../ingest/own-identity';
+import { ServiceLifecycle } from '../ingest/service-lifecycle';
 import type { ServiceRuntime } from './service-runtime';
 
 export interface StartOptions {
@@ -41,20 +40,23 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   const logger = options.logger ?? createLogger({ level: config.logLevel, secretValues: config.secretValues });
   let embedded: EmbeddedDatabase | null = null;
   const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedDatabase(logger)).url;
-  const pool = createPool({ connectionString: databaseUrl, max: 20, application_name: 'crm-sync', connectionTimeoutMillis: 10_000, keepAlive: true }, logger);
-  try {
-    await waitForDatabase(pool, { databaseUrl, timeoutMs: config.databaseWaitMs, logger });
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw error;
-  }
-  const migrations = await migrate(pool);
+  // One TypeORM DataSource owns the pool; the explicit-SQL hot path queries that same pool.
+  const dataSource = await openDataSource(databaseUrl, {
+    logger,
+    max: 20,
+    applicationName: 'crm-sync',
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    waitMs: config.databaseWaitMs,
+  });
+  const pool = poolOf(dataSource);
+  const migrations = await migrate(dataSource);
   if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrations applied');
   try {
     const personalData = await enablePersonalData(pool, config.personalData, options.mapping ?? null);
     if (personalData) logger.info({ keyId: personalData.keys.kek.id }, 'personal data is stored encrypted (PII_ENCRYPTION_KEY)');
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await dataSource.destroy().catch(() => undefined);
     if (embedded) await embedded.stop().catch(() => undefined);
     throw error;
   }
@@ -98,7 +100,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
       await sync?.stop();
       await app.close();
       await notifications.stop();
-      await pool.end();
+      await dataSource.destroy();
       await options.onStopped?.();
       if (embedded) await embedded.stop();
       logger.info('crm-sync stopped');

@@ -4,12 +4,11 @@ import { LeaderLock, SubscriptionRunner } from '../event-store';
 import { formatProblem, MappingError, validateAgainstLive, type Mapping } from '../mapping';
 import type { MondayPort } from '../monday';
 import { LinkIndex } from '../projectors/link-index';
-import { resolveMapping } from '../projectors/resolved-mapping';
 import type { SyncContext } from '../projectors/sync-context';
-import { saveCachedContext, type CachedContext } from '../projectors/sync-context-cache';
+import { saveCachedContext } from '../projectors/sync-context-cache';
 import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
 import { loadLinks } from '../projectors/sync-records.repository';
-import { EmailUserDirectory } from '../projectors/user-directory';
+import { buildSyncContext } from '../projectors/build-sync-context';
 import { startMigrationSchedules } from '../migration/backfill.scheduler';
 import { startScheduledReconcile, type ScheduledReconcile } from '../migration/reconcile-schedule';
 import { createDriftAlerts } from '../alerts';
@@ -18,11 +17,11 @@ import { personalFieldPolicy } from '../personal-data/personal-fields';
 import { createParkedEventAlerts } from '../alerts/parked-event-alert';
 import { ParkedEventsMonitor } from '../projectors/parked-events-monitor';
 import { startOutboxDispatch, type RunningOutboxDispatch } from '../outbox';
-import type { CheckResult } from '../health/health-registry';
-import { COUNT_PENDING_CATCH_UPS_SQL } from '../migration/catch-up-requests';
-import { createChangeEventStream, type JsforceSalesforceClient, type SalesforceHealth } from '../salesforce';
-import { bindOperatorParts, type OperatorAlertOptions } from './operator-wiring';
-import { readLiveContext } from './read-live-context';
+import { registerHealth } from '../health/sync-checks';
+import { createChangeEventStream, type JsforceSalesforceClient } from '../salesforce';
+import type { OperatorAlertOptions } from '../alerts';
+import { bindOperatorParts } from './operator-wiring';
+import { readLiveContext } from '../migration/read-live-context';
 import type { ServiceRuntime } from './service-runtime';
 
 export interface SyncEngine {
@@ -139,83 +138,4 @@ function startReconcileIfConfigured(runtime: ServiceRuntime, mapping: Mapping, c
     { db: runtime.pool, salesforce: clients.salesforce, monday: clients.monday, mapping, context },
     { schedule, fix, databaseUrl: runtime.databaseUrl, logger, alerts: createDriftAlerts(runtime.config, logger) },
   );
-}
-
-export function buildSyncContext(mapping: Mapping, cached: CachedContext, links: LinkIndex): SyncContext {
-  return {
-    mapping: resolveMapping(mapping, cached.live),
-    links,
-    users: new EmailUserDirectory(cached.salesforceUsers, cached.mondayUsers),
-  };
-}
-
-/** The sync's /health checks (exported for tests that drive them with a real database). */
-export function registerHealth(
-  runtime: Pick<ServiceRuntime, 'pool' | 'health'>,
-  projector: Pick<SubscriptionRunner, 'status'>,
-  cdc: Pick<SalesforceCdcIngest, 'isLeader' | 'states' | 'channels'>,
-  salesforce: Pick<JsforceSalesforceClient, 'health'>,
-): void {
-  runtime.health.register('salesforce', () => salesforceCheck(salesforce.health()));
-  runtime.health.register('projectors', async () => {
-    const status = projector.status();
-    if (!status.running) return { ok: false, detail: 'sync projector is not running' };
-    if (status.leader) return { ok: !status.lastError, detail: { leader: true, lastError: status.lastError, eventsHandled: status.eventsHandled } };
-    return standbyCheck(runtime, `projector:${SYNC_PROJECTOR}`);
-  });
-  runtime.health.register('salesforce_cdc', async () => {
-    const pendingCatchUps = await countPendingCatchUps(runtime);
-    if (!cdc.isLeader()) {
-      const standby = await standbyCheck(runtime, 'salesforce-cdc');
-      return { ok: standby.ok, detail: { ...standby.detail, pendingCatchUps } };
-    }
-    const channels = cdc.states().map((s) => ({
-      channel: s.channel,
-      status: s.status,
-      reason: s.reason,
-      lastEventAgeSeconds: s.lastEventAt ? Math.round((Date.now() - s.lastEventAt) / 1000) : null,
-    }));
-    const ok = channels.length === cdc.channels.length && channels.every((c) => c.status === 'subscribed');
-    return { ok, detail: { channels, pendingCatchUps } };
-  });
-}
-
-/**
- * The Salesforce session and the org's daily API usage. Unhealthy once the bounded session refresh
- * gave up (nothing reaches Salesforce until it recovers). An exhausted allocation is shown but does
- * not fail the check: changes are still caught (CDC does not spend it) and the outbox retries the
- * writes when the allocation rolls over, so a restart by an orchestrator could not help.
- */
-export function salesforceCheck(health: SalesforceHealth): CheckResult {
-  const usage = health.apiUsage;
-  return {
-    ok: health.healthy,
-    detail: {
-      session: health.healthy ? 'ok' : 'refresh gave up',
-      reason: health.reason,
-      apiUsage: usage,
-      rateLimited: usage !== null && usage.remaining === 0,
-    },
-  };
-}
-
-/**
- * Another instance may hold the role: healthy if someone does (the lock is visible in pg_locks).
- * The detail is always an object, so a caller can add to it.
- */
-async function standbyCheck(runtime: Pick<ServiceRuntime, 'pool'>, name: string): Promise<{ ok: boolean; detail: { leader: false; standby: boolean; reason?: string } }> {
-  const { rows } = await runtime.pool.query<{ held: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
-       AND classid::int = hashtext('crm-sync') AND objid::int = hashtext($1)) AS held`,
-    [name],
-  );
-  return rows[0]?.held
-    ? { ok: true, detail: { leader: false, standby: true } }
-    : { ok: false, detail: { leader: false, standby: false, reason: 'no instance holds this role yet (starting)' } };
-}
-
-/** Catch-up requests recorded after a CDC gap that no backfill has served yet. */
-async function countPendingCatchUps(runtime: Pick<ServiceRuntime, 'pool'>): Promise<number> {
-  const { rows } = await runtime.pool.query<{ n: number }>(COUNT_PENDING_CATCH_UPS_SQL);
-  return rows[0]?.n ?? 0;
 }

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { buildSyncContext } from '../app/sync-engine';
+import { buildSyncContext } from '../projectors/build-sync-context';
 import { LeaderLock } from '../event-store';
 import type { Mapping, ObjectMapping } from '../mapping/mapping.types';
 import type { MondayPort } from '../monday/monday.port';

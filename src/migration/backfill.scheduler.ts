@@ -2,7 +2,7 @@ import type { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { buildSyncContext } from '../app/sync-engine';
+import { buildSyncContext } from '../projectors/build-sync-context';
 import { LeaderLock } from '../event-store';
 import type { Mapping } from '../mapping/mapping.types';
 import type { MondayPort } from '../monday/monday.port';

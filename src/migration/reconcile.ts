@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readLiveContext } from '../app/read-live-context';
-import { buildSyncContext } from '../app/sync-engine';
+import { readLiveContext } from './read-live-context';
+import { buildSyncContext } from '../projectors/build-sync-context';
 import { appendEvents, type Queryable } from '../event-store';
 import type { Mapping } from '../mapping';
 import type { MondayPort } from '../monday/monday.port';

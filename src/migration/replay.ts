@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { LeaderLock, openParkedPositions, parkedErrorOf, parkEvent, START, type Checkpoint, type RecordedEvent } from '../event-store';
 import type { Mapping } from '../mapping';
-import { buildSyncContext } from '../app/sync-engine';
+import { buildSyncContext } from '../projectors/build-sync-context';
 import { LinkIndex } from '../projectors/link-index';
 import { loadCachedContext } from '../projectors/sync-context-cache';
 import type { SyncContext } from '../projectors/sync-context';

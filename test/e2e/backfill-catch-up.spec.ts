@@ -1,6 +1,6 @@
 import { appendEvent, streams } from '../../src/event-store';
 import { COUNT_PENDING_CATCH_UPS_SQL, servePendingCatchUps } from '../../src/migration/catch-up-requests';
-import { buildSyncContext } from '../../src/app/sync-engine';
+import { buildSyncContext } from '../../src/projectors/build-sync-context';
 import { LinkIndex } from '../../src/projectors/link-index';
 import { partnerLeads, startBackfillWorld, type BackfillWorld } from './backfill-world';
 

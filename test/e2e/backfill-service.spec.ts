@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { readLiveContext } from '../../src/app/read-live-context';
+import { readLiveContext } from '../../src/migration/read-live-context';
 import { runBackfill } from '../../src/migration/backfill.runner';
 import { DEMO_BOARDS } from '../../src/sandbox/monday';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';

@@ -4,8 +4,8 @@
  * demo boards on a fast clock, both real clients, and the example mapping bound to the live schemas.
  */
 import pino from 'pino';
-import { readLiveContext } from '../../src/app/read-live-context';
-import { buildSyncContext } from '../../src/app/sync-engine';
+import { readLiveContext } from '../../src/migration/read-live-context';
+import { buildSyncContext } from '../../src/projectors/build-sync-context';
 import { BackfillPipeline } from '../../src/migration/backfill-pipeline';
 import { loadMapping, type Mapping } from '../../src/mapping';
 import { createMondayClient, type MondayClock, type MondayPort } from '../../src/monday';

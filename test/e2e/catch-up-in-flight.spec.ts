@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendEvents, LeaderLock, readCheckpoint, START, SubscriptionRunner, type NewEvent, type RecordedEvent } from '../../src/event-store';
-import { buildSyncContext } from '../../src/app/sync-engine';
+import { buildSyncContext } from '../../src/projectors/build-sync-context';
 import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { claimCommands } from '../../src/outbox/claim';
 import type { OutboxCommand } from '../../src/outbox/outbox-command';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readLiveContext } from '../../src/app/read-live-context';
+import { readLiveContext } from '../../src/migration/read-live-context';
 import { CliError } from '../../src/cli/cli-error';
 import { buildProgram } from '../../src/cli/main';
 import { runInit, type InitOptions, type InitStreams } from '../../src/cli/commands/init.command';

@@ -1,4 +1,4 @@
-import { registerHealth } from '../../src/app/sync-engine';
+import { registerHealth } from '../../src/health/sync-checks';
 import { HealthRegistry } from '../../src/health/health-registry';
 import { outboxDispatchCheck, readLeaseCounts } from '../../src/outbox/outbox-health';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

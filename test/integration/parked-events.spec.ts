@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import type { PoolClient } from 'pg';
 import { AdminModule } from '../../src/admin';
-import { buildSyncContext } from '../../src/app/sync-engine';
+import { buildSyncContext } from '../../src/projectors/build-sync-context';
 import { appendEvents, LeaderLock, readCheckpoint, SubscriptionRunner, SystemicFailureError, type NewEvent, type ParkedEvent, type RecordedEvent } from '../../src/event-store';
 import { loadMapping } from '../../src/mapping';
 import { replayProjection } from '../../src/migration/replay';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendEvents, LeaderLock, readCheckpoint, SubscriptionRunner, type NewEvent, type RecordedEvent } from '../../src/event-store';
-import { buildSyncContext } from '../../src/app/sync-engine';
+import { buildSyncContext } from '../../src/projectors/build-sync-context';
 import { loadMapping } from '../../src/mapping';
 import { replayProjection, type ReplayOptions } from '../../src/migration/replay';
 import type { ClaimedCommand } from '../../src/outbox/claim';

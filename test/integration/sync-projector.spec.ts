@@ -1,7 +1,7 @@
 import { appendEvents, LeaderLock, SubscriptionRunner, type NewEvent, type RecordedEvent } from '../../src/event-store';
 import { loadMapping } from '../../src/mapping';
 import { replayProjection } from '../../src/migration/replay';
-import { buildSyncContext } from '../../src/app/sync-engine';
+import { buildSyncContext } from '../../src/projectors/build-sync-context';
 import { LinkIndex } from '../../src/projectors/link-index';
 import { saveCachedContext } from '../../src/projectors/sync-context-cache';
 import { SyncProjector } from '../../src/projectors/sync-projector';

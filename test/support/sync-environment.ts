@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { startService, type RunningService } from '../../src/app/start-service';
 import { startSyncEngine, type SyncEngine } from '../../src/app/sync-engine';
-import type { OperatorAlertOptions } from '../../src/app/operator-wiring';
+import type { OperatorAlertOptions } from '../../src/alerts';
 import { installWebhooks } from '../../src/ingest/monday/install-webhooks';
 import { loadMapping, type Mapping } from '../../src/mapping';
 import { createMondayClient, type MondayPort } from '../../src/monday';

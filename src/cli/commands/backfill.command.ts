@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { readLiveContext } from '../../app/read-live-context';
+import { readLiveContext } from '../../migration/read-live-context';
 import { loadConfig } from '../../config';
 import { migrate } from '../../database/migrate';
 import { formatProblem, loadMapping, validateAgainstLive } from '../../mapping';
@@ -11,7 +11,8 @@ import { createMondayClient } from '../../monday';
 import { createLogger } from '../../observability/logger';
 import { createSalesforceClient } from '../../salesforce';
 import { CliError } from '../cli-error';
-import { cliPool } from '../cli-pool';
+import { poolOf } from '../../database/data-source';
+import { cliDataSource } from '../cli-pool';
 
 export interface BackfillCommandOptions {
   object?: string;
@@ -33,14 +34,15 @@ export async function backfillCommand(options: BackfillCommandOptions): Promise<
   const logger = createLogger({ level: config.logLevel === 'debug' ? 'debug' : 'warn', secretValues: config.secretValues });
   const path = resolve(config.syncConfigPath);
   const mapping = loadMapping(path);
-  const pool = cliPool(config.databaseUrl, { max: 8, applicationName: 'crm-sync backfill', secretValues: config.secretValues, logger });
+  const dataSource = await cliDataSource(config.databaseUrl, { max: 8, applicationName: 'crm-sync backfill', secretValues: config.secretValues, logger });
+  const pool = poolOf(dataSource);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const bars = new ProgressBars();
   try {
-    await migrate(pool);
+    await migrate(dataSource);
     const [salesforce, monday] = [await createSalesforceClient(config.salesforce), createMondayClient(config.monday)];
     const live = await readLiveContext(mapping, salesforce, monday);
     const errors = validateAgainstLive(mapping, live.live).filter((p) => p.severity === 'error');
@@ -67,7 +69,7 @@ export async function backfillCommand(options: BackfillCommandOptions): Promise<
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await pool.end();
+    await dataSource.destroy();
   }
 }
 

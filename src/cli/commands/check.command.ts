@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readLiveContext } from '../../app/read-live-context';
+import { readLiveContext } from '../../migration/read-live-context';
 import { loadConfig } from '../../config';
 import { formatProblem, loadMapping, validateAgainstLive } from '../../mapping';
 import { createMondayClient } from '../../monday';

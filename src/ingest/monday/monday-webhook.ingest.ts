@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { OwnIdentity } from '../../app/own-identity';
-import type { ServiceLifecycle } from '../../app/service-lifecycle';
+import type { OwnIdentity } from '../own-identity';
+import type { ServiceLifecycle } from '../service-lifecycle';
 import type { BatchingAppender, Queryable } from '../../event-store';
 import { counter } from '../../observability/metrics-registry';
 import { recordRejection } from './ingest-rejections';
