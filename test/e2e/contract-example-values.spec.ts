@@ -121,7 +121,7 @@ describe('the contract example mapping with ordinary org data', () => {
 
     // The record's other changes still sync, and make no second dead letter.
     sf().updateAsHuman('Account', id, { Name: 'Maybe Tomorrow Limited' });
-    await expectEventually(async () => expect((await env.monday.itemsByIds([item.id]))[0]?.name).toBe('Maybe Tomorrow Limited'), { timeoutMs: 20_000 });
+    await expectEventually(async () => expect((await env.monday.itemsByIds([String(item.id)]))[0]?.name).toBe('Maybe Tomorrow Limited'), { timeoutMs: 20_000 });
     const again = (await listDeadLetters(env.db.pool)).filter((l) => l.kind === 'sync.rejected_value' && l.record.salesforceId === id);
     expect(again.map((l) => l.id)).toEqual([letters[0]!.id]);
   });
