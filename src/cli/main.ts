@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError } from '../config';
+import { PersonalDataKeyError } from '../personal-data';
 import { CliError } from './cli-error';
 import { backfillCommand } from './commands/backfill.command';
 import { checkCommand } from './commands/check.command';
+import { eraseCommand } from './commands/erase.command';
 import { duplicatesCommand } from './commands/duplicates.command';
 import { initCommand } from './commands/init.command';
+import { keysRotateCommand } from './commands/keys.command';
 import { migrateCommand } from './commands/migrate.command';
 import { reconcileCommand } from './commands/reconcile.command';
 import { replayCommand } from './commands/replay.command';
@@ -63,6 +66,19 @@ export function buildProgram(): Command {
     .option('--force', 'overwrite the file when it exists')
     .option('--dry-run', 'print the mapping instead of writing it, and create no column')
     .action(initCommand);
+  program
+    .command('erase')
+    .description('forget one person: destroy their data key (their values in the log read as erased) and clear the sync\'s copies')
+    .option('--email <address>', 'the person\'s e-mail address (needs PII_ENCRYPTION_KEY)')
+    .option('--salesforce <id>', 'the Lead or Contact Id')
+    .option('--monday <itemId>', 'the monday item id')
+    .action(eraseCommand);
+  program
+    .command('keys')
+    .description('manage the personal-data encryption keys')
+    .command('rotate')
+    .description('rewrap every data key with PII_ENCRYPTION_KEY, reading them with PII_ENCRYPTION_KEY_PREVIOUS')
+    .action(keysRotateCommand);
   program.command('webhooks').description('manage monday webhooks').command('install').description('create the webhooks the mapping needs at PUBLIC_URL').action(webhooksInstallCommand);
   return program;
 }
@@ -71,7 +87,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof PersonalDataKeyError) {
       process.stderr.write(`crm-sync: ${error.message}\n`);
       process.exit(2);
     }

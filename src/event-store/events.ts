@@ -20,6 +20,7 @@ import type {
   CommandSucceeded,
   LeadConverted,
   MondayItemSnapshot,
+  PersonalDataErased,
   RecordLinked,
   SalesforceRecordSnapshot,
 } from './payloads/sync-results';
@@ -54,7 +55,8 @@ export type SyncEvent =
   | Fact<'system.record_linked', 'system', RecordLinked>
   | Fact<'system.command_succeeded', 'system', CommandSucceeded>
   | Fact<'system.command_failed', 'system', CommandFailed>
-  | Fact<'system.lead_converted', 'system', LeadConverted>;
+  | Fact<'system.lead_converted', 'system', LeadConverted>
+  | Fact<'system.personal_data_erased', 'system', PersonalDataErased>;
 
 export type SyncEventType = SyncEvent['type'];
 export type EventOfType<T extends SyncEventType> = Extract<SyncEvent, { type: T }>;

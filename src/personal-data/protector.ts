@@ -40,6 +40,25 @@ export class PersonalDataProtector {
     return protectedEvents;
   }
 
+  /** One value encrypted for a subject outside an event (a rejected webhook's body), as JSON text. */
+  async sealText(subject: string, path: string, value: string): Promise<string> {
+    const key = await this.keys.keyFor(subject);
+    return JSON.stringify(sealValue(key.key, key.id, subject, path, value));
+  }
+
+  /** The inverse of sealText; text that is not an envelope is returned as it is, an erased one as null. */
+  async openText(text: string, path: string): Promise<string | null> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return text;
+    }
+    if (!isEnvelope(parsed)) return text;
+    const key = await this.keys.keyById(parsed.k);
+    return key ? (openValue(key, parsed, path) as string) : null;
+  }
+
   /**
    * Decrypts every envelope in these payloads in place; a value whose key was destroyed becomes
    * the erased marker and its event is marked (hasErasedValues).

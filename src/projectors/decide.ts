@@ -44,6 +44,7 @@ export function decide(record: SyncRecord | null, recorded: RecordedEvent, conte
     case 'monday.unknown':
     case 'salesforce.change_gap':
     case 'system.catch_up_requested':
+    case 'system.personal_data_erased':
       return decision(record, skipped('not_synced_event'));
     default:
       return assertNever(event);

@@ -3,6 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../../config';
 import { loadMapping } from '../../mapping';
 import { replayProjection } from '../../migration/replay';
+import { enablePersonalData } from '../../personal-data';
 import { SYNC_PROJECTOR } from '../../projectors/sync-projector';
 import { CliError } from '../cli-error';
 import { cliPool } from '../cli-pool';
@@ -22,6 +23,12 @@ export async function replayCommand(options: { projection?: string }): Promise<v
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync replay`');
   const mapping = loadMapping(resolve(config.syncConfigPath));
   const pool = cliPool(config.databaseUrl, { max: 4, applicationName: 'crm-sync replay', secretValues: config.secretValues });
+  try {
+    await enablePersonalData(pool, config.personalData, mapping);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
   const bar = new SingleBar({ format: 'replay |{bar}| {value}/{total} events | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
   let started = false;
   try {

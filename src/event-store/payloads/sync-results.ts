@@ -76,3 +76,13 @@ export interface SalesforceRecordSnapshot {
   systemModstamp: string;
   reason: 'backfill' | 'catch_up' | 'reconcile' | 'lead_conversion';
 }
+
+/**
+ * A person was forgotten (crm-sync erase): their data keys were destroyed, so their values in
+ * earlier events read as erased. Names only the subjects (record ids), never a personal value.
+ */
+export interface PersonalDataErased {
+  subjects: string[];
+  keysDestroyed: number;
+  via: 'email' | 'salesforce' | 'monday';
+}

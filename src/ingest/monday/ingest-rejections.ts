@@ -1,4 +1,5 @@
 import type { Queryable } from '../../event-store';
+import { activePersonalData } from '../../personal-data/active';
 import { storableText } from './monday-webhook.storable';
 
 /** Bodies kept for audit are capped: a rejected 1 MiB body is evidence, not data we need whole. */
@@ -24,13 +25,29 @@ export async function recordRejection(db: Queryable, rejection: Rejection): Prom
       .map(([name, value]) => [storableText(name), storableHeader(value)]),
   );
   const truncated = rejection.body.length > REJECTED_BODY_CAP;
+  const body = storableText(truncated ? rejection.body.slice(0, REJECTED_BODY_CAP) : rejection.body);
+  // A refused body cannot be read field by field: with PII_ENCRYPTION_KEY it is stored encrypted whole.
+  const personalData = activePersonalData();
+  const stored = personalData ? await personalData.sealText(rejectionSubject(body), REJECTED_BODY_PATH, body) : body;
   await db.query('INSERT INTO ingest_rejections (source, reason, headers, body, body_truncated) VALUES ($1, $2, $3, $4, $5)', [
     rejection.source,
     storableText(rejection.reason),
     JSON.stringify(headers),
-    storableText(truncated ? rejection.body.slice(0, REJECTED_BODY_CAP) : rejection.body),
+    stored,
     truncated,
   ]);
+}
+
+/** The associated-data path of an encrypted rejected body (read it back with openText and this path). */
+export const REJECTED_BODY_PATH = 'ingest_rejections.body';
+
+/**
+ * Whose body it is, when the refused text still names an item (erasing that item then erases it);
+ * otherwise one subject per month, so old refusals can be shredded together.
+ */
+function rejectionSubject(body: string): string {
+  const item = /"(?:pulseId|itemId)"\s*:\s*"?(\d{1,20})/.exec(body);
+  return item ? `monday:${item[1]}` : `ingest-rejections:${new Date().toISOString().slice(0, 7)}`;
 }
 
 function storableHeader(value: unknown): unknown {
