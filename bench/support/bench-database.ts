@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Pool } from 'pg';
-import { migrate } from '../../src/database/migrate';
+import { Client } from 'pg';
+import pino from 'pino';
+import { migrateDatabase } from '../../src/database/migrate';
 
 /** Benches only ever create and drop databases named crm_sync_bench_<random> on this server. */
 export const BENCH_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -18,12 +19,7 @@ export async function createBenchDatabase(options: { migrated?: boolean } = {}):
   await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
   const url = databaseUrl(name);
   if (options.migrated !== false) {
-    const pool = new Pool({ connectionString: url, max: 2 });
-    try {
-      await migrate(pool);
-    } finally {
-      await pool.end();
-    }
+    await migrateDatabase(url, { logger: pino({ level: 'warn' }) });
   }
   return { name, url, drop: () => withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
 }

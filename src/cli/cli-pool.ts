@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { openDataSource } from '../database/data-source';
 import { createPool } from '../database/pool';
 import { createLogger, type Logger } from '../observability/logger';
 
@@ -19,4 +21,10 @@ export interface CliPoolOptions {
 export function cliPool(databaseUrl: string, options: CliPoolOptions): Pool {
   const logger = options.logger ?? createLogger({ level: 'warn', secretValues: options.secretValues, destination: pino.destination(2) });
   return createPool({ connectionString: databaseUrl, max: options.max, application_name: options.applicationName }, logger);
+}
+
+/** Like cliPool, as the TypeORM DataSource owning the pool (poolOf gives the pool). */
+export function cliDataSource(databaseUrl: string, options: CliPoolOptions): Promise<DataSource> {
+  const logger = options.logger ?? createLogger({ level: 'warn', secretValues: options.secretValues, destination: pino.destination(2) });
+  return openDataSource(databaseUrl, { logger, max: options.max, applicationName: options.applicationName });
 }

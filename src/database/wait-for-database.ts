@@ -1,4 +1,3 @@
-import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { describeDatabaseError } from './pool';
 
@@ -27,13 +26,18 @@ export interface WaitForDatabaseOptions {
   maxDelayMs?: number;
 }
 
+/** Anything that answers `SELECT 1` once Postgres is up: a pg Pool, or a DataSource's first connect. */
+export interface DatabaseProbe {
+  query(sql: string): Promise<unknown>;
+}
+
 /**
  * Start-up: waits for Postgres to answer, so the service and its database may start in any order
  * (a container platform starts both at once). A server that refuses connections, is still starting
  * (57P03) or is unreachable is retried with backoff for `timeoutMs`; a server that answers with a
  * definite "no" (bad password, no such database) fails at once, since waiting cannot fix that.
  */
-export async function waitForDatabase(pool: Pool, options: WaitForDatabaseOptions): Promise<void> {
+export async function waitForDatabase(pool: DatabaseProbe, options: WaitForDatabaseOptions): Promise<void> {
   const target = redactDatabaseUrl(options.databaseUrl);
   const deadline = Date.now() + options.timeoutMs;
   let delay = options.initialDelayMs ?? 500;

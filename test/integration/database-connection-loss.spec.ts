@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import pino from 'pino';
-import { createPool } from '../../src/database/pool';
+import type { DataSource } from 'typeorm';
+import { openDataSource, poolOf } from '../../src/database/data-source';
 import { appendEvent, EventNotifications } from '../../src/event-store';
 import { ChannelListener } from '../../src/event-store/channel-listener';
 import { columnChangedEvent } from '../support/event-factory';
@@ -15,16 +16,19 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
  */
 describe('connections terminated by Postgres', () => {
   let db: TestDatabase;
+  let dataSource: DataSource;
   let pool: Pool;
   const warnings: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    pool = createPool({ connectionString: db.url, max: 4, application_name: 'crm-sync conn-loss-test' }, logger);
+    // The service's pool: the TypeORM DataSource's, whose first client TypeORM checks out itself.
+    dataSource = await openDataSource(db.url, { logger, max: 4, applicationName: 'crm-sync conn-loss-test' });
+    pool = poolOf(dataSource);
   });
   afterAll(async () => {
-    await pool.end();
+    await dataSource.destroy();
     await db.drop();
   });
 

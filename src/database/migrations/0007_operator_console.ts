@@ -1,4 +1,16 @@
--- Why: the operator console charts each CRM's API usage over the last 24 hours (issue 17), and
+import { SqlMigration } from './sql-migration';
+
+/**
+ * Why: the operator console charts each CRM's API usage over the last 24 hours (issue 17), and
+ * neither API keeps a history we can read back: Salesforce reports only the current api-usage N/M,
+ * monday nothing at all. Each instance samples what it last saw once a minute; a week is kept.
+ *
+ * The SQL is byte for byte the former migrations/0007_operator_console.sql, whose checksum databases
+ * migrated before TypeORM keep in schema_migrations.
+ */
+export class OperatorConsole0007 extends SqlMigration {
+  readonly file = '0007_operator_console.sql';
+  readonly sql = `-- Why: the operator console charts each CRM's API usage over the last 24 hours (issue 17), and
 -- neither API keeps a history we can read back: Salesforce reports only the current api-usage N/M,
 -- monday nothing at all. Each instance samples what it last saw once a minute; a week is kept.
 CREATE TABLE api_usage_samples (
@@ -27,3 +39,5 @@ CREATE INDEX console_sessions_expiry_idx ON console_sessions (expires_at);
 -- error, so the record's history still shows what was not written and why.
 ALTER TABLE outbox DROP CONSTRAINT outbox_status_check;
 ALTER TABLE outbox ADD CONSTRAINT outbox_status_check CHECK (status IN ('pending', 'in_flight', 'done', 'dead', 'discarded'));
+`;
+}

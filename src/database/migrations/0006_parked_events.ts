@@ -1,4 +1,19 @@
--- Why: issue 13, a poison event never stops the pipeline. An event whose decision throws (a bug, a
+import { SqlMigration } from './sql-migration';
+
+/**
+ * Why: issue 13, a poison event never stops the pipeline. An event whose decision throws (a bug, a
+ * payload no decider expected, a row the projection cannot store) used to make its subscriber retry
+ * the same batch forever. The runner now sets such an event aside here, with the error, and moves
+ * its checkpoint past it; an operator retries it after a fix (POST /admin/parked-events/:position/retry),
+ * which re-decides it for its record and marks it resolved. Replay skips the unresolved ones, as
+ * live processing did.
+ *
+ * The SQL is byte for byte the former migrations/0006_parked_events.sql, whose checksum databases
+ * migrated before TypeORM keep in schema_migrations.
+ */
+export class ParkedEvents0006 extends SqlMigration {
+  readonly file = '0006_parked_events.sql';
+  readonly sql = `-- Why: issue 13, a poison event never stops the pipeline. An event whose decision throws (a bug, a
 -- payload no decider expected, a row the projection cannot store) used to make its subscriber retry
 -- the same batch forever. The runner now sets such an event aside here, with the error, and moves
 -- its checkpoint past it; an operator retries it after a fix (POST /admin/parked-events/:position/retry),
@@ -24,3 +39,5 @@ CREATE TABLE parked_events (
 );
 CREATE INDEX parked_events_open_idx ON parked_events (subscriber, position) WHERE resolved_at IS NULL;
 CREATE INDEX parked_events_retry_idx ON parked_events (subscriber, position) WHERE retry_requested_at IS NOT NULL AND resolved_at IS NULL;
+`;
+}

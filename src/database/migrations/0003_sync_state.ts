@@ -1,4 +1,16 @@
--- Why: the projections of the sync (issue 6). One row per synced record pair holds the link
+import { SqlMigration } from './sql-migration';
+
+/**
+ * Why: the projections of the sync (issue 6). One row per synced record pair holds the link
+ * (monday item <-> Salesforce record), its tombstone, and the last known value of every mapped
+ * field on each side with its source timestamp. Rebuildable from the event log (crm-sync replay).
+ *
+ * The SQL is byte for byte the former migrations/0003_sync_state.sql, whose checksum databases
+ * migrated before TypeORM keep in schema_migrations.
+ */
+export class SyncState0003 extends SqlMigration {
+  readonly file = '0003_sync_state.sql';
+  readonly sql = `-- Why: the projections of the sync (issue 6). One row per synced record pair holds the link
 -- (monday item <-> Salesforce record), its tombstone, and the last known value of every mapped
 -- field on each side with its source timestamp. Rebuildable from the event log (crm-sync replay).
 CREATE TABLE sync_records (
@@ -68,3 +80,5 @@ CREATE TABLE sync_context_cache (
   value      jsonb       NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+`;
+}

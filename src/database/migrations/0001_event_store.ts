@@ -1,4 +1,17 @@
--- Why: every change from either CRM is an immutable fact appended here; all other state is derived
+import { SqlMigration } from './sql-migration';
+
+/**
+ * Why: every change from either CRM is an immutable fact appended here; all other state is derived
+ * from it (architecture.md). The unique (source, source_event_id) makes redelivery a no-op
+ * (invariant 1). transaction_id lets readers avoid skipping late-committing positions (invariant 3):
+ * they read only below pg_snapshot_xmin(pg_current_snapshot()), ordered by (transaction_id, position).
+ *
+ * The SQL is byte for byte the former migrations/0001_event_store.sql, whose checksum databases
+ * migrated before TypeORM keep in schema_migrations.
+ */
+export class EventStore0001 extends SqlMigration {
+  readonly file = '0001_event_store.sql';
+  readonly sql = `-- Why: every change from either CRM is an immutable fact appended here; all other state is derived
 -- from it (architecture.md). The unique (source, source_event_id) makes redelivery a no-op
 -- (invariant 1). transaction_id lets readers avoid skipping late-committing positions (invariant 3):
 -- they read only below pg_snapshot_xmin(pg_current_snapshot()), ordered by (transaction_id, position).
@@ -39,3 +52,5 @@ CREATE TABLE ingest_rejections (
   body        text        NOT NULL,
   body_truncated boolean  NOT NULL DEFAULT false
 );
+`;
+}

@@ -1,4 +1,17 @@
--- Why: the backfill (issue 7) must survive a kill and continue where it stopped, so each object's
+import { SqlMigration } from './sql-migration';
+
+/**
+ * Why: the backfill (issue 7) must survive a kill and continue where it stopped, so each object's
+ * run keeps explicit progress (style lesson 14): the resume cursor (last SystemModstamp, last Id,
+ * read in that order), status, counts and attempts. The cursor is written in the same transaction
+ * as the snapshot events of the page it covers, so a resumed run neither skips nor re-counts a page.
+ *
+ * The SQL is byte for byte the former migrations/0005_backfill_progress.sql, whose checksum databases
+ * migrated before TypeORM keep in schema_migrations.
+ */
+export class BackfillProgress0005 extends SqlMigration {
+  readonly file = '0005_backfill_progress.sql';
+  readonly sql = `-- Why: the backfill (issue 7) must survive a kill and continue where it stopped, so each object's
 -- run keeps explicit progress (style lesson 14): the resume cursor (last SystemModstamp, last Id,
 -- read in that order), status, counts and attempts. The cursor is written in the same transaction
 -- as the snapshot events of the page it covers, so a resumed run neither skips nor re-counts a page.
@@ -38,3 +51,5 @@ CREATE TABLE monday_catch_up_cursors (
   last_updated_at timestamptz NOT NULL,
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
+`;
+}
