@@ -25,6 +25,7 @@ import type { OutboxWake } from './outbox-notifications';
 import { recordOutcomes, type Settlement } from './record-outcomes';
 import { commandFailedEvent, commandSucceededEvent, type StoredError } from './result-events';
 import { describeRecord } from './describe-record';
+import { scrubSecrets } from './scrub-secrets';
 import { dropSupersededValues, loadCurrentFields, loadWrittenSince, type StateAsOf } from './superseded-values';
 
 export interface OutboxDispatcherDeps {
@@ -37,6 +38,8 @@ export interface OutboxDispatcherDeps {
   alerts?: DeadLetterAlerts | null;
   /** Wakes the loop when rows are inserted (OutboxNotifications); without it the loop only polls. */
   wake?: OutboxWake | null;
+  /** Cut out of every failure before it is stored (a CRM error message may echo a token). */
+  secretValues?: readonly string[];
   now?: () => Date;
 }
 
@@ -261,7 +264,7 @@ export class OutboxDispatcher {
   /** An INTERNAL_ERROR dead letter, built without the mapping lookups `settle` does (they may be what failed). */
   private internalDeadLetter(claimed: ClaimedCommand, failure: DispatchError): Settlement {
     const action = decideFailure(failure, { attempts: claimed.attempts }, this.policy);
-    const error: StoredError = { ...failure, ...(action.action === 'dead_letter' ? { hint: action.hint } : {}) };
+    const error: StoredError = scrubSecrets({ ...failure, ...(action.action === 'dead_letter' ? { hint: action.hint } : {}) }, this.deps.secretValues ?? []);
     return { claimed, status: 'dead', error, events: [commandFailedEvent(claimed, error, true, this.now())] };
   }
 
@@ -301,7 +304,7 @@ export class OutboxDispatcher {
     const { objectKey } = claimed.command;
     const location = fieldLocation(this.deps.mapping ?? null, objectKey, result.error);
     const action = decideFailure(result.error, { attempts: claimed.attempts, objectKey, fieldPath: location ?? undefined, target: claimed.command.target, commandKind: claimed.command.kind }, this.policy);
-    const error: StoredError = { ...result.error, ...(action.action === 'dead_letter' ? { hint: action.hint } : {}) };
+    const error: StoredError = scrubSecrets({ ...result.error, ...(action.action === 'dead_letter' ? { hint: action.hint } : {}) }, this.deps.secretValues ?? []);
     const dead = action.action === 'dead_letter';
     return {
       claimed,

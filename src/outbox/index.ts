@@ -42,7 +42,7 @@ export async function startOutboxDispatch(input: {
   await wake.start();
   const alerts = createDeadLetterAlerts(input.config, logger);
   const dispatcher = new OutboxDispatcher(
-    { pool: input.pool, salesforce: input.salesforce, monday: input.monday, logger, mapping: input.mapping, alerts, wake },
+    { pool: input.pool, salesforce: input.salesforce, monday: input.monday, logger, mapping: input.mapping, alerts, wake, secretValues: input.config.secretValues },
     input.options,
   );
   dispatcher.start();

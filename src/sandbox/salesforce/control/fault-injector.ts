@@ -21,8 +21,11 @@ export interface FaultSpec {
   method?: string;
   /** For latency: real milliseconds to wait before handling. */
   latencyMs?: number;
-  /** For http_error: 500 (default) or 503. */
+  /** For http_error: 500 (default), 503, or a 4xx. */
   status?: number;
+  /** For http_error: the error's code and message instead of the defaults (a message that echoes what it was sent, say). */
+  errorCode?: string;
+  message?: string;
 }
 
 interface ActiveFault extends FaultSpec {

@@ -106,7 +106,9 @@ async function applyFault(
     case 'commit_then_drop':
       return 'drop';
     case 'http_error':
-      if (fault.status === 503) {
+      if (fault.message !== undefined || fault.errorCode !== undefined) {
+        sendJson(reply, fault.status ?? 500, [{ errorCode: fault.errorCode ?? 'UNKNOWN_EXCEPTION', message: fault.message ?? 'An unexpected error occurred.' }]);
+      } else if (fault.status === 503) {
         sendJson(reply, 503, [{ errorCode: 'SERVER_UNAVAILABLE', message: 'Server is temporarily unavailable' }]);
       } else {
         sendJson(reply, fault.status ?? 500, [
