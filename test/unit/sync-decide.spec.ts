@@ -241,6 +241,16 @@ describe('sync decide (issue 6, pure)', () => {
     expect(resolved.record?.waiting).toEqual([]);
   });
 
+  it("a new item's empty owner column (OwnerId is required) is left to Salesforce's default: a create, no rejected value", () => {
+    const snapshot = itemSnapshot(OPPORTUNITY_BOARD, '502', 'No owner', { stage: 'Quote' });
+    const payload = snapshot.payload as { columnValues: Array<Record<string, unknown>> };
+    payload.columnValues.push({ id: 'close_date', type: 'date', value: JSON.stringify({ date: '2027-01-31' }), text: '2027-01-31' });
+    payload.columnValues.push({ id: 'owner', type: 'people', value: null, text: '' });
+    const read = decide(newRecord('opportunity', OPPORTUNITY_BOARD, { mondayItemId: '502' }), snapshot, context);
+    expect(read.commands).toEqual([expect.objectContaining({ kind: 'salesforce.create', fields: expect.not.objectContaining({ OwnerId: expect.anything() }) })]);
+    expect(read.commands).toEqual([expect.objectContaining({ fields: expect.objectContaining({ CloseDate: '2027-01-31' }) })]);
+  });
+
   it('an item renamed before its link is recorded (we just created it) is read, not lost', () => {
     const rename = {
       ...mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'x', columnType: 'text', value: null, at: 2_000 }),

@@ -66,7 +66,10 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     if (!read) continue;
     const converted =
       field.key === NAME_KEY ? ({ kind: 'value', value: item.name } as const) : field.converter.fromMondayApi({ value: read.value, text: read.text, linkedItemIds: 'linkedItemIds' in read ? read.linkedItemIds : undefined }, context);
-    if (converted.kind === 'invalid') problems[field.key] = converted.error.message;
+    // An empty cell of a field Salesforce requires (a new item's owner) is nothing to send: the
+    // record keeps its value, a create gets Salesforce's default or fails naming the field. Only an
+    // explicit change clearing it (a column_changed) is a rejected value.
+    if (converted.kind === 'invalid' && converted.error.code !== 'REQUIRED_VALUE') problems[field.key] = converted.error.message;
     if (converted.kind === 'unresolved' && converted.reason === 'not_linked' && field.key !== NAME_KEY) {
       // A relation to an item not linked yet: sent once that item's link appears (or this record's).
       const mondayRead = { value: read.value, text: read.text, linkedItemIds: 'linkedItemIds' in read ? read.linkedItemIds : undefined };

@@ -1,0 +1,403 @@
+import { writeFileSync } from 'node:fs';
+import { expect } from 'expect';
+import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
+import { replayProjection } from '../../src/migration/replay';
+import type { MondayItem } from '../../src/monday';
+import { NAME_KEY } from '../../src/projectors/resolved-mapping';
+import { countRemoteWrites, startConvergenceEnvironment, waitForQuiet, webhookRejections, type RemoteWrites } from './convergence-world';
+import { expectEventually } from './eventually';
+import { RandomEditScript, SeededRandom, type TrackedPair } from './random-edits';
+import type { SyncEnvironment } from './sync-environment';
+
+/**
+ * The randomized convergence scenario of issue 6, shared by the e2e test (one seed) and the campaign
+ * (`npm run campaign`, many seeds): random human edits on both emulators while both inject faults
+ * (monday: 5% HTTP 500, 5% 429, 10% duplicate webhooks; Salesforce: about one write request in ten
+ * answered 500 / UNABLE_TO_LOCK_ROW / REQUEST_LIMIT_EXCEEDED). Afterwards every pair agrees on every
+ * mapped field, no record exists twice, writes stay within what the changes needed, no Salesforce
+ * update repeats a value already known to be there, an idle system stays idle, and replay rebuilds
+ * the live state. It uses the standalone `expect` so that it also runs outside jest.
+ */
+
+/** Human actions per run (issue 6 asks for 1,000). */
+export const EDITS = Number(process.env.CONVERGENCE_EDITS ?? 1_000);
+const BOARDS = { opportunity: 9378000526, account: 9378000512 } as const;
+const SOBJECTS = { opportunity: 'Opportunity', account: 'Account' } as const;
+const SALESFORCE_FAULTS = ['http_error', 'unable_to_lock_row', 'request_limit_exceeded'] as const;
+
+/** What one seed's run measured (printed by the test and the campaign). */
+export interface ConvergenceSummary {
+  seed: number;
+  /** Salesforce updates that changed nothing because a person's equal edit crossed ours in flight. */
+  racingRedundant: number;
+  /** Salesforce updates that repeated a value our log already had when the command was built or sent (must be 0). */
+  knowableRedundant: number;
+}
+
+export type ConvergenceResult =
+  | { passed: true; summary: ConvergenceSummary }
+  /** `reason`: the failed check on one line; `failure`: the seed, the last actions and the full message. */
+  | { passed: false; reason: string; failure: string };
+
+/** One run in its own environment: what it measured, or what failed with the seed that reproduces its edits. */
+export async function runConvergenceSeed(seed: number): Promise<ConvergenceResult> {
+  const env = await startConvergenceEnvironment();
+  const journal: string[] = [];
+  try {
+    await expectEventually(async () => expect((await fetch(`${env.url}/health`)).status).toBe(200), { timeoutMs: 20_000 });
+    const redundant = await runScenario(env, new SeededRandom(seed), journal);
+    return { passed: true, summary: { seed, racingRedundant: redundant.racing, knowableRedundant: redundant.knowable.length } };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (process.env.CONVERGENCE_LOGS) writeFileSync(process.env.CONVERGENCE_LOGS, env.logs.join(''));
+    return { passed: false, reason: oneLine(message), failure: `convergence failed with CONVERGENCE_SEED=${seed}\nlast actions:\n  ${journal.slice(-15).join('\n  ')}\n${message}` };
+  } finally {
+    await env.stop();
+  }
+}
+
+async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: string[]): Promise<{ knowable: string[]; racing: number }> {
+  const sf = env.sandbox.salesforce.control;
+  const md = env.sandbox.monday.control;
+  const before = {
+    records: new Set([...sf.records('Opportunity', { includeDeleted: true }), ...sf.records('Account', { includeDeleted: true })].map((r) => String(r.Id))),
+    items: new Set([...md.listItems(BOARDS.opportunity, true), ...md.listItems(BOARDS.account, true)].map((i) => i.id)),
+  };
+  await waitForQuiet(env, 20_000);
+  const writesBefore = countRemoteWrites(env);
+
+  md.addFault({ kind: 'http_500', ratio: 0.05 });
+  md.addFault({ kind: 'http_429', ratio: 0.05 });
+  md.addFault({ kind: 'duplicate_webhook', ratio: 0.1 });
+  const script = new RandomEditScript(random, env.sandbox, env.engine.context);
+  let salesforceFaults = 0;
+  for (let i = 0; i < EDITS; i++) {
+    script.step();
+    journal.splice(0, journal.length, ...script.journal.slice(-15));
+    if (sf.faults().length === 0 && random.chance(0.12)) {
+      sf.injectFault({ kind: random.pick(SALESFORCE_FAULTS), times: 1, pathContains: '/sobjects' });
+      salesforceFaults += 1;
+    }
+    // Pacing of the load, not a wait for a condition: bursts of edits with short gaps between them,
+    // so edits land before, during and after the sync of earlier ones.
+    if (random.chance(0.3)) await new Promise((resolve) => setTimeout(resolve, random.int(0, 4)));
+  }
+  await waitForQuiet(env, 60_000);
+  script.discoverLinks();
+  md.clearFaults();
+  sf.clearFaults();
+
+  const writes = delta(countRemoteWrites(env), writesBefore);
+  const rejections = await webhookRejections(env);
+  const summary = { actions: script.stats.actions, allowance: script.stats.allowance, writes, salesforceFaults, webhooks: md.webhookStats(), rejections };
+  if (process.env.CONVERGENCE_VERBOSE) process.stdout.write(`convergence summary: ${JSON.stringify(summary)}\n`);
+
+  // A refused webhook would be a lost change.
+  expect(rejections).toEqual({});
+  expect(await deadLetters(env)).toEqual([]);
+  const wrong = await mismatches(env, script.pairs);
+  if (wrong.length > 0 && process.env.CONVERGENCE_DEBUG) await printHistory(env, wrong[0]);
+  expect(duplicates(env, script.pairs, before)).toEqual([]);
+  // Each human change needs at most one write to the other side (a monday create: the Salesforce
+  // create and the Id written back); coalescing and lost conflicts only make it fewer.
+  expect(writes.salesforce).toBeLessThanOrEqual(script.stats.allowance.salesforce);
+  expect(writes.monday).toBeLessThanOrEqual(script.stats.allowance.monday);
+  if (process.env.CONVERGENCE_DEBUG) await printRedundant(env);
+  const redundant = await redundantSalesforceUpdates(env);
+  expect(redundant.knowable).toEqual([]);
+
+  await expectNoLoop(env, script.pairs);
+  expect(wrong).toEqual([]);
+  await expectReplayRebuildsLiveState(env);
+  return redundant;
+}
+
+/**
+ * Issue 7's replay test (invariant 10): with the service stopped, `crm-sync replay` rebuilds from
+ * the log exactly the state live processing left, and neither emulator sees a request meanwhile.
+ */
+async function expectReplayRebuildsLiveState(env: SyncEnvironment): Promise<void> {
+  const projection = async () =>
+    (await env.db.pool.query('SELECT object_key, salesforce_id, monday_item_id, deleted_side, creating, converted_at, fields, waiting FROM sync_records ORDER BY object_key, salesforce_id, monday_item_id')).rows;
+  const live = await projection();
+  await env.service.stop();
+  const requests = () => ({ salesforce: env.sandbox.salesforce.control.requests().length, monday: env.sandbox.monday.control.requestLog().length });
+  const before = requests();
+  const result = await replayProjection(env.db.pool, env.db.url, env.mapping);
+  expect(result.handled).toBeGreaterThan(EDITS);
+  const rebuilt = await projection();
+  if (process.env.CONVERGENCE_DEBUG) printProjectionDiff(live, rebuilt);
+  expect(rebuilt).toEqual(live);
+  expect(requests()).toEqual(before);
+}
+
+/** An idle system stays idle: one more human edit on each side costs exactly one write each. */
+async function expectNoLoop(env: SyncEnvironment, pairs: TrackedPair[]): Promise<void> {
+  const pair = pairs.find((p) => p.object === 'opportunity' && !p.removedOn && p.salesforceId && p.itemId);
+  if (!pair) throw new Error('no linked opportunity to probe with');
+  const before = countRemoteWrites(env);
+  env.sandbox.salesforce.control.updateAsHuman('Opportunity', pair.salesforceId as string, { NextStep: 'Probe after the storm' });
+  env.sandbox.monday.control.changeColumnValues({ itemId: pair.itemId as number, columnValues: { amount: '4242' } });
+  await expectEventually(async () => {
+    const [item] = await env.monday.itemsByIds([String(pair.itemId)]);
+    expect(item?.columnValues.find((c) => c.id === 'next_step')?.text).toBe('Probe after the storm');
+    expect(env.sandbox.salesforce.control.getRecord(pair.salesforceId as string)?.Amount).toBe(4242);
+  }, { timeoutMs: 20_000 });
+  await waitForQuiet(env);
+  expect(delta(countRemoteWrites(env), before)).toEqual({ salesforce: 1, monday: 1 });
+}
+
+/** Every mapped field of every live pair, read on both sides and compared through the mapping's converters. */
+async function mismatches(env: SyncEnvironment, pairs: TrackedPair[]): Promise<string[]> {
+  const problems: string[] = [];
+  const linked = pairs.filter((p) => p.salesforceId && p.itemId);
+  const items = new Map<number, MondayItem>();
+  for (let i = 0; i < linked.length; i += 50) {
+    for (const item of await env.monday.itemsByIds(linked.slice(i, i + 50).map((p) => String(p.itemId)))) items.set(Number(item.id), item);
+  }
+  for (const pair of pairs) {
+    const label = `${pair.object} ${pair.salesforceId} / item ${pair.itemId}`;
+    if (!pair.salesforceId || !pair.itemId) {
+      problems.push(`${label}: never linked`);
+      continue;
+    }
+    const record = env.sandbox.salesforce.control.getRecord(pair.salesforceId);
+    const stored = env.sandbox.monday.control.getItem(pair.itemId);
+    if (pair.removedOn === 'salesforce') {
+      if (stored?.state !== 'archived') problems.push(`${label}: deleted in Salesforce, item is ${stored?.state}`);
+      continue;
+    }
+    if (pair.removedOn === 'monday') {
+      if (!record || record.IsDeleted) problems.push(`${label}: removed on monday (delete: archive), yet the Salesforce record is gone`);
+      continue;
+    }
+    const item = items.get(pair.itemId);
+    if (!record || !item) {
+      problems.push(`${label}: missing (record ${Boolean(record)}, item ${Boolean(item)})`);
+      continue;
+    }
+    const object = env.engine.context.mapping.byKey.get(pair.object);
+    for (const field of object?.fields ?? []) {
+      if (field.salesforceFields.length !== 1) continue;
+      const salesforceValue = (record[field.salesforceFields[0]] ?? null) as SalesforceValue;
+      // An owner without a monday account (the org's admin, who makes the human edits) has no cell value.
+      const representable = field.converter.toMonday(salesforceValue, env.engine.context);
+      if (representable.kind === 'unresolved' && representable.reason === 'unknown_user') continue;
+      const column = item.columnValues.find((c) => c.id === field.key);
+      const read =
+        field.key === NAME_KEY
+          ? ({ kind: 'value', value: item.name } as const)
+          : field.converter.fromMondayApi({ value: column?.value ?? null, text: column?.text ?? null, linkedItemIds: column && 'linkedItemIds' in column ? column.linkedItemIds : undefined }, env.engine.context);
+      if (read.kind !== 'value') problems.push(`${label} ${field.key}: monday value unreadable ${JSON.stringify(read)}`);
+      else if (!field.converter.equals(salesforceValue, read.value)) {
+        problems.push(`${label} ${field.key}: Salesforce ${JSON.stringify(salesforceValue)} vs monday ${JSON.stringify(read.value)}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Each record the run made has exactly one item carrying its Id, and each item exactly one record. */
+function duplicates(env: SyncEnvironment, pairs: TrackedPair[], before: { records: Set<string>; items: Set<number> }): string[] {
+  const problems: string[] = [];
+  for (const object of ['opportunity', 'account'] as const) {
+    const records = env.sandbox.salesforce.control.records(SOBJECTS[object], { includeDeleted: true }).filter((r) => !before.records.has(String(r.Id)));
+    const items = env.sandbox.monday.control.listItems(BOARDS[object], true).filter((i) => !before.items.has(i.id));
+    const tracked = pairs.filter((p) => p.object === object).length;
+    if (records.length !== tracked) problems.push(`${object}: ${records.length} new Salesforce records for ${tracked} pairs`);
+    if (items.length !== tracked) problems.push(`${object}: ${items.length} new items for ${tracked} pairs`);
+    const itemsById = new Map<string, number[]>();
+    for (const item of items) {
+      const id = /[a-zA-Z0-9]{18}/.exec(JSON.stringify(item.values.salesforce_id ?? ''))?.[0];
+      if (!id) problems.push(`${object}: item ${item.id} has no Salesforce Id`);
+      else itemsById.set(id, [...(itemsById.get(id) ?? []), item.id]);
+    }
+    for (const record of records) {
+      const holders = itemsById.get(String(record.Id)) ?? [];
+      if (holders.length !== 1) problems.push(`${object}: record ${String(record.Id)} is held by items [${holders.join(', ')}]`);
+    }
+  }
+  return problems;
+}
+
+async function deadLetters(env: SyncEnvironment): Promise<unknown[]> {
+  const { rows: commands } = await env.db.pool.query("SELECT id, kind, last_error FROM outbox WHERE status = 'dead'");
+  const { rows: decisions } = await env.db.pool.query("SELECT position, event_type, reason, detail FROM sync_decisions WHERE outcome = 'dead_lettered'");
+  return [...commands, ...decisions];
+}
+
+interface SentUpdate {
+  salesforce_id: string;
+  object_key: string;
+  command_id: number;
+  finished: Date;
+  written: Record<string, SalesforceValue>;
+  state_tx: string | null;
+  state_position: string | null;
+}
+
+/**
+ * Salesforce updates we sent that changed nothing (the emulator emits no change event for those),
+ * split by what the dispatcher knew. `knowable`: the person's change that had already put the value
+ * there was in the state the dispatcher checked before sending (its success event's `stateAsOf`):
+ * a bug. `racing`: that change reached our log only after the check (it crossed our write in
+ * flight): no service can avoid it without reading before every write.
+ */
+async function redundantSalesforceUpdates(env: SyncEnvironment): Promise<{ knowable: string[]; racing: number }> {
+  const { rows: sent } = await env.db.pool.query<SentUpdate>(
+    `SELECT r.salesforce_id, r.object_key, (e.payload->>'commandId')::bigint AS command_id, e.occurred_at AS finished, e.payload->'written' AS written,
+            e.payload->'stateAsOf'->>'transactionId' AS state_tx, e.payload->'stateAsOf'->>'position' AS state_position
+     FROM events e JOIN sync_records r ON r.id = (e.payload->>'recordId')::bigint
+     WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND NOT (e.payload->'result' ? 'superseded') ORDER BY e.position`,
+  );
+  const log = env.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
+  if (log === 'invalid') throw new Error('change event log unreadable');
+  const ours = new Map<string, Array<(typeof log)[number]>>();
+  for (const e of log) {
+    const header = e.payload.ChangeEventHeader;
+    if (!header.changeOrigin.includes('client=crm-sync') || header.changeType !== 'UPDATE') continue;
+    for (const id of header.recordIds) ours.set(id, [...(ours.get(id) ?? []), e]);
+  }
+  const result = { knowable: [] as string[], racing: 0 };
+  // Only records with more updates sent than changes made had one that changed nothing.
+  const sentPerRecord = new Map<string, number>();
+  for (const update of sent) sentPerRecord.set(update.salesforce_id, (sentPerRecord.get(update.salesforce_id) ?? 0) + 1);
+  const surplus = new Map([...sentPerRecord].map(([id, n]) => [id, n - (ours.get(id)?.length ?? 0)]));
+  for (const update of sent) {
+    if ((surplus.get(update.salesforce_id) ?? 0) <= 0) continue;
+    const fields = salesforceFieldsOf(env, update);
+    // Its effect: the first of our change events on the record, not yet matched, touching one of its fields.
+    const candidates = ours.get(update.salesforce_id) ?? [];
+    const index = candidates.findIndex((e) => e.payload.ChangeEventHeader.commitTimestamp <= update.finished.getTime() && e.payload.ChangeEventHeader.changedFields.some((f: string) => f in fields));
+    if (index >= 0) {
+      candidates.splice(index, 1);
+      continue;
+    }
+    surplus.set(update.salesforce_id, (surplus.get(update.salesforce_id) ?? 0) - 1);
+    const setters = await settersInOurLog(env, update, fields, log);
+    if (setters.length > 0 && setters.every((known) => known)) result.knowable.push(`command ${update.command_id} wrote ${JSON.stringify(fields)} to ${update.salesforce_id}`);
+    else result.racing += 1;
+  }
+  return result;
+}
+
+/** The Salesforce field values an update wrote, by field name. */
+function salesforceFieldsOf(env: SyncEnvironment, update: SentUpdate): Record<string, SalesforceValue> {
+  const object = env.engine.context.mapping.byKey.get(update.object_key);
+  const fields: Record<string, SalesforceValue> = {};
+  for (const [key, value] of Object.entries(update.written)) {
+    const names = object?.fieldByColumn.get(key)?.salesforceFields ?? [];
+    if (names.length === 1) fields[names[0]] = value;
+  }
+  return fields;
+}
+
+/**
+ * For each field the update wrote: whether the change that had already set that value in Salesforce
+ * (the latest one before the write) was in the state the dispatcher checked (at or before stateAsOf).
+ */
+async function settersInOurLog(env: SyncEnvironment, update: SentUpdate, fields: Record<string, SalesforceValue>, log: Array<{ replayId: number; payload: Record<string, unknown> & { ChangeEventHeader: { commitTimestamp: number; changeType: string; changedFields: string[]; recordIds: string[] } } }>): Promise<boolean[]> {
+  const known: boolean[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    const setter = log
+      .filter((e) => {
+        const header = e.payload.ChangeEventHeader;
+        if (!header.recordIds.includes(update.salesforce_id) || header.commitTimestamp > update.finished.getTime()) return false;
+        const sets = header.changeType === 'CREATE' || header.changeType === 'UNDELETE' || header.changedFields.includes(name);
+        return sets && JSON.stringify(e.payload[name] ?? null) === JSON.stringify(value ?? null);
+      })
+      .at(-1);
+    if (!setter || update.state_tx === null) {
+      known.push(false);
+      continue;
+    }
+    const { rows } = await env.db.pool.query<{ known: boolean }>(
+      `SELECT (transaction_id, position) <= ($1::xid8, $2::bigint) AS known FROM events
+       WHERE type = 'salesforce.record_changed' AND payload->>'recordId' = $3 AND (payload->>'replayId')::bigint = $4`,
+      [update.state_tx, update.state_position, update.salesforce_id, setter.replayId],
+    );
+    known.push(rows[0]?.known ?? false);
+  }
+  return known;
+}
+
+function delta(after: RemoteWrites, before: RemoteWrites): RemoteWrites {
+  return { salesforce: after.salesforce - before.salesforce, monday: after.monday - before.monday };
+}
+
+async function printHistory(env: SyncEnvironment, problem: string): Promise<void> {
+  const id = /^\w+ (\w{18})/.exec(problem)?.[1];
+  const { rows } = await env.db.pool.query(
+    `SELECT d.position, e.type, e.origin, left(e.payload::text, 300) AS payload, d.outcome, d.reason, d.commands, e.occurred_at
+     FROM sync_decisions d JOIN events e USING (position) JOIN sync_records r ON r.id = d.record_id
+     WHERE r.salesforce_id = $1 ORDER BY d.position`,
+    [id],
+  );
+  const { rows: commands } = await env.db.pool.query(
+    `SELECT o.id, o.kind, o.status, o.caused_by, o.attempts, left(o.payload::text, 300) AS payload FROM outbox o JOIN sync_records r ON r.id = o.record_id WHERE r.salesforce_id = $1 ORDER BY o.id`,
+    [id],
+  );
+  process.stdout.write(`history of ${id}:\n${rows.map((r) => JSON.stringify(r)).join('\n')}\ncommands:\n${commands.map((r) => JSON.stringify(r)).join('\n')}\n`);
+}
+/** Under CONVERGENCE_DEBUG: per record, succeeded Salesforce updates against our effective change events. */
+async function printRedundant(env: SyncEnvironment): Promise<void> {
+  const { rows } = await env.db.pool.query(
+    `SELECT r.salesforce_id, e.position, e.recorded_at, e.payload->'commandId' AS command, e.payload->'written' AS written, o.created_at, o.finished_at, o.caused_by
+     FROM events e JOIN sync_records r ON r.id = (e.payload->>'recordId')::bigint LEFT JOIN outbox o ON o.id = (e.payload->>'commandId')::bigint
+     WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND NOT (e.payload->'result' ? 'superseded') ORDER BY e.position`,
+  );
+  const log = env.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
+  if (log === 'invalid') return;
+  const byRecord = new Map<string, typeof log>();
+  for (const e of log) for (const id of e.payload.ChangeEventHeader.recordIds) byRecord.set(id, [...(byRecord.get(id) ?? []), e]);
+  const sent = new Map<string, typeof rows>();
+  for (const r of rows) sent.set(r.salesforce_id, [...(sent.get(r.salesforce_id) ?? []), r]);
+  const ourUpdate = (e: (typeof log)[number]) => e.payload.ChangeEventHeader.changeOrigin.includes('client=crm-sync') && e.payload.ChangeEventHeader.changeType === 'UPDATE';
+  const ids = new Set([...sent.keys(), ...[...byRecord].filter(([, events]) => events.some(ourUpdate)).map(([id]) => id)]);
+  for (const id of ids) {
+    const commands = sent.get(id) ?? [];
+    const events = byRecord.get(id) ?? [];
+    const ours = events.filter(ourUpdate);
+    if (ours.length === commands.length) continue;
+    process.stdout.write(`MISMATCH on ${id}: ${commands.length} updates sent, ${ours.length} effective\n`);
+    for (const c of commands) process.stdout.write(`  cmd ${c.command} caused_by ${c.caused_by} created ${c.created_at.toISOString()} finished ${c.finished_at?.toISOString()} written ${JSON.stringify(c.written)}\n`);
+    for (const e of events) {
+      const h = e.payload.ChangeEventHeader;
+      const values = Object.fromEntries(h.changedFields.filter((f: string) => f !== 'LastModifiedDate' && f !== 'SystemModstamp').map((f: string) => [f, (e.payload as Record<string, unknown>)[f]]));
+      process.stdout.write(`  cdc ${e.replayId} ${new Date(h.commitTimestamp).toISOString()} ${h.changeType} ${h.changeOrigin || 'human'} ${JSON.stringify(values)}\n`);
+    }
+    await printHistory(env, `x ${id}`);
+  }
+}
+
+/** Under CONVERGENCE_DEBUG: the fields where the rebuilt projection differs from the live one. */
+function printProjectionDiff(live: Array<Record<string, unknown>>, rebuilt: Array<Record<string, unknown>>): void {
+  const key = (row: Record<string, unknown>) => `${String(row.object_key)} ${String(row.salesforce_id)} ${String(row.monday_item_id)}`;
+  const rebuiltByKey = new Map(rebuilt.map((row) => [key(row), row]));
+  for (const row of live) {
+    const other = rebuiltByKey.get(key(row));
+    if (!other) {
+      process.stdout.write(`REPLAY missing ${key(row)}\n`);
+      continue;
+    }
+    for (const column of Object.keys(row)) {
+      if (column === 'fields') {
+        const a = row.fields as Record<string, unknown>;
+        const b = other.fields as Record<string, unknown>;
+        for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
+          if (JSON.stringify(a[field]) !== JSON.stringify(b[field])) process.stdout.write(`REPLAY ${key(row)} ${field}: live ${JSON.stringify(a[field])} rebuilt ${JSON.stringify(b[field])}\n`);
+        }
+      } else if (JSON.stringify(row[column]) !== JSON.stringify(other[column])) {
+        process.stdout.write(`REPLAY ${key(row)} ${column}: live ${JSON.stringify(row[column])} rebuilt ${JSON.stringify(other[column])}\n`);
+      }
+    }
+  }
+  if (rebuilt.length !== live.length) process.stdout.write(`REPLAY ${live.length} live rows, ${rebuilt.length} rebuilt\n`);
+}
+
+/** An assertion message without colours, on one line, short enough for a campaign's per-seed line. */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = message.replace(/\u001b\[[0-9;]*m/g, '').replace(/\s+/g, ' ').trim();
+  return plain.length > 400 ? `${plain.slice(0, 400)}…` : plain;
+}
