@@ -163,6 +163,4 @@ describe('personal fields policy', () => {
     expect([...policy.mondayColumns]).toEqual(expect.arrayContaining(['first_name', 'last_name', 'email', 'phone', '__name__']));
     expect(policy.mondayColumns.has('title')).toBe(false);
   });
-
-});
 });
