@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AdminModule } from '../admin';
 import { ConsoleModule } from '../console';
 import { BatchingAppender } from '../event-store';
@@ -13,11 +14,13 @@ import { APP_CONFIG, LOGGER, PG_POOL } from './tokens';
 
 @Module({})
 export class AppModule {
-  static forRuntime(runtime: ServiceRuntime): DynamicModule {
+  static forRuntime(runtime: Omit<ServiceRuntime, 'scheduler'>): DynamicModule {
     const { config } = runtime;
     return {
       module: AppModule,
       imports: [
+        // Every schedule (backfill crons, monday catch-up, CDC gap catch-ups, reconcile) is a job in its SchedulerRegistry.
+        ScheduleModule.forRoot(),
         AdminModule.forRoot({ db: runtime.pool, adminToken: config.adminToken }),
         ConsoleModule.forRoot({
           db: runtime.pool,

@@ -24,7 +24,7 @@ const SERVICE_VERSION = (JSON.parse(readFileSync(resolve(__dirname, '../../packa
  * POST /webhooks/monday is a plain Fastify route on the same instance (see monday-webhook.route.ts:
  * the hot path skips Nest's router); every other route is a Nest controller.
  */
-export async function createHttpApp(runtime: ServiceRuntime): Promise<NestFastifyApplication> {
+export async function createHttpApp(runtime: Omit<ServiceRuntime, 'scheduler'>): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     // Per-request lines only at debug: at thousands of webhooks a second they would drown everything else.
     loggerInstance: runtime.logger.child({ component: 'http' }, { level: runtime.config.logLevel === 'debug' ? 'debug' : 'warn' }),

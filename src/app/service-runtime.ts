@@ -1,3 +1,4 @@
+import type { SchedulerRegistry } from '@nestjs/schedule';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
@@ -23,6 +24,8 @@ export interface ServiceRuntime {
   identity: OwnIdentity;
   lifecycle: ServiceLifecycle;
   health: HealthRegistry;
+  /** ScheduleModule's registry, where the sync adds its cron jobs (set once the Nest app exists). */
+  scheduler: SchedulerRegistry;
   /** What the operator console reads from parts built after the HTTP app (the sync, the emulators). */
   operator: OperatorBindings;
 }

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { AppConfig } from '../config';
 import { openDataSource, poolOf } from '../database/data-source';
 import { migrate } from '../database/migrate';
@@ -67,7 +68,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   identity.mondayUserId = options.identity?.mondayUserId ?? null;
   identity.salesforceUserId = options.identity?.salesforceUserId ?? null;
   const health = new HealthRegistry();
-  const runtime: ServiceRuntime = {
+  const parts: Omit<ServiceRuntime, 'scheduler'> = {
     config,
     databaseUrl,
     pool,
@@ -85,7 +86,8 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   });
   health.register('event_notifications', () => ({ ok: notifications.connected, detail: notifications.connected ? undefined : 'LISTEN connection is reconnecting' }));
 
-  const app = await createHttpApp(runtime);
+  const app = await createHttpApp(parts);
+  const runtime: ServiceRuntime = Object.assign(parts, { scheduler: app.get(SchedulerRegistry) });
   await app.listen({ port: config.http.port, host: config.http.host });
   const url = await app.getUrl();
   const sync = options.startSync ? await options.startSync(runtime, url) : null;

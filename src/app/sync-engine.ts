@@ -102,6 +102,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     logger: logger.child({ component: 'migration' }),
     mapping,
     live: async () => cached,
+    registry: runtime.scheduler,
   });
   const reconcileSchedule = startReconcileIfConfigured(runtime, mapping, clients, context);
   registerHealth(runtime, projector, cdc, clients.salesforce);
@@ -136,6 +137,6 @@ function startReconcileIfConfigured(runtime: ServiceRuntime, mapping: Mapping, c
   logger.info({ schedule, fix, timeZone: mapping.timeZone }, fix ? 'scheduled reconcile on: drift is reported and repaired' : 'scheduled reconcile on: drift is reported only (RECONCILE_FIX=false)');
   return startScheduledReconcile(
     { db: runtime.pool, salesforce: clients.salesforce, monday: clients.monday, mapping, context },
-    { schedule, fix, databaseUrl: runtime.databaseUrl, logger, alerts: createDriftAlerts(runtime.config, logger) },
+    { schedule, fix, databaseUrl: runtime.databaseUrl, logger, alerts: createDriftAlerts(runtime.config, logger), registry: runtime.scheduler },
   );
 }

@@ -22,8 +22,8 @@ export interface MigrationScheduleDeps {
   mapping: Mapping;
   /** The live schemas the service bound the mapping to (default: the cache start-up wrote). */
   live?: () => Promise<CachedContext | null>;
-  /** Register the jobs with Nest's registry (visible to other modules); they run either way. */
-  registry?: SchedulerRegistry;
+  /** Nest's registry (ScheduleModule): the jobs are added to it and deleted from it at stop. */
+  registry: SchedulerRegistry;
 }
 
 export interface MigrationScheduleOptions {
@@ -43,14 +43,15 @@ export interface MigrationSchedules {
 
 /**
  * The scheduled migration work of a running service: each object's `backfill.schedule`, the monday
- * catch-up, and serving CDC gap catch-ups. Every instance schedules them; a run first takes a
+ * catch-up, and serving CDC gap catch-ups, as cron jobs in Nest's SchedulerRegistry in the mapping's
+ * time zone. Every instance schedules them; a run first takes a
  * Postgres lock for its job, so with several instances each run happens once, and a run still
  * going when the next tick comes is not started twice.
  */
 export function startMigrationSchedules(deps: MigrationScheduleDeps, options: MigrationScheduleOptions = {}): MigrationSchedules {
   const timeZone = options.timeZone ?? deps.mapping.timeZone;
   const live = deps.live ?? (() => loadCachedContext(deps.pool));
-  const jobs = new Map<string, CronJob>();
+  const names: string[] = [];
   const inFlight = new Set<Promise<unknown>>();
 
   const schedule = (name: string, cronTime: string, work: () => Promise<unknown>) => {
@@ -65,8 +66,8 @@ export function startMigrationSchedules(deps: MigrationScheduleDeps, options: Mi
         await run.finally(() => inFlight.delete(run));
       },
     });
-    jobs.set(name, job);
-    deps.registry?.addCronJob(name, job);
+    deps.registry.addCronJob(name, job);
+    names.push(name);
     job.start();
   };
 
@@ -93,12 +94,10 @@ export function startMigrationSchedules(deps: MigrationScheduleDeps, options: Mi
   });
 
   return {
-    names: [...jobs.keys()],
+    names: [...names],
     stop: async () => {
-      for (const [name, job] of jobs) {
-        await job.stop();
-        if (deps.registry?.doesExist('cron', name)) deps.registry.deleteCronJob(name);
-      }
+      // deleteCronJob stops the job; a run in flight finishes (or gives its lock back) below.
+      for (const name of names) if (deps.registry.doesExist('cron', name)) deps.registry.deleteCronJob(name);
       await Promise.allSettled([...inFlight]);
     },
   };

@@ -13,8 +13,8 @@ export interface ScheduledReconcileOptions {
   fix?: boolean;
   /** IANA zone the schedule is read in (default: the mapping's timeZone). */
   timeZone?: string;
-  /** Register the job with Nest's registry as `reconcile` (visible to other modules); it runs either way. */
-  registry?: SchedulerRegistry;
+  /** Nest's registry (ScheduleModule): the job is added to it as `reconcile` and deleted from it at stop. */
+  registry: SchedulerRegistry;
   /** For the one-instance-at-a-time lock (the same database the service uses). */
   databaseUrl: string;
   logger: Logger;
@@ -110,13 +110,12 @@ export function startScheduledReconcile(deps: ReconcileDependencies, options: Sc
   };
 
   const job = CronJob.from({ cronTime: options.schedule, onTick: () => void runNow(), start: false, timeZone: options.timeZone ?? deps.mapping.timeZone });
-  options.registry?.addCronJob(JOB_NAME, job);
+  options.registry.addCronJob(JOB_NAME, job);
   job.start();
   return {
     runNow,
     stop: async () => {
-      await job.stop();
-      if (options.registry?.doesExist('cron', JOB_NAME)) options.registry.deleteCronJob(JOB_NAME);
+      if (options.registry.doesExist('cron', JOB_NAME)) options.registry.deleteCronJob(JOB_NAME);
       await running;
     },
   };

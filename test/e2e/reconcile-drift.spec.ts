@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import pino from 'pino';
 import { reconcile, type Drift, type ReconcileReport } from '../../src/migration/reconcile';
 import { formatReconcileTable } from '../../src/migration/reconcile-format';
@@ -230,7 +231,7 @@ describe('crm-sync reconcile against both emulators', () => {
     const reports: ReconcileReport[] = [];
     const scheduled = startScheduledReconcile(
       { db: env.service.runtime.pool, salesforce: env.salesforce, monday: env.monday, mapping: env.mapping, context: env.engine.context },
-      { schedule: '* * * * * *', fix: true, databaseUrl: env.db.url, logger: pino({ level: 'silent' }), onReport: (r) => reports.push(r) },
+      { schedule: '* * * * * *', fix: true, databaseUrl: env.db.url, logger: pino({ level: 'silent' }), onReport: (r) => reports.push(r), registry: new SchedulerRegistry() },
     );
     try {
       const before = await run();
@@ -242,7 +243,7 @@ describe('crm-sync reconcile against both emulators', () => {
     } finally {
       await scheduled.stop();
     }
-    expect(() => startScheduledReconcile({ db: env.service.runtime.pool, salesforce: env.salesforce, monday: env.monday, mapping: env.mapping }, { schedule: 'every day', databaseUrl: env.db.url, logger: pino({ level: 'silent' }) })).toThrow(
+    expect(() => startScheduledReconcile({ db: env.service.runtime.pool, salesforce: env.salesforce, monday: env.monday, mapping: env.mapping }, { schedule: 'every day', databaseUrl: env.db.url, logger: pino({ level: 'silent' }), registry: new SchedulerRegistry() })).toThrow(
       /not a valid cron expression/,
     );
   });

@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SObjectRecord } from '../../src/sandbox/salesforce/store/record-store';
@@ -88,6 +89,15 @@ describe('scheduled reconcile (RECONCILE_SCHEDULE) with RECONCILE_FIX=true', () 
   afterAll(async () => {
     await env?.stop();
     await alerts?.close();
+  });
+
+  it('runs every schedule as a job of the Nest app\'s SchedulerRegistry, in the mapping\'s time zone', () => {
+    const registry = env.service.app.get(SchedulerRegistry);
+    expect([...registry.getCronJobs().keys()].sort()).toEqual(['backfill:lead', 'catch-up-requests', 'monday-catch-up', 'reconcile']);
+    for (const job of registry.getCronJobs().values()) {
+      expect(job.isActive).toBe(true);
+      expect(job.cronTime.timeZone).toBe(env.mapping.timeZone);
+    }
   });
 
   it('finds a Salesforce edit the sync never heard of, reports it in logs, metrics and an alert, and repairs monday', async () => {

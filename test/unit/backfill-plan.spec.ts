@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { loadMapping } from '../../src/mapping';
 import { backfillOrder, selectObjects } from '../../src/migration/backfill-object-order';
 import { startMigrationSchedules, type MigrationScheduleDeps } from '../../src/migration/backfill.scheduler';
@@ -46,12 +47,16 @@ describe('backfill plan', () => {
 describe('migration schedules', () => {
   it('schedules each backfill.schedule of the mapping, the monday catch-up and the CDC catch-ups, and stops them', async () => {
     const unused = new Proxy({}, { get: () => { throw new Error('no call expected while only scheduling'); } });
-    const deps = { pool: unused, databaseUrl: 'postgres://unused', salesforce: unused, monday: unused, logger: unused, mapping } as unknown as MigrationScheduleDeps;
+    const registry = new SchedulerRegistry();
+    const deps = { pool: unused, databaseUrl: 'postgres://unused', salesforce: unused, monday: unused, logger: unused, mapping, registry } as unknown as MigrationScheduleDeps;
     const schedules = startMigrationSchedules(deps);
     try {
       expect(schedules.names).toEqual(['backfill:lead', 'monday-catch-up', 'catch-up-requests']);
+      expect([...registry.getCronJobs().keys()]).toEqual(schedules.names);
+      expect(registry.getCronJob('backfill:lead').isActive).toBe(true);
     } finally {
       await schedules.stop();
     }
+    expect(registry.getCronJobs().size).toBe(0);
   });
 });
