@@ -69,10 +69,32 @@ export class DataKeyStore {
     return key;
   }
 
-  /** Many subjects at once (one query for those not cached). */
+  /** Many subjects at once: those not cached are created (when new) and read in two statements. */
   async keysFor(subjects: Iterable<string>): Promise<Map<string, DataKey>> {
     const result = new Map<string, DataKey>();
-    for (const subject of new Set(subjects)) result.set(subject, await this.keyFor(subject));
+    const now = Date.now();
+    const missing: string[] = [];
+    for (const subject of new Set(subjects)) {
+      const cached = this.bySubject.get(subject);
+      if (cached && cached.until > now) result.set(subject, cached.key);
+      else missing.push(subject);
+    }
+    if (missing.length === 0) return result;
+    await this.pool.query(
+      'INSERT INTO personal_data_keys (subject, wrapped_key, kek_id) SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (subject) DO NOTHING',
+      [missing, missing.map((subject) => this.kek.wrap(randomBytes(32), subject)), missing.map(() => this.kek.id)],
+    );
+    const { rows } = await this.pool.query<{ id: string; subject: string; wrapped_key: Buffer; kek_id: string }>(
+      'SELECT id, subject, wrapped_key, kek_id FROM personal_data_keys WHERE subject = ANY($1::text[])',
+      [missing],
+    );
+    for (const row of rows) {
+      const key = { id: Number(row.id), key: this.unwrap(row.wrapped_key, row.subject, row.kek_id) };
+      this.remember(row.subject, key);
+      result.set(row.subject, key);
+    }
+    // A row created by a concurrent writer whose insert has not committed yet: ask for it alone.
+    for (const subject of missing) if (!result.has(subject)) result.set(subject, await this.keyFor(subject));
     return result;
   }
 
