@@ -6,6 +6,7 @@ import { BatchingAppender } from '../event-store';
 import { HealthController } from '../health/health.controller';
 import { HealthRegistry } from '../health/health-registry';
 import { MondayWebhookIngest } from '../ingest/monday/monday-webhook.ingest';
+import { loggingModule } from '../observability/logging.module';
 import { MetricsController } from '../observability/metrics.controller';
 import { OwnIdentity } from '../ingest/own-identity';
 import { ServiceLifecycle } from '../ingest/service-lifecycle';
@@ -21,6 +22,7 @@ export class AppModule {
       imports: [
         // Every schedule (backfill crons, monday catch-up, CDC gap catch-ups, reconcile) is a job in its SchedulerRegistry.
         ScheduleModule.forRoot(),
+        loggingModule(runtime.logger),
         AdminModule.forRoot({ db: runtime.pool, adminToken: config.adminToken }),
         ConsoleModule.forRoot({
           db: runtime.pool,

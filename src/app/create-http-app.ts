@@ -1,11 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
+import { Logger } from 'nestjs-pino';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { registerMondayWebhookRoute } from '../ingest/monday/monday-webhook.route';
 import { MondayWebhookIngest } from '../ingest/monday/monday-webhook.ingest';
-import { NestPinoLogger } from '../observability/nest-logger';
+import { requestIdOf } from '../observability/logging.module';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
 import type { ServiceRuntime } from './service-runtime';
@@ -26,15 +26,17 @@ const SERVICE_VERSION = (JSON.parse(readFileSync(resolve(__dirname, '../../packa
  */
 export async function createHttpApp(runtime: Omit<ServiceRuntime, 'scheduler'>): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    // Per-request lines only at debug: at thousands of webhooks a second they would drown everything else.
-    loggerInstance: runtime.logger.child({ component: 'http' }, { level: runtime.config.logLevel === 'debug' ? 'debug' : 'warn' }),
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
+    // Fastify's own logger only for what goes wrong in it; requests are logged by pino-http (logging.module.ts).
+    loggerInstance: runtime.logger.child({ component: 'http' }, { level: 'warn' }),
+    disableRequestLogging: true,
+    genReqId: requestIdOf,
     bodyLimit: WEBHOOK_READ_CAP_BYTES,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime), adapter, {
     bodyParser: false,
-    logger: new NestPinoLogger(runtime.logger.child({ component: 'nest' })),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (request, body, done) => {
     if (request.url.startsWith('/webhooks/')) return done(null, body);

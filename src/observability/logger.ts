@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -6,6 +7,7 @@ export interface LoggerOptions {
   level: 'debug' | 'info' | 'warn' | 'error';
   /** Secret values (tokens, passwords, keys): scrubbed from every line, wherever they appear. */
   secretValues: readonly string[];
+  /** Default: stdout, as JSON lines when it is not a terminal and as readable lines (pino-pretty) when it is. */
   destination?: pino.DestinationStream;
 }
 
@@ -30,6 +32,7 @@ export function createLogger(options: LoggerOptions): Logger {
           'req.headers.authorization',
           'req.headers.cookie',
           'headers.authorization',
+          'res.headers["set-cookie"]',
           '*.accessToken',
           '*.refreshToken',
           '*.password',
@@ -46,8 +49,22 @@ export function createLogger(options: LoggerOptions): Logger {
       },
       ...(pattern ? { hooks: { streamWrite: (line: string) => line.replace(pattern, REDACTED) } } : {}),
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? stdout(),
   );
+}
+
+function stdout(): pino.DestinationStream {
+  if (!process.stdout.isTTY) return pino.destination({ dest: 1, sync: false });
+  return pretty({ destination: 1, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+}
+
+/** Request headers that carry a credential (monday's JWT, the console session, the CSRF token). */
+const TOKEN_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-csrf-token']);
+
+/** A request as request logging shows it: credentials in headers and `?token=` replaced. */
+export function serializeRequest(req: { id?: unknown; method?: string; url?: string; headers?: Record<string, unknown> }): Record<string, unknown> {
+  const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([name, value]) => [name, TOKEN_HEADERS.has(name.toLowerCase()) ? REDACTED : value]));
+  return { id: req.id, method: req.method, url: redactUrl(req.url), headers };
 }
 
 /** `?token=` carries a secret on webhook URLs. */
