@@ -1,5 +1,14 @@
 import type { Queryable } from '../event-store/queryable';
+import type { Checkpoint } from '../event-store/read-batch';
+import { SYNC_PROJECTOR } from '../projectors/sync-projector';
 import type { OutboxCommand } from './outbox-command';
+
+/**
+ * The sync projector's checkpoint when a command was claimed: the projector revises pending commands
+ * in the transaction that moves its checkpoint, so the claimed payload reflects every event up to it.
+ * A success event carries it, so the log shows what the sent command knew.
+ */
+export type StateAsOf = Checkpoint;
 
 /** What a handler may have stored while partly done (a create that succeeded before its follow-up failed). */
 export interface CommandProgress {
@@ -21,6 +30,7 @@ export interface ClaimedCommand {
   progress: CommandProgress | null;
   lastError: Record<string, unknown> | null;
   createdAt: Date;
+  stateAsOf?: StateAsOf | null;
 }
 
 /**
@@ -54,7 +64,9 @@ UPDATE outbox o
 SET status = 'in_flight', locked_until = now() + $2 * interval '1 millisecond', claim_token = $3, attempts = o.attempts + 1, dispatches = o.dispatches + 1
 FROM locked
 WHERE o.id = locked.id
-RETURNING o.id, o.record_id, o.payload, o.caused_by, o.attempts, o.dispatches, o.progress, o.last_error, o.created_at`;
+RETURNING o.id, o.record_id, o.payload, o.caused_by, o.attempts, o.dispatches, o.progress, o.last_error, o.created_at,
+  (SELECT transaction_id::text FROM subscriber_checkpoints WHERE subscriber = $4) AS state_tx,
+  (SELECT position FROM subscriber_checkpoints WHERE subscriber = $4) AS state_position`;
 
 interface ClaimRow {
   id: string;
@@ -66,10 +78,12 @@ interface ClaimRow {
   progress: CommandProgress | null;
   last_error: Record<string, unknown> | null;
   created_at: Date;
+  state_tx: string | null;
+  state_position: string | null;
 }
 
 export async function claimCommands(db: Queryable, options: { limit: number; leaseMs: number; claimToken: string }): Promise<ClaimedCommand[]> {
-  const { rows } = await db.query<ClaimRow>(CLAIM_SQL, [options.limit, options.leaseMs, options.claimToken]);
+  const { rows } = await db.query<ClaimRow>(CLAIM_SQL, [options.limit, options.leaseMs, options.claimToken, SYNC_PROJECTOR]);
   return rows
     .map((row) => ({
       id: Number(row.id),
@@ -81,6 +95,7 @@ export async function claimCommands(db: Queryable, options: { limit: number; lea
       progress: row.progress,
       lastError: row.last_error,
       createdAt: row.created_at,
+      stateAsOf: row.state_tx !== null && row.state_position !== null ? { transactionId: row.state_tx, position: Number(row.state_position) } : null,
     }))
     .sort((a, b) => a.id - b.id);
 }

@@ -11,7 +11,7 @@ import { isTransientDatabaseError } from '../event-store/transient-error';
 import { dispatcherError, internalError, toDispatchError, type DispatchError } from './dispatch-error';
 import { decideFailure, DEFAULT_FAILURE_POLICY, type FailurePolicyOptions } from './failure-policy';
 import { fieldLocation } from './field-location';
-import { failed, succeeded, type DispatchContext, type HandlerResult, type HandlerResults } from './handlers/handler-types';
+import { failed, type DispatchContext, type HandlerResult, type HandlerResults } from './handlers/handler-types';
 import { handleMondayCreates } from './handlers/monday-create-item.handler';
 import { handleMondayRefreshes } from './handlers/monday-refresh-item.handler';
 import { handleMondayWrites } from './handlers/monday-write.handler';
@@ -26,7 +26,6 @@ import { recordOutcomes, type Settlement } from './record-outcomes';
 import { commandFailedEvent, commandSucceededEvent, type StoredError } from './result-events';
 import { describeRecord } from './describe-record';
 import { scrubSecrets } from './scrub-secrets';
-import { dropSupersededValues, loadCurrentFields, loadWrittenSince, type StateAsOf } from './superseded-values';
 
 export interface OutboxDispatcherDeps {
   pool: Pool;
@@ -209,53 +208,19 @@ export class OutboxDispatcher {
       salesforceUserId: () => (this.salesforceUser ??= this.deps.salesforce.identity().then((me) => me.userId)),
       linkedItems: (itemIds) => linkedItems(this.deps.pool, itemIds),
     };
-    const { prepared, broken } = await this.prepareIsolated(claimed);
-    const { send, nothingLeft, stateAsOf } = prepared;
-    const results = await runGroups(groupForDispatch(send), ctx);
-    for (const c of nothingLeft) results.set(c.id, succeeded({}, [], { superseded: true }));
-    for (const [id, error] of broken) results.set(id, failed(error));
-    const settlements = claimed.map((c) => this.settleSafely(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result')), stateAsOf));
+    // The projector has revised what each command carries (or cancelled it) up to its claim: send as claimed.
+    const results = await runGroups(groupForDispatch(claimed), ctx);
+    const settlements = claimed.map((c) => this.settleSafely(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result'))));
     const recorded = await this.recordIsolated(claimToken, settlements);
     outboxMetrics.requestsPerCommand.observe(requests / claimed.length);
     for (const s of settlements) this.report(s, recorded.has(s.claimed.id));
     return claimed.length;
   }
 
-  /** What is sent: the claimed commands less the values a later decision superseded. */
-  private async prepare(claimed: readonly ClaimedCommand[]) {
-    const { current, stateAsOf } = await loadCurrentFields(this.deps.pool, [...new Set(claimed.map((c) => c.recordId))]);
-    const writtenSince = await loadWrittenSince(this.deps.pool, claimed);
-    return { ...dropSupersededValues([...claimed], current, this.deps.mapping ?? null, writtenSince), stateAsOf };
-  }
-
-  /**
-   * `prepare`, and when it fails for a reason other than the database (a payload it cannot read),
-   * again command by command: the ones that fail alone become INTERNAL_ERROR dead letters, unsent;
-   * the others go on. Otherwise the batch would fail, its claims expire and the same batch be claimed
-   * again every lease, forever.
-   */
-  private async prepareIsolated(claimed: readonly ClaimedCommand[]) {
-    try {
-      return { prepared: await this.prepare(claimed), broken: new Map<number, DispatchError>() };
-    } catch (error) {
-      if (isTransientDatabaseError(error)) throw error;
-      const broken = new Map<number, DispatchError>();
-      for (const c of claimed) {
-        try {
-          await this.prepare([c]);
-        } catch (alone) {
-          if (isTransientDatabaseError(alone)) throw alone;
-          broken.set(c.id, internalError(alone, 'preparing the command failed'));
-        }
-      }
-      return { prepared: await this.prepare(claimed.filter((c) => !broken.has(c.id))), broken };
-    }
-  }
-
   /** `settle`, with a failure to settle one command (a bug) making that command an INTERNAL_ERROR dead letter. */
-  private settleSafely(claimed: ClaimedCommand, result: HandlerResult, stateAsOf: StateAsOf | null): Settlement {
+  private settleSafely(claimed: ClaimedCommand, result: HandlerResult): Settlement {
     try {
-      return this.settle(claimed, result, stateAsOf);
+      return this.settle(claimed, result);
     } catch (error) {
       return this.internalDeadLetter(claimed, internalError(error, 'settling the outcome failed'));
     }
@@ -296,10 +261,10 @@ export class OutboxDispatcher {
     }
   }
 
-  private settle(claimed: ClaimedCommand, result: HandlerResult, stateAsOf: StateAsOf | null): Settlement {
+  private settle(claimed: ClaimedCommand, result: HandlerResult): Settlement {
     const now = this.now();
     if (result.ok) {
-      return { claimed, status: 'done', error: null, events: [...result.events, commandSucceededEvent(claimed, result.written, result.result, now, stateAsOf)] };
+      return { claimed, status: 'done', error: null, events: [...result.events, commandSucceededEvent(claimed, result.written, result.result, now)] };
     }
     const { objectKey } = claimed.command;
     const location = fieldLocation(this.deps.mapping ?? null, objectKey, result.error);

@@ -3,7 +3,6 @@ import type { RecordLinked } from '../event-store/payloads/sync-results';
 import type { SalesforceValue } from '../mapping/converters/converter.types';
 import type { ClaimedCommand } from './claim';
 import type { OutboxCommand } from './outbox-command';
-import type { StateAsOf } from './superseded-values';
 
 /** The error as stored on a dead letter and in `system.command_failed`. */
 export interface StoredError {
@@ -56,7 +55,6 @@ export function commandSucceededEvent(
   written: Record<string, SalesforceValue>,
   result: Record<string, unknown> | undefined,
   now: Date,
-  stateAsOf: StateAsOf | null = null,
 ): NewEvent {
   return {
     type: 'system.command_succeeded',
@@ -72,7 +70,7 @@ export function commandSucceededEvent(
       recordId: claimed.recordId,
       written,
       ...(result ? { result } : {}),
-      ...(stateAsOf ? { stateAsOf } : {}),
+      ...(claimed.stateAsOf ? { stateAsOf: claimed.stateAsOf } : {}),
     },
   };
 }

@@ -12,12 +12,15 @@ import {
   insertDecisions,
   loadRecords,
   loadWaitingRecords,
+  revisePendingCommands,
   saveRecords,
   type DecisionRow,
   type PendingCommand,
 } from './sync-records.repository';
 
 const outcomes = counter('crm_sync_projector_outcomes_total', 'Sync projector outcomes by event type, outcome and reason', ['type', 'outcome', 'reason']);
+
+const revisions = counter('crm_sync_projector_command_revisions_total', 'Pending outbox updates the projector rewrote or cancelled because later events changed what they should carry', ['revision']);
 
 export const SYNC_PROJECTOR = 'sync';
 
@@ -58,6 +61,10 @@ export class SyncProjector implements Subscriber {
     await saveRecords(tx, batch.changed(), events[events.length - 1].position);
     if (this.options.emitCommands) {
       await insertCommands(tx, commands.map((c) => ({ recordId: batch.idOf(c.record) as number, command: c.command, causedBy: c.causedBy })));
+      // Commands still waiting (this batch's and earlier ones) carry what the state now says.
+      const revised = await revisePendingCommands(tx, batch.changed(), context.mapping, events[events.length - 1].position);
+      if (revised.rewritten > 0) revisions.inc({ revision: 'rewritten' }, revised.rewritten);
+      if (revised.cancelled > 0) revisions.inc({ revision: 'cancelled' }, revised.cancelled);
     }
     await insertDecisions(tx, decisions.map(({ record, ...rest }) => ({ ...rest, recordId: record ? batch.idOf(record) : null })));
   }

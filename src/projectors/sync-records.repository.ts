@@ -1,6 +1,8 @@
 import type { Queryable } from '../event-store';
 import type { OutboxCommand } from '../outbox/outbox-command';
 import type { Outcome } from './outcome';
+import { revisePendingCommand } from './pending-commands';
+import type { ResolvedMapping } from './resolved-mapping';
 import type { SyncRecord } from './sync-record';
 
 interface RecordRow {
@@ -156,6 +158,45 @@ export async function insertCommands(tx: Queryable, commands: PendingCommand[]):
       commands.map((c) => c.causedBy),
     ],
   );
+}
+
+/**
+ * Brings the pending (not yet claimed) updates of `records` in line with their state after this
+ * batch (revisePendingCommand): rewritten or cancelled in the projector's transaction. FOR UPDATE
+ * waits for a claim that has the row; a command claimed meanwhile is in flight and left alone (its
+ * result comes back as an event). Returns how many were rewritten and cancelled.
+ */
+export async function revisePendingCommands(tx: Queryable, records: SyncRecord[], mapping: ResolvedMapping, position: number): Promise<{ rewritten: number; cancelled: number }> {
+  const byId = new Map(records.filter((r) => r.id !== null).map((r) => [r.id as number, r]));
+  if (byId.size === 0) return { rewritten: 0, cancelled: 0 };
+  const { rows } = await tx.query<{ id: string; record_id: string; payload: OutboxCommand }>(
+    `SELECT id, record_id, payload FROM outbox
+     WHERE record_id = ANY($1::bigint[]) AND status = 'pending' AND kind IN ('salesforce.update', 'monday.change_columns')
+     ORDER BY id FOR UPDATE`,
+    [[...byId.keys()]],
+  );
+  const rewritten: Array<{ id: string; payload: OutboxCommand }> = [];
+  const cancelled: string[] = [];
+  for (const row of rows) {
+    const revision = revisePendingCommand(row.payload, byId.get(Number(row.record_id)) as SyncRecord, mapping);
+    if (revision.kind === 'rewritten') rewritten.push({ id: row.id, payload: revision.command });
+    else if (revision.kind === 'cancelled') cancelled.push(row.id);
+  }
+  if (rewritten.length > 0) {
+    await tx.query(
+      `UPDATE outbox o SET payload = x.p FROM ROWS FROM (unnest($1::bigint[]), jsonb_array_elements($2::jsonb)) AS x(id, p) WHERE o.id = x.id`,
+      [rewritten.map((r) => r.id), JSON.stringify(rewritten.map((r) => r.payload))],
+    );
+  }
+  if (cancelled.length > 0) {
+    await tx.query(
+      `UPDATE outbox SET status = 'done', finished_at = now(),
+              last_error = jsonb_build_object('code', 'SUPERSEDED', 'message', 'nothing left to send: later changes (up to event ' || $2 || ') superseded every value, or the record was deleted')
+       WHERE id = ANY($1::bigint[])`,
+      [cancelled, position],
+    );
+  }
+  return { rewritten: rewritten.length, cancelled: cancelled.length };
 }
 
 export interface DecisionRow {

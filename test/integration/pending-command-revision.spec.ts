@@ -1,0 +1,68 @@
+import { appendEvents, LeaderLock, SubscriptionRunner, type NewEvent, type RecordedEvent } from '../../src/event-store';
+import { loadMapping } from '../../src/mapping';
+import { buildSyncContext } from '../../src/projectors/build-sync-context';
+import { LinkIndex } from '../../src/projectors/link-index';
+import { saveCachedContext } from '../../src/projectors/sync-context-cache';
+import { SyncProjector } from '../../src/projectors/sync-projector';
+import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
+import { mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const OPPS = '9378000526';
+const OPP_ID = '006000000000001AAA';
+const asNew = ({ position: _p, transactionId: _t, recordedAt: _r, ...event }: RecordedEvent): NewEvent => event as NewEvent;
+const amount = (value: string, at: number) => mondayColumnChanged({ boardId: OPPS, itemId: '501', columnId: 'amount', columnType: 'numeric', value: { value }, at });
+
+/**
+ * Issue 16: the projector, not the dispatcher, decides what a waiting command still carries. In the
+ * transaction of the event that changes the record, a pending update is rewritten or cancelled; a
+ * claimed one (in flight) is left to come back as an event.
+ */
+describe('the projector revises pending outbox updates in its own transaction', () => {
+  let db: TestDatabase;
+  const mapping = loadMapping(EXAMPLE_MAPPING);
+  const cached = { live: sandboxSchemas(), salesforceUsers: [], mondayUsers: [] };
+  const links = new LinkIndex();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await saveCachedContext(db.pool, cached);
+  });
+  afterAll(async () => db.drop());
+
+  async function project(...events: RecordedEvent[]): Promise<void> {
+    await appendEvents(db.pool, events.map(asNew));
+    const context = buildSyncContext(mapping, cached, links);
+    const runner = new SubscriptionRunner(db.pool, null, new SyncProjector(() => context, links), new LeaderLock(db.url, 'projector:sync'));
+    await runner.drain();
+    await runner.stop();
+  }
+
+  const outbox = async () =>
+    (await db.pool.query<{ id: string; status: string; fields: Record<string, unknown>; code: string | null }>("SELECT id, status, payload->'fields' AS fields, last_error->>'code' AS code FROM outbox ORDER BY id")).rows;
+
+  it('a later edit cancels the pending update it supersedes, and trims one that carries more than the superseded value', async () => {
+    await project(recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPS, itemId: '501', values: { stage: 'Follow-up' } }), amount('100', 2_000));
+    expect(await outbox()).toEqual([expect.objectContaining({ status: 'pending', fields: { Amount: 100 } })]);
+
+    await project(amount('200', 3_000));
+    expect(await outbox()).toEqual([
+      expect.objectContaining({ status: 'done', code: 'SUPERSEDED', fields: { Amount: 100 } }),
+      expect.objectContaining({ status: 'pending', fields: { Amount: 200 } }),
+    ]);
+
+    // A person in Salesforce types the same 200 while our update waits: nothing is left to send.
+    await project(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { Amount: 200 }, at: 3_500 }));
+    expect((await outbox()).map((c) => c.status)).toEqual(['done', 'done']);
+  });
+
+  it('a claimed (in-flight) update is left as it is: its result comes back as an event', async () => {
+    await project(amount('300', 4_000));
+    const [claimed] = (await outbox()).filter((c) => c.status === 'pending');
+    await db.pool.query("UPDATE outbox SET status = 'in_flight', locked_until = now() + interval '1 minute' WHERE id = $1", [claimed.id]);
+    await project(amount('400', 5_000));
+    const rows = await outbox();
+    expect(rows.find((c) => c.id === claimed.id)).toEqual(expect.objectContaining({ status: 'in_flight', fields: { Amount: 300 } }));
+    expect(rows.at(-1)).toEqual(expect.objectContaining({ status: 'pending', fields: { Amount: 400 } }));
+  });
+});
