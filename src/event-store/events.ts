@@ -14,6 +14,7 @@ import type {
   MondayUpdateColumnValue,
   MondayUpdateName,
 } from './payloads/monday-webhook';
+import type { MergeRequested, RecordMerged } from './payloads/duplicate-merge';
 import type { SalesforceCatchUpRequested, SalesforceChangeGap, SalesforceRecordChanged } from './payloads/salesforce-change';
 import type {
   CommandFailed,
@@ -56,7 +57,9 @@ export type SyncEvent =
   | Fact<'system.command_succeeded', 'system', CommandSucceeded>
   | Fact<'system.command_failed', 'system', CommandFailed>
   | Fact<'system.lead_converted', 'system', LeadConverted>
-  | Fact<'system.personal_data_erased', 'system', PersonalDataErased>;
+  | Fact<'system.personal_data_erased', 'system', PersonalDataErased>
+  | Fact<'system.merge_requested', 'system', MergeRequested>
+  | Fact<'system.record_merged', 'system', RecordMerged>;
 
 export type SyncEventType = SyncEvent['type'];
 export type EventOfType<T extends SyncEventType> = Extract<SyncEvent, { type: T }>;

@@ -2,6 +2,7 @@ export * from './events';
 export * from './payloads/monday-webhook';
 export * from './payloads/salesforce-change';
 export * from './payloads/sync-results';
+export * from './payloads/duplicate-merge';
 export { appendEvent, appendEvents, EVENTS_CHANNEL, type AppendResult } from './append';
 export { BatchingAppender } from './batching-appender';
 export { readBatch, readBatchFast, readEventAt, readStream, START, type Checkpoint } from './read-batch';
