@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { RecordedEvent } from './events';
+import { RollbackTransaction, withTransaction } from '../database/transaction';
 import type { EventNotifications } from './event-notifications';
 import { lockCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoints';
 import { readBatch, readEventAt, START } from './read-batch';
@@ -61,6 +62,9 @@ export interface SubscriptionStatus {
   eventsParked?: number;
   lastError: string | null;
 }
+
+type BatchAttempt = { ok: true; handled: number } | { ok: false; error: unknown; events: RecordedEvent[] };
+type ParkedRetryAttempt = { outcome: 'not_parked' } | { outcome: 'resolved' } | { outcome: 'failed'; failure: unknown };
 
 /**
  * Runs one subscriber: waits to be the leader (one instance at a time), then reads batches after
@@ -204,34 +208,25 @@ export class SubscriptionRunner {
     return handled;
   }
 
-  private async handleBatch(limit: number): Promise<{ ok: true; handled: number } | { ok: false; error: unknown; events: RecordedEvent[] }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+  private async handleBatch(limit: number): Promise<BatchAttempt> {
+    const attempt = await withTransaction(this.pool, async (client): Promise<BatchAttempt> => {
       const checkpoint = await lockCheckpoint(client, this.subscriber.name);
       const events = await readBatch(client, checkpoint, limit);
-      if (events.length === 0) {
-        await client.query('COMMIT');
-        return { ok: true, handled: 0 };
-      }
+      if (events.length === 0) return { ok: true, handled: 0 };
       try {
         await this.subscriber.handle(events, client);
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        return { ok: false, error, events };
+        throw new RollbackTransaction<BatchAttempt>({ ok: false, error, events });
       }
       const last = events[events.length - 1];
       await saveCheckpoint(client, this.subscriber.name, { transactionId: last.transactionId, position: last.position });
-      await client.query('COMMIT');
-      this.state.eventsHandled += events.length;
-      this.state.lastBatchAt = new Date();
       return { ok: true, handled: events.length };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+    });
+    if (attempt.ok && attempt.handled > 0) {
+      this.state.eventsHandled += attempt.handled;
+      this.state.lastBatchAt = new Date();
     }
+    return attempt;
   }
 
   /**
@@ -250,25 +245,16 @@ export class SubscriptionRunner {
 
   /** Sets one event aside with its error and moves the checkpoint past it, in one transaction. */
   private async park(event: RecordedEvent, error: unknown): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const parkedNow = await withTransaction(this.pool, async (client) => {
       const checkpoint = await lockCheckpoint(client, this.subscriber.name);
       const [next] = await readBatch(client, checkpoint, 1);
-      if (next?.position !== event.position) {
-        // Someone moved the checkpoint meanwhile (a second runner during a leadership change).
-        await client.query('COMMIT');
-        return 0;
-      }
+      // Someone moved the checkpoint meanwhile (a second runner during a leadership change).
+      if (next?.position !== event.position) return false;
       await parkEvent(client, this.subscriber.name, event, this.recordKeysOf(event), parkedErrorOf(error));
       await saveCheckpoint(client, this.subscriber.name, { transactionId: event.transactionId, position: event.position });
-      await client.query('COMMIT');
-    } catch (parkError) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw parkError;
-    } finally {
-      client.release();
-    }
+      return true;
+    });
+    if (!parkedNow) return 0;
     this.state.eventsParked = (this.state.eventsParked ?? 0) + 1;
     this.consecutiveParked++;
     this.state.lastBatchAt = new Date();
@@ -291,35 +277,25 @@ export class SubscriptionRunner {
    * succeeds; otherwise the new error is stored and the event stays parked.
    */
   async retryParked(position: number): Promise<ParkedRetryResult> {
-    const client = await this.pool.connect();
-    let failure: unknown = null;
-    try {
-      await client.query('BEGIN');
+    const attempt = await withTransaction(this.pool, async (client): Promise<ParkedRetryAttempt> => {
       await lockCheckpoint(client, this.subscriber.name);
       const parked = await findParkedEvent(client, this.subscriber.name, position);
       const event = parked && !parked.resolvedAt ? await readEventAt(client, position) : null;
-      if (!event) {
-        await client.query('COMMIT');
-        return { position, outcome: 'not_parked' };
-      }
+      if (!event) return { outcome: 'not_parked' };
       try {
         await this.subscriber.handle([event], client);
-      } catch (error) {
-        failure = error;
+      } catch (failure) {
+        throw new RollbackTransaction<ParkedRetryAttempt>({ outcome: 'failed', failure });
       }
-      if (failure === null) {
-        await markParkedResolved(client, this.subscriber.name, position);
-        await client.query('COMMIT');
-        this.state.eventsHandled++;
-        return { position, outcome: 'resolved' };
-      }
-      await client.query('ROLLBACK');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+      await markParkedResolved(client, this.subscriber.name, position);
+      return { outcome: 'resolved' };
+    });
+    if (attempt.outcome === 'not_parked') return { position, outcome: 'not_parked' };
+    if (attempt.outcome === 'resolved') {
+      this.state.eventsHandled++;
+      return { position, outcome: 'resolved' };
     }
+    const { failure } = attempt;
     if (!(await this.isEventsFault(failure))) throw failure;
     const error = parkedErrorOf(failure);
     await markParkedRetryFailed(this.pool, this.subscriber.name, position, error);

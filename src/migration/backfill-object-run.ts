@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { withTransaction } from '../database/transaction';
 import { appendEvents } from '../event-store';
 import type { SalesforceObjectSchema } from '../mapping/live-schema';
 import type { ApiUsage, SalesforcePort, SObjectRecord } from '../salesforce/salesforce.port';
@@ -93,18 +94,10 @@ async function appendPage(pool: Pool, options: ObjectRunOptions, records: SObjec
   const events = records.map((record) => snapshotEvent(object, record, options.reason));
   const last = records[records.length - 1];
   const cursor: ReadCursor = { modstamp: canonicalModstamp(String(last.SystemModstamp)), id: last.Id };
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const results = await appendEvents(client, events);
     const positions = results.flatMap((r) => (r.appended ? [r.position] : []));
     if (options.progressKey) await advanceCursor(client, options.progressKey, cursor, records.length, positions.length);
-    await client.query('COMMIT');
     return positions;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

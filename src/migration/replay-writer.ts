@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { withTransaction } from '../database/transaction';
 import { lockCheckpoint, saveCheckpoint, type Checkpoint } from '../event-store';
 import type { DecisionRow } from '../projectors/sync-records.repository';
 import type { SyncRecord } from '../projectors/sync-record';
@@ -57,16 +58,14 @@ function recordRow(record: SyncRecord, lastPosition: number): string {
  * half-way leaves a projection consistent with its checkpoint.
  */
 export class ReplayWriter {
-  private constructor(private readonly client: PoolClient) {}
+  private constructor(private readonly pool: Pool) {}
 
   static async open(pool: Pool): Promise<ReplayWriter> {
-    return new ReplayWriter(await pool.connect());
+    return new ReplayWriter(pool);
   }
 
   async write(subscriber: string, batch: ReplayWrite): Promise<void> {
-    const { client } = this;
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       // The projection is rebuildable from the log: a crash only means replaying again, so commits
       // need not wait for the disk.
       await client.query('SET LOCAL synchronous_commit = off');
@@ -76,14 +75,9 @@ export class ReplayWriter {
       await copyRows(client, 'sync_records', RECORD_COLUMNS, batch.records.map((record) => recordRow(record, batch.checkpoint.position)));
       await copyRows(client, 'sync_decisions', DECISION_COLUMNS, batch.decisionRows);
       await saveCheckpoint(client, subscriber, batch.checkpoint);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+    });
   }
 
-  release(): void {
-    this.client.release();
-  }
+  /** Each write takes a connection of the pool for its transaction: nothing is held between writes. */
+  release(): void {}
 }

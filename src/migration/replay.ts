@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { withTransaction } from '../database/transaction';
 import { LeaderLock, openParkedPositions, parkedErrorOf, parkEvent, START, type Checkpoint, type RecordedEvent } from '../event-store';
 import type { Mapping } from '../mapping';
 import { buildSyncContext } from '../projectors/build-sync-context';
@@ -94,18 +95,10 @@ export async function replayProjection(
 }
 
 async function resetProjection(pool: Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     await client.query('TRUNCATE sync_records, sync_decisions');
     await client.query('DELETE FROM subscriber_checkpoints WHERE subscriber = $1', [SYNC_PROJECTOR]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

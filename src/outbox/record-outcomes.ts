@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { withTransaction } from '../database/transaction';
 import { appendEvents } from '../event-store/append';
 import type { NewEvent } from '../event-store/events';
 import type { ClaimedCommand } from './claim';
@@ -38,9 +39,7 @@ RETURNING o.id`;
 
 export async function recordOutcomes(pool: Pool, claimToken: string, settlements: readonly Settlement[]): Promise<Set<number>> {
   if (settlements.length === 0) return new Set();
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string }>(SETTLE_SQL, [
       settlements.map((s) => s.claimed.id),
       settlements.map((s) => s.status),
@@ -54,12 +53,6 @@ export async function recordOutcomes(pool: Pool, claimToken: string, settlements
       client,
       settlements.filter((s) => recorded.has(s.claimed.id)).flatMap((s) => s.events),
     );
-    await client.query('COMMIT');
     return recorded;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Client, type Pool } from 'pg';
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { openDataSource, poolOf } from '../../src/database/data-source';
 
 /** The server every test talks to: the real Postgres, never a mock (style lesson 7). */
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -29,6 +32,9 @@ export async function withAdminClient<T>(fn: (client: Client) => Promise<T>): Pr
 export interface TestDatabase {
   name: string;
   url: string;
+  /** The TypeORM DataSource, as the service has one. */
+  dataSource: DataSource;
+  /** The DataSource's pool, as the service's hot path uses it. */
   pool: Pool;
   /** Closes the pool and drops the database. */
   drop(): Promise<void>;
@@ -51,15 +57,18 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     }
   });
   const url = databaseUrl(name);
-  const pool = new Pool({ connectionString: url, max: 10 });
+  // Not named crm-sync*: tests count and end the service's connections by that prefix.
+  const dataSource = await openDataSource(url, { logger: pino({ level: 'error' }), max: 10, applicationName: 'test-support' });
+  const pool = poolOf(dataSource);
   return {
     name,
     url,
+    dataSource,
     pool,
     drop: async () => {
       // DROP ... WITH (FORCE) may end connections the pool is still closing: not an error here.
       pool.on('error', () => undefined);
-      await pool.end();
+      await dataSource.destroy();
       await withAdminClient((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };

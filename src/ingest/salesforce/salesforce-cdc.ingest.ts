@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { withTransaction } from '../../database/transaction';
 import { appendEvents, LeaderLock, streams, type NewEvent } from '../../event-store';
 import { counter } from '../../observability/metrics-registry';
 import type { ChangeEventMessage, ChangeEventStream, ChannelHandle, ChannelState, ReplayFrom, StreamIssue } from '../../salesforce';
@@ -155,18 +156,10 @@ export class SalesforceCdcIngest {
         payload: { objects: [object], recordIds: [], sinceModstamp: since, reason: 'replay_id_expired' },
       },
     ];
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       await appendEvents(client, events);
       await resetReplayPosition(client, issue.channel);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     gaps.inc({ channel: issue.channel, reason: 'replay_id_expired' });
     this.logger.warn({ channel: issue.channel, replayId: issue.replayId, since }, 'stored replay id was refused: gap recorded, catch-up requested, resubscribing from -1');
     return -1;
