@@ -1,6 +1,7 @@
 import { assertNever, mondayItemIdOf, type RecordedEvent } from '../event-store';
 import { hasErasedValues, withoutErasedValues } from '../personal-data/erased';
 import { decision, type Decision } from './decision';
+import { decideMergeRequested, mergeRecordKeys } from './merge/merge.decide';
 import { decideReconcileSnapshot, reconcileSnapshotOf } from './reconcile-repair.decide';
 import { decideSystemEvent } from './links/links.decide';
 import { skipped } from './outcome';
@@ -38,6 +39,8 @@ export function decide(record: SyncRecord | null, recorded: RecordedEvent, conte
     case 'system.command_failed':
     case 'system.lead_converted':
       return decideSystemEvent(record, event, context);
+    case 'system.merge_requested':
+      return decideMergeRequested(record, event, context);
     case 'monday.item_moved':
     case 'monday.item_update_posted':
     case 'monday.column_created':
@@ -45,6 +48,7 @@ export function decide(record: SyncRecord | null, recorded: RecordedEvent, conte
     case 'salesforce.change_gap':
     case 'system.catch_up_requested':
     case 'system.personal_data_erased':
+    case 'system.record_merged':
       return decision(record, skipped('not_synced_event'));
     default:
       return assertNever(event);
@@ -80,7 +84,22 @@ export function recordKeysOf(event: RecordedEvent, context: SyncContext): Record
       return [{ recordId: event.payload.recordId }];
     case 'system.lead_converted':
       return event.payload.mondayItemId ? [{ mondayItemId: event.payload.mondayItemId }] : [];
-    default:
+    case 'system.merge_requested':
+      return mergeRecordKeys(event);
+    // No record of their own: decide skips them (or they are not the sync projector's).
+    case 'monday.item_moved':
+    case 'monday.item_update_posted':
+    case 'monday.column_created':
+    case 'monday.unknown':
+    case 'salesforce.change_gap':
+    case 'system.catch_up_requested':
+    case 'system.personal_data_erased':
+    case 'system.record_merged':
       return [];
+    default: {
+      // A new event type fails the build here until it names the records it concerns.
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
   }
 }

@@ -37,6 +37,10 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
     }
     case 'system.lead_converted':
       return decision(current, projected('lead_converted', { accountId: event.payload.accountId, opportunityId: event.payload.opportunityId }));
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
   }
 }
 

@@ -41,6 +41,10 @@ export function decideMondayEvent(current: SyncRecord | null, event: MondayEvent
       if (!record?.deleted || record.deleted.side !== 'monday') return decision(record, skipped('unchanged_value'));
       record.deleted = null;
       return decision(record, projected('restored'));
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
   }
 }
 
