@@ -13,6 +13,7 @@ export interface DispatchGroups {
   salesforceUpdates: Map<string, Array<Claimed<'salesforce.update'>>>;
   salesforceDeletes: Array<Claimed<'salesforce.delete'>>;
   leadConversions: Array<Claimed<'salesforce.convert_lead'>>;
+  salesforceMerges: Array<Claimed<'salesforce.merge'>>;
   mondayCreates: Map<string, Array<Claimed<'monday.create_item'>>>;
   mondayWrites: Map<string, Array<Claimed<'monday.change_columns' | 'monday.archive_item' | 'monday.delete_item'>>>;
   mondayRefreshes: Array<Claimed<'monday.refresh_item'>>;
@@ -26,6 +27,7 @@ export function groupForDispatch(claimed: readonly ClaimedCommand[]): DispatchGr
     salesforceUpdates: new Map(),
     salesforceDeletes: [],
     leadConversions: [],
+    salesforceMerges: [],
     mondayCreates: new Map(),
     mondayWrites: new Map(),
     mondayRefreshes: [],
@@ -45,6 +47,9 @@ export function groupForDispatch(claimed: readonly ClaimedCommand[]): DispatchGr
         break;
       case 'salesforce.convert_lead':
         groups.leadConversions.push({ ...item, command });
+        break;
+      case 'salesforce.merge':
+        groups.salesforceMerges.push({ ...item, command });
         break;
       case 'monday.create_item':
         push(groups.mondayCreates, command.boardId, { ...item, command });

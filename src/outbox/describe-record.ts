@@ -9,6 +9,8 @@ export function describeRecord(command: OutboxCommand): string {
     case 'salesforce.update':
     case 'salesforce.delete':
       return `Salesforce ${command.salesforceObject} ${command.salesforceId}`;
+    case 'salesforce.merge':
+      return `Salesforce ${command.salesforceObject} ${command.masterId} (merging ${command.mergeIds.join(', ')} into it)`;
     case 'salesforce.convert_lead':
       return `Salesforce Lead ${command.leadId} (monday item ${command.itemId})`;
     case 'monday.create_item':

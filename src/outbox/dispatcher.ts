@@ -18,6 +18,7 @@ import { handleMondayWrites } from './handlers/monday-write.handler';
 import { handleLeadConversions } from './handlers/salesforce-convert-lead.handler';
 import { handleSalesforceCreates } from './handlers/salesforce-create.handler';
 import { handleSalesforceDeletes } from './handlers/salesforce-delete.handler';
+import { handleSalesforceMerges } from './handlers/salesforce-merge.handler';
 import { handleSalesforceUpdates } from './handlers/salesforce-update.handler';
 import { linkedItems } from './linked-items';
 import { outboxMetrics } from './outbox-metrics';
@@ -328,6 +329,7 @@ async function runGroups(groups: DispatchGroups, ctx: DispatchContext): Promise<
   for (const [object, commands] of groups.salesforceUpdates) tasks.push([commands, () => handleSalesforceUpdates(object, commands, ctx)]);
   if (groups.salesforceDeletes.length > 0) tasks.push([groups.salesforceDeletes, () => handleSalesforceDeletes(groups.salesforceDeletes, ctx)]);
   if (groups.leadConversions.length > 0) tasks.push([groups.leadConversions, () => handleLeadConversions(groups.leadConversions, ctx)]);
+  if (groups.salesforceMerges.length > 0) tasks.push([groups.salesforceMerges, () => handleSalesforceMerges(groups.salesforceMerges, ctx)]);
   for (const [board, commands] of groups.mondayCreates) tasks.push([commands, () => handleMondayCreates(board, commands, ctx)]);
   for (const [board, commands] of groups.mondayWrites) tasks.push([commands, () => handleMondayWrites(board, commands, ctx)]);
   if (groups.mondayRefreshes.length > 0) tasks.push([groups.mondayRefreshes, () => handleMondayRefreshes(groups.mondayRefreshes, ctx)]);

@@ -34,6 +34,20 @@ export type OutboxCommand =
       values?: WrittenValues;
     }
   | { kind: 'salesforce.delete'; target: 'salesforce'; objectKey: string; salesforceObject: string; salesforceId: string }
+  /**
+   * One SOAP merge() of an operator's duplicate merge: the master keeps its Id and takes
+   * `masterFields`; `mergeIds` (one or two) are deleted with MasterRecordId = the master.
+   */
+  | {
+      kind: 'salesforce.merge';
+      target: 'salesforce';
+      objectKey: string;
+      salesforceObject: string;
+      clusterId: string;
+      masterId: string;
+      mergeIds: string[];
+      masterFields: Record<string, SalesforceValue>;
+    }
   | { kind: 'salesforce.convert_lead'; target: 'salesforce'; objectKey: string; leadId: string; itemId: string; convertedStatus?: string }
   /** A new Salesforce record: match an item by the Salesforce Id column, else create one. */
   | {
@@ -65,8 +79,8 @@ export type OutboxCommand =
     }
   /** Read an item through the API and append it as a monday.item_snapshot (create_pulse carries no values). */
   | { kind: 'monday.refresh_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
-  | { kind: 'monday.archive_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
-  | { kind: 'monday.delete_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
+  | { kind: 'monday.archive_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string; merge?: MergeNote }
+  | { kind: 'monday.delete_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string; merge?: MergeNote }
   /**
    * A value the target cannot take (an invalid phone, a malformed e-mail): nothing to send, so it is
    * stored as a dead letter at once, naming the record, the field, the value and the fix. Never
@@ -85,6 +99,12 @@ export type OutboxCommand =
     };
 
 export type OutboxCommandKind = OutboxCommand['kind'];
+
+/** On an archive or delete that merges the item away (a duplicate merge): what it was merged into. */
+export interface MergeNote {
+  clusterId: string;
+  mergedInto: { crm: 'salesforce' | 'monday'; id: string };
+}
 
 /**
  * Optional on write commands: field key (monday column id, or `__name__`) -> the value written, in

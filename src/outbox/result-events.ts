@@ -25,6 +25,8 @@ export function commandStream(command: OutboxCommand): string {
       return streams.salesforceRecord(command.salesforceObject, command.salesforceId);
     case 'salesforce.convert_lead':
       return streams.salesforceRecord('Lead', command.leadId);
+    case 'salesforce.merge':
+      return streams.salesforceRecord(command.salesforceObject, command.masterId);
     case 'monday.create_item':
       return streams.salesforceRecord(command.salesforceObject, command.salesforceId);
     case 'monday.change_columns':

@@ -1,3 +1,4 @@
+import { streams, type NewEvent } from '../../event-store/events';
 import type { MondayMutation, MutationOutcome } from '../../monday/monday.port';
 import { toDispatchError } from '../dispatch-error';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult, type HandlerResults } from './handler-types';
@@ -32,7 +33,7 @@ export async function handleMondayWrites(boardId: string, commands: readonly Wri
   }
   for (const c of commands) {
     const range = ranges.get(c.id) ?? { from: 0, to: 0 };
-    results.set(c.id, resultOf(c, outcomes.slice(range.from, range.to)));
+    results.set(c.id, resultOf(c, outcomes.slice(range.from, range.to), ctx.now()));
   }
   return results;
 }
@@ -53,13 +54,30 @@ function mutationsOf(c: WriteCommand): MondayMutation[] {
   }
 }
 
-function resultOf(c: WriteCommand, outcomes: readonly MutationOutcome[]): HandlerResult {
+function resultOf(c: WriteCommand, outcomes: readonly MutationOutcome[], now: Date): HandlerResult {
   const failure = outcomes.find((o) => !o.ok);
   if (failure && !failure.ok) {
     const removing = c.command.kind === 'monday.archive_item' || c.command.kind === 'monday.delete_item';
-    if (removing && failure.error.code === 'NOT_FOUND') return succeeded({}, [], { itemId: c.command.itemId, alreadyGone: true });
+    if (removing && failure.error.code === 'NOT_FOUND') return succeeded({}, mergedAway(c, now), { itemId: c.command.itemId, alreadyGone: true });
     return failed(toDispatchError(failure.error.withContext({ boardId: c.command.boardId, itemId: c.command.itemId })));
   }
   const written = c.command.kind === 'monday.change_columns' ? (c.command.values ?? {}) : {};
-  return succeeded(written, [], { itemId: c.command.itemId });
+  return succeeded(written, mergedAway(c, now), { itemId: c.command.itemId });
+}
+
+/** An item removed by a duplicate merge: `system.record_merged` in its stream, so its history names the master. */
+function mergedAway(c: WriteCommand, now: Date): NewEvent[] {
+  const command = c.command;
+  if (command.kind === 'monday.change_columns' || !command.merge) return [];
+  return [
+    {
+      type: 'system.record_merged',
+      source: 'system',
+      sourceEventId: `command:${c.id}:merged:${command.itemId}`,
+      stream: streams.mondayItem(command.itemId),
+      origin: 'unknown',
+      occurredAt: now,
+      payload: { clusterId: command.merge.clusterId, objectKey: command.objectKey, crm: 'monday', id: command.itemId, mergedInto: command.merge.mergedInto, via: 'delete_policy' },
+    },
+  ];
 }
