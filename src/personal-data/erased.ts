@@ -49,6 +49,8 @@ export function withoutErasedValues(event: RecordedEvent): RecordedEvent | null 
       return { ...event, payload: { ...event.payload, values: dropErased(event.payload.values) } };
     case 'system.command_succeeded':
       return { ...event, payload: { ...event.payload, written: dropErased(event.payload.written) } };
+    case 'system.merge_requested':
+      return { ...event, payload: { ...event.payload, salesforceMerges: event.payload.salesforceMerges.map((m) => ({ ...m, masterFields: dropErased(m.masterFields) })) } };
     case 'system.command_failed':
       return { ...event, payload: { ...event.payload, error: { ...event.payload.error, message: isErased(event.payload.error.message) ? '(erased)' : event.payload.error.message } } };
     default:

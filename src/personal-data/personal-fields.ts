@@ -132,6 +132,15 @@ export function personalValuesOf(event: SyncEvent, policy: PersonalFieldPolicy):
       for (const key of Object.keys(event.payload.written)) if (policy.mondayColumns.has(key)) add(subject, event.payload, 'written', key);
       break;
     }
+    case 'system.merge_requested': {
+      // The values a merge's master takes from the others are the master's own from then on.
+      const fields = policy.salesforceFields.get(event.payload.salesforceObject);
+      event.payload.salesforceMerges.forEach((merge, i) => {
+        const subject = subjects.salesforce(merge.masterId);
+        for (const name of Object.keys(merge.masterFields)) if (fields?.has(name)) add(subject, event.payload, 'salesforceMerges', i, 'masterFields', name);
+      });
+      break;
+    }
     case 'system.command_failed':
       // An error message may quote the value it refused ("call me maybe" is not a phone number).
       add(subjects.record(event.payload.recordId), event.payload, 'error', 'message');
