@@ -11,11 +11,12 @@ import { MetricsController } from '../observability/metrics.controller';
 import { OwnIdentity } from '../ingest/own-identity';
 import { ServiceLifecycle } from '../ingest/service-lifecycle';
 import type { ServiceRuntime } from './service-runtime';
+import { ServiceShutdown } from './service-shutdown';
 import { APP_CONFIG, LOGGER, PG_POOL } from './tokens';
 
 @Module({})
 export class AppModule {
-  static forRuntime(runtime: Omit<ServiceRuntime, 'scheduler'>): DynamicModule {
+  static forRuntime(runtime: Omit<ServiceRuntime, 'scheduler'>, shutdown: ServiceShutdown): DynamicModule {
     const { config } = runtime;
     return {
       module: AppModule,
@@ -42,6 +43,7 @@ export class AppModule {
         { provide: OwnIdentity, useValue: runtime.identity },
         { provide: ServiceLifecycle, useValue: runtime.lifecycle },
         { provide: HealthRegistry, useValue: runtime.health },
+        { provide: ServiceShutdown, useValue: shutdown },
         {
           provide: MondayWebhookIngest,
           useFactory: () =>

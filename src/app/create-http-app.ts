@@ -9,6 +9,7 @@ import { requestIdOf } from '../observability/logging.module';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
 import type { ServiceRuntime } from './service-runtime';
+import type { ServiceShutdown } from './service-shutdown';
 
 /** Webhook bodies are read raw up to this hard cap; the ingest answers 413 above 1 MiB after auth. */
 const WEBHOOK_READ_CAP_BYTES = 8 * 1024 * 1024;
@@ -24,7 +25,7 @@ const SERVICE_VERSION = (JSON.parse(readFileSync(resolve(__dirname, '../../packa
  * POST /webhooks/monday is a plain Fastify route on the same instance (see monday-webhook.route.ts:
  * the hot path skips Nest's router); every other route is a Nest controller.
  */
-export async function createHttpApp(runtime: Omit<ServiceRuntime, 'scheduler'>): Promise<NestFastifyApplication> {
+export async function createHttpApp(runtime: Omit<ServiceRuntime, 'scheduler'>, shutdown: ServiceShutdown): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     // Fastify's own logger only for what goes wrong in it; requests are logged by pino-http (logging.module.ts).
     loggerInstance: runtime.logger.child({ component: 'http' }, { level: 'warn' }),
@@ -32,7 +33,7 @@ export async function createHttpApp(runtime: Omit<ServiceRuntime, 'scheduler'>):
     genReqId: requestIdOf,
     bodyLimit: WEBHOOK_READ_CAP_BYTES,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, shutdown), adapter, {
     bodyParser: false,
     bufferLogs: true,
   });

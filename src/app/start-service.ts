@@ -13,6 +13,7 @@ import { enablePersonalData } from '../personal-data/enable-personal-data';
 import { createHttpApp } from './create-http-app';
 import { OwnIdentity } from '../ingest/own-identity';
 import { ServiceLifecycle } from '../ingest/service-lifecycle';
+import { ServiceShutdown } from './service-shutdown';
 import type { ServiceRuntime } from './service-runtime';
 
 export interface StartOptions {
@@ -86,27 +87,22 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   });
   health.register('event_notifications', () => ({ ok: notifications.connected, detail: notifications.connected ? undefined : 'LISTEN connection is reconnecting' }));
 
-  const app = await createHttpApp(parts);
+  const shutdown = new ServiceShutdown(parts, async () => {
+    await notifications.stop();
+    await dataSource.destroy();
+    await options.onStopped?.();
+    if (embedded) await embedded.stop();
+  });
+  const app = await createHttpApp(parts, shutdown);
   const runtime: ServiceRuntime = Object.assign(parts, { scheduler: app.get(SchedulerRegistry) });
   await app.listen({ port: config.http.port, host: config.http.host });
   const url = await app.getUrl();
-  const sync = options.startSync ? await options.startSync(runtime, url) : null;
+  if (options.startSync) shutdown.add(await options.startSync(runtime, url));
   logger.info({ url: url.replace('[::1]', 'localhost'), mode: config.mode }, 'crm-sync is listening');
 
   let stopping: Promise<void> | null = null;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      runtime.lifecycle.startDraining();
-      logger.info('shutting down: new webhooks get 503, finishing in-flight work');
-      await runtime.appender.idle();
-      await sync?.stop();
-      await app.close();
-      await notifications.stop();
-      await dataSource.destroy();
-      await options.onStopped?.();
-      if (embedded) await embedded.stop();
-      logger.info('crm-sync stopped');
-    })());
+  // Nest's hooks run the stop (ServiceShutdown): draining and the sync before HTTP closes, connections after.
+  const stop = (): Promise<void> => (stopping ??= app.close().then(() => logger.info('crm-sync stopped')));
   return { url, runtime, app, stop };
 }
 
