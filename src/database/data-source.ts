@@ -1,6 +1,6 @@
 import pg, { type Pool } from 'pg';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DATABASE_ENTITIES } from './entities';
@@ -80,6 +80,22 @@ export function poolOf(dataSource: DataSource): Pool {
 /** The DataSource owning this pool, or undefined for a pool created on its own (benches). */
 export function dataSourceOfPool(pool: Pool): DataSource | undefined {
   return dataSourcesByPool.get(pool);
+}
+
+/** A read through an entity was given a pool no DataSource owns (or a single client). */
+export class NoDataSourceError extends Error {
+  readonly code = 'NO_DATA_SOURCE';
+  constructor() {
+    super('this read goes through TypeORM entities: pass the pool of an initialized DataSource (openDataSource, then poolOf)');
+    this.name = 'NoDataSourceError';
+  }
+}
+
+/** The entity manager of the DataSource owning `db` (the pool the service and tests pass around). */
+export function entityManagerOf(db: unknown): EntityManager {
+  const dataSource = db instanceof DataSource ? db : dataSourcesByPool.get(db as Pool);
+  if (!dataSource) throw new NoDataSourceError();
+  return dataSource.manager;
 }
 
 function registerPool(dataSource: DataSource): Pool {

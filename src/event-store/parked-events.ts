@@ -1,3 +1,6 @@
+import { IsNull, MoreThan } from 'typeorm';
+import { entityManagerOf } from '../database/data-source';
+import { ParkedEventEntity } from '../database/entities';
 import type { RecordedEvent } from './events';
 import type { Queryable } from './queryable';
 
@@ -83,18 +86,40 @@ function parkedOf(row: ParkedRow): ParkedEvent {
   };
 }
 
-/** Parked events in position order; unresolved only unless `resolved` is asked for too. */
+/** Parked events in position order; unresolved only unless `resolved` is asked for too. `db`: a DataSource's pool. */
 export async function listParkedEvents(
   db: Queryable,
   options: { subscriber?: string; includeResolved?: boolean; afterPosition?: number; limit?: number } = {},
 ): Promise<ParkedEvent[]> {
-  const { rows } = await db.query<ParkedRow>(
-    `SELECT ${COLUMNS} FROM parked_events
-     WHERE ($1::text IS NULL OR subscriber = $1) AND ($2 OR resolved_at IS NULL) AND position > $3
-     ORDER BY position, subscriber LIMIT $4`,
-    [options.subscriber ?? null, options.includeResolved ?? false, options.afterPosition ?? 0, Math.min(options.limit ?? 100, 1_000)],
-  );
-  return rows.map(parkedOf);
+  const entities = await entityManagerOf(db)
+    .getRepository(ParkedEventEntity)
+    .find({
+      where: {
+        position: MoreThan(String(options.afterPosition ?? 0)),
+        ...(options.subscriber === undefined ? {} : { subscriber: options.subscriber }),
+        ...(options.includeResolved ? {} : { resolvedAt: IsNull() }),
+      },
+      order: { position: 'ASC', subscriber: 'ASC' },
+      take: Math.min(options.limit ?? 100, 1_000),
+    });
+  return entities.map(parkedOfEntity);
+}
+
+function parkedOfEntity(entity: ParkedEventEntity): ParkedEvent {
+  return parkedOf({
+    subscriber: entity.subscriber,
+    position: entity.position,
+    event_type: entity.eventType,
+    stream: entity.stream,
+    record_keys: entity.recordKeys,
+    error_message: entity.errorMessage,
+    error_stack: entity.errorStack,
+    parked_at: entity.parkedAt,
+    retry_requested_at: entity.retryRequestedAt,
+    retried_at: entity.retriedAt,
+    retries: entity.retries,
+    resolved_at: entity.resolvedAt,
+  });
 }
 
 export async function findParkedEvent(db: Queryable, subscriber: string, position: number): Promise<ParkedEvent | null> {
@@ -102,11 +127,16 @@ export async function findParkedEvent(db: Queryable, subscriber: string, positio
   return rows[0] ? parkedOf(rows[0]) : null;
 }
 
-/** Unresolved parked events per subscriber (health, metrics). */
+/** Unresolved parked events per subscriber (health, metrics). `db`: a DataSource's pool. */
 export async function countParkedEvents(db: Queryable): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ subscriber: string; n: number }>(
-    'SELECT subscriber, count(*)::int AS n FROM parked_events WHERE resolved_at IS NULL GROUP BY subscriber',
-  );
+  const rows = await entityManagerOf(db)
+    .getRepository(ParkedEventEntity)
+    .createQueryBuilder('parked')
+    .select('parked.subscriber', 'subscriber')
+    .addSelect('count(*)::int', 'n')
+    .where('parked.resolvedAt IS NULL')
+    .groupBy('parked.subscriber')
+    .getRawMany<{ subscriber: string; n: number }>();
   return new Map(rows.map((r) => [r.subscriber, r.n]));
 }
 

@@ -1,2 +1,8 @@
+import { CdcPositionEntity } from './cdc-position.entity';
+import { ParkedEventEntity } from './parked-event.entity';
+
+export { CdcPositionEntity } from './cdc-position.entity';
+export { ParkedEventEntity } from './parked-event.entity';
+
 /** The entities of the tables outside the hot path (the hot path keeps explicit SQL on the same pool). */
-export const DATABASE_ENTITIES: Array<new () => object> = [];
+export const DATABASE_ENTITIES: Array<new () => object> = [CdcPositionEntity, ParkedEventEntity];
