@@ -1,6 +1,7 @@
 import type { Queryable } from '../event-store/queryable';
 import { isSalesforceId, to18 } from '../mapping/salesforce-id';
 import { activePersonalData } from '../personal-data/active';
+import { revealColumns } from '../personal-data/derived-values';
 
 export type Crm = 'salesforce' | 'monday';
 
@@ -84,6 +85,8 @@ export async function recordHistory(db: Queryable, crm: Crm, rawId: string): Pro
     : { rows: [] };
   if (!record && events.length === 0) return null;
   await activePersonalData()?.reveal(events);
+  await revealColumns(events, ['detail']);
+  await revealColumns(commands, ['last_error']);
   return {
     record: record
       ? {

@@ -1,5 +1,7 @@
 import type { Queryable } from '../event-store/queryable';
 import { isSalesforceId, to18 } from '../mapping/salesforce-id';
+import { activePersonalData } from '../personal-data/active';
+import { revealColumns } from '../personal-data/derived-values';
 import { listDeadLetters, type DeadLetter } from '../outbox/dead-letters';
 import { NAME_KEY } from '../projectors/resolved-mapping';
 import { SYNC_PROJECTOR } from '../projectors/sync-projector';
@@ -94,6 +96,8 @@ export async function searchRecords(db: Queryable, query: string): Promise<{ kin
     params = [`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`];
   }
   const { rows } = await db.query<{ id: string; object_key: string; salesforce_id: string | null; monday_item_id: string | null; name: string | null }>(sql, params);
+  const personalData = activePersonalData();
+  if (personalData) for (const row of rows) row.name = row.name === null ? null : await personalData.openText(row.name, `${NAME_KEY}.agreed`);
   const matches = rows.map((r) => ({
     crm: r.monday_item_id ? ('monday' as const) : ('salesforce' as const),
     id: r.monday_item_id ?? r.salesforce_id ?? '',
@@ -128,5 +132,6 @@ export async function usageSamples(db: Queryable, crm: 'salesforce' | 'monday'):
 /** Stored record fields with both sides' values, for the side-by-side view. */
 export async function recordFields(db: Queryable, recordId: number): Promise<Record<string, { agreed?: unknown; salesforce?: { value: unknown; at: number }; monday?: { value: unknown; at: number } }>> {
   const { rows } = await db.query<{ fields: Record<string, never> }>('SELECT fields FROM sync_records WHERE id = $1', [recordId]);
+  await revealColumns(rows, ['fields']);
   return rows[0]?.fields ?? {};
 }

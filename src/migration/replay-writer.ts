@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '../database/transaction';
 import { lockCheckpoint, saveCheckpoint, type Checkpoint } from '../event-store';
+import { derivedValueSealer, recordSubject, UNATTACHED_SUBJECT, type DerivedValueSealer } from '../personal-data/derived-values';
+import { subjects } from '../personal-data/personal-fields';
 import type { DecisionRow } from '../projectors/sync-records.repository';
 import type { SyncRecord } from '../projectors/sync-record';
 import { copyRow, copyRows } from './copy-text';
@@ -34,7 +36,7 @@ export function decisionRow(decision: DecisionRow): string {
 }
 
 /** last_position as live processing sets it: the last event of the batch (here, the write) that changed the record. */
-function recordRow(record: SyncRecord, lastPosition: number): string {
+function recordRow(record: SyncRecord, lastPosition: number, sealer: DerivedValueSealer | null): string {
   return copyRow([
     record.id,
     record.objectKey,
@@ -45,7 +47,7 @@ function recordRow(record: SyncRecord, lastPosition: number): string {
     record.deleted ? new Date(record.deleted.at).toISOString() : null,
     record.creating,
     record.convertedAt !== null ? new Date(record.convertedAt).toISOString() : null,
-    JSON.stringify(record.fields),
+    JSON.stringify(sealer ? sealer.fieldStates(recordSubject(record), record.fields) : record.fields),
     JSON.stringify(record.waiting),
     lastPosition,
   ]);
@@ -65,6 +67,9 @@ export class ReplayWriter {
   }
 
   async write(subscriber: string, batch: ReplayWrite): Promise<void> {
+    const decisions = parsedDecisionDetails(batch.decisionRows);
+    const sealer = await derivedValueSealer(() => [...batch.records.map(recordSubject), ...decisions().map((d) => d.subject)]);
+    const decisionRows = sealer ? sealDecisionDetails(decisions(), sealer) : batch.decisionRows;
     await withTransaction(this.pool, async (client) => {
       // The projection is rebuildable from the log: a crash only means replaying again, so commits
       // need not wait for the disk.
@@ -72,12 +77,53 @@ export class ReplayWriter {
       await lockCheckpoint(client, subscriber);
       const replaced = [...batch.retiredIds, ...batch.records.map((r) => r.id as number)];
       if (replaced.length > 0) await client.query('DELETE FROM sync_records WHERE id = ANY($1::bigint[])', [replaced]);
-      await copyRows(client, 'sync_records', RECORD_COLUMNS, batch.records.map((record) => recordRow(record, batch.checkpoint.position)));
-      await copyRows(client, 'sync_decisions', DECISION_COLUMNS, batch.decisionRows);
+      await copyRows(client, 'sync_records', RECORD_COLUMNS, batch.records.map((record) => recordRow(record, batch.checkpoint.position, sealer)));
+      await copyRows(client, 'sync_decisions', DECISION_COLUMNS, decisionRows);
       await saveCheckpoint(client, subscriber, batch.checkpoint);
     });
   }
 
   /** Each write takes a connection of the pool for its transaction: nothing is held between writes. */
   release(): void {}
+}
+
+/**
+ * With PII_ENCRYPTION_KEY set, decision details (which may quote a refused value) are stored
+ * encrypted like live processing stores them (insertDecisions). The rows arrive already in COPY
+ * text (decisionRow, the replay's hot path), so only with the key on are they read back here.
+ */
+interface ParsedDecisionRow {
+  cells: string[];
+  subject: string;
+  detail: Record<string, unknown> | null;
+}
+
+const DETAIL = DECISION_COLUMNS.indexOf('detail');
+const RECORD_ID = DECISION_COLUMNS.indexOf('record_id');
+const UNESCAPES: Record<string, string> = { '\\': '\\', n: '\n', r: '\r', t: '\t' };
+
+function parsedDecisionDetails(pages: readonly string[]): () => ParsedDecisionRow[] {
+  let parsed: ParsedDecisionRow[] | null = null;
+  return () =>
+    (parsed ??= pages.flatMap((page) =>
+      page
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => {
+          const cells = line.split('\t');
+          const recordId = cells[RECORD_ID] === '\\N' ? null : Number(cells[RECORD_ID]);
+          const detail = cells[DETAIL] === '\\N' ? null : (JSON.parse(cells[DETAIL].replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c)) as Record<string, unknown>);
+          return { cells, subject: recordId === null ? UNATTACHED_SUBJECT : subjects.record(recordId), detail };
+        }),
+    ));
+}
+
+function sealDecisionDetails(rows: ParsedDecisionRow[], sealer: DerivedValueSealer): string[] {
+  return rows.map(({ cells, subject, detail }) =>
+    detail === null ? `${cells.join('\t')}\n` : copyRow(cells.map((cell, i) => (i === DETAIL ? JSON.stringify(sealer.detail(subject, detail)) : unescapeCell(cell)))),
+  );
+}
+
+function unescapeCell(cell: string): string | null {
+  return cell === '\\N' ? null : cell.replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c);
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../event-store/queryable';
 import type { Checkpoint } from '../event-store/read-batch';
+import { revealColumns, withoutErasedCommandValues } from '../personal-data/derived-values';
 import { SYNC_PROJECTOR } from '../projectors/sync-projector';
 import type { OutboxCommand } from './outbox-command';
 
@@ -84,6 +85,8 @@ interface ClaimRow {
 
 export async function claimCommands(db: Queryable, options: { limit: number; leaseMs: number; claimToken: string }): Promise<ClaimedCommand[]> {
   const { rows } = await db.query<ClaimRow>(CLAIM_SQL, [options.limit, options.leaseMs, options.claimToken, SYNC_PROJECTOR]);
+  // An erased person's value is never written to either CRM (their key was destroyed while this waited).
+  if (await revealColumns(rows, ['payload', 'last_error'])) for (const row of rows) row.payload = withoutErasedCommandValues(row.payload);
   return rows
     .map((row) => ({
       id: Number(row.id),

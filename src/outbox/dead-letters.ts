@@ -1,4 +1,5 @@
 import type { Queryable } from '../event-store/queryable';
+import { revealColumns } from '../personal-data/derived-values';
 
 /** A dead letter as an operator sees it: the command, the record, the error with its hint, and its cause. */
 export interface DeadLetter {
@@ -50,6 +51,7 @@ interface Row {
 /** Dead letters in id order, `limit` at a time after `afterId` (keyset paging). */
 export async function listDeadLetters(db: Queryable, options: { afterId?: number; limit?: number } = {}): Promise<DeadLetter[]> {
   const { rows } = await db.query<Row>(LIST_SQL, [options.afterId ?? 0, Math.min(Math.max(options.limit ?? 100, 1), 1000)]);
+  await revealColumns(rows, ['payload', 'last_error']);
   return rows.map((row) => ({
     id: Number(row.id),
     kind: row.kind,

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '../database/transaction';
 import { appendEvents } from '../event-store/append';
+import { derivedValueSealer } from '../personal-data/derived-values';
+import { subjects } from '../personal-data/personal-fields';
 import type { NewEvent } from '../event-store/events';
 import type { ClaimedCommand } from './claim';
 import type { StoredError } from './result-events';
@@ -39,13 +41,15 @@ RETURNING o.id`;
 
 export async function recordOutcomes(pool: Pool, claimToken: string, settlements: readonly Settlement[]): Promise<Set<number>> {
   if (settlements.length === 0) return new Set();
+  // A CRM's error message may quote the value it refused: stored encrypted under the record's key.
+  const sealer = await derivedValueSealer(() => settlements.map((s) => subjects.record(s.claimed.recordId)));
   return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string }>(SETTLE_SQL, [
       settlements.map((s) => s.claimed.id),
       settlements.map((s) => s.status),
       settlements.map((s) => s.delay?.minMs ?? 0),
       settlements.map((s) => s.delay?.maxMs ?? 0),
-      settlements.map((s) => (s.error ? JSON.stringify(s.error) : null)),
+      settlements.map((s) => (s.error ? JSON.stringify(sealer ? sealer.error(subjects.record(s.claimed.recordId), s.error) : s.error) : null)),
       claimToken,
     ]);
     const recorded = new Set(rows.map((r) => Number(r.id)));

@@ -1,4 +1,6 @@
 import type { Queryable } from '../event-store';
+import { subjects } from '../personal-data/personal-fields';
+import { derivedValueSealer, recordSubject, revealColumns, UNATTACHED_SUBJECT, withoutErasedFieldStates } from '../personal-data/derived-values';
 import type { OutboxCommand } from '../outbox/outbox-command';
 import type { Outcome } from './outcome';
 import { revisePendingCommand } from './pending-commands';
@@ -36,6 +38,12 @@ function toRecord(row: RecordRow): SyncRecord {
   };
 }
 
+/** Rows with their personal values decrypted (PII_ENCRYPTION_KEY), an erased person's left out. */
+async function toRecords(rows: RecordRow[]): Promise<SyncRecord[]> {
+  if (!(await revealColumns(rows, ['fields']))) return rows.map(toRecord);
+  return rows.map((row) => ({ ...toRecord(row), fields: withoutErasedFieldStates(row.fields) }));
+}
+
 /** The records a batch of events concerns, in one round trip. */
 export async function loadRecords(
   tx: Queryable,
@@ -49,18 +57,18 @@ export async function loadRecords(
         OR id = ANY($4::bigint[])`,
     [keys.itemIds, keys.salesforce.map((k) => k.objectKey), keys.salesforce.map((k) => k.salesforceId), keys.recordIds],
   );
-  return rows.map(toRecord);
+  return toRecords(rows);
 }
 
 /** The sync's records of one object: links, tombstones, pending creates and per-field state (reconcile). */
 export async function loadSyncRecords(db: Queryable, objectKey: string): Promise<SyncRecord[]> {
   const { rows } = await db.query<RecordRow>(`SELECT ${COLUMNS} FROM sync_records WHERE object_key = $1`, [objectKey]);
-  return rows.map(toRecord);
+  return toRecords(rows);
 }
 
 export async function loadWaitingRecords(tx: Queryable): Promise<SyncRecord[]> {
   const { rows } = await tx.query<RecordRow>(`SELECT ${COLUMNS} FROM sync_records WHERE waiting <> '[]'::jsonb`);
-  return rows.map(toRecord);
+  return toRecords(rows);
 }
 
 /** Every link, to build the in-memory LinkIndex at start. */
@@ -81,6 +89,7 @@ export async function loadLinks(db: Queryable): Promise<Array<{ objectKey: strin
 export async function saveRecords(tx: Queryable, records: SyncRecord[], position: number): Promise<void> {
   const fresh = records.filter((r) => r.id === null);
   const known = records.filter((r) => r.id !== null);
+  const sealer = await derivedValueSealer(() => records.map(recordSubject));
   const columns = (list: SyncRecord[]) => [
     list.map((r) => r.objectKey),
     list.map((r) => r.salesforceId),
@@ -90,7 +99,7 @@ export async function saveRecords(tx: Queryable, records: SyncRecord[], position
     list.map((r) => (r.deleted ? new Date(r.deleted.at).toISOString() : null)),
     list.map((r) => r.creating),
     list.map((r) => (r.convertedAt !== null ? new Date(r.convertedAt).toISOString() : null)),
-    JSON.stringify(list.map((r) => r.fields)),
+    JSON.stringify(sealer ? list.map((r) => sealer.fieldStates(recordSubject(r), r.fields)) : list.map((r) => r.fields)),
     JSON.stringify(list.map((r) => r.waiting)),
   ];
   if (fresh.length > 0) {
@@ -137,24 +146,26 @@ export interface PendingCommand {
  */
 export async function insertCommands(tx: Queryable, commands: PendingCommand[]): Promise<void> {
   if (commands.length === 0) return;
+  const sealer = await derivedValueSealer(() => commands.map((c) => subjects.record(c.recordId)));
   await tx.query(
     `INSERT INTO outbox (record_id, target, kind, payload, caused_by, status, last_error, finished_at)
      SELECT r, t, k, p, c,
             CASE WHEN k = 'sync.rejected_value' THEN 'dead' ELSE 'pending' END,
             CASE WHEN k = 'sync.rejected_value'
-                 THEN jsonb_build_object('code', 'INVALID_VALUE', 'target', t, 'message', p->>'message',
+                 THEN jsonb_build_object('code', 'INVALID_VALUE', 'target', t, 'message', p->'message',
                                          'hint', 'Correct the value on the other side, or the mapping (e.g. phoneCountry); the next change of the record syncs it')
             END,
             CASE WHEN k = 'sync.rejected_value' THEN now() END
      FROM ROWS FROM (unnest($1::bigint[], $2::text[], $3::text[]), jsonb_array_elements($4::jsonb), unnest($5::bigint[])) WITH ORDINALITY AS x(r, t, k, p, c, ord)
      WHERE k <> 'sync.rejected_value'
-        OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = r AND o.kind = k AND o.status = 'dead' AND o.payload = p)
+        OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = r AND o.kind = k AND o.status = 'dead'
+                       AND o.payload - 'message' = p - 'message' AND (o.payload->'message' = p->'message' OR p ? 'messageFingerprint'))
      ORDER BY ord`,
     [
       commands.map((c) => c.recordId),
       commands.map((c) => c.command.target),
       commands.map((c) => c.command.kind),
-      JSON.stringify(commands.map((c) => c.command)),
+      JSON.stringify(sealer ? commands.map((c) => sealer.command(subjects.record(c.recordId), c.command)) : commands.map((c) => c.command)),
       commands.map((c) => c.causedBy),
     ],
   );
@@ -175,17 +186,19 @@ export async function revisePendingCommands(tx: Queryable, records: SyncRecord[]
      ORDER BY id FOR UPDATE`,
     [[...byId.keys()]],
   );
-  const rewritten: Array<{ id: string; payload: OutboxCommand }> = [];
+  await revealColumns(rows, ['payload']);
+  const rewritten: Array<{ id: string; recordId: string; payload: OutboxCommand }> = [];
   const cancelled: string[] = [];
   for (const row of rows) {
     const revision = revisePendingCommand(row.payload, byId.get(Number(row.record_id)) as SyncRecord, mapping);
-    if (revision.kind === 'rewritten') rewritten.push({ id: row.id, payload: revision.command });
+    if (revision.kind === 'rewritten') rewritten.push({ id: row.id, recordId: row.record_id, payload: revision.command });
     else if (revision.kind === 'cancelled') cancelled.push(row.id);
   }
   if (rewritten.length > 0) {
+    const sealer = await derivedValueSealer(() => rewritten.map((r) => subjects.record(r.recordId)));
     await tx.query(
       `UPDATE outbox o SET payload = x.p FROM ROWS FROM (unnest($1::bigint[]), jsonb_array_elements($2::jsonb)) AS x(id, p) WHERE o.id = x.id`,
-      [rewritten.map((r) => r.id), JSON.stringify(rewritten.map((r) => r.payload))],
+      [rewritten.map((r) => r.id), JSON.stringify(rewritten.map((r) => (sealer ? sealer.command(subjects.record(r.recordId), r.payload) : r.payload)))],
     );
   }
   if (cancelled.length > 0) {
@@ -209,6 +222,7 @@ export interface DecisionRow {
 
 export async function insertDecisions(tx: Queryable, decisions: DecisionRow[]): Promise<void> {
   if (decisions.length === 0) return;
+  const sealer = await derivedValueSealer(() => decisions.filter((d) => d.outcome.detail).map(decisionSubject));
   await tx.query(
     `INSERT INTO sync_decisions (position, record_id, event_type, outcome, reason, detail, commands)
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::int[])`,
@@ -218,8 +232,12 @@ export async function insertDecisions(tx: Queryable, decisions: DecisionRow[]): 
       decisions.map((d) => d.eventType),
       decisions.map((d) => d.outcome.outcome),
       decisions.map((d) => d.outcome.reason ?? null),
-      decisions.map((d) => (d.outcome.detail ? JSON.stringify(d.outcome.detail) : null)),
+      decisions.map((d) => (d.outcome.detail ? JSON.stringify(sealer ? sealer.detail(decisionSubject(d), d.outcome.detail) : d.outcome.detail) : null)),
       decisions.map((d) => d.commands),
     ],
   );
+}
+
+export function decisionSubject(decision: DecisionRow): string {
+  return decision.recordId !== null ? subjects.record(decision.recordId) : UNATTACHED_SUBJECT;
 }

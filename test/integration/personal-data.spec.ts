@@ -16,6 +16,7 @@ import {
 } from '../../src/personal-data';
 import { REJECTED_BODY_PATH } from '../../src/ingest/monday/ingest-rejections';
 import { saveCachedContext } from '../../src/projectors/sync-context-cache';
+import { loadSyncRecords } from '../../src/projectors/sync-records.repository';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
 import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -129,8 +130,9 @@ describe('personal data: encryption at rest, erasure by crypto-shredding, append
 
   it('erase by e-mail destroys the keys of the record, its item and their sync record; replay then succeeds and keeps no copy', async () => {
     await replayProjection(db.pool, db.url, mapping);
-    const before = await db.pool.query<{ fields: Record<string, unknown> }>('SELECT fields FROM sync_records WHERE salesforce_id = $1', [LEAD]);
-    expect(JSON.stringify(before.rows[0].fields)).toContain(EMAIL);
+    expect(await plaintextCopies(db)).toEqual([]);
+    const before = (await loadSyncRecords(db.pool, 'lead')).find((r) => r.salesforceId === LEAD);
+    expect(JSON.stringify(before?.fields)).toContain(EMAIL);
 
     const report = await erasePerson(db.pool, protector.keys, { via: 'email', email: ` ${EMAIL.toUpperCase()} ` });
     expect(report?.subjects).toEqual(expect.arrayContaining([`salesforce:${LEAD}`, `monday:${ITEM}`]));
