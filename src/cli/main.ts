@@ -45,6 +45,8 @@ export function buildProgram(): Command {
     .option('--object <key>', 'only this mapped object (default: all, parents before children)')
     .option('--since <iso>', 'only records modified since this date or date-time')
     .option('--dry-run', 'print what would change without writing anything')
+    .option('--mode <mode>', 'how creates reach monday: auto (bulk import above --bulk-threshold creates when MONDAY_API_VERSION >= 2026-07), mutations (never bulk import), bulk (always)', 'auto')
+    .option('--bulk-threshold <n>', 'with --mode auto: creates per object above which bulk import is used', '500')
     .action(backfillCommand);
   program
     .command('duplicates')

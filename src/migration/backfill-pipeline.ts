@@ -39,6 +39,8 @@ export class BackfillPipeline {
     private readonly projector: SubscriptionRunner | null,
     private readonly dispatcher: OutboxDispatcher | null,
     private readonly pollIntervalMs: number,
+    private readonly deps: PipelineDeps | null = null,
+    private readonly dispatcherOptions: OutboxDispatcherOptions = {},
   ) {}
 
   static async start(deps: PipelineDeps, options: PipelineOptions = {}): Promise<BackfillPipeline> {
@@ -63,7 +65,7 @@ export class BackfillPipeline {
     );
     projector.start();
     dispatcher.start();
-    return new BackfillPipeline(deps.pool, 'in_process', context, projector, dispatcher, pollIntervalMs);
+    return new BackfillPipeline(deps.pool, 'in_process', context, projector, dispatcher, pollIntervalMs, deps, { pollIntervalMs, ...options.dispatcher });
   }
 
   /**
@@ -86,6 +88,46 @@ export class BackfillPipeline {
    */
   async roomInOutbox(limit: number, signal?: AbortSignal): Promise<void> {
     while (!signal?.aborted && (await this.outboxOpen()) >= limit) await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
+  }
+
+  /** Holds the writes back (bulk import: creates gather in the outbox until a job's worth is there). */
+  async pauseDispatch(): Promise<void> {
+    await this.dispatcher?.stop();
+  }
+
+  resumeDispatch(): void {
+    this.dispatcher?.start();
+  }
+
+  /** Resolves once the projector has decided everything appended so far. */
+  async projected(signal?: AbortSignal): Promise<void> {
+    while (!signal?.aborted && (await this.projectorBehind())) await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
+  }
+
+  /** monday.create_item commands waiting in the outbox for a board. */
+  async pendingCreates(boardId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'in_flight') AND payload->>'kind' = 'monday.create_item' AND payload->>'boardId' = $1",
+      [boardId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * Sends what the outbox holds through a dispatcher whose monday port is `monday` (the bulk-import
+   * one), claiming `batchSize` commands at a time (a job's rows), until nothing is ready. Commands
+   * whose retry is not due yet are left to the regular dispatcher.
+   */
+  async drainWith(monday: MondayPort, batchSize: number, signal?: AbortSignal, more: () => Promise<boolean> = async () => true): Promise<void> {
+    if (!this.deps || !this.context) throw new Error('only an in-process pipeline sends writes itself');
+    const bulk = new OutboxDispatcher(
+      { pool: this.deps.pool, salesforce: this.deps.salesforce, monday, logger: this.deps.logger, mapping: this.context.mapping },
+      { ...this.dispatcherOptions, batchSize },
+    );
+    while (!signal?.aborted) {
+      await this.projected(signal);
+      if (!(await more()) || (await bulk.dispatchOnce()) === 0) return;
+    }
   }
 
   async stop(): Promise<void> {

@@ -17,6 +17,7 @@ export function formatSummary(summary: BackfillSummary): string[] {
     const rows = summary.objects.map((o) => [o.objectKey, o.status, o.read, o.created, o.matched, o.updated, o.unchanged, o.failed, o.pending].map(String));
     lines.push(...table([header, ...rows]));
     for (const o of summary.objects) if (o.reason) lines.push(`${o.objectKey}: ${o.reason}`);
+    for (const o of summary.objects) if (o.bulkJobs > 0) lines.push(`${o.objectKey}: creates through monday bulk import (${o.createPath}), ${o.bulkJobs} job${o.bulkJobs === 1 ? '' : 's'}`);
     if (summary.pipeline === 'service') lines.push('a running service sent the writes (this process only appended the events and waited)');
   }
   const sf = summary.requests.salesforce === null ? 'unknown' : String(summary.requests.salesforce);

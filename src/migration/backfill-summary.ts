@@ -1,6 +1,7 @@
 import type { Queryable } from '../event-store';
 import { mondayRequests } from '../monday/monday-metrics';
 import { outboxMetrics } from '../outbox/outbox-metrics';
+import type { CreatePath } from './backfill-create-path';
 import type { ReadMode } from './backfill-reader';
 import type { DryRunTally } from './backfill-dry-run';
 
@@ -29,6 +30,10 @@ export interface ObjectSummary {
   /** Writes still queued when the run stopped waiting (service mode interrupted, pause). */
   pending: number;
   dryRun?: DryRunTally;
+  /** How the run's creates reached monday (null: none were sent by this run, e.g. a dry run). */
+  createPath: CreatePath | null;
+  /** Bulk-import jobs this run ran for the object. */
+  bulkJobs: number;
 }
 
 interface OutcomeRow {

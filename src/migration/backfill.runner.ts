@@ -13,6 +13,8 @@ import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { emptyTally, planPage } from './backfill-dry-run';
 import { runObject, type ObjectRunOutcome, type ObjectRunProgress } from './backfill-object-run';
 import { selectObjects } from './backfill-object-order';
+import { BulkPhase, reconcileBeforeStart, type BulkOptions } from './backfill-bulk-phase';
+import type { BackfillMode } from './backfill-create-path';
 import { BackfillPipeline, type PipelineOptions } from './backfill-pipeline';
 import { beginRun, finishRun } from './backfill-progress';
 import { mondayRequestCount, summarizeWrites, type ObjectSummary } from './backfill-summary';
@@ -34,6 +36,9 @@ export interface BackfillOptions {
   /** Only records modified since this ISO instant. */
   since?: string;
   dryRun?: boolean;
+  /** How creates reach monday (interface.md 5): `auto` (default) uses bulk import above `bulk.threshold`. */
+  mode?: BackfillMode;
+  bulk?: BulkOptions;
   signal?: AbortSignal;
   bulkThreshold?: number;
   pageSize?: number;
@@ -83,6 +88,9 @@ export async function runBackfill(deps: BackfillDeps, options: BackfillOptions =
   await deps.salesforce.limits();
   const usageBefore = deps.salesforce.apiUsage()?.used ?? null;
 
+  if (!options.dryRun) {
+    await reconcileBeforeStart(deps, selected.map((o) => o.monday.board), options.bulk ?? {}, options.signal);
+  }
   const pipeline = options.dryRun
     ? null
     : await BackfillPipeline.start(
@@ -132,6 +140,8 @@ async function backfillObject(deps: BackfillDeps, options: BackfillOptions, obje
     unchanged: 0,
     failed: 0,
     pending: 0,
+    createPath: null,
+    bulkJobs: 0,
   };
   if (options.dryRun) {
     const tally = emptyTally();
@@ -154,8 +164,10 @@ async function backfillObject(deps: BackfillDeps, options: BackfillOptions, obje
   if (!(await lock.tryAcquire())) return { ...base, reason: 'another backfill run is reading this object' };
   try {
     const { progress, resumed } = await beginRun(deps.pool, key, options.since);
+    const bulk = pipeline ? await BulkPhase.open(deps, pipeline, object, context.mapping.objects, options.mode ?? 'auto', options.bulk ?? {}, resumed, options.signal) : null;
     options.onObjectStart?.(object.mapping, resumed);
     let outcome: ObjectRunOutcome;
+    let createPath: ObjectSummary['createPath'] = 'mutations';
     try {
       outcome = await runObject(deps.pool, deps.salesforce, {
         query: { object: object.mapping, since: progress.since, after: progress.cursor },
@@ -167,13 +179,15 @@ async function backfillObject(deps: BackfillDeps, options: BackfillOptions, obje
         pageSize: options.pageSize,
         signal: options.signal,
         onProgress: options.onProgress,
-        beforePage: pipeline ? () => pipeline.roomInOutbox(options.outboxLimit ?? OUTBOX_LIMIT, options.signal) : undefined,
+        beforePage: bulk ? () => bulk.beforePage() : pipeline ? () => pipeline.roomInOutbox(options.outboxLimit ?? OUTBOX_LIMIT, options.signal) : undefined,
       });
+      if (bulk) createPath = await bulk.finish();
     } catch (error) {
+      await bulk?.close();
       const message = error instanceof Error ? error.message : String(error);
       await finishRun(deps.pool, key, 'failed', message);
       deps.logger.error({ err: error, object: key }, 'backfill of this object failed; it resumes from its cursor next time');
-      return { ...base, status: 'failed', reason: message, resumed };
+      return { ...base, status: 'failed', reason: message, resumed, bulkJobs: bulk?.jobs ?? 0 };
     }
     if (outcome.status === 'done') await finishRun(deps.pool, key, 'done');
     else await finishRun(deps.pool, key, 'paused', statusOf(outcome).reason);
@@ -193,6 +207,8 @@ async function backfillObject(deps: BackfillDeps, options: BackfillOptions, obje
       failed: writes.failed,
       pending: writes.pending,
       unchanged: Math.max(0, outcome.read - writes.touched),
+      createPath,
+      bulkJobs: bulk?.jobs ?? 0,
     };
   } finally {
     await lock.release();

@@ -35,11 +35,13 @@ export interface BackfillWorld {
   backfill(options?: BackfillOptions): Promise<BackfillSummary>;
   /** The projector and a dispatcher in this process (as `crm-sync backfill` runs them). */
   pipeline(): Promise<BackfillPipeline>;
+  /** Waits `ms` of monday's (scaled) time. */
+  mondaySleep(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startBackfillWorld(
-  options: { monday?: MondayEmulatorOptions; salesforce?: SalesforceClientOptions; mappingPath?: string } = {},
+  options: { monday?: MondayEmulatorOptions; salesforce?: SalesforceClientOptions; mappingPath?: string; mondayApiVersion?: string } = {},
 ): Promise<BackfillWorld> {
   const db = await createTestDatabase();
   const sf = await startEmulator({ seed: 'empty' });
@@ -48,7 +50,7 @@ export async function startBackfillWorld(
   const mondayEmulator = await startMondayEmulator({ seed: 'demo', clock, ...options.monday });
   const mondayClock: MondayClock = { now: () => clock.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, clock.realDelay(ms))) };
   const monday = createMondayClient(
-    { apiUrl: mondayEmulator.url, apiToken: mondayEmulator.apiToken, apiVersion: '2025-10', signingSecret: null, webhookToken: null },
+    { apiUrl: mondayEmulator.url, apiToken: mondayEmulator.apiToken, apiVersion: options.mondayApiVersion ?? '2025-10', signingSecret: null, webhookToken: null },
     { clock: mondayClock },
   );
   const mapping = loadMapping(options.mappingPath ?? EXAMPLE_MAPPING);
@@ -72,6 +74,7 @@ export async function startBackfillWorld(
         { pool: db.pool, databaseUrl: db.url, salesforce, monday, logger, context: (links) => buildSyncContext(mapping, live, links) },
         { dispatcher: { policy: FAST_RETRIES } },
       ),
+    mondaySleep: mondayClock.sleep,
     close: async () => {
       await mondayEmulator.close();
       await sf.close();

@@ -5,6 +5,9 @@ import { loadConfig } from '../../config';
 import { migrate } from '../../database/migrate';
 import { formatProblem, loadMapping, validateAgainstLive } from '../../mapping';
 import { BackfillError, runBackfill } from '../../migration/backfill.runner';
+import { BulkModeUnavailableError } from '../../migration/backfill-bulk-phase';
+import { BackfillModeError, DEFAULT_BULK_THRESHOLD, parseBackfillMode, type BackfillMode } from '../../migration/backfill-create-path';
+import type { BulkJobProgress } from '../../migration/bulk-create-monday';
 import { exitCodeOf, formatSummary } from '../../migration/backfill-report';
 import type { ObjectRunProgress } from '../../migration/backfill-object-run';
 import { createMondayClient } from '../../monday';
@@ -18,16 +21,22 @@ export interface BackfillCommandOptions {
   object?: string;
   since?: string;
   dryRun?: boolean;
+  mode?: string;
+  bulkThreshold?: string;
 }
 
 /**
- * `crm-sync backfill [--object KEY] [--since ISO] [--dry-run]`: runs the backfill in this process
- * until every write it caused is done or dead-lettered, with a progress bar per object, then prints
+ * `crm-sync backfill [--object KEY] [--since ISO] [--dry-run] [--mode auto|mutations|bulk]`: runs the
+ * backfill in this process until every write it caused is done or dead-lettered, with a progress bar
+ * per object and per bulk-import job, then prints
  * the summary. Safe while the service runs: they share the work through Postgres. Ctrl-C stops
  * reading after the current page; the next run continues from there.
  */
 export async function backfillCommand(options: BackfillCommandOptions): Promise<void> {
   if (options.since !== undefined && Number.isNaN(Date.parse(options.since))) throw new CliError(`--since must be an ISO date or date-time, got ${options.since}`);
+  const mode = parseMode(options.mode);
+  const threshold = Number(options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD);
+  if (!Number.isInteger(threshold) || threshold < 0) throw new CliError(`--bulk-threshold must be a whole number of creates, got ${options.bulkThreshold}`);
   const config = loadConfig();
   if (config.mode === 'sandbox') throw new CliError('no credentials are set: `crm-sync backfill` reads the real Salesforce org and writes to the real monday account');
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync backfill` (the service and the backfill share it)');
@@ -53,6 +62,8 @@ export async function backfillCommand(options: BackfillCommandOptions): Promise<
         object: options.object,
         since: options.since,
         dryRun: options.dryRun === true,
+        mode,
+        bulk: { threshold, onJob: (objectKey, job) => bars.job(objectKey, job) },
         signal: abort.signal,
         onProgress: (progress) => bars.update(progress),
         onObjectRead: (object) => bars.waiting(object.key),
@@ -64,12 +75,20 @@ export async function backfillCommand(options: BackfillCommandOptions): Promise<
     if (code !== 0) throw new CliError(code === 3 ? 'the backfill paused before the end: run `crm-sync backfill` again to continue' : 'some writes failed and were dead-lettered: see GET /admin/dead-letters, fix the cause, then retry them there', code);
   } catch (error) {
     bars.stop();
-    if (error instanceof BackfillError) throw new CliError(error.message);
+    if (error instanceof BackfillError || error instanceof BackfillModeError || error instanceof BulkModeUnavailableError) throw new CliError(error.message);
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await dataSource.destroy();
+  }
+}
+
+function parseMode(raw: string | undefined): BackfillMode {
+  try {
+    return parseBackfillMode(raw);
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -90,6 +109,17 @@ class ProgressBars {
     const seconds = Math.max(0.001, (Date.now() - entry.startedAt) / 1000);
     entry.bar.setTotal(progress.total);
     entry.bar.update(progress.read, this.payload(progress.objectKey, (progress.read - entry.startValue) / seconds, `reading (${progress.mode})`));
+  }
+
+  /** One bar per bulk-import job: its progress percentage as monday reports it. */
+  job(objectKey: string, job: BulkJobProgress): void {
+    const key = `job:${job.jobId}`;
+    let entry = this.bars.get(key);
+    if (!entry) {
+      entry = { bar: this.multi.create(100, 0, this.payload(objectKey, 0, '')), startedAt: Date.now(), startValue: 0 };
+      this.bars.set(key, entry);
+    }
+    entry.bar.update(job.percent, { ...this.payload(objectKey, 0, `${job.kind}_items job ${job.jobId}: ${job.rows} rows, ${job.state}`), rate: '-' });
   }
 
   waiting(objectKey: string): void {

@@ -1,0 +1,176 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { MondayPort } from '../monday/monday.port';
+import type { ResolvedObject } from '../projectors/resolved-mapping';
+import { BackfillModeError, chooseCreatePath, DEFAULT_BULK_THRESHOLD, ROWS_PER_JOB, type BackfillMode, type CreatePath } from './backfill-create-path';
+import type { BackfillPipeline } from './backfill-pipeline';
+import { bulkCreatingMonday, reconcileOpenJobs, type BulkJobProgress } from './bulk-create-monday';
+import { hadBackfillJob } from './bulk-import-jobs';
+
+export interface BulkOptions {
+  /** Creates at or below this many go through mutations in `auto` (default 500). */
+  threshold?: number;
+  /** Waits between job polls, in monday's time (default: real time). */
+  sleep?: (ms: number) => Promise<void>;
+  onJob?: (objectKey: string, progress: BulkJobProgress) => void;
+}
+
+export class BulkModeUnavailableError extends Error {
+  readonly code = 'BACKFILL_BULK_UNAVAILABLE';
+}
+
+/** One object's creates through bulk import: set up before its reads, finished after them. */
+export class BulkPhase {
+  private constructor(
+    private readonly pool: Pool,
+    private readonly pipeline: BackfillPipeline,
+    private readonly monday: MondayPort,
+    private readonly object: ResolvedObject,
+    private readonly mode: BackfillMode,
+    private readonly tokenIsAdmin: boolean,
+    private readonly boardNew: boolean,
+    private readonly options: BulkOptions,
+    private readonly signal: AbortSignal | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Jobs run on this board by this phase. */
+  jobs = 0;
+  /** Rows those jobs carried. */
+  rows = 0;
+
+  /**
+   * Null when this object's creates go through mutations whatever their number: `--mode mutations`,
+   * an API version without bulk import (`--mode bulk` then fails), or a running service sending the
+   * writes (it holds the outbox's dispatchers; `--mode bulk` then fails).
+   */
+  static async open(
+    deps: { pool: Pool; monday: MondayPort; logger: Logger },
+    pipeline: BackfillPipeline | null,
+    object: ResolvedObject,
+    allObjects: readonly ResolvedObject[],
+    mode: BackfillMode,
+    options: BulkOptions,
+    resumed: boolean,
+    signal?: AbortSignal,
+  ): Promise<BulkPhase | null> {
+    if (mode === 'mutations') return null;
+    const bulk = deps.monday.bulkImport;
+    if (!bulk) {
+      if (mode === 'bulk') throw new BackfillModeError(mode);
+      return null;
+    }
+    if (!pipeline || pipeline.mode !== 'in_process') {
+      const why = 'a running crm-sync service holds the sync projector and sends the writes';
+      if (mode === 'bulk') throw new BulkModeUnavailableError(`--mode bulk: ${why}; stop the service for the backfill, or use --mode auto or mutations`);
+      deps.logger.warn({ object: object.mapping.key }, `${why}: creates go through mutations`);
+      return null;
+    }
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    // A run killed mid-job left it open: see it to its end before anything is sent again.
+    await reconcileOpenJobs({ pool: deps.pool, bulk, sleep, signal, onJob: (p) => options.onJob?.(object.mapping.key, p) }, object.board.id);
+    // A first load resumed after a kill is still the first load, though its first jobs linked items.
+    const boardNew = !(await boardHasLinks(deps.pool, object, allObjects)) || (resumed && (await hadBackfillJob(deps.pool, object.board.id)));
+    const tokenIsAdmin = await bulk.tokenIsAdmin();
+    await pipeline.pauseDispatch();
+    return new BulkPhase(deps.pool, pipeline, deps.monday, object, mode, tokenIsAdmin, boardNew, { ...options, sleep }, signal, deps.logger);
+  }
+
+  /** Before each page is appended: a job's worth of creates waiting goes out as one job now. */
+  async beforePage(): Promise<void> {
+    const path = this.pathFor(Number.MAX_SAFE_INTEGER);
+    if (path === 'mutations') return;
+    if ((await this.pipeline.pendingCreates(this.object.board.id)) < ROWS_PER_JOB[path]) return;
+    await this.drain(path, async () => (await this.pipeline.pendingCreates(this.object.board.id)) >= ROWS_PER_JOB[path]);
+  }
+
+  /** After the reads: the rest of the creates by the path their number calls for, then everything else. */
+  async finish(): Promise<CreatePath> {
+    try {
+      await this.pipeline.projected(this.signal);
+      const waiting = await this.pipeline.pendingCreates(this.object.board.id);
+      const path = this.pathFor(this.rows + waiting);
+      if (path !== 'mutations' && waiting > 0) await this.drain(path);
+      return this.rows > 0 ? this.pathFor(Number.MAX_SAFE_INTEGER) : path;
+    } finally {
+      await this.close();
+    }
+  }
+
+  /**
+   * Gives the writes back to the regular dispatcher, once no job of the board is still running (its
+   * rows' creates, retried as mutations, could otherwise double them). Interrupted, it does neither:
+   * the run ends, and the next one reconciles the job.
+   */
+  async close(): Promise<void> {
+    if (this.signal?.aborted) return;
+    const bulk = this.monday.bulkImport;
+    try {
+      if (bulk) await reconcileOpenJobs({ pool: this.pool, bulk, sleep: this.sleep, signal: this.signal }, this.object.board.id);
+    } catch (error) {
+      this.logger.error({ err: error, object: this.object.mapping.key }, 'an unfinished bulk-import job could not be reconciled; the next run tries again');
+    }
+    this.pipeline.resumeDispatch();
+  }
+
+  private get sleep(): (ms: number) => Promise<void> {
+    return this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  private pathFor(creates: number): CreatePath {
+    return chooseCreatePath({
+      mode: this.mode,
+      bulkAvailable: true,
+      creates,
+      threshold: this.options.threshold ?? DEFAULT_BULK_THRESHOLD,
+      tokenIsAdmin: this.tokenIsAdmin,
+      boardNewToSync: this.boardNew,
+    });
+  }
+
+  private async drain(path: Exclude<CreatePath, 'mutations'>, more?: () => Promise<boolean>): Promise<void> {
+    const bulk = this.monday.bulkImport;
+    if (!bulk) return;
+    const kind = path === 'backfill_items' ? 'backfill' : 'ingest';
+    const seen = new Set<string>();
+    const monday = bulkCreatingMonday(this.monday, {
+      pool: this.pool,
+      bulk,
+      kind,
+      object: this.object,
+      sleep: this.sleep,
+      signal: this.signal,
+      onJob: (progress) => {
+        if (!seen.has(progress.jobId)) {
+          seen.add(progress.jobId);
+          this.jobs += 1;
+          this.rows += progress.rows;
+        }
+        this.options.onJob?.(this.object.mapping.key, progress);
+      },
+    });
+    await this.pipeline.drainWith(monday, ROWS_PER_JOB[path], this.signal, more);
+  }
+}
+
+/**
+ * First thing after a restart, before any dispatcher may send a create: each bulk-import job a killed
+ * run left unfinished on these boards is polled to its end and its items attached to their records'
+ * create commands (reconcileOpenJobs).
+ */
+export async function reconcileBeforeStart(deps: { pool: Pool; monday: MondayPort }, boardIds: readonly string[], options: BulkOptions, signal?: AbortSignal): Promise<void> {
+  const bulk = deps.monday.bulkImport;
+  if (!bulk) return;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (const boardId of new Set(boardIds)) await reconcileOpenJobs({ pool: deps.pool, bulk, sleep, signal }, boardId);
+}
+
+/** Whether the sync links any item of the object's board (objects sharing the board count too). */
+async function boardHasLinks(pool: Pool, object: ResolvedObject, all: readonly ResolvedObject[]): Promise<boolean> {
+  const keys = all.filter((o) => o.board.id === object.board.id).map((o) => o.mapping.key);
+  const { rows } = await pool.query<{ linked: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM sync_records WHERE object_key = ANY($1::text[]) AND monday_item_id IS NOT NULL) AS linked',
+    [keys],
+  );
+  return rows[0]?.linked ?? false;
+}
