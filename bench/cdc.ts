@@ -21,6 +21,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Client, Pool } from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
+import { openDataSource, poolOf } from '../src/database/data-source';
 import { EVENTS_CHANNEL } from '../src/event-store/append';
 import { storeChangeBatch } from '../src/ingest/salesforce/change-batch.store';
 import { SalesforceCdcIngest } from '../src/ingest/salesforce/salesforce-cdc.ingest';
@@ -44,9 +45,11 @@ for (const name of ['http_proxy', 'HTTP_PROXY']) delete process.env[name];
 async function runIngestChild(): Promise<void> {
   const config = loadConfig();
   const databaseUrl = config.databaseUrl ?? '';
-  const pool = new Pool({ connectionString: databaseUrl, max: 4 });
-  const salesforce = await createSalesforceClient(config.salesforce);
   const logger = pino({ level: 'warn' }, pino.destination(2));
+  // As the service: the DataSource's pool (the CDC positions are read through its entity).
+  const dataSource = await openDataSource(databaseUrl, { logger, max: 4, applicationName: 'crm-sync bench cdc' });
+  const pool = poolOf(dataSource);
+  const salesforce = await createSalesforceClient(config.salesforce);
   const ingest = new SalesforceCdcIngest(pool, databaseUrl, createChangeEventStream(salesforce), ['Lead'], config.salesforce.clientName, logger);
   await ingest.start();
   const deadline = Date.now() + 30_000;
@@ -58,7 +61,7 @@ async function runIngestChild(): Promise<void> {
   process.once('SIGTERM', () => {
     void ingest
       .stop()
-      .then(() => pool.end())
+      .then(() => dataSource.destroy())
       .then(() => process.exit(0));
   });
 }

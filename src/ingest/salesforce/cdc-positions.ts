@@ -1,3 +1,5 @@
+import { entityManagerOf } from '../../database/data-source';
+import { CdcPositionEntity } from '../../database/entities';
 import { appendEvents, type AppendResult, type NewEvent, type Queryable } from '../../event-store';
 
 /**
@@ -23,11 +25,10 @@ export async function storeChangeEvents(
   return results;
 }
 
+/** The stored position of every channel. `db`: a DataSource's pool (read through its entity). */
 export async function readReplayPositions(db: Queryable): Promise<Map<string, { replayId: number; lastCommitAt: Date | null }>> {
-  const { rows } = await db.query<{ channel: string; replay_id: string; last_commit_at: Date | null }>(
-    'SELECT channel, replay_id, last_commit_at FROM cdc_positions',
-  );
-  return new Map(rows.map((r) => [r.channel, { replayId: Number(r.replay_id), lastCommitAt: r.last_commit_at }]));
+  const positions = await entityManagerOf(db).getRepository(CdcPositionEntity).find();
+  return new Map(positions.map((p) => [p.channel, { replayId: Number(p.replayId), lastCommitAt: p.lastCommitAt }]));
 }
 
 /** After an expired replay id: the subscription restarts from -1, and the stored id must follow. */
