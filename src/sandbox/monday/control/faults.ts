@@ -1,7 +1,11 @@
 import { SeededRandom } from '../random';
 
-/** `too_many_requests`: resource protection, HTTP 200 with the first root field null (addendum 2.3). */
-export type FaultKind = 'latency' | 'http_500' | 'http_429' | 'too_many_requests' | 'drop_webhook' | 'duplicate_webhook';
+/**
+ * `too_many_requests`: resource protection, HTTP 200 with the first root field null (addendum 2.3).
+ * `lost_response`: a mutation is applied (and its Idempotency-Key answer cached), then the connection
+ * is destroyed without an answer, as when a response is lost on the way back.
+ */
+export type FaultKind = 'latency' | 'http_500' | 'http_429' | 'too_many_requests' | 'lost_response' | 'drop_webhook' | 'duplicate_webhook';
 
 /** A fault applies to the next `count` matching requests/deliveries, or to a `ratio` of them (seeded RNG). */
 export interface FaultSpec {
@@ -10,6 +14,8 @@ export interface FaultSpec {
   ratio?: number;
   /** Real milliseconds added before answering (latency faults). */
   latencyMs?: number;
+  /** duplicate_webhook: how many extra copies of the delivery are sent (default 1). */
+  copies?: number;
   /** Only GraphQL requests whose root field names include this one (request faults). */
   operation?: string;
 }

@@ -23,6 +23,8 @@ interface Answer {
   body: Record<string, unknown>;
   headers?: Record<string, string>;
   cacheable?: boolean;
+  /** A lost_response fault: the mutation was applied; the connection is destroyed instead of answered. */
+  lostResponse?: boolean;
 }
 
 interface Parsed {
@@ -85,6 +87,11 @@ export class GraphqlEndpoint {
     entry.status = answer.status;
     entry.durationMs = Date.now() - started;
     this.log.add(entry);
+    if (answer.lostResponse) {
+      reply.hijack();
+      req.raw.socket?.destroy();
+      return;
+    }
     await reply.send(payload);
   }
 
@@ -207,7 +214,9 @@ export class GraphqlEndpoint {
       if (!isLegacyFormat(apiVersion) && entry.fields.length > 0 && this.core.faults.take('too_many_requests', entry.fields)) {
         return this.resourceProtected(result, entry.fields[0]);
       }
-      return this.formatResult(result, apiVersion, entry);
+      const formatted = this.formatResult(result, apiVersion, entry);
+      if (operation.operation === 'mutation' && this.core.faults.take('lost_response', entry.fields)) formatted.lostResponse = true;
+      return formatted;
     } finally {
       this.limiter.leave();
     }

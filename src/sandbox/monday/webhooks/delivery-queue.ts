@@ -76,7 +76,8 @@ export class DeliveryQueue {
       return;
     }
     this.ready.push(delivery);
-    if (this.faults.take('duplicate_webhook')) this.ready.push({ ...delivery });
+    const duplicate = this.faults.take('duplicate_webhook');
+    for (let copy = 0; copy < (duplicate ? (duplicate.copies ?? 1) : 0); copy++) this.ready.push({ ...delivery });
     this.pump();
   }
 

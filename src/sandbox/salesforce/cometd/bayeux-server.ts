@@ -58,6 +58,8 @@ export interface BayeuxResponse {
  */
 export class BayeuxServer {
   private readonly sessions = new Map<string, CometdSession>();
+  /** Channels whose delivery is held back (fault injection: reordering across channels). */
+  private readonly heldChannels = new Set<string>();
   private readonly stopListening: () => void;
   private flushPending: NodeJS.Immediate | null = null;
   private closed = false;
@@ -118,6 +120,22 @@ export class BayeuxServer {
     const now = this.deps.clock.now();
     for (const session of this.sessions.values()) session.release(null, now);
     this.sessions.clear();
+  }
+
+  /** Holds `channel`'s events back for `realMs` while other channels deliver (no order across channels). */
+  holdChannel(channel: string, realMs: number): void {
+    this.heldChannels.add(channel);
+    setTimeout(() => {
+      this.heldChannels.delete(channel);
+      this.scheduleFlush();
+    }, realMs).unref();
+  }
+
+  /** Sends the last `count` events of every subscription again (CDC delivers at least once). */
+  redeliver(count: number): void {
+    const enabled = this.enabledEntities();
+    for (const session of this.sessions.values()) session.rewind(this.deps.log, enabled, count);
+    this.scheduleFlush();
   }
 
   connectedClients(): number {
@@ -190,14 +208,14 @@ export class BayeuxServer {
     // A second connect from the same client (its previous request timed out on its side) replaces the held one.
     session.release([], now);
     const reply = this.connectReply(message, session);
-    const events = session.collect(this.deps.log, this.enabledEntities(), this.settings.maxEventsPerConnect);
+    const events = session.collect(this.deps.log, this.enabledEntities(), this.settings.maxEventsPerConnect, this.heldChannels);
     const answerNow = events.length > 0 || reply.advice !== undefined || message.advice?.timeout === 0 || this.closed;
     if (answerNow) return Promise.resolve([...events, reply]);
     return new Promise((resolve) => {
       session.hold(
         (delivered) => resolve(delivered ? [...delivered, reply] : [unknownClient(message)]),
         Math.max(0, Math.ceil(this.settings.holdMs / this.deps.clock.scale)),
-        () => session.release(session.collect(this.deps.log, this.enabledEntities(), this.settings.maxEventsPerConnect), this.deps.clock.now()),
+        () => session.release(session.collect(this.deps.log, this.enabledEntities(), this.settings.maxEventsPerConnect, this.heldChannels), this.deps.clock.now()),
       );
       context.onAbort(() => session.release([], this.deps.clock.now()));
     });
@@ -292,7 +310,7 @@ export class BayeuxServer {
     for (const session of this.sessions.values()) {
       if (!session.isHolding || !session.hasSubscriptions) continue;
       enabled ??= this.enabledEntities();
-      const events = session.collect(this.deps.log, enabled, this.settings.maxEventsPerConnect);
+      const events = session.collect(this.deps.log, enabled, this.settings.maxEventsPerConnect, this.heldChannels);
       if (events.length > 0) session.release(events, this.deps.clock.now());
     }
   }

@@ -74,9 +74,11 @@ export class CometdSession {
    * the subscribed channel (reference 5.5). Advances the cursors past what was read, so a new session (after a
    * re-handshake) only gets older events again if the client asks for them with a replay id.
    */
-  collect(log: ChangeEventLog, enabledEntities: ReadonlySet<string>, max: number): BayeuxReply[] {
+  collect(log: ChangeEventLog, enabledEntities: ReadonlySet<string>, max: number, heldChannels: ReadonlySet<string> = new Set()): BayeuxReply[] {
     const out: BayeuxReply[] = [];
     for (const subscription of this.subscriptions.values()) {
+      // A held channel's events wait while the other channels' flow (no order across channels, reference 5.3).
+      if (heldChannels.has(subscription.channel)) continue;
       for (let scan = 0; scan < MAX_SCANS_PER_COLLECT && out.length < max; scan += 1) {
         const chunk = readFrom(log, subscription.cursor);
         if (chunk.length === 0) break;
@@ -88,6 +90,20 @@ export class CometdSession {
       }
     }
     return out;
+  }
+
+  /**
+   * CDC is at-least-once: moves every cursor back so that the last `count` events each subscription
+   * was sent come again, in order (fault injection: redelivery without a reconnect).
+   */
+  rewind(log: ChangeEventLog, enabledEntities: ReadonlySet<string>, count: number): void {
+    const retained = log.readAfter(-2, Number.MAX_SAFE_INTEGER);
+    if (retained === 'invalid') return;
+    for (const subscription of this.subscriptions.values()) {
+      const sent = retained.filter((e) => e.replayId <= subscription.cursor && matches(subscription.scope, e, enabledEntities));
+      if (sent.length === 0) continue;
+      subscription.cursor = sent.length > count ? sent[sent.length - count - 1].replayId : -2;
+    }
   }
 }
 

@@ -30,6 +30,10 @@ export interface CometdControl {
   /** Forgets every client: held connects and the next connect/subscribe answer 403::Unknown client + reconnect=handshake. */
   dropAllClients(): void;
   connectedClients(): number;
+  /** Sends the last `count` events of every subscription again (at-least-once redelivery). */
+  redeliver(count: number): void;
+  /** Holds one channel's events back for `realMs` while the others flow (reordering across channels). */
+  holdChannel(channel: string, realMs: number): void;
   /** Releases held long-polls and timers so the server can close (also done by the app's preClose hook). */
   close(): void;
 }
@@ -88,6 +92,8 @@ export function registerCometd(app: FastifyInstance, deps: CometdDependencies, o
     },
     dropAllClients: () => server.dropAllClients(),
     connectedClients: () => server.connectedClients(),
+    redeliver: (count) => server.redeliver(count),
+    holdChannel: (channel, realMs) => server.holdChannel(channel, realMs),
     close: () => server.close(),
   };
 }

@@ -104,6 +104,15 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
     control.injectOverflow(String(body(req.body).entityName));
     return { injected: true };
   });
+  app.post('/__sandbox/cdc/redeliver', async (req) => {
+    control.redeliverChangeEvents(Number(body(req.body).count ?? 1));
+    return { redelivered: true };
+  });
+  app.post('/__sandbox/cdc/hold', async (req) => {
+    const b = body(req.body);
+    control.holdChangeEventChannel(String(b.channel), Number(b.ms ?? 1000));
+    return { held: true };
+  });
   app.post('/__sandbox/cometd/drop-clients', async () => {
     control.dropCometdClients();
     return { dropped: true };

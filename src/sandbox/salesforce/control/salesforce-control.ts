@@ -161,6 +161,16 @@ export class SalesforceControl {
     this.cometd().dropAllClients();
   }
 
+  /** CDC redelivery: every subscription gets its last `count` events again. */
+  redeliverChangeEvents(count: number): void {
+    this.cometd().redeliver(count);
+  }
+
+  /** CDC reordering across channels: `channel`'s events are held back for `realMs` while the others flow. */
+  holdChangeEventChannel(channel: string, realMs: number): void {
+    this.cometd().holdChannel(channel, realMs);
+  }
+
   connectedCometdClients(): number {
     return this.ctx.cometd?.connectedClients() ?? 0;
   }
