@@ -1,0 +1,130 @@
+import { LeaderLock } from '../../src/event-store';
+import { servePendingCatchUps } from '../../src/migration/catch-up-requests';
+import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
+import { OUTBOX_CHANNEL } from '../../src/outbox';
+import type { FaultWorld } from './fault-world';
+
+const CLIENT = 'crm-sync';
+const RETENTION_MS = 72 * 3600_000;
+
+/** Remote writes that changed something, counted on the emulators' side. */
+export interface RemoteWrites {
+  salesforce: number;
+  monday: number;
+}
+
+export function countRemoteWrites(world: FaultWorld): RemoteWrites {
+  const events = world.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
+  const salesforce = events === 'invalid' ? Number.NaN : events.filter((e) => e.payload.ChangeEventHeader.changeOrigin.includes(`client=${CLIENT}`)).reduce((n, e) => n + e.payload.ChangeEventHeader.recordIds.length, 0);
+  const monday = world.sandbox.monday.control
+    .requestLog()
+    .filter((r) => r.operationType === 'mutation' && r.userId === world.sandbox.monday.integrationUserId && r.status === 200 && r.errorCodes.length === 0 && !r.idempotencyReplayed)
+    .reduce((n, r) => n + r.fields.filter((f) => f !== 'complexity').length, 0);
+  return { salesforce, monday };
+}
+
+/** Where the pipeline still has work, or null when every stage is idle. */
+async function pendingWork(world: FaultWorld): Promise<Record<string, unknown> | null> {
+  const webhooks = world.sandbox.monday.control.webhookStats();
+  const { rows: outbox } = await world.pool.query<{ open: number }>("SELECT count(*) FILTER (WHERE status IN ('pending', 'in_flight'))::int AS open FROM outbox");
+  const { rows: projector } = await world.pool.query<{ behind: number }>(
+    `SELECT count(*)::int AS behind FROM events e, (SELECT COALESCE(max(transaction_id::text), '0')::xid8 AS tx, COALESCE(max(position), 0) AS pos FROM subscriber_checkpoints WHERE subscriber = 'sync') c WHERE (e.transaction_id, e.position) > (c.tx, c.pos)`,
+  );
+  const { rows: catchUps } = await world.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM events e WHERE e.type = 'system.catch_up_requested' AND NOT EXISTS (SELECT 1 FROM catch_up_served s WHERE s.request_position = e.position)",
+  );
+  const { rows: positions } = await world.pool.query<{ channel: string; replay_id: string }>('SELECT channel, replay_id FROM cdc_positions');
+  const delivered = new Map(positions.map((p) => [p.channel, Number(p.replay_id)]));
+  const log = world.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
+  const cdcBehind: string[] = [];
+  const retainedSince = world.sandbox.salesforce.control.now() - RETENTION_MS;
+  if (log !== 'invalid') {
+    const latest = new Map<string, number>();
+    // An event past retention can never be delivered: its change comes through the gap catch-up.
+    for (const e of log) if (e.payload.ChangeEventHeader.commitTimestamp >= retainedSince) latest.set(e.payload.ChangeEventHeader.entityName, e.replayId);
+    for (const [entity, replayId] of latest) if ((delivered.get(`/data/${entity}ChangeEvent`) ?? 0) < replayId) cdcBehind.push(entity);
+  }
+  const state = {
+    webhooksQueued: webhooks.queued + webhooks.inFlight,
+    webhookRetries: webhooks.pendingRetries,
+    projectorBehind: projector[0].behind,
+    outboxOpen: outbox[0].open,
+    catchUps: catchUps[0].n,
+    cdcBehind,
+  };
+  const idle = state.webhooksQueued === 0 && state.webhookRetries === 0 && state.projectorBehind === 0 && state.outboxOpen === 0 && state.catchUps === 0 && cdcBehind.length === 0;
+  return idle ? null : state;
+}
+
+/**
+ * Time the test does not wait out: the outbox's backoff delays become due now, a monday delivery
+ * retry is due now (monday retries once a minute), and the scheduled jobs a cron would run
+ * (serving CDC gap catch-ups every minute) run now, under the job's lock as the service runs them.
+ */
+async function fastForward(world: FaultWorld): Promise<void> {
+  const { rowCount } = await world.pool.query("UPDATE outbox SET available_at = now() WHERE status = 'pending' AND available_at > now()");
+  if (rowCount) await world.pool.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, 'fast-forward']);
+  const webhooks = world.sandbox.monday.control.webhookStats();
+  if (webhooks.pendingRetries > 0 && webhooks.queued + webhooks.inFlight === 0) world.sandbox.monday.control.advanceClock(60_000);
+  await serveCatchUpRequests(world);
+}
+
+/** One run of the service's `catch-up-requests` job (normally every minute). */
+export async function serveCatchUpRequests(world: FaultWorld): Promise<void> {
+  const { rows } = await world.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM events e WHERE e.type = 'system.catch_up_requested' AND NOT EXISTS (SELECT 1 FROM catch_up_served s WHERE s.request_position = e.position)",
+  );
+  if (rows[0].n === 0) return;
+  await underJobLock(world, 'catch-up-requests', async () => servePendingCatchUps(world.pool, world.salesforce, (await world.context()).mapping));
+}
+
+/** One run of the service's `monday-catch-up` job (normally every 10 minutes), on monday's emulated clock. */
+export async function runMondayCatchUpJob(world: FaultWorld): Promise<number> {
+  let appended = 0;
+  await underJobLock(world, 'monday-catch-up', async () => {
+    const boards = await runMondayCatchUp(world.pool, world.monday, world.mapping, { now: () => world.sandbox.monday.control.now() });
+    appended = boards.reduce((n, b) => n + b.appended, 0);
+  });
+  return appended;
+}
+
+async function underJobLock(world: FaultWorld, job: string, work: () => Promise<unknown>): Promise<void> {
+  const lock = new LeaderLock(world.databaseUrl, `schedule:${job}`);
+  for (;;) {
+    if (await lock.tryAcquire()) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  try {
+    await work();
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * Waits until webhooks, CDC, catch-ups, projector and outbox are all idle, twice in a row with no
+ * event, command or remote write in between. Bounded: throws with what was still pending.
+ */
+export async function waitForQuiet(world: FaultWorld, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let previous = '';
+  let pending: Record<string, unknown> | null = null;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      await fastForward(world);
+      pending = await pendingWork(world);
+      const { rows } = await world.pool.query<{ events: string | null; commands: string | null }>('SELECT (SELECT max(position) FROM events) AS events, (SELECT max(id) FROM outbox) AS commands');
+      const marker = JSON.stringify({ ...rows[0], writes: countRemoteWrites(world), pending });
+      if (pending === null && marker === previous) return;
+      previous = pending === null ? marker : '';
+    } catch (error) {
+      // The database may be coming back from a restart.
+      lastError = (error as Error).message;
+      previous = '';
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const errors = world.logs.filter((l) => /"level":(50|40)/.test(l) && !l.includes('will retry')).slice(-4);
+  throw new Error(`not quiet within ${timeoutMs} ms: ${JSON.stringify(pending)} ${lastError}\nlog: ${errors.join('')}`);
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { RandomEditScript, SeededRandom } from '../support/random-edits';
+import { baseline, deadLetters, duplicates, loopProbe, mismatches, webhookRejections } from './fault-checks';
+import { FaultActions, type FaultRunOptions } from './fault-actions';
+import type { FaultPostgres } from './fault-postgres';
+import { runMondayCatchUpJob, waitForQuiet } from './fault-quiet';
+import { describeSchedule, drawSchedule, type FaultSchedule } from './fault-schedule';
+import { startCluster, startFaultWorld, type FaultWorld } from './fault-world';
+
+export interface ScheduleOptions extends FaultRunOptions {
+  edits: number;
+  faults: number;
+  /** How long the pipeline may take to become quiet after the storm. */
+  quietTimeoutMs: number;
+  /** Where to write the instances' logs when the schedule fails. */
+  logsPath?: string;
+}
+
+export type ScheduleResult = { seed: number; passed: true; schedule: string; notes: string[] } | { seed: number; passed: false; schedule: string; reason: string; detail: string };
+
+/** One fault schedule from start to verdict, in a world of its own (a fresh database on the given server). */
+export async function runFaultSchedule(seed: number, postgres: FaultPostgres, options: ScheduleOptions): Promise<ScheduleResult> {
+  const schedule = drawSchedule(seed, options);
+  const world = await startFaultWorld(postgres, `faults_${seed}_${randomBytes(4).toString('hex')}`);
+  const journal: string[] = [];
+  try {
+    const notes = await runSchedule(world, schedule, options, journal);
+    return { seed, passed: true, schedule: describeSchedule(schedule), notes };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (options.logsPath) writeFileSync(options.logsPath, world.logs.join(''));
+    return { seed, passed: false, schedule: describeSchedule(schedule), reason: oneLine(message), detail: `${message}\nlast actions:\n  ${journal.slice(-15).join('\n  ')}` };
+  } finally {
+    await world.close();
+  }
+}
+
+async function runSchedule(world: FaultWorld, schedule: FaultSchedule, options: ScheduleOptions, journal: string[]): Promise<string[]> {
+  await startCluster(world);
+  await waitForQuiet(world, options.quietTimeoutMs);
+  const before = baseline(world);
+  const random = new SeededRandom(schedule.seed);
+  const script = new RandomEditScript(random, world.sandbox, await world.context());
+  const actions = new FaultActions(world, random, script, options);
+  const sf = world.sandbox.salesforce.control;
+  const md = world.sandbox.monday.control;
+
+  // Background faults for the whole storm: about 10% of requests to each CRM fail, and duplicated
+  // webhook deliveries arrive in 3-46 copies.
+  md.addFault({ kind: 'http_500', ratio: schedule.errorRatio / 3 });
+  md.addFault({ kind: 'too_many_requests', ratio: schedule.errorRatio / 3 });
+  md.addFault({ kind: 'latency', ratio: schedule.errorRatio / 3, latencyMs: 3_000 });
+  // A 429 makes the client wait out monday's minute window (up to 60 s): one in some schedules.
+  if (random.chance(0.3)) md.addFault({ kind: 'http_429', count: 1 });
+  md.addFault({ kind: 'duplicate_webhook', ratio: 0.05, copies: schedule.webhookCopies });
+  const salesforceFaults = ['http_error', 'unable_to_lock_row', 'request_limit_exceeded'] as const;
+
+  let next = 0;
+  for (let edit = 0; edit < schedule.edits; edit++) {
+    script.step();
+    journal.splice(0, journal.length, ...script.journal.slice(-15));
+    if (sf.faults().length === 0 && random.chance(schedule.errorRatio)) sf.injectFault({ kind: random.pick(salesforceFaults), times: 1, pathContains: '/sobjects' });
+    while (next < schedule.faults.length && schedule.faults[next].afterEdit === edit) {
+      journal.push(`fault ${schedule.faults[next].kind}`);
+      await actions.inject(schedule.faults[next].kind);
+      next += 1;
+    }
+    // Pacing of the load (bursts with short gaps), not a wait for a condition.
+    if (random.chance(0.3)) await new Promise((resolve) => setTimeout(resolve, random.int(0, 40)));
+  }
+
+  await actions.settle();
+  md.clearFaults();
+  sf.clearFaults();
+  await waitForQuiet(world, options.quietTimeoutMs);
+  // Deliveries monday gave up on: the monday catch-up job (every 10 minutes in the service) repairs them.
+  if (md.webhookDeliveries().some((d) => d.outcome === 'gave_up')) {
+    await runMondayCatchUpJob(world);
+    await waitForQuiet(world, options.quietTimeoutMs);
+  }
+  script.discoverLinks();
+
+  const rejections = await webhookRejections(world);
+  if (Object.keys(rejections).length > 0) throw new Error(`webhooks refused (a lost change): ${JSON.stringify(rejections)}`);
+  const dead = await deadLetters(world);
+  if (dead.length > 0) throw new Error(`left dead-lettered: ${JSON.stringify(dead).slice(0, 600)}`);
+  const doubled = duplicates(world, script.pairs, before);
+  if (doubled.length > 0) throw new Error(`duplicates: ${doubled.slice(0, 5).join('; ')}`);
+  const wrong = await mismatches(world, script.pairs);
+  if (wrong.length > 0) throw new Error(`sides disagree (${wrong.length}): ${wrong.slice(0, 5).join('; ')}`);
+  const loop = await loopProbe(world, script.pairs, options.quietTimeoutMs);
+  if (loop) throw new Error(`loop check: ${loop}`);
+  return actions.notes;
+}
+
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = message.replace(/\u001b\[[0-9;]*m/g, '').replace(/\s+/g, ' ').trim();
+  return plain.length > 300 ? `${plain.slice(0, 300)}…` : plain;
+}
