@@ -96,7 +96,7 @@ export function duplicates(world: FaultWorld, pairs: TrackedPair[], before: Base
 
 /** Dead commands and dead-lettered decisions: after the storm none may be left (each fault was transient). */
 export async function deadLetters(world: FaultWorld): Promise<unknown[]> {
-  const { rows: commands } = await world.pool.query("SELECT id, kind, left(last_error, 200) AS last_error FROM outbox WHERE status = 'dead'");
+  const { rows: commands } = await world.pool.query("SELECT id, kind, left(last_error::text, 200) AS last_error FROM outbox WHERE status = 'dead'");
   const { rows: decisions } = await world.pool.query("SELECT position, event_type, reason FROM sync_decisions WHERE outcome = 'dead_lettered'");
   return [...commands, ...decisions];
 }
