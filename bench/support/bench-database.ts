@@ -24,6 +24,16 @@ export async function createBenchDatabase(options: { migrated?: boolean } = {}):
   return { name, url, drop: () => withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
 }
 
+/**
+ * A copy of `template` (CREATE DATABASE ... TEMPLATE: file-level, seconds for a large log), so
+ * several runs start from the same generated data. Nothing may be connected to the template.
+ */
+export async function cloneBenchDatabase(template: BenchDatabase): Promise<BenchDatabase> {
+  const name = `crm_sync_bench_${randomBytes(6).toString('hex')}`;
+  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.name}`));
+  return { name, url: databaseUrl(name), drop: () => withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+}
+
 export async function countRows(url: string, table: string): Promise<number> {
   return Number(await scalar(url, `SELECT count(*) AS n FROM ${table}`));
 }
