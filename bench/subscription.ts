@@ -11,6 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import pino from 'pino';
+import { openDataSource, poolOf } from '../src/database/data-source';
 import { appendEvents, EventNotifications, LeaderLock, SubscriptionRunner, type MondayUpdateColumnValue, type NewEvent } from '../src/event-store';
 import { samplePayloads } from '../test/support/monday-webhooks';
 import { createBenchDatabase } from './support/bench-database';
@@ -34,7 +36,9 @@ async function main(): Promise<void> {
 
   const db = await createBenchDatabase();
   const appendPool = new Pool({ connectionString: db.url, max: appenders });
-  const runnerPool = new Pool({ connectionString: db.url, max: 2 });
+  // As the service: the runner's transactions run on a TypeORM DataSource's pool (withTransaction).
+  const runnerData = await openDataSource(db.url, { logger: pino({ level: 'warn' }), max: 2, applicationName: 'crm-sync bench' });
+  const runnerPool = poolOf(runnerData);
   const notifications = new EventNotifications(db.url);
   const timings = new Map<string, Timed>();
   let callbacks = 0;
@@ -132,7 +136,7 @@ async function main(): Promise<void> {
     await runner.stop().catch(() => undefined);
     await notifications.stop();
     await appendPool.end();
-    await runnerPool.end();
+    await runnerData.destroy();
     await db.drop();
   }
 }
