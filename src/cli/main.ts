@@ -53,9 +53,10 @@ export function buildProgram(): Command {
     .description('find records that are probably the same person or organisation across both CRMs, or merge one cluster')
     .option('--object <key>', 'only this object key of the mapping')
     .option('--json', 'print the clusters (or the merge) as JSON')
-    .option('--merge <clusterId>', 'merge this cluster: Salesforce merge, the other items get the delete policy')
+    .option('--merge <clusterId>', 'merge this cluster through the running sync: Salesforce merge, the other items get the delete policy')
     .option('--master <crm:id>', 'with --merge: keep this member (salesforce:ID or monday:ITEM_ID) instead of the proposed master')
     .option('--dry-run', 'with --merge: print what would change without changing anything')
+    .option('--wait <seconds>', 'with --merge: how long to wait for the running service to finish it (default 120; 0: only request it)')
     .action(duplicatesCommand);
   program.command('check').description('validate configuration and mapping against both live schemas').action(checkCommand);
   program
