@@ -1,10 +1,13 @@
+import { NestFactory } from '@nestjs/core';
 import { resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config';
-import { clustersDocument, DuplicatesError, findDuplicates, type DuplicatesProgress } from '../../data-quality/duplicates';
+import { DataQualityModule, DuplicateClusterFinder, MergeRequestService } from '../../data-quality/data-quality.module';
+import { clustersDocument, DuplicatesError, type DuplicatesProgress } from '../../data-quality/duplicates';
 import { formatClusters } from '../../data-quality/format-clusters';
-import { formatMergeReport, mergeCluster } from '../../data-quality/merge-cluster';
+import { describeMergePlan, type ClusterMergePlan } from '../../data-quality/merge-cluster';
 import { parseMemberRef } from '../../data-quality/merge-plan';
+import type { MergeProgress, MergeRequest } from '../../data-quality/merge-request';
 import { loadMapping } from '../../mapping';
 import { createMondayClient } from '../../monday';
 import { createSalesforceClient } from '../../salesforce';
@@ -17,12 +20,17 @@ export interface DuplicatesCommandOptions {
   merge?: string;
   master?: string;
   dryRun?: boolean;
+  /** Seconds to wait for the running service to finish the merge (0: only request it). */
+  wait?: string;
 }
+
+const DEFAULT_WAIT_SECONDS = 120;
 
 /**
  * `crm-sync duplicates [--object KEY] [--json]` lists clusters of probable duplicates across both
- * CRMs; `--merge CLUSTER_ID [--master CRM:ID] [--dry-run]` merges one. Progress goes to stderr so
- * stdout stays one document.
+ * CRMs; `--merge CLUSTER_ID [--master CRM:ID] [--dry-run] [--wait SECONDS]` asks the running sync to
+ * merge one (system.merge_requested) and waits for its commands. Progress goes to stderr so stdout
+ * stays one document.
  */
 export async function duplicatesCommand(options: DuplicatesCommandOptions): Promise<void> {
   const config = loadConfig();
@@ -30,19 +38,33 @@ export async function duplicatesCommand(options: DuplicatesCommandOptions): Prom
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync duplicates` (the links live there)');
   const master = options.master === undefined ? undefined : parseMemberRef(options.master);
   if (options.master !== undefined && !master) throw new CliError(`--master takes CRM:ID, e.g. salesforce:00Q5e00000AbCdEAAV or monday:1234567890 (got "${options.master}")`);
-  if (!options.merge && (options.master || options.dryRun)) throw new CliError('--master and --dry-run go with --merge CLUSTER_ID');
+  if (!options.merge && (options.master || options.dryRun || options.wait !== undefined)) throw new CliError('--master, --dry-run and --wait go with --merge CLUSTER_ID');
+  const waitSeconds = options.wait === undefined ? DEFAULT_WAIT_SECONDS : Number(options.wait);
+  if (!Number.isInteger(waitSeconds) || waitSeconds < 0) throw new CliError(`--wait takes whole seconds, 0 or more (got "${options.wait}")`);
   const mapping = loadMapping(resolve(config.syncConfigPath));
   const pool = cliPool(config.databaseUrl, { max: 2, applicationName: 'crm-sync duplicates', secretValues: config.secretValues });
   const progress = progressBar();
+  const deps = { db: pool, salesforce: await createSalesforceClient(config.salesforce), monday: createMondayClient(config.monday), mapping };
+  const context = await NestFactory.createApplicationContext(DataQualityModule.forRoot(deps), { logger: false, abortOnError: false });
   try {
-    const deps = { db: pool, salesforce: await createSalesforceClient(config.salesforce), monday: createMondayClient(config.monday), mapping };
     if (options.merge) {
-      const report = await mergeCluster(deps, { clusterId: options.merge, objectKey: options.object, master: master ?? undefined, dryRun: options.dryRun === true }, progress.listener);
+      const merges = context.get(MergeRequestService);
+      const input = { clusterId: options.merge, objectKey: options.object, master: master ?? undefined };
+      if (options.dryRun) {
+        const plan = await merges.plan(input, progress.listener);
+        progress.stop();
+        process.stdout.write(options.json ? `${JSON.stringify({ dryRun: true, ...planDocument(plan) }, null, 2)}\n` : formatPlan('Dry run: would merge', plan));
+        return;
+      }
+      const { plan, request } = await merges.request(input, 'cli', progress.listener);
       progress.stop();
-      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatMergeReport(report));
+      if (!options.json) process.stdout.write(formatPlan('Merge requested:', plan));
+      const outcome = waitSeconds > 0 ? await merges.awaitFinished(request.position, waitSeconds * 1000) : await merges.progress(request.position);
+      process.stdout.write(options.json ? `${JSON.stringify({ dryRun: false, ...planDocument(plan), request, progress: outcome }, null, 2)}\n` : formatOutcome(request, outcome));
+      if (outcome.finished && !outcome.succeeded) throw new CliError(`merge of ${plan.cluster.id} did not finish cleanly: ${failureText(outcome)} (see the console's dead letters)`);
       return;
     }
-    const searches = await findDuplicates(deps, options.object, progress.listener);
+    const searches = await context.get(DuplicateClusterFinder).find(options.object, progress.listener);
     progress.stop();
     const oversized = searches.reduce((n, s) => n + s.oversizedBlocks, 0);
     if (oversized > 0) process.stderr.write(`note: ${oversized} name block(s) over 1,000 records were not compared by name (e-mail and phone were)\n`);
@@ -52,8 +74,34 @@ export async function duplicatesCommand(options: DuplicatesCommandOptions): Prom
     progress.stop();
     throw error instanceof DuplicatesError ? new CliError(error.message) : error;
   } finally {
+    await context.close();
     await pool.end();
   }
+}
+
+function planDocument({ cluster, plan, repoints }: ClusterMergePlan) {
+  return { clusterId: cluster.id, object: cluster.object, master: plan.master, plan, repoints };
+}
+
+function formatPlan(title: string, merge: ClusterMergePlan): string {
+  const { plan } = merge;
+  return `${title} ${plan.clusterId} (${plan.objectKey}) into ${plan.master.crm}:${plan.master.id}\n${describeMergePlan(merge).map((l) => `  ${l}\n`).join('')}`;
+}
+
+function formatOutcome(request: MergeRequest, outcome: MergeProgress): string {
+  const lines = [`Request: event ${request.position}`];
+  if (!outcome.decided) lines.push('  not picked up by the sync yet: is `crm-sync start` running? It carries the merge out when it is.');
+  else if (outcome.decided.outcome !== 'projected') lines.push(`  the sync refused it: ${outcome.decided.reason ?? outcome.decided.outcome}`);
+  for (const c of outcome.commands) lines.push(`  ${c.kind} #${c.id}: ${c.status}${c.attempts > 1 ? ` after ${c.attempts} attempts` : ''}${c.status !== 'done' && c.lastError ? ` (${c.lastError})` : ''}`);
+  if (outcome.decided && !outcome.finished) lines.push('  still in progress: the running service carries on (see the record history in the console)');
+  if (outcome.succeeded) lines.push('Merged.');
+  return `${lines.join('\n')}\n`;
+}
+
+function failureText(outcome: MergeProgress): string {
+  if (outcome.decided && outcome.decided.outcome !== 'projected') return `the sync refused it (${outcome.decided.reason})`;
+  const dead = outcome.commands.filter((c) => c.status === 'dead');
+  return `${dead.length} command(s) dead-lettered: ${dead.map((c) => `${c.kind} #${c.id}${c.lastError ? `: ${c.lastError}` : ''}`).join('; ')}`;
 }
 
 /** One bar per phase on stderr: records read (count and rate), then records clustered (of total, ETA). */
