@@ -18,6 +18,8 @@ export interface RecordHistory {
     payload: unknown;
     decision: { outcome: string; reason: string | null; detail: unknown; commands: number } | null;
   }>;
+  /** Set once a duplicate merge merged this record away (system.record_merged): what it now lives on as. */
+  mergedInto: { crm: Crm; id: string; clusterId: string; via: string; at: string } | null;
   /** The commands issued for the record and where each stands; their outcomes are events above. */
   commands: Array<{ id: number; kind: string; status: string; attempts: number; causedBy: number; lastError: unknown; createdAt: string; finishedAt: string | null }>;
 }
@@ -85,6 +87,8 @@ export async function recordHistory(db: Queryable, crm: Crm, rawId: string): Pro
     : { rows: [] };
   if (!record && events.length === 0) return null;
   await activePersonalData()?.reveal(events);
+  const merged = [...events].reverse().find((e) => e.type === 'system.record_merged');
+  const mergedPayload = merged?.payload as { mergedInto: { crm: Crm; id: string }; clusterId: string; via: string } | undefined;
   await revealColumns(events, ['detail']);
   await revealColumns(commands, ['last_error']);
   return {
@@ -108,6 +112,7 @@ export async function recordHistory(db: Queryable, crm: Crm, rawId: string): Pro
       payload: e.payload,
       decision: e.outcome ? { outcome: e.outcome, reason: e.reason, detail: e.detail, commands: e.commands ?? 0 } : null,
     })),
+    mergedInto: merged && mergedPayload ? { ...mergedPayload.mergedInto, clusterId: mergedPayload.clusterId, via: mergedPayload.via, at: merged.occurred_at.toISOString() } : null,
     commands: commands.map((c) => ({
       id: Number(c.id),
       kind: c.kind,

@@ -23,6 +23,7 @@ export function recordHistoryView(history: RecordHistory, fields: Fields, fieldN
   const writesByCause = new Map<number, RecordHistory['commands']>();
   for (const c of history.commands) writesByCause.set(c.causedBy, [...(writesByCause.get(c.causedBy) ?? []), c]);
   return html`<p>${r ? html`${r.objectKey}: Salesforce <code>${r.salesforceId ?? 'not linked'}</code> ⇄ monday item <code>${r.mondayItemId ?? 'not linked'}</code>${r.deletedSide ? html` · deleted on ${r.deletedSide}` : ''}` : 'Not a synced record: only its events are known.'}</p>
+${history.mergedInto ? html`<p class="merged">Merged into ${history.mergedInto.crm} <code>${history.mergedInto.id}</code> (duplicate cluster ${history.mergedInto.clusterId}, ${history.mergedInto.at})</p>` : ''}
 ${Object.keys(fields).length > 0
   ? html`<h2>Values now</h2>
 <table class="side-by-side"><thead><tr><th>Field</th><th>Salesforce</th><th>monday</th><th>Agreed</th></tr></thead><tbody>
