@@ -9,7 +9,7 @@ import { saveCachedContext } from '../projectors/sync-context-cache';
 import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
 import { loadLinks } from '../projectors/sync-records.repository';
 import { buildSyncContext } from '../projectors/build-sync-context';
-import { startMigrationSchedules } from '../migration/backfill.scheduler';
+import { startMigrationSchedules, type MigrationScheduleOptions } from '../migration/backfill.scheduler';
 import { startScheduledReconcile, type ScheduledReconcile } from '../migration/reconcile-schedule';
 import { createDriftAlerts } from '../alerts';
 import { activePersonalData } from '../personal-data/active';
@@ -42,7 +42,7 @@ export interface SyncClients {
  * to the live schemas (every problem reported at once), and starts the CDC ingest and the sync
  * projector, each on one instance at a time.
  */
-export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping, clients: SyncClients, options: { alerts?: OperatorAlertOptions } = {}): Promise<SyncEngine> {
+export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping, clients: SyncClients, options: { alerts?: OperatorAlertOptions; schedules?: MigrationScheduleOptions } = {}): Promise<SyncEngine> {
   const { pool, logger, config } = runtime;
   const [me, sfIdentity] = await Promise.all([clients.monday.me(), clients.salesforce.identity()]);
   runtime.identity.mondayUserId = Number(me.id);
@@ -103,7 +103,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     mapping,
     live: async () => cached,
     registry: runtime.scheduler,
-  });
+  }, options.schedules);
   const reconcileSchedule = startReconcileIfConfigured(runtime, mapping, clients, context);
   registerHealth(runtime, projector, cdc, clients.salesforce);
   runtime.health.register('parked_events', () => parked.check());

@@ -27,8 +27,13 @@ export interface MigrationScheduleDeps {
 }
 
 export interface MigrationScheduleOptions {
-  /** Cron of the monday catch-up (default every 10 minutes: well inside monday's 30-minute retry window). */
-  mondayCatchUp?: string;
+  /**
+   * Cron of the monday catch-up (default every 10 minutes: well inside monday's 30-minute retry
+   * window); null: not scheduled (a test that must not depend on the wall clock runs it itself).
+   */
+  mondayCatchUp?: string | null;
+  /** Schedule the mapping's `backfill.schedule` crons (default true). */
+  backfills?: boolean;
   /** Cron that serves CDC gap catch-up requests (default every minute). */
   catchUpRequests?: string;
   /** Time zone of the crons (default the mapping's timeZone). */
@@ -71,7 +76,7 @@ export function startMigrationSchedules(deps: MigrationScheduleDeps, options: Mi
     job.start();
   };
 
-  for (const object of deps.mapping.objects) {
+  for (const object of options.backfills === false ? [] : deps.mapping.objects) {
     const cron = object.backfill?.schedule;
     if (!cron) continue;
     schedule(`backfill:${object.key}`, cron, async () => {
@@ -81,11 +86,13 @@ export function startMigrationSchedules(deps: MigrationScheduleDeps, options: Mi
       deps.logger.info({ object: object.key, summary: summary.objects[0], requests: summary.requests }, 'scheduled backfill finished');
     });
   }
-  schedule('monday-catch-up', options.mondayCatchUp ?? '*/10 * * * *', async () => {
-    const boards = await runMondayCatchUp(deps.pool, deps.monday, deps.mapping);
-    const appended = boards.reduce((n, b) => n + b.appended, 0);
-    if (appended > 0) deps.logger.warn({ boards: boards.map((b) => ({ boardId: b.boardId, appended: b.appended })) }, 'monday catch-up found changes no webhook delivered');
-  });
+  if (options.mondayCatchUp !== null) {
+    schedule('monday-catch-up', options.mondayCatchUp ?? '*/10 * * * *', async () => {
+      const boards = await runMondayCatchUp(deps.pool, deps.monday, deps.mapping);
+      const appended = boards.reduce((n, b) => n + b.appended, 0);
+      if (appended > 0) deps.logger.warn({ boards: boards.map((b) => ({ boardId: b.boardId, appended: b.appended })) }, 'monday catch-up found changes no webhook delivered');
+    });
+  }
   schedule('catch-up-requests', options.catchUpRequests ?? '* * * * *', async () => {
     const context = await live();
     if (!context) return;

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { expect } from 'expect';
 import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
+import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { replayProjection } from '../../src/migration/replay';
 import type { MondayItem } from '../../src/monday';
 import { NAME_KEY } from '../../src/projectors/resolved-mapping';
@@ -71,7 +72,14 @@ async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: 
   md.addFault({ kind: 'duplicate_webhook', ratio: 0.1 });
   const script = new RandomEditScript(random, env.sandbox, env.engine.context);
   let salesforceFaults = 0;
+  // The monday catch-up (a cron every 10 minutes in production) at a step of the storm the seed picks,
+  // from a generator of its own so that each seed's edits stay what they were.
+  const catchUpAt = new SeededRandom(random.seed ^ 0x5eed).int(0, EDITS - 1);
+  let catchUp: Promise<unknown> = Promise.resolve();
+  let catchUpFailure: string | null = null;
   for (let i = 0; i < EDITS; i++) {
+    // A failed run (monday's injected faults) is run again at its next tick in production: nothing to check.
+    if (i === catchUpAt) catchUp = runMondayCatchUp(env.db.pool, env.monday, env.mapping).catch((error: unknown) => (catchUpFailure = String(error)));
     script.step();
     journal.splice(0, journal.length, ...script.journal.slice(-15));
     if (sf.faults().length === 0 && random.chance(0.12)) {
@@ -82,14 +90,21 @@ async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: 
     // so edits land before, during and after the sync of earlier ones.
     if (random.chance(0.3)) await new Promise((resolve) => setTimeout(resolve, random.int(0, 4)));
   }
+  await catchUp;
   await waitForQuiet(env, 60_000);
   script.discoverLinks();
   md.clearFaults();
   sf.clearFaults();
+  // A catch-up of a quiet system reads the items the storm touched: the projector compares those
+  // snapshots with its state, and they must change nothing.
+  const writesBeforeCatchUp = countRemoteWrites(env);
+  await runMondayCatchUp(env.db.pool, env.monday, env.mapping);
+  await waitForQuiet(env, 60_000);
+  expect(delta(countRemoteWrites(env), writesBeforeCatchUp)).toEqual({ salesforce: 0, monday: 0 });
 
   const writes = delta(countRemoteWrites(env), writesBefore);
   const rejections = await webhookRejections(env);
-  const summary = { actions: script.stats.actions, allowance: script.stats.allowance, writes, salesforceFaults, webhooks: md.webhookStats(), rejections };
+  const summary = { actions: script.stats.actions, allowance: script.stats.allowance, writes, salesforceFaults, catchUpAt, catchUpFailure, webhooks: md.webhookStats(), rejections };
   if (process.env.CONVERGENCE_VERBOSE) process.stdout.write(`convergence summary: ${JSON.stringify(summary)}\n`);
 
   // A refused webhook would be a lost change.

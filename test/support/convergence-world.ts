@@ -1,5 +1,7 @@
 import type { MondayClock } from '../../src/monday';
+import { loadMapping } from '../../src/mapping';
 import { OUTBOX_CHANNEL } from '../../src/outbox';
+import { EXAMPLE_MAPPING } from './sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from './sync-environment';
 
 const CLIENT = 'crm-sync';
@@ -20,9 +22,24 @@ export function fastForwardClock(): MondayClock {
   };
 }
 
-/** startSyncEnvironment, with the monday client's pacing on `fastForwardClock` (a 429 would otherwise block it up to 60 s). */
+/**
+ * startSyncEnvironment, with the monday client's pacing on `fastForwardClock` (a 429 would otherwise
+ * block it up to 60 s), and nothing that depends on the wall clock: the monday catch-up (every 10
+ * minutes) and the mapping's scheduled backfills are not scheduled, the scenario runs the catch-up
+ * itself at a step its seed picks; and the mapped boards start without the demo items, which no
+ * service ever watched (a catch-up reads back 5 minutes before its cursor: one that happened to fire
+ * early in a run synced them, and their missing CloseDate, two-label Industry dropdowns and
+ * duplicate contacts became dead letters: seed 17).
+ */
 export function startConvergenceEnvironment(): Promise<SyncEnvironment> {
-  return startSyncEnvironment({ mondayClient: { clock: fastForwardClock() } });
+  const boards = loadMapping(EXAMPLE_MAPPING).objects.map((o) => Number(o.monday.board));
+  return startSyncEnvironment({
+    mondayClient: { clock: fastForwardClock() },
+    schedules: { mondayCatchUp: null, backfills: false },
+    beforeStart: (sandbox) => {
+      for (const board of boards) for (const item of sandbox.monday.control.listItems(board)) sandbox.monday.control.deleteItem({ itemId: item.id });
+    },
+  });
 }
 
 /** Writes that reached each CRM and changed it, counted on the emulators' side (one per record written). */

@@ -3,6 +3,7 @@ import { loadConfig, type AppConfig } from '../../src/config';
 import { startService, type RunningService } from '../../src/app/start-service';
 import { startSyncEngine, type SyncEngine } from '../../src/app/sync-engine';
 import type { OperatorAlertOptions } from '../../src/alerts';
+import type { MigrationScheduleOptions } from '../../src/migration/backfill.scheduler';
 import { installWebhooks } from '../../src/ingest/monday/install-webhooks';
 import { loadMapping, type Mapping } from '../../src/mapping';
 import { createMondayClient, type MondayPort } from '../../src/monday';
@@ -44,6 +45,8 @@ export async function startSyncEnvironment(
     mondayClient?: MondayClientOptions;
     /** Operational alert options (e.g. a short check interval). */
     alerts?: OperatorAlertOptions;
+    /** Which wall-clock jobs the engine schedules (e.g. none a test runs itself). */
+    schedules?: MigrationScheduleOptions;
   } = {},
 ): Promise<SyncEnvironment> {
   const sandbox = await startSandbox(options.sandbox);
@@ -65,7 +68,7 @@ export async function startSyncEnvironment(
   const service = await startService(config, {
     logger,
     startSync: async (runtime, url) => {
-      engine = await startSyncEngine(runtime, mapping, { salesforce, monday }, { alerts: options.alerts });
+      engine = await startSyncEngine(runtime, mapping, { salesforce, monday }, { alerts: options.alerts, schedules: options.schedules });
       await installWebhooks(monday, mapping.objects.map((o) => o.monday.board), new URL('/webhooks/monday', url.replace('[::1]', '127.0.0.1')).toString());
       return engine;
     },

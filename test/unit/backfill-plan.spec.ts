@@ -59,4 +59,17 @@ describe('migration schedules', () => {
     }
     expect(registry.getCronJobs().size).toBe(0);
   });
+
+  it('leaves the wall-clock jobs a test runs itself unscheduled: no monday catch-up (mondayCatchUp null), no backfills (backfills false)', async () => {
+    const unused = new Proxy({}, { get: () => { throw new Error('no call expected while only scheduling'); } });
+    const registry = new SchedulerRegistry();
+    const deps = { pool: unused, databaseUrl: 'postgres://unused', salesforce: unused, monday: unused, logger: unused, mapping, registry } as unknown as MigrationScheduleDeps;
+    const schedules = startMigrationSchedules(deps, { mondayCatchUp: null, backfills: false });
+    try {
+      expect(schedules.names).toEqual(['catch-up-requests']);
+      expect([...registry.getCronJobs().keys()]).toEqual(['catch-up-requests']);
+    } finally {
+      await schedules.stop();
+    }
+  });
 });
