@@ -1,12 +1,8 @@
-import { resolve } from 'node:path';
 import { loadConfig } from '../../config';
-import { loadMapping } from '../../mapping';
 import { formatReconcileTable } from '../../migration/reconcile-format';
 import { reconcile, ReconcileError } from '../../migration/reconcile';
-import { createMondayClient } from '../../monday';
-import { createSalesforceClient } from '../../salesforce';
 import { CliError } from '../cli-error';
-import { cliPool } from '../cli-pool';
+import { openCommandContext } from '../command-context';
 
 export interface ReconcileCommandOptions {
   object?: string;
@@ -23,12 +19,10 @@ export async function reconcileCommand(options: ReconcileCommandOptions): Promis
   const config = loadConfig();
   if (config.mode === 'sandbox') throw new CliError('no credentials are set: `crm-sync reconcile` compares the real CRMs (point it at `crm-sync sandbox` with its variables)');
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync reconcile` (the links and the event log live there)');
-  const mapping = loadMapping(resolve(config.syncConfigPath));
-  const pool = cliPool(config.databaseUrl, { max: 4, applicationName: 'crm-sync reconcile', secretValues: config.secretValues });
+  const context = await openCommandContext(config, { database: { max: 4, applicationName: 'crm-sync reconcile' }, mapping: true, salesforce: true, monday: true });
   try {
-    const salesforce = await createSalesforceClient(config.salesforce);
     const report = await reconcile(
-      { db: pool, salesforce, monday: createMondayClient(config.monday), mapping },
+      { db: context.pool, salesforce: context.salesforce, monday: context.monday, mapping: context.mapping },
       {
         objectKey: options.object,
         fix: options.fix === true,
@@ -40,6 +34,6 @@ export async function reconcileCommand(options: ReconcileCommandOptions): Promis
   } catch (error) {
     throw error instanceof ReconcileError ? new CliError(error.message) : error;
   } finally {
-    await pool.end();
+    await context.close();
   }
 }

@@ -1,12 +1,10 @@
-import { resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../../config';
-import { loadMapping } from '../../mapping';
 import { replayProjection } from '../../migration/replay';
 import { enablePersonalData } from '../../personal-data';
 import { SYNC_PROJECTOR } from '../../projectors/sync-projector';
 import { CliError } from '../cli-error';
-import { cliPool } from '../cli-pool';
+import { openCommandContext } from '../command-context';
 
 /**
  * The log has one projection, `sync` (links, field state and both directions' decisions live in one
@@ -21,12 +19,12 @@ export async function replayCommand(options: { projection?: string }): Promise<v
   }
   const config = loadConfig();
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync replay`');
-  const mapping = loadMapping(resolve(config.syncConfigPath));
-  const pool = cliPool(config.databaseUrl, { max: 4, applicationName: 'crm-sync replay', secretValues: config.secretValues });
+  const context = await openCommandContext(config, { database: { max: 4, applicationName: 'crm-sync replay' }, mapping: true });
+  const { pool, mapping } = context;
   try {
     await enablePersonalData(pool, config.personalData, mapping);
   } catch (error) {
-    await pool.end();
+    await context.close();
     throw error;
   }
   const bar = new SingleBar({ format: 'replay |{bar}| {value}/{total} events | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
@@ -44,6 +42,6 @@ export async function replayCommand(options: { projection?: string }): Promise<v
     if (started) bar.stop();
     throw error instanceof Error && 'code' in error && error.code === 'REPLAY_REFUSED' ? new CliError(error.message) : error;
   } finally {
-    await pool.end();
+    await context.close();
   }
 }

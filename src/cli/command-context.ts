@@ -1,0 +1,94 @@
+import { Module, type DynamicModule, type INestApplicationContext, type Provider } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { resolve } from 'node:path';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config';
+import { poolOf } from '../database/data-source';
+import { loadMapping, type Mapping } from '../mapping';
+import { createMondayClient, type MondayPort } from '../monday';
+import type { Logger } from '../observability/logger';
+import { createSalesforceClient, JsforceSalesforceClient } from '../salesforce';
+import { cliDataSource } from './cli-pool';
+
+/** Injection tokens of what a command asks its context for (the classes are their own tokens). */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const SYNC_MAPPING = Symbol('SYNC_MAPPING');
+export const MONDAY_CLIENT = Symbol('MONDAY_CLIENT');
+
+export interface CommandNeeds {
+  /** The database, as the DataSource owning the command's pool (closed with the context). */
+  database?: { max: number; applicationName: string; logger?: Logger };
+  /** The mapping file at SYNC_CONFIG. */
+  mapping?: boolean;
+  salesforce?: boolean;
+  monday?: boolean;
+}
+
+/** Closes the command's DataSource when the context closes. */
+class DatabaseCloser {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+@Module({})
+class CommandModule {
+  static forCommand(config: AppConfig, needs: CommandNeeds): DynamicModule {
+    const providers: Provider[] = [{ provide: APP_CONFIG, useValue: config }];
+    const { database } = needs;
+    if (database) {
+      if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
+      const url = config.databaseUrl;
+      providers.push(
+        { provide: DataSource, useFactory: () => cliDataSource(url, { ...database, secretValues: config.secretValues }) },
+        { provide: DatabaseCloser, useFactory: (dataSource: DataSource) => new DatabaseCloser(dataSource), inject: [DataSource] },
+      );
+    }
+    if (needs.mapping) providers.push({ provide: SYNC_MAPPING, useFactory: () => loadMapping(resolve(config.syncConfigPath)) });
+    if (needs.salesforce) providers.push({ provide: JsforceSalesforceClient, useFactory: () => createSalesforceClient(config.salesforce) });
+    if (needs.monday) providers.push({ provide: MONDAY_CLIENT, useFactory: () => createMondayClient(config.monday) });
+    return { module: CommandModule, providers, exports: providers };
+  }
+}
+
+/** What a one-shot command works with, built by Nest from what it says it needs. */
+export class CommandContext {
+  constructor(private readonly context: INestApplicationContext) {}
+
+  get config(): AppConfig {
+    return this.context.get<AppConfig>(APP_CONFIG);
+  }
+  get dataSource(): DataSource {
+    return this.context.get(DataSource);
+  }
+  get pool(): Pool {
+    return poolOf(this.dataSource);
+  }
+  get mapping(): Mapping {
+    return this.context.get<Mapping>(SYNC_MAPPING);
+  }
+  get salesforce(): JsforceSalesforceClient {
+    return this.context.get(JsforceSalesforceClient);
+  }
+  get monday(): MondayPort {
+    return this.context.get<MondayPort>(MONDAY_CLIENT);
+  }
+
+  /** Runs the shutdown hooks: the DataSource and its pool are closed. */
+  close(): Promise<void> {
+    return this.context.close();
+  }
+}
+
+/**
+ * A Nest application context for one command (no HTTP): the configuration, and only the database,
+ * mapping and CRM clients it needs. Errors while building it reach the caller (no abort, no Nest log
+ * lines on stdout, which carries the command's output).
+ */
+export async function openCommandContext(config: AppConfig, needs: CommandNeeds): Promise<CommandContext> {
+  const context = await NestFactory.createApplicationContext(CommandModule.forCommand(config, needs), { logger: false, abortOnError: false });
+  return new CommandContext(context);
+}

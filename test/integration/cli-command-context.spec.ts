@@ -1,0 +1,34 @@
+import { DataSource } from 'typeorm';
+import { openCommandContext } from '../../src/cli/command-context';
+import { loadConfig } from '../../src/config';
+import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/** The CLI commands ask a Nest application context for what they need instead of building it by hand. */
+describe('a command context', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('gives the database, the mapping and only what was asked for, and closes the pool with the context', async () => {
+    const config = loadConfig({ DATABASE_URL: db.url, SYNC_CONFIG: EXAMPLE_MAPPING });
+    const context = await openCommandContext(config, { database: { max: 1, applicationName: 'crm-sync context-test' }, mapping: true });
+    const { rows } = await context.pool.query<{ name: string }>("SELECT application_name AS name FROM pg_stat_activity WHERE application_name = 'crm-sync context-test'");
+    expect(rows).toEqual([{ name: 'crm-sync context-test' }]);
+    expect(context.mapping.objects.map((o) => o.key)).toContain('lead');
+    expect(context.config.databaseUrl).toBe(db.url);
+    // Not asked for: not built (no Salesforce login for a command that does not need it).
+    expect(() => context.salesforce).toThrow();
+    const dataSource: DataSource = context.dataSource;
+    await context.close();
+    expect(dataSource.isInitialized).toBe(false);
+  });
+
+  it('hands a failure while building it to the command (no abort)', async () => {
+    const config = loadConfig({ DATABASE_URL: db.url, SYNC_CONFIG: '/nonexistent/crm-sync.yaml' });
+    await expect(openCommandContext(config, { mapping: true })).rejects.toThrow(/crm-sync\.yaml/);
+  });
+});
