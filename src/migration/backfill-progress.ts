@@ -1,3 +1,5 @@
+import { entityManagerOf } from '../database/data-source';
+import { BackfillProgressEntity } from '../database/entities';
 import type { Queryable } from '../event-store';
 import type { ReadCursor } from './backfill-soql';
 
@@ -49,14 +51,33 @@ function toProgress(row: ProgressRow): BackfillProgress {
   };
 }
 
+/** `db`: a DataSource's pool (read through the backfill_progress entity). */
 export async function loadProgress(db: Queryable, objectKey: string): Promise<BackfillProgress | null> {
-  const { rows } = await db.query<ProgressRow>('SELECT * FROM backfill_progress WHERE object_key = $1', [objectKey]);
-  return rows[0] ? toProgress(rows[0]) : null;
+  const entity = await entityManagerOf(db).getRepository(BackfillProgressEntity).findOneBy({ objectKey });
+  return entity ? toProgress(rowOf(entity)) : null;
 }
 
+/** Every object's run, by object key. `db`: a DataSource's pool. */
 export async function listProgress(db: Queryable): Promise<BackfillProgress[]> {
-  const { rows } = await db.query<ProgressRow>('SELECT * FROM backfill_progress ORDER BY object_key');
-  return rows.map(toProgress);
+  const entities = await entityManagerOf(db).getRepository(BackfillProgressEntity).find({ order: { objectKey: 'ASC' } });
+  return entities.map((entity) => toProgress(rowOf(entity)));
+}
+
+function rowOf(entity: BackfillProgressEntity): ProgressRow {
+  return {
+    object_key: entity.objectKey,
+    status: entity.status,
+    since: entity.since,
+    last_modstamp: entity.lastModstamp,
+    last_id: entity.lastId,
+    total: entity.total,
+    records_read: entity.recordsRead,
+    events_appended: entity.eventsAppended,
+    attempts: entity.attempts,
+    reason: entity.reason,
+    started_at: entity.startedAt,
+    finished_at: entity.finishedAt,
+  };
 }
 
 /**
