@@ -8,7 +8,7 @@ import { checkCommand } from './commands/check.command';
 import { eraseCommand } from './commands/erase.command';
 import { duplicatesCommand } from './commands/duplicates.command';
 import { initCommand } from './commands/init.command';
-import { keysRotateCommand } from './commands/keys.command';
+import { keysEncryptExistingCommand, keysRotateCommand } from './commands/keys.command';
 import { migrateCommand } from './commands/migrate.command';
 import { reconcileCommand } from './commands/reconcile.command';
 import { replayCommand } from './commands/replay.command';
@@ -76,12 +76,12 @@ export function buildProgram(): Command {
     .option('--salesforce <id>', 'the Lead or Contact Id')
     .option('--monday <itemId>', 'the monday item id')
     .action(eraseCommand);
-  program
-    .command('keys')
-    .description('manage the personal-data encryption keys')
-    .command('rotate')
-    .description('rewrap every data key with PII_ENCRYPTION_KEY, reading them with PII_ENCRYPTION_KEY_PREVIOUS')
-    .action(keysRotateCommand);
+  const keys = program.command('keys').description('manage the personal-data encryption keys');
+  keys.command('rotate').description('rewrap every data key with PII_ENCRYPTION_KEY, reading them with PII_ENCRYPTION_KEY_PREVIOUS').action(keysRotateCommand);
+  keys
+    .command('encrypt-existing')
+    .description('encrypt the personal values stored before PII_ENCRYPTION_KEY was set (events, refused webhooks, sync state); resumable')
+    .action(keysEncryptExistingCommand);
   program.command('webhooks').description('manage monday webhooks').command('install').description('create the webhooks the mapping needs at PUBLIC_URL').action(webhooksInstallCommand);
   return program;
 }

@@ -1,6 +1,7 @@
 export { activePersonalData, usePersonalData } from './active';
 export { DataKeyStore, LOOKUP_SUBJECT, UnreadableDataKeyError } from './data-key-store';
 export { enablePersonalData, PersonalDataKeyError } from './enable-personal-data';
+export { encryptExisting, type EncryptExistingReport, type EncryptProgress } from './encrypt-existing';
 export { erasePerson, ErasureRequestError, type ErasureReport, type ErasureRequest } from './erase-person';
 export { hasErasedValues, isErased, withoutErasedValues } from './erased';
 export { KeyEncryptionKey, parseKeyEncryptionKey } from './key-encryption-key';

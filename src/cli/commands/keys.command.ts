@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config';
-import { KeyEncryptionKey, rotateDataKeys } from '../../personal-data';
+import { loadMapping } from '../../mapping';
+import { enablePersonalData, encryptExisting, KeyEncryptionKey, rotateDataKeys } from '../../personal-data';
 import { CliError } from '../cli-error';
 import { cliPool } from '../cli-pool';
 
@@ -24,6 +28,41 @@ export async function keysRotateCommand(): Promise<void> {
   } catch (error) {
     throw error instanceof Error && /neither PII_ENCRYPTION_KEY/.test(error.message) ? new CliError(error.message) : error;
   } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * `crm-sync keys encrypt-existing`: after PII_ENCRYPTION_KEY was set on a database that already
+ * held personal data in clear, encrypts it (events, refused webhooks, the sync's tables) in batches,
+ * with a progress bar on stderr. Stopped, it continues where it stopped when run again.
+ */
+export async function keysEncryptExistingCommand(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync keys encrypt-existing`');
+  if (!config.personalData) throw new CliError('PII_ENCRYPTION_KEY (or PII_ENCRYPTION_KEY_FILE) is required for `crm-sync keys encrypt-existing`: it is the key to encrypt with');
+  const mappingPath = resolve(config.syncConfigPath);
+  const pool = cliPool(config.databaseUrl, { max: 2, applicationName: 'crm-sync keys encrypt-existing', secretValues: config.secretValues });
+  const bar = new SingleBar({ format: 'encrypt-existing |{bar}| {value}/{total} events | {eta_formatted} left', etaBuffer: 50, stream: process.stderr }, Presets.shades_classic);
+  let started = false;
+  try {
+    // The mapping's `pii: true` fields are personal too: without the file, the default fields only.
+    const protector = await enablePersonalData(pool, config.personalData, existsSync(mappingPath) ? loadMapping(mappingPath) : null);
+    if (!protector) throw new CliError('PII_ENCRYPTION_KEY is required for `crm-sync keys encrypt-existing`');
+    const report = await encryptExisting(pool, protector, ({ done, total }) => {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
+    });
+    bar.stop();
+    started = false;
+    process.stdout.write(
+      `encrypted the personal values of ${report.events} event(s)${report.resumedAfter ? ` (resumed after position ${report.resumedAfter})` : ''}, ` +
+        `${report.rejections} refused webhook body(ies), ${report.records} sync record(s), ${report.decisions} decision detail(s) and ${report.commands} outbox command(s); ` +
+        'nothing personal is left in clear\n',
+    );
+  } finally {
+    if (started) bar.stop();
     await pool.end();
   }
 }

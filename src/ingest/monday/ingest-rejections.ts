@@ -45,7 +45,7 @@ export const REJECTED_BODY_PATH = 'ingest_rejections.body';
  * Whose body it is, when the refused text still names an item (erasing that item then erases it);
  * otherwise one subject per month, so old refusals can be shredded together.
  */
-function rejectionSubject(body: string): string {
+export function rejectionSubject(body: string): string {
   const item = /"(?:pulseId|itemId)"\s*:\s*"?(\d{1,20})/.exec(body);
   return item ? `monday:${item[1]}` : `ingest-rejections:${new Date().toISOString().slice(0, 7)}`;
 }
