@@ -5,7 +5,13 @@
  * a ceiling of 1,000 items per budget minute) and the monday clock sped up `scale` times, so a
  * budget minute passes in 60/scale real seconds.
  *
- *   npx tsx bench/backfill.ts [--records 40000,100000] [--scale 20]
+ *   npx tsx bench/backfill.ts [--records 40000,100000] [--scale 20] [--paths mutations,bulk]
+ *
+ * Each count runs twice on the same seeded data, side by side: `--mode mutations` (create_item
+ * mutations, monday API 2025-10 as before) and `--mode bulk` (monday API 2026-10, an admin token, a
+ * board new to crm-sync: backfill_items jobs of 20,000 rows). For the bulk path the emulated minutes
+ * run from the first job's start to the last job status read (the jobs' processing, at the
+ * emulator's 500 rows per emulated second), and "jobs" counts ingest_items + backfill_items calls.
  *
  * The backfill runs in a child process, as users run it: the compiled build (bench/support/
  * service-build.ts compiles src/ into a temporary directory) under plain node, with the heap
@@ -28,7 +34,7 @@ import { ScaledClock } from '../src/sandbox/clock';
 import { DEMO_BOARDS, startMondayEmulator } from '../src/sandbox/monday';
 import { startSalesforceEmulator } from '../src/sandbox/salesforce';
 import { createBenchDatabase } from './support/bench-database';
-import { numberListOption, numberOption } from './support/bench-options';
+import { numberListOption, numberOption, stringOption } from './support/bench-options';
 import { log, report, round, type Row } from './support/bench-report';
 import { buildService, type ServiceBuild } from './support/service-build';
 
@@ -40,24 +46,37 @@ const CEILING_PER_MINUTE = 10_000_000 / 10_000;
 async function main(): Promise<void> {
   const counts = numberListOption('records', [40_000, 100_000]);
   const scale = numberOption('scale', 20);
+  const paths = (stringOption('paths') ?? 'mutations,bulk').split(',') as Array<'mutations' | 'bulk'>;
+  if (paths.some((p) => p !== 'mutations' && p !== 'bulk')) throw new Error(`--paths takes mutations and/or bulk, got ${paths.join(',')}`);
   log('compiling src/ as npm run build does');
   const build = await buildService();
   const rows: Row[] = [];
   try {
     for (const records of counts) {
-      rows.push(await measure(build, records, scale));
-      log(JSON.stringify(rows[rows.length - 1]));
+      for (const path of paths) {
+        rows.push(await measure(build, records, scale, path));
+        log(JSON.stringify(rows[rows.length - 1]));
+      }
     }
   } finally {
     build.remove();
   }
   const main40k = rows[0];
+  const mutationRows = rows.filter((r) => r.path === 'mutations');
+  const bulkRows = rows.filter((r) => r.path === 'bulk');
+  const speedup = (r: Row): number => {
+    const twin = mutationRows.find((m) => m.records === r.records);
+    return twin ? Number(r['items/budget-min']) / Math.max(1, Number(twin['items/budget-min'])) : NaN;
+  };
+  for (const r of bulkRows) r['x mutation items/budget-min'] = round(speedup(r), 1);
   report({
     bench: 'backfill',
     targets: {
-      'fraction of budget ceiling >= 0.95': rows.every((r) => Number(r['budget fraction']) >= 0.95),
+      'mutations: fraction of budget ceiling >= 0.95': mutationRows.every((r) => Number(r['budget fraction']) >= 0.95),
       'no COMPLEXITY_BUDGET_EXHAUSTED': rows.every((r) => r['budget exhausted'] === 0),
-      'monday requests per item <= 0.05': rows.every((r) => Number(r['monday req/item']) <= 0.05),
+      'mutations: monday requests per item <= 0.05': mutationRows.every((r) => Number(r['monday req/item']) <= 0.05),
+      'bulk: 100,000 Leads in <= 6 jobs and <= 50 monday requests': bulkRows.filter((r) => r.records === 100_000).every((r) => Number(r.jobs) <= 6 && Number(r['monday requests']) <= 50),
+      'bulk: >= 10x the mutation path items per budget-minute': bulkRows.every((r) => !(speedup(r) < 10)),
       'peak RSS < 300 MB': rows.every((r) => Number(r['peak RSS MB']) < 300),
     },
     rows,
@@ -70,11 +89,11 @@ async function main(): Promise<void> {
   });
 }
 
-async function measure(build: ServiceBuild, records: number, scale: number): Promise<Row> {
+async function measure(build: ServiceBuild, records: number, scale: number, path: 'mutations' | 'bulk'): Promise<Row> {
   const db = await createBenchDatabase();
   const sf = await startSalesforceEmulator({ seed: 'empty', dailyApiLimit: 1_000_000, bulkQueryPageSize: 10_000 });
   const clock = new ScaledClock(scale);
-  const monday = await startMondayEmulator({ seed: 'demo', clock });
+  const monday = await startMondayEmulator({ seed: 'demo', clock, integrationUserIsAdmin: path === 'bulk' });
   try {
     log(`seeding ${records} Leads`);
     for (let start = 0; start < records; start += 10_000) {
@@ -110,16 +129,21 @@ async function measure(build: ServiceBuild, records: number, scale: number): Pro
       BENCH_MONDAY_TOKEN: monday.apiToken,
       BENCH_SCALE: String(scale),
       BENCH_MAPPING: MAPPING,
+      BENCH_MODE: path,
+      BENCH_MONDAY_API_VERSION: path === 'bulk' ? '2026-10' : '2025-10',
     };
-    log(`backfill of ${records} Leads in a child process`);
+    log(`backfill of ${records} Leads in a child process, --mode ${path}`);
     const loadBefore = loadavg()[0];
     const result = await runChild(build, env);
     const loadAfter = loadavg()[0];
     const sfRequests = sf.control.apiUsage().used - usageBefore;
     const entries = monday.control.requestLog();
     const creates = entries.filter((e) => e.fields.includes('create_item') && e.status === 200);
-    const first = Date.parse(creates[0]?.at ?? '');
-    const last = Date.parse(creates[creates.length - 1]?.at ?? '');
+    const jobs = entries.filter((e) => (e.fields.includes('backfill_items') || e.fields.includes('ingest_items')) && e.status === 200);
+    const statuses = entries.filter((e) => e.fields.includes('fetch_job_status') && e.status === 200);
+    const span = path === 'bulk' ? [jobs[0], statuses[statuses.length - 1]] : [creates[0], creates[creates.length - 1]];
+    const first = Date.parse(span[0]?.at ?? '');
+    const last = Date.parse(span[1]?.at ?? '');
     const minutes = (last - first) / 60_000;
     const windows = Math.max(1, Math.ceil(minutes));
     const lookups = entries.filter((e) => e.fields.includes('items_page_by_column_values') && e.status === 200).map((e) => e.durationMs);
@@ -129,6 +153,8 @@ async function measure(build: ServiceBuild, records: number, scale: number): Pro
     const rate = items / Math.max(minutes, 1e-9);
     return {
       records,
+      path,
+      jobs: jobs.length,
       'items created': items,
       'emulated min': round(minutes, 2),
       'items/budget-min': round(rate, 0),
@@ -215,7 +241,7 @@ if (!process.env.BENCH_DEFAULT_HEAP) require(process.env.BENCH_HEAP_SETTINGS).ap
 require('reflect-metadata');
 const { Pool } = require('pg');
 const pino = require('pino');
-const { readLiveContext } = require('./dist/app/read-live-context');
+const { readLiveContext } = require('./dist/migration/read-live-context');
 const { loadMapping } = require('./dist/mapping');
 const { runBackfill } = require('./dist/migration/backfill.runner');
 const { createMondayClient } = require('./dist/monday');
@@ -233,7 +259,7 @@ process.once('SIGTERM', () => process.exit(143));
     { bulk: { pollIntervalMs: 100 } },
   );
   const monday = createMondayClient(
-    { apiUrl: env('BENCH_MONDAY_URL'), apiToken: env('BENCH_MONDAY_TOKEN'), apiVersion: '2025-10', signingSecret: null, webhookToken: null },
+    { apiUrl: env('BENCH_MONDAY_URL'), apiToken: env('BENCH_MONDAY_TOKEN'), apiVersion: env('BENCH_MONDAY_API_VERSION'), signingSecret: null, webhookToken: null },
     { clock: { now: () => clock.now(), sleep: (ms) => new Promise((r) => setTimeout(r, clock.realDelay(ms))) } },
   );
   const mapping = loadMapping(env('BENCH_MAPPING'));
@@ -247,7 +273,7 @@ process.once('SIGTERM', () => process.exit(143));
   }
   const baselineRss = process.memoryUsage().rss;
   const started = Date.now();
-  const summary = await runBackfill({ pool, databaseUrl: env('BENCH_DATABASE'), salesforce, monday, logger: pino({ level: 'warn' }), mapping, live }, { object: 'lead' });
+  const summary = await runBackfill({ pool, databaseUrl: env('BENCH_DATABASE'), salesforce, monday, logger: pino({ level: 'warn' }), mapping, live }, { object: 'lead', mode: env('BENCH_MODE'), bulk: { sleep: (ms) => new Promise((r) => setTimeout(r, clock.realDelay(ms))) } });
   const realMs = Date.now() - started;
   const cpuMs = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
   const peakRss = process.resourceUsage().maxRSS * 1024;
