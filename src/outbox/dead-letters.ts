@@ -1,3 +1,5 @@
+import { entityManagerOf } from '../database/data-source';
+import { OutboxCommandEntity } from '../database/entities';
 import type { Queryable } from '../event-store/queryable';
 import { revealColumns } from '../personal-data/derived-values';
 
@@ -98,10 +100,12 @@ export async function retryDeadLetter(db: Queryable, id: number): Promise<boolea
   return rows.length > 0;
 }
 
-/** True when dead letter `id` is a value the target cannot take: fixed by changing the value or the mapping, not by a retry. */
+/**
+ * True when dead letter `id` is a value the target cannot take: fixed by changing the value or the
+ * mapping, not by a retry. `db`: a DataSource's pool (read through the outbox entity).
+ */
 export async function isRejectedValue(db: Queryable, id: number): Promise<boolean> {
-  const { rows } = await db.query(`SELECT 1 FROM outbox WHERE id = $1 AND status = 'dead' AND kind = 'sync.rejected_value'`, [id]);
-  return rows.length > 0;
+  return entityManagerOf(db).getRepository(OutboxCommandEntity).existsBy({ id: String(id), status: 'dead', kind: 'sync.rejected_value' });
 }
 
 export interface OutboxStatus {
@@ -110,13 +114,16 @@ export interface OutboxStatus {
   deadLetters: number;
 }
 
-const STATUS_SQL = `
-SELECT status, count(*)::bigint AS n,
-       EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE status = 'pending')) AS oldest_pending
-FROM outbox GROUP BY status`;
-
+/** Commands per status and the age of the oldest pending one. `db`: a DataSource's pool (read through the outbox entity). */
 export async function outboxStatus(db: Queryable): Promise<OutboxStatus> {
-  const { rows } = await db.query<{ status: keyof OutboxStatus['counts']; n: string; oldest_pending: string | null }>(STATUS_SQL);
+  const rows = await entityManagerOf(db)
+    .getRepository(OutboxCommandEntity)
+    .createQueryBuilder('command')
+    .select('command.status', 'status')
+    .addSelect('count(*)::bigint', 'n')
+    .addSelect("EXTRACT(EPOCH FROM now() - min(command.createdAt) FILTER (WHERE command.status = 'pending'))", 'oldest_pending')
+    .groupBy('command.status')
+    .getRawMany<{ status: keyof OutboxStatus['counts']; n: string; oldest_pending: string | null }>();
   const counts = { pending: 0, in_flight: 0, done: 0, dead: 0 };
   let oldest: number | null = null;
   for (const row of rows) {

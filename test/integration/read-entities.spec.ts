@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { NoDataSourceError } from '../../src/database/data-source';
 import { readReplayPositions } from '../../src/ingest/salesforce/cdc-positions';
 import { listProgress, loadProgress } from '../../src/migration/backfill-progress';
+import { isRejectedValue, outboxStatus } from '../../src/outbox/dead-letters';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** Reads outside the hot path go through TypeORM entities of the DataSource owning the pool. */
@@ -46,6 +47,23 @@ describe('reads through entities', () => {
         ['/data/ContactChangeEvent', { replayId: 7, lastCommitAt: null }],
       ]),
     );
+  });
+
+  it('outbox status: counts per status and the oldest pending age; which dead letters are rejected values', async () => {
+    await db.pool.query(
+      `INSERT INTO outbox (id, record_id, target, kind, payload, caused_by, status, created_at) VALUES
+         (1, 1, 'monday', 'sync.update', '{}', 1, 'pending', now() - interval '90 seconds'),
+         (2, 1, 'monday', 'sync.update', '{}', 1, 'pending', now() - interval '10 seconds'),
+         (3, 1, 'salesforce', 'sync.rejected_value', '{}', 1, 'dead', now()),
+         (4, 1, 'salesforce', 'sync.update', '{}', 1, 'dead', now()),
+         (5, 1, 'salesforce', 'sync.update', '{}', 1, 'done', now())`,
+    );
+    const status = await outboxStatus(db.pool);
+    expect(status.counts).toEqual({ pending: 2, in_flight: 0, done: 1, dead: 2 });
+    expect(status.deadLetters).toBe(2);
+    expect(status.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(90);
+    expect(status.oldestPendingAgeSeconds).toBeLessThan(3600);
+    expect([await isRejectedValue(db.pool, 3), await isRejectedValue(db.pool, 4), await isRejectedValue(db.pool, 1)]).toEqual([true, false, false]);
   });
 
   it('a pool no DataSource owns is refused with what to pass instead', async () => {
