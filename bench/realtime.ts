@@ -12,15 +12,19 @@
  *   emulator commits our write carrying that value (its change event log's append hook: exact).
  * - Salesforce -> monday: t0 just before control.updateAsHuman; t1 when the monday item holds the
  *   value (the item store polled every 1 ms: resolution 1 ms).
+ * The child applies the heap settings bin/crm-sync.js gives `crm-sync start` (bin/heap-settings.js);
+ * BENCH_DEFAULT_HEAP=1 leaves V8's defaults, to compare in the same hour.
  * Write requests per change: our write requests (Salesforce REST writes; monday mutation requests)
  * in the phase over the changes. API requests per change count reads too (webhook-driven refreshes).
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
+import { applyHeapSettings, heapFlagsFor } from '../bin/heap-settings';
 import { startService, stopOnSignals } from '../src/app/start-service';
 import { startSyncEngine } from '../src/app/sync-engine';
 import { loadConfig } from '../src/config';
@@ -55,6 +59,8 @@ else
 
 /** The service as `crm-sync start` runs it against given CRMs, plus the webhook install sandbox mode does. */
 async function child(): Promise<void> {
+  // What bin/crm-sync.js does first for `crm-sync start` (BENCH_DEFAULT_HEAP=1: V8's defaults, to compare).
+  if (!process.env.BENCH_DEFAULT_HEAP) applyHeapSettings(['start']);
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, secretValues: config.secretValues });
   const mapping = loadMapping(config.syncConfigPath);
@@ -108,9 +114,11 @@ async function main(): Promise<void> {
         'salesforce->monday p50 < 50 ms at 50/s': num(s2m, 'p50_ms') < 50,
         'salesforce->monday p99 < 250 ms at 50/s': num(s2m, 'p99_ms') < 250,
         'write requests per change <= 1.0': rows.every((r) => Number(r.write_requests_per_change) <= 1),
+        'service RSS peak < 250 MB at 500/s': rows.filter((r) => r.rate_per_s === 500).every((r) => Number(r.service_rss_peak_mib) * 1.048576 < 250),
       },
       notes: [
         `${pairCount} opportunity pairs; NextStep <-> next_step edits with unique values, round-robin over the pairs; zero injected latency; service in a child process`,
+        `service heap: ${process.env.BENCH_DEFAULT_HEAP ? 'V8 defaults' : heapFlagsFor(['start']).join(' ') || 'V8 defaults'} (bin/heap-settings.js for start); load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`,
         'latency: human edit in one emulator -> our write committed in the other (Salesforce: change event append hook; monday: item store polled every 1 ms)',
       ],
     });
@@ -300,7 +308,7 @@ async function startChild(env: Record<string, string>): Promise<ChildService> {
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', __filename, '--child'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), ...(process.env.BENCH_DEFAULT_HEAP ? { BENCH_DEFAULT_HEAP: '1' } : {}), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<void>((done) => proc.once('exit', () => done()));

@@ -1,28 +1,46 @@
 'use strict';
 /**
  * V8 heap settings per command, applied by bin/crm-sync.js before the CLI loads (and by
- * bench/backfill.ts the same way, so it measures what users run).
+ * bench/backfill.ts, bench/replay.ts and bench/realtime.ts the same way, so they measure what users run).
  *
- * `backfill`: the heap's limit grows to 1.5x what survives each full GC instead of V8's default of
- * up to 4x. A backfill keeps little alive (the link index, a page of records, ~30-60 MB at 40,000
- * to 100,000 records) but allocates fast while it decodes Bulk CSV pages and Postgres rows, and V8
- * lets a fast-allocating heap grow to about four times its live size before collecting: 266 MB peak
- * RSS for 20,000 Leads with the default, 174 MB with 1.5x, for ~15% more CPU and the same
- * throughput (the monday budget is the limit). Unlike --max-old-space-size, this bounds memory in
- * proportion to what is live, so a migration of a million records is never cut short by a cap.
- * See docs/benchmarks.md, "Backfill".
+ * Run-time flags (`heapFlagsFor`), set with v8.setFlagsFromString before the CLI loads:
+ * `--heap-growing-percent`: the heap's limit grows to 1 + percent/100 times what survives each full
+ * GC instead of V8's default of up to 4x. These commands keep little alive but allocate fast
+ * (decoding pages of rows, building records and decisions), and V8 lets a fast-allocating heap grow
+ * to about four times its live size before collecting:
+ * - `backfill`: 266 MB peak RSS for 20,000 Leads with the default, 174 MB with 1.5x, for ~15% more
+ *   CPU and the same throughput (the monday budget is the limit). docs/benchmarks.md, "Backfill".
+ * - `replay`: ~45-55 MB live, the heap grew to 240 MB between full GCs. docs/benchmarks.md, "Replay".
+ * - `start`: the service under bench/realtime at 500 changes/s. docs/benchmarks.md, "Real-time".
+ * Unlike --max-old-space-size, this bounds memory in proportion to what is live, so nothing is ever
+ * cut short by a cap. V8 reads heap_growing_percent each time it sets the next old-generation limit,
+ * so it acts from the first full GC on (checked: same peak as passing it on the command line). A
+ * flag V8 no longer knows is ignored.
  *
- * Set at run time with v8.setFlagsFromString: V8 reads heap_growing_percent each time it sets the
- * next old-generation limit, so it acts from the first full GC on (checked: same peak as passing
- * --heap-growing-percent=50 on the command line). A flag V8 no longer knows is ignored.
+ * Start-up flags (`startupFlagsFor`): V8 sizes the young generation when the process starts, so
+ * setting these at run time does nothing; bin/crm-sync.js runs node again with them.
+ * `replay`: `--max-semi-space-size=32` (MB; V8's default 16). Replay holds the page being decided
+ * and the next one while it allocates each decision's garbage, so a small young generation copies
+ * those pages at every scavenge and promotes them; a larger one lets more of it die young.
  */
-const HEAP_GROWING_PERCENT = { backfill: 50 };
+const HEAP_GROWING_PERCENT = { backfill: 50, replay: 50, start: 50 };
+const STARTUP_FLAGS = { replay: ['--max-semi-space-size=32'] };
 
-/** The V8 flags for `crm-sync <command> ...` (argv without node and the script). */
+function commandOf(args) {
+  return args.find((arg) => !arg.startsWith('-'));
+}
+
+/** The run-time V8 flags for `crm-sync <command> ...` (argv without node and the script). */
 function heapFlagsFor(args) {
-  const command = args.find((arg) => !arg.startsWith('-'));
+  const command = commandOf(args);
   const percent = command === undefined ? undefined : HEAP_GROWING_PERCENT[command];
   return percent === undefined ? [] : [`--heap-growing-percent=${percent}`];
+}
+
+/** The V8 flags `crm-sync <command> ...` needs on node's command line (V8 reads them only at start). */
+function startupFlagsFor(args) {
+  const command = commandOf(args);
+  return (command !== undefined && STARTUP_FLAGS[command]) || [];
 }
 
 function applyHeapSettings(args) {
@@ -31,4 +49,4 @@ function applyHeapSettings(args) {
   return flags;
 }
 
-module.exports = { heapFlagsFor, applyHeapSettings };
+module.exports = { heapFlagsFor, startupFlagsFor, applyHeapSettings };
