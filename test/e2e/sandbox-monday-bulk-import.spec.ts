@@ -51,7 +51,8 @@ describe('monday emulator bulk import (2026-10)', () => {
   });
 
   it('ingest_items: upload URL, rows applied in emulated time, counts, and a report naming each invalid row', async () => {
-    await start();
+    // 5 rows take 500 emulated seconds: the clock runs in real time, so a loaded machine cannot finish the job before we look.
+    await start({ bulkImport: { rowsPerSecond: 0.01 } });
     const job = await ingest();
     expect(job.upload_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/__bulk-upload\/\d+\?X-Amz-Expires=600&/);
     expect(await status(job.job_id)).toMatchObject({ status: 'UPLOAD_PENDING', progress_percentage: 0, fully_imported: false });
@@ -68,7 +69,7 @@ describe('monday emulator bulk import (2026-10)', () => {
     expect(upload.headers.get('etag')).toBeTruthy();
     expect((await status(job.job_id)).status).toBe('PROCESSING');
 
-    clock.advance(1_000);
+    clock.advance(600_000);
     const done = await status(job.job_id);
     expect(done).toMatchObject({ status: 'COMPLETED', progress_percentage: 100, fully_imported: true, failure_reason: null });
     expect(done.counts).toEqual({ submitted: 5, invalid: 3, skipped: 0, created: 2, updated: 0, failed: 0 });
