@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { readLiveContext } from '../../migration/read-live-context';
 import { loadConfig } from '../../config';
+import { enablePersonalData } from '../../personal-data';
 import { migrate } from '../../database/migrate';
 import { formatProblem, loadMapping, validateAgainstLive } from '../../mapping';
 import { BackfillError, runBackfill } from '../../migration/backfill.runner';
@@ -52,6 +53,8 @@ export async function backfillCommand(options: BackfillCommandOptions): Promise<
   const bars = new ProgressBars();
   try {
     await migrate(dataSource);
+    // Snapshots, links and results it appends are stored like the service stores them (encrypted with the key).
+    await enablePersonalData(pool, config.personalData, mapping);
     const [salesforce, monday] = [await createSalesforceClient(config.salesforce), createMondayClient(config.monday)];
     const live = await readLiveContext(mapping, salesforce, monday);
     const errors = validateAgainstLive(mapping, live.live).filter((p) => p.severity === 'error');

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config';
+import { enablePersonalData } from '../../personal-data';
 import { DataQualityModule, DuplicateClusterFinder, MergeRequestService } from '../../data-quality/data-quality.module';
 import { clustersDocument, DuplicatesError, type DuplicatesProgress } from '../../data-quality/duplicates';
 import { formatClusters } from '../../data-quality/format-clusters';
@@ -47,6 +48,8 @@ export async function duplicatesCommand(options: DuplicatesCommandOptions): Prom
   const deps = { db: pool, salesforce: await createSalesforceClient(config.salesforce), monday: createMondayClient(config.monday), mapping };
   const context = await NestFactory.createApplicationContext(DataQualityModule.forRoot(deps), { logger: false, abortOnError: false });
   try {
+    // Reads the log and the sync's records decrypted; a merge request is appended like any event.
+    await enablePersonalData(pool, config.personalData, mapping);
     if (options.merge) {
       const merges = context.get(MergeRequestService);
       const input = { clusterId: options.merge, objectKey: options.object, master: master ?? undefined };

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../config';
+import { enablePersonalData } from '../../personal-data';
 import { formatReconcileTable } from '../../migration/reconcile-format';
 import { reconcile, ReconcileError } from '../../migration/reconcile';
 import { CliError } from '../cli-error';
@@ -21,6 +22,8 @@ export async function reconcileCommand(options: ReconcileCommandOptions): Promis
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync reconcile` (the links and the event log live there)');
   const context = await openCommandContext(config, { database: { max: 4, applicationName: 'crm-sync reconcile' }, mapping: true, salesforce: true, monday: true });
   try {
+    // --fix appends snapshots: their personal values are stored encrypted when the key is set.
+    await enablePersonalData(context.pool, config.personalData, context.mapping);
     const report = await reconcile(
       { db: context.pool, salesforce: context.salesforce, monday: context.monday, mapping: context.mapping },
       {
