@@ -47,11 +47,13 @@ export async function startSyncEnvironment(
     alerts?: OperatorAlertOptions;
     /** Which wall-clock jobs the engine schedules (e.g. none a test runs itself). */
     schedules?: MigrationScheduleOptions;
+    /** Runs against these emulators and this database (a restart); stop() then leaves both to the caller. */
+    reuse?: { sandbox: SandboxEnvironment; db: TestDatabase };
   } = {},
 ): Promise<SyncEnvironment> {
-  const sandbox = await startSandbox(options.sandbox);
+  const sandbox = options.reuse?.sandbox ?? (await startSandbox(options.sandbox));
   await options.beforeStart?.(sandbox);
-  const db = await createTestDatabase();
+  const db = options.reuse?.db ?? (await createTestDatabase());
   const config = loadConfig({}, { ...sandbox.variables, DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'info', ...options.env });
   const logs: string[] = [];
   const destination = new Writable({
@@ -86,6 +88,7 @@ export async function startSyncEnvironment(
     logs,
     stop: async () => {
       await service.stop();
+      if (options.reuse) return;
       await sandbox.close();
       await db.drop();
     },
