@@ -1,0 +1,13 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { loggingModule } from './logging.module';
+import { MetricsController } from './metrics.controller';
+
+/** Logs (nestjs-pino over the service logger, pino-http request lines) and GET /metrics. */
+@Module({})
+export class ObservabilityModule {
+  static forRoot(logger: Logger): DynamicModule {
+    const logging = loggingModule(logger);
+    return { module: ObservabilityModule, imports: [logging], controllers: [MetricsController], exports: [logging] };
+  }
+}
