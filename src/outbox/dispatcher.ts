@@ -210,8 +210,9 @@ export class OutboxDispatcher {
       linkedItems: (itemIds) => linkedItems(this.deps.pool, itemIds),
     };
     // The projector has revised what each command carries (or cancelled it) up to its claim: send as claimed.
+    const sentAt = this.now();
     const results = await runGroups(groupForDispatch(claimed), ctx);
-    const settlements = claimed.map((c) => this.settleSafely(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result'))));
+    const settlements = claimed.map((c) => this.settleSafely(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result')), sentAt));
     const recorded = await this.recordIsolated(claimToken, settlements);
     outboxMetrics.requestsPerCommand.observe(requests / claimed.length);
     for (const s of settlements) this.report(s, recorded.has(s.claimed.id));
@@ -219,9 +220,9 @@ export class OutboxDispatcher {
   }
 
   /** `settle`, with a failure to settle one command (a bug) making that command an INTERNAL_ERROR dead letter. */
-  private settleSafely(claimed: ClaimedCommand, result: HandlerResult): Settlement {
+  private settleSafely(claimed: ClaimedCommand, result: HandlerResult, sentAt: Date): Settlement {
     try {
-      return this.settle(claimed, result);
+      return this.settle(claimed, result, sentAt);
     } catch (error) {
       return this.internalDeadLetter(claimed, internalError(error, 'settling the outcome failed'));
     }
@@ -262,10 +263,11 @@ export class OutboxDispatcher {
     }
   }
 
-  private settle(claimed: ClaimedCommand, result: HandlerResult): Settlement {
+  /** `sentAt`: when the batch began to be sent, before any of its writes landed. */
+  private settle(claimed: ClaimedCommand, result: HandlerResult, sentAt: Date): Settlement {
     const now = this.now();
     if (result.ok) {
-      return { claimed, status: 'done', error: null, events: [...result.events, commandSucceededEvent(claimed, result.written, result.result, now)] };
+      return { claimed, status: 'done', error: null, events: [...result.events, commandSucceededEvent(claimed, result.written, result.result, now, sentAt)] };
     }
     const { objectKey } = claimed.command;
     const location = fieldLocation(this.deps.mapping ?? null, objectKey, result.error);

@@ -2,7 +2,7 @@ import { streams, type NewEvent } from '../event-store/events';
 import type { RecordLinked } from '../event-store/payloads/sync-results';
 import type { SalesforceValue } from '../mapping/converters/converter.types';
 import type { ClaimedCommand } from './claim';
-import type { OutboxCommand } from './outbox-command';
+import type { OutboxCommand } from '../sync-commands/outbox-command';
 
 /** The error as stored on a dead letter and in `system.command_failed`. */
 export interface StoredError {
@@ -57,6 +57,7 @@ export function commandSucceededEvent(
   written: Record<string, SalesforceValue>,
   result: Record<string, unknown> | undefined,
   now: Date,
+  sentAt: Date,
 ): NewEvent {
   return {
     type: 'system.command_succeeded',
@@ -73,6 +74,7 @@ export function commandSucceededEvent(
       written,
       ...(result ? { result } : {}),
       ...(claimed.stateAsOf ? { stateAsOf: claimed.stateAsOf } : {}),
+      sentAt: sentAt.getTime(),
     },
   };
 }

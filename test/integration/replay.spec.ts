@@ -97,7 +97,7 @@ describe('crm-sync replay (invariant 10)', () => {
     const { command } = claimed;
     const now = new Date(at);
     const written = 'values' in command && command.values ? command.values : {};
-    const events = [commandSucceededEvent(claimed, written, undefined, now)];
+    const events = [commandSucceededEvent(claimed, written, undefined, now, now)];
     if (command.kind === 'monday.create_item') {
       const link = { objectKey: command.objectKey, salesforceObject: command.salesforceObject, salesforceId: command.salesforceId, mondayBoardId: command.boardId, mondayItemId: CREATED_ITEMS[command.salesforceId], via: 'created_monday_item' as const, values: written };
       events.push(recordLinkedEvent(claimed, link, `salesforce:${command.salesforceObject}:${command.salesforceId}`, now));

@@ -7,7 +7,7 @@ import { resolveWaiting } from '../../src/projectors/links/links.decide';
 import { newRecord } from '../../src/projectors/sync-record';
 import { withFieldsOf } from '../../src/projectors/sync-projector';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
-import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
+import { itemSnapshot, mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
 
 const OPPORTUNITY_BOARD = '9378000526';
 const OPP_ID = '006000000000001AAA';
@@ -123,6 +123,29 @@ describe('sync decide (issue 6, pure)', () => {
     const echo = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 3_100, origin: 'own_echo' }), context);
     expect(echo.commands).toEqual([]);
     expect(echo.record?.fields.stage).toMatchObject({ agreed: 'MOU', salesforce: { value: 'MOU' }, monday: { value: 'MOU' } });
+  });
+
+  it("our write's success is timed by when it was sent: a person's edit recorded before the success stays what the target holds", () => {
+    let record = linkedOpportunity();
+    record = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_000 }), context).record as SyncRecord;
+    // Our update of Quote is sent at t=2050 and lands at t=2060; a person sets MOU in Salesforce at t=2100.
+    record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_060, origin: 'own_echo' }), context).record as SyncRecord;
+    record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_100 }), context).record as SyncRecord;
+    // Its success is recorded only at t=2300 (a slow batch): Salesforce still holds the person's MOU.
+    const success = recorded({
+      type: 'system.command_succeeded',
+      source: 'system',
+      sourceEventId: 'command:1:1',
+      stream: `salesforce:Opportunity:${OPP_ID}`,
+      origin: 'unknown',
+      occurredAt: new Date(2_300),
+      payload: { commandId: 1, kind: 'salesforce.update', target: 'salesforce', recordId: 1, written: { stage: 'Quote' }, sentAt: 2_050 },
+    });
+    record = decide(record, success, context).record as SyncRecord;
+    expect(record.fields.stage.salesforce).toEqual({ value: 'MOU', at: 2_100 });
+    // So monday going back to Quote must be written to Salesforce (timed at 2300, our write hid MOU and nothing was sent).
+    const back = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_400 }), context);
+    expect(back.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Quote' } })]);
   });
 
   it('an older edit reaching us late from a side that held the agreed value is sent back to that side once', () => {

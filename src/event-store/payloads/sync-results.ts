@@ -36,6 +36,12 @@ export interface CommandSucceeded {
   result?: Record<string, unknown>;
   /** The sync projector checkpoint of the state the dispatcher checked the values against before sending. */
   stateAsOf?: Checkpoint;
+  /**
+   * When the dispatcher started sending (ms since the epoch): the write landed after it. The event's
+   * occurredAt is when the outcome was known, which a person's edit on the target may precede while
+   * our write came first. Absent in events written before it existed (occurredAt then stands in).
+   */
+  sentAt?: number;
 }
 
 export interface CommandFailed {

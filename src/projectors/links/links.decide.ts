@@ -6,7 +6,7 @@ import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
 import { fieldsBehind, observe, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, isLinked, newRecord, type Side, type SyncRecord } from '../sync-record';
-import type { OutboxCommand } from '../../outbox/outbox-command';
+import type { OutboxCommand } from '../../sync-commands/outbox-command';
 import { convertIfDue } from '../to-salesforce/to-salesforce.decide';
 
 type SystemFact = RecordedEvent & EventOfType<'system.record_linked' | 'system.command_succeeded' | 'system.command_failed' | 'system.lead_converted'>;
@@ -25,7 +25,12 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
       if (!current) return decision(null, skipped('not_linked_yet'));
       const record = copyRecord(current);
       const side = event.payload.target;
-      for (const [key, value] of Object.entries(event.payload.written)) written(record, key, side, value, event.occurredAt.getTime());
+      // Timed by when the write was sent, not when its success was recorded: a person's edit of the
+      // target in between (already in the state) is newer than our write, or our write overwrote it
+      // and its echo says so. Timed later, our value would hide theirs: a pending command then
+      // dropped as held, or a redundant one kept (seeds 19, 21, 24, 1108).
+      const at = event.payload.sentAt ?? event.occurredAt.getTime();
+      for (const [key, value] of Object.entries(event.payload.written)) written(record, key, side, value, at);
       return decision(record, projected('command_succeeded', { commandId: event.payload.commandId }));
     }
     case 'system.command_failed': {
