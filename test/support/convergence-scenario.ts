@@ -51,7 +51,9 @@ export async function runConvergenceSeed(seed: number): Promise<ConvergenceResul
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (process.env.CONVERGENCE_LOGS) writeFileSync(process.env.CONVERGENCE_LOGS, env.logs.join(''));
-    return { passed: false, reason: oneLine(message), failure: `convergence failed with CONVERGENCE_SEED=${seed}\nlast actions:\n  ${journal.slice(-15).join('\n  ')}\n${message}` };
+    // An error that is no failed check (a thrown database or HTTP error) says where it came from by its stack.
+    const detail = error instanceof Error && !message.includes('expect(') ? (error.stack ?? message) : message;
+    return { passed: false, reason: oneLine(message), failure: `convergence failed with CONVERGENCE_SEED=${seed}\nlast actions:\n  ${journal.slice(-15).join('\n  ')}\n${detail}` };
   } finally {
     await env.stop();
   }
