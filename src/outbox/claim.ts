@@ -2,7 +2,7 @@ import type { Queryable } from '../event-store/queryable';
 import type { Checkpoint } from '../event-store/read-batch';
 import { revealColumns, withoutErasedCommandValues } from '../personal-data/derived-values';
 import { SYNC_PROJECTOR } from '../projectors/sync-projector';
-import type { OutboxCommand } from './outbox-command';
+import type { OutboxCommand } from '../sync-commands/outbox-command';
 
 /**
  * The sync projector's checkpoint when a command was claimed: the projector revises pending commands

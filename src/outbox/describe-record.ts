@@ -1,4 +1,4 @@
-import type { OutboxCommand } from './outbox-command';
+import type { OutboxCommand } from '../sync-commands/outbox-command';
 import { assertNeverCommand } from './result-events';
 
 /** The record a command acts on, in words an operator recognises. */

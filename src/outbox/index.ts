@@ -14,7 +14,7 @@ export { OutboxDispatcher, type OutboxDispatcherDeps, type OutboxDispatcherOptio
 export { OutboxNotifications, OUTBOX_CHANNEL, type OutboxWake } from './outbox-notifications';
 export { decideFailure, backoffWindow, DEFAULT_FAILURE_POLICY, type FailureAction, type FailurePolicyOptions } from './failure-policy';
 export { isRejectedValue, listDeadLetters, retryDeadLetter, outboxStatus, type DeadLetter, type OutboxStatus } from './dead-letters';
-export type { OutboxCommand, OutboxCommandKind, OutboxRow, WrittenValues } from './outbox-command';
+export type { OutboxCommand, OutboxCommandKind, OutboxRow, WrittenValues } from '../sync-commands/outbox-command';
 
 export interface RunningOutboxDispatch {
   dispatcher: OutboxDispatcher;

@@ -1,4 +1,4 @@
-import type { OutboxCommand } from '../outbox/outbox-command';
+import type { OutboxCommand } from '../sync-commands/outbox-command';
 import type { Outcome } from './outcome';
 import type { FieldState, SyncRecord } from './sync-record';
 

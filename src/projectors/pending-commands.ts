@@ -1,5 +1,5 @@
 import type { SalesforceValue } from '../mapping/converters/converter.types';
-import type { OutboxCommand } from '../outbox/outbox-command';
+import type { OutboxCommand } from '../sync-commands/outbox-command';
 import { NAME_KEY, type ResolvedMapping } from './resolved-mapping';
 import type { SyncRecord } from './sync-record';
 

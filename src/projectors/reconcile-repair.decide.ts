@@ -1,7 +1,7 @@
 import type { EventOfType, RecordedEvent } from '../event-store';
 import { to18 } from '../mapping/salesforce-id';
 import type { SalesforceValue } from '../mapping/converters/converter.types';
-import type { OutboxCommand } from '../outbox/outbox-command';
+import type { OutboxCommand } from '../sync-commands/outbox-command';
 import { mondayChange, mondayValues, salesforceUpdate } from './command-builders';
 import { copyRecord, decision, type Decision } from './decision';
 import { projected, skipped } from './outcome';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../event-store';
 import { subjects } from '../personal-data/personal-fields';
 import { derivedValueSealer, recordSubject, revealColumns, UNATTACHED_SUBJECT, withoutErasedFieldStates } from '../personal-data/derived-values';
-import type { OutboxCommand } from '../outbox/outbox-command';
+import type { OutboxCommand } from '../sync-commands/outbox-command';
 import type { Outcome } from './outcome';
 import { revisePendingCommand } from './pending-commands';
 import type { ResolvedMapping } from './resolved-mapping';

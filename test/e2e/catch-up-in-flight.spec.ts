@@ -3,7 +3,7 @@ import { appendEvents, LeaderLock, readCheckpoint, START, SubscriptionRunner, ty
 import { buildSyncContext } from '../../src/projectors/build-sync-context';
 import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { claimCommands } from '../../src/outbox/claim';
-import type { OutboxCommand } from '../../src/outbox/outbox-command';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { LinkIndex } from '../../src/projectors/link-index';
 import { SYNC_PROJECTOR, SyncProjector } from '../../src/projectors/sync-projector';
 import { ScaledClock } from '../../src/sandbox/clock';

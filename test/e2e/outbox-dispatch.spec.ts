@@ -2,7 +2,7 @@ import type { DeadLetterAlert } from '../../src/alerts';
 import { MondayError, type MondayPort } from '../../src/monday';
 import { metricsRegistry } from '../../src/observability/metrics-registry';
 import { OutboxDispatcher, OutboxNotifications } from '../../src/outbox';
-import type { OutboxCommand } from '../../src/outbox/outbox-command';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { DEMO_BOARDS } from '../../src/sandbox/monday';
 import { expectEventually } from '../support/eventually';
 import { insertCommands, outboxRow, updateCommand } from '../integration/outbox-support';

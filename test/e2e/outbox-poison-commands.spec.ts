@@ -1,5 +1,5 @@
 import type { DeadLetterAlert } from '../../src/alerts';
-import type { OutboxCommand } from '../../src/outbox/outbox-command';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { insertCommands, outboxRow, updateCommand } from '../integration/outbox-support';
 import { dispatcherFor, eventsOfType, startOutboxWorld, type OutboxWorld } from './outbox-support';
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../src/event-store/queryable';
-import type { OutboxCommand } from '../../src/outbox/outbox-command';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 
 /** Inserts outbox rows as the projector would (one statement), returning their ids in order. */
 export async function insertCommands(db: Queryable, rows: Array<{ recordId: number; command: OutboxCommand; causedBy?: number }>): Promise<number[]> {

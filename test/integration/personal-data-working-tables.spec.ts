@@ -4,7 +4,7 @@ import { recordRejection } from '../../src/ingest/monday/ingest-rejections';
 import { loadMapping } from '../../src/mapping';
 import { claimCommands } from '../../src/outbox/claim';
 import { listDeadLetters } from '../../src/outbox/dead-letters';
-import type { OutboxCommand } from '../../src/outbox/outbox-command';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { recordOutcomes } from '../../src/outbox/record-outcomes';
 import { enablePersonalData, encryptExisting, PersonalDataProtector, usePersonalData } from '../../src/personal-data';
 import { skipped } from '../../src/projectors/outcome';

@@ -1,6 +1,6 @@
 import { claimCommands } from '../../src/outbox/claim';
 import { isRejectedValue, listDeadLetters, retryDeadLetter } from '../../src/outbox/dead-letters';
-import type { OutboxCommand } from '../../src/outbox/outbox-command';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { insertCommands } from '../../src/projectors/sync-records.repository';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 

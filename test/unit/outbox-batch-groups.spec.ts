@@ -1,6 +1,6 @@
 import { groupForDispatch } from '../../src/outbox/batch-groups';
 import type { ClaimedCommand } from '../../src/outbox/claim';
-import type { OutboxCommand } from '../../src/outbox/outbox-command';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 
 let nextId = 1;
 const claimed = (command: OutboxCommand): ClaimedCommand => ({ id: nextId++, recordId: nextId, command, causedBy: 1, attempts: 1, dispatch: 1, progress: null, lastError: null, createdAt: new Date(0) });

@@ -1,4 +1,4 @@
-import type { OutboxCommand } from '../../src/outbox/outbox-command';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { revisePendingCommand, type Revision } from '../../src/projectors/pending-commands';
 import { newRecord, type FieldState } from '../../src/projectors/sync-record';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';

@@ -5,7 +5,7 @@ import type { ResolvedMapping } from '../../projectors/resolved-mapping';
 import type { SalesforcePort } from '../../salesforce/salesforce.port';
 import type { ClaimedCommand, CommandProgress } from '../claim';
 import type { DispatchError } from '../dispatch-error';
-import type { OutboxCommand, OutboxCommandKind } from '../outbox-command';
+import type { OutboxCommand, OutboxCommandKind } from '../../sync-commands/outbox-command';
 
 /** A claimed command of one kind (handlers are typed by the kinds they take). */
 export type Claimed<K extends OutboxCommandKind> = ClaimedCommand & { command: Extract<OutboxCommand, { kind: K }> };

@@ -7,7 +7,7 @@ import { dispatcherError, toDispatchError } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
 import { isDuplicateRuleRefusal, linkDuplicateRefusal, writeOptionsFor } from './salesforce-duplicate-link';
-import type { WrittenValues } from '../outbox-command';
+import type { WrittenValues } from '../../sync-commands/outbox-command';
 import { createdByUsConditions, differingFields, InvalidFieldNameError, matchQuery, queryAllMatches, sameValue } from './salesforce-match';
 
 type CreateCommand = Claimed<'salesforce.create'>;

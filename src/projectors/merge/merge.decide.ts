@@ -1,5 +1,5 @@
 import type { EventOfType, RecordedEvent } from '../../event-store';
-import type { OutboxCommand } from '../../outbox/outbox-command';
+import type { OutboxCommand } from '../../sync-commands/outbox-command';
 import { decision, type Decision } from '../decision';
 import { deadLettered, projected } from '../outcome';
 import type { RecordKey } from '../decide';

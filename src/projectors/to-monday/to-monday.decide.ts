@@ -1,6 +1,6 @@
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOfType, RecordedEvent } from '../../event-store';
-import type { OutboxCommand } from '../../outbox/outbox-command';
+import type { OutboxCommand } from '../../sync-commands/outbox-command';
 import { mondayChange, mondayCreate, mondayValues, rejectedValues, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';

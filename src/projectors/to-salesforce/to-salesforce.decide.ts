@@ -2,7 +2,7 @@ import { mondayItemIdOf, type EventOfType, type RecordedEvent } from '../../even
 import { conditionHolds } from '../../mapping/mapping.types';
 import { isErased } from '../../personal-data/erased';
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
-import type { OutboxCommand } from '../../outbox/outbox-command';
+import type { OutboxCommand } from '../../sync-commands/outbox-command';
 import { mondayChange, mondayRefresh, mondayValues, rejectedValues, salesforceCreate, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
