@@ -1,5 +1,6 @@
 import { createIncidentTracker, startOperationalAlerts, type OperationalSnapshot, type OperatorAlertOptions } from '../alerts';
 import { startApiUsageSampler } from '../console';
+import { dataQualityServices } from '../data-quality/data-quality.module';
 import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
 import type { SubscriptionRunner } from '../event-store';
 import type { Mapping } from '../mapping';
@@ -35,6 +36,7 @@ export function bindOperatorParts(runtime: ServiceRuntime, parts: OperatorParts,
     salesforceUsage,
     mondayUsage,
     openIncidents: () => tracker.openIncidents(),
+    dataQuality: dataQualityServices({ db: pool, salesforce: parts.salesforce, monday: parts.monday, mapping: parts.mapping }),
     reconcile: (objectKey, fix) => reconcile({ db: pool, salesforce: parts.salesforce, monday: parts.monday, mapping: parts.mapping, context: parts.context }, { objectKey, fix }),
   };
   const sampler = startApiUsageSampler(pool, { salesforceUsage, mondayUsage }, logger.child({ component: 'api-usage' }));

@@ -2,6 +2,8 @@ import { Controller, Get, Inject, NotFoundException, Param, Post, Query, Req, Re
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { recordHistory } from '../admin/record-history';
+import { clustersDocument, DuplicatesError } from '../data-quality/duplicates';
+import { parseMemberRef } from '../data-quality/merge-plan';
 import { countParkedEvents, listParkedEvents, requestParkedRetry } from '../event-store/parked-events';
 import { listProgress } from '../migration/backfill-progress';
 import { isRejectedValue, listDeadLetters, outboxStatus, retryDeadLetter } from '../outbox/dead-letters';
@@ -15,6 +17,7 @@ import { ReconcileRuns } from './reconcile-runs';
 import { DemoError, SandboxDemo } from './sandbox-demo';
 import { CONSOLE_CSS, CONSOLE_JS } from './views/assets';
 import { deadLettersView, deadLetterView } from './views/dead-letters';
+import { duplicateClustersView, duplicatesIndexView, mergePreviewView } from './views/duplicates';
 import { demoStatus, demoView } from './views/demo';
 import { layout, signInPage, type PageContext } from './views/layout';
 import { mappingView, parkedEventsView } from './views/mapping';
@@ -190,6 +193,68 @@ export class ConsoleController {
     return this.back(reply, '/console/parked-events', ok ? `Retry of event ${position} requested; the ${subscriber} projector runs it shortly.` : `Event ${position} is not parked any more.`);
   }
 
+  @Get('duplicates')
+  async duplicates(@Req() req: Request, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const page = await this.pageContext(req, reply);
+    if (!page) return reply;
+    const dataQuality = this.options.bindings.sync?.dataQuality;
+    return this.page(reply, layout('Duplicates', page, duplicatesIndexView(dataQuality?.finder.objectKeys ?? [], dataQuality !== undefined), '/console/duplicates'));
+  }
+
+  @Get('duplicates/:object')
+  async duplicateClusters(@Req() req: Request, @Res() reply: FastifyReply, @Param('object') objectKey: string, @Query('notice') notice?: string): Promise<FastifyReply> {
+    const page = await this.pageContext(req, reply, notice);
+    if (!page) return reply;
+    const dataQuality = this.options.bindings.sync?.dataQuality;
+    if (!dataQuality) return this.page(reply.status(404), layout('Duplicates', page, duplicatesIndexView([], false), '/console/duplicates'));
+    try {
+      const clusters = clustersDocument(await dataQuality.finder.find(objectKey)).clusters;
+      return this.page(reply, layout(`Duplicates: ${objectKey}`, page, duplicateClustersView(objectKey, clusters), '/console/duplicates'));
+    } catch (error) {
+      if (!(error instanceof DuplicatesError)) throw error;
+      return this.page(reply.status(error.code === 'UNKNOWN_OBJECT' ? 404 : 409), layout('Duplicates', page, notFound(error.message), '/console/duplicates'));
+    }
+  }
+
+  @Get('duplicates/:object/:cluster')
+  async mergePreview(@Req() req: Request, @Res() reply: FastifyReply, @Param('object') objectKey: string, @Param('cluster') clusterId: string, @Query('master') master?: string): Promise<FastifyReply> {
+    const page = await this.pageContext(req, reply);
+    if (!page) return reply;
+    const dataQuality = this.options.bindings.sync?.dataQuality;
+    if (!dataQuality) return this.page(reply.status(404), layout('Duplicates', page, duplicatesIndexView([], false), '/console/duplicates'));
+    try {
+      const plan = await dataQuality.merges.plan({ clusterId, objectKey, master: masterOf(master) });
+      return this.page(reply, layout(`Merge ${clusterId}`, page, mergePreviewView(page, plan), '/console/duplicates'));
+    } catch (error) {
+      if (!(error instanceof DuplicatesError)) throw error;
+      return this.page(reply.status(error.code === 'UNKNOWN_CLUSTER' || error.code === 'UNKNOWN_OBJECT' ? 404 : 409), layout('Duplicates', page, notFound(error.message), '/console/duplicates'));
+    }
+  }
+
+  @Post('duplicates/:object/:cluster/merge')
+  async merge(@Req() req: Request, @Res() reply: FastifyReply, @Param('object') objectKey: string, @Param('cluster') clusterId: string): Promise<FastifyReply> {
+    if (!(await this.authorize(req, reply))) return reply;
+    const dataQuality = this.options.bindings.sync?.dataQuality;
+    const back = `/console/duplicates/${encodeURIComponent(objectKey)}`;
+    if (!dataQuality) return this.back(reply, '/console/duplicates', 'The sync is not running here.');
+    try {
+      const { plan, request } = await dataQuality.merges.request({ clusterId, objectKey, master: masterOf(field(req.body ?? {}, 'master')) }, 'console');
+      this.options.logger.info({ clusterId, objectKey, position: request.position }, 'console: duplicate merge requested');
+      const progress = await dataQuality.merges.awaitFinished(request.position, 10_000);
+      const into = `${plan.plan.master.crm}:${plan.plan.master.id}`;
+      const done = progress.commands.filter((c) => c.status === 'done').length;
+      const text = progress.succeeded
+        ? `Merged ${clusterId} into ${into} (${done} command(s) done).`
+        : progress.finished
+          ? `The merge of ${clusterId} did not finish cleanly: ${progress.commands.filter((c) => c.status === 'dead').length} dead letter(s)${progress.decided?.outcome === 'projected' ? '' : ` (${progress.decided?.reason})`}.`
+          : `Merge of ${clusterId} into ${into} requested (event ${request.position}); ${done} of ${progress.commands.length} command(s) done so far, the sync carries on.`;
+      return this.back(reply, back, text);
+    } catch (error) {
+      if (!(error instanceof DuplicatesError)) throw error;
+      return this.back(reply, back, error.message);
+    }
+  }
+
   @Get('records')
   async records(@Req() req: Request, @Res() reply: FastifyReply, @Query('q') query?: string): Promise<FastifyReply> {
     const page = await this.pageContext(req, reply);
@@ -346,6 +411,10 @@ function field(body: Record<string, unknown>, name: string): string {
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
+}
+
+function masterOf(ref: string | undefined): { crm: 'salesforce' | 'monday'; id: string } | undefined {
+  return ref ? (parseMemberRef(ref) ?? undefined) : undefined;
 }
 
 function notFound(message: string): SafeHtml {

@@ -3,6 +3,7 @@ import type { MondayApiUsage, MondayPort } from '../monday/monday.port';
 import type { ReconcileReport } from '../migration/reconcile';
 import type { ResolvedMapping } from '../projectors/resolved-mapping';
 import type { Incident } from '../alerts/incident-tracker';
+import type { DuplicateClusterFinder, MergeRequestService } from '../data-quality/data-quality.module';
 
 /** What the running sync lends the console once it has started (null until then, or in a plain HTTP service). */
 export interface SyncBindings {
@@ -13,6 +14,8 @@ export interface SyncBindings {
   /** `crm-sync reconcile --object KEY [--fix]` against the running service's context. */
   reconcile(objectKey: string, fix: boolean): Promise<ReconcileReport>;
   openIncidents(): Incident[];
+  /** Duplicate clusters and merges (the console's Duplicates pages). */
+  dataQuality?: { finder: DuplicateClusterFinder; merges: MergeRequestService };
 }
 
 /** The emulators' control APIs, present in sandbox mode only (the demo panel). */

@@ -76,3 +76,8 @@ export class DataQualityModule {
     };
   }
 }
+
+/** The same services outside a Nest context (the running sync lends them to the console once it has started). */
+export function dataQualityServices(deps: DuplicatesDependencies): { finder: DuplicateClusterFinder; merges: MergeRequestService } {
+  return { finder: new DuplicateClusterFinder(deps), merges: new MergeRequestService(deps) };
+}

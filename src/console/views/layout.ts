@@ -12,6 +12,7 @@ const NAV: Array<[href: string, label: string, sandboxOnly?: boolean]> = [
   ['/console/dead-letters', 'Dead letters'],
   ['/console/parked-events', 'Parked events'],
   ['/console/records', 'Record history'],
+  ['/console/duplicates', 'Duplicates'],
   ['/console/runs', 'Backfill & reconcile'],
   ['/console/mapping', 'Mapping'],
   ['/console/demo', 'Try it (sandbox)', true],
