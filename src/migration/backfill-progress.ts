@@ -86,7 +86,9 @@ function rowOf(entity: BackfillProgressEntity): ProgressRow {
  * cursor; otherwise a fresh run starts from the beginning. Counts the attempt either way.
  */
 export async function beginRun(db: Queryable, objectKey: string, since: string | null | undefined): Promise<{ progress: BackfillProgress; resumed: boolean }> {
-  const current = await loadProgress(db, objectKey);
+  // Explicit SQL, like the other transitions: the backfill may run on a pool no DataSource owns (bench/backfill).
+  const stored = await db.query<ProgressRow>('SELECT * FROM backfill_progress WHERE object_key = $1', [objectKey]);
+  const current = stored.rows[0] ? toProgress(stored.rows[0]) : null;
   const unfinished = current !== null && current.status !== 'done';
   const resumes = unfinished && (since === undefined || sameInstant(since, current.since));
   if (resumes) {
