@@ -1,3 +1,4 @@
+import type { QueryArrayConfig, QueryArrayResult } from 'pg';
 import { activePersonalData } from '../personal-data/active';
 import type { RecordedEvent } from './events';
 import type { Queryable } from './queryable';
@@ -53,21 +54,44 @@ interface EventRow {
   recorded_at: Date;
 }
 
-type EpochRow = Omit<EventRow, 'occurred_at' | 'recorded_at'> & { occurred_at: number; recorded_at: number };
-
 export async function readBatch(db: Queryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
   const { rows } = await db.query<EventRow>(READ_SQL, [after.transactionId, after.position, limit]);
   return revealed(rows.map((row) => eventOf(row, row.occurred_at, row.recorded_at)));
 }
 
+/** A Pool, PoolClient or Client, for a query whose rows come as arrays (pg's `rowMode: 'array'`). */
+export interface ArrayQueryable {
+  query<R extends unknown[]>(config: QueryArrayConfig): Promise<QueryArrayResult<R>>;
+}
+
+/** READ_EPOCH_SQL's columns, in order. */
+type EpochArrayRow = [string, string, RecordedEvent['source'], string, string, RecordedEvent['type'], RecordedEvent['origin'], unknown, number, number];
+
 /**
  * `readBatch` for bulk readers (`crm-sync replay`): the same events in the same order, with the
  * same `occurredAt`/`recordedAt` values, built from epoch milliseconds instead of parsed date
- * strings (pg's timestamptz parser was about 4% of replay's CPU).
+ * strings (pg's timestamptz parser was about 4% of replay's CPU), and rows read as arrays (no
+ * row object with ten keyed stores per event before the event object is built).
  */
-export async function readBatchFast(db: Queryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
-  const { rows } = await db.query<EpochRow>(READ_EPOCH_SQL, [after.transactionId, after.position, limit]);
-  return revealed(rows.map((row) => eventOf(row, new Date(row.occurred_at), new Date(row.recorded_at))));
+export async function readBatchFast(db: ArrayQueryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
+  const { rows } = await db.query<EpochArrayRow>({ text: READ_EPOCH_SQL, values: [after.transactionId, after.position, limit], rowMode: 'array' });
+  const events = new Array<RecordedEvent>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    events[i] = {
+      position: Number(row[0]),
+      transactionId: row[1],
+      source: row[2],
+      sourceEventId: row[3],
+      stream: row[4],
+      type: row[5],
+      origin: row[6],
+      payload: row[7],
+      occurredAt: new Date(row[8]),
+      recordedAt: new Date(row[9]),
+    } as RecordedEvent;
+  }
+  return revealed(events);
 }
 
 /** Every event of one stream, in position order (audit and history views, not subscriptions). */
@@ -101,7 +125,7 @@ function revealed(events: RecordedEvent[]): RecordedEvent[] | Promise<RecordedEv
   return personalData ? personalData.reveal(events) : events;
 }
 
-function eventOf(row: EventRow | EpochRow, occurredAt: Date, recordedAt: Date): RecordedEvent {
+function eventOf(row: EventRow, occurredAt: Date, recordedAt: Date): RecordedEvent {
   return {
     position: Number(row.position),
     transactionId: row.transaction_id,

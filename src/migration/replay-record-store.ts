@@ -1,4 +1,4 @@
-import { keyOf, keysOfRecord } from '../projectors/sync-projector';
+import type { RecordKey } from '../projectors/decide';
 import type { SyncRecord } from '../projectors/sync-record';
 
 export interface RecordKeys {
@@ -17,7 +17,9 @@ export interface RecordKeys {
 export class ReplayRecordStore {
   /** By id, least recently changed first. */
   private readonly records = new Map<number, SyncRecord>();
-  private readonly idByKey = new Map<string, number>();
+  /** Ids by item id, and by object key then Salesforce id: no key string built per look-up (one per event and page). */
+  private readonly idByItem = new Map<string, number>();
+  private readonly idBySalesforce = new Map<string, Map<string, number>>();
   private readonly waitingIds = new Set<number>();
   private readonly retiredIds = new Set<number>();
   private dropped = false;
@@ -33,20 +35,13 @@ export class ReplayRecordStore {
     return this.dropped;
   }
 
-  /** The records known for `keys`, and the keys this store has no record for. */
-  find(keys: RecordKeys): { records: SyncRecord[]; missing: RecordKeys } {
-    const found = new Map<number, SyncRecord>();
-    const missing: RecordKeys = { itemIds: [], salesforce: [], recordIds: [] };
-    const look = (key: string): boolean => {
-      const id = this.idByKey.get(key);
-      const record = id === undefined ? undefined : this.records.get(id);
-      if (record) found.set(record.id as number, record);
-      return record !== undefined;
-    };
-    for (const mondayItemId of keys.itemIds) if (!look(keyOf({ mondayItemId }))) missing.itemIds.push(mondayItemId);
-    for (const key of keys.salesforce) if (!look(keyOf(key))) missing.salesforce.push(key);
-    for (const recordId of keys.recordIds) if (!look(keyOf({ recordId }))) missing.recordIds.push(recordId);
-    return { records: [...found.values()], missing };
+  /** The record known by `key`, if this store holds it. */
+  get(key: NonNullable<RecordKey>): SyncRecord | undefined {
+    let id: number | undefined;
+    if ('mondayItemId' in key) id = this.idByItem.get(key.mondayItemId);
+    else if ('salesforceId' in key) id = this.idBySalesforce.get(key.objectKey)?.get(key.salesforceId);
+    else id = key.recordId;
+    return id === undefined ? undefined : this.records.get(id);
   }
 
   /** Stores the new version of a record (it has its id). */
@@ -56,7 +51,12 @@ export class ReplayRecordStore {
     if (previous) this.unindex(previous);
     this.records.delete(id);
     this.records.set(id, record);
-    for (const key of keysOfRecord(record)) this.idByKey.set(key, id);
+    if (record.mondayItemId !== null) this.idByItem.set(record.mondayItemId, id);
+    if (record.salesforceId !== null) {
+      let ids = this.idBySalesforce.get(record.objectKey);
+      if (!ids) this.idBySalesforce.set(record.objectKey, (ids = new Map()));
+      ids.set(record.salesforceId, id);
+    }
     if (record.waiting.length > 0) this.waitingIds.add(id);
     else this.waitingIds.delete(id);
   }
@@ -97,6 +97,10 @@ export class ReplayRecordStore {
   }
 
   private unindex(record: SyncRecord): void {
-    for (const key of keysOfRecord(record)) if (this.idByKey.get(key) === record.id) this.idByKey.delete(key);
+    const id = record.id as number;
+    if (record.mondayItemId !== null && this.idByItem.get(record.mondayItemId) === id) this.idByItem.delete(record.mondayItemId);
+    if (record.salesforceId === null) return;
+    const ids = this.idBySalesforce.get(record.objectKey);
+    if (ids?.get(record.salesforceId) === id) ids.delete(record.salesforceId);
   }
 }

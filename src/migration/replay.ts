@@ -7,7 +7,7 @@ import { LinkIndex } from '../projectors/link-index';
 import { loadCachedContext } from '../projectors/sync-context-cache';
 import type { SyncContext } from '../projectors/sync-context';
 import type { SyncRecord } from '../projectors/sync-record';
-import { collectKeys, decideEvents, keyOf, RecordBatch, SYNC_PROJECTOR, type DecideFunction } from '../projectors/sync-projector';
+import { decideEvents, keyOf, RecordBatch, SYNC_PROJECTOR, type DecideFunction } from '../projectors/sync-projector';
 import { recordKeysOf } from '../projectors/decide';
 import { loadRecords, type DecisionRow } from '../projectors/sync-records.repository';
 import { readLogPages } from './replay-log-reader';
@@ -41,7 +41,7 @@ export interface ReplayOptions {
 }
 
 /** bench/replay (1M events, 10,000 pairs): see docs/benchmarks.md "Replay" for how these were chosen. */
-const DEFAULTS: Required<Omit<ReplayOptions, 'decide'>> = { pageSize: 10_000, flushEvery: 100_000, maxCachedRecords: 100_000 };
+const DEFAULTS: Required<Omit<ReplayOptions, 'decide'>> = { pageSize: 1_000, flushEvery: 100_000, maxCachedRecords: 100_000 };
 
 /**
  * Rebuilds the sync projection from the event log (invariant 10): resets its tables and checkpoint
@@ -269,11 +269,32 @@ class Rebuild {
     this.writer.release();
   }
 
-  /** The records a page concerns: from memory, or read back from sync_records if the store dropped some. */
-  private async recordsFor(page: RecordedEvent[]) {
-    const { records, missing } = this.store.find(collectKeys(page, this.context));
-    if (!this.store.mayMiss || missing.itemIds.length + missing.salesforce.length + missing.recordIds.length === 0) return records;
+  /**
+   * The records a page concerns: from memory, or read back from sync_records if the store dropped
+   * some. Looked up event by event in the store's maps (no key strings, no key lists per page).
+   */
+  private async recordsFor(page: RecordedEvent[]): Promise<SyncRecord[]> {
+    // Found by item id, by Salesforce id, by record id: loaded in that order, each in event order (as collectKeys lists keys).
+    const [byItem, bySalesforce, byId]: SyncRecord[][] = [[], [], []];
+    const missing = this.store.mayMiss ? { itemIds: new Set<string>(), salesforce: new Map<string, { objectKey: string; salesforceId: string }>(), recordIds: new Set<number>() } : null;
+    for (const event of page) {
+      for (const key of recordKeysOf(event, this.context)) {
+        if (!key) continue;
+        const record = this.store.get(key);
+        const kind = 'mondayItemId' in key ? byItem : 'salesforceId' in key ? bySalesforce : byId;
+        if (record) kind.push(record);
+        else if (!missing) continue;
+        else if ('mondayItemId' in key) missing.itemIds.add(key.mondayItemId);
+        else if ('salesforceId' in key) missing.salesforce.set(keyOf(key), key);
+        else missing.recordIds.add(key.recordId);
+      }
+    }
+    const found = new Map<number, SyncRecord>();
+    for (const list of [byItem, bySalesforce, byId]) for (const record of list) if (!found.has(record.id as number)) found.set(record.id as number, record);
+    const records = [...found.values()];
+    if (!missing || missing.itemIds.size + missing.salesforce.size + missing.recordIds.size === 0) return records;
     // Dropped records were written by a committed write (dropWritten), so the table has them.
-    return [...records, ...this.store.addStored(await loadRecords(this.pool, missing))];
+    const stored = await loadRecords(this.pool, { itemIds: [...missing.itemIds], salesforce: [...missing.salesforce.values()], recordIds: [...missing.recordIds] });
+    return [...records, ...this.store.addStored(stored)];
   }
 }
