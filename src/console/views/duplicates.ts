@@ -17,7 +17,7 @@ export function duplicateClustersView(objectKey: string, clusters: readonly Dupl
   return html`<p>${clusters.length} cluster(s) in ${objectKey}. A merge goes through the sync (Salesforce merge, the other items get the object's delete policy); preview it first.</p>
 <table class="duplicates"><thead><tr><th>Cluster</th><th>Reason</th><th>Salesforce</th><th>monday</th><th>Proposed master</th><th></th></tr></thead><tbody>
 ${clusters.map(
-  (c) => html`<tr id="${c.id}"><td><code>${c.id}</code></td><td>${c.reason}</td>
+  (c) => html`<tr id="${c.id}"><td><code>${c.id}</code></td><td>same ${c.reason}</td>
 <td>${members(c, 'salesforce')}</td><td>${members(c, 'monday')}</td>
 <td>${c.master.crm} <code>${c.master.id}</code><div class="muted">${c.masterReason}</div></td>
 <td><a href="/console/duplicates/${seg(objectKey)}/${seg(c.id)}">Preview merge</a></td></tr>`,
