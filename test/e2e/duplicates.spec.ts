@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { DuplicateCluster } from '../../src/data-quality/duplicate-cluster';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { recordHistory } from '../../src/admin/record-history';
+import { DataQualityModule, MergeRequestService } from '../../src/data-quality/data-quality.module';
 import { findDuplicates, clustersDocument } from '../../src/data-quality/duplicates';
-import { mergeCluster } from '../../src/data-quality/merge-cluster';
-import { listMergeAudits } from '../../src/data-quality/merge-audit';
 import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
@@ -131,7 +133,14 @@ describe('crm-sync duplicates against both emulators', () => {
     expect(unknown.stderr).toContain('no object "grant" in the mapping');
   }, 120_000);
 
-  it('a merge leaves one Salesforce record and one item, fills the master, re-points relations, is audited; a second run finds nothing', async () => {
+  async function mergeService(): Promise<{ merges: MergeRequestService; close: () => Promise<void> }> {
+    const context: INestApplicationContext = await NestFactory.createApplicationContext(DataQualityModule.forRoot(deps()), { logger: false });
+    return { merges: context.get(MergeRequestService), close: () => context.close() };
+  }
+  const outboxOf = async (position: number) =>
+    (await env.db.pool.query<{ kind: string; status: string; attempts: number; payload: Record<string, unknown> }>('SELECT kind, status, attempts, payload FROM outbox WHERE caused_by = $1 ORDER BY id', [position])).rows;
+
+  it('a merge goes through the pipeline: one Salesforce record and one item remain, the master filled, relations re-pointed, a failed merge() retried, the history shows it; a second run finds nothing', async () => {
     const winner = (sf().createAsHuman('Account', { Name: 'Birchwood Trust', Website: 'birchwood.org' }) as { id: string }).id;
     const loser = (sf().createAsHuman('Account', { Name: 'Birchwood Trust, Inc.', BillingCity: 'Portland' }) as { id: string }).id;
     const contact = (sf().createAsHuman('Contact', { FirstName: 'Ines', LastName: 'Okafor', AccountId: loser }) as { id: string }).id;
@@ -143,29 +152,88 @@ describe('crm-sync duplicates against both emulators', () => {
     const loserItem = await expectEventually(() => itemOf(loser, ACCOUNTS), { timeoutMs: 20_000 });
     const contactItem = await expectEventually(() => itemOf(contact, CONTACTS), { timeoutMs: 20_000 });
     await expectEventually(() => expect(JSON.stringify(md().getItem(contactItem.id)?.values.account)).toContain(String(loserItem.id)), { timeoutMs: 20_000 });
-    await expectEventually(() => itemOf(winner, ACCOUNTS), { timeoutMs: 20_000 });
+    const winnerItem = await expectEventually(() => itemOf(winner, ACCOUNTS), { timeoutMs: 20_000 });
     await pipelineIdle();
 
     const cluster = clusterWith(clustersDocument(await findDuplicates(deps(), 'account')).clusters, winner)!;
     expect(idsOf(cluster)).toEqual(expect.arrayContaining([winner, loser]));
-    const dry = await mergeCluster(deps(), { clusterId: cluster.id, objectKey: 'account', master: { crm: 'salesforce', id: winner }, dryRun: true });
-    expect(dry.plan.salesforceMerges).toEqual([{ masterId: winner, mergeIds: [loser], masterFields: expect.objectContaining({ BillingCity: 'Portland' }) }]);
-    expect(sf().records('Account').filter((r) => r.Id === loser)).toHaveLength(1); // a dry run changes nothing
+    const { merges, close } = await mergeService();
+    try {
+      const dry = await merges.plan({ clusterId: cluster.id, objectKey: 'account', master: { crm: 'salesforce', id: winner } });
+      expect(dry.plan.salesforceMerges).toEqual([{ masterId: winner, mergeIds: [loser], masterFields: expect.objectContaining({ BillingCity: 'Portland' }) }]);
+      expect(dry.plan.itemsFollowingMerge).toEqual([String(loserItem.id)]);
+      expect(sf().records('Account').filter((r) => r.Id === loser)).toHaveLength(1); // a dry run changes nothing
 
-    await mergeCluster(deps(), { clusterId: cluster.id, objectKey: 'account', master: { crm: 'salesforce', id: winner }, dryRun: false });
+      // The first merge() call fails (Salesforce unavailable): the dispatcher retries it.
+      sf().injectFault({ kind: 'http_error', status: 503, pathContains: '/services/Soap', times: 1 });
+      const { request } = await merges.request({ clusterId: cluster.id, objectKey: 'account', master: { crm: 'salesforce', id: winner } }, 'cli');
+      const outcome = await merges.awaitFinished(request.position, 60_000);
+      expect(outcome.decided).toEqual({ outcome: 'projected', reason: 'merge_requested' });
+      expect(outcome.succeeded).toBe(true);
+      const commands = await outboxOf(request.position);
+      expect(commands.map((c) => [c.kind, c.status])).toEqual([['salesforce.merge', 'done']]);
+      expect(commands[0]!.attempts).toBe(2);
+    } finally {
+      await close();
+    }
     expect(sf().records('Account').filter((r) => /Birchwood/.test(String(r.Name))).map((r) => r.Id)).toEqual([winner]);
     expect(sf().getRecord(winner)?.BillingCity).toBe('Portland');
     await expectEventually(() => expect(md().getItem(loserItem.id)?.state).not.toBe('active'), { timeoutMs: 20_000 });
-    await expectEventually(() => expect(JSON.stringify(md().getItem(contactItem.id)?.values.account)).toContain(String(itemOf(winner, ACCOUNTS).id)), { timeoutMs: 20_000 });
+    await expectEventually(() => expect(JSON.stringify(md().getItem(contactItem.id)?.values.account)).toContain(String(winnerItem.id)), { timeoutMs: 20_000 });
     expect(md().listItems(ACCOUNTS).filter((i) => /Birchwood/.test(i.name) && md().getItem(i.id)?.state === 'active')).toHaveLength(1);
-    const audits = await listMergeAudits(env.db.pool);
-    expect(audits).toEqual([expect.objectContaining({ clusterId: cluster.id, objectKey: 'account', master: { crm: 'salesforce', id: winner }, status: 'done' })]);
-    // The event log shows the merge: the loser's CDC delete and the catch-up it requested.
-    const { rows } = await env.db.pool.query(`SELECT 1 FROM events WHERE type = 'system.catch_up_requested' AND source_event_id = $1`, [`merge:${loser}:${winner}`]);
-    expect(rows).toHaveLength(1);
-
     await pipelineIdle();
+    // The loser's item got the delete policy once: through the merge's CDC delete, not a second time from the request.
+    const { rows: removals } = await env.db.pool.query(`SELECT id FROM outbox WHERE kind IN ('monday.archive_item', 'monday.delete_item') AND payload->>'itemId' = $1`, [String(loserItem.id)]);
+    expect(removals).toHaveLength(1);
+
+    // The history of the merged-away record (by either id) names the master.
+    for (const [crm, id] of [['salesforce', loser], ['monday', String(loserItem.id)]] as const) {
+      const history = await recordHistory(env.db.pool, crm, id);
+      expect(history?.mergedInto).toEqual(expect.objectContaining({ crm: 'salesforce', id: winner, clusterId: cluster.id, via: 'salesforce_merge' }));
+    }
+    const masterHistory = await recordHistory(env.db.pool, 'salesforce', winner);
+    expect(masterHistory?.events.map((e) => e.type)).toContain('system.merge_requested');
+    expect(masterHistory?.commands).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'salesforce.merge', status: 'done' })]));
+
     const again = clustersDocument(await findDuplicates(deps(), 'account')).clusters;
     expect(clusterWith(again, winner)).toBeUndefined();
-  }, 120_000);
+  }, 180_000);
+
+  it('an item with no record of its own is merged by the delete policy; the CLI dry run prints, --merge waits for the pipeline', async () => {
+    const lead = createLead({ FirstName: 'Mara', LastName: 'Lindqvist', Company: 'Fjord Fund', Email: 'mara@fjordfund.org' });
+    const leadItem = await expectEventually(() => {
+      const found = md().listItems(LEADS).find((i) => JSON.stringify(i.values.salesforce_id ?? '').includes(lead));
+      if (!found) throw new Error('no item yet');
+      return found;
+    }, { timeoutMs: 20_000 });
+    // Entered on the board by hand, not qualified: no Lead of its own.
+    const stray = md().createItem({ boardId: LEADS, name: 'Fjord Fund', columnValues: { first_name: 'Mara', last_name: 'Lindqvist', email: { email: 'MARA@fjordfund.org', text: 'Mara' } } }).id;
+    await pipelineIdle();
+    const cluster = clusterWith(clustersDocument(await findDuplicates(deps(), 'lead')).clusters, lead)!;
+    expect(idsOf(cluster)).toEqual(expect.arrayContaining([lead, String(leadItem.id), String(stray)]));
+
+    const cliEnv = { ...env.sandbox.variables, DATABASE_URL: env.db.url, SYNC_CONFIG: EXAMPLE_MAPPING };
+    const dry = await runCli(['duplicates', '--merge', cluster.id, '--object', 'lead', '--dry-run'], cliEnv);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`Dry run: would merge ${cluster.id} (lead) into salesforce:${lead}`);
+    expect(dry.stdout).toContain(`monday item ${stray}: archived`);
+    expect(md().getItem(stray)?.state).toBe('active');
+
+    const merged = await runCli(['duplicates', '--merge', cluster.id, '--object', 'lead', '--json'], cliEnv);
+    expect(merged.stderr).not.toContain('crm-sync:');
+    expect(merged.code).toBe(0);
+    const report = JSON.parse(merged.stdout) as { request: { position: number }; progress: { succeeded: boolean } };
+    expect(report.progress.succeeded).toBe(true);
+    expect(md().getItem(stray)?.state).toBe('archived');
+    expect(md().getItem(leadItem.id)?.state).toBe('active');
+    expect((await outboxOf(report.request.position)).map((c) => [c.kind, c.status, c.payload.itemId])).toEqual([['monday.archive_item', 'done', String(stray)]]);
+    const history = await recordHistory(env.db.pool, 'monday', String(stray));
+    expect(history?.mergedInto).toEqual(expect.objectContaining({ crm: 'monday', id: String(leadItem.id), clusterId: cluster.id, via: 'delete_policy' }));
+
+    await pipelineIdle();
+    const again = await runCli(['duplicates', '--merge', cluster.id, '--object', 'lead'], cliEnv);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`no duplicate cluster ${cluster.id}`);
+    expect(clusterWith(clustersDocument(await findDuplicates(deps(), 'lead')).clusters, lead)).toBeUndefined();
+  }, 180_000);
 });
