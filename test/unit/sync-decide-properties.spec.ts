@@ -1,0 +1,181 @@
+import fc from 'fast-check';
+import type { RecordedEvent } from '../../src/event-store';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
+import { decide } from '../../src/projectors/decide';
+import { LinkIndex } from '../../src/projectors/link-index';
+import { revisePendingCommand } from '../../src/projectors/pending-commands';
+import type { SyncContext } from '../../src/projectors/sync-context';
+import type { SyncRecord } from '../../src/projectors/sync-record';
+import { EmailUserDirectory } from '../../src/projectors/user-directory';
+import { exampleResolvedMapping } from '../support/sandbox-schemas';
+import { mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
+
+/**
+ * Property tests of the pure decision (decide + revisePendingCommand) for one linked opportunity's
+ * stage, in a small model of the world: people edit either side at any time; each side reports its
+ * changes in order (CDC per record, webhooks), ours as own echoes; the outbox runs one command of the
+ * record at a time (claim, then the write lands later), and its success comes back as an event timed
+ * by when it was sent. fast-check picks the interleaving; afterwards everything is delivered.
+ */
+const BOARD = '9378000526';
+const ITEM = '501';
+const OPP = '006000000000001AAA';
+const STAGES = ['Follow-up', 'Quote', 'MOU'] as const;
+type Stage = (typeof STAGES)[number];
+type Side = 'salesforce' | 'monday';
+
+type Step =
+  | { kind: 'edit'; side: Side; value: Stage }
+  | { kind: 'report'; side: Side }
+  | { kind: 'claim' }
+  | { kind: 'land' }
+  | { kind: 'succeed' };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('edit' as const), side: fc.constantFrom<Side>('salesforce', 'monday'), value: fc.constantFrom(...STAGES) }),
+  fc.record({ kind: fc.constant('report' as const), side: fc.constantFrom<Side>('salesforce', 'monday') }),
+  fc.record({ kind: fc.constant('claim' as const) }),
+  fc.record({ kind: fc.constant('land' as const) }),
+  fc.record({ kind: fc.constant('succeed' as const) }),
+);
+
+interface Notice {
+  value: Stage;
+  at: number;
+  ours: boolean;
+}
+
+const MAPPING = exampleResolvedMapping();
+
+class World {
+  readonly context: SyncContext = { mapping: MAPPING, links: new LinkIndex(), users: new EmailUserDirectory() };
+  record: SyncRecord;
+  clock = 1_000;
+  held: Record<Side, Stage> = { salesforce: 'Follow-up', monday: 'Follow-up' };
+  notices: Record<Side, Notice[]> = { salesforce: [], monday: [] };
+  pending: OutboxCommand[] = [];
+  inFlight: { command: OutboxCommand; sentAt: number } | null = null;
+  successes: Array<{ command: OutboxCommand; sentAt: number; at: number }> = [];
+  /** Commands decided on an own echo that repeated the agreed value (must never happen). */
+  echoCommands: string[] = [];
+
+  constructor() {
+    this.context.links.add('opportunity', OPP, ITEM);
+    const linked = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP, boardId: BOARD, itemId: ITEM, values: { stage: 'Follow-up' }, at: this.clock }), this.context);
+    this.record = linked.record as SyncRecord;
+  }
+
+  run(s: Step): void {
+    this.clock += 10;
+    switch (s.kind) {
+      case 'edit':
+        if (this.held[s.side] === s.value) return;
+        this.held[s.side] = s.value;
+        this.notices[s.side].push({ value: s.value, at: this.clock, ours: false });
+        return;
+      case 'report': {
+        const notice = this.notices[s.side].shift();
+        if (notice) this.project(this.noticeEvent(s.side, notice), notice);
+        return;
+      }
+      case 'claim':
+        if (!this.inFlight && this.pending.length > 0) this.inFlight = { command: this.pending.shift() as OutboxCommand, sentAt: this.clock };
+        return;
+      case 'land': {
+        if (!this.inFlight) return;
+        const { command, sentAt } = this.inFlight;
+        this.inFlight = null;
+        const side = command.target;
+        const value = valueOf(command);
+        if (value !== undefined && this.held[side] !== value) {
+          this.held[side] = value;
+          this.notices[side].push({ value, at: this.clock, ours: true });
+        }
+        this.successes.push({ command, sentAt, at: this.clock });
+        return;
+      }
+      case 'succeed': {
+        const done = this.successes.shift();
+        if (!done) return;
+        this.project(
+          recorded({
+            type: 'system.command_succeeded',
+            source: 'system',
+            sourceEventId: `command:${this.clock}`,
+            stream: `salesforce:Opportunity:${OPP}`,
+            origin: 'unknown',
+            occurredAt: new Date(this.clock),
+            payload: { commandId: this.clock, kind: done.command.kind, target: done.command.target, recordId: 1, written: 'values' in done.command && done.command.values ? done.command.values : {}, sentAt: done.sentAt },
+          }),
+        );
+        return;
+      }
+    }
+  }
+
+  /** Everything still on its way is delivered, sent and reported, until nothing moves. */
+  drain(): void {
+    for (let i = 0; i < 200; i++) {
+      const busy = this.notices.salesforce.length + this.notices.monday.length + this.pending.length + this.successes.length + (this.inFlight ? 1 : 0);
+      if (busy === 0) return;
+      for (const s of [{ kind: 'report', side: 'salesforce' }, { kind: 'report', side: 'monday' }, { kind: 'claim' }, { kind: 'land' }, { kind: 'succeed' }] as Step[]) this.run(s);
+    }
+    throw new Error('the pair never came to rest (a loop)');
+  }
+
+  private noticeEvent(side: Side, notice: Notice): RecordedEvent {
+    const origin = notice.ours ? 'own_echo' : 'user';
+    if (side === 'salesforce') return salesforceChanged({ object: 'Opportunity', id: OPP, fields: { StageName: notice.value }, at: notice.at, origin });
+    return mondayColumnChanged({ boardId: BOARD, itemId: ITEM, columnId: 'stage', columnType: 'color', value: { label: { index: STAGES.indexOf(notice.value), text: notice.value }, post_id: null }, at: notice.at, origin });
+  }
+
+  private project(event: RecordedEvent, notice?: Notice): void {
+    const agreedBefore = this.record.fields.stage?.agreed;
+    const result = decide(this.record, event, this.context);
+    this.record = result.record as SyncRecord;
+    if (notice?.ours && notice.value === agreedBefore && result.commands.length > 0) this.echoCommands.push(`${event.type} ${notice.value}: ${JSON.stringify(result.commands)}`);
+    for (const command of result.commands) {
+      if (command.kind !== 'salesforce.update' && command.kind !== 'monday.change_columns') throw new Error(`unexpected command ${command.kind}`);
+      this.pending.push(command);
+    }
+    // The runner revises what waiting (unclaimed) commands carry in the same transaction.
+    this.pending = this.pending.flatMap((command) => {
+      const revision = revisePendingCommand(command, this.record, this.context.mapping);
+      if (revision.kind === 'cancelled') return [];
+      return [revision.kind === 'rewritten' ? revision.command : command];
+    });
+  }
+}
+
+function valueOf(command: OutboxCommand): Stage | undefined {
+  if (command.kind === 'salesforce.update') return command.fields.StageName as Stage | undefined;
+  if (command.kind === 'monday.change_columns') return (command.columnValues.stage as { label?: Stage } | undefined)?.label;
+  return undefined;
+}
+
+describe('sync decide properties (fast-check)', () => {
+  it('any interleaving of edits on both sides, reports, echoes, sends and outcomes converges: both sides hold the agreed value', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const world = new World();
+        for (const s of steps) world.run(s);
+        world.drain();
+        const agreed = world.record.fields.stage.agreed;
+        expect({ salesforce: world.held.salesforce, monday: world.held.monday }).toEqual({ salesforce: agreed, monday: agreed });
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('an own echo of the agreed value never produces a command', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const world = new World();
+        for (const s of steps) world.run(s);
+        world.drain();
+        expect(world.echoCommands).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
