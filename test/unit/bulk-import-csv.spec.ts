@@ -36,7 +36,7 @@ describe('bulk import CSV cells (addendum 1.5a) from create_item write values', 
     [dropdown, { labels: ['a,b'] }, 'a label with the list separator'],
     [col('p', 'phone'), { phone: '+14155550101', countryShortName: '' }, 'a phone without its country'],
     [col('o', 'people'), { personsAndTeams: [{ id: 2, kind: 'team' }] }, 'a team'],
-  ])('%s %j cannot ride in the file (%s)', (column, write) => {
+  ] as Array<[MondayColumnSchema, unknown, string]>)('%s %j cannot ride in the file (%s)', (column, write) => {
     expect(cellFor(column, write)).toBeUndefined();
   });
 
