@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { redactSecrets } from '../salesforce/salesforce.error';
+import { redactSecrets } from '../observability/redact-secrets';
 import type { AlertChannel } from './alert-channels';
 import type { DeadLetterAlert, DeadLetterAlerts } from './dead-letter-alert';
 

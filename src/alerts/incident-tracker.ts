@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { redactSecrets } from '../salesforce/salesforce.error';
+import { redactSecrets } from '../observability/redact-secrets';
 import type { AlertChannel } from './alert-channels';
 
 /** Something wrong that an operator must act on, named by a stable key (e.g. `salesforce:session`). */

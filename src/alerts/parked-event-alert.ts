@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import type { ParkedEvent } from '../event-store/parked-events';
-import { redactSecrets } from '../salesforce/salesforce.error';
+import { redactSecrets } from '../observability/redact-secrets';
 import { createAlertChannels, type AlertChannel } from './index';
 
 export function formatParkedEvent(parked: ParkedEvent): string {

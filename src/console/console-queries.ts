@@ -3,7 +3,7 @@ import { isSalesforceId, to18 } from '../mapping/salesforce-id';
 import { activePersonalData } from '../personal-data/active';
 import { revealColumns } from '../personal-data/derived-values';
 import { listDeadLetters, type DeadLetter } from '../outbox/dead-letters';
-import { NAME_KEY } from '../projectors/resolved-mapping';
+import { NAME_KEY } from '../mapping/resolved-mapping';
 import { SYNC_PROJECTOR } from '../projectors/sync-projector';
 
 export interface PipelineLag {

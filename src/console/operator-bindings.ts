@@ -1,7 +1,7 @@
 import type { ApiUsage } from '../salesforce/salesforce.port';
 import type { MondayApiUsage, MondayPort } from '../monday/monday.port';
 import type { ReconcileReport } from '../migration/reconcile';
-import type { ResolvedMapping } from '../projectors/resolved-mapping';
+import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { Incident } from '../alerts/incident-tracker';
 import type { DuplicateClusterFinder, MergeRequestService } from '../data-quality/data-quality.module';
 

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { MondayPort } from '../monday/monday.port';
-import type { ResolvedObject } from '../projectors/resolved-mapping';
+import type { ResolvedObject } from '../mapping/resolved-mapping';
 import { BackfillModeError, chooseCreatePath, DEFAULT_BULK_THRESHOLD, ROWS_PER_JOB, type BackfillMode, type CreatePath } from './backfill-create-path';
 import type { BackfillPipeline } from './backfill-pipeline';
 import { bulkCreatingMonday, reconcileOpenJobs, type BulkJobProgress } from './bulk-create-monday';

@@ -4,7 +4,7 @@ import { matchConditions, matchItemsByRules, type RulesMatch } from '../outbox/h
 import { linkedItems } from '../outbox/linked-items';
 import { to18 } from '../mapping/salesforce-id';
 import { decide } from '../projectors/decide';
-import type { ResolvedObject } from '../projectors/resolved-mapping';
+import type { ResolvedObject } from '../mapping/resolved-mapping';
 import type { SyncContext } from '../projectors/sync-context';
 import { loadRecords } from '../projectors/sync-records.repository';
 import type { SObjectRecord } from '../salesforce/salesforce.port';

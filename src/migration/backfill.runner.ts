@@ -5,7 +5,7 @@ import { LeaderLock } from '../event-store';
 import type { Mapping, ObjectMapping } from '../mapping/mapping.types';
 import type { MondayPort } from '../monday/monday.port';
 import { LinkIndex } from '../projectors/link-index';
-import type { ResolvedObject } from '../projectors/resolved-mapping';
+import type { ResolvedObject } from '../mapping/resolved-mapping';
 import type { SyncContext } from '../projectors/sync-context';
 import type { CachedContext } from '../projectors/sync-context-cache';
 import { loadLinks } from '../projectors/sync-records.repository';

@@ -4,7 +4,7 @@ import { buildImportFile } from '../monday/bulk-import-csv';
 import { isFinalState, type BulkImportJobStatus, type BulkImportKind, type BulkImportReportRow, type MondayBulkImport } from '../monday/bulk-import.port';
 import { MondayError } from '../monday/monday.error';
 import type { ApplyMutationsOptions, MondayMutation, MondayPort, MutationOutcome } from '../monday/monday.port';
-import type { ResolvedObject } from '../projectors/resolved-mapping';
+import type { ResolvedObject } from '../mapping/resolved-mapping';
 import { markAbandoned, markFinished, markUploaded, openJobs, recordJob, type RecordedJob } from './bulk-import-jobs';
 import { ROWS_PER_JOB } from './backfill-create-path';
 

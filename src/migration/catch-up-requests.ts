@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { SalesforceCatchUpRequested } from '../event-store/payloads/salesforce-change';
-import type { ResolvedMapping } from '../projectors/resolved-mapping';
+import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { runObject } from './backfill-object-run';
 import { backfillOrder } from './backfill-object-order';

@@ -1,4 +1,4 @@
-import { mondayItemSnapshotEvent } from '../ingest/monday/item-snapshot.event';
+import { mondayItemSnapshotEvent } from '../monday/item-snapshot-event';
 import type { Pool } from 'pg';
 import { appendEvents, type NewEvent } from '../event-store';
 import type { Mapping } from '../mapping/mapping.types';

@@ -2,7 +2,7 @@ import type { SalesforceValue } from '../mapping/converters/converter.types';
 import { conditionHolds } from '../mapping/mapping.types';
 import { to18 } from '../mapping/salesforce-id';
 import type { MondayItem } from '../monday/monday.port';
-import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../projectors/resolved-mapping';
+import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../mapping/resolved-mapping';
 import { mayWrite } from '../projectors/state/field-state';
 import type { SyncContext } from '../projectors/sync-context';
 import type { Side, SyncRecord } from '../projectors/sync-record';

@@ -1,4 +1,4 @@
-import { mondayItemSnapshotEvent } from '../ingest/monday/item-snapshot.event';
+import { mondayItemSnapshotEvent } from '../monday/item-snapshot-event';
 import { streams, type NewEvent } from '../event-store';
 import type { CorrectiveSnapshot } from './reconcile-drift';
 

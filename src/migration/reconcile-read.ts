@@ -3,7 +3,7 @@ import type { Queryable } from '../event-store';
 import { busyRecordIds } from '../outbox/records-in-flight';
 import { to18 } from '../mapping/salesforce-id';
 import type { MondayItem, MondayPort } from '../monday/monday.port';
-import type { ResolvedObject } from '../projectors/resolved-mapping';
+import type { ResolvedObject } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import type { ObjectReading } from './reconcile-compare';
 import type { RemovedRecord } from './reconcile-drift';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../event-store/queryable';
 import type { Checkpoint } from '../event-store/read-batch';
 import { revealColumns, withoutErasedCommandValues } from '../personal-data/derived-values';
-import { SYNC_PROJECTOR } from '../projectors/sync-projector';
+import { SYNC_PROJECTOR } from '../sync-commands/sync-projector-name';
 import type { OutboxCommand } from '../sync-commands/outbox-command';
 
 /**

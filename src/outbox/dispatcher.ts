@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { DeadLetterAlerts } from '../alerts/dead-letter-alert';
 import type { MondayPort } from '../monday/monday.port';
-import type { ResolvedMapping } from '../projectors/resolved-mapping';
+import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { groupForDispatch, type DispatchGroups } from './batch-groups';
 import { claimCommands, renewLease, saveProgress, type ClaimedCommand } from './claim';

@@ -1,5 +1,5 @@
 import { salesforceFieldsOf } from '../mapping/mapping.types';
-import type { ResolvedMapping } from '../projectors/resolved-mapping';
+import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { DispatchError } from './dispatch-error';
 
 /**

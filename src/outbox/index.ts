@@ -4,7 +4,7 @@ import { createDeadLetterAlerts } from '../alerts';
 import type { AppConfig } from '../config/app-config';
 import type { HealthRegistry } from '../health/health-registry';
 import type { MondayPort } from '../monday/monday.port';
-import type { ResolvedMapping } from '../projectors/resolved-mapping';
+import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { OutboxDispatcher, type OutboxDispatcherOptions } from './dispatcher';
 import { outboxDispatchCheck, readLeaseCounts } from './outbox-health';

@@ -1,6 +1,6 @@
 import type { Mapping } from '../mapping';
 import type { LinkIndex } from './link-index';
-import { resolveMapping } from './resolved-mapping';
+import { resolveMapping } from '../mapping/resolved-mapping';
 import type { SyncContext } from './sync-context';
 import type { CachedContext } from './sync-context-cache';
 import { EmailUserDirectory } from './user-directory';

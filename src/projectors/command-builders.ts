@@ -1,7 +1,7 @@
 import type { SalesforceValue } from '../mapping/converters/converter.types';
 import { salesforceString } from '../mapping/converters/salesforce-scalar-codec';
 import type { OutboxCommand, WrittenValues } from '../sync-commands/outbox-command';
-import { NAME_KEY, type ResolvedField, type ResolvedObject } from './resolved-mapping';
+import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../mapping/resolved-mapping';
 import type { SyncContext } from './sync-context';
 import type { SyncRecord } from './sync-record';
 

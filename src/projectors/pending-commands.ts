@@ -1,6 +1,6 @@
 import type { SalesforceValue } from '../mapping/converters/converter.types';
 import type { OutboxCommand } from '../sync-commands/outbox-command';
-import { NAME_KEY, type ResolvedMapping } from './resolved-mapping';
+import { NAME_KEY, type ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SyncRecord } from './sync-record';
 
 /** What a pending (not yet claimed) command should carry now: itself, a smaller command, or nothing. */

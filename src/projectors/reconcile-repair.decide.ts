@@ -5,7 +5,7 @@ import type { OutboxCommand } from '../sync-commands/outbox-command';
 import { mondayChange, mondayValues, salesforceUpdate } from './command-builders';
 import { copyRecord, decision, type Decision } from './decision';
 import { projected, skipped } from './outcome';
-import { NAME_KEY, type ResolvedField, type ResolvedObject } from './resolved-mapping';
+import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../mapping/resolved-mapping';
 import type { SyncContext } from './sync-context';
 import { otherSide, type Side, type SideValue, type SyncRecord } from './sync-record';
 import { decideSalesforceEvent } from './to-monday/to-monday.decide';

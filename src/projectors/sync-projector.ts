@@ -17,12 +17,13 @@ import {
   type DecisionRow,
   type PendingCommand,
 } from './sync-records.repository';
+import { SYNC_PROJECTOR } from '../sync-commands/sync-projector-name';
 
 const outcomes = counter('crm_sync_projector_outcomes_total', 'Sync projector outcomes by event type, outcome and reason', ['type', 'outcome', 'reason']);
 
 const revisions = counter('crm_sync_projector_command_revisions_total', 'Pending outbox updates the projector rewrote or cancelled because later events changed what they should carry', ['revision']);
 
-export const SYNC_PROJECTOR = 'sync';
+export { SYNC_PROJECTOR };
 
 export interface SyncProjectorOptions {
   /** Replay (invariant 10): rebuild state only; commands are dropped, never sent again. */

@@ -4,7 +4,7 @@ import { derivedValueSealer, recordSubject, revealColumns, UNATTACHED_SUBJECT, w
 import type { OutboxCommand } from '../sync-commands/outbox-command';
 import type { Outcome } from './outcome';
 import { revisePendingCommand } from './pending-commands';
-import type { ResolvedMapping } from './resolved-mapping';
+import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SyncRecord } from './sync-record';
 
 interface RecordRow {

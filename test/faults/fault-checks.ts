@@ -1,6 +1,6 @@
 import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
 import type { MondayItem } from '../../src/monday';
-import { NAME_KEY } from '../../src/projectors/resolved-mapping';
+import { NAME_KEY } from '../../src/mapping/resolved-mapping';
 import type { TrackedPair } from '../support/random-edits';
 import { countRemoteWrites, waitForQuiet, type RemoteWrites } from './fault-quiet';
 import type { FaultWorld } from './fault-world';

@@ -4,7 +4,7 @@ import type { SalesforceValue } from '../../src/mapping/converters/converter.typ
 import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { replayProjection } from '../../src/migration/replay';
 import type { MondayItem } from '../../src/monday';
-import { NAME_KEY } from '../../src/projectors/resolved-mapping';
+import { NAME_KEY } from '../../src/mapping/resolved-mapping';
 import { countRemoteWrites, startConvergenceEnvironment, waitForQuiet, webhookRejections, type RemoteWrites } from './convergence-world';
 import { expectEventually } from './eventually';
 import { RandomEditScript, SeededRandom, type TrackedPair } from './random-edits';

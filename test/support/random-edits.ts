@@ -1,5 +1,5 @@
 import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
-import { NAME_KEY, type ResolvedObject } from '../../src/projectors/resolved-mapping';
+import { NAME_KEY, type ResolvedObject } from '../../src/mapping/resolved-mapping';
 import type { SyncContext } from '../../src/projectors/sync-context';
 import type { SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadMapping } from '../../src/mapping/load-mapping';
 import { mondayBoardFromApi, salesforceObjectFromDescribe, type LiveSchemas } from '../../src/mapping/live-schema';
-import { resolveMapping, type ResolvedMapping } from '../../src/projectors/resolved-mapping';
+import { resolveMapping, type ResolvedMapping } from '../../src/mapping/resolved-mapping';
 import { seedDemoBoards } from '../../src/sandbox/monday/demo-boards';
 import { describeObject } from '../../src/sandbox/salesforce/schema/describe';
 import { SchemaRegistry } from '../../src/sandbox/salesforce/schema/schema-registry';

@@ -8,7 +8,7 @@ import type { FieldMapping } from '../../src/mapping/mapping.types';
 import { readMapping } from '../../src/mapping/load-mapping';
 import { phoneCountryFor } from '../../src/mapping/phone-country';
 import { salesforceFieldValues } from '../../src/projectors/command-builders';
-import type { ResolvedField } from '../../src/projectors/resolved-mapping';
+import type { ResolvedField } from '../../src/mapping/resolved-mapping';
 import { observe } from '../../src/projectors/state/field-state';
 import { newRecord } from '../../src/projectors/sync-record';
 

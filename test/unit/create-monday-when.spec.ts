@@ -4,7 +4,7 @@ import { snapshotEvent } from '../../src/migration/backfill-snapshot-events';
 import { findObjectDrift, type ObjectReading } from '../../src/migration/reconcile-compare';
 import { decide } from '../../src/projectors/decide';
 import { LinkIndex } from '../../src/projectors/link-index';
-import { resolveMapping } from '../../src/projectors/resolved-mapping';
+import { resolveMapping } from '../../src/mapping/resolved-mapping';
 import type { SyncContext } from '../../src/projectors/sync-context';
 import type { SyncRecord } from '../../src/projectors/sync-record';
 import { EmailUserDirectory } from '../../src/projectors/user-directory';

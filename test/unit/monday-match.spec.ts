@@ -1,6 +1,6 @@
 import { decideFailure } from '../../src/outbox/failure-policy';
 import { describeConditions, matchConditions, normalizedText } from '../../src/outbox/handlers/monday-match';
-import { NAME_KEY } from '../../src/projectors/resolved-mapping';
+import { NAME_KEY } from '../../src/mapping/resolved-mapping';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 
 describe('match: rules on the monday side', () => {

@@ -1,6 +1,6 @@
 import type { ParkedEvent } from '../../event-store/parked-events';
 import { salesforceFieldsOf } from '../../mapping/mapping.types';
-import type { ResolvedMapping } from '../../projectors/resolved-mapping';
+import type { ResolvedMapping } from '../../mapping/resolved-mapping';
 import { html, prettyJson, seg, type SafeHtml } from '../html';
 import { actionButton, type PageContext } from './layout';
 

@@ -3,7 +3,7 @@
  * and snapshots read from either CRM. They make the log tell the whole story (issue 6), and replay
  * rebuilds state from them without calling either CRM (invariant 10).
  */
-import type { SalesforceValue } from '../../mapping/converters/converter.types';
+import type { SalesforceValue } from './salesforce-values';
 import type { Checkpoint } from '../read-batch';
 
 export type LinkReason =

@@ -1,12 +1,9 @@
+import type { SalesforceDateRange, SalesforceScalar, SalesforceValue } from '../../event-store/payloads/salesforce-values';
 import type { ConversionError } from './conversion-error';
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
-/** A Salesforce field value as the REST API returns and accepts it. */
-export type SalesforceScalar = string | number | boolean | null;
-/** `[start, end]` of two date fields mapped to one monday timeline column. */
-export type SalesforceDateRange = readonly [string | null, string | null];
-export type SalesforceValue = SalesforceScalar | SalesforceDateRange;
+export type { SalesforceDateRange, SalesforceScalar, SalesforceValue };
 
 /**
  * One column's entry in `column_values` of create_item / change_multiple_column_values (the API

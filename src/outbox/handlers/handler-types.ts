@@ -1,7 +1,7 @@
 import type { NewEvent } from '../../event-store/events';
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { MondayPort } from '../../monday/monday.port';
-import type { ResolvedMapping } from '../../projectors/resolved-mapping';
+import type { ResolvedMapping } from '../../mapping/resolved-mapping';
 import type { SalesforcePort } from '../../salesforce/salesforce.port';
 import type { ClaimedCommand, CommandProgress } from '../claim';
 import type { DispatchError } from '../dispatch-error';

@@ -1,7 +1,7 @@
 import type { JsonValue, SalesforceValue } from '../../mapping/converters/converter.types';
 import type { ColumnValuesFilter, MondayItem, MondayPort } from '../../monday/monday.port';
 import type { WrittenValues } from '../../sync-commands/outbox-command';
-import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../projectors/resolved-mapping';
+import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
 
 /** monday's name column in items_page_by_column_values (the item name, `name:` of the mapping). */
 const NAME_COLUMN = 'name';

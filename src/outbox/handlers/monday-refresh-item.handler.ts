@@ -1,4 +1,4 @@
-import { mondayItemSnapshotEvent } from '../../ingest/monday/item-snapshot.event';
+import { mondayItemSnapshotEvent } from '../../monday/item-snapshot-event';
 import type { MondayItem } from '../../monday/monday.port';
 import { toDispatchError } from '../dispatch-error';
 import { attemptKey } from '../result-events';

@@ -2,7 +2,7 @@ import type { EventOfType, RecordedEvent } from '../../event-store';
 import { mondayChange, mondayValues, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { projected, skipped } from '../outcome';
-import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
+import type { ResolvedField, ResolvedObject } from '../../mapping/resolved-mapping';
 import { fieldsBehind, observe, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, isLinked, newRecord, type Side, type SyncRecord } from '../sync-record';

@@ -1,6 +1,6 @@
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOrigin } from '../../event-store';
-import type { ResolvedField } from '../resolved-mapping';
+import type { ResolvedField } from '../../mapping/resolved-mapping';
 import { otherSide, type Side, type SyncRecord } from '../sync-record';
 
 export type Observation =

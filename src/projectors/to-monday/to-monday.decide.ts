@@ -4,7 +4,7 @@ import type { OutboxCommand } from '../../sync-commands/outbox-command';
 import { mondayChange, mondayCreate, mondayValues, rejectedValues, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
-import type { ResolvedField, ResolvedObject } from '../resolved-mapping';
+import type { ResolvedField, ResolvedObject } from '../../mapping/resolved-mapping';
 import { conditionHolds } from '../../mapping/mapping.types';
 import { agreedLabel, waitTowardsMonday } from '../links/links.decide';
 import { observe } from '../state/field-state';

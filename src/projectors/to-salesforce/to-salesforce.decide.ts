@@ -6,7 +6,7 @@ import type { OutboxCommand } from '../../sync-commands/outbox-command';
 import { mondayChange, mondayRefresh, mondayValues, rejectedValues, salesforceCreate, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
-import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../resolved-mapping';
+import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
 import { observe } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, newRecord, type SyncRecord } from '../sync-record';

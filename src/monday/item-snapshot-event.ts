@@ -1,5 +1,5 @@
-import { streams, type MondayItemSnapshot, type NewEvent } from '../../event-store';
-import type { MondayItem } from '../../monday';
+import { streams, type MondayItemSnapshot, type NewEvent } from '../event-store';
+import type { MondayItem } from './monday.port';
 
 /**
  * A monday item read through the API, as the `monday.item_snapshot` event the sync projector

@@ -1,8 +1,8 @@
-import { converterForField } from '../mapping/converters/converter-registry';
-import type { FieldConverter } from '../mapping/converters/converter.types';
-import type { LiveSchemas, MondayBoardSchema, MondayColumnSchema, SalesforceFieldSchema, SalesforceObjectSchema } from '../mapping/live-schema';
-import { phoneCountryFor } from '../mapping/phone-country';
-import { salesforceFieldsOf, type FieldMapping, type Mapping, type ObjectMapping } from '../mapping/mapping.types';
+import { converterForField } from './converters/converter-registry';
+import type { FieldConverter } from './converters/converter.types';
+import type { LiveSchemas, MondayBoardSchema, MondayColumnSchema, SalesforceFieldSchema, SalesforceObjectSchema } from './live-schema';
+import { phoneCountryFor } from './phone-country';
+import { salesforceFieldsOf, type FieldMapping, type Mapping, type ObjectMapping } from './mapping.types';
 
 /** The field key of the item name <-> the object's `name:` field. */
 export const NAME_KEY = '__name__';
