@@ -27,9 +27,9 @@ const SERVICE_VERSION = (JSON.parse(readFileSync(resolve(__dirname, '../../packa
  */
 export async function createHttpApp(runtime: Omit<ServiceRuntime, 'scheduler'>, shutdown: ServiceShutdown): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    // Fastify's own logger only for what goes wrong in it; requests are logged by pino-http (logging.module.ts).
+    // Fastify's own logger only for what goes wrong in it (warn and up, so not its per-request lines):
+    // requests are logged by pino-http (logging.module.ts).
     loggerInstance: runtime.logger.child({ component: 'http' }, { level: 'warn' }),
-    disableRequestLogging: true,
     genReqId: requestIdOf,
     bodyLimit: WEBHOOK_READ_CAP_BYTES,
   });
