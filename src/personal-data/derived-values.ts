@@ -63,7 +63,8 @@ export class DerivedValueSealer {
     const c = { ...(command as Json) };
     const salesforceFields = typeof c.salesforceObject === 'string' ? this.protector.policy.salesforceFields.get(c.salesforceObject) : undefined;
     const columns = this.protector.policy.mondayColumns;
-    for (const group of ['fields', 'match'] as const) if (isObject(c[group]) && salesforceFields) c[group] = this.sealKeys(subject, group, c[group], salesforceFields);
+    // masterFields: the values a duplicate merge's master takes from the others (salesforce.merge).
+    for (const group of ['fields', 'match', 'masterFields'] as const) if (isObject(c[group]) && salesforceFields) c[group] = this.sealKeys(subject, group, c[group], salesforceFields);
     if (isObject(c.columnValues)) c.columnValues = this.sealKeys(subject, 'columnValues', c.columnValues, columns);
     if (isObject(c.values)) c.values = this.sealKeys(subject, 'values', c.values, columns);
     if (c.kind?.toString().startsWith('monday.') && c.name !== undefined) c.name = this.seal(subject, 'name', c.name);
@@ -126,7 +127,7 @@ export function withoutErasedFieldStates<T extends object>(fields: T): T {
 /** A command read back after reveal, with no erased value left to write (erased names and values are dropped). */
 export function withoutErasedCommandValues<T extends object>(command: T): T {
   const c = { ...(command as Json) };
-  for (const group of ['fields', 'match', 'columnValues', 'values']) {
+  for (const group of ['fields', 'match', 'masterFields', 'columnValues', 'values']) {
     if (isObject(c[group])) c[group] = Object.fromEntries(Object.entries(c[group]).filter(([, v]) => !isErased(v)));
   }
   if (isErased(c.name)) delete c.name;
