@@ -69,6 +69,29 @@ export function toDispatchError(error: unknown): DispatchError {
   return { code: 'UNEXPECTED', target: 'dispatcher', message: error instanceof Error ? error.message : String(error) };
 }
 
+/**
+ * monday's ColumnValueException names the refused value (`error_data.column_value`) but not the
+ * column. The one column of the write whose value carries that label is it: named, the dead letter's
+ * hint points at the mapping line and its fix (a `values` entry or createLabelsIfMissing). Left as it
+ * is when monday named the column, or when no column or several carry the value.
+ */
+export function withRefusedColumn(error: DispatchError, columnValues: Readonly<Record<string, unknown>>): DispatchError {
+  if (error.target !== 'monday' || error.field !== undefined || error.value === undefined) return error;
+  const refused = error.value;
+  const columns = Object.entries(columnValues).filter(([, written]) => spellingsOf(written).includes(refused));
+  return columns.length === 1 ? { ...error, field: columns[0]![0] } : error;
+}
+
+/** How rejectedText would spell a written value: `"Foo"`, `{"label":"Foo"}`, `{"labels":["Foo","Bar"]}` (each, and joined). */
+function spellingsOf(written: unknown): string[] {
+  if (typeof written === 'string') return [written];
+  if (typeof written !== 'object' || written === null) return [];
+  const { label, labels } = written as { label?: unknown; labels?: unknown };
+  if (typeof label === 'string') return [label];
+  if (Array.isArray(labels) && labels.every((l) => typeof l === 'string')) return [...labels, labels.join(', ')];
+  return [];
+}
+
 /** JavaScript's own errors: a bug met by this command, not a condition that passes. */
 function isProgrammingError(error: unknown): error is Error {
   return error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError || error instanceof SyntaxError || error instanceof EvalError || error instanceof URIError;

@@ -2,7 +2,7 @@ import { streams } from '../../event-store/events';
 import type { LinkReason } from '../../event-store/payloads/sync-results';
 import { to18 } from '../../mapping/salesforce-id';
 import type { MondayItem, MondayMutation, MutationOutcome } from '../../monday/monday.port';
-import { dispatcherError, toDispatchError } from '../dispatch-error';
+import { dispatcherError, toDispatchError, withRefusedColumn } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
 import { describeConditions, matchConditions, matchItemsByRules, type RulesMatch } from './monday-match';
@@ -101,7 +101,9 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
   for (const [index, { c, itemId }] of sent.entries()) {
     if (results.has(c.id)) continue;
     const outcome = outcomes[index];
-    if (!outcome?.ok) results.set(c.id, failed(toDispatchError(outcome?.error ?? new Error('no outcome for this write'))));
+    const mutation = mutations[index];
+    const written = mutation && 'columnValues' in mutation ? mutation.columnValues : {};
+    if (!outcome?.ok) results.set(c.id, failed(withRefusedColumn(toDispatchError(outcome?.error ?? new Error('no outcome for this write')), written)));
     else if (itemId) linkedTo.set(c.id, { itemId, via: 'matched_existing' });
     else linkedTo.set(c.id, { itemId: outcome.itemId, via: 'created_monday_item' });
   }

@@ -1,6 +1,6 @@
 import { streams, type NewEvent } from '../../event-store/events';
 import type { MondayMutation, MutationOutcome } from '../../monday/monday.port';
-import { toDispatchError } from '../dispatch-error';
+import { toDispatchError, withRefusedColumn } from '../dispatch-error';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult, type HandlerResults } from './handler-types';
 
 type WriteCommand = Claimed<'monday.change_columns' | 'monday.archive_item' | 'monday.delete_item'>;
@@ -59,7 +59,8 @@ function resultOf(c: WriteCommand, outcomes: readonly MutationOutcome[], now: Da
   if (failure && !failure.ok) {
     const removing = c.command.kind === 'monday.archive_item' || c.command.kind === 'monday.delete_item';
     if (removing && failure.error.code === 'NOT_FOUND') return succeeded({}, mergedAway(c, now), { itemId: c.command.itemId, alreadyGone: true });
-    return failed(toDispatchError(failure.error.withContext({ boardId: c.command.boardId, itemId: c.command.itemId })));
+    const written = c.command.kind === 'monday.change_columns' ? c.command.columnValues : {};
+    return failed(withRefusedColumn(toDispatchError(failure.error.withContext({ boardId: c.command.boardId, itemId: c.command.itemId })), written));
   }
   const written = c.command.kind === 'monday.change_columns' ? (c.command.values ?? {}) : {};
   return succeeded(written, mergedAway(c, now), { itemId: c.command.itemId });
