@@ -48,7 +48,8 @@ interface Notice {
 const MAPPING = exampleResolvedMapping();
 
 class World {
-  readonly context: SyncContext = { mapping: MAPPING, links: new LinkIndex(), users: new EmailUserDirectory() };
+  readonly links = new LinkIndex();
+  readonly context: SyncContext = { mapping: MAPPING, links: this.links, users: new EmailUserDirectory() };
   record: SyncRecord;
   clock = 1_000;
   held: Record<Side, Stage> = { salesforce: 'Follow-up', monday: 'Follow-up' };
@@ -60,7 +61,7 @@ class World {
   echoCommands: string[] = [];
 
   constructor() {
-    this.context.links.add('opportunity', OPP, ITEM);
+    this.links.add('opportunity', OPP, ITEM);
     const linked = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP, boardId: BOARD, itemId: ITEM, values: { stage: 'Follow-up' }, at: this.clock }), this.context);
     this.record = linked.record as SyncRecord;
   }
