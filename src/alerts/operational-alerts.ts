@@ -1,3 +1,4 @@
+import type { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import type { IncidentTracker } from './incident-tracker';
 import { currentIncidents, type OperationalSnapshot } from './operational-incidents';
@@ -16,6 +17,8 @@ export interface RunningOperationalAlerts {
   stop(): Promise<void>;
 }
 
+const INTERVAL_NAME = 'operational-alerts';
+
 /** Incidents opened and closed by this watcher carry keys under these scopes. */
 const SCOPES = ['cdc:', 'projector:', 'salesforce:', 'monday:'];
 
@@ -23,7 +26,14 @@ const SCOPES = ['cdc:', 'projector:', 'salesforce:', 'monday:'];
  * Every `intervalMs`, reads what the health checks and API usage trackers know and lets the tracker
  * announce what opened and what recovered. A failed read is logged and changes nothing.
  */
-export function startOperationalAlerts(tracker: IncidentTracker, read: () => Promise<OperationalSnapshot>, logger: Logger, intervalMs = 15_000): RunningOperationalAlerts {
+export function startOperationalAlerts(
+  tracker: IncidentTracker,
+  read: () => Promise<OperationalSnapshot>,
+  logger: Logger,
+  intervalMs = 15_000,
+  /** Nest's registry: the check is the interval `operational-alerts` there. */
+  registry?: SchedulerRegistry,
+): RunningOperationalAlerts {
   let running: Promise<void> | null = null;
   const checkNow = (): Promise<void> =>
     (running ??= (async () => {
@@ -38,10 +48,12 @@ export function startOperationalAlerts(tracker: IncidentTracker, read: () => Pro
     })());
   const timer = setInterval(() => void checkNow(), intervalMs);
   timer.unref();
+  registry?.addInterval(INTERVAL_NAME, timer);
   return {
     checkNow,
     stop: async () => {
       clearInterval(timer);
+      if (registry?.doesExist('interval', INTERVAL_NAME)) registry.deleteInterval(INTERVAL_NAME);
       await running;
       await tracker.close();
     },

@@ -39,7 +39,7 @@ export function bindOperatorParts(runtime: ServiceRuntime, parts: OperatorParts,
     dataQuality: dataQualityServices({ db: pool, salesforce: parts.salesforce, monday: parts.monday, mapping: parts.mapping }),
     reconcile: (objectKey, fix) => reconcile({ db: pool, salesforce: parts.salesforce, monday: parts.monday, mapping: parts.mapping, context: parts.context }, { objectKey, fix }),
   };
-  const sampler = startApiUsageSampler(pool, { salesforceUsage, mondayUsage }, logger.child({ component: 'api-usage' }));
+  const sampler = startApiUsageSampler(pool, { salesforceUsage, mondayUsage }, logger.child({ component: 'api-usage' }), undefined, runtime.scheduler);
   const read = async (): Promise<OperationalSnapshot> => {
     const projector = parts.projector.status();
     const health = parts.salesforce.health();
@@ -52,7 +52,7 @@ export function bindOperatorParts(runtime: ServiceRuntime, parts: OperatorParts,
       monday: monday ? { callsToday: monday.callsToday, dailyLimitReachedUntil: monday.dailyLimitReachedUntil, dailyCallLimit: options.mondayDailyCallLimit ?? null } : null,
     };
   };
-  const alerts = startOperationalAlerts(tracker, read, logger.child({ component: 'alerts' }), options.checkIntervalMs);
+  const alerts = startOperationalAlerts(tracker, read, logger.child({ component: 'alerts' }), options.checkIntervalMs, runtime.scheduler);
   return {
     stop: async () => {
       runtime.operator.sync = null;

@@ -1,3 +1,4 @@
+import type { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import type { Queryable } from '../event-store/queryable';
 import type { SyncBindings } from './operator-bindings';
@@ -12,7 +13,14 @@ export interface RunningSampler {
  * for the console's 24-hour chart; samples older than a week are deleted. Nothing is sampled while
  * a CRM has not answered yet.
  */
-export function startApiUsageSampler(db: Queryable, sync: Pick<SyncBindings, 'salesforceUsage' | 'mondayUsage'>, logger: Logger, intervalMs = 60_000): RunningSampler {
+export function startApiUsageSampler(
+  db: Queryable,
+  sync: Pick<SyncBindings, 'salesforceUsage' | 'mondayUsage'>,
+  logger: Logger,
+  intervalMs = 60_000,
+  /** Nest's registry: the sampling is the interval `api-usage-samples` there. */
+  registry?: SchedulerRegistry,
+): RunningSampler {
   let running: Promise<void> | null = null;
   const sampleNow = (): Promise<void> =>
     (running ??= (async () => {
@@ -30,11 +38,13 @@ export function startApiUsageSampler(db: Queryable, sync: Pick<SyncBindings, 'sa
     })());
   const timer = setInterval(() => void sampleNow(), intervalMs);
   timer.unref();
+  registry?.addInterval('api-usage-samples', timer);
   void sampleNow();
   return {
     sampleNow,
     stop: async () => {
       clearInterval(timer);
+      if (registry?.doesExist('interval', 'api-usage-samples')) registry.deleteInterval('api-usage-samples');
       await running;
     },
   };
