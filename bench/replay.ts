@@ -28,7 +28,7 @@ import { Pool } from 'pg';
 import { saveCachedContext } from '../src/projectors/sync-context-cache';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../test/support/sandbox-schemas';
 import { cloneBenchDatabase, createBenchDatabase, type BenchDatabase } from './support/bench-database';
-import { cpuBetween, cpuSnapshot } from './support/cpu-accounting';
+import { cpuBetween, cpuSnapshot, sampleBackendCpu } from './support/cpu-accounting';
 import { numberOption, stringOption } from './support/bench-options';
 import { generateReplayLog } from './support/replay-log';
 import { log, report, round, type Row } from './support/bench-report';
@@ -106,11 +106,15 @@ async function measure(variant: Variant, template: BenchDatabase, pairs: number)
   try {
     const loadBefore = loadavg()[0];
     const before = cpuSnapshot(null, db.name);
+    // The child's backends end with it: sampled while they run (a backend's CPU counts from its start).
+    const backends = sampleBackendCpu(db.name);
     const child = await runChild(variant, db.url);
+    const backendMs = backends.stop();
     const cpu = cpuBetween(before, cpuSnapshot(null, db.name));
     const perThousand = (ms: number) => round((ms / child.handled) * 1000, 1);
     // The child is gone by now: its CPU comes from its own report, not /proc.
-    const others = Math.max(0, cpu.otherMs - child.cpuMs);
+    const postgresMs = cpu.postgresMs + backendMs;
+    const others = Math.max(0, cpu.otherMs - child.cpuMs - backendMs);
     return {
       build: variant.name,
       heap: process.env.BENCH_DEFAULT_HEAP ? 'V8 defaults' : heapFlagsOf(variant.heapSettings).join(' ') || 'V8 defaults',
@@ -120,7 +124,7 @@ async function measure(variant: Variant, template: BenchDatabase, pairs: number)
       events_per_s: Math.round(child.handled / (child.wallMs / 1000)),
       peak_rss_mb: round(child.peakRss / 2 ** 20, 0),
       node_cpu_ms_per_1k: perThousand(child.cpuMs),
-      postgres_cpu_ms_per_1k: perThousand(cpu.postgresMs),
+      postgres_cpu_ms_per_1k: perThousand(postgresMs),
       others_busy_pct: round((others / cpu.capacityMs) * 100, 0),
       load_1m: `${round(loadBefore, 1)} -> ${round(cpu.loadAverage1m, 1)}`,
     };

@@ -75,6 +75,43 @@ export function processCpuMs(pid: number): number {
   }
 }
 
+/**
+ * CPU of the Postgres backends serving `database`, sampled every `everyMs` while a child process
+ * uses them: backends that exit before the end (the child's pool closing) keep the last CPU seen.
+ */
+export function sampleBackendCpu(database: string, everyMs = 250): { stop(): number } {
+  const seen = new Map<number, number>();
+  const take = (): void => {
+    for (const pid of backendPids(database)) {
+      const ms = processCpuMs(pid);
+      if (ms > 0) seen.set(pid, ms);
+    }
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      take();
+      return [...seen.values()].reduce((a, b) => a + b, 0);
+    },
+  };
+}
+
+function backendPids(database: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.startsWith('postgres:') && cmdline.includes(` ${database} `)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
 function postgresCpuMs(database: string): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
