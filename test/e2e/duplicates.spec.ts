@@ -199,6 +199,36 @@ describe('crm-sync duplicates against both emulators', () => {
     expect(clusterWith(again, winner)).toBeUndefined();
   }, 180_000);
 
+  it('a merge whose answer was lost is recognised on the retry, not sent again', async () => {
+    const winner = (sf().createAsHuman('Account', { Name: 'Cedar Grove Alliance', Website: 'cedargrove.net' }) as { id: string }).id;
+    const loser = (sf().createAsHuman('Account', { Name: 'Cedar Grove Alliance', Phone: '(503) 555-0142' }) as { id: string }).id;
+    for (const id of [winner, loser]) {
+      await expectEventually(() => expect(md().listItems(ACCOUNTS).some((i) => JSON.stringify(i.values.salesforce_id ?? '').includes(id))).toBe(true), { timeoutMs: 20_000 });
+    }
+    await pipelineIdle();
+    const cluster = clusterWith(clustersDocument(await findDuplicates(deps(), 'account')).clusters, winner)!;
+    expect(idsOf(cluster)).toEqual(expect.arrayContaining([winner, loser]));
+    const { merges, close } = await mergeService();
+    try {
+      // Salesforce merges, then the connection drops before the answer.
+      sf().injectFault({ kind: 'commit_then_drop', pathContains: '/services/Soap', times: 1 });
+      const { request } = await merges.request({ clusterId: cluster.id, objectKey: 'account', master: { crm: 'salesforce', id: winner } }, 'cli');
+      const outcome = await merges.awaitFinished(request.position, 60_000);
+      expect(outcome.succeeded).toBe(true);
+      expect(outcome.commands).toEqual([expect.objectContaining({ kind: 'salesforce.merge', status: 'done', attempts: 2 })]);
+      const { rows } = await env.db.pool.query<{ payload: { result: Record<string, unknown> } }>(
+        `SELECT payload FROM events WHERE type = 'system.command_succeeded' AND (payload->>'commandId')::bigint = $1`,
+        [outcome.commands[0]!.id],
+      );
+      expect(rows.map((r) => r.payload.result.alreadyMerged)).toEqual([[loser]]);
+    } finally {
+      await close();
+    }
+    expect(sf().records('Account').filter((r) => r.Name === 'Cedar Grove Alliance').map((r) => r.Id)).toEqual([winner]);
+    expect(sf().getRecord(winner)?.Phone).toBe('(503) 555-0142');
+    await pipelineIdle();
+  }, 120_000);
+
   it('an item with no record of its own is merged by the delete policy; the CLI dry run prints, --merge waits for the pipeline', async () => {
     const lead = createLead({ FirstName: 'Mara', LastName: 'Lindqvist', Company: 'Fjord Fund', Email: 'mara@fjordfund.org' });
     const leadItem = await expectEventually(() => {
