@@ -22,6 +22,7 @@ import { createChangeEventStream, type JsforceSalesforceClient } from '../salesf
 import type { OperatorAlertOptions } from '../alerts';
 import { bindOperatorParts } from './operator-wiring';
 import { readLiveContext } from '../migration/read-live-context';
+import { retryAtStart } from './retry-at-start';
 import type { ServiceRuntime } from './service-runtime';
 
 export interface SyncEngine {
@@ -44,12 +45,15 @@ export interface SyncClients {
  */
 export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping, clients: SyncClients, options: { alerts?: OperatorAlertOptions; schedules?: MigrationScheduleOptions } = {}): Promise<SyncEngine> {
   const { pool, logger, config } = runtime;
-  const [me, sfIdentity] = await Promise.all([clients.monday.me(), clients.salesforce.identity()]);
+  const [me, sfIdentity] = await Promise.all([
+    retryAtStart('reading the monday integration user', () => clients.monday.me(), logger),
+    retryAtStart('reading the Salesforce integration user', () => clients.salesforce.identity(), logger),
+  ]);
   runtime.identity.mondayUserId = Number(me.id);
   runtime.identity.salesforceUserId = sfIdentity.userId;
   logger.info({ mondayUserId: me.id, salesforceUserId: sfIdentity.userId }, 'integration users identified (their changes are own echoes)');
 
-  const cached = await readLiveContext(mapping, clients.salesforce, clients.monday);
+  const cached = await retryAtStart('reading the live schemas (monday boards, Salesforce describe)', () => readLiveContext(mapping, clients.salesforce, clients.monday), logger);
   const problems = validateAgainstLive(mapping, cached.live);
   for (const problem of problems.filter((p) => p.severity !== 'error')) logger.warn(formatProblem(problem, config.syncConfigPath));
   const errors = problems.filter((p) => p.severity === 'error');

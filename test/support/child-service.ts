@@ -17,7 +17,7 @@ const ROOT = resolve(__dirname, '../..');
  * `crm-sync start` as a real child process (run through tsx, no build step), for tests that need
  * signals or SIGKILL. Resolves once the service logs that it is listening.
  */
-export async function startChildService(env: Record<string, string>, timeoutMs = 30_000, onOutput?: (text: string) => void): Promise<ChildService> {
+export async function startChildService(env: Record<string, string>, timeoutMs = 90_000, onOutput?: (text: string) => void): Promise<ChildService> {
   // Its own working directory: sandbox mode writes the demo mapping and emulator state there.
   const cwd = mkdtempSync(join(tmpdir(), 'crm-sync-test-'));
   // tsx's loader in this very process (not the tsx CLI, which runs the program in a grandchild that
