@@ -87,30 +87,6 @@ CREATE TABLE public.console_sessions (
     expires_at timestamp with time zone NOT NULL
 );
 
-CREATE TABLE public.duplicate_merges (
-    id bigint NOT NULL,
-    cluster_id text NOT NULL,
-    object_key text NOT NULL,
-    master jsonb NOT NULL,
-    members jsonb NOT NULL,
-    plan jsonb NOT NULL,
-    status text DEFAULT 'running'::text NOT NULL,
-    outcome jsonb,
-    error text,
-    started_at timestamp with time zone DEFAULT now() NOT NULL,
-    finished_at timestamp with time zone,
-    CONSTRAINT duplicate_merges_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'failed'::text])))
-);
-
-CREATE SEQUENCE public.duplicate_merges_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
-ALTER SEQUENCE public.duplicate_merges_id_seq OWNED BY public.duplicate_merges.id;
-
 CREATE TABLE public.events (
     "position" bigint NOT NULL,
     transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
@@ -324,8 +300,6 @@ CREATE SEQUENCE public.typeorm_migrations_id_seq
 
 ALTER SEQUENCE public.typeorm_migrations_id_seq OWNED BY public.typeorm_migrations.id;
 
-ALTER TABLE ONLY public.duplicate_merges ALTER COLUMN id SET DEFAULT nextval('public.duplicate_merges_id_seq'::regclass);
-
 ALTER TABLE ONLY public.events ALTER COLUMN "position" SET DEFAULT nextval('public.events_position_seq'::regclass);
 
 ALTER TABLE ONLY public.ingest_rejections ALTER COLUMN id SET DEFAULT nextval('public.ingest_rejections_id_seq'::regclass);
@@ -360,9 +334,6 @@ ALTER TABLE ONLY public.cdc_positions
 
 ALTER TABLE ONLY public.console_sessions
     ADD CONSTRAINT console_sessions_pkey PRIMARY KEY (id_hash);
-
-ALTER TABLE ONLY public.duplicate_merges
-    ADD CONSTRAINT duplicate_merges_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.events
     ADD CONSTRAINT events_pkey PRIMARY KEY ("position");
@@ -413,11 +384,11 @@ CREATE INDEX bulk_import_jobs_open_idx ON public.bulk_import_jobs USING btree (b
 
 CREATE INDEX console_sessions_expiry_idx ON public.console_sessions USING btree (expires_at);
 
-CREATE INDEX duplicate_merges_cluster_idx ON public.duplicate_merges USING btree (cluster_id);
-
 CREATE INDEX events_read_order_idx ON public.events USING btree (transaction_id, "position");
 
 CREATE INDEX events_stream_idx ON public.events USING btree (stream, "position");
+
+CREATE INDEX outbox_caused_by_idx ON public.outbox USING btree (caused_by);
 
 CREATE INDEX outbox_dead_idx ON public.outbox USING btree (id) WHERE (status = 'dead'::text);
 
