@@ -24,7 +24,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
-import { applyHeapSettings, heapFlagsFor } from '../bin/heap-settings';
+import { heapFlagsFor } from '../bin/heap-settings';
 import { startService, stopOnSignals } from '../src/app/start-service';
 import { startSyncEngine } from '../src/app/sync-engine';
 import { loadConfig } from '../src/config';
@@ -59,8 +59,6 @@ else
 
 /** The service as `crm-sync start` runs it against given CRMs, plus the webhook install sandbox mode does. */
 async function child(): Promise<void> {
-  // What bin/crm-sync.js does first for `crm-sync start` (BENCH_DEFAULT_HEAP=1: V8's defaults, to compare).
-  if (!process.env.BENCH_DEFAULT_HEAP) applyHeapSettings(['start']);
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, secretValues: config.secretValues });
   const mapping = loadMapping(config.syncConfigPath);
@@ -305,10 +303,13 @@ interface ChildService {
 
 async function startChild(env: Record<string, string>): Promise<ChildService> {
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The heap settings bin/crm-sync.js applies for `crm-sync start` before the CLI loads: on the
+  // command line here, since this file's imports load the service before child() runs.
+  const heapFlags = process.env.BENCH_DEFAULT_HEAP ? [] : heapFlagsFor(['start']);
+  const nodeArgs = [...heapFlags, ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', __filename, '--child'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), ...(process.env.BENCH_DEFAULT_HEAP ? { BENCH_DEFAULT_HEAP: '1' } : {}), ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<void>((done) => proc.once('exit', () => done()));
