@@ -67,7 +67,9 @@ export function salesforceCheck(health: SalesforceHealth): CheckResult {
  */
 async function standbyCheck(runtime: Pick<HealthDeps, 'pool'>, name: string): Promise<{ ok: boolean; detail: { leader: false; standby: boolean; reason?: string } }> {
   const { rows } = await runtime.pool.query<{ held: boolean }>(
+    // Advisory locks belong to one database, but pg_locks lists the whole server's.
     `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
        AND classid::int = hashtext('crm-sync') AND objid::int = hashtext($1)) AS held`,
     [name],
   );
