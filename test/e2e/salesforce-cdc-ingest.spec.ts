@@ -115,6 +115,34 @@ describe('Salesforce CDC ingest into the event store (issue 4)', () => {
     await expectEventually(async () => expect((await events()).map((r) => r.payload.fields.LastName)).toContain('After'));
   });
 
+  it('an instance that subscribed from the tip and stored no event before it died: the next subscription requests a catch-up since then', async () => {
+    const first = startIngest();
+    await first.start();
+    await subscribed(first);
+    // The very first subscription from -1 is the contract (the backfill covers the past): no catch-up.
+    expect(await events('system.catch_up_requested')).toEqual([]);
+    await first.stop();
+
+    const { id } = emulator.control.createAsHuman('Lead', { LastName: 'Unseen', Company: 'Between Instances' }) as { id: string };
+    const second = startIngest();
+    await second.start();
+    await subscribed(second);
+
+    const requests = await events('system.catch_up_requested');
+    expect(requests).toHaveLength(1);
+    expect(requests[0].payload).toMatchObject({ objects: ['Lead'], recordIds: [], reason: 'resubscribed_from_tip' });
+    const modstamp = Date.parse(String(emulator.control.getRecord(id)?.SystemModstamp));
+    expect(Date.parse(requests[0].payload.sinceModstamp)).toBeLessThanOrEqual(modstamp);
+    // Once an event is stored the channel has a real position: a restart resumes from it, no catch-up.
+    emulator.control.createAsHuman('Lead', { LastName: 'Seen', Company: 'S' });
+    await expectEventually(async () => expect(await events()).toHaveLength(1));
+    await second.stop();
+    const third = startIngest();
+    await third.start();
+    await subscribed(third);
+    expect(await events('system.catch_up_requested')).toHaveLength(1);
+  });
+
   it('two instances: only one subscribes, and the other takes over when it stops', async () => {
     const a = startIngest();
     const b = startIngest();

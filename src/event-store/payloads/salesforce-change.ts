@@ -20,12 +20,15 @@ export interface SalesforceRecordChanged {
   replayId: number;
 }
 
-/** A GAP_* or GAP_OVERFLOW event, or an expired replay id: we know something changed but not what. */
+/**
+ * A GAP_* or GAP_OVERFLOW event, an expired replay id, or a channel subscribed from the tip again
+ * before its first event (`resubscribed_from_tip`): we know something may have changed but not what.
+ */
 export interface SalesforceChangeGap {
   objects: string[];
   /** Record ids when known (GAP_*); empty for overflow and for an expired replay id. */
   recordIds: string[];
-  reason: 'gap_event' | 'overflow' | 'replay_id_expired';
+  reason: 'gap_event' | 'overflow' | 'replay_id_expired' | 'resubscribed_from_tip';
   channel: string;
   /** Time range during which changes may have been missed (ISO strings). */
   from: string | null;

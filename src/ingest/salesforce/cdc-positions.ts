@@ -31,7 +31,24 @@ export async function readReplayPositions(db: Queryable): Promise<Map<string, { 
   return new Map(positions.map((p) => [p.channel, { replayId: Number(p.replayId), lastCommitAt: p.lastCommitAt }]));
 }
 
-/** After an expired replay id: the subscription restarts from -1, and the stored id must follow. */
-export async function resetReplayPosition(db: Queryable, channel: string): Promise<void> {
+/** The replay id a channel's row holds while it is subscribed from the tip (-1) and has seen no event yet. */
+export const TIP_REPLAY_ID = -1;
+
+/**
+ * A subscription from -1 has no replay id until its first event: the row keeps replay id -1 and the
+ * time it subscribed (this service's clock), so whoever subscribes the channel next (a takeover, a
+ * restart) knows since when changes may have gone undelivered. Never overwrites a real position.
+ */
+export async function markTipSubscription(db: Queryable, channel: string, at: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO cdc_positions (channel, replay_id, last_commit_at) VALUES ($1, $2, $3)
+     ON CONFLICT (channel) DO UPDATE SET last_commit_at = EXCLUDED.last_commit_at, updated_at = now() WHERE cdc_positions.replay_id = $2`,
+    [channel, TIP_REPLAY_ID, at],
+  );
+}
+
+/** After an expired replay id: the subscription restarts from -1 at `at`, and the stored row must follow. */
+export async function resetReplayPosition(db: Queryable, channel: string, at: Date): Promise<void> {
   await db.query('DELETE FROM cdc_positions WHERE channel = $1', [channel]);
+  await markTipSubscription(db, channel, at);
 }

@@ -5,7 +5,13 @@ import { appendEvents, LeaderLock, streams, type NewEvent } from '../../event-st
 import { counter } from '../../observability/metrics-registry';
 import type { ChangeEventMessage, ChangeEventStream, ChannelHandle, ChannelState, ReplayFrom, StreamIssue } from '../../salesforce';
 import { storeChangeBatch } from './change-batch.store';
-import { readReplayPositions, resetReplayPosition } from './cdc-positions';
+import { markTipSubscription, readReplayPositions, resetReplayPosition, TIP_REPLAY_ID } from './cdc-positions';
+
+/**
+ * How far before a tip subscription's time (this service's clock) the catch-up reads: Salesforce's
+ * SystemModstamp is its own clock, and a few minutes more read costs far less than a change missed.
+ */
+const CLOCK_SKEW_MARGIN_MS = 5 * 60_000;
 
 const received = counter('crm_sync_cdc_events_total', 'CDC messages received, by channel and origin', ['channel', 'origin']);
 const gaps = counter('crm_sync_cdc_gaps_total', 'CDC gaps recorded (expired replay id, gap and overflow events)', ['channel', 'reason']);
@@ -98,7 +104,9 @@ export class SalesforceCdcIngest {
     for (const object of this.objects) {
       const channel = SalesforceCdcIngest.channelFor(object);
       const stored = positions.get(channel);
-      const from: ReplayFrom = stored ? stored.replayId : (this.options.firstStart ?? -1);
+      const atTip = !stored || stored.replayId === TIP_REPLAY_ID;
+      const from: ReplayFrom = atTip ? (this.options.firstStart ?? -1) : stored.replayId;
+      if (atTip && from === TIP_REPLAY_ID) await this.subscribingFromTip(object, channel, stored?.lastCommitAt ?? null);
       this.logger.info({ channel, from }, 'subscribing to Salesforce change events');
       this.handles.push(
         this.stream.subscribe(channel, from, {
@@ -158,11 +166,50 @@ export class SalesforceCdcIngest {
     ];
     await withTransaction(this.pool, async (client) => {
       await appendEvents(client, events);
-      await resetReplayPosition(client, issue.channel);
+      await resetReplayPosition(client, issue.channel, now);
     });
     gaps.inc({ channel: issue.channel, reason: 'replay_id_expired' });
     this.logger.warn({ channel: issue.channel, replayId: issue.replayId, since }, 'stored replay id was refused: gap recorded, catch-up requested, resubscribing from -1');
     return -1;
+  }
+
+  /**
+   * -1 delivers only what is committed after the subscription. On the very first start that is the
+   * contract (the backfill covers the past); but when an earlier subscription from the tip never
+   * stored an event (its instance died, a takeover or restart follows), every change committed since
+   * that subscription is delivered to no one: request a catch-up since then (minus the clock margin).
+   */
+  private async subscribingFromTip(object: string, channel: string, earlierTipSubscription: Date | null): Promise<void> {
+    const now = new Date();
+    await withTransaction(this.pool, async (client) => {
+      if (earlierTipSubscription) {
+        const since = new Date(earlierTipSubscription.getTime() - CLOCK_SKEW_MARGIN_MS).toISOString();
+        const key = `${channel}:tip:${earlierTipSubscription.getTime()}`;
+        await appendEvents(client, [
+          {
+            type: 'salesforce.change_gap',
+            source: 'salesforce',
+            sourceEventId: key,
+            stream: streams.salesforceObject(object),
+            origin: 'unknown',
+            occurredAt: now,
+            payload: { objects: [object], recordIds: [], reason: 'resubscribed_from_tip', channel, from: since, to: now.toISOString() },
+          },
+          {
+            type: 'system.catch_up_requested',
+            source: 'system',
+            sourceEventId: `catch-up:${key}`,
+            stream: streams.salesforceObject(object),
+            origin: 'unknown',
+            occurredAt: now,
+            payload: { objects: [object], recordIds: [], sinceModstamp: since, reason: 'resubscribed_from_tip' },
+          },
+        ]);
+        gaps.inc({ channel, reason: 'resubscribed_from_tip' });
+        this.logger.warn({ channel, since }, 'subscribing from the tip again before any event was stored: catch-up requested since the earlier subscription');
+      }
+      await markTipSubscription(client, channel, now);
+    });
   }
 
   private onIssue(issue: StreamIssue): void {
