@@ -148,6 +148,19 @@ describe('sync decide (issue 6, pure)', () => {
     expect(back.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Quote' } })]);
   });
 
+  it('a catch-up snapshot read before a person changed the item, projected after their webhook, does not claim monday still holds the old value', () => {
+    let record = linkedOpportunity(); // Follow-up on both sides since t=1000
+    // A catch-up reads the item at t=6100 (updated_at 5000, to the second: Follow-up); a person picks
+    // Quote at t=6200; the snapshot is appended only after that webhook was projected.
+    record = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 6_200 }), context).record as SyncRecord;
+    const snapshot = itemSnapshot(OPPORTUNITY_BOARD, '501', 'Opp', { stage: 'Follow-up' }, 5_000);
+    const read = decide(record, { ...snapshot, payload: { ...snapshot.payload, reason: 'catch_up' } } as typeof snapshot, context);
+    expect(read.record?.fields.stage).toMatchObject({ agreed: 'Quote', monday: { value: 'Quote', at: 6_200 } });
+    // So a person in Salesforce going back to Follow-up is sent to monday (which shows Quote).
+    const back = decide(read.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Follow-up' }, at: 7_000 }), context);
+    expect(back.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'Follow-up' } } })]);
+  });
+
   it('an older edit reaching us late from a side that held the agreed value is sent back to that side once', () => {
     let record = linkedOpportunity(); // Follow-up on both sides since t=1000
     // monday: Quote at t=1500, then back to Follow-up at t=2000, which Salesforce holds: nothing to send.

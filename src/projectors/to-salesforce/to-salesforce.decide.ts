@@ -80,7 +80,10 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
       addWaiting(target, { fieldKey: field.key, towards: 'salesforce', mondayRead, at });
     }
     if (converted.kind !== 'value') continue;
-    const seen = observe(target, field, 'monday', converted.value, at, event.origin, true);
+    // A catch-up reads a whole board, then appends: a webhook projected meanwhile may be newer than
+    // what it read, so its snapshot counts as a change at the item's update time, not as what monday
+    // holds now (a refresh of one item is read right before it is appended: it does).
+    const seen = observe(target, field, 'monday', converted.value, at, event.origin, item.reason !== 'catch_up');
     if (seen.accepted && seen.push) changed.push(field);
   }
   if (!target.salesforceId) return createIfAllowed(target, object, (columnId) => item.columnValues.find((c) => c.id === columnId)?.text ?? null, problems);
