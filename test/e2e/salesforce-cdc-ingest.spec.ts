@@ -143,6 +143,22 @@ describe('Salesforce CDC ingest into the event store (issue 4)', () => {
     expect(await events('system.catch_up_requested')).toHaveLength(1);
   });
 
+  it('a channel with no event yet whose client is dropped (re-handshake from -1) requests a catch-up since its subscription; one with events does not', async () => {
+    const ingest = startIngest(['Lead', 'Account']);
+    await ingest.start();
+    await subscribed(ingest);
+    emulator.control.createAsHuman('Account', { Name: 'Has Events' });
+    await expectEventually(async () => expect(await events()).toHaveLength(1));
+    emulator.control.dropCometdClients();
+
+    await expectEventually(async () => expect(await events('system.catch_up_requested')).toHaveLength(1), { timeoutMs: 15_000 });
+    await subscribed(ingest);
+    const [request] = await events('system.catch_up_requested');
+    expect(request.payload).toMatchObject({ objects: ['Lead'], recordIds: [], reason: 'resubscribed_from_tip' });
+    const { rows } = await db.pool.query('SELECT last_commit_at FROM cdc_positions WHERE channel = $1', ['/data/LeadChangeEvent']);
+    expect(Date.parse(request.payload.sinceModstamp)).toBeLessThan(new Date(rows[0].last_commit_at).getTime());
+  });
+
   it('two instances: only one subscribes, and the other takes over when it stops', async () => {
     const a = startIngest();
     const b = startIngest();

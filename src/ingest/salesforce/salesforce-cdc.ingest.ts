@@ -39,6 +39,7 @@ export class SalesforceCdcIngest {
   private handles: ChannelHandle[] = [];
   private running = false;
   private timer: NodeJS.Timeout | null = null;
+  private readonly tipChecks = new Map<string, Promise<void>>();
 
   constructor(
     private readonly pool: Pool,
@@ -73,6 +74,7 @@ export class SalesforceCdcIngest {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     await this.unsubscribeAll();
+    await Promise.all(this.tipChecks.values());
     await this.lock.release();
   }
 
@@ -182,38 +184,67 @@ export class SalesforceCdcIngest {
   private async subscribingFromTip(object: string, channel: string, earlierTipSubscription: Date | null): Promise<void> {
     const now = new Date();
     await withTransaction(this.pool, async (client) => {
-      if (earlierTipSubscription) {
-        const since = new Date(earlierTipSubscription.getTime() - CLOCK_SKEW_MARGIN_MS).toISOString();
-        const key = `${channel}:tip:${earlierTipSubscription.getTime()}`;
-        await appendEvents(client, [
-          {
-            type: 'salesforce.change_gap',
-            source: 'salesforce',
-            sourceEventId: key,
-            stream: streams.salesforceObject(object),
-            origin: 'unknown',
-            occurredAt: now,
-            payload: { objects: [object], recordIds: [], reason: 'resubscribed_from_tip', channel, from: since, to: now.toISOString() },
-          },
-          {
-            type: 'system.catch_up_requested',
-            source: 'system',
-            sourceEventId: `catch-up:${key}`,
-            stream: streams.salesforceObject(object),
-            origin: 'unknown',
-            occurredAt: now,
-            payload: { objects: [object], recordIds: [], sinceModstamp: since, reason: 'resubscribed_from_tip' },
-          },
-        ]);
-        gaps.inc({ channel, reason: 'resubscribed_from_tip' });
-        this.logger.warn({ channel, since }, 'subscribing from the tip again before any event was stored: catch-up requested since the earlier subscription');
-      }
+      if (earlierTipSubscription) await appendEvents(client, this.tipGap(object, channel, earlierTipSubscription, now, 'subscribing from the tip again before any event was stored'));
       await markTipSubscription(client, channel, now);
     });
+  }
+
+  /**
+   * The adapter rebuilt or re-handshook a channel's client (unknown client, re-authentication, a
+   * refused subscribe, transport down, a failed delivery): it resumes after the last message it
+   * received, and a channel that has received none resumes from -1, so what was committed meanwhile
+   * is never delivered (the port's documented limitation). While the channel's row is still at the
+   * tip, request a catch-up since its subscription, unless one is already waiting to be served.
+   */
+  private async resubscribedAtTip(channel: string): Promise<void> {
+    const object = this.objects.find((o) => SalesforceCdcIngest.channelFor(o) === channel);
+    const stored = (await readReplayPositions(this.pool)).get(channel);
+    if (!object || !stored || stored.replayId !== TIP_REPLAY_ID || !stored.lastCommitAt) return;
+    const { rows } = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM events e WHERE e.type = 'system.catch_up_requested' AND e.payload->>'reason' = 'resubscribed_from_tip'
+         AND e.payload->'objects' ? $1 AND NOT EXISTS (SELECT 1 FROM catch_up_served s WHERE s.request_position = e.position)`,
+      [object],
+    );
+    if (rows[0].n > 0) return;
+    await appendEvents(this.pool, this.tipGap(object, channel, stored.lastCommitAt, new Date(), 'the client of a channel with no event yet resubscribed from the tip'));
+  }
+
+  private tipGap(object: string, channel: string, subscribedAt: Date, now: Date, why: string): NewEvent[] {
+    const since = new Date(subscribedAt.getTime() - CLOCK_SKEW_MARGIN_MS).toISOString();
+    const key = `${channel}:tip:${subscribedAt.getTime()}:${now.getTime()}`;
+    gaps.inc({ channel, reason: 'resubscribed_from_tip' });
+    this.logger.warn({ channel, since }, `${why}: catch-up requested since the tip subscription`);
+    return [
+      {
+        type: 'salesforce.change_gap',
+        source: 'salesforce',
+        sourceEventId: key,
+        stream: streams.salesforceObject(object),
+        origin: 'unknown',
+        occurredAt: now,
+        payload: { objects: [object], recordIds: [], reason: 'resubscribed_from_tip', channel, from: since, to: now.toISOString() },
+      },
+      {
+        type: 'system.catch_up_requested',
+        source: 'system',
+        sourceEventId: `catch-up:${key}`,
+        stream: streams.salesforceObject(object),
+        origin: 'unknown',
+        occurredAt: now,
+        payload: { objects: [object], recordIds: [], sinceModstamp: since, reason: 'resubscribed_from_tip' },
+      },
+    ];
   }
 
   private onIssue(issue: StreamIssue): void {
     issues.inc({ channel: issue.channel, kind: issue.kind });
     this.logger.warn({ channel: issue.channel, kind: issue.kind, message: issue.message }, 'Salesforce change event stream issue');
+    if (issue.kind === 'replay_id_invalid') return;
+    // One check at a time per channel: an issue often comes in a burst (unknown client, then auth).
+    const previous = this.tipChecks.get(issue.channel) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.resubscribedAtTip(issue.channel))
+      .catch((error: unknown) => this.logger.warn({ err: error, channel: issue.channel }, 'requesting the catch-up of a channel resubscribed from the tip failed'));
+    this.tipChecks.set(issue.channel, next);
   }
 }
