@@ -132,3 +132,42 @@ export async function loopProbe(world: FaultWorld, pairs: TrackedPair[], timeout
   if (after.salesforce !== idle.salesforce || after.monday !== idle.monday) return `writes while idle: ${JSON.stringify({ salesforce: after.salesforce - idle.salesforce, monday: after.monday - idle.monday })}`;
   return null;
 }
+
+/**
+ * What the service knows of records that ended without an item: what the emulator's CDC log holds for
+ * each, the events stored for it, its sync record, the decisions taken and the commands issued. Goes
+ * into a failed schedule's detail, so a lost create is told apart from a stuck or skipped one.
+ */
+export async function recordStories(world: FaultWorld, recordIds: readonly string[]): Promise<string[]> {
+  const { rows: channels } = await world.pool.query<{ channel: string; replay_id: string; events: number; max_replay: number | null }>(
+    `SELECT p.channel, p.replay_id, count(e.position)::int AS events, max((e.payload->>'replayId')::bigint) AS max_replay
+     FROM cdc_positions p LEFT JOIN events e ON e.type = 'salesforce.record_changed' AND e.payload->>'channel' = p.channel GROUP BY p.channel, p.replay_id ORDER BY p.channel`,
+  );
+  const stories = [`cdc positions ${JSON.stringify(channels)}`];
+  const log = world.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
+  for (const id of recordIds) {
+    const cdc = log === 'invalid' ? 'invalid' : log.filter((e) => e.payload.ChangeEventHeader.recordIds.includes(id)).map((e) => `${e.replayId}:${e.payload.ChangeEventHeader.changeType}`);
+    const { rows: events } = await world.pool.query<{ position: string; type: string; origin: string; key: string; change: string | null }>(
+      "SELECT position, type, origin, source_event_id AS key, payload->>'changeType' AS change FROM events WHERE stream LIKE '%' || $1 || '%' OR payload::text LIKE '%' || $1 || '%' ORDER BY position",
+      [id],
+    );
+    const { rows: records } = await world.pool.query<{ id: string; monday_item_id: string | null; creating: string | null; deleted_side: string | null; last_position: string }>(
+      'SELECT id, monday_item_id, creating, deleted_side, last_position FROM sync_records WHERE salesforce_id = $1',
+      [id],
+    );
+    const recordKeys = records.map((r) => r.id);
+    const { rows: decisions } = await world.pool.query<{ position: string; outcome: string; reason: string | null }>(
+      'SELECT position, outcome, reason FROM sync_decisions WHERE record_id = ANY($1::bigint[]) OR position = ANY($2::bigint[]) ORDER BY position',
+      [recordKeys, events.map((e) => e.position)],
+    );
+    const { rows: commands } = await world.pool.query<{ id: string; kind: string; status: string; attempts: number }>(
+      'SELECT id, kind, status, attempts FROM outbox WHERE record_id = ANY($1::bigint[]) ORDER BY id',
+      [recordKeys],
+    );
+    stories.push(
+      `${id}: cdc ${JSON.stringify(cdc)}; events ${JSON.stringify(events.map((e) => `${e.position} ${e.type}/${e.change ?? ''} ${e.origin} ${e.key}`))}; ` +
+        `records ${JSON.stringify(records)}; decisions ${JSON.stringify(decisions.map((d) => `${d.position} ${d.outcome} ${d.reason ?? ''}`))}; commands ${JSON.stringify(commands)}`,
+    );
+  }
+  return stories;
+}

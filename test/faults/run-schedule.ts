@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { RandomEditScript, SeededRandom } from '../support/random-edits';
-import { baseline, deadLetters, duplicates, loopProbe, mismatches, webhookRejections } from './fault-checks';
+import { baseline, deadLetters, duplicates, loopProbe, mismatches, recordStories, webhookRejections } from './fault-checks';
 import { FaultActions, type FaultRunOptions } from './fault-actions';
 import type { FaultPostgres } from './fault-postgres';
 import { runMondayCatchUpJob, waitForQuiet } from './fault-quiet';
@@ -30,7 +30,7 @@ export async function runFaultSchedule(seed: number, postgres: FaultPostgres, op
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (options.logsPath) writeFileSync(options.logsPath, world.logs.join(''));
-    return { seed, passed: false, schedule: describeSchedule(schedule), reason: oneLine(message), detail: `${message}\nlast actions:\n  ${journal.slice(-15).join('\n  ')}` };
+    return { seed, passed: false, schedule: describeSchedule(schedule), reason: oneLine(message), detail: `${message}\nlast actions:\n  ${journal.slice(-80).join('\n  ')}` };
   } finally {
     await world.close();
   }
@@ -86,9 +86,18 @@ async function runSchedule(world: FaultWorld, schedule: FaultSchedule, options: 
   const dead = await deadLetters(world);
   if (dead.length > 0) throw new Error(`left dead-lettered: ${JSON.stringify(dead).slice(0, 600)}`);
   const doubled = duplicates(world, script.pairs, before);
-  if (doubled.length > 0) throw new Error(`duplicates: ${doubled.slice(0, 5).join('; ')}`);
+  if (doubled.length > 0) {
+    const itemless = doubled.flatMap((problem) => /record (\S+) is held by items \[\]/.exec(problem)?.[1] ?? []);
+    const stories = await recordStories(world, itemless);
+    journal.splice(0, journal.length, ...script.journal);
+    throw new Error(`duplicates: ${doubled.slice(0, 5).join('; ')}\nrecords without an item:\n  ${stories.join('\n  ')}`);
+  }
   const wrong = await mismatches(world, script.pairs);
-  if (wrong.length > 0) throw new Error(`sides disagree (${wrong.length}): ${wrong.slice(0, 5).join('; ')}`);
+  if (wrong.length > 0) {
+    const ids = [...new Set(wrong.flatMap((problem) => /^\w+ (\w{18}) \//.exec(problem)?.[1] ?? []))];
+    const stories = await recordStories(world, ids.slice(0, 4));
+    throw new Error(`sides disagree (${wrong.length}): ${wrong.slice(0, 5).join('; ')}\nrecords that disagree:\n  ${stories.join('\n  ')}`);
+  }
   const loop = await loopProbe(world, script.pairs, options.quietTimeoutMs);
   if (loop) throw new Error(`loop check: ${loop}`);
   return actions.notes;
