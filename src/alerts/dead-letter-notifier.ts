@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { redactSecrets } from '../observability/redact-secrets';
 import type { AlertChannel } from './alert-channels';
+import { AlertBroadcaster, AlertWindow } from './alert-broadcaster';
 import type { DeadLetterAlert, DeadLetterAlerts } from './dead-letter-alert';
 
 export interface DeadLetterNotifierOptions {
@@ -19,76 +19,28 @@ export interface DeadLetterNotifierOptions {
  * Sending is best effort: a failed channel is logged, never retried, never blocks the dispatcher.
  */
 export class DeadLetterNotifier implements DeadLetterAlerts {
-  private readonly burst: number;
-  private readonly windowMs: number;
-  private readonly secrets: string[];
-  private sentInWindow = 0;
-  private suppressed: DeadLetterAlert[] = [];
-  private windowTimer: NodeJS.Timeout | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly out: AlertBroadcaster;
+  private readonly window: AlertWindow<DeadLetterAlert>;
 
-  constructor(
-    private readonly channels: readonly AlertChannel[],
-    private readonly logger: Logger,
-    options: DeadLetterNotifierOptions = {},
-  ) {
-    this.burst = options.burst ?? 3;
-    this.windowMs = options.windowMs ?? 5 * 60_000;
-    this.secrets = (options.secretValues ?? []).filter((s) => s.length >= 4);
+  constructor(channels: readonly AlertChannel[], logger: Logger, options: DeadLetterNotifierOptions = {}) {
+    const windowMs = options.windowMs ?? 5 * 60_000;
+    this.out = new AlertBroadcaster(channels, logger, options.secretValues);
+    this.window = new AlertWindow(options.burst ?? 3, windowMs, (held) => this.out.send(formatSummary(held, windowMs)));
   }
 
   deadLettered(alert: DeadLetterAlert): void {
-    if (this.channels.length === 0) return;
-    this.openWindow();
-    if (this.sentInWindow < this.burst) {
-      this.sentInWindow++;
-      this.broadcast(formatDeadLetter(alert));
-    } else {
-      this.suppressed.push(alert);
-    }
+    if (this.out.enabled && this.window.admit(alert)) this.out.send(formatDeadLetter(alert));
   }
 
   /** Sends the pending summary now and stops the window timer (shutdown). */
   async close(): Promise<void> {
-    this.endWindow();
+    this.window.end();
     await this.idle();
   }
 
   /** Resolves when every message handed to a channel has been answered. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
-  }
-
-  private openWindow(): void {
-    if (this.windowTimer) return;
-    this.windowTimer = setTimeout(() => this.endWindow(), this.windowMs);
-    this.windowTimer.unref();
-  }
-
-  private endWindow(): void {
-    if (this.windowTimer) clearTimeout(this.windowTimer);
-    this.windowTimer = null;
-    this.sentInWindow = 0;
-    const suppressed = this.suppressed;
-    this.suppressed = [];
-    if (suppressed.length > 0) this.broadcast(formatSummary(suppressed, this.windowMs));
-  }
-
-  private broadcast(text: string): void {
-    const safe = this.scrub(text);
-    for (const channel of this.channels) {
-      const sending = channel
-        .send(safe)
-        .catch((error: unknown) => this.logger.warn({ channel: channel.name, err: error instanceof Error ? error.message : String(error) }, 'alert could not be sent'))
-        .finally(() => this.inFlight.delete(sending));
-      this.inFlight.add(sending);
-    }
-  }
-
-  private scrub(text: string): string {
-    let out = redactSecrets(text);
-    for (const secret of this.secrets) out = out.split(secret).join('[redacted]');
-    return out;
+    await this.out.idle();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { redactSecrets } from '../observability/redact-secrets';
+import { AlertBroadcaster, AlertWindow } from './alert-broadcaster';
 import type { AlertChannel } from './alert-channels';
 
 /** Something wrong that an operator must act on, named by a stable key (e.g. `salesforce:session`). */
@@ -28,24 +28,16 @@ export interface IncidentTrackerOptions {
  */
 export class IncidentTracker {
   private readonly open = new Map<string, { incident: Incident; since: number }>();
-  private readonly burst: number;
-  private readonly windowMs: number;
-  private readonly secrets: string[];
   private readonly now: () => number;
-  private sentInWindow = 0;
-  private suppressed: string[] = [];
-  private windowTimer: NodeJS.Timeout | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly out: AlertBroadcaster;
+  private readonly window: AlertWindow<string>;
 
-  constructor(
-    private readonly channels: readonly AlertChannel[],
-    private readonly logger: Logger,
-    options: IncidentTrackerOptions = {},
-  ) {
-    this.burst = options.burst ?? 5;
-    this.windowMs = options.windowMs ?? 5 * 60_000;
-    this.secrets = (options.secretValues ?? []).filter((s) => s.length >= 4);
+  constructor(channels: readonly AlertChannel[], private readonly logger: Logger, options: IncidentTrackerOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.out = new AlertBroadcaster(channels, logger, options.secretValues);
+    this.window = new AlertWindow(options.burst ?? 5, options.windowMs ?? 5 * 60_000, (held) =>
+      this.out.send([`crm-sync: ${held.length} more alert(s) held back by the rate limit:`, ...held.map((s) => `- ${s}`)].join('\n')),
+    );
   }
 
   /** Opens the incident unless it is open already; true when it was new (and announced). */
@@ -82,47 +74,17 @@ export class IncidentTracker {
   }
 
   async close(): Promise<void> {
-    this.endWindow();
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    this.window.end();
+    await this.out.idle();
   }
 
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    await this.out.idle();
   }
 
+  /** A storm across keys keeps only the first line (the title) of each held message for the summary. */
   private send(text: string): void {
-    if (this.channels.length === 0) return;
-    if (!this.windowTimer) {
-      this.windowTimer = setTimeout(() => this.endWindow(), this.windowMs);
-      this.windowTimer.unref();
-    }
-    if (this.sentInWindow >= this.burst) {
-      this.suppressed.push(text.split('\n')[0]);
-      return;
-    }
-    this.sentInWindow++;
-    this.broadcast(text);
-  }
-
-  private endWindow(): void {
-    if (this.windowTimer) clearTimeout(this.windowTimer);
-    this.windowTimer = null;
-    this.sentInWindow = 0;
-    const suppressed = this.suppressed;
-    this.suppressed = [];
-    if (suppressed.length > 0) this.broadcast([`crm-sync: ${suppressed.length} more alert(s) held back by the rate limit:`, ...suppressed.map((s) => `- ${s}`)].join('\n'));
-  }
-
-  private broadcast(text: string): void {
-    let safe = redactSecrets(text);
-    for (const secret of this.secrets) safe = safe.split(secret).join('[redacted]');
-    for (const channel of this.channels) {
-      const sending = channel
-        .send(safe)
-        .catch((error: unknown) => this.logger.warn({ channel: channel.name, err: error instanceof Error ? error.message : String(error) }, 'alert could not be sent'))
-        .finally(() => this.inFlight.delete(sending));
-      this.inFlight.add(sending);
-    }
+    if (this.out.enabled && this.window.admit(text.split('\n')[0])) this.out.send(text);
   }
 }
 
