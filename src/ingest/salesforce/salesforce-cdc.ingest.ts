@@ -9,9 +9,11 @@ import { markTipSubscription, readReplayPositions, resetReplayPosition, TIP_REPL
 
 /**
  * How far before a tip subscription's time (this service's clock) the catch-up reads: Salesforce's
- * SystemModstamp is its own clock, and a few minutes more read costs far less than a change missed.
+ * SystemModstamp is its own clock (both NTP-synced: milliseconds apart). Not more: what was modified
+ * before the first subscription is not synced by contract (-1; the backfill's business), and a wide
+ * margin makes every such record an item (found by the fault campaign: the demo org's recent records).
  */
-const CLOCK_SKEW_MARGIN_MS = 5 * 60_000;
+const CLOCK_SKEW_MARGIN_MS = 1_000;
 
 const received = counter('crm_sync_cdc_events_total', 'CDC messages received, by channel and origin', ['channel', 'origin']);
 const gaps = counter('crm_sync_cdc_gaps_total', 'CDC gaps recorded (expired replay id, gap and overflow events)', ['channel', 'reason']);
