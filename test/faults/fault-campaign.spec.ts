@@ -1,0 +1,25 @@
+import { runScheduleProcess, startCampaignPostgres, type CampaignPostgres } from './schedule-runner';
+
+/**
+ * Issue 20 in CI: two short fault schedules (real `crm-sync start` processes on a private Postgres,
+ * kills, a Postgres restart, lost responses, duplicated webhooks, CDC redelivery...). Each must end
+ * with both sides agreeing, nothing doubled, nothing dead-lettered and no loop. `npm run faults`
+ * runs many more.
+ */
+describe('fault campaign (2 short schedules)', () => {
+  let postgres: CampaignPostgres;
+
+  beforeAll(async () => {
+    postgres = await startCampaignPostgres();
+  }, 60_000);
+  afterAll(() => postgres?.destroy());
+
+  const options = { edits: 30, faults: 3, postgresOutageMs: 2_000, quietTimeoutMs: 60_000 };
+
+  it.each([101, 102])('schedule of seed %i ends converged, without duplicates, dead letters or loops', async (seed) => {
+    await postgres.ensureRunning();
+    const result = await runScheduleProcess(seed, postgres, options, 150_000);
+    if (!result.passed) throw new Error(`seed ${seed} [${result.schedule}]: ${result.detail}`);
+    expect(result.passed).toBe(true);
+  }, 170_000);
+});
