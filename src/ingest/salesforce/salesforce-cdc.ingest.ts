@@ -11,7 +11,7 @@ import { markTipSubscription, readReplayPositions, resetReplayPosition, TIP_REPL
  * How far before a tip subscription's time (this service's clock) the catch-up reads: Salesforce's
  * SystemModstamp is its own clock (both NTP-synced: milliseconds apart). Not more: what was modified
  * before the first subscription is not synced by contract (-1; the backfill's business), and a wide
- * margin makes every such record an item (found by the fault campaign: the demo org's recent records).
+ * margin would make each such record an item.
  */
 const CLOCK_SKEW_MARGIN_MS = 1_000;
 
