@@ -154,18 +154,30 @@ function valueOf(command: OutboxCommand): Stage | undefined {
   return undefined;
 }
 
+function converges(steps: Parameters<World['run']>[0][]): void {
+  const world = new World();
+  for (const s of steps) world.run(s);
+  world.drain();
+  const agreed = world.record.fields.stage.agreed;
+  expect({ salesforce: world.held.salesforce, monday: world.held.monday }).toEqual({ salesforce: agreed, monday: agreed });
+}
+
 describe('sync decide properties (fast-check)', () => {
+  // Seeded so that npm test is deterministic; run with another seed (or none) to search further.
   it('any interleaving of edits on both sides, reports, echoes, sends and outcomes converges: both sides hold the agreed value', () => {
-    fc.assert(
-      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
-        const world = new World();
-        for (const s of steps) world.run(s);
-        world.drain();
-        const agreed = world.record.fields.stage.agreed;
-        expect({ salesforce: world.held.salesforce, monday: world.held.monday }).toEqual({ salesforce: agreed, monday: agreed });
-      }),
-      { numRuns: 5_000 },
-    );
+    fc.assert(fc.property(fc.array(step, { maxLength: 40 }), converges), { numRuns: 5_000, seed: 20_261_207 });
+  });
+
+  // Found by an unseeded run (issue 16, open): a Salesforce edit after our write to monday landed is not
+  // carried to monday. Kept as a failing test so that the fix turns it red and it is then made a plain test.
+  it.failing('known counterexample: edit Salesforce, report, claim, land, edit Salesforce again', () => {
+    converges([
+      { kind: 'edit', side: 'salesforce', value: 'MOU' },
+      { kind: 'report', side: 'salesforce' },
+      { kind: 'claim' },
+      { kind: 'land' },
+      { kind: 'edit', side: 'salesforce', value: 'Follow-up' },
+    ] as Parameters<World['run']>[0][]);
   });
 
   it('an own echo of the agreed value never produces a command', () => {
@@ -176,7 +188,7 @@ describe('sync decide properties (fast-check)', () => {
         world.drain();
         expect(world.echoCommands).toEqual([]);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 20_261_207 },
     );
   });
 });
