@@ -45,6 +45,11 @@ describe('console: duplicates and merges', () => {
       if (!found) throw new Error('no item for the Lead yet');
       return found;
     }, { timeoutMs: 20_000 });
+    // The item exists before its link is recorded: wait for the link, or the pair is listed as two records.
+    await expectEventually(async () => {
+      const { rowCount } = await env.db.pool.query('SELECT 1 FROM sync_records WHERE salesforce_id = $1 AND monday_item_id = $2', [lead, String(leadItem.id)]);
+      expect(rowCount).toBe(1);
+    }, { timeoutMs: 20_000 });
     const stray = md.createItem({ boardId: LEADS.id, name: 'Brandt Stiftung', columnValues: { first_name: 'Oskar', last_name: 'Brandt', email: { email: 'Oskar@Brandt-Stiftung.de', text: 'Oskar' } } }).id;
 
     await page.goto(url('/console/duplicates'));
