@@ -17,6 +17,7 @@ import {
 import { REJECTED_BODY_PATH } from '../../src/ingest/monday/ingest-rejections';
 import { saveCachedContext } from '../../src/projectors/sync-context-cache';
 import { loadSyncRecords } from '../../src/projectors/sync-records.repository';
+import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
 import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -59,6 +60,19 @@ function personEvents(): NewEvent[] {
 
 describe('personal data: encryption at rest, erasure by crypto-shredding, append-only log (issue 19)', () => {
   let db: TestDatabase;
+
+  /**
+   * The first `limit` events as the projector reads them. Commit-safe reads wait behind transactions
+   * open anywhere on the server (other test files'), so wait until they reach what the table holds.
+   */
+  async function readCommitted(limit = 100): Promise<RecordedEvent[]> {
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+    return expectEventually(async () => {
+      const events = await readBatch(db.pool, START, limit);
+      expect(events).toHaveLength(Math.min(rows[0].n, limit));
+      return events;
+    }, { timeoutMs: 30_000 });
+  }
   const mapping = loadMapping(EXAMPLE_MAPPING);
   const key = randomBytes(32);
   let protector: PersonalDataProtector;
@@ -83,7 +97,7 @@ describe('personal data: encryption at rest, erasure by crypto-shredding, append
   });
 
   it('reads the values back decrypted, for the projector, and the refused body with its key', async () => {
-    const events = await readBatch(db.pool, START, 100);
+    const events = await readCommitted();
     const change = events.find((e) => e.type === 'salesforce.record_changed');
     const snapshot = events.find((e) => e.type === 'monday.item_snapshot');
     expect(change?.type === 'salesforce.record_changed' && change.payload.fields).toMatchObject({ Email: EMAIL, LastName: SURNAME, Phone: PHONE });
@@ -93,7 +107,7 @@ describe('personal data: encryption at rest, erasure by crypto-shredding, append
   });
 
   it('a ciphertext moved to another field does not decrypt (the field is associated data)', async () => {
-    const [event] = await readBatch(db.pool, START, 1);
+    const [event] = await readCommitted(1);
     const raw = await db.pool.query<{ payload: { values: Record<string, unknown> } }>('SELECT payload FROM events WHERE position = $1', [event.position]);
     const moved = { payload: { values: { last_name: raw.rows[0].payload.values.email } } };
     await expect(protector.reveal([moved])).rejects.toThrow(/does not decrypt/);
@@ -121,7 +135,7 @@ describe('personal data: encryption at rest, erasure by crypto-shredding, append
     const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM personal_data_keys WHERE kek_id <> $1', [new KeyEncryptionKey(next).id]);
     expect(rows[0].n).toBe(0);
     protector = (await enablePersonalData(db.pool, { key: next, previousKey: null }, mapping)) as PersonalDataProtector;
-    const events = await readBatch(db.pool, START, 100);
+    const events = await readCommitted();
     const change = events.find((e) => e.type === 'salesforce.record_changed');
     expect(change?.type === 'salesforce.record_changed' && change.payload.fields.Email).toBe(EMAIL);
     await expect(enablePersonalData(db.pool, { key, previousKey: null }, mapping)).rejects.toThrow(PersonalDataKeyError);
@@ -139,7 +153,7 @@ describe('personal data: encryption at rest, erasure by crypto-shredding, append
     expect(report?.keysDestroyed).toBeGreaterThanOrEqual(2);
     expect(await plaintextCopies(db)).toEqual([]);
 
-    const events = await readBatch(db.pool, START, 100);
+    const events = await readCommitted();
     const change = events.find((e) => e.type === 'salesforce.record_changed');
     expect(change?.type === 'salesforce.record_changed' && isErased(change.payload.fields.Email)).toBe(true);
     expect(change?.type === 'salesforce.record_changed' && change.payload.fields.Status).toBe('Working - Contacted');
