@@ -1,3 +1,4 @@
+import { expectEventually } from '../support/eventually';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendEvents, readBatch, START, type NewEvent, type RecordedEvent } from '../../src/event-store';
 import { recordRejection } from '../../src/ingest/monday/ingest-rejections';
@@ -131,7 +132,13 @@ describe('crm-sync keys encrypt-existing (issue 19)', () => {
     expect(progress[progress.length - 1]).toBe(2);
     expect(await plaintextCopies(db.pool, PLANTED)).toEqual([]);
 
-    const events = await readBatch(db.pool, START, 10);
+    // Commit-safe reads stay behind transactions other test files hold open on the server: wait for them.
+    const stored = (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
+    const events = await expectEventually(async () => {
+      const read = await readBatch(db.pool, START, 10);
+      expect(read).toHaveLength(Math.min(stored, 10));
+      return read;
+    }, { timeoutMs: 30_000 });
     const change = events.find((e) => e.type === 'salesforce.record_changed');
     expect(change?.type === 'salesforce.record_changed' && change.payload.fields).toMatchObject({ Email: EMAIL, LastName: SURNAME, Phone: PHONE, Status: 'Open' });
 
