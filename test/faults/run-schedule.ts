@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { RandomEditScript, SeededRandom } from '../support/random-edits';
-import { baseline, deadLetters, duplicates, loopProbe, mismatches, recordStories, webhookRejections } from './fault-checks';
+import { duplicatePairs, pairMismatches } from '../support/pair-checks';
+import { baseline, deadLetters, loopProbe, recordStories, webhookRejections } from './fault-checks';
 import { FaultActions, type FaultRunOptions } from './fault-actions';
 import type { FaultPostgres } from './fault-postgres';
 import { runMondayCatchUpJob, waitForQuiet } from './fault-quiet';
@@ -85,14 +86,14 @@ async function runSchedule(world: FaultWorld, schedule: FaultSchedule, options: 
   if (Object.keys(rejections).length > 0) throw new Error(`webhooks refused (a lost change): ${JSON.stringify(rejections)}`);
   const dead = await deadLetters(world);
   if (dead.length > 0) throw new Error(`left dead-lettered: ${JSON.stringify(dead).slice(0, 600)}`);
-  const doubled = duplicates(world, script.pairs, before);
+  const doubled = duplicatePairs(world.sandbox, script.pairs, before);
   if (doubled.length > 0) {
     const itemless = doubled.flatMap((problem) => /record (\S+) is held by items \[\]/.exec(problem)?.[1] ?? []);
     const stories = await recordStories(world, itemless);
     journal.splice(0, journal.length, ...script.journal);
     throw new Error(`duplicates: ${doubled.slice(0, 5).join('; ')}\nrecords without an item:\n  ${stories.join('\n  ')}`);
   }
-  const wrong = await mismatches(world, script.pairs);
+  const wrong = await pairMismatches({ sandbox: world.sandbox, monday: world.monday, context: await world.context() }, script.pairs);
   if (wrong.length > 0) {
     const ids = [...new Set(wrong.flatMap((problem) => /^\w+ (\w{18}) \//.exec(problem)?.[1] ?? []))];
     const stories = await recordStories(world, ids.slice(0, 4));

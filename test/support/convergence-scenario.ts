@@ -3,10 +3,9 @@ import { expect } from 'expect';
 import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
 import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { replayProjection } from '../../src/migration/replay';
-import type { MondayItem } from '../../src/monday';
-import { NAME_KEY } from '../../src/mapping/resolved-mapping';
 import { countRemoteWrites, startConvergenceEnvironment, waitForQuiet, webhookRejections, type RemoteWrites } from './convergence-world';
 import { expectEventually } from './eventually';
+import { BOARDS, duplicatePairs, pairMismatches } from './pair-checks';
 import { RandomEditScript, SeededRandom, type TrackedPair } from './random-edits';
 import type { SyncEnvironment } from './sync-environment';
 
@@ -22,8 +21,6 @@ import type { SyncEnvironment } from './sync-environment';
 
 /** Human actions per run (issue 6 asks for 1,000). */
 export const EDITS = Number(process.env.CONVERGENCE_EDITS ?? 1_000);
-const BOARDS = { opportunity: 9378000526, account: 9378000512 } as const;
-const SOBJECTS = { opportunity: 'Opportunity', account: 'Account' } as const;
 const SALESFORCE_FAULTS = ['http_error', 'unable_to_lock_row', 'request_limit_exceeded'] as const;
 
 /** What one seed's run measured (printed by the test and the campaign). */
@@ -112,9 +109,9 @@ async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: 
   // A refused webhook would be a lost change.
   expect(rejections).toEqual({});
   expect(await deadLetters(env)).toEqual([]);
-  const wrong = await mismatches(env, script.pairs);
+  const wrong = await pairMismatches({ sandbox: env.sandbox, monday: env.monday, context: env.engine.context }, script.pairs);
   if (wrong.length > 0 && process.env.CONVERGENCE_DEBUG) await printHistory(env, wrong[0]);
-  expect(duplicates(env, script.pairs, before)).toEqual([]);
+  expect(duplicatePairs(env.sandbox, script.pairs, before)).toEqual([]);
   // Each human change needs at most one write to the other side (a monday create: the Salesforce
   // create and the Id written back); coalescing and lost conflicts only make it fewer.
   expect(writes.salesforce).toBeLessThanOrEqual(script.stats.allowance.salesforce);
@@ -162,79 +159,6 @@ async function expectNoLoop(env: SyncEnvironment, pairs: TrackedPair[]): Promise
   }, { timeoutMs: 20_000 });
   await waitForQuiet(env);
   expect(delta(countRemoteWrites(env), before)).toEqual({ salesforce: 1, monday: 1 });
-}
-
-/** Every mapped field of every live pair, read on both sides and compared through the mapping's converters. */
-async function mismatches(env: SyncEnvironment, pairs: TrackedPair[]): Promise<string[]> {
-  const problems: string[] = [];
-  const linked = pairs.filter((p) => p.salesforceId && p.itemId);
-  const items = new Map<number, MondayItem>();
-  for (let i = 0; i < linked.length; i += 50) {
-    for (const item of await env.monday.itemsByIds(linked.slice(i, i + 50).map((p) => String(p.itemId)))) items.set(Number(item.id), item);
-  }
-  for (const pair of pairs) {
-    const label = `${pair.object} ${pair.salesforceId} / item ${pair.itemId}`;
-    if (!pair.salesforceId || !pair.itemId) {
-      problems.push(`${label}: never linked`);
-      continue;
-    }
-    const record = env.sandbox.salesforce.control.getRecord(pair.salesforceId);
-    const stored = env.sandbox.monday.control.getItem(pair.itemId);
-    if (pair.removedOn === 'salesforce') {
-      if (stored?.state !== 'archived') problems.push(`${label}: deleted in Salesforce, item is ${stored?.state}`);
-      continue;
-    }
-    if (pair.removedOn === 'monday') {
-      if (!record || record.IsDeleted) problems.push(`${label}: removed on monday (delete: archive), yet the Salesforce record is gone`);
-      continue;
-    }
-    const item = items.get(pair.itemId);
-    if (!record || !item) {
-      problems.push(`${label}: missing (record ${Boolean(record)}, item ${Boolean(item)})`);
-      continue;
-    }
-    const object = env.engine.context.mapping.byKey.get(pair.object);
-    for (const field of object?.fields ?? []) {
-      if (field.salesforceFields.length !== 1) continue;
-      const salesforceValue = (record[field.salesforceFields[0]] ?? null) as SalesforceValue;
-      // An owner without a monday account (the org's admin, who makes the human edits) has no cell value.
-      const representable = field.converter.toMonday(salesforceValue, env.engine.context);
-      if (representable.kind === 'unresolved' && representable.reason === 'unknown_user') continue;
-      const column = item.columnValues.find((c) => c.id === field.key);
-      const read =
-        field.key === NAME_KEY
-          ? ({ kind: 'value', value: item.name } as const)
-          : field.converter.fromMondayApi({ value: column?.value ?? null, text: column?.text ?? null, linkedItemIds: column && 'linkedItemIds' in column ? column.linkedItemIds : undefined }, env.engine.context);
-      if (read.kind !== 'value') problems.push(`${label} ${field.key}: monday value unreadable ${JSON.stringify(read)}`);
-      else if (!field.converter.equals(salesforceValue, read.value)) {
-        problems.push(`${label} ${field.key}: Salesforce ${JSON.stringify(salesforceValue)} vs monday ${JSON.stringify(read.value)}`);
-      }
-    }
-  }
-  return problems;
-}
-
-/** Each record the run made has exactly one item carrying its Id, and each item exactly one record. */
-function duplicates(env: SyncEnvironment, pairs: TrackedPair[], before: { records: Set<string>; items: Set<number> }): string[] {
-  const problems: string[] = [];
-  for (const object of ['opportunity', 'account'] as const) {
-    const records = env.sandbox.salesforce.control.records(SOBJECTS[object], { includeDeleted: true }).filter((r) => !before.records.has(String(r.Id)));
-    const items = env.sandbox.monday.control.listItems(BOARDS[object], true).filter((i) => !before.items.has(i.id));
-    const tracked = pairs.filter((p) => p.object === object).length;
-    if (records.length !== tracked) problems.push(`${object}: ${records.length} new Salesforce records for ${tracked} pairs`);
-    if (items.length !== tracked) problems.push(`${object}: ${items.length} new items for ${tracked} pairs`);
-    const itemsById = new Map<string, number[]>();
-    for (const item of items) {
-      const id = /[a-zA-Z0-9]{18}/.exec(JSON.stringify(item.values.salesforce_id ?? ''))?.[0];
-      if (!id) problems.push(`${object}: item ${item.id} has no Salesforce Id`);
-      else itemsById.set(id, [...(itemsById.get(id) ?? []), item.id]);
-    }
-    for (const record of records) {
-      const holders = itemsById.get(String(record.Id)) ?? [];
-      if (holders.length !== 1) problems.push(`${object}: record ${String(record.Id)} is held by items [${holders.join(', ')}]`);
-    }
-  }
-  return problems;
 }
 
 async function deadLetters(env: SyncEnvironment): Promise<unknown[]> {
