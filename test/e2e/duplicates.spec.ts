@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import type { DuplicateCluster } from '../../src/data-quality/duplicate-cluster';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -9,24 +7,12 @@ import { findDuplicates, clustersDocument } from '../../src/data-quality/duplica
 import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
+import { runCli } from '../support/run-cli';
 
-const ROOT = resolve(__dirname, '../..');
 const LEADS = 9378000505;
 const ACCOUNTS = 9378000512;
 const CONTACTS = 9378000519;
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', resolve(ROOT, 'tsconfig.json'), resolve(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolveRun) => child.once('exit', (code) => resolveRun({ code, stdout, stderr })));
-}
 
 /** Contract section 5 "Data quality": planted clusters and decoys in both emulators, through the running sync. */
 describe('crm-sync duplicates against both emulators', () => {

@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { expectEventually } from '../support/eventually';
 import { plaintextCopies } from '../support/plaintext-copies';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
+import { runCli } from '../support/run-cli';
 
-const ROOT = resolve(__dirname, '../..');
 const LEADS = 9378000505;
 const FIRST = 'Zephyrine';
 const LAST = 'Quillfeather';
@@ -16,19 +14,6 @@ const NEW_PHONE = '+14155550188';
 /** What may appear of each value wherever it is stored (a phone in any of its formats). */
 const PLANTED = [FIRST, LAST, EMAIL, '4155550177', '555-0177', '4155550188', '555-0188'];
 
-/** `crm-sync ARGS` as a child process through tsx (no build step). */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', resolve(ROOT, 'tsconfig.json'), resolve(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolveRun) => child.once('exit', (code) => resolveRun({ code, stdout, stderr })));
-}
 
 /**
  * Personal data through the whole service with PII_ENCRYPTION_KEY set (issue 19, interface.md

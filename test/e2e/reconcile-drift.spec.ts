@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import pino from 'pino';
 import { reconcile, type Drift, type ReconcileReport } from '../../src/migration/reconcile';
@@ -10,22 +8,9 @@ import type { SObjectRecord } from '../../src/sandbox/salesforce/store/record-st
 import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
+import { runCli } from '../support/run-cli';
 
-const ROOT = resolve(__dirname, '../..');
 
-/** `crm-sync ARGS` as a child process through tsx (no build step): stdout and the exit code. */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', resolve(ROOT, 'tsconfig.json'), resolve(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolveRun) => child.once('exit', (code) => resolveRun({ code, stdout, stderr })));
-}
 
 /**
  * Drift injected behind the service's back in both emulators (monday webhooks dropped, Salesforce
