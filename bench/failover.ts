@@ -15,8 +15,8 @@
  */
 import { loadavg } from 'node:os';
 import { Pool } from 'pg';
-import { DEMO_BOARDS } from '../src/sandbox/monday';
-import { startSandbox } from '../src/sandbox/sandbox-environment';
+import { DEMO_BOARDS } from '@crm-sync/sandbox';
+import { startSandbox } from '@crm-sync/sandbox';
 import type { ChildService } from '../test/support/child-service';
 import { EXAMPLE_MAPPING } from '../test/support/sandbox-schemas';
 import { killInstance, leadershipOf, startInstance } from '../test/support/service-cluster';

@@ -39,8 +39,8 @@
  */
 import { createMondayClient, type MondayMutation } from '../src/monday';
 import { GraphqlRequestTransport, type GraphqlTransport } from '../src/monday/graphql-transport';
-import { ScaledClock } from '../src/sandbox/clock';
-import { startMondayEmulator, type MondayEmulator } from '../src/sandbox/monday';
+import { ScaledClock } from '@crm-sync/sandbox';
+import { startMondayEmulator, type MondayEmulator } from '@crm-sync/sandbox';
 import { numberListOption, numberOption } from './support/bench-options';
 import { log, report, round, type Row } from './support/bench-report';
 

@@ -33,7 +33,7 @@ import { loadMapping } from '../src/mapping';
 import { createMondayClient } from '../src/monday';
 import { createLogger } from '../src/observability/logger';
 import { createSalesforceClient } from '../src/salesforce';
-import { startSandbox, type SandboxEnvironment } from '../src/sandbox/sandbox-environment';
+import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
 import { createBenchDatabase } from './support/bench-database';
 import { numberListOption, numberOption } from './support/bench-options';
 import { log, percentile, report, round, type Row } from './support/bench-report';

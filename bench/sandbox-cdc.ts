@@ -12,10 +12,10 @@
  */
 import { createRequire } from 'node:module';
 import Fastify from 'fastify';
-import { ScaledClock } from '../src/sandbox/clock';
-import type { ChangeEventPayload } from '../src/sandbox/salesforce/cometd/change-event-log';
-import { InMemoryChangeEventLog } from '../src/sandbox/salesforce/cometd/in-memory-change-event-log';
-import { registerCometd } from '../src/sandbox/salesforce/cometd/register-cometd';
+import { ScaledClock } from '@crm-sync/sandbox';
+import type { ChangeEventPayload } from '@crm-sync/sandbox';
+import { InMemoryChangeEventLog } from '@crm-sync/sandbox';
+import { registerCometd } from '@crm-sync/sandbox';
 import { numberOption } from './support/bench-options';
 import { log, report, round, type Row } from './support/bench-report';
 

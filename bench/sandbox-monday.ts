@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { DEMO_BOARDS, startMondayEmulator } from '../src/sandbox/monday';
+import { DEMO_BOARDS, startMondayEmulator } from '@crm-sync/sandbox';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -6,7 +6,7 @@
  *   npx tsx bench/sandbox-salesforce.ts [--duration 5] [--connections 20]
  */
 import autocannon from 'autocannon';
-import { startSalesforceEmulator } from '../src/sandbox/salesforce';
+import { startSalesforceEmulator } from '@crm-sync/sandbox';
 
 const WRITE_TARGET_PER_SECOND = 1_500;
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AdminModule } from '../../src/admin';
-import { DEMO_BOARDS } from '../../src/sandbox/monday';
+import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { insertCommands, outboxRow } from '../integration/outbox-support';
 import { dispatcherFor, startOutboxWorld, type OutboxWorld } from './outbox-support';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { readLiveContext } from '../../src/migration/read-live-context';
 import { runBackfill } from '../../src/migration/backfill.runner';
-import { DEMO_BOARDS } from '../../src/sandbox/monday';
+import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 import { partnerLeads } from './backfill-world';
 

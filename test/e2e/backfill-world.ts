@@ -12,9 +12,9 @@ import { createMondayClient, type MondayClock, type MondayPort } from '../../src
 import { runBackfill, type BackfillOptions, type BackfillSummary } from '../../src/migration/backfill.runner';
 import type { CachedContext } from '../../src/projectors/sync-context-cache';
 import type { JsforceSalesforceClient, SalesforceClientOptions } from '../../src/salesforce';
-import { ScaledClock } from '../../src/sandbox/clock';
-import { DEMO_BOARDS, startMondayEmulator, type MondayEmulator, type MondayEmulatorOptions } from '../../src/sandbox/monday';
-import type { SalesforceEmulator, SeedRecord } from '../../src/sandbox/salesforce';
+import { ScaledClock } from '@crm-sync/sandbox';
+import { DEMO_BOARDS, startMondayEmulator, type MondayEmulator, type MondayEmulatorOptions } from '@crm-sync/sandbox';
+import type { SalesforceEmulator, SeedRecord } from '@crm-sync/sandbox';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { connect, startEmulator } from './salesforce-client-support';

@@ -6,7 +6,7 @@ import { claimCommands } from '../../src/outbox/claim';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { LinkIndex } from '../../src/projectors/link-index';
 import { SYNC_PROJECTOR, SyncProjector } from '../../src/projectors/sync-projector';
-import { ScaledClock } from '../../src/sandbox/clock';
+import { ScaledClock } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { mondayColumnChanged, salesforceChanged } from '../support/sync-events';
 import { BOARDS, itemsBySalesforceId, startBackfillWorld, type BackfillWorld } from './backfill-world';

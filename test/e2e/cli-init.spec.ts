@@ -16,9 +16,9 @@ import type { AppConfig } from '../../src/config/app-config';
 import { loadMapping, validateAgainstLive, type Mapping } from '../../src/mapping';
 import { createMondayClient } from '../../src/monday';
 import { createSalesforceClient } from '../../src/salesforce';
-import { DEMO_BOARDS, INTEGRATION_USER_ID } from '../../src/sandbox/monday';
-import { statusSettings } from '../../src/sandbox/monday/column-types/status-labels';
-import { startSandbox, type SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
+import { DEMO_BOARDS, INTEGRATION_USER_ID } from '@crm-sync/sandbox';
+import { statusSettings } from '@crm-sync/sandbox';
+import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
 
 const ROOT = resolve(__dirname, '../..');
 const OPPORTUNITIES = String(DEMO_BOARDS.opportunities.id);

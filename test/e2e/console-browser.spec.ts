@@ -1,5 +1,5 @@
 import type { Page } from 'puppeteer-core';
-import { DEMO_BOARDS } from '../../src/sandbox/monday';
+import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { insertCommands, outboxRow } from '../integration/outbox-support';
 import { launchBrowser, type TestBrowser } from '../support/browser';
 import { expectEventually } from '../support/eventually';

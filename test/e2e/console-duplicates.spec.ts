@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { recordHistory } from '../../src/admin/record-history';
-import { DEMO_BOARDS } from '../../src/sandbox/monday';
+import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { launchBrowser, type TestBrowser } from '../support/browser';
 import { expectEventually } from '../support/eventually';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';

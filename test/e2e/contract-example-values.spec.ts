@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { parseMapping, validateAgainstLive, type Mapping } from '../../src/mapping';
 import { readFileSync } from 'node:fs';
-import { ACCOUNT_USERS } from '../../src/sandbox/monday/account-users';
-import { statusSettings } from '../../src/sandbox/monday/column-types/status-labels';
+import { ACCOUNT_USERS } from '@crm-sync/sandbox';
+import { statusSettings } from '@crm-sync/sandbox';
 import { isRejectedValue, listDeadLetters, retryDeadLetter } from '../../src/outbox/dead-letters';
 import { expectEventually } from '../support/eventually';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { SYNC_PROJECTOR } from '../../src/projectors/sync-projector';
-import { startSandbox, type SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
+import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
 import { startChildService, type ChildService } from '../support/child-service';
 import { expectEventually } from '../support/eventually';
 import { mondayJwt, samplePayloads } from '../support/monday-webhooks';

@@ -1,4 +1,4 @@
-import { startSandbox, type SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
+import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
 import { mondayJwt, samplePayloads } from '../support/monday-webhooks';
 import { startChildService } from '../support/child-service';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';

@@ -1,4 +1,4 @@
-import { startSandbox, type SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
+import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
 import { startChildService, type ChildService } from '../support/child-service';
 import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';

@@ -4,8 +4,8 @@
  */
 import { createMondayClient, MondayError, type MondayBulkImport } from '../../src/monday';
 import { buildImportFile } from '../../src/monday/bulk-import-csv';
-import { ScaledClock } from '../../src/sandbox/clock';
-import { DEMO_BOARDS, startMondayEmulator, type MondayEmulator } from '../../src/sandbox/monday';
+import { ScaledClock } from '@crm-sync/sandbox';
+import { DEMO_BOARDS, startMondayEmulator, type MondayEmulator } from '@crm-sync/sandbox';
 
 const BOARD = String(DEMO_BOARDS.leads.id);
 const GROUP = DEMO_BOARDS.leads.groups.newLeads;

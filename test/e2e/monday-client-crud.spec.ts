@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMondayClient, MondayError, type MondayPort } from '../../src/monday';
-import { DEMO_BOARDS, startMondayEmulator, type MondayEmulator } from '../../src/sandbox/monday';
+import { DEMO_BOARDS, startMondayEmulator, type MondayEmulator } from '@crm-sync/sandbox';
 
 const LEADS = String(DEMO_BOARDS.leads.id);
 const L = DEMO_BOARDS.leads.columns;

@@ -1,6 +1,6 @@
 import { createMondayClient, type MondayItem, type MondayPort, type StreamBoardItemsOptions } from '../../src/monday';
-import { ScaledClock } from '../../src/sandbox/clock';
-import { startMondayEmulator, type MondayEmulator } from '../../src/sandbox/monday';
+import { ScaledClock } from '@crm-sync/sandbox';
+import { startMondayEmulator, type MondayEmulator } from '@crm-sync/sandbox';
 
 const DAY = 86_400_000;
 const PER_DAY = 250;

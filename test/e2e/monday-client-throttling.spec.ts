@@ -1,6 +1,6 @@
 import { createMondayClient, MondayError, type MondayClock, type MondayMutation, type MondayPort } from '../../src/monday';
-import { ScaledClock } from '../../src/sandbox/clock';
-import { startMondayEmulator, type MondayEmulator } from '../../src/sandbox/monday';
+import { ScaledClock } from '@crm-sync/sandbox';
+import { startMondayEmulator, type MondayEmulator } from '@crm-sync/sandbox';
 
 const SCALE = 600; // one emulated minute passes in 100 real ms
 

@@ -1,8 +1,8 @@
 import { installWebhooks } from '../../src/ingest/monday/install-webhooks';
 import { loadMapping } from '../../src/mapping';
 import { createMondayClient } from '../../src/monday';
-import { DEMO_BOARDS } from '../../src/sandbox/monday';
-import { startSandbox, type SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
+import { DEMO_BOARDS } from '@crm-sync/sandbox';
+import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
 import type { ChildService } from '../support/child-service';
 import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';

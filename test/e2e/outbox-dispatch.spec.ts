@@ -3,7 +3,7 @@ import { MondayError, type MondayPort } from '../../src/monday';
 import { metricsRegistry } from '../../src/observability/metrics-registry';
 import { OutboxDispatcher, OutboxNotifications } from '../../src/outbox';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
-import { DEMO_BOARDS } from '../../src/sandbox/monday';
+import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { insertCommands, outboxRow, updateCommand } from '../integration/outbox-support';
 import { dispatcherFor, eventsOfType, startOutboxWorld, type OutboxWorld } from './outbox-support';

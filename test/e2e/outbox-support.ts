@@ -8,8 +8,8 @@ import { createMondayClient, type MondayPort } from '../../src/monday';
 import type { Logger } from '../../src/observability/logger';
 import { OutboxDispatcher, type OutboxDispatcherOptions } from '../../src/outbox/dispatcher';
 import type { SalesforcePort } from '../../src/salesforce';
-import { startMondayEmulator, type MondayEmulator } from '../../src/sandbox/monday';
-import type { SalesforceEmulator } from '../../src/sandbox/salesforce';
+import { startMondayEmulator, type MondayEmulator } from '@crm-sync/sandbox';
+import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { connect, startEmulator } from './salesforce-client-support';
 

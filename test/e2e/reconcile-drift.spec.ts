@@ -4,7 +4,7 @@ import { reconcile, type Drift, type ReconcileReport } from '../../src/migration
 import { formatReconcileTable } from '../../src/migration/reconcile-format';
 import { startScheduledReconcile } from '../../src/migration/reconcile-schedule';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher';
-import type { SObjectRecord } from '../../src/sandbox/salesforce/store/record-store';
+import type { SObjectRecord } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';

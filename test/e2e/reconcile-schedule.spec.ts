@@ -1,7 +1,7 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SObjectRecord } from '../../src/sandbox/salesforce/store/record-store';
+import type { SObjectRecord } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 

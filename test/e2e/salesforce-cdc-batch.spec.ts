@@ -14,7 +14,7 @@ import {
   type ChannelListener,
   type JsforceSalesforceClient,
 } from '../../src/salesforce';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../src/sandbox/salesforce';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 

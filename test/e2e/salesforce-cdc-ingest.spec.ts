@@ -2,7 +2,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { SalesforceCdcIngest } from '../../src/ingest/salesforce/salesforce-cdc.ingest';
 import { createChangeEventStream, createSalesforceClient, type JsforceSalesforceClient } from '../../src/salesforce';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../src/sandbox/salesforce';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 

@@ -4,7 +4,7 @@
  */
 import type { SalesforceAuth } from '../../src/config/app-config';
 import { createSalesforceClient, SalesforceError, type JsforceSalesforceClient } from '../../src/salesforce';
-import type { SalesforceEmulator } from '../../src/sandbox/salesforce';
+import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { authFor, connect, failureOf, FAST, salesforceConfig, startEmulator, type FlowName } from './salesforce-client-support';
 
 describe('Salesforce client: authentication', () => {

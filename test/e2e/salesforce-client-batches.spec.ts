@@ -3,7 +3,7 @@
  * per-record results, Bulk API 2.0 query over several result pages, lead conversion, limits, users.
  */
 import type { JsforceSalesforceClient } from '../../src/salesforce';
-import type { SalesforceEmulator } from '../../src/sandbox/salesforce';
+import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { collect, connect, startEmulator } from './salesforce-client-support';
 
 describe('Salesforce client: queries, collections, Bulk 2.0, lead conversion', () => {

@@ -4,7 +4,7 @@
  */
 import type { JsforceSalesforceClient } from '../../src/salesforce';
 import { SalesforceError } from '../../src/salesforce';
-import type { SalesforceEmulator } from '../../src/sandbox/salesforce';
+import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { CLIENT_NAME, connect, failureOf, startEmulator } from './salesforce-client-support';
 
 describe('Salesforce client: records over REST', () => {

@@ -3,7 +3,7 @@
  * DUPLICATES_DETECTED refusal, allowDuplicates as Sforce-Duplicate-Rule-Header, SOAP merge.
  */
 import { SalesforceError, type JsforceSalesforceClient } from '../../src/salesforce';
-import type { SalesforceEmulator } from '../../src/sandbox/salesforce';
+import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { collect, connect, failureOf, startEmulator } from './salesforce-client-support';
 
 describe('Salesforce client: duplicate rules and merge', () => {

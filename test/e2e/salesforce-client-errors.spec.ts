@@ -3,7 +3,7 @@
  * and the API-budget floor that pauses non-urgent work.
  */
 import { SalesforceError, type JsforceSalesforceClient } from '../../src/salesforce';
-import type { SalesforceEmulator } from '../../src/sandbox/salesforce';
+import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { connect, failureOf, startEmulator } from './salesforce-client-support';
 
 describe('Salesforce client: typed failures', () => {

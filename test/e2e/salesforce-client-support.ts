@@ -4,7 +4,7 @@
  */
 import type { AppConfig, SalesforceAuth } from '../../src/config/app-config';
 import { createSalesforceClient, type JsforceSalesforceClient, type SalesforceClientOptions } from '../../src/salesforce';
-import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '../../src/sandbox/salesforce';
+import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '@crm-sync/sandbox';
 
 // Reference 0.10: jsforce and faye read proxy variables for every URL, loopback included.
 for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY']) delete process.env[name];

@@ -12,7 +12,7 @@ import {
   type JsforceSalesforceClient,
   type StreamIssue,
 } from '../../src/salesforce';
-import type { SalesforceEmulator } from '../../src/sandbox/salesforce';
+import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { CLIENT_NAME, connect, FAST, salesforceConfig, startEmulator } from './salesforce-client-support';
 

@@ -9,7 +9,7 @@ import type { SyncContext } from '../../src/projectors/sync-context';
 import { loadCachedContext } from '../../src/projectors/sync-context-cache';
 import { loadLinks } from '../../src/projectors/sync-records.repository';
 import { createSalesforceClient, type JsforceSalesforceClient } from '../../src/salesforce';
-import { startSandbox, type SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
+import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
 import type { ChildService } from '../support/child-service';
 import { fastForwardClock } from '../support/convergence-world';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';

@@ -2,7 +2,7 @@ import type { SalesforceValue } from '../../src/mapping/converters/converter.typ
 import { NAME_KEY } from '../../src/mapping/resolved-mapping';
 import type { MondayItem, MondayPort } from '../../src/monday';
 import type { SyncContext } from '../../src/projectors/sync-context';
-import type { SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
+import type { SandboxEnvironment } from '@crm-sync/sandbox';
 import type { TrackedPair } from './random-edits';
 
 /** The boards and sObjects the convergence scenario and the fault campaign edit. */

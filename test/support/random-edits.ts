@@ -1,7 +1,7 @@
 import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
 import { NAME_KEY, type ResolvedObject } from '../../src/mapping/resolved-mapping';
 import type { SyncContext } from '../../src/projectors/sync-context';
-import type { SandboxEnvironment } from '../../src/sandbox/sandbox-environment';
+import type { SandboxEnvironment } from '@crm-sync/sandbox';
 
 /** mulberry32: a small seeded PRNG, so a failing run is reproduced from its seed alone. */
 export class SeededRandom {

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { loadMapping } from '../../src/mapping/load-mapping';
 import { mondayBoardFromApi, salesforceObjectFromDescribe, type LiveSchemas } from '../../src/mapping/live-schema';
 import { resolveMapping, type ResolvedMapping } from '../../src/mapping/resolved-mapping';
-import { seedDemoBoards } from '../../src/sandbox/monday/demo-boards';
-import { describeObject } from '../../src/sandbox/salesforce/schema/describe';
-import { SchemaRegistry } from '../../src/sandbox/salesforce/schema/schema-registry';
+import { seedDemoBoards } from '@crm-sync/sandbox';
+import { describeObject } from '@crm-sync/sandbox';
+import { SchemaRegistry } from '@crm-sync/sandbox';
 
 export const EXAMPLE_MAPPING = join(__dirname, '../../examples/nonprofit-leads.yaml');
 

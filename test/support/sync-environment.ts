@@ -11,7 +11,7 @@ import { createMondayClient, type MondayPort } from '../../src/monday';
 type MondayClientOptions = Parameters<typeof createMondayClient>[1];
 import { createLogger } from '../../src/observability/logger';
 import { createSalesforceClient, type JsforceSalesforceClient } from '../../src/salesforce';
-import { startSandbox, type SandboxEnvironment, type SandboxOptions } from '../../src/sandbox/sandbox-environment';
+import { startSandbox, type SandboxEnvironment, type SandboxOptions } from '@crm-sync/sandbox';
 import { EXAMPLE_MAPPING } from './sandbox-schemas';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

@@ -1,4 +1,4 @@
-import { startSandbox } from '../../sandbox/sandbox-environment';
+import { startSandbox } from '@crm-sync/sandbox';
 
 export interface SandboxCommandOptions {
   portSalesforce?: string;

@@ -9,7 +9,7 @@ import { installWebhooks } from '../../ingest/monday/install-webhooks';
 import { loadMapping } from '../../mapping';
 import { createMondayClient } from '../../monday';
 import { createSalesforceClient } from '../../salesforce';
-import { startSandbox, type SandboxEnvironment } from '../../sandbox/sandbox-environment';
+import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
 import { CliError } from '../cli-error';
 
 /** The demo mapping written in sandbox mode: the seed-000 nonprofit boards and org. */

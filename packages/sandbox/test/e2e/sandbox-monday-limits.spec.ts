@@ -3,9 +3,9 @@
  * format per version, throttling with 429 + Retry-After + retry_in_seconds and the RateLimit headers,
  * complexity, minute, concurrency and daily limits, Idempotency-Key, authentication.
  */
-import type { MondayEmulator, MondayEmulatorOptions } from '../../src/sandbox/monday';
-import { DEMO_BOARDS, startMondayEmulator } from '../../src/sandbox/monday';
-import { ScaledClock } from '../../src/sandbox/clock';
+import type { MondayEmulator, MondayEmulatorOptions } from '../../src/monday';
+import { DEMO_BOARDS, startMondayEmulator } from '../../src/monday';
+import { ScaledClock } from '../../src/clock';
 import { DOCS } from './sandbox-monday-support';
 
 const BOARD = String(DEMO_BOARDS.opportunities.id);

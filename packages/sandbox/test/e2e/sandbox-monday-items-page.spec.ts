@@ -4,10 +4,10 @@
  * limits and states, items_page_by_column_values.
  */
 import { ClientError, GraphQLClient } from 'graphql-request';
-import type { MondayEmulator } from '../../src/sandbox/monday';
-import { startMondayEmulator } from '../../src/sandbox/monday';
-import { dropdownSettings } from '../../src/sandbox/monday/column-types/dropdown-column';
-import { ScaledClock } from '../../src/sandbox/clock';
+import type { MondayEmulator } from '../../src/monday';
+import { startMondayEmulator } from '../../src/monday';
+import { dropdownSettings } from '../../src/monday/column-types/dropdown-column';
+import { ScaledClock } from '../../src/clock';
 import { DOCS } from './sandbox-monday-support';
 
 const BOARD = 5_000_000_001;

@@ -1,4 +1,4 @@
-import { ScaledClock } from '../../src/sandbox/clock';
+import { ScaledClock } from '../../src/clock';
 
 describe('ScaledClock', () => {
   it('advance moves emulated time forward by exactly the given amount', () => {

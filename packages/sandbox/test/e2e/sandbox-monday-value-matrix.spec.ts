@@ -5,8 +5,8 @@
  * `extensions {code: "ColumnValueException", status_code: 200, error_data.column_type}`.
  */
 import { ClientError, GraphQLClient } from 'graphql-request';
-import type { MondayEmulator } from '../../src/sandbox/monday';
-import { startMondayEmulator } from '../../src/sandbox/monday';
+import type { MondayEmulator } from '../../src/monday';
+import { startMondayEmulator } from '../../src/monday';
 import { DOCS } from './sandbox-monday-support';
 
 const BOARD = 4_100_000_001;

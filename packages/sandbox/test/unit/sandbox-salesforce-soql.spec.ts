@@ -1,12 +1,12 @@
-import { SalesforceApiError } from '../../src/sandbox/salesforce/errors';
-import { IdGenerator } from '../../src/sandbox/salesforce/ids/salesforce-id';
-import { SchemaRegistry } from '../../src/sandbox/salesforce/schema/schema-registry';
-import { parseSoql } from '../../src/sandbox/salesforce/soql/soql-parser';
-import { executeSoql } from '../../src/sandbox/salesforce/soql/soql-executor';
-import { SoqlSyntaxError } from '../../src/sandbox/salesforce/soql/soql-ast';
-import { RecordStore } from '../../src/sandbox/salesforce/store/record-store';
-import { RecordWriter } from '../../src/sandbox/salesforce/store/record-writer';
-import { Transaction } from '../../src/sandbox/salesforce/store/transaction';
+import { SalesforceApiError } from '../../src/salesforce/errors';
+import { IdGenerator } from '../../src/salesforce/ids/salesforce-id';
+import { SchemaRegistry } from '../../src/salesforce/schema/schema-registry';
+import { parseSoql } from '../../src/salesforce/soql/soql-parser';
+import { executeSoql } from '../../src/salesforce/soql/soql-executor';
+import { SoqlSyntaxError } from '../../src/salesforce/soql/soql-ast';
+import { RecordStore } from '../../src/salesforce/store/record-store';
+import { RecordWriter } from '../../src/salesforce/store/record-writer';
+import { Transaction } from '../../src/salesforce/store/transaction';
 
 describe('SOQL parser', () => {
   it('parses fields, relationship paths, a nested WHERE, ORDER BY, LIMIT and OFFSET', () => {

@@ -1,6 +1,6 @@
-import { ScaledClock } from '../../src/sandbox/clock';
-import type { ChangeEventPayload } from '../../src/sandbox/salesforce/cometd/change-event-log';
-import { InMemoryChangeEventLog } from '../../src/sandbox/salesforce/cometd/in-memory-change-event-log';
+import { ScaledClock } from '../../src/clock';
+import type { ChangeEventPayload } from '../../src/salesforce/cometd/change-event-log';
+import { InMemoryChangeEventLog } from '../../src/salesforce/cometd/in-memory-change-event-log';
 
 const HOUR = 3600_000;
 

@@ -1,6 +1,6 @@
 import jsforce from 'jsforce';
 import jwt from 'jsonwebtoken';
-import { SalesforceEmulator } from '../../src/sandbox/salesforce';
+import { SalesforceEmulator } from '../../src/salesforce';
 import { expectApiError, passwordLogin, rawFetch, startEmulator } from './sandbox-salesforce-helpers';
 
 /** The real jsforce 3.10.16, unchanged, against the emulator (issue 3, reference 9). */

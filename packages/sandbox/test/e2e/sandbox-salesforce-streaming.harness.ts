@@ -4,10 +4,10 @@
  */
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ScaledClock } from '../../src/sandbox/clock';
-import type { ChangeEventPayload, ChangeType, RetainedChangeEvent } from '../../src/sandbox/salesforce/cometd/change-event-log';
-import { InMemoryChangeEventLog } from '../../src/sandbox/salesforce/cometd/in-memory-change-event-log';
-import { registerCometd, type CometdControl, type CometdOptions } from '../../src/sandbox/salesforce/cometd/register-cometd';
+import { ScaledClock } from '../../src/clock';
+import type { ChangeEventPayload, ChangeType, RetainedChangeEvent } from '../../src/salesforce/cometd/change-event-log';
+import { InMemoryChangeEventLog } from '../../src/salesforce/cometd/in-memory-change-event-log';
+import { registerCometd, type CometdControl, type CometdOptions } from '../../src/salesforce/cometd/register-cometd';
 
 // Reference 0.10: faye and jsforce read proxy variables for every URL, loopback included.
 for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY']) delete process.env[name];

@@ -1,5 +1,5 @@
 import type { Connection } from 'jsforce';
-import { SalesforceEmulator, to18 } from '../../src/sandbox/salesforce';
+import { SalesforceEmulator, to18 } from '../../src/salesforce';
 import { passwordLogin, rawFetch, startEmulator } from './sandbox-salesforce-helpers';
 
 /** One test per behaviour of the reference's emulator checklist (section 10) owned by the REST side. */

@@ -4,7 +4,7 @@
  * numbers rounded to the field's scale) or refused with the real error code and message.
  */
 import type { Connection } from 'jsforce';
-import { SalesforceEmulator } from '../../src/sandbox/salesforce';
+import { SalesforceEmulator } from '../../src/salesforce';
 import { passwordLogin, rawFetch, startEmulator } from './sandbox-salesforce-helpers';
 
 function idOf(result: { id?: string }): string {

@@ -1,5 +1,5 @@
 import { GraphQLClient } from 'graphql-request';
-import { DEMO_BOARDS, startMondayEmulator, type MondayEmulator } from '../../src/sandbox/monday';
+import { DEMO_BOARDS, startMondayEmulator, type MondayEmulator } from '../../src/monday';
 import { DOCS, eventually, WebhookReceiver } from './sandbox-monday-support';
 import { appendChange, disconnect, newFayeClient, startStreamingServer, waitFor, type CdcMessage, type StreamingHarness } from './sandbox-salesforce-streaming.harness';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SalesforceEmulator, seedDemoOrg } from '../../src/sandbox/salesforce';
+import { SalesforceEmulator, seedDemoOrg } from '../../src/salesforce';
 import { expectApiError, passwordLogin, rawFetch, startEmulator } from './sandbox-salesforce-helpers';
 
 /** The control API under /__sandbox/ and in process: faults, request log, state, seeding. */

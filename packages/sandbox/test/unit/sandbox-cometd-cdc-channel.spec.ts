@@ -1,4 +1,4 @@
-import { channelForEntity, resolveChannel } from '../../src/sandbox/salesforce/cometd/cdc-channel';
+import { channelForEntity, resolveChannel } from '../../src/salesforce/cometd/cdc-channel';
 
 const ENABLED = ['Lead', 'Account', 'Grant__c'];
 

@@ -3,10 +3,10 @@
  * emulator, as pure functions.
  */
 import { getOperationAST, parse } from 'graphql';
-import { DEFAULT_COSTS } from '../../src/sandbox/monday/emulator-options';
-import { MondayApiError } from '../../src/sandbox/monday/errors';
-import { estimateComplexity } from '../../src/sandbox/monday/graphql/complexity-estimate';
-import { currentVersion, resolveApiVersion, versionKind } from '../../src/sandbox/monday/http/api-version';
+import { DEFAULT_COSTS } from '../../src/monday/emulator-options';
+import { MondayApiError } from '../../src/monday/errors';
+import { estimateComplexity } from '../../src/monday/graphql/complexity-estimate';
+import { currentVersion, resolveApiVersion, versionKind } from '../../src/monday/http/api-version';
 
 const NOV_2026 = Date.parse('2026-11-15T00:00:00Z');
 

@@ -5,8 +5,8 @@
  */
 import { ApiClient, ClientError as MondayClientError } from '@mondaydotcomorg/api';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import type { MondayEmulator } from '../../src/sandbox/monday';
-import { DEMO_BOARDS, startMondayEmulator } from '../../src/sandbox/monday';
+import type { MondayEmulator } from '../../src/monday';
+import { DEMO_BOARDS, startMondayEmulator } from '../../src/monday';
 import { DOCS } from './sandbox-monday-support';
 
 const BOARD = String(DEMO_BOARDS.opportunities.id);

@@ -5,8 +5,8 @@
  * cursor paging.
  */
 import { GraphQLClient } from 'graphql-request';
-import type { MondayEmulator } from '../../src/sandbox/monday';
-import { startMondayEmulator } from '../../src/sandbox/monday';
+import type { MondayEmulator } from '../../src/monday';
+import { startMondayEmulator } from '../../src/monday';
 import { DOCS } from './sandbox-monday-support';
 
 const BOARD = 5_000_000_077;

@@ -1,5 +1,5 @@
 import jsforce, { Connection } from 'jsforce';
-import { startSalesforceEmulator, SalesforceEmulator, SalesforceEmulatorOptions } from '../../src/sandbox/salesforce';
+import { startSalesforceEmulator, SalesforceEmulator, SalesforceEmulatorOptions } from '../../src/salesforce';
 
 // jsforce and faye read proxy variables for every URL, loopback included (reference 0.10).
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];

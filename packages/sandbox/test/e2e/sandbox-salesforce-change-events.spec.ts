@@ -1,5 +1,5 @@
-import { SalesforceEmulator } from '../../src/sandbox/salesforce';
-import type { ChangeEventPayload, RetainedChangeEvent } from '../../src/sandbox/salesforce/cometd/change-event-log';
+import { SalesforceEmulator } from '../../src/salesforce';
+import type { ChangeEventPayload, RetainedChangeEvent } from '../../src/salesforce/cometd/change-event-log';
 import { passwordLogin, startEmulator } from './sandbox-salesforce-helpers';
 
 /** Change events every write produces (reference 5.6, checklist 10.6 and 10.7). */

@@ -3,10 +3,10 @@
  * string, what `value` and `text` read back, how it clears, and the error for an invalid value.
  */
 import { ClientError, GraphQLClient } from 'graphql-request';
-import type { MondayEmulator } from '../../src/sandbox/monday';
-import { startMondayEmulator } from '../../src/sandbox/monday';
-import { boardRelationSettings } from '../../src/sandbox/monday/column-types/board-relation-column';
-import { dropdownSettings } from '../../src/sandbox/monday/column-types/dropdown-column';
+import type { MondayEmulator } from '../../src/monday';
+import { startMondayEmulator } from '../../src/monday';
+import { boardRelationSettings } from '../../src/monday/column-types/board-relation-column';
+import { dropdownSettings } from '../../src/monday/column-types/dropdown-column';
 import { DOCS } from './sandbox-monday-support';
 
 const BOARD = 4_000_000_001;

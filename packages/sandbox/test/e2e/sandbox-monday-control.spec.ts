@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import type { MondayEmulator } from '../../src/sandbox/monday';
-import { DEMO_BOARDS, startMondayEmulator } from '../../src/sandbox/monday';
+import type { MondayEmulator } from '../../src/monday';
+import { DEMO_BOARDS, startMondayEmulator } from '../../src/monday';
 import { DOCS, eventually, WebhookReceiver } from './sandbox-monday-support';
 
 const LEADS = DEMO_BOARDS.leads;

@@ -4,9 +4,9 @@
  * the report, the limits, admin-only backfill and which operation fires webhooks.
  */
 import { GraphQLClient, ClientError } from 'graphql-request';
-import type { MondayEmulator } from '../../src/sandbox/monday';
-import { DEMO_BOARDS, startMondayEmulator } from '../../src/sandbox/monday';
-import { ScaledClock } from '../../src/sandbox/clock';
+import type { MondayEmulator } from '../../src/monday';
+import { DEMO_BOARDS, startMondayEmulator } from '../../src/monday';
+import { ScaledClock } from '../../src/clock';
 import { DOCS, eventually, WebhookReceiver } from './sandbox-monday-support';
 
 const LEADS = DEMO_BOARDS.leads;

@@ -1,4 +1,4 @@
-import { IdGenerator, normalizeId, to18 } from '../../src/sandbox/salesforce/ids/salesforce-id';
+import { IdGenerator, normalizeId, to18 } from '../../src/salesforce/ids/salesforce-id';
 
 describe('Salesforce ids (reference 6)', () => {
   it('appends the case-encoding checksum of the documented example', () => {

@@ -1,5 +1,5 @@
-import { SalesforceEmulator } from '../../src/sandbox/salesforce';
-import type { ChangeEventPayload, RetainedChangeEvent } from '../../src/sandbox/salesforce/cometd/change-event-log';
+import { SalesforceEmulator } from '../../src/salesforce';
+import type { ChangeEventPayload, RetainedChangeEvent } from '../../src/salesforce/cometd/change-event-log';
 import { passwordLogin, rawFetch, startEmulator } from './sandbox-salesforce-helpers';
 
 const ALLOW_SAVE = { 'Sforce-Duplicate-Rule-Header': 'allowSave=true' };

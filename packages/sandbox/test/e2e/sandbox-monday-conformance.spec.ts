@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, isInputObjectType, isInterfaceType, isObjectType, parse, validate } from 'graphql';
-import { schemaSdl } from '../../src/sandbox/monday/graphql/schema-sdl';
+import { schemaSdl } from '../../src/monday/graphql/schema-sdl';
 import { DOCS } from './sandbox-monday-support';
 
 /** monday's official SDL (API 2026-10), vendored with its licence (vendor/monday-api/README.md). */
-const officialPath = path.join(__dirname, '../../vendor/monday-api/2026-10.graphql');
+const officialPath = path.join(__dirname, '../../../../vendor/monday-api/2026-10.graphql');
 
 describe('monday emulator conformance with the official SDL (reference 2)', () => {
   let official: GraphQLSchema;
