@@ -1,8 +1,9 @@
 // @ts-check
 /* global module */
 /**
- * Which module of src/ may import which: checked in `npm test` (npm run deps) by dependency-cruiser.
- *   npx depcruise src --config .dependency-cruiser.cjs
+ * Which module of src/ may import which, and how the service and the emulator package
+ * (packages/sandbox) meet: checked in `npm test` (npm run deps) by dependency-cruiser.
+ *   npx depcruise src packages/sandbox/src --config .dependency-cruiser.cjs
  * The folder table in README.md and the module table in docs/architecture.md describe the same rules.
  * Violations known when the rules were introduced are listed in depcruise-baseline.json (run with
  * --ignore-known): a new one fails; fixing a listed one and regenerating the baseline
@@ -19,7 +20,7 @@ const folders = (...names) => `^src/(${names.join('|')})/`;
 const ALL = [
   'admin', 'alerts', 'app', 'cli', 'config', 'console', 'data-quality', 'database', 'event-store', 'health',
   'ingest', 'mapping', 'migration', 'monday', 'observability', 'outbox', 'personal-data', 'projectors',
-  'salesforce', 'sandbox', 'sync-commands',
+  'salesforce', 'sync-commands',
 ];
 const allBut = (...allowed) => folders(...ALL.filter((name) => !allowed.includes(name)));
 
@@ -36,8 +37,8 @@ function onlyImports(from, allowed, comment) {
 
 /**
  * The modules from the bottom up: each may import only modules listed before it (and itself), so no
- * two modules can import each other, directly or around a loop. src/sandbox is outside the list: it
- * imports nothing from the service (rule below).
+ * two modules can import each other, directly or around a loop. The emulators are outside the list:
+ * they are their own package (packages/sandbox) and import nothing from the service (rules below).
  */
 const LAYERS = [
   'observability', 'config', 'database', 'event-store', 'mapping', 'sync-commands', 'personal-data',
@@ -53,8 +54,7 @@ function layerRules() {
       `src/${name} may import only the modules below it (${LAYERS.slice(0, index).join(', ') || 'none'}): ` +
       'an arrow upwards is the start of a cycle between modules.',
     from: { path: `^src/${name}/` },
-    // The emulators are a library: only the entry points (sandbox mode) may start them.
-    to: { path: folders(...LAYERS.slice(index + 1), ...(['app', 'cli'].includes(name) ? [] : ['sandbox'])) },
+    to: { path: folders(...LAYERS.slice(index + 1)) },
   }));
 }
 
@@ -66,7 +66,7 @@ module.exports = {
       comment:
         'A file reaches itself through runtime imports (load order then decides what is undefined). ' +
         'Cycles made only of `import type` are left to the module rule below.',
-      from: { path: '^src/' },
+      from: { path: '^(src|packages/sandbox/src)/' },
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     ...layerRules(),
@@ -84,7 +84,7 @@ module.exports = {
       severity: 'error',
       comment: 'The event log is the bottom of the service: it knows no CRM, mapping, projector or command.',
       from: { path: '^src/event-store/' },
-      to: { path: folders('mapping', 'projectors', 'outbox', 'ingest', 'migration', 'salesforce', 'monday', 'sandbox', 'sync-commands', 'alerts', 'health', 'admin', 'console', 'data-quality', 'cli', 'personal-data') },
+      to: { path: folders('mapping', 'projectors', 'outbox', 'ingest', 'migration', 'salesforce', 'monday', 'sync-commands', 'alerts', 'health', 'admin', 'console', 'data-quality', 'cli', 'personal-data') },
     },
     onlyImports('ingest', ['event-store', 'mapping', 'salesforce', 'monday', 'personal-data'],
       'Ingest turns what the CRMs report into events: it appends to the event store through the mapping and the CRM ports, nothing downstream.'),
@@ -101,40 +101,54 @@ module.exports = {
       severity: 'error',
       comment: 'Alerts format and send notices; they must not reach a CRM client.',
       from: { path: '^src/alerts/' },
-      to: { path: folders('salesforce', 'monday', 'sandbox') },
+      to: { path: folders('salesforce', 'monday') },
     },
     {
       name: 'sandbox-is-standalone',
       severity: 'error',
-      comment: 'The emulators must be usable alone: src/sandbox imports nothing from the service.',
-      from: { path: '^src/sandbox/' },
-      to: { path: '^src/', pathNot: '^src/sandbox/' },
+      comment: 'The emulators must be usable alone: packages/sandbox imports nothing from the service.',
+      from: { path: '^packages/sandbox/' },
+      to: { path: '^(src|test|bench)/' },
+    },
+    {
+      name: 'only-entry-points-start-the-emulators',
+      severity: 'error',
+      comment: 'The emulators are a library for sandbox mode: only the entry points (src/app, src/cli) may start them.',
+      from: { path: '^src/', pathNot: '^src/(app|cli)/' },
+      to: { path: '^packages/sandbox/' },
+    },
+    {
+      name: 'sandbox-through-its-public-entry',
+      severity: 'error',
+      comment: "The service uses the emulator package only through its public entry ('@crm-sync/sandbox', packages/sandbox/src/index.ts).",
+      from: { path: '^src/' },
+      to: { path: '^packages/sandbox/', pathNot: '^packages/sandbox/src/index\\.ts$' },
     },
     {
       name: 'only-salesforce-imports-jsforce-faye',
       severity: 'error',
       comment: 'Salesforce API knowledge stays in src/salesforce behind its port (ESLint enforces this too).',
-      from: { path: '^src/', pathNot: '^src/salesforce/' },
+      from: { path: '^(src|packages/sandbox/src)/', pathNot: '^src/salesforce/' },
       to: { path: '^node_modules/(jsforce|faye)/' },
     },
     {
       name: 'only-monday-imports-graphql-request',
       severity: 'error',
       comment: 'monday API knowledge stays in src/monday behind its port (ESLint enforces this too).',
-      from: { path: '^src/', pathNot: '^src/monday/' },
+      from: { path: '^(src|packages/sandbox/src)/', pathNot: '^src/monday/' },
       to: { path: '^node_modules/graphql-request/' },
     },
     {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'An import that does not resolve: a moved file left an importer behind.',
-      from: { path: '^src/' },
+      from: { path: '^(src|packages/sandbox/src)/' },
       to: { couldNotResolve: true },
     },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^src/.*\\.(json|css|html)$' },
+    exclude: { path: '^(src|packages/sandbox/src)/.*\\.(json|css|html)$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -18,7 +18,7 @@ const crmLibraries = (allowed) => {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '.crm-sync/**', 'eslint.config.mjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bin/**', 'packages/*/bin/**', '.crm-sync/**', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,6 +30,6 @@ export default tseslint.config(
   },
   { files: ['src/salesforce/**/*.ts'], rules: { 'no-restricted-imports': crmLibraries('salesforce') } },
   { files: ['src/monday/**/*.ts'], rules: { 'no-restricted-imports': crmLibraries('monday') } },
-  // The emulators are outside systems, tests and benches drive the real clients on purpose.
-  { files: ['src/sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
+  // The emulators (packages/sandbox) are outside systems, tests and benches drive the real clients on purpose.
+  { files: ['packages/sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
 );
