@@ -12,7 +12,7 @@ export class DemoError extends Error {
 
 /**
  * The demo panel's human edits, made through the emulators' control APIs (/__sandbox, see
- * docs/sandbox.md) exactly as a person's edit in each CRM: a new Opportunity in Salesforce, then
+ * packages/sandbox/README.md) exactly as a person's edit in each CRM: a new Opportunity in Salesforce, then
  * its stage moved on monday. Reads go to the same control APIs and to the sync's own records.
  */
 export class SandboxDemo {

@@ -157,7 +157,7 @@ export class BulkImportService {
     const apply = (): void => {
       for (let i = job.processed; i < due; i += 1) job.report.push(this.applyRow(job, i, lastRowOfKey));
     };
-    // backfill_items: no automations, so no webhooks (addendum 1.9; documented in docs/sandbox.md).
+    // backfill_items: no automations, so no webhooks (addendum 1.9; documented in the package README).
     if (job.kind === 'backfill') this.core.silently(apply);
     else apply();
     job.processed = due;
