@@ -1,4 +1,4 @@
-import { startSandbox, type SandboxOptions } from './sandbox-environment';
+import { startSandbox, type SandboxEnvironment, type SandboxOptions } from './sandbox-environment';
 
 const USAGE = `usage: crm-sandbox [--port-salesforce N] [--port-monday N] [--state-dir DIR] [--seed demo|empty]
 
@@ -45,8 +45,8 @@ export function parseArguments(args: string[]): SandboxOptions | 'help' {
   return options;
 }
 
-/** `crm-sandbox`: both emulators until SIGINT/SIGTERM. */
-export async function main(args: string[]): Promise<void> {
+/** `crm-sandbox`: both emulators until SIGINT/SIGTERM (returned, for a caller that stops them itself). */
+export async function main(args: string[]): Promise<SandboxEnvironment | undefined> {
   let options: SandboxOptions | 'help';
   try {
     options = parseArguments(args);
@@ -54,11 +54,11 @@ export async function main(args: string[]): Promise<void> {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`crm-sandbox: ${error.message}\n${USAGE}\n`);
     process.exitCode = 2;
-    return;
+    return undefined;
   }
   if (options === 'help') {
     process.stdout.write(`${USAGE}\n`);
-    return;
+    return undefined;
   }
   const sandbox = await startSandbox(options);
   process.stdout.write(`# Salesforce emulator: ${sandbox.salesforce.url} (control API ${sandbox.salesforce.url}/__sandbox/)\n`);
@@ -70,4 +70,5 @@ export async function main(args: string[]): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  return sandbox;
 }
