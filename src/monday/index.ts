@@ -14,6 +14,7 @@ export type * from './monday.port';
 export type * from './bulk-import.port';
 export { isFinalState } from './bulk-import.port';
 export { MondayError, isMondayError } from './monday.error';
+export { MondayAccountUsageReader, type MondayAccountUsage } from './monday-account-usage';
 export type { MondayErrorCode, MondayErrorDetails, MondayLimit } from './monday.error';
 export type { MondayClock } from './complexity-budget';
 
