@@ -9,6 +9,8 @@ export interface OperatorAlertOptions {
   telegramBaseUrl?: string;
   /** How often monday's API analytics (`platform_api`) are read (default 10 minutes, monday's own refresh). */
   mondayUsageRefreshMs?: number;
+  /** Messages sent one by one per 5-minute window before the rest are summarised (default 5). */
+  rateLimitBurst?: number;
 }
 
 export interface RunningOperationalAlerts {

@@ -1,5 +1,5 @@
 import { createIncidentTracker, startOperationalAlerts, type OperationalSnapshot, type OperatorAlertOptions } from '../alerts';
-import { startApiUsageSampler } from '../console';
+import { ReconcileRunner, startApiUsageSampler } from '../console';
 import { dataQualityServices } from '../data-quality/data-quality.module';
 import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
 import type { SubscriptionRunner } from '../event-store';
@@ -27,7 +27,7 @@ export interface OperatorParts {
  */
 export function bindOperatorParts(runtime: ServiceRuntime, parts: OperatorParts, options: OperatorAlertOptions = {}): { stop(): Promise<void> } {
   const { pool, logger, config } = runtime;
-  const tracker = createIncidentTracker(config, logger.child({ component: 'alerts' }), { telegramBaseUrl: options.telegramBaseUrl });
+  const tracker = createIncidentTracker(config, logger.child({ component: 'alerts' }), { telegramBaseUrl: options.telegramBaseUrl, burst: options.rateLimitBurst });
   const salesforceUsage = () => ({ usage: parts.salesforce.apiUsage(), floor: parts.salesforce.apiFloor() });
   const mondayUsage = () => parts.monday.apiUsage?.() ?? null;
   const mondayAccount = watchMondayAccountUsage(runtime, parts.monday, options.mondayUsageRefreshMs);
@@ -38,6 +38,7 @@ export function bindOperatorParts(runtime: ServiceRuntime, parts: OperatorParts,
     mondayUsage,
     openIncidents: () => tracker.openIncidents(),
     dataQuality: dataQualityServices({ db: pool, salesforce: parts.salesforce, monday: parts.monday, mapping: parts.mapping }),
+    reconcileRuns: new ReconcileRunner(pool),
     reconcile: (objectKey, fix) => reconcile({ db: pool, salesforce: parts.salesforce, monday: parts.monday, mapping: parts.mapping, context: parts.context }, { objectKey, fix }),
   };
   const sampler = startApiUsageSampler(pool, { salesforceUsage, mondayUsage }, logger.child({ component: 'api-usage' }), undefined, runtime.scheduler);
