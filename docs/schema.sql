@@ -226,6 +226,27 @@ CREATE TABLE public.personal_data_lookup (
     subject text NOT NULL
 );
 
+CREATE TABLE public.reconcile_runs (
+    id bigint NOT NULL,
+    object_key text NOT NULL,
+    status text NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    started_by text NOT NULL,
+    summary jsonb,
+    error text,
+    CONSTRAINT reconcile_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'failed'::text])))
+);
+
+CREATE SEQUENCE public.reconcile_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.reconcile_runs_id_seq OWNED BY public.reconcile_runs.id;
+
 CREATE TABLE public.schema_migrations (
     name text NOT NULL,
     checksum text NOT NULL,
@@ -310,6 +331,8 @@ ALTER TABLE ONLY public.personal_data_erasures ALTER COLUMN id SET DEFAULT nextv
 
 ALTER TABLE ONLY public.personal_data_keys ALTER COLUMN id SET DEFAULT nextval('public.personal_data_keys_id_seq'::regclass);
 
+ALTER TABLE ONLY public.reconcile_runs ALTER COLUMN id SET DEFAULT nextval('public.reconcile_runs_id_seq'::regclass);
+
 ALTER TABLE ONLY public.sync_records ALTER COLUMN id SET DEFAULT nextval('public.sync_records_id_seq'::regclass);
 
 ALTER TABLE ONLY public.typeorm_migrations ALTER COLUMN id SET DEFAULT nextval('public.typeorm_migrations_id_seq'::regclass);
@@ -368,6 +391,9 @@ ALTER TABLE ONLY public.personal_data_keys
 ALTER TABLE ONLY public.personal_data_lookup
     ADD CONSTRAINT personal_data_lookup_pkey PRIMARY KEY (hash, subject);
 
+ALTER TABLE ONLY public.reconcile_runs
+    ADD CONSTRAINT reconcile_runs_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
 
@@ -403,6 +429,10 @@ CREATE INDEX parked_events_retry_idx ON public.parked_events USING btree (subscr
 CREATE INDEX personal_data_keys_kek_idx ON public.personal_data_keys USING btree (kek_id);
 
 CREATE INDEX personal_data_lookup_subject_idx ON public.personal_data_lookup USING btree (subject);
+
+CREATE UNIQUE INDEX reconcile_runs_one_running_per_object ON public.reconcile_runs USING btree (object_key) WHERE (status = 'running'::text);
+
+CREATE INDEX reconcile_runs_started_at_idx ON public.reconcile_runs USING btree (started_at DESC);
 
 CREATE INDEX sync_decisions_position_idx ON public.sync_decisions USING btree ("position");
 

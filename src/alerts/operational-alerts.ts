@@ -7,8 +7,10 @@ import { currentIncidents, type OperationalSnapshot } from './operational-incide
 export interface OperatorAlertOptions {
   checkIntervalMs?: number;
   telegramBaseUrl?: string;
-  /** monday's daily call allocation for the 80% warning (the API does not report it). */
-  mondayDailyCallLimit?: number | null;
+  /** How often monday's API analytics (`platform_api`) are read (default 10 minutes, monday's own refresh). */
+  mondayUsageRefreshMs?: number;
+  /** Messages sent one by one per 5-minute window before the rest are summarised (default 5). */
+  rateLimitBurst?: number;
 }
 
 export interface RunningOperationalAlerts {

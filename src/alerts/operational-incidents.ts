@@ -5,7 +5,8 @@ export interface OperationalSnapshot {
   cdc: { leader: boolean; channels: ReadonlyArray<{ channel: string; status: string; reason: string | null; message: string | null }>; pendingCatchUps: number } | null;
   projector: { running: boolean; leader: boolean; lastError: string | null } | null;
   salesforce: { healthy: boolean; reason: string | null; usage: { used: number; limit: number; remaining: number } | null; floor: number | null } | null;
-  monday: { callsToday: number; dailyLimitReachedUntil: number | null; dailyCallLimit: number | null } | null;
+  /** scope: whether callsToday counts the whole account (monday's API analytics) or this process only. */
+  monday: { callsToday: number; scope?: 'account' | 'this-process'; dailyLimitReachedUntil: number | null; dailyCallLimit: number | null } | null;
 }
 
 /** Share of the daily allocation at which a warning goes out before the floor is reached. */
@@ -102,8 +103,8 @@ function mondayIncidents(monday: OperationalSnapshot['monday']): Incident[] {
     incidents.push({
       key: 'monday:api-budget:80',
       severity: 'warning',
-      title: `monday calls today at ${Math.round((100 * monday.callsToday) / monday.dailyCallLimit)}% of the daily limit (${monday.callsToday} of ${monday.dailyCallLimit})`,
-      action: 'postpone large backfills or reconciles until after 00:00 UTC',
+      title: `monday calls today at ${Math.round((100 * monday.callsToday) / monday.dailyCallLimit)}% of the daily limit (${monday.callsToday} of ${monday.dailyCallLimit}${monday.scope === 'this-process' ? ", this service's calls only" : ''})`,
+      action: "postpone large backfills or reconciles until after 00:00 UTC, and find what else spends the account's calls (Administration > Usage stats > API); an Enterprise account can buy a daily-limit add-on",
     });
   }
   return incidents;

@@ -19,6 +19,8 @@ export interface AppConfig {
     apiVersion: string;
     signingSecret: string | null;
     webhookToken: string | null;
+    /** MONDAY_DAILY_CALL_LIMIT: the account's calls per UTC day; null: read from monday's API analytics if allowed. */
+    dailyCallLimit?: number | null;
   };
   salesforce: {
     loginUrl: string;

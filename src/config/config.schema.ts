@@ -6,6 +6,7 @@ const url = { require_tld: false, require_protocol: true, protocols: ['http', 'h
 const postgresUrl = { require_tld: false, require_protocol: true, protocols: ['postgres', 'postgresql'] };
 // One message per variable, whichever of its checks fails (not one per failed decorator).
 const port = { message: 'PORT must be a whole number from 0 to 65535' };
+const dailyCallLimit = { message: 'MONDAY_DAILY_CALL_LIMIT must be a whole number of calls from 1 to 10000000 (your plan: Basic/Standard 1000, Pro 10000, Enterprise 25000)' };
 const databaseWait = { message: 'DATABASE_WAIT_SECONDS must be a whole number of seconds from 1 to 3600' };
 
 /**
@@ -25,6 +26,8 @@ export class EnvironmentVariables {
   @Matches(/^\d{4}-\d{2}$/, { message: 'must look like 2026-10' }) MONDAY_API_VERSION = '2026-10';
   @IsOptional() @IsString() MONDAY_SIGNING_SECRET?: string;
   @IsOptional() @IsString() MONDAY_WEBHOOK_TOKEN?: string;
+  /** The account's daily call allocation, for the 80% warning when monday's API analytics cannot be read. */
+  @IsOptional() @Type(() => Number) @IsInt(dailyCallLimit) @Min(1, dailyCallLimit) @Max(10_000_000, dailyCallLimit) MONDAY_DAILY_CALL_LIMIT?: number;
   @IsOptional() @IsUrl(url) PUBLIC_URL?: string;
 
   @IsUrl(url) SALESFORCE_LOGIN_URL = 'https://login.salesforce.com';

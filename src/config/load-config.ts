@@ -90,6 +90,7 @@ export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConf
       apiVersion: vars.MONDAY_API_VERSION,
       signingSecret: vars.MONDAY_SIGNING_SECRET ?? null,
       webhookToken: vars.MONDAY_WEBHOOK_TOKEN ?? null,
+      dailyCallLimit: vars.MONDAY_DAILY_CALL_LIMIT ?? null,
     },
     salesforce: {
       loginUrl: vars.SALESFORCE_LOGIN_URL,

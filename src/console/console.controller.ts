@@ -13,7 +13,7 @@ import { CONSOLE_OPTIONS, type ConsoleOptions } from './console-options';
 import { discardDeadLetter, errorCodeOf, findDeadLetters, pipelineLag, recordFields, searchRecords, usageSamples } from './console-queries';
 import { ConsoleSessions, randomToken, readCookie, secretsMatch, SESSION_COOKIE, sessionCookie, SIGN_IN_COOKIE, type ConsoleSession } from './console-sessions';
 import { html, type SafeHtml } from './html';
-import { ReconcileRuns } from './reconcile-runs';
+import { listReconcileRuns } from './reconcile-runs';
 import { DemoError, SandboxDemo } from './sandbox-demo';
 import { CONSOLE_CSS, CONSOLE_JS } from './views/assets';
 import { deadLettersView, deadLetterView } from './views/dead-letters';
@@ -47,7 +47,6 @@ const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
 @Controller('console')
 export class ConsoleController {
   private readonly sessions: ConsoleSessions;
-  private readonly reconciles = new ReconcileRuns();
   private failedSignIns: { minute: number; count: number } = { minute: 0, count: 0 };
 
   constructor(@Inject(CONSOLE_OPTIONS) private readonly options: ConsoleOptions) {
@@ -285,7 +284,7 @@ export class ConsoleController {
     if (!page) return reply;
     const sync = this.options.bindings.sync;
     const objects = sync ? sync.mapping.objects.map((o) => o.mapping.key) : [];
-    const body = runsView(page, await listProgress(this.options.db), objects, this.reconciles.list(), sync !== null);
+    const body = runsView(page, await listProgress(this.options.db), objects, await listReconcileRuns(this.options.db), sync !== null);
     return this.page(reply, layout('Backfill & reconcile', page, body, '/console/runs'));
   }
 
@@ -296,8 +295,8 @@ export class ConsoleController {
     const objectKey = field(req.body ?? {}, 'object');
     if (!sync || !sync.mapping.byKey.has(objectKey)) return this.back(reply, '/console/runs', `No object "${objectKey}" in the running mapping.`);
     this.options.logger.info({ objectKey }, 'console: reconcile --fix started');
-    const started = this.reconciles.start(objectKey, () => sync.reconcile(objectKey, true));
-    return this.back(reply, '/console/runs', started ? `Reconcile of ${objectKey} started.` : `A reconcile of ${objectKey} is still running.`);
+    const started = await sync.reconcileRuns.start(objectKey, () => sync.reconcile(objectKey, true));
+    return this.back(reply, '/console/runs', started !== null ? `Reconcile of ${objectKey} started.` : `A reconcile of ${objectKey} is still running (here or on another instance).`);
   }
 
   @Get('mapping')

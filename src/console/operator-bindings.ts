@@ -3,6 +3,7 @@ import type { MondayApiUsage, MondayPort } from '../monday/monday.port';
 import type { ReconcileReport } from '../migration/reconcile';
 import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { Incident } from '../alerts/incident-tracker';
+import type { ReconcileRunner } from './reconcile-runs';
 import type { DuplicateClusterFinder, MergeRequestService } from '../data-quality/data-quality.module';
 
 /** What the running sync lends the console once it has started (null until then, or in a plain HTTP service). */
@@ -13,6 +14,8 @@ export interface SyncBindings {
   monday: MondayPort;
   /** `crm-sync reconcile --object KEY [--fix]` against the running service's context. */
   reconcile(objectKey: string, fix: boolean): Promise<ReconcileReport>;
+  /** Starts console reconciles as rows of reconcile_runs, one per object at a time across instances. */
+  reconcileRuns: ReconcileRunner;
   openIncidents(): Incident[];
   /** Duplicate clusters and merges (the console's Duplicates pages). */
   dataQuality?: { finder: DuplicateClusterFinder; merges: MergeRequestService };

@@ -34,6 +34,11 @@ export interface ComplexityBudgetOptions {
   maxWaitMs?: number;
   /** Cost assumed per unit before monday has reported one (create_item is ~10,000, monday.md 4). */
   defaultUnitCost?: number;
+  /**
+   * While the daily limit blocks requests (until 00:00 UTC), one request goes out this often anyway,
+   * to notice a limit lifted early (a larger plan, a daily-limit add-on). Default 15 minutes.
+   */
+  dailyLimitProbeMs?: number;
 }
 
 /**
@@ -50,12 +55,14 @@ export class ComplexityBudget {
   private resetAt = 0;
   private blockedUntil = 0;
   private blockedBy: MondayLimit = 'unknown';
+  private dailyProbeAt = 0;
   private outstanding = 0;
   private probe: Promise<void> | null = null;
   private endProbe: (() => void) | null = null;
   private readonly unitCosts = new Map<string, number>();
   private readonly maxWaitMs: number;
   private readonly defaultUnitCost: number;
+  private readonly dailyLimitProbeMs: number;
 
   constructor(
     private readonly clock: MondayClock,
@@ -63,6 +70,7 @@ export class ComplexityBudget {
   ) {
     this.maxWaitMs = options.maxWaitMs ?? 70_000;
     this.defaultUnitCost = options.defaultUnitCost ?? 10_000;
+    this.dailyLimitProbeMs = options.dailyLimitProbeMs ?? 15 * 60_000;
   }
 
   predict(parts: CostParts): number {
@@ -81,8 +89,12 @@ export class ComplexityBudget {
       const predicted = this.predict(parts);
       const now = this.clock.now();
       if (this.blockedUntil > now) {
-        await this.wait(this.blockedUntil - now, this.blockedBy);
-        continue;
+        if (this.blockedBy === 'daily' && now - this.dailyProbeAt >= this.dailyLimitProbeMs) {
+          this.dailyProbeAt = now; // this request goes out to see whether the limit was lifted
+        } else {
+          await this.wait(this.blockedUntil - now, this.blockedBy);
+          continue;
+        }
       }
       if (this.remaining !== null && now >= this.resetAt) this.remaining = null;
       if (this.remaining === null) {
@@ -124,11 +136,17 @@ export class ComplexityBudget {
       this.blockedUntil = until;
       this.blockedBy = error.details.limit ?? 'unknown';
     }
+    if (error.details.limit === 'daily') this.dailyProbeAt = this.clock.now();
     if (error.details.limit === 'complexity') {
       this.remaining = 0;
       this.resetAt = until;
     }
     this.finishProbe();
+  }
+
+  /** monday answered without throttling: a daily-limit block is over (lifted before 00:00 UTC). */
+  answered(): void {
+    if (this.blockedBy === 'daily') this.blockedUntil = 0;
   }
 
   /** For metrics and tests. */

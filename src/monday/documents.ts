@@ -91,6 +91,18 @@ export const CREATE_COLUMN_MUTATION = `mutation CreateColumn($boardId: ID!, $tit
   ${COMPLEXITY_FIELDS}
 }`;
 
+/**
+ * The account's daily call limit and today's usage by every app and user (developer docs "Optimizing
+ * API usage"; refreshed by monday about every 10 minutes). Readable by account admins only.
+ */
+export const PLATFORM_API_QUERY = `query PlatformApi {
+  platform_api {
+    daily_limit { total }
+    daily_analytics { last_updated by_day { day usage } }
+  }
+  ${COMPLEXITY_FIELDS}
+}`;
+
 /** The fixed documents by name (the conformance test walks this). */
 export const STATIC_DOCUMENTS: Readonly<Record<string, string>> = {
   ME_QUERY,
@@ -105,6 +117,7 @@ export const STATIC_DOCUMENTS: Readonly<Record<string, string>> = {
   CREATE_WEBHOOK_MUTATION,
   DELETE_WEBHOOK_MUTATION,
   CREATE_COLUMN_MUTATION,
+  PLATFORM_API_QUERY,
 };
 
 /** The token's user; `kind` is `admin` for account admins (2026-07+: `is_admin` is gone, addendum 2.2). */

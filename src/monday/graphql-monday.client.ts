@@ -8,6 +8,7 @@ import {
   ITEMS_BY_COLUMN_VALUES_QUERY,
   ITEMS_BY_IDS_QUERY,
   ME_QUERY,
+  PLATFORM_API_QUERY,
   USERS_QUERY,
   WEBHOOKS_QUERY,
 } from './documents';
@@ -19,6 +20,7 @@ import type {
   MondayBoard,
   MondayColumn,
   MondayColumnWrites,
+  MondayDailyCalls,
   MondayItem,
   MondayMutation,
   MondayPort,
@@ -31,7 +33,7 @@ import type {
 } from './monday.port';
 import type { MondayBulkImport } from './bulk-import.port';
 import type { MondayAnswer, MondayRequest, MondayRequester } from './monday-requester';
-import { list, parseAccount, parseBoard, parseColumn, parseItem, parseUser, parseWebhook, record } from './parse-monday-responses';
+import { list, parseAccount, parseDailyCalls, parseBoard, parseColumn, parseItem, parseUser, parseWebhook, record } from './parse-monday-responses';
 import { streamBoardItems } from './stream-board-items';
 
 const IDS_PER_QUERY = 100;
@@ -59,6 +61,11 @@ export class GraphqlMondayClient implements MondayPort {
   async account(): Promise<MondayAccount> {
     const answer = await this.request({ operation: 'account', document: ACCOUNT_QUERY, variables: {} }, 'account');
     return parseAccount(answer.data.account);
+  }
+
+  async dailyCalls(): Promise<MondayDailyCalls> {
+    const answer = await this.request({ operation: 'platform_api', document: PLATFORM_API_QUERY, variables: {} }, 'platform_api');
+    return parseDailyCalls(answer.data.platform_api, new Date().toISOString().slice(0, 10));
   }
 
   async users(): Promise<MondayUser[]> {

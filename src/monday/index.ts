@@ -14,6 +14,7 @@ export type * from './monday.port';
 export type * from './bulk-import.port';
 export { isFinalState } from './bulk-import.port';
 export { MondayError, isMondayError } from './monday.error';
+export { MondayAccountUsageReader, type MondayAccountUsage } from './monday-account-usage';
 export type { MondayErrorCode, MondayErrorDetails, MondayLimit } from './monday.error';
 export type { MondayClock } from './complexity-budget';
 
@@ -31,6 +32,8 @@ export interface MondayClientOptions {
   clock?: MondayClock;
   /** Longest the client waits for a budget reset by itself before throwing RATE_LIMITED (default 70 s). */
   maxPacingWaitMs?: number;
+  /** While the daily limit is reached, one request goes out this often to see whether it was lifted (default 15 min). */
+  dailyLimitProbeMs?: number;
   /** Per-request timeout (default 65 s; monday's own is 60 s). */
   timeoutMs?: number;
   /** Replaces the graphql-request transport (unit tests). */
@@ -42,7 +45,7 @@ export function createMondayClient(config: AppConfig['monday'], options: MondayC
   if (!token) throw new MondayError('UNAUTHORIZED', 'no monday API token is configured (MONDAY_API_TOKEN)');
   const clock = options.clock ?? realClock;
   const transport = options.transport ?? new GraphqlRequestTransport({ url: config.apiUrl, token, apiVersion: config.apiVersion, timeoutMs: options.timeoutMs });
-  const budget = new ComplexityBudget(clock, { maxWaitMs: options.maxPacingWaitMs });
+  const budget = new ComplexityBudget(clock, { maxWaitMs: options.maxPacingWaitMs, dailyLimitProbeMs: options.dailyLimitProbeMs });
   const requester = new MondayRequester(transport, budget, token, () => clock.now());
   const batchSize = options.batchSize ?? DEFAULT_MUTATION_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new MondayError('PERMANENT', `batchSize must be a positive integer, got ${batchSize}`);

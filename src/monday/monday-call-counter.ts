@@ -31,6 +31,11 @@ export class MondayCallCounter {
     this.dailyLimitUntil = now + (retryAfterMs ?? (Math.floor(now / DAY_MS) + 1) * DAY_MS - now);
   }
 
+  /** An answer that was not throttled: the daily limit, if it was reached, has been lifted (a larger plan or an add-on). */
+  answered(): void {
+    this.dailyLimitUntil = null;
+  }
+
   usage(complexityRemaining: number | null): MondayApiUsage {
     this.rollDay();
     const until = this.dailyLimitUntil !== null && this.dailyLimitUntil > this.now() ? this.dailyLimitUntil : null;

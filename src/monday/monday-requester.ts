@@ -77,6 +77,8 @@ export class MondayRequester {
     this.settle(request, reservation, interpreted.data);
     if (requestError) throw this.fail(request, requestError);
     if (interpreted.data === null) throw this.fail(request, new MondayError('PERMANENT', 'monday answered without data'));
+    this.calls.answered();
+    this.budget.answered();
     mondayRequests.inc({ operation: request.operation, outcome: 'ok' });
     return { data: interpreted.data, fieldErrors: this.scrubAll(interpreted.fieldErrors), requestId: interpreted.requestId };
   }

@@ -19,6 +19,11 @@ export interface MondayPort {
   me(): Promise<MondayUser>;
   /** The account behind the token (its country is the default country of phone numbers). */
   account(): Promise<MondayAccount>;
+  /**
+   * The account's daily call limit and today's calls by all its apps and users (`platform_api`;
+   * admins only: others get a MondayError). Optional: test doubles need not report it.
+   */
+  dailyCalls?(): Promise<MondayDailyCalls>;
   users(): Promise<MondayUser[]>;
   /** Boards with columns and groups. Unknown or inaccessible ids are left out (monday returns no error). */
   boards(boardIds: readonly string[]): Promise<MondayBoard[]>;
@@ -66,6 +71,14 @@ export interface MondayAccount {
   id: string;
   /** `country_code`: ISO 3166-1 alpha-2, upper-case; null when the account has none. */
   countryCode: string | null;
+}
+
+export interface MondayDailyCalls {
+  /** Calls allowed per UTC day (plan plus add-ons); null when monday gave none. */
+  limit: number | null;
+  /** Calls counted today (UTC) as of `lastUpdated`; null when monday has no figure for today yet. */
+  usedToday: number | null;
+  lastUpdated: string | null;
 }
 
 export interface MondayUser {

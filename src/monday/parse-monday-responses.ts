@@ -1,5 +1,5 @@
 import { MondayError } from './monday.error';
-import type { MondayAccount, MondayBoard, MondayColumn, MondayColumnValue, MondayItem, MondayItemState, MondayUser, MondayWebhook } from './monday.port';
+import type { MondayAccount, MondayDailyCalls, MondayBoard, MondayColumn, MondayColumnValue, MondayItem, MondayItemState, MondayUser, MondayWebhook } from './monday.port';
 
 /**
  * API answers -> port types. monday's shapes are trusted loosely: a missing optional field becomes
@@ -14,6 +14,15 @@ export function parseAccount(raw: unknown): MondayAccount {
   const r = record(raw, 'account');
   const code = str(r.country_code)?.trim().toUpperCase();
   return { id: id(r.id, 'account.id'), countryCode: code && /^[A-Z]{2}$/.test(code) ? code : null };
+}
+
+/** `platform_api`: the limit, and the usage of `today` (YYYY-MM-DD, UTC) when monday has a figure for it. */
+export function parseDailyCalls(raw: unknown, today: string): MondayDailyCalls {
+  const r = record(raw, 'platform_api');
+  const limit = isRecord(r.daily_limit) ? num(r.daily_limit.total) : null;
+  const analytics = isRecord(r.daily_analytics) ? r.daily_analytics : {};
+  const day = list(analytics.by_day).find((d) => isRecord(d) && d.day === today);
+  return { limit, usedToday: isRecord(day) ? num(day.usage) : null, lastUpdated: str(analytics.last_updated) ?? null };
 }
 
 export function parseColumn(raw: unknown): MondayColumn {
@@ -107,6 +116,10 @@ function str(raw: unknown): string | null {
   if (typeof raw === 'string') return raw;
   if (typeof raw === 'number') return String(raw);
   return null;
+}
+
+function num(raw: unknown): number | null {
+  return typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

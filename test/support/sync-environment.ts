@@ -10,7 +10,7 @@ import { createMondayClient, type MondayPort } from '../../src/monday';
 
 type MondayClientOptions = Parameters<typeof createMondayClient>[1];
 import { createLogger } from '../../src/observability/logger';
-import { createSalesforceClient, type JsforceSalesforceClient } from '../../src/salesforce';
+import { createSalesforceClient, type JsforceSalesforceClient, type SalesforceClientOptions } from '../../src/salesforce';
 import { startSandbox, type SandboxEnvironment, type SandboxOptions } from '@crm-sync/sandbox';
 import { EXAMPLE_MAPPING } from './sandbox-schemas';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -43,6 +43,8 @@ export async function startSyncEnvironment(
     beforeStart?: (sandbox: SandboxEnvironment) => void | Promise<void>;
     env?: Record<string, string>;
     mondayClient?: MondayClientOptions;
+    /** Salesforce client options (e.g. a session clock a test moves past the refresh cool-down). */
+    salesforceClient?: SalesforceClientOptions;
     /** Operational alert options (e.g. a short check interval). */
     alerts?: OperatorAlertOptions;
     /** Which wall-clock jobs the engine schedules (e.g. none a test runs itself). */
@@ -64,7 +66,7 @@ export async function startSyncEnvironment(
   });
   const logger = createLogger({ level: 'info', secretValues: config.secretValues, destination });
   const mapping = options.mapping ?? loadMapping(options.mappingPath ?? EXAMPLE_MAPPING);
-  const salesforce = await createSalesforceClient(config.salesforce);
+  const salesforce = await createSalesforceClient(config.salesforce, options.salesforceClient);
   const monday = createMondayClient(config.monday, options.mondayClient);
   let engine: SyncEngine | null = null;
   const service = await startService(config, {

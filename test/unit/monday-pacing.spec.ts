@@ -119,6 +119,30 @@ describe('monday complexity pacing', () => {
     expect(sent).toBe(1);
   });
 
+  it('while the daily limit blocks, sends one probe per probe interval and resumes when monday answers again (limit lifted)', async () => {
+    const clock = new VirtualClock();
+    let lifted = false;
+    let sent = 0;
+    const transport: GraphqlTransport = {
+      send: async () => {
+        sent++;
+        if (!lifted) return { status: 429, body: { errors: [{ message: 'Daily limit exceeded', extensions: { code: 'DAILY_LIMIT_EXCEEDED', retry_in_seconds: 5 * 3600 } }] }, retryAfter: null, rateLimit: null };
+        return { status: 200, body: { data: { me: { id: '1', name: 'n', email: 'e' } } }, retryAfter: null, rateLimit: null };
+      },
+    };
+    const client = createMondayClient(CONFIG, { transport, clock, dailyLimitProbeMs: 60_000 });
+    await expect(client.me()).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { limit: 'daily' } });
+    clock.t += 59_000;
+    await expect(client.me()).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(sent).toBe(1);
+    lifted = true; // an add-on was bought
+    clock.t += 1_000;
+    await expect(client.me()).resolves.toMatchObject({ id: '1' });
+    await expect(client.me()).resolves.toMatchObject({ id: '1' });
+    expect(sent).toBe(3);
+    expect(client.apiUsage?.().dailyLimitReachedUntil).toBeNull();
+  });
+
   it('learns the real cost of an operation from the complexity field', async () => {
     const clock = new VirtualClock();
     const budget = new ComplexityBudget(clock, { defaultUnitCost: 10_000 });

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startMondayEmulator, type MondayEmulator } from './monday';
+import { startMondayEmulator, type MondayEmulator, type MondayEmulatorOptions } from './monday';
 import { startSalesforceEmulator, type SalesforceEmulator } from './salesforce';
 
 export interface SandboxEnvironment {
@@ -17,6 +17,8 @@ export interface SandboxOptions {
   /** Keep demo data across restarts (JSON files in this folder); unset: in memory only. */
   stateDir?: string;
   seed?: 'demo' | 'empty';
+  /** monday emulator settings a test varies (the integration user's role, the analytics refresh). */
+  monday?: Pick<MondayEmulatorOptions, 'integrationUserIsAdmin' | 'dailyAnalyticsRefreshMs'>;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.stateDir) mkdirSync(options.stateDir, { recursive: true });
   const state = (name: string) => (options.stateDir ? resolve(options.stateDir, name) : undefined);
   const salesforce = await startSalesforceEmulator({ port: options.salesforcePort ?? 0, seed, persistPath: state('salesforce.json') });
-  const monday = await startMondayEmulator({ port: options.mondayPort ?? 0, seed, persistPath: state('monday.json') });
+  const monday = await startMondayEmulator({ ...options.monday, port: options.mondayPort ?? 0, seed, persistPath: state('monday.json') });
   const variables = {
     SALESFORCE_LOGIN_URL: salesforce.url,
     SALESFORCE_CLIENT_ID: salesforce.credentials.clientId,

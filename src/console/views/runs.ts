@@ -18,12 +18,12 @@ ${backfills.map(
 ${syncRunning
   ? html`<div class="buttons">${objects.map((o) => actionButton(page, '/console/runs/reconcile', `Reconcile and fix ${o}`, { object: o }, { confirm: `Compare ${o} on both sides and repair the drift?` }))}</div>`
   : html`<p class="muted">The sync is not running here, so reconcile cannot run from the console.</p>`}
-<table><thead><tr><th>Object</th><th>Started</th><th>Status</th><th>Drift found</th><th>Repairs appended</th></tr></thead><tbody>
-${reconciles.length === 0 ? html`<tr><td colspan="5" class="muted">No reconcile from this console yet.</td></tr>` : ''}
+<table><thead><tr><th>Object</th><th>Started</th><th>Instance</th><th>Status</th><th>Drift found</th><th>Repairs appended</th></tr></thead><tbody>
+${reconciles.length === 0 ? html`<tr><td colspan="6" class="muted">No reconcile from the console yet.</td></tr>` : ''}
 ${reconciles.map(
-  (r) => html`<tr><td>${r.objectKey}</td><td>${ago(r.startedAt)}</td><td>${r.status}${r.error ? html`: ${r.error}` : ''}</td>
-<td>${r.report ? html`${r.report.driftCount}${r.report.objects.flatMap((o) => o.drifts).slice(0, 20).map((d) => html`<div class="muted">${d.kind} ${JSON.stringify(d).slice(0, 160)}</div>`)}` : ''}</td>
-<td>${r.report?.fix?.eventsAppended ?? ''}</td></tr>`,
+  (r) => html`<tr data-reconcile-run="${r.id}"><td>${r.objectKey}</td><td>${ago(r.startedAt)}</td><td>${r.startedBy}</td><td>${r.status}${r.error ? html`: ${r.error}` : ''}</td>
+<td>${r.summary ? html`${r.summary.driftCount}${r.summary.drifts.slice(0, 20).map((d) => html`<div class="muted">${d.kind} ${JSON.stringify(d).slice(0, 160)}</div>`)}` : ''}</td>
+<td>${r.summary?.eventsAppended ?? ''}</td></tr>`,
 )}
 </tbody></table></div>`;
 }

@@ -52,8 +52,10 @@ export interface MondayEmulatorOptions {
   requestLog?: boolean;
   /** Bulk import limits and pace (rows per emulated second); see bulk-import-options.ts. */
   bulkImport?: Partial<BulkImportOptions>;
-  /** The integration user is an account admin (backfill_items is admin-only); default false. */
+  /** The integration user is an account admin (backfill_items and platform_api are admin-only); default false. */
   integrationUserIsAdmin?: boolean;
+  /** Emulated ms between refreshes of `platform_api.daily_analytics` (monday: about 10 minutes). */
+  dailyAnalyticsRefreshMs?: number;
 }
 
 export const DEFAULT_LIMITS: RateLimitOptions = {

@@ -45,8 +45,8 @@ export async function startMondayEmulator(options: MondayEmulatorOptions = {}): 
   const signingSecret = options.signingSecret ?? DEFAULT_SIGNING_SECRET;
   const core = new EmulatorCore(clock, signingSecret, options);
   const log = new RequestLog(options.requestLog !== false);
-  const endpoint = new GraphqlEndpoint(core, log, options.serveDeprecatedVersions === true);
-  const control = new MondayControl(core, endpoint.limiter, log);
+  const endpoint = new GraphqlEndpoint(core, log, options.serveDeprecatedVersions === true, options.dailyAnalyticsRefreshMs);
+  const control = new MondayControl(core, endpoint.limiter, log, endpoint.analytics);
 
   const persisted = options.persistPath ? loadState(options.persistPath) : undefined;
   if (persisted) {

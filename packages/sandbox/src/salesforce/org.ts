@@ -47,6 +47,17 @@ export class SalesforceOrg {
   }
 
   /**
+   * Setup > Change Data Capture: selects or deselects an entity. Deselected, its changes publish no
+   * event and a subscribe to its channel is refused (`400::The channel ... does not exist`); a
+   * subscription made before keeps its session but receives nothing.
+   */
+  setCdcEnabled(entityName: string, enabled: boolean): void {
+    if (!this.registry.get(entityName)) throw new Error(`unknown sObject ${entityName}`);
+    if (enabled) this.cdcEntities.add(entityName);
+    else this.cdcEntities.delete(entityName);
+  }
+
+  /**
    * Runs `work` as one transaction: on a throw everything is rolled back, otherwise committed.
    * `silent` (seeding) commits without change events, as for data that predates every subscriber.
    */

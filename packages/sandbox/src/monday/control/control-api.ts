@@ -2,6 +2,7 @@ import type { BoardSpec } from '../board-actions';
 import { INTEGRATION_USER_ID } from '../account-users';
 import type { EmulatorCore } from '../emulator-core';
 import { MondayApiError } from '../errors';
+import type { DailyAnalytics } from '../http/daily-analytics';
 import type { RateLimiter } from '../http/rate-limiter';
 import type { DeliveryRecord, DeliveryStats } from '../webhooks/delivery-queue';
 import type { BoardRecord, ItemRecord, StateSnapshot, UpdateRecord, UserRecord, WebhookRecord } from '../state/model';
@@ -31,6 +32,7 @@ export class MondayControl {
     private readonly core: EmulatorCore,
     private readonly limiter: RateLimiter,
     private readonly log: RequestLog,
+    private readonly analytics: DailyAnalytics,
   ) {}
 
   users(): UserRecord[] {
@@ -194,6 +196,23 @@ export class MondayControl {
 
   resetRateLimits(): void {
     this.limiter.reset();
+    this.analytics.invalidate();
+  }
+
+  /** Calls counted today by the account (all its apps and users) and its daily allocation. */
+  dailyCalls(): { used: number; limit: number } {
+    return { used: this.limiter.dailyCallsUsed(), limit: this.core.limits.dailyCalls };
+  }
+
+  /**
+   * Fault: other apps and users of the account spent calls, or the plan changed. `used` replaces
+   * today's count (reaching `limit` makes every request DAILY_LIMIT_EXCEEDED until 00:00 UTC);
+   * `platform_api` shows the change at once instead of at its next refresh.
+   */
+  setDailyCalls(update: { used?: number; limit?: number }): void {
+    if (update.limit !== undefined) this.limiter.setDailyCallLimit(update.limit);
+    if (update.used !== undefined) this.limiter.setDailyCallsUsed(update.used);
+    this.analytics.invalidate();
   }
 
   private item(itemId: number): ItemRecord {

@@ -1,4 +1,5 @@
 import type { EmulatorCore } from '../emulator-core';
+import type { PlatformApiView } from '../http/daily-analytics';
 import type { UserRecord } from '../state/model';
 
 export interface ComplexityInfo {
@@ -14,4 +15,6 @@ export interface GraphqlContext {
   user: UserRecord;
   apiVersion: string;
   complexity: ComplexityInfo;
+  /** The account's daily limit and API analytics (`platform_api`). */
+  platformApi(): PlatformApiView;
 }

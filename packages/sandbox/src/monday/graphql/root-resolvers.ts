@@ -1,3 +1,4 @@
+import { adminOnly } from '../bulk-import/bulk-import-errors';
 import { invalidArgument, invalidBoardId } from '../errors';
 import { currentVersion, listedVersions, versionKind } from '../http/api-version';
 import { parseJsonArgument } from '../item-actions';
@@ -31,6 +32,11 @@ export const QUERY_RESOLVERS: Record<string, RootResolver> = {
   me: (_s, _a, ctx) => ctx.user,
   account: (_s, _a, ctx) => ctx.core.account,
   complexity,
+  // API analytics are an admin's view (the dashboard is admin-only; the emulator assumes the query is too).
+  platform_api: (_s, _a, ctx) => {
+    if (!ctx.user.isAdmin) throw adminOnly();
+    return ctx.platformApi();
+  },
   users: (_s, args, ctx) => {
     let users = [...ctx.core.store.users.values()];
     const ids = args.ids as string[] | null | undefined;

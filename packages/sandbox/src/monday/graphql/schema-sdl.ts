@@ -75,6 +75,7 @@ type Query {
   version: Version!
   versions: [Version!]
   account: Account
+  platform_api: PlatformApi
 }
 
 type Mutation {
@@ -95,6 +96,11 @@ type Mutation {
 }
 
 type Account { id: ID! name: String! slug: String! tier: String country_code: String }
+type PlatformApi { daily_limit: DailyLimit daily_analytics: DailyAnalytics }
+type DailyLimit { base: Int total: Int addon: DailyLimitAddon }
+type DailyLimitAddon { is_active: Boolean! quantity: Int! }
+type DailyAnalytics { last_updated: ISO8601DateTime by_day: [PlatformApiDailyAnalyticsByDay!] }
+type PlatformApiDailyAnalyticsByDay { day: String! usage: Int! }
 type User { id: ID! name: String! email: String! created_at: ISO8601DateTime! title: String! url: String! kind: String! account: Account! }
 type Complexity { after: Int! before: Int! query: Int! reset_in_x_seconds: Int! }
 type Version { display_name: String! kind: VersionKind! value: String! }

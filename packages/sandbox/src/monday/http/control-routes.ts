@@ -83,4 +83,11 @@ export function registerControlRoutes(app: FastifyInstance, control: MondayContr
   app.delete('/__sandbox/webhooks/deliveries', (_req, reply) => run(reply, () => control.clearWebhookDeliveries()));
   app.get('/__sandbox/webhooks/stats', (_req, reply) => run(reply, () => control.webhookStats()));
   app.post('/__sandbox/rate-limits/reset', (_req, reply) => run(reply, () => control.resetRateLimits()));
+  app.get('/__sandbox/daily-calls', (_req, reply) => run(reply, () => control.dailyCalls()));
+  app.post('/__sandbox/daily-calls', (req, reply) =>
+    run(reply, () => {
+      const { used, limit } = body(req);
+      control.setDailyCalls({ used: used === undefined ? undefined : Number(used), limit: limit === undefined ? undefined : Number(limit) });
+    }),
+  );
 }

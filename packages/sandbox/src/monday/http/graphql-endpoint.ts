@@ -13,6 +13,7 @@ import { schemaFor } from '../graphql/schema-factory';
 import { isoMillis } from '../time-format';
 import { resolveApiVersion, versionAtLeast } from './api-version';
 import { documentErrors, executionError, isLegacyFormat, legacyApplicationError, standaloneError } from './error-format';
+import { DailyAnalytics } from './daily-analytics';
 import { IdempotencyCache } from './idempotency-cache';
 import { RateLimiter } from './rate-limiter';
 import type { Throttle } from './throttle-errors';
@@ -38,6 +39,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** POST /v2: monday's GraphQL endpoint with its headers, limits, error formats and Idempotency-Key. */
 export class GraphqlEndpoint {
   readonly limiter: RateLimiter;
+  readonly analytics: DailyAnalytics;
   private readonly idempotency: IdempotencyCache;
   private readonly documents = new DocumentCache();
 
@@ -45,8 +47,10 @@ export class GraphqlEndpoint {
     private readonly core: EmulatorCore,
     private readonly log: RequestLog,
     private readonly serveDeprecated: boolean,
+    analyticsRefreshMs = 10 * 60_000,
   ) {
     this.limiter = new RateLimiter(core.clock, core.limits);
+    this.analytics = new DailyAnalytics(core.clock, this.limiter, analyticsRefreshMs);
     this.idempotency = new IdempotencyCache(core.clock);
   }
 
@@ -209,6 +213,7 @@ export class GraphqlEndpoint {
         user,
         apiVersion,
         complexity: { before: admitted.admission.before, query: cost, after: admitted.admission.after, resetInSeconds: admitted.admission.resetInSeconds },
+        platformApi: () => this.analytics.view(),
       };
       const result = (await execute({ schema: schemaFor(apiVersion), document, variableValues: variables, contextValue: context, operationName })) as ExecutionResult;
       if (!isLegacyFormat(apiVersion) && entry.fields.length > 0 && this.core.faults.take('too_many_requests', entry.fields)) {

@@ -81,6 +81,23 @@ export class RateLimiter {
     this.rollDay(this.clock.now()).used += 1;
   }
 
+  /** Whole calls counted today (UTC), as monday's analytics report them. */
+  dailyCallsUsed(): number {
+    return Math.floor(this.rollDay(this.clock.now()).used / 10);
+  }
+
+  /** Control API: today's count as if other apps and users of the account had made `calls` calls. */
+  setDailyCallsUsed(calls: number): void {
+    if (!Number.isInteger(calls) || calls < 0) throw new Error(`daily calls must be a whole number >= 0, got ${calls}`);
+    this.rollDay(this.clock.now()).used = calls * 10;
+  }
+
+  /** Control API: the account's daily call allocation (a plan change or a daily-limit add-on). */
+  setDailyCallLimit(calls: number): void {
+    if (!Number.isInteger(calls) || calls < 1) throw new Error(`the daily call limit must be a whole number >= 1, got ${calls}`);
+    this.limits.dailyCalls = calls;
+  }
+
   concurrencyThrottle(): Throttle {
     return { code: 'maxConcurrencyExceeded', retryInSeconds: 1 };
   }

@@ -113,6 +113,11 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
     control.holdChangeEventChannel(String(b.channel), Number(b.ms ?? 1000));
     return { held: true };
   });
+  app.post('/__sandbox/cdc/entities', async (req) => {
+    const b = body(req.body);
+    control.setChangeDataCapture(String(b.entityName), b.enabled === true);
+    return { entityName: b.entityName, enabled: b.enabled === true };
+  });
   app.post('/__sandbox/cometd/drop-clients', async () => {
     control.dropCometdClients();
     return { dropped: true };

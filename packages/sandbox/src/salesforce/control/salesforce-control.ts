@@ -157,6 +157,11 @@ export class SalesforceControl {
     this.cometd().injectOverflow(entityName);
   }
 
+  /** Fault: an admin deselects (or selects again) an entity for Change Data Capture. */
+  setChangeDataCapture(entityName: string, enabled: boolean): void {
+    this.ctx.org.setCdcEnabled(entityName, enabled);
+  }
+
   dropCometdClients(): void {
     this.cometd().dropAllClients();
   }
