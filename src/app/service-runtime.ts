@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { BatchingAppender, EventNotifications } from '../event-store';
-import type { HealthRegistry } from '../health/health-registry';
+import type { HealthRegistry } from '../observability/health-registry';
 import type { OperatorBindings } from '../console/operator-bindings';
 import type { OwnIdentity } from '../ingest/own-identity';
 import type { ServiceLifecycle } from '../ingest/service-lifecycle';

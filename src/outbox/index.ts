@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createDeadLetterAlerts } from '../alerts';
 import type { AppConfig } from '../config/app-config';
-import type { HealthRegistry } from '../health/health-registry';
+import type { HealthRegistry } from '../observability/health-registry';
 import type { MondayPort } from '../monday/monday.port';
 import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
