@@ -72,6 +72,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   const parts: Omit<ServiceRuntime, 'scheduler'> = {
     config,
     databaseUrl,
+    dataSource,
     pool,
     logger,
     appender: new BatchingAppender(pool),

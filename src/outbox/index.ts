@@ -26,7 +26,7 @@ export interface RunningOutboxDispatch {
  * Everything the service needs to send commands: the LISTEN connection for outbox inserts, the alerts
  * from config, and the dispatcher loop (started). One per instance.
  */
-export async function startOutboxDispatch(input: {
+export interface OutboxDispatchInput {
   config: Pick<AppConfig, 'alerts' | 'secretValues'>;
   databaseUrl: string;
   pool: Pool;
@@ -36,7 +36,9 @@ export async function startOutboxDispatch(input: {
   mapping: ResolvedMapping | null;
   health?: HealthRegistry;
   options?: OutboxDispatcherOptions;
-}): Promise<RunningOutboxDispatch> {
+}
+
+export async function startOutboxDispatch(input: OutboxDispatchInput): Promise<RunningOutboxDispatch> {
   const logger = input.logger.child({ component: 'outbox' });
   const wake = new OutboxNotifications(input.databaseUrl);
   await wake.start();
