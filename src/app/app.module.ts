@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AdminModule } from '../admin';
 import { ConsoleModule } from '../console';
+import { DatabaseModule } from '../database/database.module';
 import { HealthModule } from '../health/health.module';
 import { IngestModule } from '../ingest/ingest.module';
 import { ObservabilityModule } from '../observability/observability.module';
@@ -18,6 +19,8 @@ export class AppModule {
       imports: [
         // Every schedule (backfill crons, monday catch-up, CDC gap catch-ups, reconcile) is a job in its SchedulerRegistry.
         ScheduleModule.forRoot(),
+        // The DataSource start-service opened (and migrated) before the app: one pool for Nest and the hot path.
+        DatabaseModule.forDataSource(runtime.dataSource),
         ObservabilityModule.forRoot(runtime.logger),
         HealthModule.forRoot(runtime.health),
         IngestModule.forRoot(runtime),

@@ -1,9 +1,10 @@
 import type { SchedulerRegistry } from '@nestjs/schedule';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
 import type { BatchingAppender, EventNotifications } from '../event-store';
-import type { HealthRegistry } from '../health/health-registry';
+import type { HealthRegistry } from '../observability/health-registry';
 import type { OperatorBindings } from '../console/operator-bindings';
 import type { OwnIdentity } from '../ingest/own-identity';
 import type { ServiceLifecycle } from '../ingest/service-lifecycle';
@@ -17,6 +18,8 @@ export interface ServiceRuntime {
   config: AppConfig;
   /** The database actually used (DATABASE_URL or the embedded one). */
   databaseUrl: string;
+  /** The one TypeORM DataSource (DatabaseModule provides it to Nest); `pool` is the pool it owns. */
+  dataSource: DataSource;
   pool: Pool;
   logger: Logger;
   appender: BatchingAppender;

@@ -5,7 +5,7 @@ import { openDataSource, poolOf } from '../database/data-source';
 import { migrate } from '../database/migrate';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../database/embedded-database';
 import { BatchingAppender, EventNotifications } from '../event-store';
-import { HealthRegistry } from '../health/health-registry';
+import { HealthRegistry } from '../observability/health-registry';
 import { OperatorBindings } from '../console/operator-bindings';
 import type { Mapping } from '../mapping/mapping.types';
 import { createLogger, type Logger } from '../observability/logger';
@@ -72,6 +72,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   const parts: Omit<ServiceRuntime, 'scheduler'> = {
     config,
     databaseUrl,
+    dataSource,
     pool,
     logger,
     appender: new BatchingAppender(pool),

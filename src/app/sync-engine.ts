@@ -1,29 +1,26 @@
-import { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
-import { mergeFollowUp } from '../ingest/salesforce/merge-follow-up';
-import { LeaderLock, SubscriptionRunner } from '../event-store';
+import { NestFactory } from '@nestjs/core';
+import type { OperatorAlertOptions } from '../alerts';
+import type { SubscriptionRunner } from '../event-store';
+import { CdcSubscriber } from '../ingest/salesforce/cdc-subscriber';
+import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
 import { formatProblem, MappingError, validateAgainstLive, type Mapping } from '../mapping';
-import type { MondayPort } from '../monday';
+import type { MigrationScheduleOptions } from '../migration/backfill.scheduler';
+import { readLiveContext } from '../migration/read-live-context';
+import { OutboxDispatchService } from '../outbox/outbox.module';
+import type { RunningOutboxDispatch } from '../outbox';
+import { activePersonalData } from '../personal-data/active';
+import { personalFieldPolicy } from '../personal-data/personal-fields';
+import { buildSyncContext } from '../projectors/build-sync-context';
 import { LinkIndex } from '../projectors/link-index';
 import type { SyncContext } from '../projectors/sync-context';
 import { saveCachedContext } from '../projectors/sync-context-cache';
-import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
+import { SyncProjectorService } from '../projectors/sync-projector-service';
 import { loadLinks } from '../projectors/sync-records.repository';
-import { buildSyncContext } from '../projectors/build-sync-context';
-import { startMigrationSchedules, type MigrationScheduleOptions } from '../migration/backfill.scheduler';
-import { startScheduledReconcile, type ScheduledReconcile } from '../migration/reconcile-schedule';
-import { createDriftAlerts } from '../alerts';
-import { activePersonalData } from '../personal-data/active';
-import { personalFieldPolicy } from '../personal-data/personal-fields';
-import { createParkedEventAlerts } from '../alerts/parked-event-alert';
-import { ParkedEventsMonitor } from '../projectors/parked-events-monitor';
-import { startOutboxDispatch, type RunningOutboxDispatch } from '../outbox';
-import { registerHealth } from '../health/sync-checks';
-import { createChangeEventStream, type JsforceSalesforceClient } from '../salesforce';
-import type { OperatorAlertOptions } from '../alerts';
-import { bindOperatorParts } from './operator-wiring';
-import { readLiveContext } from '../migration/read-live-context';
 import { retryAtStart } from './retry-at-start';
 import type { ServiceRuntime } from './service-runtime';
+import { SyncModule, type SyncClients, type SyncParts } from './sync.module';
+
+export type { SyncClients } from './sync.module';
 
 export interface SyncEngine {
   context: SyncContext;
@@ -33,17 +30,26 @@ export interface SyncEngine {
   stop(): Promise<void>;
 }
 
-export interface SyncClients {
-  salesforce: JsforceSalesforceClient;
-  monday: MondayPort;
-}
-
 /**
- * The sync itself, on top of the HTTP service: learns who "we" are on each side, binds the mapping
- * to the live schemas (every problem reported at once), and starts the CDC ingest and the sync
- * projector, each on one instance at a time.
+ * The sync itself, on top of the HTTP service: learns who "we" are on each side and binds the
+ * mapping to the live schemas (every problem reported at once; transient CRM errors retried for up
+ * to 2 minutes while HTTP already answers), then builds the sync's Nest context (SyncModule), whose
+ * bootstrap hooks start the dispatcher, the projector, the CDC ingest and the schedules, each on one
+ * instance at a time. `stop` closes that context: its shutdown hooks stop them in reverse order.
  */
 export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping, clients: SyncClients, options: { alerts?: OperatorAlertOptions; schedules?: MigrationScheduleOptions } = {}): Promise<SyncEngine> {
+  const prepared = await prepareSync(runtime, mapping, clients);
+  const sync = await NestFactory.createApplicationContext(SyncModule.forRoot({ runtime, mapping, clients, ...prepared, ...options }), { abortOnError: false });
+  return {
+    context: prepared.context,
+    projector: sync.get(SyncProjectorService).runner,
+    cdc: sync.get(CdcSubscriber).ingest,
+    outbox: sync.get(OutboxDispatchService).running,
+    stop: () => sync.close(),
+  };
+}
+
+async function prepareSync(runtime: ServiceRuntime, mapping: Mapping, clients: SyncClients): Promise<Pick<SyncParts, 'cached' | 'links' | 'context'>> {
   const { pool, logger, config } = runtime;
   const [me, sfIdentity] = await Promise.all([
     retryAtStart('reading the monday integration user', () => clients.monday.me(), logger),
@@ -64,83 +70,5 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
 
   const links = new LinkIndex();
   for (const link of await loadLinks(pool)) links.add(link.objectKey, link.salesforceId, link.itemId);
-  const context = buildSyncContext(mapping, cached, links);
-
-  const parked = new ParkedEventsMonitor(pool, logger.child({ component: 'parked-events' }), createParkedEventAlerts(config, logger));
-  const projector = new SubscriptionRunner(
-    pool,
-    runtime.notifications,
-    new SyncProjector(() => context, links),
-    new LeaderLock(runtime.databaseUrl, `projector:${SYNC_PROJECTOR}`),
-    { onError: (error) => logger.error({ err: error, projector: SYNC_PROJECTOR }, 'sync projector batch failed; retrying'), onParked: parked.onParked },
-  );
-  projector.start();
-  const outbox = await startOutboxDispatch({
-    config,
-    databaseUrl: runtime.databaseUrl,
-    pool,
-    logger,
-    salesforce: clients.salesforce,
-    monday: clients.monday,
-    mapping: context.mapping,
-    health: runtime.health,
-  });
-
-  const cdc = new SalesforceCdcIngest(
-    pool,
-    runtime.databaseUrl,
-    createChangeEventStream(clients.salesforce),
-    mapping.objects.map((o) => o.salesforce),
-    config.salesforce.clientName,
-    logger.child({ component: 'salesforce-cdc' }),
-    { afterStore: mergeFollowUp(pool, clients.salesforce, mapping, logger.child({ component: 'salesforce-merges' })) },
-  );
-  await cdc.start();
-  // Scheduled backfills (backfill.schedule), the monday catch-up after webhook outages, and serving
-  // CDC gap catch-up requests: each run takes a Postgres lock, so one instance does it.
-  const schedules = startMigrationSchedules({
-    pool,
-    databaseUrl: runtime.databaseUrl,
-    salesforce: clients.salesforce,
-    monday: clients.monday,
-    logger: logger.child({ component: 'migration' }),
-    mapping,
-    live: async () => cached,
-    registry: runtime.scheduler,
-  }, options.schedules);
-  const reconcileSchedule = startReconcileIfConfigured(runtime, mapping, clients, context);
-  registerHealth(runtime, projector, cdc, clients.salesforce);
-  runtime.health.register('parked_events', () => parked.check());
-  const operator = bindOperatorParts(runtime, { mapping, context, projector, cdc, ...clients }, options.alerts);
-
-  return {
-    context,
-    projector,
-    cdc,
-    outbox,
-    stop: async () => {
-      await operator.stop();
-      await reconcileSchedule?.stop();
-      await schedules.stop();
-      await cdc.stop();
-      await projector.stop();
-      await outbox.stop();
-      await parked.close();
-    },
-  };
-}
-
-/**
- * RECONCILE_SCHEDULE: reconcile on a cron (in the mapping's timeZone) against the running service's
- * context, reporting drift in logs, metrics and alerts, and with RECONCILE_FIX appending the repairs.
- */
-function startReconcileIfConfigured(runtime: ServiceRuntime, mapping: Mapping, clients: SyncClients, context: SyncContext): ScheduledReconcile | null {
-  const { schedule, fix } = runtime.config.reconcile;
-  if (!schedule) return null;
-  const logger = runtime.logger.child({ component: 'migration' });
-  logger.info({ schedule, fix, timeZone: mapping.timeZone }, fix ? 'scheduled reconcile on: drift is reported and repaired' : 'scheduled reconcile on: drift is reported only (RECONCILE_FIX=false)');
-  return startScheduledReconcile(
-    { db: runtime.pool, salesforce: clients.salesforce, monday: clients.monday, mapping, context },
-    { schedule, fix, databaseUrl: runtime.databaseUrl, logger, alerts: createDriftAlerts(runtime.config, logger), registry: runtime.scheduler },
-  );
+  return { cached, links, context: buildSyncContext(mapping, cached, links) };
 }

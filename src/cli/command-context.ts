@@ -4,12 +4,12 @@ import { resolve } from 'node:path';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
-import { poolOf } from '../database/data-source';
+import pino from 'pino';
+import { openDataSource, poolOf } from '../database/data-source';
 import { loadMapping, type Mapping } from '../mapping';
 import { createMondayClient, type MondayPort } from '../monday';
-import type { Logger } from '../observability/logger';
+import { createLogger, type Logger } from '../observability/logger';
 import { createSalesforceClient, JsforceSalesforceClient } from '../salesforce';
-import { cliDataSource } from './cli-pool';
 
 /** Injection tokens of what a command asks its context for (the classes are their own tokens). */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -23,6 +23,16 @@ export interface CommandNeeds {
   mapping?: boolean;
   salesforce?: boolean;
   monday?: boolean;
+}
+
+/**
+ * The DataSource of a one-shot command, owning its pool: like the service's, a dropped connection
+ * fails the command's query instead of crashing the process. Connection warnings go to `logger`,
+ * by default stderr, so a command's stdout (`reconcile --json`) stays its own.
+ */
+function commandDataSource(url: string, database: NonNullable<CommandNeeds['database']>, secretValues: readonly string[]): Promise<DataSource> {
+  const logger = database.logger ?? createLogger({ level: 'warn', secretValues, destination: pino.destination(2) });
+  return openDataSource(url, { logger, max: database.max, applicationName: database.applicationName });
 }
 
 /** Closes the command's DataSource when the context closes. */
@@ -43,7 +53,7 @@ class CommandModule {
       if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
       const url = config.databaseUrl;
       providers.push(
-        { provide: DataSource, useFactory: () => cliDataSource(url, { ...database, secretValues: config.secretValues }) },
+        { provide: DataSource, useFactory: () => commandDataSource(url, database, config.secretValues) },
         { provide: DatabaseCloser, useFactory: (dataSource: DataSource) => new DatabaseCloser(dataSource), inject: [DataSource] },
       );
     }

@@ -6,7 +6,7 @@ import { CronTime, validateCronExpression } from 'cron';
 import type { AppConfig, SalesforceAuth } from './app-config';
 import { ConfigError } from './config.error';
 import { EnvironmentVariables, SECRET_VARIABLES } from './config.schema';
-import { parseKeyEncryptionKey } from '../personal-data/key-encryption-key';
+import { parseKeyEncryptionKey } from './parse-key-encryption-key';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Queryable } from '../event-store/queryable';
-import type { HealthRegistry } from '../health/health-registry';
+import type { HealthRegistry } from '../observability/health-registry';
 import type { OperatorBindings } from './operator-bindings';
 
 export const CONSOLE_OPTIONS = Symbol('CONSOLE_OPTIONS');

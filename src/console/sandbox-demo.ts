@@ -1,5 +1,6 @@
 import type { Queryable } from '../event-store/queryable';
 import { isSalesforceId, to18 } from '../mapping/salesforce-id';
+import { linkedItemIdOf } from '../projectors/record-lookups';
 import type { SandboxBindings, SyncBindings } from './operator-bindings';
 import { DEMO_TARGET_STAGE, type DemoState } from './views/demo';
 
@@ -40,8 +41,7 @@ export class SandboxDemo {
     if (!isSalesforceId(salesforceId)) throw new DemoError('not a Salesforce Id');
     const id = to18(salesforceId);
     const record = await this.read<Record<string, unknown> | null>(`${this.sandbox.salesforceUrl}/__sandbox/records/Opportunity/${id}`);
-    const { rows } = await this.db.query<{ monday_item_id: string | null }>('SELECT monday_item_id FROM sync_records WHERE salesforce_id = $1', [id]);
-    const itemId = rows[0]?.monday_item_id ?? null;
+    const itemId = await linkedItemIdOf(this.db, id);
     let monday: DemoState['monday'] = null;
     if (itemId && this.sync) {
       const [item] = await this.sync.monday.itemsByIds([itemId], { columnIds: [this.stageColumn()] });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendEvent, streams, type MergeRequested, type NewEvent, type Queryable } from '../event-store';
+import { commandsCausedBy } from '../outbox/commands-caused-by';
+import { decisionAt, recordDeletion } from '../projectors/record-lookups';
 import { DuplicatesError } from './duplicates';
 import type { ClusterMergePlan } from './merge-cluster';
 
@@ -58,14 +60,9 @@ export async function requestMerge(db: Queryable, merge: ClusterMergePlan, reque
   return { clusterId: cluster.id, position: appended.position, master: plan.master };
 }
 
-const DECISION_SQL = `SELECT outcome, reason FROM sync_decisions WHERE position = $1 AND event_type = 'system.merge_requested' LIMIT 1`;
-const COMMANDS_SQL = `SELECT id, kind, status, attempts, last_error FROM outbox WHERE caused_by = $1 ORDER BY id`;
-
 export async function mergeProgress(db: Queryable, position: number): Promise<MergeProgress> {
-  const { rows: decisions } = await db.query<{ outcome: string; reason: string | null }>(DECISION_SQL, [position]);
-  const { rows } = await db.query<{ id: string; kind: string; status: string; attempts: number; last_error: unknown }>(COMMANDS_SQL, [position]);
-  const commands = rows.map((r) => ({ id: Number(r.id), kind: r.kind, status: r.status, attempts: r.attempts, lastError: errorText(r.last_error) }));
-  const decided = decisions[0] ?? null;
+  const decided = await decisionAt(db, position, 'system.merge_requested');
+  const commands = (await commandsCausedBy(db, position)).map((c) => ({ ...c, lastError: errorText(c.lastError) }));
   const finished = decided !== null && commands.every((c) => c.status === 'done' || c.status === 'dead');
   return { decided, commands, finished, succeeded: finished && decided.outcome === 'projected' && commands.every((c) => c.status === 'done') };
 }
@@ -81,14 +78,11 @@ export async function awaitMerge(db: Queryable, position: number, timeoutMs: num
 }
 
 async function assertMasterSynced(db: Queryable, objectKey: string, recordId: string | null, itemId: string | null, master: { crm: string; id: string }): Promise<void> {
-  const { rows } = await db.query<{ deleted_side: string | null }>(
-    `SELECT deleted_side FROM sync_records WHERE (object_key = $1 AND salesforce_id = $2) OR monday_item_id = $3 ORDER BY id LIMIT 1`,
-    [objectKey, recordId, itemId],
-  );
-  if (rows.length === 0) {
+  const record = await recordDeletion(db, objectKey, recordId, itemId);
+  if (!record) {
     throw new DuplicatesError('NOT_MERGEABLE', `the master ${master.crm}:${master.id} is not known to the sync yet (is crm-sync start running and caught up?); the merge goes through the sync, so it waits for that`);
   }
-  if (rows[0]!.deleted_side) throw new DuplicatesError('NOT_MERGEABLE', `the master ${master.crm}:${master.id} was deleted on ${rows[0]!.deleted_side}: choose another with --master`);
+  if (record.deletedSide) throw new DuplicatesError('NOT_MERGEABLE', `the master ${master.crm}:${master.id} was deleted on ${record.deletedSide}: choose another with --master`);
 }
 
 function jsonValues(values: Readonly<Record<string, unknown>>): Record<string, string | number | boolean | null> {

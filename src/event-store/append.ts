@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import { activePersonalData } from '../personal-data/active';
+import { payloadProtection } from './payload-protection';
 import type { NewEvent } from './events';
 import type { Queryable } from './queryable';
 
@@ -53,9 +53,9 @@ export async function appendEvents(db: Queryable, events: readonly NewEvent[]): 
   });
   const autocommit = db instanceof Pool;
   const statement = autocommit ? APPEND : APPEND_NOTIFY;
-  // PII_ENCRYPTION_KEY set: personal values are stored encrypted (src/personal-data).
-  const personalData = activePersonalData();
-  const stored = personalData ? await personalData.protect(unique) : unique;
+  // PII_ENCRYPTION_KEY set: personal values are stored encrypted (src/personal-data installs the protection).
+  const protection = payloadProtection();
+  const stored = protection ? await protection.protect(unique) : unique;
   const batch = JSON.stringify(
     stored.map((e) => ({
       source: e.source,

@@ -4,6 +4,7 @@ export * from './payloads/salesforce-change';
 export * from './payloads/sync-results';
 export * from './payloads/duplicate-merge';
 export { appendEvent, appendEvents, EVENTS_CHANNEL, type AppendResult } from './append';
+export { payloadProtection, usePayloadProtection, type PayloadProtection } from './payload-protection';
 export { BatchingAppender } from './batching-appender';
 export { readBatch, readBatchFast, readEventAt, readStream, START, type Checkpoint } from './read-batch';
 export { lockCheckpoint, saveCheckpoint, resetCheckpoint, readCheckpoint } from './checkpoints';

@@ -1,5 +1,5 @@
 import type { QueryArrayConfig, QueryArrayResult } from 'pg';
-import { activePersonalData } from '../personal-data/active';
+import { payloadProtection } from './payload-protection';
 import type { RecordedEvent } from './events';
 import type { Queryable } from './queryable';
 
@@ -121,8 +121,8 @@ export async function readEventAt(db: Queryable, position: number): Promise<Reco
  * encryption off the events are returned as read.
  */
 function revealed(events: RecordedEvent[]): RecordedEvent[] | Promise<RecordedEvent[]> {
-  const personalData = activePersonalData();
-  return personalData ? personalData.reveal(events) : events;
+  const protection = payloadProtection();
+  return protection ? protection.reveal(events) : events;
 }
 
 function eventOf(row: EventRow, occurredAt: Date, recordedAt: Date): RecordedEvent {

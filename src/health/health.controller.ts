@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthRegistry } from './health-registry';
+import { HealthRegistry } from '../observability/health-registry';
 
 @ApiTags('health')
 @Controller()

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthController } from './health.controller';
-import { HealthRegistry } from './health-registry';
+import { HealthRegistry } from '../observability/health-registry';
 
 /** GET /health over the registry every part adds its check to (exported: the parts register there). */
 @Module({})

@@ -4,7 +4,7 @@ import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.in
 import { COUNT_PENDING_CATCH_UPS_SQL } from '../migration/catch-up-requests';
 import { SYNC_PROJECTOR } from '../projectors/sync-projector';
 import type { JsforceSalesforceClient, SalesforceHealth } from '../salesforce';
-import type { CheckResult, HealthRegistry } from './health-registry';
+import type { CheckResult, HealthRegistry } from '../observability/health-registry';
 
 interface HealthDeps {
   pool: Pool;

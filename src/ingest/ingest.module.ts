@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { BatchingAppender } from '../event-store';
 import { MondayWebhookIngest } from './monday/monday-webhook.ingest';
+import { CdcSubscriber, type CdcSubscriberOptions } from './salesforce/cdc-subscriber';
 import { OwnIdentity } from './own-identity';
 import { ServiceLifecycle } from './service-lifecycle';
 
@@ -17,7 +18,7 @@ export interface IngestParts {
 }
 
 /**
- * The monday webhook intake (a plain Fastify route the app registers over MondayWebhookIngest, see
+ * forRoot: the monday webhook intake (a plain Fastify route the app registers over MondayWebhookIngest, see
  * monday-webhook.route.ts), who "we" are (own echoes) and whether the service still takes work.
  */
 @Module({})
@@ -47,6 +48,18 @@ export class IngestModule {
         },
       ],
       exports: [MondayWebhookIngest, OwnIdentity, ServiceLifecycle],
+    };
+  }
+
+  /**
+   * The Salesforce CDC subscriber, for the sync's context (started once the mapping is bound to the
+   * live schemas, after HTTP listens; see src/app/sync.module.ts).
+   */
+  static forSalesforceCdc(options: CdcSubscriberOptions): DynamicModule {
+    return {
+      module: IngestModule,
+      providers: [{ provide: CdcSubscriber, useFactory: () => new CdcSubscriber(options) }],
+      exports: [CdcSubscriber],
     };
   }
 }

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createDeadLetterAlerts } from '../alerts';
 import type { AppConfig } from '../config/app-config';
-import type { HealthRegistry } from '../health/health-registry';
+import type { HealthRegistry } from '../observability/health-registry';
 import type { MondayPort } from '../monday/monday.port';
 import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
@@ -26,7 +26,7 @@ export interface RunningOutboxDispatch {
  * Everything the service needs to send commands: the LISTEN connection for outbox inserts, the alerts
  * from config, and the dispatcher loop (started). One per instance.
  */
-export async function startOutboxDispatch(input: {
+export interface OutboxDispatchInput {
   config: Pick<AppConfig, 'alerts' | 'secretValues'>;
   databaseUrl: string;
   pool: Pool;
@@ -36,7 +36,9 @@ export async function startOutboxDispatch(input: {
   mapping: ResolvedMapping | null;
   health?: HealthRegistry;
   options?: OutboxDispatcherOptions;
-}): Promise<RunningOutboxDispatch> {
+}
+
+export async function startOutboxDispatch(input: OutboxDispatchInput): Promise<RunningOutboxDispatch> {
   const logger = input.logger.child({ component: 'outbox' });
   const wake = new OutboxNotifications(input.databaseUrl);
   await wake.start();

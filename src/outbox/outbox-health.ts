@@ -1,4 +1,4 @@
-import type { CheckResult } from '../health/health-registry';
+import type { CheckResult } from '../observability/health-registry';
 import type { Queryable } from '../event-store/queryable';
 
 /** In-flight commands and their leases, in one read. `$1` is the dispatcher's lease in ms. */

@@ -1,8 +1,10 @@
+import { usePayloadProtection } from '../event-store/payload-protection';
 import type { PersonalDataProtector } from './protector';
 
 /**
- * The process's protector while PII_ENCRYPTION_KEY is set, null otherwise. The event store's append
- * and read paths ask it once per batch: with encryption off they pay one null check.
+ * The process's protector while PII_ENCRYPTION_KEY is set, null otherwise. Installing it also
+ * installs it as the event store's payload protection (the port src/event-store defines), so
+ * appends encrypt and reads decrypt personal values.
  */
 let active: PersonalDataProtector | null = null;
 
@@ -12,4 +14,5 @@ export function activePersonalData(): PersonalDataProtector | null {
 
 export function usePersonalData(protector: PersonalDataProtector | null): void {
   active = protector;
+  usePayloadProtection(protector);
 }

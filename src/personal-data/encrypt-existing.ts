@@ -1,10 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 import type { SyncEvent } from '../event-store/events';
-import { REJECTED_BODY_PATH, rejectionSubject } from '../ingest/monday/ingest-rejections';
 import { DerivedValueSealer, recordSubject, UNATTACHED_SUBJECT } from './derived-values';
 import { isEnvelope } from './envelope';
 import { personalValuesOf, subjects, valueAt } from './personal-fields';
 import type { PersonalDataProtector } from './protector';
+import { REJECTED_BODY_PATH, rejectionSubject } from './rejected-bodies';
 
 /** How much `crm-sync keys encrypt-existing` changed, per table. */
 export interface EncryptExistingReport {

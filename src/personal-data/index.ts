@@ -4,7 +4,7 @@ export { enablePersonalData, PersonalDataKeyError } from './enable-personal-data
 export { encryptExisting, type EncryptExistingReport, type EncryptProgress } from './encrypt-existing';
 export { erasePerson, ErasureRequestError, type ErasureReport, type ErasureRequest } from './erase-person';
 export { hasErasedValues, isErased, withoutErasedValues } from './erased';
-export { KeyEncryptionKey, parseKeyEncryptionKey } from './key-encryption-key';
+export { KeyEncryptionKey } from './key-encryption-key';
 export { personalFieldPolicy, personalValuesOf, subjects, type PersonalFieldPolicy } from './personal-fields';
 export { PersonalDataProtector } from './protector';
 export { rotateDataKeys, type RotationReport } from './rotate-keys';

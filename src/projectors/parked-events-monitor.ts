@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ParkedEventNotifier } from '../alerts/parked-event-alert';
 import { countParkedEvents, type ParkedEvent } from '../event-store/parked-events';
 import type { Queryable } from '../event-store/queryable';
-import type { CheckResult } from '../health/health-registry';
+import type { CheckResult } from '../observability/health-registry';
 import { counter, metricsRegistry } from '../observability/metrics-registry';
 
 const parkedTotal = counter('crm_sync_parked_events_total', 'Events a subscriber could not handle and set aside (parked), by subscriber and event type', ['subscriber', 'type']);

@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import pino from 'pino';
 import { ConsoleModule, OperatorBindings } from '../../src/console';
-import { HealthRegistry } from '../../src/health/health-registry';
+import { HealthRegistry } from '../../src/observability/health-registry';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('operator console without ADMIN_TOKEN', () => {

@@ -1,5 +1,5 @@
 import { registerHealth } from '../../src/health/sync-checks';
-import { HealthRegistry } from '../../src/health/health-registry';
+import { HealthRegistry } from '../../src/observability/health-registry';
 import { outboxDispatchCheck, readLeaseCounts } from '../../src/outbox/outbox-health';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { insertCommands, updateCommand } from './outbox-support';

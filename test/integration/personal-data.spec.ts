@@ -14,7 +14,7 @@ import {
   rotateDataKeys,
   usePersonalData,
 } from '../../src/personal-data';
-import { REJECTED_BODY_PATH } from '../../src/ingest/monday/ingest-rejections';
+import { REJECTED_BODY_PATH } from '../../src/personal-data/rejected-bodies';
 import { saveCachedContext } from '../../src/projectors/sync-context-cache';
 import { loadSyncRecords } from '../../src/projectors/sync-records.repository';
 import { expectEventually } from '../support/eventually';

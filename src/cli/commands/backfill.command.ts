@@ -4,19 +4,16 @@ import { readLiveContext } from '../../migration/read-live-context';
 import { loadConfig } from '../../config';
 import { enablePersonalData } from '../../personal-data';
 import { migrate } from '../../database/migrate';
-import { formatProblem, loadMapping, validateAgainstLive } from '../../mapping';
+import { formatProblem, validateAgainstLive } from '../../mapping';
 import { BackfillError, runBackfill } from '../../migration/backfill.runner';
 import { BulkModeUnavailableError } from '../../migration/backfill-bulk-phase';
 import { BackfillModeError, DEFAULT_BULK_THRESHOLD, parseBackfillMode, type BackfillMode } from '../../migration/backfill-create-path';
 import type { BulkJobProgress } from '../../migration/bulk-create-monday';
 import { exitCodeOf, formatSummary } from '../../migration/backfill-report';
 import type { ObjectRunProgress } from '../../migration/backfill-object-run';
-import { createMondayClient } from '../../monday';
 import { createLogger } from '../../observability/logger';
-import { createSalesforceClient } from '../../salesforce';
 import { CliError } from '../cli-error';
-import { poolOf } from '../../database/data-source';
-import { cliDataSource } from '../cli-pool';
+import { openCommandContext } from '../command-context';
 
 export interface BackfillCommandOptions {
   object?: string;
@@ -43,9 +40,8 @@ export async function backfillCommand(options: BackfillCommandOptions): Promise<
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync backfill` (the service and the backfill share it)');
   const logger = createLogger({ level: config.logLevel === 'debug' ? 'debug' : 'warn', secretValues: config.secretValues });
   const path = resolve(config.syncConfigPath);
-  const mapping = loadMapping(path);
-  const dataSource = await cliDataSource(config.databaseUrl, { max: 8, applicationName: 'crm-sync backfill', secretValues: config.secretValues, logger });
-  const pool = poolOf(dataSource);
+  const context = await openCommandContext(config, { database: { max: 8, applicationName: 'crm-sync backfill', logger }, mapping: true, salesforce: true, monday: true });
+  const { dataSource, pool, mapping } = context;
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
@@ -55,7 +51,7 @@ export async function backfillCommand(options: BackfillCommandOptions): Promise<
     await migrate(dataSource);
     // Snapshots, links and results it appends are stored like the service stores them (encrypted with the key).
     await enablePersonalData(pool, config.personalData, mapping);
-    const [salesforce, monday] = [await createSalesforceClient(config.salesforce), createMondayClient(config.monday)];
+    const { salesforce, monday } = context;
     const live = await readLiveContext(mapping, salesforce, monday);
     const errors = validateAgainstLive(mapping, live.live).filter((p) => p.severity === 'error');
     if (errors.length > 0) throw new CliError(`the mapping does not match the live schemas:\n${errors.map((p) => `  ${formatProblem(p, path)}`).join('\n')}`);
@@ -83,7 +79,7 @@ export async function backfillCommand(options: BackfillCommandOptions): Promise<
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await dataSource.destroy();
+    await context.close();
   }
 }
 

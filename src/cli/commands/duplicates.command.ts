@@ -1,5 +1,4 @@
 import { NestFactory } from '@nestjs/core';
-import { resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config';
 import { enablePersonalData } from '../../personal-data';
@@ -9,11 +8,8 @@ import { formatClusters } from '../../data-quality/format-clusters';
 import { describeMergePlan, type ClusterMergePlan } from '../../data-quality/merge-cluster';
 import { parseMemberRef } from '../../data-quality/merge-plan';
 import type { MergeProgress, MergeRequest } from '../../data-quality/merge-request';
-import { loadMapping } from '../../mapping';
-import { createMondayClient } from '../../monday';
-import { createSalesforceClient } from '../../salesforce';
 import { CliError } from '../cli-error';
-import { cliPool } from '../cli-pool';
+import { openCommandContext } from '../command-context';
 
 export interface DuplicatesCommandOptions {
   object?: string;
@@ -42,11 +38,14 @@ export async function duplicatesCommand(options: DuplicatesCommandOptions): Prom
   if (!options.merge && (options.master || options.dryRun || options.wait !== undefined)) throw new CliError('--master, --dry-run and --wait go with --merge CLUSTER_ID');
   const waitSeconds = options.wait === undefined ? DEFAULT_WAIT_SECONDS : Number(options.wait);
   if (!Number.isInteger(waitSeconds) || waitSeconds < 0) throw new CliError(`--wait takes whole seconds, 0 or more (got "${options.wait}")`);
-  const mapping = loadMapping(resolve(config.syncConfigPath));
-  const pool = cliPool(config.databaseUrl, { max: 2, applicationName: 'crm-sync duplicates', secretValues: config.secretValues });
+  const command = await openCommandContext(config, { database: { max: 2, applicationName: 'crm-sync duplicates' }, mapping: true, salesforce: true, monday: true });
+  const { pool, mapping } = command;
   const progress = progressBar();
-  const deps = { db: pool, salesforce: await createSalesforceClient(config.salesforce), monday: createMondayClient(config.monday), mapping };
-  const context = await NestFactory.createApplicationContext(DataQualityModule.forRoot(deps), { logger: false, abortOnError: false });
+  const deps = { db: pool, salesforce: command.salesforce, monday: command.monday, mapping };
+  const context = await NestFactory.createApplicationContext(DataQualityModule.forRoot(deps), { logger: false, abortOnError: false }).catch(async (error: unknown) => {
+    await command.close();
+    throw error;
+  });
   try {
     // Reads the log and the sync's records decrypted; a merge request is appended like any event.
     await enablePersonalData(pool, config.personalData, mapping);
@@ -78,7 +77,7 @@ export async function duplicatesCommand(options: DuplicatesCommandOptions): Prom
     throw error instanceof DuplicatesError ? new CliError(error.message) : error;
   } finally {
     await context.close();
-    await pool.end();
+    await command.close();
   }
 }
 

@@ -4,7 +4,7 @@ import { loadConfig } from '../../config';
 import { loadMapping } from '../../mapping';
 import { enablePersonalData, erasePerson, ErasureRequestError, type ErasureRequest } from '../../personal-data';
 import { CliError } from '../cli-error';
-import { cliPool } from '../cli-pool';
+import { openCommandContext } from '../command-context';
 
 export interface EraseCommandOptions {
   email?: string;
@@ -25,7 +25,8 @@ export async function eraseCommand(options: EraseCommandOptions): Promise<void> 
   const config = loadConfig();
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync erase`');
   const mappingPath = resolve(config.syncConfigPath);
-  const pool = cliPool(config.databaseUrl, { max: 2, applicationName: 'crm-sync erase', secretValues: config.secretValues });
+  const context = await openCommandContext(config, { database: { max: 2, applicationName: 'crm-sync erase' } });
+  const pool = context.pool;
   try {
     // Without the key, ids still find the person (their keys are destroyed without being read).
     const protector = config.personalData && (await enablePersonalData(pool, config.personalData, existsSync(mappingPath) ? loadMapping(mappingPath) : null));
@@ -43,6 +44,6 @@ export async function eraseCommand(options: EraseCommandOptions): Promise<void> 
   } catch (error) {
     throw error instanceof ErasureRequestError ? new CliError(error.message) : error;
   } finally {
-    await pool.end();
+    await context.close();
   }
 }

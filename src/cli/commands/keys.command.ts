@@ -5,7 +5,7 @@ import { loadConfig } from '../../config';
 import { loadMapping } from '../../mapping';
 import { enablePersonalData, encryptExisting, KeyEncryptionKey, rotateDataKeys } from '../../personal-data';
 import { CliError } from '../cli-error';
-import { cliPool } from '../cli-pool';
+import { openCommandContext } from '../command-context';
 
 /**
  * `crm-sync keys rotate`: PII_ENCRYPTION_KEY is the new key, PII_ENCRYPTION_KEY_PREVIOUS the old
@@ -18,7 +18,8 @@ export async function keysRotateCommand(): Promise<void> {
   if (!config.personalData) throw new CliError('PII_ENCRYPTION_KEY (the new key) is required for `crm-sync keys rotate`');
   const current = new KeyEncryptionKey(config.personalData.key);
   const previous = config.personalData.previousKey ? new KeyEncryptionKey(config.personalData.previousKey) : null;
-  const pool = cliPool(config.databaseUrl, { max: 2, applicationName: 'crm-sync keys rotate', secretValues: config.secretValues });
+  const context = await openCommandContext(config, { database: { max: 2, applicationName: 'crm-sync keys rotate' } });
+  const pool = context.pool;
   try {
     const report = await rotateDataKeys(pool, current, previous, (done) => process.stderr.write(`rewrapped ${done} data keys\n`));
     process.stdout.write(
@@ -28,7 +29,7 @@ export async function keysRotateCommand(): Promise<void> {
   } catch (error) {
     throw error instanceof Error && /neither PII_ENCRYPTION_KEY/.test(error.message) ? new CliError(error.message) : error;
   } finally {
-    await pool.end();
+    await context.close();
   }
 }
 
@@ -42,7 +43,8 @@ export async function keysEncryptExistingCommand(): Promise<void> {
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync keys encrypt-existing`');
   if (!config.personalData) throw new CliError('PII_ENCRYPTION_KEY (or PII_ENCRYPTION_KEY_FILE) is required for `crm-sync keys encrypt-existing`: it is the key to encrypt with');
   const mappingPath = resolve(config.syncConfigPath);
-  const pool = cliPool(config.databaseUrl, { max: 2, applicationName: 'crm-sync keys encrypt-existing', secretValues: config.secretValues });
+  const context = await openCommandContext(config, { database: { max: 2, applicationName: 'crm-sync keys encrypt-existing' } });
+  const pool = context.pool;
   const bar = new SingleBar({ format: 'encrypt-existing |{bar}| {value}/{total} events | {eta_formatted} left', etaBuffer: 50, stream: process.stderr }, Presets.shades_classic);
   let started = false;
   try {
@@ -63,6 +65,6 @@ export async function keysEncryptExistingCommand(): Promise<void> {
     );
   } finally {
     if (started) bar.stop();
-    await pool.end();
+    await context.close();
   }
 }

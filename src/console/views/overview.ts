@@ -1,4 +1,4 @@
-import type { HealthReport } from '../../health/health-registry';
+import type { HealthReport } from '../../observability/health-registry';
 import type { OutboxStatus } from '../../outbox/dead-letters';
 import type { Incident } from '../../alerts/incident-tracker';
 import type { MondayApiUsage } from '../../monday/monday.port';

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../event-store';
 import { activePersonalData } from '../../personal-data/active';
+import { REJECTED_BODY_PATH, rejectionSubject } from '../../personal-data/rejected-bodies';
 import { storableText } from './monday-webhook.storable';
 
 /** Bodies kept for audit are capped: a rejected 1 MiB body is evidence, not data we need whole. */
@@ -36,18 +37,6 @@ export async function recordRejection(db: Queryable, rejection: Rejection): Prom
     stored,
     truncated,
   ]);
-}
-
-/** The associated-data path of an encrypted rejected body (read it back with openText and this path). */
-export const REJECTED_BODY_PATH = 'ingest_rejections.body';
-
-/**
- * Whose body it is, when the refused text still names an item (erasing that item then erases it);
- * otherwise one subject per month, so old refusals can be shredded together.
- */
-export function rejectionSubject(body: string): string {
-  const item = /"(?:pulseId|itemId)"\s*:\s*"?(\d{1,20})/.exec(body);
-  return item ? `monday:${item[1]}` : `ingest-rejections:${new Date().toISOString().slice(0, 7)}`;
 }
 
 function storableHeader(value: unknown): unknown {
