@@ -2,6 +2,7 @@ import type { SalesforceValue } from '../mapping/converters/converter.types';
 import { salesforceString } from '../mapping/converters/salesforce-scalar-codec';
 import type { OutboxCommand, WrittenValues } from '../sync-commands/outbox-command';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../mapping/resolved-mapping';
+import { sendingAgreed } from './state/field-state';
 import type { SyncContext } from './sync-context';
 import type { SyncRecord } from './sync-record';
 
@@ -33,9 +34,12 @@ export function salesforceFieldValues(record: SyncRecord, fields: readonly Resol
   return values;
 }
 
+/** An update of `fields` to their agreed values (noted in the record as on its way: sendingAgreed). */
 export function salesforceUpdate(object: ResolvedObject, record: SyncRecord, fields: readonly ResolvedField[]): OutboxCommand | null {
   const values = salesforceFieldValues(record, fields);
   if (!record.salesforceId || Object.keys(values).length === 0) return null;
+  const written = agreedValues(record, fields.filter((f) => f.salesforceUpdateable));
+  sendingAgreed(record, Object.keys(written), 'salesforce');
   return {
     kind: 'salesforce.update',
     target: 'salesforce',
@@ -43,7 +47,7 @@ export function salesforceUpdate(object: ResolvedObject, record: SyncRecord, fie
     salesforceObject: object.mapping.salesforce,
     salesforceId: record.salesforceId,
     fields: values,
-    values: agreedValues(record, fields.filter((f) => f.salesforceUpdateable)),
+    values: written,
   };
 }
 
@@ -101,8 +105,10 @@ export function mondayValues(record: SyncRecord, fields: readonly ResolvedField[
   return result;
 }
 
+/** A change of the item's columns to `values` (noted in the record as on its way: sendingAgreed). */
 export function mondayChange(object: ResolvedObject, record: SyncRecord, values: MondayValues): OutboxCommand | null {
   if (!record.mondayItemId || (Object.keys(values.columnValues).length === 0 && values.name === undefined)) return null;
+  sendingAgreed(record, Object.keys(values.written), 'monday');
   return {
     kind: 'monday.change_columns',
     target: 'monday',

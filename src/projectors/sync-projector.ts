@@ -152,8 +152,10 @@ export function withFieldsOf(record: SyncRecord, other: SyncRecord): SyncRecord 
     // A person's later change seen only by the other record wins (not our own create's echo: that
     // carries the values this record had when the create was decided).
     const later = theirs.agreedAt > ours.agreedAt && !theirs.echoed;
+    const { sendingTo: _oursSending, ...oursWithoutSending } = ours;
     const merged: FieldState = {
-      ...ours,
+      // What ours was sending was its agreed value: not the one taken from theirs.
+      ...(later ? oursWithoutSending : ours),
       ...(later ? { agreed: theirs.agreed, agreedAt: theirs.agreedAt, agreedFrom: theirs.agreedFrom } : {}),
       ...(!ours.salesforce && theirs.salesforce ? { salesforce: theirs.salesforce } : {}),
       ...(!ours.monday && theirs.monday ? { monday: theirs.monday } : {}),

@@ -24,6 +24,11 @@ export interface FieldState {
   agreedFrom: Side;
   /** The agreed value was first seen in the echo of our own write (Salesforce set it then), not made by a person. */
   echoed?: true;
+  /**
+   * Sides a command carrying the agreed value was issued to and not yet seen holding it: a write of
+   * ours landing there with an older value needs no repair, this one follows it (per-record order).
+   */
+  sendingTo?: Side[];
   salesforce?: SideValue;
   monday?: SideValue;
 }

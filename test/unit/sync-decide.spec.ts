@@ -60,6 +60,22 @@ describe('sync decide (issue 6, pure)', () => {
     expect(repaired.commands).toEqual([]);
   });
 
+  it('the echo of an older write of ours, landing before our push of the newer agreed value, sends nothing more (that push follows it)', () => {
+    let record = linkedOpportunity();
+    // monday says Quote (t=2000): we send it to Salesforce; that write is in flight when a person sets
+    // MOU on monday (t=2100): we send MOU too, behind it. Quote lands first (t=2200), then MOU.
+    record = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_000 }), context).record as SyncRecord;
+    const second = decide(record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 2_100 }), context);
+    expect(second.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
+    const firstLands = decide(second.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_200, origin: 'own_echo' }), context);
+    expect(firstLands.commands).toEqual([]);
+    const secondLands = decide(firstLands.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_300, origin: 'own_echo' }), context);
+    expect(secondLands.commands).toEqual([]);
+    // Once Salesforce was seen holding MOU, a later stray echo of Quote would be a real loss again.
+    const stray = decide(secondLands.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_400, origin: 'own_echo' }), context);
+    expect(stray.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
+  });
+
   it('fields Salesforce set itself in our own create (default owner, stage probability) are sent to monday; fields we wrote are not', () => {
     const record = linkedOpportunity();
     const echo = decide(

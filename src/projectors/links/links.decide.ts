@@ -30,8 +30,13 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
       // and its echo says so. Timed later, our value would hide theirs: a pending command then
       // dropped as held, or a redundant one kept (seeds 19, 21, 24, 1108).
       const at = event.payload.sentAt ?? event.occurredAt.getTime();
-      for (const [key, value] of Object.entries(event.payload.written)) written(record, key, side, value, at);
-      return decision(record, projected('command_succeeded', { commandId: event.payload.commandId }));
+      const lost = Object.entries(event.payload.written).filter(([key, value]) => written(record, key, side, value, at));
+      const object = context.mapping.byKey.get(record.objectKey);
+      const fields = lost.flatMap(([key]) => object?.fieldByColumn.get(key) ?? []);
+      if (!object || fields.length === 0 || record.deleted) return decision(record, projected('command_succeeded', { commandId: event.payload.commandId }));
+      // Our write left the side without the agreed value (see written): send it there again.
+      const repair = side === 'salesforce' ? salesforceUpdate(object, record, fields) : mondayChange(object, record, mondayValues(record, fields, context));
+      return decision(record, projected('command_succeeded', { commandId: event.payload.commandId, repairing: fields.map((f) => f.key) }), [repair]);
     }
     case 'system.command_failed': {
       if (!current) return decision(null, skipped('not_linked_yet'));

@@ -1,7 +1,7 @@
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOrigin } from '../../event-store';
 import type { ResolvedField } from '../../mapping/resolved-mapping';
-import { otherSide, type Side, type SyncRecord } from '../sync-record';
+import { otherSide, type FieldState, type Side, type SyncRecord } from '../sync-record';
 
 export type Observation =
   /** The value is the new agreed value; `push` is false when the other side already holds it. */
@@ -36,19 +36,23 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   // What the side holds: a read (snapshot) says so; otherwise the newest change seen there. A change
   // older than that (a webhook retried late) was overwritten there already.
   const newest = readNow || previous[side] === undefined || at >= previous[side].at;
-  const state = newest ? { ...previous, [side]: seen } : { ...previous };
+  const state: FieldState = newest ? { ...previous, [side]: seen } : { ...previous };
+  if (newest && field.converter.equals(previous.agreed, value)) confirmHeld(state, side);
   record.fields[field.key] = state;
   // Except: a field monday may not write (authority salesforce, or read-only) changing in the echo of
   // our write was changed by Salesforce itself in that transaction (a stage's Probability, a field
   // update, a default): we never send such fields, so it is news, and monday follows.
   const setBySalesforce = side === 'salesforce' && !mayWrite(field, 'monday');
   if (origin === 'own_echo' && !setBySalesforce) {
-    // Our write landed after a newer value was agreed (it was decided before that edit reached us)
-    // and overwrote it: send the agreed value to this side again. Later than agreedAt only, so an
-    // old echo arriving late changes nothing; equal to the agreed value next time, so no loop. (A push
-    // of the agreed value already queued behind ours makes this one redundant: the dispatcher drops it.)
-    const overwroteNewer = at >= previous.agreedAt && !field.converter.equals(previous.agreed, value);
-    return overwroteNewer ? { accepted: false, reason: 'own_echo', repair: true } : { accepted: false, reason: 'own_echo' };
+    // A write of ours, decided before the value agreed now, is the newest thing seen on this side:
+    // the side does not hold the agreed value. Either the write overwrote it (a person's edit there
+    // that crossed our write), or it was agreed while the write was in flight and the side still
+    // looked like it held it, so nothing was sent (an edit of the other side back to what this side
+    // held: issue 16's property counterexample). Send it again, unless a command carrying it is on
+    // its way there already (it follows ours: one record's commands run in order). Equal to the
+    // agreed value next time, so no loop; an older echo (not the newest) changes nothing.
+    const lost = newest && !field.converter.equals(previous.agreed, value) && !previous.sendingTo?.includes(side);
+    return lost ? { accepted: false, reason: 'own_echo', repair: true } : { accepted: false, reason: 'own_echo' };
   }
   if (field.converter.equals(previous.agreed, value)) return { accepted: false, reason: origin === 'own_echo' ? 'own_echo' : 'unchanged_value' };
   if (!mayWrite(field, side)) return { accepted: false, reason: 'authority' };
@@ -65,6 +69,7 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   state.agreedAt = at;
   state.agreedFrom = side;
   delete state.echoed;
+  delete state.sendingTo;
   const targetValue = state[target];
   return { accepted: true, push: !(targetValue && field.converter.equals(targetValue.value, value)) };
 }
@@ -78,13 +83,43 @@ export function mayWrite(field: ResolvedField, side: Side): boolean {
 /**
  * Records that `side` now holds `value` because we wrote it there (a command succeeded or a link was
  * made), unless a change made there after our write was seen already (its event came first).
+ * Returns true when that leaves `side` without the agreed value and no command carrying it is on its
+ * way there: the write was decided before the value agreed now, which was agreed while the write was
+ * in flight, when `side` still looked like it held it (so nothing was sent). A write that changed
+ * nothing there has no echo to say so: its success is all we learn.
  */
-export function written(record: SyncRecord, fieldKey: string, side: Side, value: SalesforceValue, at: number): void {
+export function written(record: SyncRecord, fieldKey: string, side: Side, value: SalesforceValue, at: number): boolean {
   const previous = record.fields[fieldKey];
-  if (previous?.[side] && previous[side].at > at) return;
-  record.fields[fieldKey] = previous
-    ? { ...previous, [side]: { value, at } }
-    : { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at } };
+  if (previous?.[side] && previous[side].at > at) return false;
+  if (!previous) {
+    record.fields[fieldKey] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at } };
+    return false;
+  }
+  const state: FieldState = { ...previous, [side]: { value, at } };
+  record.fields[fieldKey] = state;
+  // Our own write: the exact value we sent (an agreed value then), so compared as JSON.
+  if (JSON.stringify(value) === JSON.stringify(previous.agreed)) {
+    confirmHeld(state, side);
+    return false;
+  }
+  return previous.agreedAt > 0 && !previous.sendingTo?.includes(side);
+}
+
+/** A command carrying the agreed values of `fieldKeys` is on its way to `side` (see FieldState.sendingTo). */
+export function sendingAgreed(record: SyncRecord, fieldKeys: readonly string[], side: Side): void {
+  for (const key of fieldKeys) {
+    const state = record.fields[key];
+    if (!state || state.sendingTo?.includes(side)) continue;
+    record.fields[key] = { ...state, sendingTo: [...(state.sendingTo ?? []), side] };
+  }
+}
+
+/** `side` was seen holding the agreed value: nothing of ours carrying it is still awaited there. */
+function confirmHeld(state: FieldState, side: Side): void {
+  if (!state.sendingTo?.includes(side)) return;
+  const rest = state.sendingTo.filter((s) => s !== side);
+  if (rest.length > 0) state.sendingTo = rest;
+  else delete state.sendingTo;
 }
 
 /**

@@ -71,8 +71,8 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
   waitTowardsMonday(record, values.waiting, at);
   const command = mondayChange(object, record, values);
   if (!command) {
-    if (Object.keys(values.invalid).length > 0) return decision(record, deadLettered('conversion_failed', { invalidValues: values.invalid }), rejectedValues(object, record, 'monday', values.invalid));
-    return decision(record, skipped('waiting_for_link', { fields: values.waiting.map((f) => f.key) }));
+    if (Object.keys(values.invalid).length > 0) return decision(record, deadLettered('conversion_failed', { invalidValues: values.invalid }), [...repairs, ...rejectedValues(object, record, 'monday', values.invalid)]);
+    return decision(record, skipped('waiting_for_link', { fields: values.waiting.map((f) => f.key) }), repairs);
   }
   return decision(record, withInvalid(projected(), values.invalid), [command, ...repairs, ...rejectedValues(object, record, 'monday', values.invalid)]);
 }
