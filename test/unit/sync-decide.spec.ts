@@ -325,6 +325,19 @@ describe('sync decide (issue 6, pure)', () => {
     expect(linked.commands).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]));
   });
 
+  it('a person changing the item we just created, recorded before a link that is recorded late, still holds their value (the link is timed by its send)', () => {
+    const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Deal', StageName: 'Quote' }, at: 1_000 }), context);
+    // Our create_item is sent at t=1300; a person sets MOU on the new item at t=1500; the link is recorded at t=1600.
+    const early = decide(null, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 1_500 }), context);
+    const link = recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_monday_item', values: { __name__: 'Deal', stage: 'Quote' }, at: 1_600, sentAt: 1_300 });
+    const linked = decide(withFieldsOf(early.record as SyncRecord, created.record as SyncRecord), link, context);
+    links.add('opportunity', OPP_ID, '501');
+    expect(linked.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU', at: 1_500 } });
+    // A person in Salesforce going back to Quote is sent to monday, which shows MOU.
+    const back = decide(linked.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_000 }), context);
+    expect(back.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'Quote' } } })]);
+  });
+
   it('an item deleted before its link is recorded stays deleted: the link writes nothing to it, nor do later changes', () => {
     const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Deal', StageName: 'Quote', AccountId: '001000000000007AAA' }, at: 1_000 }), context);
     const deleted = decide(null, { ...mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'x', columnType: 'text', value: null, at: 1_500 }), type: 'monday.item_deleted' } as never, context);
