@@ -16,7 +16,7 @@ const amount = (value: string, at: number) => mondayColumnChanged({ boardId: OPP
 /**
  * Issue 16: the projector, not the dispatcher, decides what a waiting command still carries. In the
  * transaction of the event that changes the record, a pending update is rewritten or cancelled; a
- * claimed one (in flight) is left to come back as an event.
+ * claimed one (in flight) comes back as an event, but what a retry of it would carry is revised too.
  */
 describe('the projector revises pending outbox updates in its own transaction', () => {
   let db: TestDatabase;
@@ -56,13 +56,27 @@ describe('the projector revises pending outbox updates in its own transaction', 
     expect((await outbox()).map((c) => c.status)).toEqual(['done', 'done']);
   });
 
-  it('a claimed (in-flight) update is left as it is: its result comes back as an event', async () => {
+  it('a claimed (in-flight) update keeps its status and attempt; what a retry of it would carry is revised (here: nothing, a newer value follows it)', async () => {
     await project(amount('300', 4_000));
     const [claimed] = (await outbox()).filter((c) => c.status === 'pending');
-    await db.pool.query("UPDATE outbox SET status = 'in_flight', locked_until = now() + interval '1 minute' WHERE id = $1", [claimed.id]);
+    await claim(claimed.id);
     await project(amount('400', 5_000));
     const rows = await outbox();
-    expect(rows.find((c) => c.id === claimed.id)).toEqual(expect.objectContaining({ status: 'in_flight', fields: { Amount: 300 } }));
+    expect(rows.find((c) => c.id === claimed.id)).toEqual(expect.objectContaining({ status: 'in_flight', fields: {} }));
     expect(rows.at(-1)).toEqual(expect.objectContaining({ status: 'pending', fields: { Amount: 400 } }));
   });
+
+  it('seed 216: a person typing in Salesforce the value a claimed update carries leaves its retry nothing to write', async () => {
+    await project(amount('500', 6_000));
+    const [claimed] = (await outbox()).filter((c) => c.status === 'pending');
+    await claim(claimed.id);
+    // The first attempt is failing (a 500, a locked row) while a person sets Amount 500 in Salesforce.
+    await project(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { Amount: 500 }, at: 6_500 }));
+    expect((await outbox()).find((c) => c.id === claimed.id)).toEqual(expect.objectContaining({ status: 'in_flight', fields: {} }));
+  });
+
+  /** What the dispatcher's claim does to a row. */
+  async function claim(id: string): Promise<void> {
+    await db.pool.query("UPDATE outbox SET status = 'in_flight', locked_until = now() + interval '1 minute', attempts = attempts + 1 WHERE id = $1", [id]);
+  }
 });

@@ -180,7 +180,8 @@ interface SentUpdate {
 }
 
 /**
- * Salesforce updates we sent that changed nothing (the emulator emits no change event for those),
+ * Salesforce updates we sent that changed nothing (the emulator emits no change event for those;
+ * a retry the projector emptied while it was in flight writes nothing and is not counted),
  * split by what the dispatcher knew. `knowable`: the person's change that had already put the value
  * there was in the state the dispatcher checked before sending (its success event's `stateAsOf`):
  * a bug. `racing`: that change reached our log only after the check (it crossed our write in
@@ -191,7 +192,7 @@ async function redundantSalesforceUpdates(env: SyncEnvironment): Promise<{ knowa
     `SELECT r.salesforce_id, r.object_key, (e.payload->>'commandId')::bigint AS command_id, e.occurred_at AS finished, e.payload->'written' AS written,
             e.payload->'stateAsOf'->>'transactionId' AS state_tx, e.payload->'stateAsOf'->>'position' AS state_position
      FROM events e JOIN sync_records r ON r.id = (e.payload->>'recordId')::bigint
-     WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND NOT (e.payload->'result' ? 'superseded') ORDER BY e.position`,
+     WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND e.payload->'written' <> '{}'::jsonb ORDER BY e.position`,
   );
   const log = env.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
   if (log === 'invalid') throw new Error('change event log unreadable');
@@ -309,7 +310,7 @@ async function printRedundant(env: SyncEnvironment): Promise<void> {
   const { rows } = await env.db.pool.query(
     `SELECT r.salesforce_id, e.position, e.recorded_at, e.payload->'commandId' AS command, e.payload->'written' AS written, o.created_at, o.finished_at, o.caused_by
      FROM events e JOIN sync_records r ON r.id = (e.payload->>'recordId')::bigint LEFT JOIN outbox o ON o.id = (e.payload->>'commandId')::bigint
-     WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND NOT (e.payload->'result' ? 'superseded') ORDER BY e.position`,
+     WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND e.payload->'written' <> '{}'::jsonb ORDER BY e.position`,
   );
   const log = env.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
   if (log === 'invalid') return;
