@@ -174,39 +174,34 @@ export async function insertCommands(tx: Queryable, commands: PendingCommand[]):
 /**
  * Brings the waiting updates of `records` in line with their state after this batch
  * (revisePendingCommand), in the projector's transaction:
- * - pending ones are rewritten or cancelled; FOR UPDATE waits for a claim that has the row;
+ * - pending ones are rewritten or cancelled;
  * - claimed ones (in flight) keep their status and their attempt (the dispatcher sends what it
  *   claimed, and its result comes back as an event), but what a retry of them will carry is revised
  *   too, down to nothing (forRetry): a failed attempt goes back to pending and may be claimed again
  *   before the projector has seen its failure, so a change that reached the state while it was in
- *   flight must already be in the row (seed 216: a retried update wrote Industry Education, which a
- *   person had typed in Salesforce while the first attempt was failing). SKIP LOCKED: a row the
- *   dispatcher is settling right now comes back through its failure event, revised then.
- * Returns how many were rewritten and cancelled.
+ *   flight must already be in the row (seeds 216 and 606: a retried update wrote Industry Education /
+ *   AccountId null, which a person had set in Salesforce while the first attempt was failing).
+ * FOR UPDATE waits for a claim, a lease renewal or a settlement that has the row, and then sees its
+ * status after it (a command just settled as failed is pending again). Every waiting locker of outbox
+ * rows takes them in id order (this, the dispatcher's settlement, renewal and release), so none can
+ * wait on another in a cycle; the claim skips locked rows. Returns how many were rewritten and cancelled.
  */
 export async function revisePendingCommands(tx: Queryable, records: SyncRecord[], mapping: ResolvedMapping, position: number): Promise<{ rewritten: number; cancelled: number }> {
   const byId = new Map(records.filter((r) => r.id !== null).map((r) => [r.id as number, r]));
   if (byId.size === 0) return { rewritten: 0, cancelled: 0 };
-  const select = (status: 'pending' | 'in_flight', lock: string) =>
-    tx.query<{ id: string; record_id: string; payload: OutboxCommand }>(
-      `SELECT id, record_id, payload FROM outbox
-       WHERE record_id = ANY($1::bigint[]) AND status = '${status}' AND kind IN ('salesforce.update', 'monday.change_columns')
-       ORDER BY id ${lock}`,
-      [[...byId.keys()]],
-    );
-  const { rows } = await select('pending', 'FOR UPDATE');
-  const { rows: inFlight } = await select('in_flight', 'FOR UPDATE SKIP LOCKED');
-  await revealColumns([...rows, ...inFlight], ['payload']);
+  const { rows } = await tx.query<{ id: string; record_id: string; status: 'pending' | 'in_flight'; payload: OutboxCommand }>(
+    `SELECT id, record_id, status, payload FROM outbox
+     WHERE record_id = ANY($1::bigint[]) AND status IN ('pending', 'in_flight') AND kind IN ('salesforce.update', 'monday.change_columns')
+     ORDER BY id FOR UPDATE`,
+    [[...byId.keys()]],
+  );
+  await revealColumns(rows, ['payload']);
   const rewritten: Array<{ id: string; recordId: string; payload: OutboxCommand }> = [];
   const cancelled: string[] = [];
   for (const row of rows) {
     const revision = revisePendingCommand(row.payload, byId.get(Number(row.record_id)) as SyncRecord, mapping);
     if (revision.kind === 'rewritten') rewritten.push({ id: row.id, recordId: row.record_id, payload: revision.command });
-    else if (revision.kind === 'cancelled') cancelled.push(row.id);
-  }
-  for (const row of inFlight) {
-    const revision = revisePendingCommand(row.payload, byId.get(Number(row.record_id)) as SyncRecord, mapping);
-    if (revision.kind === 'rewritten') rewritten.push({ id: row.id, recordId: row.record_id, payload: revision.command });
+    else if (revision.kind === 'cancelled' && row.status === 'pending') cancelled.push(row.id);
     else if (revision.kind === 'cancelled') rewritten.push({ id: row.id, recordId: row.record_id, payload: forRetry(row.payload) });
   }
   if (rewritten.length > 0) {
