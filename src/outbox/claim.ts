@@ -114,14 +114,22 @@ export async function saveProgress(db: Queryable, id: number, claimToken: string
 }
 
 /**
+ * The rows of ids $1 still in flight under claim token $2, locked in id order: every locker of outbox
+ * rows that waits (this, the settlement, the projector revising waiting updates) takes them in id order,
+ * so none waits on another in a cycle (a deadlock would abort one of them).
+ */
+export const HELD_IN_ID_ORDER = `SELECT id FROM outbox WHERE id = ANY($1::bigint[]) AND claim_token = $2 AND status = 'in_flight' ORDER BY id FOR UPDATE`;
+
+/**
  * Extends the lease of a claim's commands still in flight under it: a live dispatcher renews while
  * it works, so a lease can be short (a dead instance's commands are taken over soon) without a slow
  * command's lease running out under a dispatcher that is still sending it (which would send it twice).
  * Returns how many commands are still held.
  */
 const RENEW_SQL = `
-UPDATE outbox SET locked_until = now() + $3 * interval '1 millisecond'
-WHERE id = ANY($1::bigint[]) AND claim_token = $2 AND status = 'in_flight'`;
+WITH held AS (${HELD_IN_ID_ORDER})
+UPDATE outbox o SET locked_until = now() + $3 * interval '1 millisecond'
+FROM held WHERE o.id = held.id`;
 
 export async function renewLease(db: Queryable, ids: readonly number[], claimToken: string, leaseMs: number): Promise<number> {
   if (ids.length === 0) return 0;
@@ -131,8 +139,9 @@ export async function renewLease(db: Queryable, ids: readonly number[], claimTok
 
 /** Gives claimed commands back untouched (shutdown before they were sent): pending again, attempt not counted. */
 const RELEASE_SQL = `
-UPDATE outbox SET status = 'pending', locked_until = NULL, claim_token = NULL, attempts = GREATEST(attempts - 1, 0), dispatches = GREATEST(dispatches - 1, 0)
-WHERE id = ANY($1::bigint[]) AND claim_token = $2 AND status = 'in_flight'`;
+WITH held AS (${HELD_IN_ID_ORDER})
+UPDATE outbox o SET status = 'pending', locked_until = NULL, claim_token = NULL, attempts = GREATEST(o.attempts - 1, 0), dispatches = GREATEST(o.dispatches - 1, 0)
+FROM held WHERE o.id = held.id`;
 
 export async function releaseCommands(db: Queryable, ids: readonly number[], claimToken: string): Promise<void> {
   if (ids.length > 0) await db.query(RELEASE_SQL, [ids, claimToken]);

@@ -196,11 +196,14 @@ export class OutboxDispatcher {
     for (const c of claimed) outboxMetrics.dispatched.inc({ kind: c.command.kind });
 
     let requests = 0;
+    // The projector has revised what each command carries (or cancelled it) up to its claim: send as claimed.
+    const sentAt = this.now();
     const ctx: DispatchContext = {
       salesforce: this.deps.salesforce,
       monday: this.deps.monday,
       mapping: this.deps.mapping ?? null,
       now: this.now,
+      sentAt,
       saveProgress: (command, progress) => saveProgress(this.deps.pool, command.id, claimToken, progress),
       countRequests: (target, n) => {
         requests += n;
@@ -209,8 +212,6 @@ export class OutboxDispatcher {
       salesforceUserId: () => (this.salesforceUser ??= this.deps.salesforce.identity().then((me) => me.userId)),
       linkedItems: (itemIds) => linkedItems(this.deps.pool, itemIds),
     };
-    // The projector has revised what each command carries (or cancelled it) up to its claim: send as claimed.
-    const sentAt = this.now();
     const results = await runGroups(groupForDispatch(claimed), ctx);
     const settlements = claimed.map((c) => this.settleSafely(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result')), sentAt));
     const recorded = await this.recordIsolated(claimToken, settlements);

@@ -20,11 +20,13 @@ export interface Settlement {
 
 /**
  * Records outcomes of one claim: every row's new status (with the retry time computed in the same
- * UPDATE, style lesson 10) and the events that tell the story, in ONE transaction. Rows whose claim
+ * UPDATE, style lesson 10) and the events that tell the story, in ONE transaction. The rows are locked
+ * in id order first (see HELD_IN_ID_ORDER: the projector may be revising them). Rows whose claim
  * was lost (lease expired and another dispatcher took them over) are left alone and their events are
  * not appended: the new owner will record its own outcome.
  */
 const SETTLE_SQL = `
+WITH held AS (SELECT id FROM outbox WHERE id = ANY($1::bigint[]) AND claim_token = $6 AND status = 'in_flight' ORDER BY id FOR UPDATE)
 UPDATE outbox o
 SET status = u.status,
     available_at = CASE WHEN u.status = 'pending'
@@ -35,8 +37,8 @@ SET status = u.status,
     last_error = u.error::jsonb,
     progress = CASE WHEN u.status = 'done' THEN NULL ELSE o.progress END,
     finished_at = CASE WHEN u.status IN ('done', 'dead') THEN now() END
-FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::text[]) AS u(id, status, min_ms, max_ms, error)
-WHERE o.id = u.id AND o.status = 'in_flight' AND o.claim_token = $6
+FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::text[]) AS u(id, status, min_ms, max_ms, error), held
+WHERE o.id = u.id AND held.id = o.id
 RETURNING o.id`;
 
 export async function recordOutcomes(pool: Pool, claimToken: string, settlements: readonly Settlement[]): Promise<Set<number>> {

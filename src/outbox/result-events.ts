@@ -108,8 +108,8 @@ export function assertNeverCommand(command: never): never {
   throw new Error(`unhandled outbox command: ${JSON.stringify(command)}`);
 }
 
-/** `system.record_linked` learned while dispatching `claimed` (a create or a match). */
-export function recordLinkedEvent(claimed: ClaimedCommand, link: RecordLinked, stream: string, now: Date): NewEvent {
+/** `system.record_linked` learned while dispatching `claimed` (a create or a match), sent from `sentAt` on. */
+export function recordLinkedEvent(claimed: ClaimedCommand, link: Omit<RecordLinked, 'sentAt'>, stream: string, now: Date, sentAt: Date): NewEvent {
   return {
     type: 'system.record_linked',
     source: 'system',
@@ -117,6 +117,6 @@ export function recordLinkedEvent(claimed: ClaimedCommand, link: RecordLinked, s
     stream,
     origin: 'unknown',
     occurredAt: now,
-    payload: link,
+    payload: { ...link, sentAt: sentAt.getTime() },
   };
 }

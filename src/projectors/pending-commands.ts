@@ -52,3 +52,16 @@ export function revisePendingCommand(command: OutboxCommand, record: SyncRecord,
   const fields = Object.fromEntries(Object.entries(command.fields).filter(([name]) => !dropped.has(name)));
   return Object.keys(fields).length === 0 ? { kind: 'cancelled' } : { kind: 'rewritten', command: { ...command, fields, values } };
 }
+
+/**
+ * A claimed update that revisePendingCommand would cancel, as a retry of it should carry it: nothing
+ * (it cannot be cancelled while in flight; the dispatcher completes an empty update without a request).
+ */
+export function forRetry(command: OutboxCommand): OutboxCommand {
+  if (command.kind === 'salesforce.update') return { ...command, fields: {}, values: {} };
+  if (command.kind === 'monday.change_columns') {
+    const { name: _name, ...rest } = command;
+    return { ...rest, columnValues: {}, values: {} };
+  }
+  return command;
+}

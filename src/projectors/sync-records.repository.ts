@@ -3,7 +3,7 @@ import { subjects } from '../personal-data/personal-fields';
 import { derivedValueSealer, recordSubject, revealColumns, UNATTACHED_SUBJECT, withoutErasedFieldStates } from '../personal-data/derived-values';
 import type { OutboxCommand } from '../sync-commands/outbox-command';
 import type { Outcome } from './outcome';
-import { revisePendingCommand } from './pending-commands';
+import { forRetry, revisePendingCommand } from './pending-commands';
 import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SyncRecord } from './sync-record';
 
@@ -172,17 +172,26 @@ export async function insertCommands(tx: Queryable, commands: PendingCommand[]):
 }
 
 /**
- * Brings the pending (not yet claimed) updates of `records` in line with their state after this
- * batch (revisePendingCommand): rewritten or cancelled in the projector's transaction. FOR UPDATE
- * waits for a claim that has the row; a command claimed meanwhile is in flight and left alone (its
- * result comes back as an event). Returns how many were rewritten and cancelled.
+ * Brings the waiting updates of `records` in line with their state after this batch
+ * (revisePendingCommand), in the projector's transaction:
+ * - pending ones are rewritten or cancelled;
+ * - claimed ones (in flight) keep their status and their attempt (the dispatcher sends what it
+ *   claimed, and its result comes back as an event), but what a retry of them will carry is revised
+ *   too, down to nothing (forRetry): a failed attempt goes back to pending and may be claimed again
+ *   before the projector has seen its failure, so a change that reached the state while it was in
+ *   flight must already be in the row (seeds 216 and 606: a retried update wrote Industry Education /
+ *   AccountId null, which a person had set in Salesforce while the first attempt was failing).
+ * FOR UPDATE waits for a claim, a lease renewal or a settlement that has the row, and then sees its
+ * status after it (a command just settled as failed is pending again). Every waiting locker of outbox
+ * rows takes them in id order (this, the dispatcher's settlement, renewal and release), so none can
+ * wait on another in a cycle; the claim skips locked rows. Returns how many were rewritten and cancelled.
  */
 export async function revisePendingCommands(tx: Queryable, records: SyncRecord[], mapping: ResolvedMapping, position: number): Promise<{ rewritten: number; cancelled: number }> {
   const byId = new Map(records.filter((r) => r.id !== null).map((r) => [r.id as number, r]));
   if (byId.size === 0) return { rewritten: 0, cancelled: 0 };
-  const { rows } = await tx.query<{ id: string; record_id: string; payload: OutboxCommand }>(
-    `SELECT id, record_id, payload FROM outbox
-     WHERE record_id = ANY($1::bigint[]) AND status = 'pending' AND kind IN ('salesforce.update', 'monday.change_columns')
+  const { rows } = await tx.query<{ id: string; record_id: string; status: 'pending' | 'in_flight'; payload: OutboxCommand }>(
+    `SELECT id, record_id, status, payload FROM outbox
+     WHERE record_id = ANY($1::bigint[]) AND status IN ('pending', 'in_flight') AND kind IN ('salesforce.update', 'monday.change_columns')
      ORDER BY id FOR UPDATE`,
     [[...byId.keys()]],
   );
@@ -192,7 +201,8 @@ export async function revisePendingCommands(tx: Queryable, records: SyncRecord[]
   for (const row of rows) {
     const revision = revisePendingCommand(row.payload, byId.get(Number(row.record_id)) as SyncRecord, mapping);
     if (revision.kind === 'rewritten') rewritten.push({ id: row.id, recordId: row.record_id, payload: revision.command });
-    else if (revision.kind === 'cancelled') cancelled.push(row.id);
+    else if (revision.kind === 'cancelled' && row.status === 'pending') cancelled.push(row.id);
+    else if (revision.kind === 'cancelled') rewritten.push({ id: row.id, recordId: row.record_id, payload: forRetry(row.payload) });
   }
   if (rewritten.length > 0) {
     const sealer = await derivedValueSealer(() => rewritten.map((r) => subjects.record(r.recordId)));

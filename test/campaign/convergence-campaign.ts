@@ -81,7 +81,10 @@ function runSeed(seed: number, timeoutMs: number): Promise<ConvergenceResult> {
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const line = stdout.trim().split('\n').at(-1) ?? '';
+      const lines = stdout.trim().split('\n');
+      const line = lines.at(-1) ?? '';
+      // What the seed printed besides its result (CONVERGENCE_DEBUG's histories) goes to stderr.
+      if (lines.length > 1) process.stderr.write(`${lines.slice(0, -1).join('\n')}\n`);
       if (timedOut) return resolve(failure(seed, `did not finish within ${timeoutMs / 1000} s`, stderr));
       try {
         resolve(JSON.parse(line) as ConvergenceResult);

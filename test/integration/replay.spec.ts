@@ -100,11 +100,11 @@ describe('crm-sync replay (invariant 10)', () => {
     const events = [commandSucceededEvent(claimed, written, undefined, now, now)];
     if (command.kind === 'monday.create_item') {
       const link = { objectKey: command.objectKey, salesforceObject: command.salesforceObject, salesforceId: command.salesforceId, mondayBoardId: command.boardId, mondayItemId: CREATED_ITEMS[command.salesforceId], via: 'created_monday_item' as const, values: written };
-      events.push(recordLinkedEvent(claimed, link, `salesforce:${command.salesforceObject}:${command.salesforceId}`, now));
+      events.push(recordLinkedEvent(claimed, link, `salesforce:${command.salesforceObject}:${command.salesforceId}`, now, now));
     }
     if (command.kind === 'salesforce.create') {
       const link = { objectKey: command.objectKey, salesforceObject: command.salesforceObject, salesforceId: CREATED_RECORDS[command.itemId], mondayBoardId: command.boardId, mondayItemId: command.itemId, via: 'created_salesforce_record' as const, values: written };
-      events.push(recordLinkedEvent(claimed, link, `monday:item:${command.itemId}`, now));
+      events.push(recordLinkedEvent(claimed, link, `monday:item:${command.itemId}`, now, now));
     }
     return events;
   }

@@ -97,8 +97,10 @@ async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: 
   // A catch-up of a quiet system reads the items the storm touched: the projector compares those
   // snapshots with its state, and they must change nothing.
   const writesBeforeCatchUp = countRemoteWrites(env);
+  const lastCommandBeforeCatchUp = await lastCommandId(env);
   await runMondayCatchUp(env.db.pool, env.monday, env.mapping);
   await waitForQuiet(env, 60_000);
+  if (process.env.CONVERGENCE_DEBUG) await printCommandsSince(env, lastCommandBeforeCatchUp);
   expect(delta(countRemoteWrites(env), writesBeforeCatchUp)).toEqual({ salesforce: 0, monday: 0 });
 
   const writes = delta(countRemoteWrites(env), writesBefore);
@@ -178,7 +180,8 @@ interface SentUpdate {
 }
 
 /**
- * Salesforce updates we sent that changed nothing (the emulator emits no change event for those),
+ * Salesforce updates we sent that changed nothing (the emulator emits no change event for those;
+ * a retry the projector emptied while it was in flight writes nothing and is not counted),
  * split by what the dispatcher knew. `knowable`: the person's change that had already put the value
  * there was in the state the dispatcher checked before sending (its success event's `stateAsOf`):
  * a bug. `racing`: that change reached our log only after the check (it crossed our write in
@@ -189,7 +192,7 @@ async function redundantSalesforceUpdates(env: SyncEnvironment): Promise<{ knowa
     `SELECT r.salesforce_id, r.object_key, (e.payload->>'commandId')::bigint AS command_id, e.occurred_at AS finished, e.payload->'written' AS written,
             e.payload->'stateAsOf'->>'transactionId' AS state_tx, e.payload->'stateAsOf'->>'position' AS state_position
      FROM events e JOIN sync_records r ON r.id = (e.payload->>'recordId')::bigint
-     WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND NOT (e.payload->'result' ? 'superseded') ORDER BY e.position`,
+     WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND e.payload->'written' <> '{}'::jsonb ORDER BY e.position`,
   );
   const log = env.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
   if (log === 'invalid') throw new Error('change event log unreadable');
@@ -268,24 +271,46 @@ function delta(after: RemoteWrites, before: RemoteWrites): RemoteWrites {
 
 async function printHistory(env: SyncEnvironment, problem: string): Promise<void> {
   const id = /^\w+ (\w{18})/.exec(problem)?.[1];
+  const { rows } = await env.db.pool.query<{ id: number }>('SELECT id FROM sync_records WHERE salesforce_id = $1', [id]);
+  for (const row of rows) await printRecordHistory(env, row.id, String(id));
+}
+
+async function printRecordHistory(env: SyncEnvironment, recordId: number, label: string): Promise<void> {
   const { rows } = await env.db.pool.query(
-    `SELECT d.position, e.type, e.origin, left(e.payload::text, 300) AS payload, d.outcome, d.reason, d.commands, e.occurred_at
-     FROM sync_decisions d JOIN events e USING (position) JOIN sync_records r ON r.id = d.record_id
-     WHERE r.salesforce_id = $1 ORDER BY d.position`,
-    [id],
+    `SELECT d.position, e.type, e.origin, left(e.payload::text, 600) AS payload, d.outcome, d.reason, d.commands, e.occurred_at
+     FROM sync_decisions d JOIN events e USING (position) WHERE d.record_id = $1 ORDER BY d.position`,
+    [recordId],
   );
   const { rows: commands } = await env.db.pool.query(
-    `SELECT o.id, o.kind, o.status, o.caused_by, o.attempts, left(o.payload::text, 300) AS payload FROM outbox o JOIN sync_records r ON r.id = o.record_id WHERE r.salesforce_id = $1 ORDER BY o.id`,
-    [id],
+    `SELECT o.id, o.kind, o.status, o.caused_by, o.attempts, o.created_at, o.finished_at, left(o.payload::text, 600) AS payload FROM outbox o WHERE o.record_id = $1 ORDER BY o.id`,
+    [recordId],
   );
-  process.stdout.write(`history of ${id}:\n${rows.map((r) => JSON.stringify(r)).join('\n')}\ncommands:\n${commands.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  const { rows: state } = await env.db.pool.query('SELECT * FROM sync_records WHERE id = $1', [recordId]);
+  process.stdout.write(`history of ${label} (record ${recordId}):\n${rows.map((r) => JSON.stringify(r)).join('\n')}\ncommands:\n${commands.map((r) => JSON.stringify(r)).join('\n')}\nstate: ${JSON.stringify(state[0])}\n`);
+}
+
+async function lastCommandId(env: SyncEnvironment): Promise<number> {
+  const { rows } = await env.db.pool.query<{ id: string | null }>('SELECT max(id) AS id FROM outbox');
+  return Number(rows[0]?.id ?? 0);
+}
+
+/** Under CONVERGENCE_DEBUG: the writes a quiet catch-up caused, each with its record's whole history. */
+async function printCommandsSince(env: SyncEnvironment, afterId: number): Promise<void> {
+  const { rows } = await env.db.pool.query<{ id: string; kind: string; record_id: number }>(
+    "SELECT id, kind, record_id FROM outbox WHERE id > $1 AND kind NOT IN ('monday.refresh_item') ORDER BY id",
+    [afterId],
+  );
+  for (const row of rows) {
+    process.stdout.write(`QUIET CATCH-UP command ${row.id} ${row.kind}\n`);
+    await printRecordHistory(env, row.record_id, `command ${row.id}`);
+  }
 }
 /** Under CONVERGENCE_DEBUG: per record, succeeded Salesforce updates against our effective change events. */
 async function printRedundant(env: SyncEnvironment): Promise<void> {
   const { rows } = await env.db.pool.query(
     `SELECT r.salesforce_id, e.position, e.recorded_at, e.payload->'commandId' AS command, e.payload->'written' AS written, o.created_at, o.finished_at, o.caused_by
      FROM events e JOIN sync_records r ON r.id = (e.payload->>'recordId')::bigint LEFT JOIN outbox o ON o.id = (e.payload->>'commandId')::bigint
-     WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND NOT (e.payload->'result' ? 'superseded') ORDER BY e.position`,
+     WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND e.payload->'written' <> '{}'::jsonb ORDER BY e.position`,
   );
   const log = env.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
   if (log === 'invalid') return;

@@ -1,5 +1,5 @@
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
-import { revisePendingCommand, type Revision } from '../../src/projectors/pending-commands';
+import { forRetry, revisePendingCommand, type Revision } from '../../src/projectors/pending-commands';
 import { newRecord, type FieldState } from '../../src/projectors/sync-record';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 
@@ -79,5 +79,10 @@ describe('projector: pending commands carry what the state says now', () => {
     expect(revised(change({ amount: 1 }, { amount: '1' }), fields({ amount: 1 }))).toEqual(change({ amount: 1 }, { amount: '1' }));
     const refresh: OutboxCommand = { kind: 'monday.refresh_item', target: 'monday', objectKey: 'opportunity', boardId: '9378000526', itemId: '501' };
     expect(revised(refresh, {}, true)).toBe(refresh);
+  });
+
+  it('a claimed update that would be cancelled is retried carrying nothing (an empty update, a change of no column and no name)', () => {
+    expect(forRetry(update({ amount: 74250 }, { Amount: 74250 }))).toEqual(update({}, {}));
+    expect(forRetry(change({ amount: 74250 }, { amount: '74250' }, 'Renamed'))).toEqual(change({}, {}));
   });
 });

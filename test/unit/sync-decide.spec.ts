@@ -102,6 +102,22 @@ describe('sync decide (issue 6, pure)', () => {
     expect(linked.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', itemId: '501', columnValues: { probability: '50', next_step: 'Call' } })]);
   });
 
+  it("a created record's link is timed by when the create was sent: a person's edit of the new record seen before the link stays what Salesforce holds", () => {
+    // Item 501 shows Quote; our create of its Opportunity is sent at t=2000 and lands at t=2050 (its
+    // echo); a person sets MOU on the new record at t=2100; the link is recorded only at t=2300.
+    const item = decide(null, itemSnapshot(OPPORTUNITY_BOARD, '501', 'From monday', { stage: 'Quote' }, 1_000), context).record as SyncRecord;
+    let early = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'From monday', StageName: 'Quote' }, at: 2_050, origin: 'own_echo' }), context).record as SyncRecord;
+    early = decide(early, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_100 }), context).record as SyncRecord;
+    const link = recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_salesforce_record', values: { __name__: 'From monday', stage: 'Quote' }, at: 2_300, sentAt: 2_000 });
+    const linked = decide(withFieldsOf({ ...item, creating: 'salesforce' }, early), link, context);
+    links.add('opportunity', OPP_ID, '501');
+    expect(linked.record?.fields.stage.salesforce).toEqual({ value: 'MOU', at: 2_100 });
+    expect(linked.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'MOU' } } })]);
+    // So monday going back to Quote is written to Salesforce (timed at 2300, the link hid MOU and nothing was sent).
+    const back = decide(linked.record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_400 }), context);
+    expect(back.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Quote' } })]);
+  });
+
   it('a Salesforce-owned field known only from the new item (empty) takes the value Salesforce gave it in our create', () => {
     const item = decide(null, itemSnapshot(OPPORTUNITY_BOARD, '501', 'From monday', { stage: 'Quote' }), context).record as SyncRecord;
     expect(item.fields.probability).toBeUndefined();
@@ -323,6 +339,19 @@ describe('sync decide (issue 6, pure)', () => {
     const linked = decide(withFieldsOf(early.record as SyncRecord, created.record as SyncRecord), link, context);
     expect(linked.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU' }, salesforce: { value: 'Quote' } });
     expect(linked.commands).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]));
+  });
+
+  it('a person changing the item we just created, recorded before a link that is recorded late, still holds their value (the link is timed by its send)', () => {
+    const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Deal', StageName: 'Quote' }, at: 1_000 }), context);
+    // Our create_item is sent at t=1300; a person sets MOU on the new item at t=1500; the link is recorded at t=1600.
+    const early = decide(null, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 1_500 }), context);
+    const link = recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_monday_item', values: { __name__: 'Deal', stage: 'Quote' }, at: 1_600, sentAt: 1_300 });
+    const linked = decide(withFieldsOf(early.record as SyncRecord, created.record as SyncRecord), link, context);
+    links.add('opportunity', OPP_ID, '501');
+    expect(linked.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU', at: 1_500 } });
+    // A person in Salesforce going back to Quote is sent to monday, which shows MOU.
+    const back = decide(linked.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_000 }), context);
+    expect(back.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'Quote' } } })]);
   });
 
   it('an item deleted before its link is recorded stays deleted: the link writes nothing to it, nor do later changes', () => {

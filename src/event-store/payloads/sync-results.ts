@@ -23,6 +23,12 @@ export interface RecordLinked {
   via: LinkReason;
   /** Field key (monday column id, or `__name__`) -> value both sides now hold, in Salesforce form. */
   values: Record<string, SalesforceValue>;
+  /**
+   * When the dispatcher started sending the command that made this link (ms since the epoch): the
+   * create landed after it, as with `CommandSucceeded.sentAt`. Absent for links not made by a
+   * command (backfill, conversion) and in events written before it existed (occurredAt stands in).
+   */
+  sentAt?: number;
 }
 
 export interface CommandSucceeded {

@@ -31,6 +31,8 @@ export interface DispatchContext {
   monday: MondayPort;
   mapping: ResolvedMapping | null;
   now(): Date;
+  /** When this batch began to be sent: every write of it landed after this. */
+  sentAt: Date;
   /** Stores partial progress of a claimed command (survives a retry). */
   saveProgress(claimed: ClaimedCommand, progress: CommandProgress): Promise<void>;
   /** Counts API requests made for commands (metric: requests per command). */

@@ -129,6 +129,7 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
       },
       streams.salesforceRecord(c.command.salesforceObject, salesforceId),
       now,
+      ctx.sentAt,
     );
     results.set(c.id, succeeded(written, [event], { itemId: link.itemId, via: link.via }));
   }

@@ -235,6 +235,7 @@ async function writeIdsBack(commands: readonly CreateCommand[], linked: Map<numb
         },
         streams.mondayItem(c.command.itemId),
         now,
+        ctx.sentAt,
       );
       results.set(c.id, succeeded(link.held ?? c.command.values ?? {}, [event], { salesforceId: link.salesforceId, via: link.via }));
     }

@@ -64,7 +64,9 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
   record.mondayItemId = link.mondayItemId;
   record.mondayBoardId = link.mondayBoardId;
   record.creating = null;
-  const at = event.occurredAt.getTime();
+  // Timed like a succeeded write (0b62e94), by when the create was sent: a person's edit of the new
+  // record seen before the link is recorded was made after it and is newer than what we wrote.
+  const at = link.sentAt ?? event.occurredAt.getTime();
   // Removed on one side before the link was recorded (its tombstone was merged in): the `delete`
   // policy applies now, as it would have in real time, and nothing else is written.
   if (record.deleted && !wasLinked) {
