@@ -21,14 +21,16 @@ const PERSONAL_COLUMN_TYPES = new Set(['email', 'phone', 'name']);
 export const ITEM_NAME_KEY = '__name__';
 
 /**
- * The default policy plus the mapping: every Lead/Contact person field; any mapped field whose
+ * The default policy plus the mapping: every Lead/Contact person field; the Salesforce field each
+ * object's item name mirrors (`name:`, as the item name is personal); any mapped field whose
  * Salesforce field is one of those, or that is marked `pii: true`, makes its monday column personal.
  */
 export function personalFieldPolicy(mapping: Mapping | null): PersonalFieldPolicy {
   const salesforceFields = new Map<string, Set<string>>(PERSON_OBJECTS.map((o) => [o, new Set(PERSON_FIELDS)]));
   const mondayColumns = new Set<string>([ITEM_NAME_KEY]);
   for (const object of mapping?.objects ?? []) {
-    const personal = salesforceFields.get(object.salesforce) ?? new Set<string>();
+    // The item name is personal wherever it is (ITEM_NAME_KEY), so the field it mirrors is too.
+    const personal = new Set([...(salesforceFields.get(object.salesforce) ?? []), ...(object.name ? [object.name] : [])]);
     for (const field of object.fields) {
       const names = salesforceFieldsOf(field);
       if (field.pii === true || names.some((n) => personal.has(n))) {
