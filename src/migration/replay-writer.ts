@@ -19,6 +19,8 @@ export interface ReplayWrite {
   retiredIds: number[];
   /** Decision rows in COPY text (`decisionRow`), any number of rows per string. */
   decisionRows: string[];
+  /** Subjects of the decisions with no record whose detail is set, by position (unattachedDecisionSubject). */
+  unattachedSubjects?: ReadonlyMap<number, string>;
   checkpoint: Checkpoint;
 }
 
@@ -67,7 +69,7 @@ export class ReplayWriter {
   }
 
   async write(subscriber: string, batch: ReplayWrite): Promise<void> {
-    const decisions = parsedDecisionDetails(batch.decisionRows);
+    const decisions = parsedDecisionDetails(batch.decisionRows, batch.unattachedSubjects ?? new Map());
     const sealer = await derivedValueSealer(() => [...batch.records.map(recordSubject), ...decisions().map((d) => d.subject)]);
     const decisionRows = sealer ? sealDecisionDetails(decisions(), sealer) : batch.decisionRows;
     await withTransaction(this.pool, async (client) => {
@@ -100,9 +102,10 @@ interface ParsedDecisionRow {
 
 const DETAIL = DECISION_COLUMNS.indexOf('detail');
 const RECORD_ID = DECISION_COLUMNS.indexOf('record_id');
+const POSITION = DECISION_COLUMNS.indexOf('position');
 const UNESCAPES: Record<string, string> = { '\\': '\\', n: '\n', r: '\r', t: '\t' };
 
-function parsedDecisionDetails(pages: readonly string[]): () => ParsedDecisionRow[] {
+function parsedDecisionDetails(pages: readonly string[], unattached: ReadonlyMap<number, string>): () => ParsedDecisionRow[] {
   let parsed: ParsedDecisionRow[] | null = null;
   return () =>
     (parsed ??= pages.flatMap((page) =>
@@ -113,7 +116,7 @@ function parsedDecisionDetails(pages: readonly string[]): () => ParsedDecisionRo
           const cells = line.split('\t');
           const recordId = cells[RECORD_ID] === '\\N' ? null : Number(cells[RECORD_ID]);
           const detail = cells[DETAIL] === '\\N' ? null : (JSON.parse(cells[DETAIL].replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c)) as Record<string, unknown>);
-          return { cells, subject: recordId === null ? UNATTACHED_SUBJECT : subjects.record(recordId), detail };
+          return { cells, subject: recordId === null ? (unattached.get(Number(cells[POSITION])) ?? UNATTACHED_SUBJECT) : subjects.record(recordId), detail };
         }),
     ));
 }

@@ -4,6 +4,7 @@ import { LeaderLock, openParkedPositions, parkedErrorOf, parkEvent, START, type 
 import type { Mapping } from '../mapping';
 import { buildSyncContext } from '../projectors/build-sync-context';
 import { LinkIndex } from '../projectors/link-index';
+import { unattachedDecisionSubject } from '../personal-data/derived-values';
 import { loadCachedContext } from '../projectors/sync-context-cache';
 import type { SyncContext } from '../projectors/sync-context';
 import type { SyncRecord } from '../projectors/sync-record';
@@ -121,6 +122,8 @@ class Rebuild {
    */
   private readonly unstored = new Map<number, { record: SyncRecord; decisions: Array<Omit<DecisionRow, 'recordId'>> }>();
   private nextUnstoredId = -1;
+  /** Whose values the details of decisions with no record hold, by position, until written (rare). */
+  private unattachedSubjects = new Map<number, string>();
   private skippedParked = 0;
 
   constructor(
@@ -174,6 +177,7 @@ class Rebuild {
         } else {
           // The row's fields by name: no rest/spread copies of every decision (hot path).
           this.decisionRows.push(decisionRow({ position: decided.position, recordId, eventType: decided.eventType, outcome: decided.outcome, commands: decided.commands }));
+          if (recordId === null && decided.outcome.detail) this.unattachedSubjects.set(decided.position, unattachedDecisionSubject(event));
         }
       }
       if (this.unstored.size > 0) this.settleMerged();
@@ -250,7 +254,8 @@ class Rebuild {
     for (const id of retiredIds) this.store.retire(id);
     const changed = batch.changed();
     for (const record of changed) this.store.put(record);
-    const write: ReplayWrite = { records: changed, retiredIds, decisionRows: this.pages, checkpoint: this.checkpoint };
+    const write: ReplayWrite = { records: changed, retiredIds, decisionRows: this.pages, unattachedSubjects: this.unattachedSubjects, checkpoint: this.checkpoint };
+    this.unattachedSubjects = new Map();
     this.batch = new RecordBatch([]);
     this.pages = [];
     this.events = 0;

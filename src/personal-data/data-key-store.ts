@@ -140,6 +140,12 @@ export class DataKeyStore {
     );
   }
 
+  /** The subjects recorded as holding this e-mail address (any case), through its keyed hash. */
+  async subjectsWithEmail(db: Queryable, email: string): Promise<string[]> {
+    const { rows } = await db.query<{ subject: string }>('SELECT DISTINCT subject FROM personal_data_lookup WHERE hash = $1', [await this.lookupHash(email)]);
+    return rows.map((r) => r.subject);
+  }
+
   /** Forgets cached keys (after an erasure in this process). */
   forget(subjects: Iterable<string>): void {
     for (const subject of subjects) {

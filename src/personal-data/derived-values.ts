@@ -3,7 +3,8 @@ import { activePersonalData } from './active';
 import { LOOKUP_SUBJECT, type DataKey } from './data-key-store';
 import { isEnvelope, sealValue } from './envelope';
 import { isErased } from './erased';
-import { subjects } from './personal-fields';
+import type { SyncEvent } from '../event-store/events';
+import { eventSubject, subjects } from './personal-fields';
 import type { PersonalDataProtector } from './protector';
 
 /**
@@ -22,7 +23,16 @@ export function recordSubject(record: { id: number | null; salesforceId: string 
   return 'record:unsaved';
 }
 
-/** Subject of decisions that concern no record (they should carry no person's value, but are sealed all the same). */
+/**
+ * Subject of a decision that names no record (an event the sync could not attach to one: its
+ * detail may still quote the person's values): the person its event is about (eventSubject), so
+ * erasing them shreds it. Only a decision about no one at all falls back to UNATTACHED_SUBJECT.
+ */
+export function unattachedDecisionSubject(event: SyncEvent | undefined): string {
+  return (event && eventSubject(event)) ?? UNATTACHED_SUBJECT;
+}
+
+/** Subject of decisions about no person (events such as gaps and catch-up requests carry no personal value). */
 export const UNATTACHED_SUBJECT = 'system:decisions';
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { SyncEvent } from '../event-store/events';
-import { DerivedValueSealer, recordSubject, UNATTACHED_SUBJECT } from './derived-values';
+import { DerivedValueSealer, recordSubject, unattachedDecisionSubject } from './derived-values';
 import { isEnvelope } from './envelope';
 import { personalValuesOf, subjects, valueAt } from './personal-fields';
 import type { PersonalDataProtector } from './protector';
@@ -140,12 +140,16 @@ async function encryptDecisions(pool: Pool, protector: PersonalDataProtector): P
   for (;;) {
     // Rows sealed drop out of the condition, so each batch takes the next ones still in clear.
     const n = await inTransaction(pool, async (client) => {
-      const { rows } = await client.query<{ ctid: string; record_id: string | null; detail: Record<string, unknown> }>(
-        `SELECT ctid::text, record_id, detail FROM sync_decisions WHERE detail IS NOT NULL AND NOT (detail ? '$enc') LIMIT $1 FOR UPDATE`,
+      // A decision with no record is sealed under the person its event is about (the event's type and ids are in clear).
+      const { rows } = await client.query<{ ctid: string; record_id: string | null; detail: Record<string, unknown>; type: string | null; payload: SyncEvent['payload'] | null }>(
+        `SELECT d.ctid::text, d.record_id, d.detail, e.type, CASE WHEN d.record_id IS NULL THEN e.payload END AS payload
+         FROM sync_decisions d LEFT JOIN events e ON e.position = d.position
+         WHERE d.detail IS NOT NULL AND NOT (d.detail ? '$enc') LIMIT $1 FOR UPDATE OF d`,
         [BATCH],
       );
       if (rows.length === 0) return 0;
-      const subjectOf = (row: (typeof rows)[number]) => (row.record_id !== null ? subjects.record(row.record_id) : UNATTACHED_SUBJECT);
+      const subjectOf = (row: (typeof rows)[number]) =>
+        row.record_id !== null ? subjects.record(row.record_id) : unattachedDecisionSubject(row.type && row.payload ? ({ type: row.type, payload: row.payload } as SyncEvent) : undefined);
       const sealer = await DerivedValueSealer.load(protector, rows.map(subjectOf));
       await client.query('UPDATE sync_decisions d SET detail = x.d::jsonb FROM unnest($1::tid[], $2::text[]) AS x(t, d) WHERE d.ctid = x.t', [
         rows.map((r) => r.ctid),

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { appendEvent } from '../event-store/append';
 import { isSalesforceId, to18 } from '../mapping/salesforce-id';
 import type { DataKeyStore } from './data-key-store';
-import { subjects as subjectOf } from './personal-fields';
+import { subjects as subjectOf, type PersonalFieldPolicy } from './personal-fields';
 
 export type ErasureRequest = { via: 'email'; email: string } | { via: 'salesforce'; salesforceId: string } | { via: 'monday'; itemId: string };
 
@@ -32,10 +32,11 @@ export class ErasureRequestError extends Error {
  * Forgets one person (GDPR art. 17) by crypto-shredding: the data keys of every subject that is
  * them (the Salesforce record, its linked item, their sync record; found by e-mail through the
  * keyed-hash lookup) are deleted, so their ciphertext in the append-only log reads as erased; the
- * derived copies the sync keeps in clear (field state, decision details, command values) are
- * cleared; and an erasure event with no personal data is appended. Null: nothing known of them.
+ * derived copies the sync keeps (personal field states, or the whole field state when `policy` is
+ * not known; decision details; command values) are cleared; and an erasure event with no personal
+ * data is appended. Null: nothing known of them.
  */
-export async function erasePerson(pool: Pool, keys: DataKeyStore | null, request: ErasureRequest): Promise<ErasureReport | null> {
+export async function erasePerson(pool: Pool, keys: DataKeyStore | null, request: ErasureRequest, policy: PersonalFieldPolicy | null = null): Promise<ErasureReport | null> {
   const start = await startingSubjects(pool, keys, request);
   if (start.length === 0) return null;
   const salesforceIds = start.filter((s) => s.startsWith('salesforce:')).map((s) => s.slice('salesforce:'.length));
@@ -61,7 +62,11 @@ export async function erasePerson(pool: Pool, keys: DataKeyStore | null, request
       return null;
     }
     await client.query('DELETE FROM personal_data_lookup WHERE subject = ANY($1::text[])', [all]);
-    const cleared = await client.query(`UPDATE sync_records SET fields = '{}', waiting = '[]', updated_at = now() WHERE id = ANY($1::bigint[])`, [recordIds]);
+    // With the mapping known, only the personal field states go: the rest (amounts, stages, waiting
+    // relations) is in the log in clear too, so replay rebuilds exactly what stays here.
+    const cleared = policy
+      ? await client.query('UPDATE sync_records SET fields = fields - $2::text[], updated_at = now() WHERE id = ANY($1::bigint[])', [recordIds, [...policy.mondayColumns]])
+      : await client.query(`UPDATE sync_records SET fields = '{}', waiting = '[]', updated_at = now() WHERE id = ANY($1::bigint[])`, [recordIds]);
     const decisions = await client.query('UPDATE sync_decisions SET detail = NULL WHERE record_id = ANY($1::bigint[]) AND detail IS NOT NULL', [recordIds]);
     const cancelled = await client.query(
       `UPDATE outbox SET status = 'done', finished_at = now(), locked_until = NULL,
@@ -116,8 +121,7 @@ async function startingSubjects(pool: Pool, keys: DataKeyStore | null, request: 
     case 'email': {
       if (!request.email.includes('@')) throw new ErasureRequestError('--email must be an e-mail address');
       if (!keys) throw new ErasureRequestError('--email needs PII_ENCRYPTION_KEY: addresses are found through a keyed hash; use --salesforce or --monday instead');
-      const { rows } = await pool.query<{ subject: string }>('SELECT subject FROM personal_data_lookup WHERE hash = $1', [await keys.lookupHash(request.email)]);
-      return rows.map((r) => r.subject);
+      return keys.subjectsWithEmail(pool, request.email);
     }
   }
 }

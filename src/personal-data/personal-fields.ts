@@ -1,4 +1,5 @@
 import type { SyncEvent } from '../event-store/events';
+import { mondayItemIdOf } from '../event-store/payloads/monday-webhook';
 import { salesforceFieldsOf, type Mapping } from '../mapping/mapping.types';
 
 /** Which values are personal: Salesforce fields per object, monday columns, and sync field keys. */
@@ -20,14 +21,16 @@ const PERSONAL_COLUMN_TYPES = new Set(['email', 'phone', 'name']);
 export const ITEM_NAME_KEY = '__name__';
 
 /**
- * The default policy plus the mapping: every Lead/Contact person field; any mapped field whose
+ * The default policy plus the mapping: every Lead/Contact person field; the Salesforce field each
+ * object's item name mirrors (`name:`, as the item name is personal); any mapped field whose
  * Salesforce field is one of those, or that is marked `pii: true`, makes its monday column personal.
  */
 export function personalFieldPolicy(mapping: Mapping | null): PersonalFieldPolicy {
   const salesforceFields = new Map<string, Set<string>>(PERSON_OBJECTS.map((o) => [o, new Set(PERSON_FIELDS)]));
   const mondayColumns = new Set<string>([ITEM_NAME_KEY]);
   for (const object of mapping?.objects ?? []) {
-    const personal = salesforceFields.get(object.salesforce) ?? new Set<string>();
+    // The item name is personal wherever it is (ITEM_NAME_KEY), so the field it mirrors is too.
+    const personal = new Set([...(salesforceFields.get(object.salesforce) ?? []), ...(object.name ? [object.name] : [])]);
     for (const field of object.fields) {
       const names = salesforceFieldsOf(field);
       if (field.pii === true || names.some((n) => personal.has(n))) {
@@ -51,6 +54,42 @@ export const subjects = {
   monday: (itemId: string | number): string => `monday:${itemId}`,
   record: (recordId: number | string): string => `record:${recordId}`,
 };
+
+/**
+ * The person an event is about, as a subject: the side it came from (its item or Salesforce
+ * record), or its sync record for command results; null for events about no one (gaps, catch-up
+ * requests, merges, erasures). An erasure destroys all three, so whatever is sealed under it goes too.
+ */
+export function eventSubject(event: SyncEvent): string | null {
+  switch (event.type) {
+    case 'monday.item_created':
+    case 'monday.column_changed':
+    case 'monday.item_renamed':
+    case 'monday.item_moved':
+    case 'monday.item_update_posted':
+    case 'monday.item_deleted':
+    case 'monday.item_archived':
+    case 'monday.item_restored':
+    case 'monday.item_snapshot':
+      return subjects.monday(mondayItemIdOf(event));
+    case 'monday.unknown': {
+      const id = event.payload.pulseId ?? event.payload.itemId;
+      return typeof id === 'number' || typeof id === 'string' ? subjects.monday(id) : null;
+    }
+    case 'salesforce.record_changed':
+      return subjects.salesforce(event.payload.recordId);
+    case 'salesforce.record_snapshot':
+    case 'backfill.record_snapshot':
+      return subjects.salesforce(event.payload.record.Id);
+    case 'system.record_linked':
+      return subjects.salesforce(event.payload.salesforceId);
+    case 'system.command_succeeded':
+    case 'system.command_failed':
+      return subjects.record(event.payload.recordId);
+    default:
+      return null;
+  }
+}
 
 /** The personal values of one event, present in its payload (pure). */
 export function personalValuesOf(event: SyncEvent, policy: PersonalFieldPolicy): PersonalValue[] {

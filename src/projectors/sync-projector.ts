@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent, Subscriber } from '../event-store';
 import { counter } from '../observability/metrics-registry';
+import { unattachedDecisionSubject } from '../personal-data/derived-values';
 import { decide, recordKeysOf, type RecordKey } from './decide';
 import { resolveWaiting } from './links/links.decide';
 import type { LinkIndex } from './link-index';
@@ -67,7 +68,14 @@ export class SyncProjector implements Subscriber {
       if (revised.rewritten > 0) revisions.inc({ revision: 'rewritten' }, revised.rewritten);
       if (revised.cancelled > 0) revisions.inc({ revision: 'cancelled' }, revised.cancelled);
     }
-    await insertDecisions(tx, decisions.map(({ record, ...rest }) => ({ ...rest, recordId: record ? batch.idOf(record) : null })));
+    await insertDecisions(
+      tx,
+      decisions.map(({ record, ...rest }) => ({
+        ...rest,
+        recordId: record ? batch.idOf(record) : null,
+        ...(record === null && rest.outcome.detail ? { subject: unattachedDecisionSubject(events.find((e) => e.position === rest.position)) } : {}),
+      })),
+    );
   }
 
   /** How a parked event names its records: `item:<id>`, `sf:<object>:<id>`, `id:<record id>`. */

@@ -228,6 +228,8 @@ export interface DecisionRow {
   eventType: string;
   outcome: Outcome;
   commands: number;
+  /** With no record: whose values its detail may hold (unattachedDecisionSubject of its event). */
+  subject?: string;
 }
 
 export async function insertDecisions(tx: Queryable, decisions: DecisionRow[]): Promise<void> {
@@ -249,5 +251,5 @@ export async function insertDecisions(tx: Queryable, decisions: DecisionRow[]): 
 }
 
 export function decisionSubject(decision: DecisionRow): string {
-  return decision.recordId !== null ? subjects.record(decision.recordId) : UNATTACHED_SUBJECT;
+  return decision.recordId !== null ? subjects.record(decision.recordId) : (decision.subject ?? UNATTACHED_SUBJECT);
 }

@@ -178,5 +178,9 @@ describe('personal fields policy', () => {
     expect([...(policy.salesforceFields.get('Lead') ?? [])]).toEqual(expect.arrayContaining(['FirstName', 'LastName', 'Email', 'Phone']));
     expect([...policy.mondayColumns]).toEqual(expect.arrayContaining(['first_name', 'last_name', 'email', 'phone', '__name__']));
     expect(policy.mondayColumns.has('title')).toBe(false);
+    // The item name is personal, so the Salesforce field it mirrors is too, on every object.
+    expect(policy.salesforceFields.get('Opportunity')?.has('Name')).toBe(true);
+    expect(policy.salesforceFields.get('Lead')?.has('Company')).toBe(true);
+    expect(policy.salesforceFields.get('Opportunity')?.has('Amount')).toBe(false);
   });
 });

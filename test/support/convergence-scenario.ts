@@ -3,9 +3,13 @@ import { expect } from 'expect';
 import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
 import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { replayProjection } from '../../src/migration/replay';
+import { activePersonalData, enablePersonalData, usePersonalData } from '../../src/personal-data';
+import { revealColumns, withoutErasedFieldStates } from '../../src/personal-data/derived-values';
+import { eraseOnePerson, expectNothingWrittenSince, personalValuesOfRun, type ErasureMark } from './convergence-erasure';
 import { countRemoteWrites, startConvergenceEnvironment, waitForQuiet, webhookRejections, type RemoteWrites } from './convergence-world';
 import { expectEventually } from './eventually';
 import { BOARDS, duplicatePairs, pairMismatches } from './pair-checks';
+import { plaintextValues } from './plaintext-copies';
 import { RandomEditScript, SeededRandom, type TrackedPair } from './random-edits';
 import type { SyncEnvironment } from './sync-environment';
 
@@ -17,6 +21,11 @@ import type { SyncEnvironment } from './sync-environment';
  * mapped field, no record exists twice, writes stay within what the changes needed, no Salesforce
  * update repeats a value already known to be there, an idle system stays idle, and replay rebuilds
  * the live state. It uses the standalone `expect` so that it also runs outside jest.
+ *
+ * With `personalData` (or CONVERGENCE_PII=1), it runs with PII_ENCRYPTION_KEY set (issue 19): one
+ * person (a linked opportunity) is erased at a step the seed picks, and then also nothing is written
+ * for them to either CRM, the other pairs converge, and no personal value of the run is readable in
+ * any table.
  */
 
 /** Human actions per run (issue 6 asks for 1,000). */
@@ -37,13 +46,21 @@ export type ConvergenceResult =
   /** `reason`: the failed check on one line; `failure`: the seed, the last actions and the full message. */
   | { passed: false; reason: string; failure: string };
 
+export interface ConvergenceOptions {
+  /** With PII_ENCRYPTION_KEY set and one person erased mid-run (default: CONVERGENCE_PII=1). */
+  personalData?: boolean;
+  /** Human actions (default EDITS). */
+  edits?: number;
+}
+
 /** One run in its own environment: what it measured, or what failed with the seed that reproduces its edits. */
-export async function runConvergenceSeed(seed: number): Promise<ConvergenceResult> {
-  const env = await startConvergenceEnvironment();
+export async function runConvergenceSeed(seed: number, options: ConvergenceOptions = {}): Promise<ConvergenceResult> {
+  const personalData = options.personalData ?? process.env.CONVERGENCE_PII === '1';
+  const env = await startConvergenceEnvironment({ personalData });
   const journal: string[] = [];
   try {
     await expectEventually(async () => expect((await fetch(`${env.url}/health`)).status).toBe(200), { timeoutMs: 20_000 });
-    const redundant = await runScenario(env, new SeededRandom(seed), journal);
+    const redundant = await runScenario(env, new SeededRandom(seed), journal, { personalData, edits: options.edits ?? EDITS });
     return { passed: true, summary: { seed, racingRedundant: redundant.racing, knowableRedundant: redundant.knowable.length } };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -53,10 +70,12 @@ export async function runConvergenceSeed(seed: number): Promise<ConvergenceResul
     return { passed: false, reason: oneLine(message), failure: `convergence failed with CONVERGENCE_SEED=${seed}\nlast actions:\n  ${journal.slice(-15).join('\n  ')}\n${detail}` };
   } finally {
     await env.stop();
+    if (personalData) usePersonalData(null);
   }
 }
 
-async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: string[]): Promise<{ knowable: string[]; racing: number }> {
+async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: string[], options: Required<ConvergenceOptions>): Promise<{ knowable: string[]; racing: number }> {
+  const EDITS = options.edits;
   const sf = env.sandbox.salesforce.control;
   const md = env.sandbox.monday.control;
   const before = {
@@ -76,7 +95,11 @@ async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: 
   const catchUpAt = new SeededRandom(random.seed ^ 0x5eed).int(0, EDITS - 1);
   let catchUp: Promise<unknown> = Promise.resolve();
   let catchUpFailure: string | null = null;
+  // The erasure (PII runs) at a step of the second quarter, from a generator of its own as well.
+  const eraseAt = options.personalData ? new SeededRandom(random.seed ^ 0xe7a5e).int(Math.floor(EDITS / 4), Math.floor(EDITS / 2)) : -1;
+  let erasure: ErasureMark | null = null;
   for (let i = 0; i < EDITS; i++) {
+    if (i >= eraseAt && eraseAt >= 0 && !erasure) erasure = await eraseOnePerson(env, script);
     // A failed run (monday's injected faults) is run again at its next tick in production: nothing to check.
     if (i === catchUpAt) catchUp = runMondayCatchUp(env.db.pool, env.monday, env.mapping).catch((error: unknown) => (catchUpFailure = String(error)));
     script.step();
@@ -111,7 +134,12 @@ async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: 
   // A refused webhook would be a lost change.
   expect(rejections).toEqual({});
   expect(await deadLetters(env)).toEqual([]);
-  const wrong = await pairMismatches({ sandbox: env.sandbox, monday: env.monday, context: env.engine.context }, script.pairs);
+  if (options.personalData) {
+    if (!erasure) throw new Error('no linked opportunity to erase by the end of the storm');
+    await expectNothingWrittenSince(env, erasure);
+  }
+  // The erased person's pair is out of the sync's knowledge from then on: the others must converge.
+  const wrong = await pairMismatches({ sandbox: env.sandbox, monday: env.monday, context: env.engine.context }, script.pairs.filter((p) => !p.erased));
   if (wrong.length > 0 && process.env.CONVERGENCE_DEBUG) await printHistory(env, wrong[0]);
   expect(duplicatePairs(env.sandbox, script.pairs, before)).toEqual([]);
   // Each human change needs at most one write to the other side (a monday create: the Salesforce
@@ -122,9 +150,11 @@ async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: 
   const redundant = await redundantSalesforceUpdates(env);
   expect(redundant.knowable).toEqual([]);
 
-  await expectNoLoop(env, script.pairs);
+  await expectNoLoop(env, script.pairs.filter((p) => !p.erased));
   expect(wrong).toEqual([]);
-  await expectReplayRebuildsLiveState(env);
+  await expectReplayRebuildsLiveState(env, EDITS);
+  if (erasure) await expectNothingWrittenSince(env, erasure);
+  if (options.personalData) expect(await plaintextValues(env.db.pool, [...personalValuesOfRun(env), 'Probe after the storm'])).toEqual([]);
   return redundant;
 }
 
@@ -132,15 +162,23 @@ async function runScenario(env: SyncEnvironment, random: SeededRandom, journal: 
  * Issue 7's replay test (invariant 10): with the service stopped, `crm-sync replay` rebuilds from
  * the log exactly the state live processing left, and neither emulator sees a request meanwhile.
  */
-async function expectReplayRebuildsLiveState(env: SyncEnvironment): Promise<void> {
-  const projection = async () =>
-    (await env.db.pool.query('SELECT object_key, salesforce_id, monday_item_id, deleted_side, creating, converted_at, fields, waiting FROM sync_records ORDER BY object_key, salesforce_id, monday_item_id')).rows;
+async function expectReplayRebuildsLiveState(env: SyncEnvironment, edits: number): Promise<void> {
+  // With the key set, field states are compared decrypted (each seal has its own nonce), an erased person's values left out as the sync reads them.
+  const projection = async () => {
+    const { rows } = await env.db.pool.query<{ fields: Record<string, unknown> }>(
+      'SELECT object_key, salesforce_id, monday_item_id, deleted_side, creating, converted_at, fields, waiting FROM sync_records ORDER BY object_key, salesforce_id, monday_item_id',
+    );
+    if (await revealColumns(rows, ['fields'])) for (const row of rows) row.fields = withoutErasedFieldStates(row.fields);
+    return rows;
+  };
   const live = await projection();
   await env.service.stop();
+  // The service's pool is closed: the replay (in this process, as `crm-sync replay` would) reads keys through this one.
+  if (env.config.personalData) await enablePersonalData(env.db.pool, env.config.personalData, env.mapping);
   const requests = () => ({ salesforce: env.sandbox.salesforce.control.requests().length, monday: env.sandbox.monday.control.requestLog().length });
   const before = requests();
   const result = await replayProjection(env.db.pool, env.db.url, env.mapping);
-  expect(result.handled).toBeGreaterThan(EDITS);
+  expect(result.handled).toBeGreaterThan(edits);
   const rebuilt = await projection();
   if (process.env.CONVERGENCE_DEBUG) printProjectionDiff(live, rebuilt);
   expect(rebuilt).toEqual(live);
@@ -194,6 +232,13 @@ async function redundantSalesforceUpdates(env: SyncEnvironment): Promise<{ knowa
      FROM events e JOIN sync_records r ON r.id = (e.payload->>'recordId')::bigint
      WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND e.payload->'written' <> '{}'::jsonb ORDER BY e.position`,
   );
+  // Sealed in the event at payload.written.<key>: opened at that path (the path is associated data).
+  const protector = activePersonalData();
+  if (protector) {
+    const cells = sent.map((update) => ({ payload: { written: update.written } }));
+    await protector.reveal(cells);
+    sent.forEach((update, i) => (update.written = cells[i].payload.written));
+  }
   const log = env.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
   if (log === 'invalid') throw new Error('change event log unreadable');
   const ours = new Map<string, Array<(typeof log)[number]>>();

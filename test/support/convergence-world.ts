@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { MondayClock } from '../../src/monday';
-import { loadMapping } from '../../src/mapping';
+import { loadMapping, type Mapping } from '../../src/mapping';
 import { OUTBOX_CHANNEL } from '../../src/outbox';
 import { EXAMPLE_MAPPING } from './sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from './sync-environment';
@@ -29,17 +30,30 @@ export function fastForwardClock(): MondayClock {
  * itself at a step its seed picks; and the mapped boards start without the demo items, which no
  * service ever watched (a catch-up reads back 5 minutes before its cursor: one that happened to fire
  * early in a run synced them, and their missing CloseDate, two-label Industry dropdowns and
- * duplicate contacts became dead letters: seed 17).
+ * duplicate contacts became dead letters: seed 17). With `personalData`: PII_ENCRYPTION_KEY set (a
+ * fresh key) and PERSONAL_TEXT_FIELDS marked `pii: true`.
  */
-export function startConvergenceEnvironment(): Promise<SyncEnvironment> {
+export function startConvergenceEnvironment(options: { personalData?: boolean } = {}): Promise<SyncEnvironment> {
   const boards = loadMapping(EXAMPLE_MAPPING).objects.map((o) => Number(o.monday.board));
   return startSyncEnvironment({
+    ...(options.personalData ? { env: { PII_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, mapping: withPersonalTextFields(loadMapping(EXAMPLE_MAPPING)) } : {}),
     mondayClient: { clock: fastForwardClock() },
     schedules: { mondayCatchUp: null, backfills: false },
     beforeStart: (sandbox) => {
       for (const board of boards) for (const item of sandbox.monday.control.listItems(board)) sandbox.monday.control.deleteItem({ itemId: item.id });
     },
   });
+}
+
+/** Salesforce fields the scenario edits as free text, marked `pii: true` when it runs with PII_ENCRYPTION_KEY (names are personal already). */
+export const PERSONAL_TEXT_FIELDS = ['NextStep', 'Description'];
+
+/** The mapping with PERSONAL_TEXT_FIELDS marked `pii: true` on every object. */
+function withPersonalTextFields(mapping: Mapping): Mapping {
+  return {
+    ...mapping,
+    objects: mapping.objects.map((object) => ({ ...object, fields: object.fields.map((field) => (PERSONAL_TEXT_FIELDS.includes(String(field.salesforce)) ? { ...field, pii: true } : field)) })),
+  };
 }
 
 /** Writes that reached each CRM and changed it, counted on the emulators' side (one per record written). */

@@ -55,6 +55,8 @@ export interface TrackedPair {
   createdOn: Side;
   /** Deleted by the human on that side: no more edits, compared by the delete policy instead. */
   removedOn: Side | null;
+  /** Erased (crm-sync erase) by the scenario: no more edits, and no sync write may touch it again. */
+  erased?: boolean;
 }
 
 /** What one human action may cost at most in remote writes on each side (its "needed writes"). */
@@ -130,7 +132,7 @@ export class RandomEditScript {
   /** One random human action. */
   step(): void {
     this.discoverLinks();
-    const live = (object: ObjectKey) => this.pairs.filter((p) => p.object === object && !p.removedOn);
+    const live = (object: ObjectKey) => this.pairs.filter((p) => p.object === object && !p.removedOn && !p.erased);
     const object: ObjectKey = this.random.chance(0.65) ? 'opportunity' : 'account';
     if (live(object).length < 3 || this.random.chance(0.08)) return this.create(object, this.random.chance(0.5) ? 'salesforce' : 'monday');
     const roll = this.random.next();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config';
 import { loadMapping } from '../../mapping';
-import { enablePersonalData, erasePerson, ErasureRequestError, type ErasureRequest } from '../../personal-data';
+import { enablePersonalData, erasePerson, ErasureRequestError, personalFieldPolicy, type ErasureRequest } from '../../personal-data';
 import { CliError } from '../cli-error';
 import { openCommandContext } from '../command-context';
 
@@ -29,8 +29,9 @@ export async function eraseCommand(options: EraseCommandOptions): Promise<void> 
   const pool = context.pool;
   try {
     // Without the key, ids still find the person (their keys are destroyed without being read).
-    const protector = config.personalData && (await enablePersonalData(pool, config.personalData, existsSync(mappingPath) ? loadMapping(mappingPath) : null));
-    const report = await erasePerson(pool, protector?.keys ?? null, request);
+    const mapping = existsSync(mappingPath) ? loadMapping(mappingPath) : null;
+    const protector = config.personalData && (await enablePersonalData(pool, config.personalData, mapping));
+    const report = await erasePerson(pool, protector?.keys ?? null, request, mapping ? personalFieldPolicy(mapping) : null);
     if (!report) {
       process.stdout.write('nothing to erase: no record, item or stored personal data is known for that person\n');
       return;
