@@ -1,3 +1,4 @@
+import type { QueryArrayConfig, QueryArrayResult } from 'pg';
 import { activePersonalData } from '../personal-data/active';
 import type { RecordedEvent } from './events';
 import type { Queryable } from './queryable';
@@ -32,17 +33,13 @@ SELECT position, transaction_id::text AS transaction_id, source, source_event_id
        payload, occurred_at, recorded_at${READ_FROM}`;
 
 /**
- * The same read as one JSON array per page: each event an array of the columns below, both
- * timestamps as epoch milliseconds (floor of the exact value: what pg's date parser gives, it
- * truncates sub-millisecond digits). One field of one row to parse instead of ten fields per event:
- * pg's per-field row parsing and buffer slicing were about 15% of replay's CPU. Positions and
- * milliseconds are integers far below 2^53, exact as JSON numbers.
+ * The same read with both timestamps as epoch milliseconds (floor of the exact value: what pg's
+ * date parser gives, it truncates sub-millisecond digits), so no date string is parsed per event.
  */
-const READ_PAGE_JSON_SQL = `
-SELECT coalesce(json_agg(json_build_array(position, transaction_id::text, source, source_event_id, stream, type, origin, payload,
-                  floor(extract(epoch FROM occurred_at) * 1000)::bigint, floor(extract(epoch FROM recorded_at) * 1000)::bigint)
-                ORDER BY events.transaction_id, events.position), '[]')::text AS page
-FROM (SELECT * ${READ_FROM}) AS events`;
+const READ_EPOCH_SQL = `
+SELECT position, transaction_id::text AS transaction_id, source, source_event_id, stream, type, origin,
+       payload, floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at,
+       floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at${READ_FROM}`;
 
 interface EventRow {
   position: string;
@@ -62,22 +59,27 @@ export async function readBatch(db: Queryable, after: Checkpoint, limit: number)
   return revealed(rows.map((row) => eventOf(row, row.occurred_at, row.recorded_at)));
 }
 
-/** READ_PAGE_JSON_SQL's array per event, in order. */
-type EpochEventArray = [number, string, RecordedEvent['source'], string, string, RecordedEvent['type'], RecordedEvent['origin'], unknown, number, number];
+/** A Pool, PoolClient or Client, for a query whose rows come as arrays (pg's `rowMode: 'array'`). */
+export interface ArrayQueryable {
+  query<R extends unknown[]>(config: QueryArrayConfig): Promise<QueryArrayResult<R>>;
+}
+
+/** READ_EPOCH_SQL's columns, in order. */
+type EpochArrayRow = [string, string, RecordedEvent['source'], string, string, RecordedEvent['type'], RecordedEvent['origin'], unknown, number, number];
 
 /**
  * `readBatch` for bulk readers (`crm-sync replay`): the same events in the same order, with the
- * same `occurredAt`/`recordedAt` values, read as one JSON document per page (READ_PAGE_JSON_SQL)
- * and built from epoch milliseconds instead of parsed date strings.
+ * same `occurredAt`/`recordedAt` values, built from epoch milliseconds instead of parsed date
+ * strings (pg's timestamptz parser was about 4% of replay's CPU), and rows read as arrays (no
+ * row object with ten keyed stores per event before the event object is built).
  */
-export async function readBatchFast(db: Queryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
-  const { rows } = await db.query<{ page: string }>(READ_PAGE_JSON_SQL, [after.transactionId, after.position, limit]);
-  const arrays = JSON.parse(rows[0]?.page ?? '[]') as EpochEventArray[];
-  const events = new Array<RecordedEvent>(arrays.length);
-  for (let i = 0; i < arrays.length; i++) {
-    const row = arrays[i];
+export async function readBatchFast(db: ArrayQueryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
+  const { rows } = await db.query<EpochArrayRow>({ text: READ_EPOCH_SQL, values: [after.transactionId, after.position, limit], rowMode: 'array' });
+  const events = new Array<RecordedEvent>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     events[i] = {
-      position: row[0],
+      position: Number(row[0]),
       transactionId: row[1],
       source: row[2],
       sourceEventId: row[3],
