@@ -1,4 +1,4 @@
-import { readBatch, readBatchFast, START } from '../../src/event-store';
+import { readBatch, readBatchFast, START, type Checkpoint, type RecordedEvent } from '../../src/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -49,18 +49,18 @@ describe('event store read order', () => {
        SELECT (97 + i)::text::xid8, 'salesforce', 'json' || i, 'salesforce:Lead:1', 'monday.unknown', 'user', p::jsonb, now()
        FROM unnest(ARRAY['{"name":"Zoë \\"Q\\"\\nline\\t\\\\","n":1.50,"big":12345678901234,"nested":{"x":[1,null,true]}}', '{"emoji":"\\ud83d\\ude00","empty":""}', '{}', '[]']) WITH ORDINALITY AS x(p, i)`,
     );
-    const read = async (reader: typeof readBatch) => {
+    const read = async (reader: (after: Checkpoint) => Promise<RecordedEvent[]>) => {
       const all = [];
       let after = START;
       for (;;) {
-        const page = await reader(db.pool, after, 2);
+        const page = await reader(after);
         if (page.length === 0) return all;
         all.push(...page);
         after = { transactionId: page[page.length - 1].transactionId, position: page[page.length - 1].position };
       }
     };
-    const slow = await read(readBatch);
-    const fast = await read(readBatchFast);
+    const slow = await read((after) => readBatch(db.pool, after, 2));
+    const fast = await read((after) => readBatchFast(db.pool, after, 2));
     expect(fast.map((e) => e.transactionId)).toContain('100');
     expect(fast).toEqual(slow);
     expect(fast.find((e) => e.sourceEventId === 'json1')?.payload).toEqual({ name: 'Zoë "Q"\nline\t\\', n: 1.5, big: 12345678901234, nested: { x: [1, null, true] } });
