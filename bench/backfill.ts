@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     return twin ? Number(r['items/budget-min']) / Math.max(1, Number(twin['items/budget-min'])) : NaN;
   };
   for (const r of bulkRows) r['x mutation items/budget-min'] = round(speedup(r), 1);
+  for (const r of bulkRows) r['x mutation ceiling'] = round(Number(r['items/budget-min']) / CEILING_PER_MINUTE, 1);
   report({
     bench: 'backfill',
     targets: {
@@ -77,7 +78,8 @@ async function main(): Promise<void> {
       'no COMPLEXITY_BUDGET_EXHAUSTED': rows.every((r) => r['budget exhausted'] === 0),
       'mutations: monday requests per item <= 0.05': mutationRows.every((r) => Number(r['monday req/item']) <= 0.05),
       'bulk: 100,000 Leads in <= 6 jobs and <= 50 monday requests': bulkRows.filter((r) => r.records === 100_000).every((r) => Number(r.jobs) <= 6 && Number(r['monday requests']) <= 50),
-      'bulk: >= 10x the mutation path items per budget-minute': bulkRows.every((r) => !(speedup(r) < 10)),
+      'bulk: >= 10x the mutation path items per budget-minute (same run)': bulkRows.every((r) => !(speedup(r) < 10)),
+      'bulk: >= 10x the mutation ceiling (1,000 items/budget-min)': bulkRows.every((r) => Number(r['items/budget-min']) >= 10 * CEILING_PER_MINUTE),
       'peak RSS < 300 MB': rows.every((r) => Number(r['peak RSS MB']) < 300),
     },
     rows,
@@ -85,6 +87,8 @@ async function main(): Promise<void> {
       `monday clock x${scale}: a budget minute passes in ${round(60 / scale, 1)} real s; default budget 10M points/min, create_item 10,000 points`,
       `budget fraction = items per emulated minute (first to last create) / ${CEILING_PER_MINUTE}; whole windows = items / (ceil(minutes) x ${CEILING_PER_MINUTE})`,
       'at clock xN every real millisecond of the pipeline costs N emulated ones, so the fraction understates what real time (x1) gives',
+      'bulk items/budget-min is by job time (each job from its start to its last status read): the minutes monday works on the load; between jobs crm-sync reads and projects, spending no monday budget, and at clock xN that time is the machine\'s load times N. "emulated min, first to last write" is the whole run',
+      'x mutation items/budget-min compares with the mutation row of the same run (pipeline-bound on a loaded machine); x mutation ceiling with the 1,000 items per minute mutations can reach at best',
       `peak RSS is the backfill process's own (emulators run in the parent); compare rows to see whether it grows with the count (first row: ${String(main40k?.records)})`,
     ],
   });

@@ -8,8 +8,8 @@ import { unattachedDecisionSubject } from '../personal-data/derived-values';
 import { loadCachedContext } from '../projectors/sync-context-cache';
 import type { SyncContext } from '../projectors/sync-context';
 import type { SyncRecord } from '../projectors/sync-record';
-import { decideEvents, keyOf, RecordBatch, SYNC_PROJECTOR, type DecideFunction } from '../projectors/sync-projector';
-import { recordKeysOf } from '../projectors/decide';
+import { decideEvent, keyOf, OutcomeTally, RecordBatch, SYNC_PROJECTOR, type BatchDecisions, type DecideFunction, type EventDecider, type WaitingRecords } from '../projectors/sync-projector';
+import { decide, recordKeysOf } from '../projectors/decide';
 import { loadRecords, type DecisionRow } from '../projectors/sync-records.repository';
 import { readLogPages } from './replay-log-reader';
 import { ReplayRecordIds } from './replay-record-ids';
@@ -46,7 +46,7 @@ const DEFAULTS: Required<Omit<ReplayOptions, 'decide'>> = { pageSize: 1_000, flu
 
 /**
  * Rebuilds the sync projection from the event log (invariant 10): resets its tables and checkpoint
- * and re-runs the projector's decisions (`decideEvents`, the live runner's code) over every event
+ * and re-runs the projector's decisions (`decideEvent`, the live runner's code) over every event
  * with commands dropped, so nothing is sent to either CRM and the live schemas come from the cache
  * start-up wrote, not from the CRMs. Nothing else writes the projection meanwhile (the projector's
  * lock is held), so the records are kept in memory between events and written in large COPY
@@ -125,6 +125,7 @@ class Rebuild {
   /** Whose values the details of decisions with no record hold, by position, until written (rare). */
   private unattachedSubjects = new Map<number, string>();
   private skippedParked = 0;
+  private readonly tally = new OutcomeTally();
 
   constructor(
     private readonly pool: Pool,
@@ -155,32 +156,43 @@ class Rebuild {
     // The store holds records as of the last write: those this window changed or merged away are newer here.
     const notNewer = (record: SyncRecord) => !batch.supersedes(record);
     batch.load((await this.recordsFor(page)).filter(notNewer));
-    const waiting = async () => this.store.waitingRecords().filter(notNewer);
-    for (const event of page) {
-      const decided = await this.decideOne(event, batch, waiting);
-      if (!decided) continue;
-      const { decisions } = decided;
-      for (const decision of decisions) {
-        const created = decision.record && decision.record.id === null ? batch.latest(decision.record) : null;
-        if (created && created.id === null) {
-          const id = await this.ids.assign(event);
-          created.id = id ?? this.nextUnstoredId--;
-          if (id === null) this.unstored.set(created.id, { record: created, decisions: [] });
-          batch.put(created);
+    // As the live runner's batch does, but per event: the waiting records are loaded again at the event's first new link.
+    const waiting: WaitingRecords = { load: async () => this.store.waitingRecords().filter(notNewer), loaded: false };
+    const decider: EventDecider = { batch, context: this.context, links: this.links, waiting, decideOne: this.poison.decide ?? decide, tally: this.tally };
+    const decided: BatchDecisions = { commands: [], decisions: [] };
+    try {
+      for (const event of page) {
+        decided.commands.length = 0;
+        decided.decisions.length = 0;
+        waiting.loaded = false;
+        // Synchronous unless the event links a pair or its decision throws: no promise per event.
+        const outcome = this.decideOne(event, decider, decided);
+        if (!(outcome === true || (outcome !== false && (await outcome)))) continue;
+        const { decisions } = decided;
+        for (const decision of decisions) {
+          const created = decision.record && decision.record.id === null ? batch.latest(decision.record) : null;
+          if (created && created.id === null) {
+            const id = await this.ids.assign(event);
+            created.id = id ?? this.nextUnstoredId--;
+            if (id === null) this.unstored.set(created.id, { record: created, decisions: [] });
+            batch.put(created);
+          }
         }
-      }
-      for (const decided of decisions) {
-        const recordId = decided.record ? batch.idOf(decided.record) : null;
-        if (recordId !== null && recordId < 0) {
-          const { record: _record, ...rest } = decided;
-          this.unstored.get(recordId)?.decisions.push(rest);
-        } else {
-          // The row's fields by name: no rest/spread copies of every decision (hot path).
-          this.decisionRows.push(decisionRow({ position: decided.position, recordId, eventType: decided.eventType, outcome: decided.outcome, commands: decided.commands }));
-          if (recordId === null && decided.outcome.detail) this.unattachedSubjects.set(decided.position, unattachedDecisionSubject(event));
+        for (const row of decisions) {
+          const recordId = row.record ? batch.idOf(row.record) : null;
+          if (recordId !== null && recordId < 0) {
+            const { record: _record, ...rest } = row;
+            this.unstored.get(recordId)?.decisions.push(rest);
+          } else {
+            // The row's fields by name: no rest/spread copies of every decision (hot path).
+            this.decisionRows.push(decisionRow({ position: row.position, recordId, eventType: row.eventType, outcome: row.outcome, commands: row.commands }));
+            if (recordId === null && row.outcome.detail) this.unattachedSubjects.set(row.position, unattachedDecisionSubject(event));
+          }
         }
+        if (this.unstored.size > 0) this.settleMerged();
       }
-      if (this.unstored.size > 0) this.settleMerged();
+    } finally {
+      this.tally.flush();
     }
     const last = page[page.length - 1];
     this.pages.push(this.decisionRows.join(''));
@@ -190,31 +202,36 @@ class Rebuild {
   }
 
   /**
-   * One event's decisions, or null when it is skipped: parked and unresolved (live processing skipped
+   * Decides one event into `into`: true when decided, false when it is skipped: parked and unresolved (live processing skipped
    * it, so replay does too; a resolved one is decided here in log order, where live decided it at its
    * retry: field values carry their source times, so the later change wins either way), or throwing
    * here (parked now, with its error, and skipped: replay never dies on one event). `decide` throws
-   * before it changes the batch.
+   * before it changes the batch. A promise only when the decision waits for the waiting records or parks.
    */
-  private async decideOne(event: RecordedEvent, batch: RecordBatch, waiting: () => Promise<SyncRecord[]>) {
+  private decideOne(event: RecordedEvent, decider: EventDecider, into: BatchDecisions): boolean | Promise<boolean> {
     if (this.poison.parked.has(event.position)) {
       this.skippedParked++;
-      return null;
+      return false;
     }
     try {
-      return await decideEvents([event], batch, this.context, this.links, waiting, this.poison.decide);
+      const pending = decideEvent(event, decider, into);
+      return pending ? pending.then(() => true, (error: unknown) => this.park(event, error)) : true;
     } catch (error) {
-      let keys: string[] = [];
-      try {
-        keys = recordKeysOf(event, this.context).flatMap((key) => (key ? [keyOf(key)] : []));
-      } catch {
-        // as malformed as that
-      }
-      await parkEvent(this.pool, SYNC_PROJECTOR, event, keys, parkedErrorOf(error));
-      this.poison.parked.add(event.position);
-      this.skippedParked++;
-      return null;
+      return this.park(event, error);
     }
+  }
+
+  private async park(event: RecordedEvent, error: unknown): Promise<false> {
+    let keys: string[] = [];
+    try {
+      keys = recordKeysOf(event, this.context).flatMap((key) => (key ? [keyOf(key)] : []));
+    } catch {
+      // as malformed as that
+    }
+    await parkEvent(this.pool, SYNC_PROJECTOR, event, keys, parkedErrorOf(error));
+    this.poison.parked.add(event.position);
+    this.skippedParked++;
+    return false;
   }
 
   /** Decision rows of records live processing never stored, once merged: they name the record merged into. */

@@ -1,4 +1,4 @@
-import { readBatch, readBatchFast, START } from '../../src/event-store';
+import { readBatch, readBatchFast, START, type Checkpoint, type RecordedEvent } from '../../src/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -41,5 +41,28 @@ describe('event store read order', () => {
     expect(fast.length).toBe(slow.length);
     expect(fast.map((e) => [e.occurredAt.getTime(), e.recordedAt.getTime()])).toEqual(slow.map((e) => [e.occurredAt.getTime(), e.recordedAt.getTime()]));
     expect(fast).toEqual(slow);
+  });
+
+  it('readBatchFast pages through the log in the same order as readBatch, payloads intact (escapes, unicode, numbers), and ends with an empty page', async () => {
+    await db.pool.query(
+      `INSERT INTO events (transaction_id, source, source_event_id, stream, type, origin, payload, occurred_at)
+       SELECT (97 + i)::text::xid8, 'salesforce', 'json' || i, 'salesforce:Lead:1', 'monday.unknown', 'user', p::jsonb, now()
+       FROM unnest(ARRAY['{"name":"Zoë \\"Q\\"\\nline\\t\\\\","n":1.50,"big":12345678901234,"nested":{"x":[1,null,true]}}', '{"emoji":"\\ud83d\\ude00","empty":""}', '{}', '[]']) WITH ORDINALITY AS x(p, i)`,
+    );
+    const read = async (reader: (after: Checkpoint) => Promise<RecordedEvent[]>) => {
+      const all = [];
+      let after = START;
+      for (;;) {
+        const page = await reader(after);
+        if (page.length === 0) return all;
+        all.push(...page);
+        after = { transactionId: page[page.length - 1].transactionId, position: page[page.length - 1].position };
+      }
+    };
+    const slow = await read((after) => readBatch(db.pool, after, 2));
+    const fast = await read((after) => readBatchFast(db.pool, after, 2));
+    expect(fast.map((e) => e.transactionId)).toContain('100');
+    expect(fast).toEqual(slow);
+    expect(fast.find((e) => e.sourceEventId === 'json1')?.payload).toEqual({ name: 'Zoë "Q"\nline\t\\', n: 1.5, big: 12345678901234, nested: { x: [1, null, true] } });
   });
 });
