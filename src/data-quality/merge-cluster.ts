@@ -4,6 +4,7 @@ import { DuplicatesError, objectsToSearch, searchObject, type DuplicatesDependen
 import type { Crm } from './candidate';
 import type { DuplicateCluster } from './duplicate-cluster';
 import { MergePlanError, planMerge, type MergePlan } from './merge-plan';
+import { readRecords } from './read-candidates';
 
 /** An item whose board relation named a merged-away item: its new list of linked items. */
 export interface RelationRepoint {
@@ -45,7 +46,7 @@ export async function planClusterMerge(deps: DuplicatesDependencies, input: Merg
         salesforceObject: object.salesforce,
         deletePolicy: object.delete,
         master: input.master,
-        records: search.read.salesforceRecords,
+        records: await readRecords(deps.salesforce, search.profile, cluster.members.filter((m) => m.crm === 'salesforce').map((m) => m.id)),
         describe: await deps.salesforce.describe(object.salesforce),
       });
     } catch (error) {
