@@ -215,8 +215,40 @@ function describe(error: ValidationError): string[] {
   );
 }
 
+/**
+ * Every secret variable's value, and the parts of them that can be echoed on their own: the
+ * password inside DATABASE_URL (as written and decoded; a driver or a log names the URL without
+ * it, or the password without the URL), and each base64 line of a PEM private key.
+ */
 function secretValuesOf(vars: EnvironmentVariables, auth: SalesforceAuth | null): string[] {
   const values: string[] = SECRET_VARIABLES.map((name) => vars[name]).filter((v): v is string => typeof v === 'string');
   if (auth?.flow === 'jwt') values.push(auth.privateKey);
-  return values.filter((v) => v.length >= 4);
+  if (vars.DATABASE_URL) values.push(...urlPassword(vars.DATABASE_URL));
+  for (const pem of [vars.SALESFORCE_PRIVATE_KEY, auth?.flow === 'jwt' ? auth.privateKey : undefined]) values.push(...pemBodyLines(pem));
+  return [...new Set(values)].filter((v) => v.length >= 4);
+}
+
+function urlPassword(url: string): string[] {
+  try {
+    const password = new URL(url).password;
+    if (!password) return [];
+    let decoded = password;
+    try {
+      decoded = decodeURIComponent(password);
+    } catch {
+      // a malformed escape: the password as written is all there is
+    }
+    return [password, decoded];
+  } catch {
+    return [];
+  }
+}
+
+/** The base64 lines between a PEM's BEGIN and END lines (the 16-character minimum keeps out short tails). */
+function pemBodyLines(pem: string | undefined): string[] {
+  if (!pem) return [];
+  return pem
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length >= 16 && !line.startsWith('-----'));
 }

@@ -4,6 +4,7 @@ import { DuplicatesError, objectsToSearch, searchObject, type DuplicatesDependen
 import type { Crm } from './candidate';
 import type { DuplicateCluster } from './duplicate-cluster';
 import { MergePlanError, planMerge, type MergePlan } from './merge-plan';
+import { readRecords } from './read-candidates';
 
 /** An item whose board relation named a merged-away item: its new list of linked items. */
 export interface RelationRepoint {
@@ -45,7 +46,7 @@ export async function planClusterMerge(deps: DuplicatesDependencies, input: Merg
         salesforceObject: object.salesforce,
         deletePolicy: object.delete,
         master: input.master,
-        records: search.read.salesforceRecords,
+        records: await readRecords(deps.salesforce, search.profile, cluster.members.filter((m) => m.crm === 'salesforce').map((m) => m.id)),
         describe: await deps.salesforce.describe(object.salesforce),
       });
     } catch (error) {
@@ -85,9 +86,13 @@ export function describeMergePlan({ plan, repoints }: Pick<ClusterMergePlan, 'pl
     const fields = Object.keys(call.masterFields);
     lines.push(`Salesforce merge: ${call.mergeIds.join(', ')} -> ${call.masterId}${fields.length ? ` (master takes ${fields.join(', ')})` : ''}`);
   }
-  for (const id of plan.itemsFollowingMerge) lines.push(`monday item ${id}: its record is merged away; the sync gives it the delete policy (${plan.deletePolicy}) when Salesforce reports the merge`);
+  const kept = 'kept (delete policy none), with an update naming the master';
+  for (const id of plan.itemsFollowingMerge) {
+    lines.push(`monday item ${id}: its record is merged away; ${plan.deletePolicy === 'none' ? kept : `the sync gives it the delete policy (${plan.deletePolicy}) when Salesforce reports the merge`}`);
+  }
+  // Read again when the merge runs: relations written after this preview are re-pointed too.
   for (const r of repoints) lines.push(`monday item ${r.itemId} (board ${r.boardId}): ${r.column} -> ${r.linkedItemIds.join(', ')}`);
-  for (const id of plan.mondayLosers) lines.push(`monday item ${id}: ${plan.deletePolicy === 'none' ? 'kept (delete policy none)' : `${plan.deletePolicy}d`}`);
+  for (const id of plan.mondayLosers) lines.push(`monday item ${id}: ${plan.deletePolicy === 'none' ? kept : `${plan.deletePolicy}d`}`);
   if (plan.salesforceMerges.length === 0 && plan.mondayLosers.length === 0) lines.push('nothing to change');
   return lines;
 }

@@ -21,13 +21,14 @@ export interface ObjectCandidates {
   readonly candidates: Candidate[];
   /** Salesforce Id (18) <-> monday item id of every live link of this object. */
   readonly links: ReadonlyMap<string, string>;
-  readonly salesforceRecords: ReadonlyMap<string, SObjectRecord>;
-  readonly items: ReadonlyMap<string, MondayItem>;
 }
 
 /**
- * Reads one mapped object from both CRMs (SOQL with large pages; every active item of the board)
- * and its links from sync_records, and turns each record into a Candidate in Salesforce terms.
+ * Reads one mapped object from both CRMs (SOQL with large pages; every active item of the board,
+ * only the mapped columns) and its links from sync_records, and turns each record into a Candidate
+ * in Salesforce terms as its page arrives: only the candidates are kept, never the pages, so memory
+ * grows with the candidates' few fields, not with the records' (a merge re-reads its cluster's
+ * records by Id, `readRecords`).
  */
 export async function readCandidates(sources: CandidateSources, profile: ObjectProfile, progress: ReadProgress = {}): Promise<ObjectCandidates> {
   const object = profile.object;
@@ -36,34 +37,30 @@ export async function readCandidates(sources: CandidateSources, profile: ObjectP
     read++;
     if (read % 500 === 0) progress.onRead?.(read);
   };
-  const [records, items, links, accountLinks] = await Promise.all([
-    collect(sources.salesforce.query(`SELECT ${profile.salesforceFields.join(', ')} FROM ${object.salesforce}`, { batchSize: 2000 }), tick),
-    collect(sources.monday.streamBoardItems(object.monday.board), tick),
+  const [links, accountLinks] = await Promise.all([
     linksOf(sources.db, object.key),
     profile.organisationRef ? linksOf(sources.db, profile.organisationRef.objectKey) : Promise.resolve(new Map<string, string>()),
   ]);
-  progress.onRead?.(read);
   const itemToRecord = new Map([...links].map(([sf, item]) => [item, sf]));
   const itemToAccount = new Map([...accountLinks].map(([sf, item]) => [item, sf]));
+  const byField = new Map(object.fields.filter((f) => typeof f.salesforce === 'string').map((f) => [f.salesforce as string, f.monday]));
+  const columnIds = [...new Set(object.fields.map((f) => f.monday).filter((id) => id !== 'name'))];
   const candidates: Candidate[] = [];
-  for (const record of records) {
+  const fromRecord = (record: SObjectRecord): Candidate => {
     const id = to18(record.Id);
     const value = (field: string | null | undefined) => (field ? text(record[field]) : null);
     const accountId = profile.organisationRef ? value(profile.organisationRef.field.salesforce as string) : null;
-    candidates.push(
-      candidate(profile, {
-        crm: 'salesforce',
-        id,
-        value,
-        organisationRef: accountId ? `account:${to18(accountId)}` : null,
-        createdAt: text(record.CreatedDate),
-        linkedTo: links.get(id) ?? null,
-      }),
-    );
-  }
-  for (const item of items) {
+    return candidate(profile, {
+      crm: 'salesforce',
+      id,
+      value,
+      organisationRef: accountId ? `account:${to18(accountId)}` : null,
+      createdAt: text(record.CreatedDate),
+      linkedTo: links.get(id) ?? null,
+    });
+  };
+  const fromItem = (item: MondayItem): Candidate => {
     const columns = new Map(item.columnValues.map((c) => [c.id, c]));
-    const byField = new Map(object.fields.filter((f) => typeof f.salesforce === 'string').map((f) => [f.salesforce as string, f.monday]));
     const value = (field: string | null | undefined): string | null => {
       if (!field) return null;
       if (field === object.name) return item.name.trim() === '' ? null : item.name;
@@ -73,23 +70,34 @@ export async function readCandidates(sources: CandidateSources, profile: ObjectP
     const relation = profile.organisationRef ? columns.get(profile.organisationRef.field.monday) : undefined;
     const linkedItem = relation?.linkedItemIds?.[0];
     const account = linkedItem ? itemToAccount.get(linkedItem) : undefined;
-    candidates.push(
-      candidate(profile, {
-        crm: 'monday',
-        id: item.id,
-        value,
-        organisationRef: account ? `account:${account}` : linkedItem ? `item:${linkedItem}` : null,
-        createdAt: item.createdAt,
-        linkedTo: itemToRecord.get(item.id) ?? null,
-      }),
-    );
-  }
-  return {
-    candidates,
-    links,
-    salesforceRecords: new Map(records.map((r) => [to18(r.Id), r])),
-    items: new Map(items.map((i) => [i.id, i])),
+    return candidate(profile, {
+      crm: 'monday',
+      id: item.id,
+      value,
+      organisationRef: account ? `account:${account}` : linkedItem ? `item:${linkedItem}` : null,
+      createdAt: item.createdAt,
+      linkedTo: itemToRecord.get(item.id) ?? null,
+    });
   };
+  await Promise.all([
+    convertEach(sources.salesforce.query(`SELECT ${profile.salesforceFields.join(', ')} FROM ${object.salesforce}`, { batchSize: 2000 }), fromRecord, candidates, tick),
+    convertEach(sources.monday.streamBoardItems(object.monday.board, { columnIds }), fromItem, candidates, tick),
+  ]);
+  progress.onRead?.(read);
+  return { candidates, links };
+}
+
+/** The records of `ids` (a merge's cluster), with the fields the search read, keyed by 18-character Id. */
+export async function readRecords(salesforce: Pick<SalesforcePort, 'query'>, profile: ObjectProfile, ids: readonly string[]): Promise<Map<string, SObjectRecord>> {
+  const records = new Map<string, SObjectRecord>();
+  const valid = ids.filter((id) => /^[A-Za-z0-9]{15,18}$/.test(id));
+  for (let start = 0; start < valid.length; start += 200) {
+    const list = valid.slice(start, start + 200).map((id) => `'${id}'`).join(', ');
+    for await (const record of salesforce.query(`SELECT ${profile.salesforceFields.join(', ')} FROM ${profile.object.salesforce} WHERE Id IN (${list})`)) {
+      records.set(to18(record.Id), record);
+    }
+  }
+  return records;
 }
 
 interface Source {
@@ -150,11 +158,9 @@ async function linksOf(db: Queryable, objectKey: string): Promise<Map<string, st
   return new Map(records.filter((r) => !r.deleted && r.salesforceId && r.mondayItemId).map((r) => [to18(r.salesforceId!), r.mondayItemId!]));
 }
 
-async function collect<T>(source: AsyncIterable<T>, onEach: () => void): Promise<T[]> {
-  const all: T[] = [];
+async function convertEach<T>(source: AsyncIterable<T>, convert: (value: T) => Candidate, into: Candidate[], onEach: () => void): Promise<void> {
   for await (const value of source) {
-    all.push(value);
+    into.push(convert(value));
     onEach();
   }
-  return all;
 }

@@ -144,7 +144,9 @@ export type MondayMutation =
   | { kind: 'change_column_values'; itemId: string; columnValues: MondayColumnWrites; createLabelsIfMissing?: boolean }
   | { kind: 'rename_item'; itemId: string; name: string }
   | { kind: 'archive_item'; itemId: string }
-  | { kind: 'delete_item'; itemId: string };
+  | { kind: 'delete_item'; itemId: string }
+  /** An update (a comment) on the item; its outcome's `itemId` is the item's. */
+  | { kind: 'create_update'; itemId: string; body: string };
 
 export interface ApplyMutationsOptions {
   /**

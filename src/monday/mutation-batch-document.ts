@@ -23,7 +23,7 @@ export function buildMutationBatch(boardId: string, mutations: readonly MondayMu
   const fields: string[] = [];
   const variables: Record<string, unknown> = {};
   // Declared only when used: GraphQL rejects an operation with an unused variable.
-  if (mutations.some((m) => m.kind !== 'archive_item' && m.kind !== 'delete_item')) {
+  if (mutations.some((m) => m.kind !== 'archive_item' && m.kind !== 'delete_item' && m.kind !== 'create_update')) {
     declarations.push('$b: ID!');
     variables.b = boardId;
   }
@@ -71,6 +71,10 @@ export function buildMutationBatch(boardId: string, mutations: readonly MondayMu
         break;
       case 'delete_item':
         fields.push(`${alias}: delete_item(item_id: ${declare('i', 'ID!', mutation.itemId)}) { id }`);
+        break;
+      case 'create_update':
+        // `id` is the update's: the outcome names the item, as for every other mutation.
+        fields.push(`${alias}: create_update(item_id: ${declare('i', 'ID!', mutation.itemId)}, body: ${declare('t', 'String!', mutation.body)}) { id item_id }`);
         break;
       default: {
         const unhandled: never = mutation;

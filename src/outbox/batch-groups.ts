@@ -17,6 +17,8 @@ export interface DispatchGroups {
   mondayCreates: Map<string, Array<Claimed<'monday.create_item'>>>;
   mondayWrites: Map<string, Array<Claimed<'monday.change_columns' | 'monday.archive_item' | 'monday.delete_item'>>>;
   mondayRefreshes: Array<Claimed<'monday.refresh_item'>>;
+  /** A duplicate merge's relation re-pointings and notes on kept items (each reads or writes on its own). */
+  mondayMergeFollowUps: Array<Claimed<'monday.repoint_relations' | 'monday.note_merged'>>;
   /** Rows whose stored kind this version does not know (dead-lettered as INVALID_COMMAND). */
   invalid: ClaimedCommand[];
 }
@@ -31,6 +33,7 @@ export function groupForDispatch(claimed: readonly ClaimedCommand[]): DispatchGr
     mondayCreates: new Map(),
     mondayWrites: new Map(),
     mondayRefreshes: [],
+    mondayMergeFollowUps: [],
     invalid: [],
   };
   for (const item of [...claimed].sort((a, b) => a.id - b.id)) {
@@ -61,6 +64,10 @@ export function groupForDispatch(claimed: readonly ClaimedCommand[]): DispatchGr
         break;
       case 'monday.refresh_item':
         groups.mondayRefreshes.push({ ...item, command });
+        break;
+      case 'monday.repoint_relations':
+      case 'monday.note_merged':
+        groups.mondayMergeFollowUps.push({ ...item, command });
         break;
       case 'sync.rejected_value':
         // Stored dead and never retried (dead-letters.ts); should one be claimed, it is refused.

@@ -19,7 +19,10 @@ export function describeRecord(command: OutboxCommand): string {
     case 'monday.refresh_item':
     case 'monday.archive_item':
     case 'monday.delete_item':
+    case 'monday.note_merged':
       return `monday item ${command.itemId} on board ${command.boardId}`;
+    case 'monday.repoint_relations':
+      return `relations ${command.columns.join(', ')} on board ${command.boardId} naming ${command.mergedItemIds.join(', ')} (to monday item ${command.masterItemId})`;
     case 'sync.rejected_value':
       return command.target === 'monday'
         ? `Salesforce ${command.salesforceObject} ${command.salesforceId ?? '(not created yet)'}, field ${command.field}`

@@ -14,6 +14,7 @@ import { fieldLocation } from './field-location';
 import { failed, type DispatchContext, type HandlerResult, type HandlerResults } from './handlers/handler-types';
 import { handleMondayCreates } from './handlers/monday-create-item.handler';
 import { handleMondayRefreshes } from './handlers/monday-refresh-item.handler';
+import { handleMergeFollowUps } from './handlers/monday-merge-follow-up.handler';
 import { handleMondayWrites } from './handlers/monday-write.handler';
 import { handleLeadConversions } from './handlers/salesforce-convert-lead.handler';
 import { handleSalesforceCreates } from './handlers/salesforce-create.handler';
@@ -336,6 +337,7 @@ async function runGroups(groups: DispatchGroups, ctx: DispatchContext): Promise<
   for (const [board, commands] of groups.mondayCreates) tasks.push([commands, () => handleMondayCreates(board, commands, ctx)]);
   for (const [board, commands] of groups.mondayWrites) tasks.push([commands, () => handleMondayWrites(board, commands, ctx)]);
   if (groups.mondayRefreshes.length > 0) tasks.push([groups.mondayRefreshes, () => handleMondayRefreshes(groups.mondayRefreshes, ctx)]);
+  if (groups.mondayMergeFollowUps.length > 0) tasks.push([groups.mondayMergeFollowUps, () => handleMergeFollowUps(groups.mondayMergeFollowUps, ctx)]);
 
   const all: HandlerResults = new Map();
   for (const c of groups.invalid) all.set(c.id, failed(dispatcherError('INVALID_COMMAND', `unknown command kind ${JSON.stringify((c.command as { kind?: unknown }).kind)}`)));

@@ -33,7 +33,10 @@ export function commandStream(command: OutboxCommand): string {
     case 'monday.refresh_item':
     case 'monday.archive_item':
     case 'monday.delete_item':
+    case 'monday.note_merged':
       return streams.mondayItem(command.itemId);
+    case 'monday.repoint_relations':
+      return streams.mondayItem(command.masterItemId);
     case 'sync.rejected_value':
       // The side the value came from: its history shows why it went no further.
       return command.target === 'monday' && command.salesforceId

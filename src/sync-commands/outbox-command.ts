@@ -80,6 +80,23 @@ export type OutboxCommand =
   /** Read an item through the API and append it as a monday.item_snapshot (create_pulse carries no values). */
   | { kind: 'monday.refresh_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
   | { kind: 'monday.archive_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string; merge?: MergeNote }
+  /**
+   * A duplicate merge's relations on one board that looks the merged object up: every relation in
+   * `columns` naming one of `mergedItemIds` names `masterItemId` instead. The handler reads the
+   * board when the command runs, so a relation added after the merge was planned follows too.
+   */
+  | {
+      kind: 'monday.repoint_relations';
+      target: 'monday';
+      objectKey: string;
+      boardId: string;
+      columns: string[];
+      mergedItemIds: string[];
+      masterItemId: string;
+      clusterId: string;
+    }
+  /** A merged-away item kept by `delete: none`: an update on the item names what it was merged into. */
+  | { kind: 'monday.note_merged'; target: 'monday'; objectKey: string; boardId: string; itemId: string; merge: MergeNote }
   | { kind: 'monday.delete_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string; merge?: MergeNote }
   /**
    * A value the target cannot take (an invalid phone, a malformed e-mail): nothing to send, so it is

@@ -143,4 +143,14 @@ describe('configuration', () => {
     const config = loadConfig(production);
     expect(config.secretValues).toEqual(expect.arrayContaining(['monday-token-secret-value', 'password-secret-value', 'client-secret-value']));
   });
+
+  it('also knows the parts of secrets that are echoed alone: the DATABASE_URL password, each line of a private key', () => {
+    const config = loadConfig({ ...production, DATABASE_URL: 'postgres://sync:db%23pass-secret@db.example.org:5432/crm' });
+    expect(config.secretValues).toEqual(expect.arrayContaining(['postgres://sync:db%23pass-secret@db.example.org:5432/crm', 'db%23pass-secret', 'db#pass-secret']));
+    const jwt = loadConfig({ ...production, SALESFORCE_CLIENT_SECRET: undefined, SALESFORCE_PASSWORD: undefined, SALESFORCE_PRIVATE_KEY: PRIVATE_KEY_PEM });
+    const bodyLines = PRIVATE_KEY_PEM.split('\n').filter((line) => line.length > 0 && !line.startsWith('-----'));
+    expect(bodyLines.length).toBeGreaterThan(5);
+    expect(jwt.secretValues).toEqual(expect.arrayContaining(bodyLines.filter((line) => line.length >= 16)));
+    expect(jwt.secretValues).not.toContain('-----BEGIN PRIVATE KEY-----');
+  });
 });

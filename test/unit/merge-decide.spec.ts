@@ -10,6 +10,7 @@ import { exampleResolvedMapping } from '../support/sandbox-schemas';
 
 const ACCOUNTS = '9378000512';
 const OPPORTUNITIES = '9378000526';
+const CONTACTS = '9378000519';
 const MASTER = '001000000000001AAA';
 
 function mergeRequested(overrides: Partial<MergeRequested> = {}): RecordedEvent {
@@ -55,23 +56,35 @@ describe('a duplicate merge request, decided (pure)', () => {
     expect(recordKeysOf(mergeRequested(), context)).toEqual([{ objectKey: 'account', salesforceId: MASTER }, { mondayItemId: '700' }]);
   });
 
-  it('queues on the master: one merge() per master + up to two others, the re-points, then the delete policy for item-only losers; nothing for items of merged records', () => {
+  it('queues on the master: one merge() per master + up to two others, a run-time re-pointing per board that looks the object up, then the delete policy for item-only losers; nothing for items of merged records', () => {
     const result = decide(master(), mergeRequested(), context);
-    expect(result.outcome).toEqual({ outcome: 'projected', reason: 'merge_requested', detail: { clusterId: 'dup-0123456789ab', commands: 5 } });
+    expect(result.outcome).toEqual({ outcome: 'projected', reason: 'merge_requested', detail: { clusterId: 'dup-0123456789ab', commands: 6 } });
     expect(result.record?.id).toBe(7);
     expect(result.commands).toEqual([
       { kind: 'salesforce.merge', target: 'salesforce', objectKey: 'account', salesforceObject: 'Account', clusterId: 'dup-0123456789ab', masterId: MASTER, mergeIds: ['001000000000002AAA', '001000000000003AAA'], masterFields: { BillingCity: 'Portland' } },
       { kind: 'salesforce.merge', target: 'salesforce', objectKey: 'account', salesforceObject: 'Account', clusterId: 'dup-0123456789ab', masterId: MASTER, mergeIds: ['001000000000004AAA'], masterFields: {} },
-      { kind: 'monday.change_columns', target: 'monday', objectKey: 'opportunity', boardId: OPPORTUNITIES, itemId: '900', columnValues: { account: { item_ids: [700] } }, createLabelsIfMissing: false },
+      // One re-pointing per board that looks accounts up, read when it runs (not the plan's repoints).
+      { kind: 'monday.repoint_relations', target: 'monday', objectKey: 'opportunity', boardId: OPPORTUNITIES, columns: ['account'], mergedItemIds: ['705', '706'], masterItemId: '700', clusterId: 'dup-0123456789ab' },
+      { kind: 'monday.repoint_relations', target: 'monday', objectKey: 'contact', boardId: CONTACTS, columns: ['account'], mergedItemIds: ['705', '706'], masterItemId: '700', clusterId: 'dup-0123456789ab' },
       { kind: 'monday.archive_item', target: 'monday', objectKey: 'account', boardId: ACCOUNTS, itemId: '705', merge: { clusterId: 'dup-0123456789ab', mergedInto: { crm: 'monday', id: '700' } } },
       { kind: 'monday.archive_item', target: 'monday', objectKey: 'account', boardId: ACCOUNTS, itemId: '706', merge: { clusterId: 'dup-0123456789ab', mergedInto: { crm: 'monday', id: '700' } } },
     ]);
     expect(result.commands.some((c) => 'itemId' in c && c.itemId === '702')).toBe(false);
   });
 
-  it('the delete policy decides: delete deletes, none keeps the items (relations are still re-pointed)', () => {
+  it('the delete policy decides: delete deletes, none keeps every merged-away item with a note naming the master (relations are still re-pointed)', () => {
     expect(decide(master(), mergeRequested({ deletePolicy: 'delete' }), context).commands.filter((c) => c.kind === 'monday.delete_item').map((c) => 'itemId' in c && c.itemId)).toEqual(['705', '706']);
-    expect(decide(master(), mergeRequested({ deletePolicy: 'none' }), context).commands.map((c) => c.kind)).toEqual(['salesforce.merge', 'salesforce.merge', 'monday.change_columns']);
+    const kept = decide(master(), mergeRequested({ deletePolicy: 'none' }), context).commands;
+    expect(kept.map((c) => c.kind)).toEqual(['salesforce.merge', 'salesforce.merge', 'monday.repoint_relations', 'monday.repoint_relations', 'monday.note_merged', 'monday.note_merged', 'monday.note_merged']);
+    const merge = { clusterId: 'dup-0123456789ab', mergedInto: { crm: 'monday', id: '700' } };
+    expect(kept.filter((c) => c.kind === 'monday.note_merged')).toEqual(
+      ['702', '705', '706'].map((itemId) => ({ kind: 'monday.note_merged', target: 'monday', objectKey: 'account', boardId: ACCOUNTS, itemId, merge })),
+    );
+  });
+
+  it('no item of its own to remove, or no master item: nothing to re-point', () => {
+    expect(decide(master(), mergeRequested({ mondayLosers: [] }), context).commands.some((c) => c.kind === 'monday.repoint_relations')).toBe(false);
+    expect(decide(master(), mergeRequested({ masterItemId: null }), context).commands.some((c) => c.kind === 'monday.repoint_relations')).toBe(false);
   });
 
   it('a master the sync does not know, or deleted meanwhile, is refused with a reason and no command', () => {
@@ -87,5 +100,9 @@ describe('a duplicate merge request, decided (pure)', () => {
     expect(groups.salesforceMerges.map((c) => c.id)).toEqual([1]);
     expect(groups.invalid).toEqual([]);
     expect(commandStream(merge!)).toBe(`salesforce:Account:${MASTER}`);
+    const followUps = decide(master(), mergeRequested({ deletePolicy: 'none' }), context).commands.filter((c) => c.kind === 'monday.repoint_relations' || c.kind === 'monday.note_merged');
+    const claimedFollowUps = followUps.map((command, i) => ({ ...claimed, id: 10 + i, command }));
+    expect(groupForDispatch(claimedFollowUps as never).mondayMergeFollowUps.map((c) => c.id)).toEqual(claimedFollowUps.map((c) => c.id));
+    expect(followUps.map(commandStream)).toEqual(['monday:item:700', 'monday:item:700', 'monday:item:702', 'monday:item:705', 'monday:item:706']);
   });
 });

@@ -35,6 +35,11 @@ export interface MergeRequested {
   itemsFollowingMerge: string[];
   /** Items with no Salesforce record among the merged ones: this request gives them the delete policy. */
   mondayLosers: string[];
+  /**
+   * The relations the plan saw (the dry run's preview, kept for the audit trail). The projector does
+   * not send these: it queues one `monday.repoint_relations` per board that looks the object up, and
+   * that command reads the relations when the merge runs.
+   */
   repoints: RequestedRepoint[];
   deletePolicy: 'none' | 'archive' | 'delete';
   /** Who asked: `cli` or `console`. */
@@ -48,6 +53,9 @@ export interface RecordMerged {
   crm: MergeMemberCrm;
   id: string;
   mergedInto: { crm: MergeMemberCrm; id: string };
-  /** `salesforce_merge`: Salesforce merged the record; `delete_policy`: the item got the object's delete policy. */
-  via: 'salesforce_merge' | 'delete_policy';
+  /**
+   * `salesforce_merge`: Salesforce merged the record; `delete_policy`: the item got the object's
+   * delete policy; `noted`: the item is kept (`delete: none`) and an update on it names the master.
+   */
+  via: 'salesforce_merge' | 'delete_policy' | 'noted';
 }

@@ -19,11 +19,13 @@ export function mergeRecordKeys(event: MergeRequest): RecordKey[] {
 
 /**
  * An operator's merge of one cluster, as commands queued on the master's record (one after the
- * other, so relations are re-pointed before the items they named go): Salesforce merge() calls of
- * the master and up to two others; the relations that named a merged-away item re-pointed at the
- * master item; items with no merged record given the object's delete policy. Items of merged
- * records get nothing here: the merge's CDC delete of their record gives them the delete policy,
- * so each item is removed once.
+ * other, so relations are re-pointed before the items they named go):
+ * - Salesforce merge() calls of the master and up to two others;
+ * - per board that looks the object up, one re-pointing of the relations that name a merged-away
+ *   item (the command reads the board when it runs, not when the merge was planned);
+ * - items with no merged record given the object's delete policy. Items of merged records get the
+ *   policy from the merge's CDC delete, so each item is removed once;
+ * - with `delete: none`, every merged-away item is kept and gets an update naming the master.
  */
 export function decideMergeRequested(record: SyncRecord | null, event: MergeRequest, context: SyncContext): Decision {
   const request = event.payload;
@@ -32,6 +34,7 @@ export function decideMergeRequested(record: SyncRecord | null, event: MergeRequ
   if (!record) return decision(null, deadLettered('merge_master_not_synced', { ...detail, master: request.master }));
   if (record.deleted) return decision(record, deadLettered('merge_master_deleted', { ...detail, master: request.master, deletedSide: record.deleted.side }));
   const mergedInto = request.masterItemId ? { crm: 'monday' as const, id: request.masterItemId } : request.master;
+  const merge = { clusterId: request.clusterId, mergedInto };
   const commands: OutboxCommand[] = [
     ...request.salesforceMerges.map(
       (merge): OutboxCommand => ({
@@ -45,19 +48,13 @@ export function decideMergeRequested(record: SyncRecord | null, event: MergeRequ
         masterFields: merge.masterFields,
       }),
     ),
-    ...request.repoints.map(
-      (repoint): OutboxCommand => ({
-        kind: 'monday.change_columns',
-        target: 'monday',
-        objectKey: repoint.objectKey,
-        boardId: repoint.boardId,
-        itemId: repoint.itemId,
-        columnValues: { [repoint.column]: { item_ids: repoint.linkedItemIds.map(Number) } },
-        createLabelsIfMissing: false,
-      }),
-    ),
+    ...relationRepoints(request, context),
   ];
-  if (request.deletePolicy !== 'none') {
+  if (request.deletePolicy === 'none') {
+    for (const itemId of [...request.itemsFollowingMerge, ...request.mondayLosers]) {
+      commands.push({ kind: 'monday.note_merged', target: 'monday', objectKey: request.objectKey, boardId: request.boardId, itemId, merge });
+    }
+  } else {
     for (const itemId of request.mondayLosers) {
       commands.push({
         kind: request.deletePolicy === 'delete' ? 'monday.delete_item' : 'monday.archive_item',
@@ -65,9 +62,34 @@ export function decideMergeRequested(record: SyncRecord | null, event: MergeRequ
         objectKey: request.objectKey,
         boardId: request.boardId,
         itemId,
-        merge: { clusterId: request.clusterId, mergedInto },
+        merge,
       });
     }
   }
   return decision(record, projected('merge_requested', { ...detail, commands: commands.length }), commands);
+}
+
+/**
+ * One re-pointing per board whose mapped relation columns look the merged object up. Only items
+ * with no merged record are re-pointed here: the relations to items of merged records follow
+ * Salesforce's reparenting (the merge's CDC changes and the catch-up it requests).
+ */
+function relationRepoints(request: MergeRequest['payload'], context: SyncContext): OutboxCommand[] {
+  if (!request.masterItemId || request.mondayLosers.length === 0) return [];
+  const commands: OutboxCommand[] = [];
+  for (const object of context.mapping.objects) {
+    const columns = object.fields.filter((f) => f.mapping.reference === request.objectKey).map((f) => f.mapping.monday);
+    if (columns.length === 0) continue;
+    commands.push({
+      kind: 'monday.repoint_relations',
+      target: 'monday',
+      objectKey: object.mapping.key,
+      boardId: object.mapping.monday.board,
+      columns,
+      mergedItemIds: [...request.mondayLosers],
+      masterItemId: request.masterItemId,
+      clusterId: request.clusterId,
+    });
+  }
+  return commands;
 }

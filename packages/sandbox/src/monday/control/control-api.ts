@@ -89,6 +89,11 @@ export class MondayControl {
     return this.core.items.createUpdate(input.itemId, input.body, this.actor(input));
   }
 
+  /** The updates (comments) posted on an item, oldest first. */
+  listUpdates(itemId: number): UpdateRecord[] {
+    return this.core.store.updatesOfItem(itemId);
+  }
+
   seedBoard(spec: BoardSpec): BoardRecord {
     return this.core.silently(() => this.core.boards.seedBoard(spec));
   }
