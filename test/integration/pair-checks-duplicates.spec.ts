@@ -38,6 +38,15 @@ describe('duplicatePairs', () => {
     expect(duplicatePairs(sandbox, [], before)).toEqual([]);
   });
 
+  it('accepts the Opportunity a lead conversion made, with its item', () => {
+    const opportunity = createRecordFor(null);
+    sandbox.salesforce.control.seed([{ type: 'Lead', fields: { LastName: 'Converted', Company: 'Demo', Status: 'Closed - Converted', IsConverted: true, ConvertedOpportunityId: opportunity } }]);
+    expect(duplicatePairs(sandbox, [], before)).toEqual([`opportunity: record ${opportunity} (from data older than the run) is held by items []`]);
+    const item = sandbox.monday.control.createItem({ boardId: BOARDS.opportunity, name: 'Converted', groupId: 'topics', columnValues: { salesforce_id: opportunity } });
+    expect(item.id).toBeGreaterThan(0);
+    expect(duplicatePairs(sandbox, [], before)).toEqual([]);
+  });
+
   it('still reports a second record made for that item', () => {
     createRecordFor(demoItem);
     const second = createRecordFor(null);

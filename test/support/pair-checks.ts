@@ -69,6 +69,8 @@ export async function pairMismatches({ sandbox, monday, context }: PairSides, pa
   return problems;
 }
 
+const CONVERTED_ID = { opportunity: 'ConvertedOpportunityId', account: 'ConvertedAccountId' } as const;
+
 function salesforceIdIn(cell: unknown): string | undefined {
   return /[a-zA-Z0-9]{18}/.exec(JSON.stringify(cell ?? ''))?.[0];
 }
@@ -78,12 +80,18 @@ export function duplicatePairs(sandbox: SandboxEnvironment, pairs: TrackedPair[]
   const problems: string[] = [];
   for (const object of ['opportunity', 'account'] as const) {
     const allItems = sandbox.monday.control.listItems(BOARDS[object], true);
-    // Items that were there before the run and not yet linked (the sandbox's demo items) get their
-    // record when a monday catch-up first reads them: a first sync, one record per item, not a
-    // pair of the edit script. A second record for such an item is held by no item and reported below.
-    const firstSynced = new Set(allItems.filter((i) => before.items.has(i.id)).flatMap((i) => salesforceIdIn(i.values.salesforce_id) ?? []));
-    const records = sandbox.salesforce.control.records(SOBJECTS[object], { includeDeleted: true }).filter((r) => !before.records.has(String(r.Id)) && !firstSynced.has(String(r.Id)));
-    const items = allItems.filter((i) => !before.items.has(i.id));
+    // Not pairs of the edit script, made from data that was there before the run (the sandbox's
+    // demo data, synced when a monday catch-up first reads it): the record an unlinked item gets at
+    // its first sync, and the records a lead conversion makes. Each must still be held by exactly one item.
+    const firstSynced = allItems.filter((i) => before.items.has(i.id)).flatMap((i) => salesforceIdIn(i.values.salesforce_id) ?? []);
+    const converted = sandbox.salesforce.control.records('Lead', { includeDeleted: true }).map((lead) => String(lead[CONVERTED_ID[object]] ?? ''));
+    const outsideScript = new Set([...firstSynced, ...converted].filter((id) => id !== '' && !before.records.has(id)));
+    const records = sandbox.salesforce.control.records(SOBJECTS[object], { includeDeleted: true }).filter((r) => !before.records.has(String(r.Id)) && !outsideScript.has(String(r.Id)));
+    const items = allItems.filter((i) => !before.items.has(i.id) && !outsideScript.has(salesforceIdIn(i.values.salesforce_id) ?? ''));
+    for (const id of outsideScript) {
+      const holders = allItems.filter((i) => salesforceIdIn(i.values.salesforce_id) === id).map((i) => i.id);
+      if (holders.length !== 1) problems.push(`${object}: record ${id} (from data older than the run) is held by items [${holders.join(', ')}]`);
+    }
     const tracked = pairs.filter((p) => p.object === object).length;
     if (records.length !== tracked) problems.push(`${object}: ${records.length} new Salesforce records for ${tracked} pairs`);
     if (items.length !== tracked) problems.push(`${object}: ${items.length} new items for ${tracked} pairs`);
