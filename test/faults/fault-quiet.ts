@@ -6,6 +6,7 @@ import type { FaultWorld } from './fault-world';
 
 const CLIENT = 'crm-sync';
 const RETENTION_MS = 72 * 3600_000;
+const PROGRESS_CAP = 5;
 
 /** Remote writes that changed something, counted on the emulators' side. */
 export interface RemoteWrites {
@@ -103,10 +104,15 @@ async function underJobLock(world: FaultWorld, job: string, work: () => Promise<
 
 /**
  * Waits until webhooks, CDC, catch-ups, projector and outbox are all idle, twice in a row with no
- * event, command or remote write in between. Bounded: throws with what was still pending.
+ * event, command or remote write in between. Throws with what was still pending when nothing moved
+ * for `stallMs` (no new event, command, remote write or change in what is pending): a loaded machine
+ * is slow but moves, a stuck pipeline does not. A pipeline that moves forever (a loop) is cut off at
+ * PROGRESS_CAP times `stallMs`.
  */
-export async function waitForQuiet(world: FaultWorld, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+export async function waitForQuiet(world: FaultWorld, stallMs: number): Promise<void> {
+  const cap = Date.now() + PROGRESS_CAP * stallMs;
+  let deadline = Date.now() + stallMs;
+  let progress = '';
   let previous = '';
   let pending: Record<string, unknown> | null = null;
   let lastError = '';
@@ -117,6 +123,10 @@ export async function waitForQuiet(world: FaultWorld, timeoutMs: number): Promis
       const { rows } = await world.pool.query<{ events: string | null; commands: string | null }>('SELECT (SELECT max(position) FROM events) AS events, (SELECT max(id) FROM outbox) AS commands');
       const marker = JSON.stringify({ ...rows[0], writes: countRemoteWrites(world), pending });
       if (pending === null && marker === previous) return;
+      if (marker !== progress) {
+        progress = marker;
+        deadline = Math.min(cap, Date.now() + stallMs);
+      }
       previous = pending === null ? marker : '';
     } catch (error) {
       // The database may be coming back from a restart.
@@ -126,5 +136,6 @@ export async function waitForQuiet(world: FaultWorld, timeoutMs: number): Promis
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const errors = world.logs.filter((l) => /"level":(50|40)/.test(l) && !l.includes('will retry')).slice(-4);
-  throw new Error(`not quiet within ${timeoutMs} ms: ${JSON.stringify(pending)} ${lastError}\nlog: ${errors.join('')}`);
+  const why = Date.now() >= cap ? `still moving after ${PROGRESS_CAP * stallMs} ms` : `nothing moved for ${stallMs} ms`;
+  throw new Error(`not quiet (${why}): ${JSON.stringify(pending)} ${lastError}\nlog: ${errors.join('')}`);
 }

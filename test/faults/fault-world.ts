@@ -122,6 +122,13 @@ export async function startCluster(world: FaultWorld): Promise<void> {
 }
 
 /**
+ * An instance boots through tsx in 20-60 s on an idle machine and several minutes on a loaded one:
+ * the start waits for the instance to listen or exit, and this bound only catches a hung start
+ * (the schedule itself is bounded by --schedule-timeout).
+ */
+const START_BOUND_MS = 10 * 60_000;
+
+/**
  * As an orchestrator (systemd Restart=always, Kubernetes) does: an instance that exits before it
  * listens is started again. A start-up that meets a transient CRM error (an injected 5xx while it
  * reads the schemas) exits 1 today; the campaign counts on the restart, and says so in the logs.
@@ -129,7 +136,7 @@ export async function startCluster(world: FaultWorld): Promise<void> {
 async function startWithRestarts(env: Record<string, string>, logs: string[]): Promise<ChildService> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startInstance(env);
+      return await startInstance(env, START_BOUND_MS);
     } catch (error) {
       if (attempt >= 5) throw error;
       logs.push(`[harness] start attempt ${attempt} failed, restarting: ${(error as Error).message.split('\n').filter((l) => !l.includes('FSTDEP')).join(' ').slice(0, 300)}\n`);

@@ -12,7 +12,7 @@ import { startCluster, startFaultWorld, type FaultWorld } from './fault-world';
 export interface ScheduleOptions extends FaultRunOptions {
   edits: number;
   faults: number;
-  /** How long the pipeline may take to become quiet after the storm. */
+  /** How long the pipeline may go without any progress before it is declared stuck (see waitForQuiet). */
   quietTimeoutMs: number;
   /** Where to write the instances' logs when the schedule fails. */
   logsPath?: string;

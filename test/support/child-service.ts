@@ -13,6 +13,17 @@ export interface ChildService {
 
 const ROOT = resolve(__dirname, '../..');
 
+/** The service did not log that it listens within the bound; the process (`pid`) was killed. */
+export class ServiceStartTimeout extends Error {
+  constructor(
+    readonly pid: number | undefined,
+    readonly timeoutMs: number,
+    readonly output: string,
+  ) {
+    super(`service did not start within ${timeoutMs} ms (pid ${pid}, killed):\n${output}`);
+  }
+}
+
 /**
  * `crm-sync start` as a real child process (run through tsx, no build step), for tests that need
  * signals or SIGKILL. Resolves once the service logs that it is listening.
@@ -30,7 +41,12 @@ export async function startChildService(env: Record<string, string>, timeoutMs =
   const output: string[] = [];
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output.join('')}`)), timeoutMs);
+    // A start that outlives its bound is killed: left running, it would join the database as an
+    // instance nobody tracks (taking leader locks and commands) and outlive the test.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new ServiceStartTimeout(child.pid, timeoutMs, output.join('')));
+    }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString('utf8');
       output.push(text);

@@ -69,18 +69,35 @@ export async function pairMismatches({ sandbox, monday, context }: PairSides, pa
   return problems;
 }
 
+const CONVERTED_ID = { opportunity: 'ConvertedOpportunityId', account: 'ConvertedAccountId' } as const;
+
+function salesforceIdIn(cell: unknown): string | undefined {
+  return /[a-zA-Z0-9]{18}/.exec(JSON.stringify(cell ?? ''))?.[0];
+}
+
 /** Each record the run made has exactly one item carrying its Id, and each item exactly one record. */
 export function duplicatePairs(sandbox: SandboxEnvironment, pairs: TrackedPair[], before: Baseline): string[] {
   const problems: string[] = [];
   for (const object of ['opportunity', 'account'] as const) {
-    const records = sandbox.salesforce.control.records(SOBJECTS[object], { includeDeleted: true }).filter((r) => !before.records.has(String(r.Id)));
-    const items = sandbox.monday.control.listItems(BOARDS[object], true).filter((i) => !before.items.has(i.id));
+    const allItems = sandbox.monday.control.listItems(BOARDS[object], true);
+    // Not pairs of the edit script, made from data that was there before the run (the sandbox's
+    // demo data, synced when a monday catch-up first reads it): the record an unlinked item gets at
+    // its first sync, and the records a lead conversion makes. Each must still be held by exactly one item.
+    const firstSynced = allItems.filter((i) => before.items.has(i.id)).flatMap((i) => salesforceIdIn(i.values.salesforce_id) ?? []);
+    const converted = sandbox.salesforce.control.records('Lead', { includeDeleted: true }).map((lead) => String(lead[CONVERTED_ID[object]] ?? ''));
+    const outsideScript = new Set([...firstSynced, ...converted].filter((id) => id !== '' && !before.records.has(id)));
+    const records = sandbox.salesforce.control.records(SOBJECTS[object], { includeDeleted: true }).filter((r) => !before.records.has(String(r.Id)) && !outsideScript.has(String(r.Id)));
+    const items = allItems.filter((i) => !before.items.has(i.id) && !outsideScript.has(salesforceIdIn(i.values.salesforce_id) ?? ''));
+    for (const id of outsideScript) {
+      const holders = allItems.filter((i) => salesforceIdIn(i.values.salesforce_id) === id).map((i) => i.id);
+      if (holders.length !== 1) problems.push(`${object}: record ${id} (from data older than the run) is held by items [${holders.join(', ')}]`);
+    }
     const tracked = pairs.filter((p) => p.object === object).length;
     if (records.length !== tracked) problems.push(`${object}: ${records.length} new Salesforce records for ${tracked} pairs`);
     if (items.length !== tracked) problems.push(`${object}: ${items.length} new items for ${tracked} pairs`);
     const itemsById = new Map<string, number[]>();
     for (const item of items) {
-      const id = /[a-zA-Z0-9]{18}/.exec(JSON.stringify(item.values.salesforce_id ?? ''))?.[0];
+      const id = salesforceIdIn(item.values.salesforce_id);
       if (!id) problems.push(`${object}: item ${item.id} has no Salesforce Id`);
       else itemsById.set(id, [...(itemsById.get(id) ?? []), item.id]);
     }

@@ -63,8 +63,8 @@ export async function leadershipOf(url: string): Promise<Leadership | null> {
 }
 
 /** `crm-sync start` processes on one database (the same variables, each on its own port). */
-export function startInstance(env: Record<string, string>): Promise<ChildService> {
-  return startChildService({ PORT: '0', ...env }, 60_000);
+export function startInstance(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildService> {
+  return startChildService({ PORT: '0', ...env }, timeoutMs);
 }
 
 export async function killInstance(instance: ChildService): Promise<void> {
