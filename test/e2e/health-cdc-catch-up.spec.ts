@@ -15,6 +15,8 @@ interface CdcCheck {
  * GET /health of the service started as in production (`crm-sync start`).
  */
 describe('GET /health after the stored replay id expired while the service was down', () => {
+  // Starts crm-sync as child processes (tsx, no build): on a loaded 2-core machine a start alone can take 30 s.
+  jest.setTimeout(300_000);
   let sandbox: SandboxEnvironment;
   let db: TestDatabase;
   let service: ChildService | null = null;

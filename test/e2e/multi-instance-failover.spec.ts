@@ -18,6 +18,8 @@ const LEADS = DEMO_BOARDS.leads.id;
  * the other side once.
  */
 describe('several instances on one database: kill -9 of the leader', () => {
+  // Starts crm-sync as child processes (tsx, no build): on a loaded 2-core machine a start alone can take 30 s.
+  jest.setTimeout(300_000);
   let sandbox: SandboxEnvironment;
   let db: TestDatabase;
   let proxy: RoundRobinProxy;

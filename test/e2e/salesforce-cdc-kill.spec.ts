@@ -5,6 +5,8 @@ import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('CDC ingest survives SIGKILL (issue 4, invariant 5)', () => {
+  // Starts crm-sync as child processes (tsx, no build): on a loaded 2-core machine a start alone can take 30 s.
+  jest.setTimeout(300_000);
   let sandbox: SandboxEnvironment;
   let db: TestDatabase;
   let service: ChildService | null = null;
