@@ -11,7 +11,7 @@ export function agreedValues(record: SyncRecord, fields: readonly ResolvedField[
   const values: WrittenValues = {};
   for (const field of fields) {
     const state = record.fields[field.key];
-    if (state) values[field.key] = state.agreed;
+    if (state && !state.erased) values[field.key] = state.agreed;
   }
   return values;
 }
@@ -21,7 +21,7 @@ export function salesforceFieldValues(record: SyncRecord, fields: readonly Resol
   const values: Record<string, SalesforceValue> = {};
   for (const field of fields) {
     const state = record.fields[field.key];
-    if (!state || (forCreate ? !field.salesforceCreateable : !field.salesforceUpdateable)) continue;
+    if (!state || state.erased || (forCreate ? !field.salesforceCreateable : !field.salesforceUpdateable)) continue;
     if (field.salesforceFields.length === 2 && Array.isArray(state.agreed)) {
       const [start, end] = state.agreed as readonly [string | null, string | null];
       values[field.salesforceFields[0]] = start;
@@ -86,7 +86,8 @@ export function mondayValues(record: SyncRecord, fields: readonly ResolvedField[
   const result: MondayValues = { columnValues: {}, waiting: [], invalid: {}, written: {} };
   for (const field of fields) {
     const state = record.fields[field.key];
-    if (!state) continue;
+    // An erased person's value is never written (FieldState.erased).
+    if (!state || state.erased) continue;
     if (field.key === NAME_KEY) {
       result.name = state.agreed === null ? '' : String(state.agreed);
       result.written[field.key] = state.agreed;

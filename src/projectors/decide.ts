@@ -1,6 +1,7 @@
 import { assertNever, mondayItemIdOf, type RecordedEvent } from '../event-store';
 import { hasErasedValues, withoutErasedValues } from '../personal-data/erased';
 import { decision, type Decision } from './decision';
+import { decideErasure, erasedItemIds } from './erasure.decide';
 import { decideMergeRequested, mergeRecordKeys } from './merge/merge.decide';
 import { decideReconcileSnapshot, reconcileSnapshotOf } from './reconcile-repair.decide';
 import { decideSystemEvent } from './links/links.decide';
@@ -46,8 +47,9 @@ export function decide(record: SyncRecord | null, recorded: RecordedEvent, conte
     case 'monday.column_created':
     case 'monday.unknown':
     case 'salesforce.change_gap':
-    case 'system.catch_up_requested':
     case 'system.personal_data_erased':
+      return decideErasure(record, context);
+    case 'system.catch_up_requested':
     case 'system.record_merged':
       return decision(record, skipped('not_synced_event'));
     default:
@@ -86,6 +88,9 @@ export function recordKeysOf(event: RecordedEvent, context: SyncContext): Record
       return event.payload.mondayItemId ? [{ mondayItemId: event.payload.mondayItemId }] : [];
     case 'system.merge_requested':
       return mergeRecordKeys(event);
+    case 'system.personal_data_erased':
+      // One record per event (several keys would be joined as one record's): the first item's.
+      return erasedItemIds(event).slice(0, 1).map((mondayItemId) => ({ mondayItemId }));
     // No record of their own: decide skips them (or they are not the sync projector's).
     case 'monday.item_moved':
     case 'monday.item_update_posted':
@@ -93,7 +98,6 @@ export function recordKeysOf(event: RecordedEvent, context: SyncContext): Record
     case 'monday.unknown':
     case 'salesforce.change_gap':
     case 'system.catch_up_requested':
-    case 'system.personal_data_erased':
     case 'system.record_merged':
       return [];
     default: {

@@ -29,6 +29,12 @@ export interface FieldState {
    * ours landing there with an older value needs no repair, this one follows it (per-record order).
    */
   sendingTo?: Side[];
+  /**
+   * The person was erased (crm-sync erase; the sync marks their personal fields when it reads the
+   * erasure): what we knew of the value is gone. Snapshots read since are a baseline, never pushed,
+   * and `agreed` is only the last value read; a person's change on one side is new data and ends it.
+   */
+  erased?: true;
   salesforce?: SideValue;
   monday?: SideValue;
 }

@@ -1,7 +1,7 @@
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOrigin } from '../../event-store';
 import type { ResolvedField } from '../../mapping/resolved-mapping';
-import { otherSide, type FieldState, type Side, type SyncRecord } from '../sync-record';
+import { otherSide, type FieldState, type Side, type SideValue, type SyncRecord } from '../sync-record';
 
 export type Observation =
   /** The value is the new agreed value; `push` is false when the other side already holds it. */
@@ -19,6 +19,7 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   const previous = record.fields[field.key];
   const target = otherSide(side);
   const seen = { value, at };
+  if (previous?.erased) return changedAfterErasure(record, field, side, seen, origin, previous);
   if (!previous) {
     if (origin !== 'own_echo' && !mayWrite(field, side)) {
       // First sight, from the side that does not own the field: remember it, but any value from the
@@ -72,6 +73,43 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   delete state.sendingTo;
   const targetValue = state[target];
   return { accepted: true, push: !(targetValue && field.converter.equals(targetValue.value, value)) };
+}
+
+/**
+ * A change reported on `side` of a field whose person was erased: a person typed it after the
+ * erasure, so it is new data about someone present again, and syncs like a first sight (unless the
+ * other side was read holding it already). Our own echo (a write of other fields) only says what the
+ * side holds: we never write an erased field, so there is nothing of ours to repair.
+ */
+function changedAfterErasure(record: SyncRecord, field: ResolvedField, side: Side, seen: SideValue, origin: EventOrigin, previous: FieldState): Observation {
+  if (origin === 'own_echo' || !mayWrite(field, side)) {
+    record.fields[field.key] = { ...previous, [side]: seen };
+    return { accepted: false, reason: origin === 'own_echo' ? 'own_echo' : 'authority' };
+  }
+  const held = previous[otherSide(side)];
+  record.fields[field.key] = { agreed: seen.value, agreedAt: seen.at, agreedFrom: side, [side]: seen, ...(held ? { [otherSide(side)]: held } : {}) };
+  return { accepted: true, push: !(held && field.converter.equals(held.value, seen.value)) };
+}
+
+/**
+ * A snapshot's read of a field whose person was erased (FieldState.erased): taken as what `side`
+ * holds, never pushed (the sync no longer knows whether it is a value it was told to forget).
+ * False when the field is not erased: observe it as usual.
+ */
+export function readAfterErasure(record: SyncRecord, field: ResolvedField, side: Side, value: SalesforceValue, at: number): boolean {
+  const previous = record.fields[field.key];
+  if (!previous?.erased) return false;
+  record.fields[field.key] = { ...previous, agreed: value, [side]: { value, at } };
+  return true;
+}
+
+/**
+ * The sync read the person's erasure: these fields' states are replaced by erased markers (their
+ * values were cleared by crm-sync erase, or read as erased by a replay), so the next snapshot of
+ * either side is a baseline and not a change (readAfterErasure).
+ */
+export function markErased(record: SyncRecord, fieldKeys: readonly string[]): void {
+  for (const key of fieldKeys) record.fields[key] = { agreed: null, agreedAt: 0, agreedFrom: 'salesforce', erased: true };
 }
 
 /** Whether changes made on `side` may become the agreed value of this field. */

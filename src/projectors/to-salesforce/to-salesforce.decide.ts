@@ -7,7 +7,7 @@ import { mondayChange, mondayRefresh, mondayValues, rejectedValues, salesforceCr
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
-import { observe } from '../state/field-state';
+import { observe, readAfterErasure } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, newRecord, type SyncRecord } from '../sync-record';
 
@@ -83,6 +83,8 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     // A catch-up reads a whole board, then appends: a webhook projected meanwhile may be newer than
     // what it read, so its snapshot counts as a change at the item's update time, not as what monday
     // holds now (a refresh of one item is read right before it is appended: it does).
+    // An erased person's field: what the item holds is a baseline, never sent (FieldState.erased).
+    if (readAfterErasure(target, field, 'monday', converted.value, at)) continue;
     const seen = observe(target, field, 'monday', converted.value, at, event.origin, item.reason !== 'catch_up');
     if (seen.accepted && seen.push) changed.push(field);
   }

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { decide, recordKeysOf } from '../../src/projectors/decide';
+import { LinkIndex } from '../../src/projectors/link-index';
+import { EmailUserDirectory } from '../../src/projectors/user-directory';
+import type { SyncContext } from '../../src/projectors/sync-context';
+import type { SyncRecord } from '../../src/projectors/sync-record';
+import type { RecordedEvent } from '../../src/event-store';
+import { exampleResolvedMapping } from '../support/sandbox-schemas';
+import { itemSnapshot, recordLinked, recorded } from '../support/sync-events';
+
+const OPPORTUNITY_BOARD = '9378000526';
+const OPP_ID = '006000000000001AAA';
+
+function erased(itemId: string): RecordedEvent {
+  return recorded({
+    type: 'system.personal_data_erased',
+    source: 'system',
+    sourceEventId: `erasure:${randomUUID()}`,
+    stream: 'system:personal-data',
+    origin: 'user',
+    occurredAt: new Date(3_000),
+    payload: { subjects: [`monday:${itemId}`, `record:1`, `salesforce:${OPP_ID}`], keysDestroyed: 3, via: 'monday' },
+  });
+}
+
+function salesforceSnapshot(fields: Record<string, unknown>, at: number): RecordedEvent {
+  return recorded({
+    type: 'salesforce.record_snapshot',
+    source: 'salesforce',
+    sourceEventId: randomUUID(),
+    stream: `salesforce:Opportunity:${OPP_ID}`,
+    origin: 'unknown',
+    occurredAt: new Date(at),
+    payload: { object: 'Opportunity', record: { Id: OPP_ID, ...fields }, systemModstamp: new Date(at).toISOString(), reason: 'catch_up' },
+  });
+}
+
+function catchUp(event: RecordedEvent): RecordedEvent {
+  return { ...event, payload: { ...(event.payload as object), reason: 'catch_up' } } as RecordedEvent;
+}
+
+describe('decide after crm-sync erase (issue 19: no erased value written to either CRM)', () => {
+  const mapping = exampleResolvedMapping();
+  let context: SyncContext;
+  beforeEach(() => {
+    const links = new LinkIndex();
+    links.add('opportunity', OPP_ID, '501');
+    context = { mapping, links, users: new EmailUserDirectory() };
+  });
+
+  /** A linked opportunity after erase: its personal field states (the item name) cleared, as erase-person does, then the erasure read by the sync. */
+  function erasedOpportunity(): SyncRecord {
+    const linked = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { __name__: 'Ann Smith', stage: 'Follow-up' } }), context).record as SyncRecord;
+    const { __name__: _cleared, ...rest } = linked.fields;
+    const cleared: SyncRecord = { ...linked, id: 1, fields: rest };
+    expect(recordKeysOf(erased('501'), context)).toEqual([{ mondayItemId: '501' }]);
+    const result = decide(cleared, erased('501'), context);
+    expect(result.commands).toEqual([]);
+    return result.record as SyncRecord;
+  }
+
+  it('a monday catch-up snapshot of the item is a baseline: nothing of it is sent to Salesforce', () => {
+    const record = erasedOpportunity();
+    const read = decide(record, catchUp(itemSnapshot(OPPORTUNITY_BOARD, '501', 'Ann Smith', { stage: 'Follow-up' }, 4_000)), context);
+    expect(read.commands).toEqual([]);
+    // Nor a later Salesforce snapshot holding another name: it is what Salesforce holds, not news.
+    const salesforce = decide(read.record, salesforceSnapshot({ Name: 'Ann Smith-Jones', StageName: 'Follow-up' }, 4_500), context);
+    expect(salesforce.commands).toEqual([]);
+    expect(salesforce.record?.fields.__name__).toMatchObject({ erased: true, monday: { value: 'Ann Smith' }, salesforce: { value: 'Ann Smith-Jones' } });
+  });
+
+  it('a non-personal field changed on the snapshot still syncs', () => {
+    const record = erasedOpportunity();
+    const read = decide(record, catchUp(itemSnapshot(OPPORTUNITY_BOARD, '501', 'Ann Smith', { stage: 'Quote' }, 4_000)), context);
+    expect(read.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Quote' } })]);
+  });
+
+  it('a name a person types after the erasure is new data and syncs once', () => {
+    const record = erasedOpportunity();
+    const read = decide(record, catchUp(itemSnapshot(OPPORTUNITY_BOARD, '501', 'Ann Smith', { stage: 'Follow-up' }, 4_000)), context).record as SyncRecord;
+    const renamed = recorded({
+      type: 'monday.item_renamed',
+      source: 'monday',
+      sourceEventId: randomUUID(),
+      stream: 'monday:item:501',
+      origin: 'user',
+      occurredAt: new Date(5_000),
+      payload: { boardId: Number(OPPORTUNITY_BOARD), pulseId: 501, itemId: 501, value: { name: 'Bea Jones' }, previousValue: { name: 'Ann Smith' }, changedAt: 5 },
+    } as never);
+    const result = decide(read, renamed, context);
+    expect(result.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { Name: 'Bea Jones' } })]);
+    expect(result.record?.fields.__name__.erased).toBeUndefined();
+    // Salesforce then read holding it: nothing more.
+    const after = decide(result.record, salesforceSnapshot({ Name: 'Bea Jones', StageName: 'Follow-up' }, 6_000), context);
+    expect(after.commands).toEqual([]);
+  });
+});
