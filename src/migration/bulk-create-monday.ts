@@ -75,7 +75,10 @@ class BulkCreateJobs {
     const byGroup = new Map<string, Array<{ index: number; mutation: CreateMutation }>>();
     for (const c of creates) {
       const group = c.mutation.groupId ?? this.defaultGroup();
-      byGroup.set(group, [...(byGroup.get(group) ?? []), c]);
+      // push, not a spread: copying the group's list per create is quadratic (20,000 creates: tens of seconds).
+      const list = byGroup.get(group);
+      if (list) list.push(c);
+      else byGroup.set(group, [c]);
     }
     const size = ROWS_PER_JOB[this.s.kind === 'ingest' ? 'ingest_items' : 'backfill_items'];
     // A job an earlier attempt left unfinished may have created some of these: never send them twice.

@@ -47,6 +47,13 @@ export interface OutboxDispatcherDeps {
 /** Short enough that another instance takes a dead one's commands over well within 30 s (interface.md 5). */
 export const DEFAULT_LEASE_MS = 20_000;
 
+/**
+ * Outcomes recorded per transaction. Each command's status and events stay in one transaction; a
+ * bulk-import claim of 20,000 commands recorded at once serialized all their events (values
+ * included) into one statement, the bulk path's largest allocation.
+ */
+const SETTLEMENTS_PER_TRANSACTION = 1_000;
+
 export interface OutboxDispatcherOptions {
   /** Commands claimed per batch (default 200). */
   batchSize?: number;
@@ -215,7 +222,12 @@ export class OutboxDispatcher {
     };
     const results = await runGroups(groupForDispatch(claimed), ctx);
     const settlements = claimed.map((c) => this.settleSafely(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result')), sentAt));
-    const recorded = await this.recordIsolated(claimToken, settlements);
+    const recorded = new Set<number>();
+    for (let at = 0; at < settlements.length; at += SETTLEMENTS_PER_TRANSACTION) {
+      const page = settlements.slice(at, at + SETTLEMENTS_PER_TRANSACTION);
+      for (const id of await this.recordIsolated(claimToken, page)) recorded.add(id);
+      page.forEach((s, i) => (settlements[at + i] = s)); // recordIsolated may have made one a dead letter
+    }
     outboxMetrics.requestsPerCommand.observe(requests / claimed.length);
     for (const s of settlements) this.report(s, recorded.has(s.claimed.id));
     return claimed.length;

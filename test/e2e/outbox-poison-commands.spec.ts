@@ -39,4 +39,27 @@ describe('outbox: a command crm-sync itself fails on becomes one dead letter, ne
     expect(failedEvents).toHaveLength(1);
     expect(failedEvents[0].payload).toMatchObject({ deadLettered: true, error: { code: 'INTERNAL_ERROR' } });
   });
+
+  it('a claim larger than one recording transaction (1,000 outcomes) records every page, and a poison command in a later page is its own dead letter', async () => {
+    const ids = world.sf.control.seed(Array.from({ length: 1_002 }, (_, i) => ({ type: 'Lead', fields: { LastName: `Paged ${i}`, Company: 'Paged Co' } })));
+    const commands = ids.map((id, i) => ({ recordId: 10_000 + i, command: updateCommand(id, { Title: `Title ${i}` }) }));
+    const last = commands.length - 1;
+    commands[last] = { recordId: 10_000 + last, command: { ...updateCommand(ids[last], {}), fields: null } as unknown as OutboxCommand };
+    const outboxIds = await insertCommands(world.db.pool, commands);
+    const dispatcher = dispatcherFor(world, { batchSize: 2_000 });
+
+    expect(await dispatcher.dispatchOnce()).toBe(1_002);
+
+    const { rows } = await world.db.pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM outbox WHERE id = ANY($1::bigint[]) GROUP BY status ORDER BY status', [outboxIds]);
+    expect(rows).toEqual([
+      { status: 'dead', n: 1 },
+      { status: 'done', n: 1_001 },
+    ]);
+    expect((await outboxRow(world.db.pool, outboxIds[last])).last_error).toMatchObject({ code: 'INTERNAL_ERROR' });
+    expect(world.sf.control.getRecord(ids[1_000])?.Title).toBe('Title 1000');
+    const succeeded = new Set((await eventsOfType(world, 'system.command_succeeded')).map((e) => Number(e.payload.commandId)));
+    expect(outboxIds.slice(0, last).filter((id) => !succeeded.has(id))).toEqual([]);
+    const failed = (await eventsOfType(world, 'system.command_failed')).filter((e) => Number(e.payload.commandId) === outboxIds[last]);
+    expect(failed).toHaveLength(1);
+  });
 });

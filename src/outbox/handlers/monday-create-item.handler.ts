@@ -156,7 +156,9 @@ async function itemsHoldingIds(boardId: string, commands: readonly CreateItem[],
       const text = idColumnText(item, column);
       if (!text) continue;
       const key = to18(text);
-      found.set(key, [...(found.get(key) ?? []), item]);
+      const same = found.get(key);
+      if (same) same.push(item);
+      else found.set(key, [item]);
     }
   }
   return found;

@@ -99,7 +99,9 @@ async function findItemsByMatch<K>(
   for (const w of wanted) {
     if (w.conditions.length === 0) continue;
     const signature = w.conditions.map((c) => c.field.key).sort().join('\u0000');
-    bySignature.set(signature, [...(bySignature.get(signature) ?? []), w]);
+    const same = bySignature.get(signature);
+    if (same) same.push(w);
+    else bySignature.set(signature, [w]);
   }
   for (const group of bySignature.values()) {
     const filters = new Map<string, Set<string>>();

@@ -194,7 +194,11 @@ async function readItems(commands: readonly CreateCommand[], ctx: DispatchContex
 /** Writes each linked record's Id into its item's Salesforce Id column, per board in aliased batches. */
 async function writeIdsBack(commands: readonly CreateCommand[], linked: Map<number, Linked>, ctx: DispatchContext, results: HandlerResults): Promise<void> {
   const byBoard = new Map<string, CreateCommand[]>();
-  for (const c of commands) byBoard.set(c.command.boardId, [...(byBoard.get(c.command.boardId) ?? []), c]);
+  for (const c of commands) {
+    const same = byBoard.get(c.command.boardId);
+    if (same) same.push(c);
+    else byBoard.set(c.command.boardId, [c]);
+  }
   for (const [boardId, boardCommands] of byBoard) {
     const writes = boardCommands.filter((c) => !linked.get(c.id)?.idColumnHolds);
     const mutations: MondayMutation[] = writes.map((c) => ({
