@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { Queryable } from '../event-store/queryable';
 import type { Drift, ReconcileReport } from '../migration/reconcile';
+import { tryLockReconcileObject, unlockReconcileObject } from '../migration/reconcile-object-lock';
 
 /** What a finished run keeps (reconcile_runs.summary): counts and ids, never field values. */
 export interface ReconcileRunSummary {
@@ -60,22 +61,18 @@ export class ReconcileRunner {
 
   /** The run's id, or null when a run of that object is going on (here or on another instance). */
   async start(objectKey: string, run: () => Promise<ReconcileReport>): Promise<number | null> {
-    const lock = await this.pool.connect();
+    const lock = await tryLockReconcileObject(this.pool, objectKey);
+    if (!lock) return null;
     let id: number;
     try {
-      const { rows } = await lock.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('crm-sync'), hashtext($1)) AS locked", [lockName(objectKey)]);
-      if (!rows[0]?.locked) {
-        lock.release();
-        return null;
-      }
       await this.pool.query("UPDATE reconcile_runs SET status = 'failed', finished_at = now(), error = $2 WHERE object_key = $1 AND status = 'running'", [objectKey, STOPPED]);
       const inserted = await this.pool.query<{ id: string }>("INSERT INTO reconcile_runs (object_key, status, started_by) VALUES ($1, 'running', $2) RETURNING id", [objectKey, this.startedBy]);
       id = Number(inserted.rows[0].id);
     } catch (error) {
-      await unlock(lock, objectKey);
+      await unlockReconcileObject(lock, objectKey);
       throw error;
     }
-    const finished = this.finish(id, run).finally(() => unlock(lock, objectKey));
+    const finished = this.finish(id, run).finally(() => unlockReconcileObject(lock, objectKey));
     this.inFlight.add(finished);
     void finished.finally(() => this.inFlight.delete(finished));
     return id;
@@ -95,14 +92,4 @@ export class ReconcileRunner {
       await this.pool.query("UPDATE reconcile_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", [id, message]).catch(() => undefined);
     }
   }
-}
-
-function lockName(objectKey: string): string {
-  return `reconcile:${objectKey}`;
-}
-
-async function unlock(client: PoolClient, objectKey: string): Promise<void> {
-  let broken: Error | undefined;
-  await client.query("SELECT pg_advisory_unlock(hashtext('crm-sync'), hashtext($1))", [lockName(objectKey)]).catch((error: Error) => (broken = error));
-  client.release(broken);
 }

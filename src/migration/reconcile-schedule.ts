@@ -3,6 +3,7 @@ import { CronJob, validateCronExpression } from 'cron';
 import type { Logger } from 'pino';
 import { LeaderLock } from '../event-store';
 import type { DriftAlerts } from '../alerts/reconcile-drift-alert';
+import { reconcileObjectLockName } from './reconcile-object-lock';
 import { reconcile, type Drift, type ReconcileDependencies, type ReconcileReport } from './reconcile';
 import { driftKinds, recordReconcileFailure, recordReconcileRun } from './reconcile-metrics';
 
@@ -64,7 +65,12 @@ export function startScheduledReconcile(deps: ReconcileDependencies, options: Sc
   const runOnce = async (): Promise<ReconcileReport | null> => {
     if (!(await lock.tryAcquire())) return null;
     try {
-      const report = await reconcile(deps, { fix });
+      // Each object also under the console's per-object lock: a console run of it skips it here.
+      const lockObject = async (objectKey: string) => {
+        const objectLock = new LeaderLock(options.databaseUrl, reconcileObjectLockName(objectKey));
+        return (await objectLock.tryAcquire()) ? () => objectLock.release() : null;
+      };
+      const report = await reconcile(deps, { fix, lockObject });
       recordReconcileRun(report, new Date());
       const isNew = (drift: Drift): boolean => !previous.has(driftKey(drift));
       for (const object of report.objects) {

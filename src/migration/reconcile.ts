@@ -42,6 +42,11 @@ export interface ReconcileOptions {
   /** Called after each object is compared (progress on the terminal). */
   onObject?: (report: ObjectReport) => void;
   now?: () => Date;
+  /**
+   * Held around each object's comparison (reconcile-object-lock.ts): returns its release, or null
+   * when another run of that object is going on, which skips the object this time.
+   */
+  lockObject?: (objectKey: string) => Promise<(() => Promise<void>) | null>;
 }
 
 /**
@@ -67,13 +72,19 @@ export async function reconcile(deps: ReconcileDependencies, options: ReconcileO
   for (const mapped of objects) {
     const object = context.mapping.byKey.get(mapped.key);
     if (!object) continue;
-    const reading = await readObject({ db: deps.db, salesforce: deps.salesforce, monday: deps.monday }, object);
-    const found = findObjectDrift(reading, context);
-    reports.push(found.report);
-    options.onObject?.(found.report);
-    if (options.fix && found.corrections.length > 0) {
-      const results = await appendEvents(deps.db, correctiveEvents(found.corrections, object.mapping.salesforce, runId, now()));
-      eventsAppended += results.filter((r) => r.appended).length;
+    const release = options.lockObject ? await options.lockObject(mapped.key) : async () => undefined;
+    if (!release) continue;
+    try {
+      const reading = await readObject({ db: deps.db, salesforce: deps.salesforce, monday: deps.monday }, object);
+      const found = findObjectDrift(reading, context);
+      reports.push(found.report);
+      options.onObject?.(found.report);
+      if (options.fix && found.corrections.length > 0) {
+        const results = await appendEvents(deps.db, correctiveEvents(found.corrections, object.mapping.salesforce, runId, now()));
+        eventsAppended += results.filter((r) => r.appended).length;
+      }
+    } finally {
+      await release();
     }
   }
   return {

@@ -1,6 +1,8 @@
 import { Pool } from 'pg';
 import { listReconcileRuns, ReconcileRunner } from '../../src/console';
+import { LeaderLock } from '../../src/event-store';
 import type { ReconcileReport } from '../../src/migration/reconcile';
+import { reconcileObjectLockName } from '../../src/migration/reconcile-object-lock';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** A reconcile the test finishes when it wants (the run goes on in the background). */
@@ -89,5 +91,18 @@ describe('console reconcile runs shared by instances (reconcile_runs)', () => {
     expect(runs.find((r) => r.id === Number(rows[0].id))).toMatchObject({ status: 'failed', error: expect.stringMatching(/stopped before it finished/) });
     next.finish({ ...REPORT, driftCount: 0, objects: [] });
     await a.idle();
+  });
+
+  it('the scheduled reconcile cannot take an object a console run holds, and can once it ended', async () => {
+    const fromConsole = pending();
+    expect(await a.start('opportunity', fromConsole.run)).not.toBeNull();
+    // What the scheduled reconcile takes around each object (reconcile-schedule.ts).
+    const scheduled = new LeaderLock(db.url, reconcileObjectLockName('opportunity'));
+    expect(await scheduled.tryAcquire()).toBe(false);
+    fromConsole.finish({ ...REPORT, driftCount: 0, objects: [] });
+    await a.idle();
+    expect(await scheduled.tryAcquire()).toBe(true);
+    expect(await b.start('opportunity', pending().run)).toBeNull(); // and the console waits for the schedule
+    await scheduled.release();
   });
 });
