@@ -4,9 +4,13 @@ import { AlertsModule } from '../alerts/alerts.module';
 import { OperationalAlertsService } from '../alerts/operational-alerts.service';
 import { createParkedEventAlerts } from '../alerts/parked-event-alert';
 import { registerHealth } from '../health/sync-checks';
+import { EventStoreModule } from '../event-store/event-store.module';
 import { IngestModule } from '../ingest/ingest.module';
 import { CdcSubscriber } from '../ingest/salesforce/cdc-subscriber';
 import type { Mapping } from '../mapping';
+import { MappingModule } from '../mapping/mapping.module';
+import { MondayModule } from '../monday/monday.module';
+import { SalesforceModule } from '../salesforce/salesforce.module';
 import type { MigrationScheduleOptions } from '../migration/backfill.scheduler';
 import { MigrationModule } from '../migration/migration.module';
 import { OutboxModule } from '../outbox/outbox.module';
@@ -83,6 +87,11 @@ export class SyncModule {
     return {
       module: SyncModule,
       imports: [
+        // The public surfaces the parts below are built from (no hooks: the service opened and closes them).
+        EventStoreModule.forParts({ db: pool, appender: runtime.appender, notifications: runtime.notifications }),
+        MappingModule.forMapping(mapping),
+        SalesforceModule.forClient(clients.salesforce),
+        MondayModule.forClient(clients.monday),
         OutboxModule.forRoot({ config, databaseUrl, pool, logger, salesforce: clients.salesforce, monday: clients.monday, mapping: context.mapping, health: runtime.health }),
         ProjectorsModule.forRoot({
           pool,
