@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type INestApplicationContext, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -25,6 +25,11 @@ export interface CommandNeeds {
   mapping?: boolean;
   salesforce?: boolean;
   monday?: boolean;
+  /**
+   * Modules of the command itself (e.g. DataQualityModule.forRootAsync): they inject what the
+   * context provides (DataSource, SYNC_MAPPING, JsforceSalesforceClient, MONDAY_CLIENT, APP_CONFIG).
+   */
+  modules?: DynamicModule[];
 }
 
 /**
@@ -63,7 +68,8 @@ class CommandModule {
     if (needs.mapping) imports.push(MappingModule.forFile(config.syncConfigPath));
     if (needs.salesforce) imports.push(SalesforceModule.forConfig(config.salesforce));
     if (needs.monday) imports.push(MondayModule.forConfig(config.monday));
-    return { module: CommandModule, imports, providers, exports: [...providers, ...imports] };
+    // Global, so the command's own modules (needs.modules) can inject what it provides.
+    return { module: CommandModule, global: true, imports: [...imports, ...(needs.modules ?? [])], providers, exports: [...providers, ...imports] };
   }
 }
 
@@ -88,6 +94,11 @@ export class CommandContext {
   }
   get monday(): MondayPort {
     return this.context.get<MondayPort>(MONDAY_CLIENT);
+  }
+
+  /** A provider of the command's own modules (CommandNeeds.modules). */
+  get<T>(token: Type<T>): T {
+    return this.context.get(token);
   }
 
   /** Runs the shutdown hooks: the DataSource and its pool are closed. */
