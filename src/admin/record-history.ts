@@ -1,7 +1,9 @@
 import type { Queryable } from '../event-store/queryable';
 import { isSalesforceId, to18 } from '../mapping/salesforce-id';
+import { commandsOfRecord } from '../outbox/record-commands';
 import { activePersonalData } from '../personal-data/active';
 import { revealColumns } from '../personal-data/derived-values';
+import { syncRecordByCrmId } from '../projectors/record-lookups';
 
 export type Crm = 'salesforce' | 'monday';
 
@@ -24,14 +26,10 @@ export interface RecordHistory {
   commands: Array<{ id: number; kind: string; status: string; attempts: number; causedBy: number; lastError: unknown; createdAt: string; finishedAt: string | null }>;
 }
 
-const RECORD_SQL = {
-  salesforce: 'SELECT * FROM sync_records WHERE salesforce_id = $1 ORDER BY id LIMIT 1',
-  monday: 'SELECT * FROM sync_records WHERE monday_item_id = $1 ORDER BY id LIMIT 1',
-};
-
 /**
  * The record's streams are `monday:item:<id>` and `salesforce:<Object>:<id>`; decisions come from
- * sync_decisions by (position, event type), commands from the outbox by record.
+ * sync_decisions by (position, event type). The sync record comes from the projectors' lookups and
+ * the commands from the outbox's; this join of events and decisions still reads both tables here.
  */
 const EVENTS_SQL = `
 SELECT e.position, e.type, e.source, e.origin, e.stream, e.occurred_at, e.payload,
@@ -41,10 +39,6 @@ LEFT JOIN sync_decisions d ON d.position = e.position AND d.event_type = e.type
 WHERE e.stream = $1 OR e.stream LIKE $2
 ORDER BY e.position
 LIMIT 2000`;
-
-const COMMANDS_SQL = `
-SELECT id, kind, status, attempts, caused_by, last_error, created_at, finished_at
-FROM outbox WHERE record_id = $1 ORDER BY id LIMIT 1000`;
 
 /** An id that cannot name a record on that side (letters in a monday item id, a NUL byte that Postgres cannot even compare). */
 export class InvalidRecordIdError extends Error {
@@ -69,22 +63,14 @@ const MONDAY_ITEM_ID = /^\d{1,20}$/;
 export async function recordHistory(db: Queryable, crm: Crm, rawId: string): Promise<RecordHistory | null> {
   if (crm === 'monday' ? !MONDAY_ITEM_ID.test(rawId) : !isSalesforceId(rawId)) throw new InvalidRecordIdError(crm, rawId);
   const id = crm === 'salesforce' ? to18(rawId) : rawId;
-  const { rows: records } = await db.query<{
-    id: string; object_key: string; salesforce_id: string | null; monday_board_id: string; monday_item_id: string | null; deleted_side: string | null;
-  }>(RECORD_SQL[crm], [id]);
-  const record = records[0];
+  const record = await syncRecordByCrmId(db, crm, id);
   const mondayItemId = record ? record.monday_item_id : crm === 'monday' ? id : null;
   const salesforceId = record ? record.salesforce_id : crm === 'salesforce' ? id : null;
   const { rows: events } = await db.query<{
     position: string; type: string; source: string; origin: string; stream: string; occurred_at: Date; payload: unknown;
     outcome: string | null; reason: string | null; detail: unknown; commands: number | null;
   }>(EVENTS_SQL, [mondayItemId ? `monday:item:${mondayItemId}` : '', salesforceId ? `salesforce:%:${escapeLike(salesforceId)}` : '']);
-  const { rows: commands } = record
-    ? await db.query<{ id: string; kind: string; status: string; attempts: number; caused_by: string; last_error: unknown; created_at: Date; finished_at: Date | null }>(
-        COMMANDS_SQL,
-        [record.id],
-      )
-    : { rows: [] };
+  const commands = record ? await commandsOfRecord(db, record.id) : [];
   if (!record && events.length === 0) return null;
   await activePersonalData()?.reveal(events);
   const merged = [...events].reverse().find((e) => e.type === 'system.record_merged');

@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AdminModule } from '../admin';
 import { ConsoleModule } from '../console';
 import { DatabaseModule } from '../database/database.module';
+import { EventStoreModule } from '../event-store/event-store.module';
 import { HealthModule } from '../health/health.module';
 import { IngestModule } from '../ingest/ingest.module';
 import { ObservabilityModule } from '../observability/observability.module';
@@ -21,6 +22,8 @@ export class AppModule {
         ScheduleModule.forRoot(),
         // The DataSource start-service opened (and migrated) before the app: one pool for Nest and the hot path.
         DatabaseModule.forDataSource(runtime.dataSource),
+        // The appender, LISTEN notifications and pool of the event log start-service opened.
+        EventStoreModule.forParts({ db: runtime.pool, appender: runtime.appender, notifications: runtime.notifications }),
         ObservabilityModule.forRoot(runtime.logger),
         HealthModule.forRoot(runtime.health),
         IngestModule.forRoot(runtime),

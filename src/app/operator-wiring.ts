@@ -1,5 +1,6 @@
-import { createIncidentTracker, startOperationalAlerts, type OperationalSnapshot, type OperatorAlertOptions } from '../alerts';
-import { ReconcileRunner, startApiUsageSampler } from '../console';
+import type { Incident } from '../alerts';
+import type { OperationalSnapshotSource } from '../alerts/operational-alerts.service';
+import { ReconcileRunner } from '../console';
 import { dataQualityServices } from '../data-quality/data-quality.module';
 import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
 import type { SubscriptionRunner } from '../event-store';
@@ -20,48 +21,54 @@ export interface OperatorParts {
   monday: MondayPort;
 }
 
+/** Each CRM's API usage as its client last saw it (the console's budgets, the sampler, the alerts). */
+export function apiUsageOf(parts: Pick<OperatorParts, 'salesforce' | 'monday'>) {
+  return {
+    salesforceUsage: () => ({ usage: parts.salesforce.apiUsage(), floor: parts.salesforce.apiFloor() }),
+    mondayUsage: () => parts.monday.apiUsage?.() ?? null,
+  };
+}
+
 /**
- * Lends the running sync to the operator console (mapping, budgets, reconcile), samples API usage
- * for its chart, and watches the parts for the operational alerts (incidents opened once, recovered
- * once). Returns the stop for shutdown.
+ * Lends the running sync to the operator console (mapping, budgets, open incidents, reconcile).
+ * Returns the way to take it back at shutdown.
  */
-export function bindOperatorParts(runtime: ServiceRuntime, parts: OperatorParts, options: OperatorAlertOptions = {}): { stop(): Promise<void> } {
-  const { pool, logger, config } = runtime;
-  const tracker = createIncidentTracker(config, logger.child({ component: 'alerts' }), { telegramBaseUrl: options.telegramBaseUrl, burst: options.rateLimitBurst });
-  const salesforceUsage = () => ({ usage: parts.salesforce.apiUsage(), floor: parts.salesforce.apiFloor() });
-  const mondayUsage = () => parts.monday.apiUsage?.() ?? null;
-  const mondayAccount = watchMondayAccountUsage(runtime, parts.monday, options.mondayUsageRefreshMs);
+export function lendToConsole(runtime: ServiceRuntime, parts: OperatorParts, openIncidents: () => Incident[]): { stop(): void } {
+  const { pool } = runtime;
   runtime.operator.sync = {
     mapping: parts.context.mapping,
     monday: parts.monday,
-    salesforceUsage,
-    mondayUsage,
-    openIncidents: () => tracker.openIncidents(),
+    ...apiUsageOf(parts),
+    openIncidents,
     dataQuality: dataQualityServices({ db: pool, salesforce: parts.salesforce, monday: parts.monday, mapping: parts.mapping }),
     reconcileRuns: new ReconcileRunner(pool),
     reconcile: (objectKey, fix) => reconcile({ db: pool, salesforce: parts.salesforce, monday: parts.monday, mapping: parts.mapping, context: parts.context }, { objectKey, fix }),
   };
-  const sampler = startApiUsageSampler(pool, { salesforceUsage, mondayUsage }, logger.child({ component: 'api-usage' }), undefined, runtime.scheduler);
-  const read = async (): Promise<OperationalSnapshot> => {
-    const projector = parts.projector.status();
-    const health = parts.salesforce.health();
-    const monday = mondayUsage();
-    const { rows } = await pool.query<{ n: number }>(COUNT_PENDING_CATCH_UPS_SQL);
-    return {
-      cdc: { leader: parts.cdc.isLeader(), channels: parts.cdc.states(), pendingCatchUps: rows[0]?.n ?? 0 },
-      projector: { running: projector.running, leader: projector.leader, lastError: projector.lastError },
-      salesforce: { healthy: health.healthy, reason: health.reason, ...salesforceUsage() },
-      monday: monday ? { ...mondayAccount.reader.current(), dailyLimitReachedUntil: monday.dailyLimitReachedUntil } : null,
-    };
-  };
-  const alerts = startOperationalAlerts(tracker, read, logger.child({ component: 'alerts' }), options.checkIntervalMs, runtime.scheduler);
   return {
-    stop: async () => {
+    stop: () => {
       runtime.operator.sync = null;
-      await alerts.stop();
-      await sampler.stop();
-      mondayAccount.stop();
     },
+  };
+}
+
+/** What the operational alerts read every check: CDC, projector, Salesforce session and both budgets. */
+export function operationalSnapshotSource(runtime: ServiceRuntime, parts: OperatorParts, mondayUsageRefreshMs?: number): OperationalSnapshotSource {
+  const { salesforceUsage, mondayUsage } = apiUsageOf(parts);
+  const mondayAccount = watchMondayAccountUsage(runtime, parts.monday, mondayUsageRefreshMs);
+  return {
+    read: async () => {
+      const projector = parts.projector.status();
+      const health = parts.salesforce.health();
+      const monday = mondayUsage();
+      const { rows } = await runtime.pool.query<{ n: number }>(COUNT_PENDING_CATCH_UPS_SQL);
+      return {
+        cdc: { leader: parts.cdc.isLeader(), channels: parts.cdc.states(), pendingCatchUps: rows[0]?.n ?? 0 },
+        projector: { running: projector.running, leader: projector.leader, lastError: projector.lastError },
+        salesforce: { healthy: health.healthy, reason: health.reason, ...salesforceUsage() },
+        monday: monday ? { ...mondayAccount.reader.current(), dailyLimitReachedUntil: monday.dailyLimitReachedUntil } : null,
+      };
+    },
+    stop: () => mondayAccount.stop(),
   };
 }
 

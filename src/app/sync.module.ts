@@ -1,10 +1,16 @@
 import { Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { createDriftAlerts, type OperatorAlertOptions } from '../alerts';
+import { AlertsModule } from '../alerts/alerts.module';
+import { OperationalAlertsService } from '../alerts/operational-alerts.service';
 import { createParkedEventAlerts } from '../alerts/parked-event-alert';
 import { registerHealth } from '../health/sync-checks';
+import { EventStoreModule } from '../event-store/event-store.module';
 import { IngestModule } from '../ingest/ingest.module';
 import { CdcSubscriber } from '../ingest/salesforce/cdc-subscriber';
 import type { Mapping } from '../mapping';
+import { MappingModule } from '../mapping/mapping.module';
+import { MondayModule } from '../monday/monday.module';
+import { SalesforceModule } from '../salesforce/salesforce.module';
 import type { MigrationScheduleOptions } from '../migration/backfill.scheduler';
 import { MigrationModule } from '../migration/migration.module';
 import { OutboxModule } from '../outbox/outbox.module';
@@ -13,7 +19,7 @@ import { ProjectorsModule } from '../projectors/projectors.module';
 import type { SyncContext } from '../projectors/sync-context';
 import type { CachedContext } from '../projectors/sync-context-cache';
 import { SyncProjectorService } from '../projectors/sync-projector-service';
-import { bindOperatorParts } from './operator-wiring';
+import { apiUsageOf, lendToConsole, operationalSnapshotSource } from './operator-wiring';
 import type { MondayPort } from '../monday';
 import type { JsforceSalesforceClient } from '../salesforce';
 import type { ServiceRuntime } from './service-runtime';
@@ -36,27 +42,28 @@ export interface SyncParts {
 }
 
 /**
- * The sync's /health checks and what it lends the operator console and the operational alerts: added
- * once the parts below are running, taken back first when the sync stops.
+ * The sync's /health checks and what it lends the operator console: added once the parts below are
+ * running, taken back first when the sync stops (before the alerts, which AlertsModule stops).
  */
 class SyncOperatorBinding implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private operator: { stop(): Promise<void> } | null = null;
+  private lent: { stop(): void } | null = null;
 
   constructor(
     private readonly parts: SyncParts,
     private readonly projector: SyncProjectorService,
     private readonly cdc: CdcSubscriber,
+    private readonly alerts: OperationalAlertsService,
   ) {}
 
   onApplicationBootstrap(): void {
     const { runtime, mapping, context, clients } = this.parts;
     registerHealth(runtime, this.projector.runner, this.cdc.ingest, clients.salesforce);
     runtime.health.register('parked_events', () => this.projector.parked.check());
-    this.operator = bindOperatorParts(runtime, { mapping, context, projector: this.projector.runner, cdc: this.cdc.ingest, ...clients }, this.parts.alerts);
+    this.lent = lendToConsole(runtime, { mapping, context, projector: this.projector.runner, cdc: this.cdc.ingest, ...clients }, () => this.alerts.openIncidents());
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.operator?.stop();
+  beforeApplicationShutdown(): void {
+    this.lent?.stop();
   }
 }
 
@@ -65,7 +72,7 @@ class SyncOperatorBinding implements OnApplicationBootstrap, BeforeApplicationSh
  * mapping is bound to the live schemas (sync-engine.ts): each long-running part is a provider of its
  * module, started by Nest's bootstrap hooks and stopped by its shutdown hooks. Nest boots the
  * deepest modules first and stops in the reverse order, so the imports' order below is the order
- * of the stop, after the operator binding: schedules, CDC, projector, dispatcher.
+ * of the stop, after the operator binding: alerts, schedules, CDC, projector, dispatcher.
  */
 @Module({})
 export class SyncModule {
@@ -80,6 +87,11 @@ export class SyncModule {
     return {
       module: SyncModule,
       imports: [
+        // The public surfaces the parts below are built from (no hooks: the service opened and closes them).
+        EventStoreModule.forParts({ db: pool, appender: runtime.appender, notifications: runtime.notifications }),
+        MappingModule.forMapping(mapping),
+        SalesforceModule.forClient(clients.salesforce),
+        MondayModule.forClient(clients.monday),
         OutboxModule.forRoot({ config, databaseUrl, pool, logger, salesforce: clients.salesforce, monday: clients.monday, mapping: context.mapping, health: runtime.health }),
         ProjectorsModule.forRoot({
           pool,
@@ -103,12 +115,27 @@ export class SyncModule {
               }
             : null,
         }),
+        // Operational alerts and API usage sampling, reading the parts above once they run.
+        AlertsModule.forRoot({
+          config,
+          db: pool,
+          logger,
+          registry: runtime.scheduler,
+          usage: apiUsageOf(clients),
+          options: parts.alerts,
+          snapshot: (resolve) =>
+            operationalSnapshotSource(
+              runtime,
+              { mapping, context, projector: resolve(SyncProjectorService).runner, cdc: resolve(CdcSubscriber).ingest, ...clients },
+              parts.alerts?.mondayUsageRefreshMs,
+            ),
+        }),
       ],
       providers: [
         {
           provide: SyncOperatorBinding,
-          inject: [SyncProjectorService, CdcSubscriber],
-          useFactory: (projector: SyncProjectorService, cdc: CdcSubscriber) => new SyncOperatorBinding(parts, projector, cdc),
+          inject: [SyncProjectorService, CdcSubscriber, OperationalAlertsService],
+          useFactory: (projector: SyncProjectorService, cdc: CdcSubscriber, alerts: OperationalAlertsService) => new SyncOperatorBinding(parts, projector, cdc, alerts),
         },
       ],
     };

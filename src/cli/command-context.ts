@@ -1,20 +1,22 @@
-import { Module, type DynamicModule, type INestApplicationContext, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { resolve } from 'node:path';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
 import pino from 'pino';
 import { openDataSource, poolOf } from '../database/data-source';
-import { loadMapping, type Mapping } from '../mapping';
-import { createMondayClient, type MondayPort } from '../monday';
+import type { Mapping } from '../mapping';
+import { MappingModule, SYNC_MAPPING } from '../mapping/mapping.module';
+import type { MondayPort } from '../monday';
+import { MONDAY_CLIENT, MondayModule } from '../monday/monday.module';
 import { createLogger, type Logger } from '../observability/logger';
-import { createSalesforceClient, JsforceSalesforceClient } from '../salesforce';
+import { JsforceSalesforceClient } from '../salesforce';
+import { SalesforceModule } from '../salesforce/salesforce.module';
 
-/** Injection tokens of what a command asks its context for (the classes are their own tokens). */
+/** Injection token of the configuration (the mapping, CRM clients and DataSource have their modules' tokens). */
 export const APP_CONFIG = Symbol('APP_CONFIG');
-export const SYNC_MAPPING = Symbol('SYNC_MAPPING');
-export const MONDAY_CLIENT = Symbol('MONDAY_CLIENT');
+export { SYNC_MAPPING } from '../mapping/mapping.module';
+export { MONDAY_CLIENT } from '../monday/monday.module';
 
 export interface CommandNeeds {
   /** The database, as the DataSource owning the command's pool (closed with the context). */
@@ -23,6 +25,11 @@ export interface CommandNeeds {
   mapping?: boolean;
   salesforce?: boolean;
   monday?: boolean;
+  /**
+   * Modules of the command itself (e.g. DataQualityModule.forRootAsync): they inject what the
+   * context provides (DataSource, SYNC_MAPPING, JsforceSalesforceClient, MONDAY_CLIENT, APP_CONFIG).
+   */
+  modules?: DynamicModule[];
 }
 
 /**
@@ -57,10 +64,12 @@ class CommandModule {
         { provide: DatabaseCloser, useFactory: (dataSource: DataSource) => new DatabaseCloser(dataSource), inject: [DataSource] },
       );
     }
-    if (needs.mapping) providers.push({ provide: SYNC_MAPPING, useFactory: () => loadMapping(resolve(config.syncConfigPath)) });
-    if (needs.salesforce) providers.push({ provide: JsforceSalesforceClient, useFactory: () => createSalesforceClient(config.salesforce) });
-    if (needs.monday) providers.push({ provide: MONDAY_CLIENT, useFactory: () => createMondayClient(config.monday) });
-    return { module: CommandModule, providers, exports: providers };
+    const imports: DynamicModule[] = [];
+    if (needs.mapping) imports.push(MappingModule.forFile(config.syncConfigPath));
+    if (needs.salesforce) imports.push(SalesforceModule.forConfig(config.salesforce));
+    if (needs.monday) imports.push(MondayModule.forConfig(config.monday));
+    // Global, so the command's own modules (needs.modules) can inject what it provides.
+    return { module: CommandModule, global: true, imports: [...imports, ...(needs.modules ?? [])], providers, exports: [...providers, ...imports] };
   }
 }
 
@@ -85,6 +94,11 @@ export class CommandContext {
   }
   get monday(): MondayPort {
     return this.context.get<MondayPort>(MONDAY_CLIENT);
+  }
+
+  /** A provider of the command's own modules (CommandNeeds.modules). */
+  get<T>(token: Type<T>): T {
+    return this.context.get(token);
   }
 
   /** Runs the shutdown hooks: the DataSource and its pool are closed. */

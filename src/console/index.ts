@@ -1,5 +1,4 @@
 export { ConsoleModule } from './console.module';
 export { CONSOLE_OPTIONS, type ConsoleOptions } from './console-options';
 export { OperatorBindings, type SandboxBindings, type SyncBindings } from './operator-bindings';
-export { startApiUsageSampler, type RunningSampler } from './api-usage-sampler';
 export { listReconcileRuns, ReconcileRunner, summarize, type ReconcileRun, type ReconcileRunSummary } from './reconcile-runs';

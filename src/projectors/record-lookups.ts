@@ -31,3 +31,23 @@ export async function decisionAt(db: Queryable, position: number, eventType: str
   );
   return rows[0] ?? null;
 }
+
+/** The sync's record (sync_records row) holding this Salesforce Id (18 characters) or monday item id, or null. */
+export interface SyncRecordRow {
+  id: string;
+  object_key: string;
+  salesforce_id: string | null;
+  monday_board_id: string;
+  monday_item_id: string | null;
+  deleted_side: string | null;
+}
+
+const RECORD_BY_CRM_ID_SQL = {
+  salesforce: 'SELECT * FROM sync_records WHERE salesforce_id = $1 ORDER BY id LIMIT 1',
+  monday: 'SELECT * FROM sync_records WHERE monday_item_id = $1 ORDER BY id LIMIT 1',
+};
+
+export async function syncRecordByCrmId(db: Queryable, crm: 'salesforce' | 'monday', id: string): Promise<SyncRecordRow | null> {
+  const { rows } = await db.query<SyncRecordRow>(RECORD_BY_CRM_ID_SQL[crm], [id]);
+  return rows[0] ?? null;
+}

@@ -1,4 +1,4 @@
-import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config';
 import { enablePersonalData } from '../../personal-data';
@@ -9,7 +9,11 @@ import { describeMergePlan, type ClusterMergePlan } from '../../data-quality/mer
 import { parseMemberRef } from '../../data-quality/merge-plan';
 import type { MergeProgress, MergeRequest } from '../../data-quality/merge-request';
 import { CliError } from '../cli-error';
-import { openCommandContext } from '../command-context';
+import { MONDAY_CLIENT, openCommandContext, SYNC_MAPPING } from '../command-context';
+import { poolOf } from '../../database/data-source';
+import type { Mapping } from '../../mapping';
+import type { MondayPort } from '../../monday';
+import { JsforceSalesforceClient } from '../../salesforce';
 
 export interface DuplicatesCommandOptions {
   object?: string;
@@ -38,14 +42,20 @@ export async function duplicatesCommand(options: DuplicatesCommandOptions): Prom
   if (!options.merge && (options.master || options.dryRun || options.wait !== undefined)) throw new CliError('--master, --dry-run and --wait go with --merge CLUSTER_ID');
   const waitSeconds = options.wait === undefined ? DEFAULT_WAIT_SECONDS : Number(options.wait);
   if (!Number.isInteger(waitSeconds) || waitSeconds < 0) throw new CliError(`--wait takes whole seconds, 0 or more (got "${options.wait}")`);
-  const command = await openCommandContext(config, { database: { max: 2, applicationName: 'crm-sync duplicates' }, mapping: true, salesforce: true, monday: true });
-  const { pool, mapping } = command;
-  const progress = progressBar();
-  const deps = { db: pool, salesforce: command.salesforce, monday: command.monday, mapping };
-  const context = await NestFactory.createApplicationContext(DataQualityModule.forRoot(deps), { logger: false, abortOnError: false }).catch(async (error: unknown) => {
-    await command.close();
-    throw error;
+  const context = await openCommandContext(config, {
+    database: { max: 2, applicationName: 'crm-sync duplicates' },
+    mapping: true,
+    salesforce: true,
+    monday: true,
+    modules: [
+      DataQualityModule.forRootAsync({
+        inject: [DataSource, SYNC_MAPPING, JsforceSalesforceClient, MONDAY_CLIENT],
+        useFactory: (dataSource: DataSource, mapping: Mapping, salesforce: JsforceSalesforceClient, monday: MondayPort) => ({ db: poolOf(dataSource), salesforce, monday, mapping }),
+      }),
+    ],
   });
+  const { pool, mapping } = context;
+  const progress = progressBar();
   try {
     // Reads the log and the sync's records decrypted; a merge request is appended like any event.
     await enablePersonalData(pool, config.personalData, mapping);
@@ -77,7 +87,6 @@ export async function duplicatesCommand(options: DuplicatesCommandOptions): Prom
     throw error instanceof DuplicatesError ? new CliError(error.message) : error;
   } finally {
     await context.close();
-    await command.close();
   }
 }
 

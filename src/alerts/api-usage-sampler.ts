@@ -1,7 +1,12 @@
 import type { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import type { Queryable } from '../event-store/queryable';
-import type { SyncBindings } from './operator-bindings';
+
+/** What each CRM's usage tracker last saw (null while the CRM has not answered yet). */
+export interface ApiUsageSources {
+  salesforceUsage(): { usage: { used: number; limit: number } | null };
+  mondayUsage(): { callsToday: number } | null;
+}
 
 export interface RunningSampler {
   sampleNow(): Promise<void>;
@@ -15,7 +20,7 @@ export interface RunningSampler {
  */
 export function startApiUsageSampler(
   db: Queryable,
-  sync: Pick<SyncBindings, 'salesforceUsage' | 'mondayUsage'>,
+  sync: ApiUsageSources,
   logger: Logger,
   intervalMs = 60_000,
   /** Nest's registry: the sampling is the interval `api-usage-samples` there. */

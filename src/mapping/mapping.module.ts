@@ -1,0 +1,25 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { resolve } from 'node:path';
+import { loadMapping } from './load-mapping';
+import type { Mapping } from './mapping.types';
+
+/** Injection token of the loaded mapping (a Mapping). */
+export const SYNC_MAPPING = Symbol('SYNC_MAPPING');
+
+/** The mapping of the sync: its public surface is the loaded, validated Mapping under SYNC_MAPPING. */
+@Module({})
+export class MappingModule {
+  /** Loads and validates the mapping file (MappingError naming every problem when it is invalid). */
+  static forFile(path: string): DynamicModule {
+    return MappingModule.with({ provide: SYNC_MAPPING, useFactory: () => loadMapping(resolve(path)) });
+  }
+
+  /** A mapping already loaded (the service loads it before Nest starts, to fail fast with its problems). */
+  static forMapping(mapping: Mapping): DynamicModule {
+    return MappingModule.with({ provide: SYNC_MAPPING, useValue: mapping });
+  }
+
+  private static with(provider: Provider): DynamicModule {
+    return { module: MappingModule, providers: [provider], exports: [SYNC_MAPPING] };
+  }
+}
