@@ -15,6 +15,7 @@ import type { MigrationScheduleOptions } from '../migration/backfill.scheduler';
 import { MigrationModule } from '../migration/migration.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import type { LinkIndex } from '../projectors/link-index';
+import { linkedItems } from '../projectors/linked-items';
 import { ProjectorsModule } from '../projectors/projectors.module';
 import type { SyncContext } from '../projectors/sync-context';
 import type { CachedContext } from '../projectors/sync-context-cache';
@@ -92,7 +93,7 @@ export class SyncModule {
         MappingModule.forMapping(mapping),
         SalesforceModule.forClient(clients.salesforce),
         MondayModule.forClient(clients.monday),
-        OutboxModule.forRoot({ config, databaseUrl, pool, logger, salesforce: clients.salesforce, monday: clients.monday, mapping: context.mapping, health: runtime.health }),
+        OutboxModule.forRoot({ config, databaseUrl, pool, logger, salesforce: clients.salesforce, monday: clients.monday, mapping: context.mapping, linkedItems: (itemIds) => linkedItems(pool, itemIds), health: runtime.health }),
         ProjectorsModule.forRoot({
           pool,
           databaseUrl,

@@ -1,7 +1,7 @@
 import type { Queryable, RecordedEvent } from '../event-store';
 import type { MondayPort } from '../monday/monday.port';
 import { matchConditions, matchItemsByRules, type RulesMatch } from '../outbox/handlers/monday-match';
-import { linkedItems } from '../outbox/linked-items';
+import { linkedItems } from '../projectors/linked-items';
 import { to18 } from '../mapping/salesforce-id';
 import { decide } from '../projectors/decide';
 import type { ResolvedObject } from '../mapping/resolved-mapping';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { LeaderLock, readCheckpoint, START, SubscriptionRunner } from '../event-store';
 import type { MondayPort } from '../monday/monday.port';
 import { OutboxDispatcher, type OutboxDispatcherOptions } from '../outbox/dispatcher';
+import { linkedItems } from '../projectors/linked-items';
 import { LinkIndex } from '../projectors/link-index';
 import type { SyncContext } from '../projectors/sync-context';
 import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
@@ -60,7 +61,7 @@ export class BackfillPipeline {
         deps.logger.error({ position: parked.position, type: parked.eventType, records: parked.recordKeys, err: parked.error.message }, 'event could not be decided and was parked (GET /admin/parked-events)'),
     });
     const dispatcher = new OutboxDispatcher(
-      { pool: deps.pool, salesforce: deps.salesforce, monday: deps.monday, logger: deps.logger, mapping: context.mapping },
+      { pool: deps.pool, salesforce: deps.salesforce, monday: deps.monday, logger: deps.logger, mapping: context.mapping, linkedItems: (itemIds) => linkedItems(deps.pool, itemIds) },
       { pollIntervalMs, batchSize: 500, ...options.dispatcher },
     );
     projector.start();
@@ -121,7 +122,7 @@ export class BackfillPipeline {
   async drainWith(monday: MondayPort, batchSize: number, signal?: AbortSignal, more: () => Promise<boolean> = async () => true): Promise<void> {
     if (!this.deps || !this.context) throw new Error('only an in-process pipeline sends writes itself');
     const bulk = new OutboxDispatcher(
-      { pool: this.deps.pool, salesforce: this.deps.salesforce, monday, logger: this.deps.logger, mapping: this.context.mapping },
+      { pool: this.deps.pool, salesforce: this.deps.salesforce, monday, logger: this.deps.logger, mapping: this.context.mapping, linkedItems: (itemIds) => linkedItems(this.deps!.pool, itemIds) },
       { ...this.dispatcherOptions, batchSize },
     );
     while (!signal?.aborted) {

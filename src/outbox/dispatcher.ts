@@ -21,7 +21,6 @@ import { handleSalesforceCreates } from './handlers/salesforce-create.handler';
 import { handleSalesforceDeletes } from './handlers/salesforce-delete.handler';
 import { handleSalesforceMerges } from './handlers/salesforce-merge.handler';
 import { handleSalesforceUpdates } from './handlers/salesforce-update.handler';
-import { linkedItems } from './linked-items';
 import { outboxMetrics } from './outbox-metrics';
 import type { OutboxWake } from './outbox-notifications';
 import { recordOutcomes, type Settlement } from './record-outcomes';
@@ -36,6 +35,11 @@ export interface OutboxDispatcherDeps {
   logger: Logger;
   /** For hints that name the mapping line, the converted status and Id columns the commands omit. */
   mapping?: ResolvedMapping | null;
+  /**
+   * Which monday items the sync already links (item id -> Salesforce Id), for the create's match:
+   * the projectors own the links (`linkedItems` in src/projectors); the dispatcher only asks.
+   */
+  linkedItems: (itemIds: readonly string[]) => Promise<Map<string, string>>;
   alerts?: DeadLetterAlerts | null;
   /** Wakes the loop when rows are inserted (OutboxNotifications); without it the loop only polls. */
   wake?: OutboxWake | null;
@@ -218,7 +222,7 @@ export class OutboxDispatcher {
         outboxMetrics.apiRequests.inc({ target }, n);
       },
       salesforceUserId: () => (this.salesforceUser ??= this.deps.salesforce.identity().then((me) => me.userId)),
-      linkedItems: (itemIds) => linkedItems(this.deps.pool, itemIds),
+      linkedItems: this.deps.linkedItems,
     };
     const results = await runGroups(groupForDispatch(claimed), ctx);
     const settlements = claimed.map((c) => this.settleSafely(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result')), sentAt));

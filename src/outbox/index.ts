@@ -6,7 +6,7 @@ import type { HealthRegistry } from '../observability/health-registry';
 import type { MondayPort } from '../monday/monday.port';
 import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
-import { OutboxDispatcher, type OutboxDispatcherOptions } from './dispatcher';
+import { OutboxDispatcher, type OutboxDispatcherDeps, type OutboxDispatcherOptions } from './dispatcher';
 import { outboxDispatchCheck, readLeaseCounts } from './outbox-health';
 import { OutboxNotifications } from './outbox-notifications';
 
@@ -34,6 +34,8 @@ export interface OutboxDispatchInput {
   salesforce: SalesforcePort;
   monday: MondayPort;
   mapping: ResolvedMapping | null;
+  /** The links the projectors keep (`linkedItems` of src/projectors), for the create's match. */
+  linkedItems: OutboxDispatcherDeps['linkedItems'];
   health?: HealthRegistry;
   options?: OutboxDispatcherOptions;
 }
@@ -44,7 +46,7 @@ export async function startOutboxDispatch(input: OutboxDispatchInput): Promise<R
   await wake.start();
   const alerts = createDeadLetterAlerts(input.config, logger);
   const dispatcher = new OutboxDispatcher(
-    { pool: input.pool, salesforce: input.salesforce, monday: input.monday, logger, mapping: input.mapping, alerts, wake, secretValues: input.config.secretValues },
+    { pool: input.pool, salesforce: input.salesforce, monday: input.monday, logger, mapping: input.mapping, linkedItems: input.linkedItems, alerts, wake, secretValues: input.config.secretValues },
     input.options,
   );
   dispatcher.start();

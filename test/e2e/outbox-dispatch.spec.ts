@@ -7,6 +7,7 @@ import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { insertCommands, outboxRow, updateCommand } from '../integration/outbox-support';
 import { dispatcherFor, eventsOfType, startOutboxWorld, type OutboxWorld } from './outbox-support';
+import { linkedItems } from '../../src/projectors/linked-items';
 
 const LEADS = String(DEMO_BOARDS.leads.id);
 const ACCOUNTS = String(DEMO_BOARDS.accounts.id);
@@ -80,7 +81,7 @@ describe('outbox dispatcher against the Salesforce and monday emulators', () => 
     const wake = new OutboxNotifications(world.db.url);
     await wake.start();
     const dispatcher = new OutboxDispatcher(
-      { pool: world.db.pool, salesforce: world.salesforce, monday: world.monday, logger: world.logger, wake },
+      { pool: world.db.pool, salesforce: world.salesforce, monday: world.monday, logger: world.logger, linkedItems: (itemIds) => linkedItems(world.db.pool, itemIds), wake },
       { pollIntervalMs: 600_000 },
     );
     dispatcher.start();

@@ -12,6 +12,7 @@ import { startMondayEmulator, type MondayEmulator } from '@crm-sync/sandbox';
 import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { connect, startEmulator } from './salesforce-client-support';
+import { linkedItems } from '../../src/projectors/linked-items';
 
 export interface OutboxWorld {
   db: TestDatabase;
@@ -54,7 +55,7 @@ export function dispatcherFor(
   extra: { monday?: MondayPort; alerts?: DeadLetterAlerts } = {},
 ): OutboxDispatcher {
   return new OutboxDispatcher(
-    { pool: world.db.pool, salesforce: world.salesforce, monday: extra.monday ?? world.monday, logger: world.logger, alerts: extra.alerts ?? null },
+    { pool: world.db.pool, salesforce: world.salesforce, monday: extra.monday ?? world.monday, logger: world.logger, linkedItems: (itemIds) => linkedItems(world.db.pool, itemIds), alerts: extra.alerts ?? null },
     { pollIntervalMs: 20, batchSize: 500, ...options, policy: { ...FAST_POLICY, ...options.policy } },
   );
 }

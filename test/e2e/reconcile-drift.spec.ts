@@ -9,6 +9,7 @@ import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 import { runCli } from '../support/run-cli';
+import { linkedItems } from '../../src/projectors/linked-items';
 
 
 
@@ -27,7 +28,7 @@ describe('crm-sync reconcile against both emulators', () => {
     // The sync engine may not run a dispatcher yet; the repairs need one.
     if (!('dispatcher' in env.engine)) {
       dispatcher = new OutboxDispatcher(
-        { pool: env.service.runtime.pool, salesforce: env.salesforce, monday: env.monday, logger: pino({ level: 'silent' }), mapping: env.engine.context.mapping },
+        { pool: env.service.runtime.pool, salesforce: env.salesforce, monday: env.monday, logger: pino({ level: 'silent' }), mapping: env.engine.context.mapping, linkedItems: (itemIds) => linkedItems(env.service.runtime.pool, itemIds) },
         { pollIntervalMs: 20, policy: { baseDelayMs: 10, maxDelayMs: 40, reauthDelayMs: 10, rateLimitFallbackMs: 20 } },
       );
       dispatcher.start();
