@@ -218,6 +218,74 @@ describe('sync decide (issue 6, pure)', () => {
     expect(late.commands).toEqual([]);
   });
 
+  describe('a monday edit delivered late, after monday was seen holding something newer (fault campaign, issue 20)', () => {
+    const stage = (label: string, at: number, origin?: 'own_echo') =>
+      mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status(label, 1), at, ...(origin ? { origin } : {}) });
+    const mondayWriteSucceeded = (value: string, sentAt: number) =>
+      recorded({
+        type: 'system.command_succeeded',
+        source: 'system',
+        sourceEventId: `command:17:${sentAt}`,
+        stream: `salesforce:Opportunity:${OPP_ID}`,
+        origin: 'unknown',
+        occurredAt: new Date(sentAt + 400),
+        payload: { commandId: 17, kind: 'monday.change_columns', target: 'monday', recordId: 1, written: { stage: value }, sentAt },
+      });
+
+    it('seed 304: two edits out of order, the newer (already held) first: the older is recorded, not sent', () => {
+      let record = linkedOpportunity(); // Follow-up agreed at t=1000
+      // monday: Quote at t=1240, then Follow-up again at t=2274; retries deliver t=2274 first.
+      const newer = decide(record, stage('Follow-up', 2_274), context);
+      expect(newer.outcome).toMatchObject({ reason: 'unchanged_value' });
+      record = newer.record as SyncRecord;
+      const older = decide(record, stage('Quote', 1_240), context);
+      expect(older.commands).toEqual([]);
+      expect(older.outcome).toMatchObject({ outcome: 'skipped', reason: 'stale' });
+      expect(older.record?.fields.stage).toMatchObject({ agreed: 'Follow-up', monday: { value: 'Follow-up', at: 2_274 } });
+    });
+
+    it('seed 304: of two edits both newer than the agreed value, the newer one wins whatever the arrival order', () => {
+      let record = linkedOpportunity();
+      const newer = decide(record, stage('MOU', 2_274), context);
+      expect(newer.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
+      record = newer.record as SyncRecord;
+      const older = decide(record, stage('Quote', 1_240), context);
+      expect(older.commands).toEqual([]);
+      expect(older.record?.fields.stage.agreed).toBe('MOU');
+    });
+
+    it('seeds 301/303: a person edit older than our later write of the Salesforce value to that column is not sent (write known by its success)', () => {
+      let record = linkedOpportunity();
+      // Salesforce: MOU at t=1500, sent to monday at t=2100 (our clock). The person's Quote on monday
+      // at t=1800 was refused (outage) and its retry arrives after our write succeeded.
+      const fromSalesforce = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context);
+      expect(fromSalesforce.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns' })]);
+      record = decide(fromSalesforce.record, mondayWriteSucceeded('MOU', 2_100), context).record as SyncRecord;
+      const late = decide(record, stage('Quote', 1_800), context);
+      expect(late.commands).toEqual([]);
+      expect(late.outcome).toMatchObject({ outcome: 'skipped', reason: 'stale' });
+      expect(late.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU', at: 2_100 } });
+    });
+
+    it("seeds 301/303: the same when our write's echo (monday's time) came before the late edit", () => {
+      let record = linkedOpportunity();
+      record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;
+      record = decide(record, stage('MOU', 2_150, 'own_echo'), context).record as SyncRecord;
+      const first = decide(record, stage('Quote', 1_789), context);
+      const second = decide(first.record, stage('Call back', 1_791), context);
+      expect([...first.commands, ...second.commands]).toEqual([]);
+      expect(second.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU', at: 2_150 } });
+    });
+
+    it('a person edit made after our write still goes to Salesforce', () => {
+      let record = linkedOpportunity();
+      record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;
+      record = decide(record, mondayWriteSucceeded('MOU', 2_100), context).record as SyncRecord;
+      const after = decide(record, stage('Quote', 2_200), context);
+      expect(after.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Quote' } })]);
+    });
+  });
+
   it('fields a Salesforce create leaves empty are known empty: an empty cell on the new item sends nothing back', () => {
     const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Bare', StageName: 'Quote' }, at: 1_000 }), context);
     expect(created.record?.fields.amount).toMatchObject({ agreed: null, agreedAt: 0, salesforce: { value: null } });

@@ -56,7 +56,13 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   }
   if (field.converter.equals(previous.agreed, value)) return { accepted: false, reason: origin === 'own_echo' ? 'own_echo' : 'unchanged_value' };
   if (!mayWrite(field, side)) return { accepted: false, reason: 'authority' };
-  const older = at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce');
+  // A monday change older than what monday was already seen holding there (a newer change of the
+  // column, or our own later write, timed by its send until its echo gives monday's time) was
+  // overwritten on monday before its webhook reached us (monday retries a refused one for 30 min):
+  // sent now, it would give Salesforce a value monday no longer shows (fault campaign seeds 301,
+  // 303, 304). It loses, last writer by change time. Salesforce's CDC comes in order per record.
+  const overwritten = side === 'monday' && !newest;
+  const older = overwritten || at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce');
   if (older) {
     // An older edit reaching us late (a webhook retry) made after the side last got the agreed value
     // left that side behind: no write towards it is on its way (it held the value), send it again.
