@@ -277,6 +277,36 @@ describe('sync decide (issue 6, pure)', () => {
       expect(second.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU', at: 2_150 } });
     });
 
+    const over = (event: ReturnType<typeof stage>, previous: string) => ({ ...event, payload: { ...event.payload, previousValue: status(previous, 1) } }) as typeof event;
+
+    it("a person edit made over our write goes to Salesforce even when monday's clock puts it before our send (its previousValue is our value)", () => {
+      let record = linkedOpportunity();
+      record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;
+      record = decide(record, mondayWriteSucceeded('MOU', 2_100), context).record as SyncRecord;
+      // monday's clock runs 300 ms behind ours: the edit over MOU says t=1900.
+      const after = decide(record, over(stage('Quote', 1_900), 'MOU'), context);
+      expect(after.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Quote' } })]);
+      expect(after.record?.fields.stage).toMatchObject({ agreed: 'Quote', monday: { value: 'Quote', at: 1_900 } });
+    });
+
+    it('a late edit whose previousValue is the value before our write is still not sent', () => {
+      let record = linkedOpportunity();
+      record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;
+      record = decide(record, mondayWriteSucceeded('MOU', 2_100), context).record as SyncRecord;
+      const late = decide(record, over(stage('Quote', 1_800), 'Follow-up'), context);
+      expect(late.commands).toEqual([]);
+      expect(late.outcome).toMatchObject({ reason: 'stale' });
+    });
+
+    it("once our write's echo gave monday's own time, a previousValue equal to it no longer overrides the clock", () => {
+      let record = linkedOpportunity();
+      record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;
+      record = decide(record, stage('MOU', 2_150, 'own_echo'), context).record as SyncRecord;
+      // Made over an earlier MOU on monday (an A-B-A of the column), older than our write landing there.
+      const late = decide(record, over(stage('Quote', 1_800), 'MOU'), context);
+      expect(late.commands).toEqual([]);
+    });
+
     it('a person edit made after our write still goes to Salesforce', () => {
       let record = linkedOpportunity();
       record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;

@@ -124,7 +124,10 @@ function columnChanged(record: SyncRecord | null, object: ResolvedObject, event:
     if (converted.reason === 'needs_api_read') return decision(record, projected('reading_item'), [mondayRefresh(object, record.mondayBoardId, record.mondayItemId as string)]);
     return decision(record, deadLettered(converted.reason, { field: field.key, detail: converted.detail }));
   }
-  return valueChanged(record, object, event, field, converted.value, context);
+  // What the column held right before this change: tells a change made over our own write from one
+  // our write overwrote, where the two clocks may disagree (see observe).
+  const before = event.payload.previousValue === undefined ? undefined : field.converter.fromMondayWebhook(event.payload.previousValue, context);
+  return valueChanged(record, object, event, field, converted.value, context, before?.kind === 'value' ? { value: before.value } : undefined);
 }
 
 function valueChanged(
@@ -134,12 +137,13 @@ function valueChanged(
   field: ResolvedField | undefined,
   value: SalesforceValue,
   context: SyncContext,
+  madeOver?: { value: SalesforceValue },
 ): Decision {
   if (!record) return decision(null, event.origin === 'own_echo' ? skipped('own_echo') : skipped('not_linked_yet'));
   if (!field) return decision(record, skipped('unmapped_column'));
   if (record.deleted) return decision(record, skipped('deleted_record'));
   record.waiting = record.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'salesforce'));
-  const seen = observe(record, field, 'monday', value, atOf(event), event.origin);
+  const seen = observe(record, field, 'monday', value, atOf(event), event.origin, false, madeOver);
   if (!record.salesforceId) {
     if (seen.accepted === false && seen.reason === 'own_echo') return decision(record, skipped('own_echo'));
     const policy = object.mapping.create.salesforce;
