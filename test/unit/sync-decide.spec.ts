@@ -373,6 +373,24 @@ describe('sync decide (issue 6, pure)', () => {
     expect(resolved.record?.waiting).toEqual([]);
   });
 
+  it('a relation edit delivered late neither replaces nor cancels a newer one waiting for its link (fault campaign seed 504 shape)', () => {
+    const account = (itemId: number, at: number) =>
+      mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'account', columnType: 'board-relation', value: { linkedPulseIds: [{ linkedPulseId: itemId }] }, at });
+    links.add('account', '001000000000005AAA', '555');
+    // monday: account 555 (linked) at t=2000, then 777 (not linked yet) at t=3000; retries deliver 3000 first.
+    const newer = decide(linkedOpportunity(), account(777, 3_000), context);
+    expect(newer.outcome).toMatchObject({ reason: 'waiting_for_link' });
+    const older = decide(newer.record, account(555, 2_000), context);
+    expect(older.commands).toEqual([]);
+    expect(older.record?.waiting).toEqual([expect.objectContaining({ fieldKey: 'account', at: 3_000 })]);
+    // And the other way round: an older unlinked one does not replace the newer waiting one.
+    const olderUnlinked = decide(newer.record, account(888, 2_500), context);
+    expect(olderUnlinked.record?.waiting).toEqual([expect.objectContaining({ fieldKey: 'account', at: 3_000 })]);
+    links.add('account', '001000000000007AAA', '777');
+    const resolved = resolveWaiting(older.record as SyncRecord, mapping.byKey.get('opportunity')!, context);
+    expect(resolved.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { AccountId: '001000000000007AAA' } })]);
+  });
+
   it('a new Salesforce record whose account is not linked yet creates its item without it, then sets it when the account links', () => {
     // The owner has no monday account: that can never resolve, so it does not wait (every link would re-check it).
     const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Child', StageName: 'Quote', AccountId: '001000000000007AAA', OwnerId: '005000000000009AAA' }, at: 1_000 }), context);

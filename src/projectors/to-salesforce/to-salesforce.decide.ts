@@ -118,6 +118,7 @@ function columnChanged(record: SyncRecord | null, object: ResolvedObject, event:
   }
   if (converted.kind === 'unresolved') {
     if (converted.reason === 'not_linked') {
+      if (newerWaiting(record, field, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
       record.waiting = record.waiting.filter((w) => w.fieldKey !== field.key).concat({ fieldKey: field.key, towards: 'salesforce', mondayValue: event.payload.value, at: atOf(event) });
       return decision(record, skipped('waiting_for_link', { field: field.key, detail: converted.detail }));
     }
@@ -142,6 +143,7 @@ function valueChanged(
   if (!record) return decision(null, event.origin === 'own_echo' ? skipped('own_echo') : skipped('not_linked_yet'));
   if (!field) return decision(record, skipped('unmapped_column'));
   if (record.deleted) return decision(record, skipped('deleted_record'));
+  if (newerWaiting(record, field, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
   record.waiting = record.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'salesforce'));
   const seen = observe(record, field, 'monday', value, atOf(event), event.origin, false, madeOver);
   if (!record.salesforceId) {
@@ -231,6 +233,14 @@ function labelOf(field: ResolvedField, value: SalesforceValue): string | null {
   if (value === null) return null;
   const text = String(value);
   return field.mapping.values[text] ?? text;
+}
+
+/**
+ * A relation change made after this one waits for its item's link: this older one, delivered late
+ * (a webhook retry), was overwritten on monday and must neither replace nor cancel it.
+ */
+function newerWaiting(record: SyncRecord, field: ResolvedField, at: number): boolean {
+  return record.waiting.some((w) => w.fieldKey === field.key && w.towards === 'salesforce' && w.at > at);
 }
 
 function atOf(event: RecordedEvent): number {
