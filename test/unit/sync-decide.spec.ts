@@ -1,3 +1,4 @@
+import type { RecordedEvent } from '../../src/event-store';
 import { decide } from '../../src/projectors/decide';
 import { LinkIndex } from '../../src/projectors/link-index';
 import { EmailUserDirectory } from '../../src/projectors/user-directory';
@@ -305,6 +306,19 @@ describe('sync decide (issue 6, pure)', () => {
       // Made over an earlier MOU on monday (an A-B-A of the column), older than our write landing there.
       const late = decide(record, over(stage('Quote', 1_800), 'MOU'), context);
       expect(late.commands).toEqual([]);
+    });
+
+    it("a rename made over our write of the name counts as later too (update_name's previousValue)", () => {
+      let record = linkedOpportunity();
+      record = decide(record, { ...mondayWriteSucceeded('MOU', 2_100), payload: { ...mondayWriteSucceeded('MOU', 2_100).payload, written: { __name__: 'Deal' } } } as RecordedEvent, context).record as SyncRecord;
+      const renameAt = (at: number, previous: string) =>
+        ({
+          ...mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'x', columnType: 'text', value: null, at }),
+          type: 'monday.item_renamed',
+          payload: { type: 'update_name', triggerTime: new Date(at).toISOString(), userId: 5001, triggerUuid: `r${at}`, boardId: Number(OPPORTUNITY_BOARD), pulseId: 501, value: { name: 'Renamed' }, previousValue: { name: previous } },
+        }) as never;
+      expect(decide(record, renameAt(1_900, 'Old'), context).commands).toEqual([]);
+      expect(decide(record, renameAt(1_900, 'Deal'), context).commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { Name: 'Renamed' } })]);
     });
 
     it('a person edit made after our write still goes to Salesforce', () => {

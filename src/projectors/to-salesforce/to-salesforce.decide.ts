@@ -33,7 +33,7 @@ export function decideMondayEvent(current: SyncRecord | null, event: MondayEvent
       return columnChanged(record, object, event, context);
     case 'monday.item_renamed':
       if (!record) return unknownItem(object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name);
-      return valueChanged(record, object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name, context);
+      return valueChanged(record, object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name, context, event.payload.previousValue ? { value: event.payload.previousValue.name } : undefined);
     case 'monday.item_deleted':
     case 'monday.item_archived':
       return removed(record, object, event);
