@@ -10,6 +10,12 @@ export function otherSide(side: Side): Side {
 export interface SideValue {
   value: SalesforceValue;
   at: number;
+  /**
+   * `at` is when we sent our write there, on our clock (its success or link), not the side's own
+   * time of the change: its echo replaces it with that. Comparing a side's change times with it
+   * assumes the clocks agree; a webhook's previousValue can tell more (see observe).
+   */
+  timedBySend?: true;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { RecordedEvent } from '../../src/event-store';
 import { decide } from '../../src/projectors/decide';
 import { LinkIndex } from '../../src/projectors/link-index';
 import { EmailUserDirectory } from '../../src/projectors/user-directory';
@@ -218,6 +219,117 @@ describe('sync decide (issue 6, pure)', () => {
     expect(late.commands).toEqual([]);
   });
 
+  describe('a monday edit delivered late, after monday was seen holding something newer (fault campaign, issue 20)', () => {
+    const stage = (label: string, at: number, origin?: 'own_echo') =>
+      mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status(label, 1), at, ...(origin ? { origin } : {}) });
+    const mondayWriteSucceeded = (value: string, sentAt: number) =>
+      recorded({
+        type: 'system.command_succeeded',
+        source: 'system',
+        sourceEventId: `command:17:${sentAt}`,
+        stream: `salesforce:Opportunity:${OPP_ID}`,
+        origin: 'unknown',
+        occurredAt: new Date(sentAt + 400),
+        payload: { commandId: 17, kind: 'monday.change_columns', target: 'monday', recordId: 1, written: { stage: value }, sentAt },
+      });
+
+    it('seed 304: two edits out of order, the newer (already held) first: the older is recorded, not sent', () => {
+      let record = linkedOpportunity(); // Follow-up agreed at t=1000
+      // monday: Quote at t=1240, then Follow-up again at t=2274; retries deliver t=2274 first.
+      const newer = decide(record, stage('Follow-up', 2_274), context);
+      expect(newer.outcome).toMatchObject({ reason: 'unchanged_value' });
+      record = newer.record as SyncRecord;
+      const older = decide(record, stage('Quote', 1_240), context);
+      expect(older.commands).toEqual([]);
+      expect(older.outcome).toMatchObject({ outcome: 'skipped', reason: 'stale' });
+      expect(older.record?.fields.stage).toMatchObject({ agreed: 'Follow-up', monday: { value: 'Follow-up', at: 2_274 } });
+    });
+
+    it('seed 304: of two edits both newer than the agreed value, the newer one wins whatever the arrival order', () => {
+      let record = linkedOpportunity();
+      const newer = decide(record, stage('MOU', 2_274), context);
+      expect(newer.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
+      record = newer.record as SyncRecord;
+      const older = decide(record, stage('Quote', 1_240), context);
+      expect(older.commands).toEqual([]);
+      expect(older.record?.fields.stage.agreed).toBe('MOU');
+    });
+
+    it('seeds 301/303: a person edit older than our later write of the Salesforce value to that column is not sent (write known by its success)', () => {
+      let record = linkedOpportunity();
+      // Salesforce: MOU at t=1500, sent to monday at t=2100 (our clock). The person's Quote on monday
+      // at t=1800 was refused (outage) and its retry arrives after our write succeeded.
+      const fromSalesforce = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context);
+      expect(fromSalesforce.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns' })]);
+      record = decide(fromSalesforce.record, mondayWriteSucceeded('MOU', 2_100), context).record as SyncRecord;
+      const late = decide(record, stage('Quote', 1_800), context);
+      expect(late.commands).toEqual([]);
+      expect(late.outcome).toMatchObject({ outcome: 'skipped', reason: 'stale' });
+      expect(late.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU', at: 2_100 } });
+    });
+
+    it("seeds 301/303: the same when our write's echo (monday's time) came before the late edit", () => {
+      let record = linkedOpportunity();
+      record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;
+      record = decide(record, stage('MOU', 2_150, 'own_echo'), context).record as SyncRecord;
+      const first = decide(record, stage('Quote', 1_789), context);
+      const second = decide(first.record, stage('Call back', 1_791), context);
+      expect([...first.commands, ...second.commands]).toEqual([]);
+      expect(second.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU', at: 2_150 } });
+    });
+
+    const over = (event: ReturnType<typeof stage>, previous: string) => ({ ...event, payload: { ...event.payload, previousValue: status(previous, 1) } }) as typeof event;
+
+    it("a person edit made over our write goes to Salesforce even when monday's clock puts it before our send (its previousValue is our value)", () => {
+      let record = linkedOpportunity();
+      record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;
+      record = decide(record, mondayWriteSucceeded('MOU', 2_100), context).record as SyncRecord;
+      // monday's clock runs 300 ms behind ours: the edit over MOU says t=1900.
+      const after = decide(record, over(stage('Quote', 1_900), 'MOU'), context);
+      expect(after.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Quote' } })]);
+      expect(after.record?.fields.stage).toMatchObject({ agreed: 'Quote', monday: { value: 'Quote', at: 1_900 } });
+    });
+
+    it('a late edit whose previousValue is the value before our write is still not sent', () => {
+      let record = linkedOpportunity();
+      record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;
+      record = decide(record, mondayWriteSucceeded('MOU', 2_100), context).record as SyncRecord;
+      const late = decide(record, over(stage('Quote', 1_800), 'Follow-up'), context);
+      expect(late.commands).toEqual([]);
+      expect(late.outcome).toMatchObject({ reason: 'stale' });
+    });
+
+    it("once our write's echo gave monday's own time, a previousValue equal to it no longer overrides the clock", () => {
+      let record = linkedOpportunity();
+      record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;
+      record = decide(record, stage('MOU', 2_150, 'own_echo'), context).record as SyncRecord;
+      // Made over an earlier MOU on monday (an A-B-A of the column), older than our write landing there.
+      const late = decide(record, over(stage('Quote', 1_800), 'MOU'), context);
+      expect(late.commands).toEqual([]);
+    });
+
+    it("a rename made over our write of the name counts as later too (update_name's previousValue)", () => {
+      let record = linkedOpportunity();
+      record = decide(record, { ...mondayWriteSucceeded('MOU', 2_100), payload: { ...mondayWriteSucceeded('MOU', 2_100).payload, written: { __name__: 'Deal' } } } as RecordedEvent, context).record as SyncRecord;
+      const renameAt = (at: number, previous: string) =>
+        ({
+          ...mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'x', columnType: 'text', value: null, at }),
+          type: 'monday.item_renamed',
+          payload: { type: 'update_name', triggerTime: new Date(at).toISOString(), userId: 5001, triggerUuid: `r${at}`, boardId: Number(OPPORTUNITY_BOARD), pulseId: 501, value: { name: 'Renamed' }, previousValue: { name: previous } },
+        }) as never;
+      expect(decide(record, renameAt(1_900, 'Old'), context).commands).toEqual([]);
+      expect(decide(record, renameAt(1_900, 'Deal'), context).commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { Name: 'Renamed' } })]);
+    });
+
+    it('a person edit made after our write still goes to Salesforce', () => {
+      let record = linkedOpportunity();
+      record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;
+      record = decide(record, mondayWriteSucceeded('MOU', 2_100), context).record as SyncRecord;
+      const after = decide(record, stage('Quote', 2_200), context);
+      expect(after.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Quote' } })]);
+    });
+  });
+
   it('fields a Salesforce create leaves empty are known empty: an empty cell on the new item sends nothing back', () => {
     const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Bare', StageName: 'Quote' }, at: 1_000 }), context);
     expect(created.record?.fields.amount).toMatchObject({ agreed: null, agreedAt: 0, salesforce: { value: null } });
@@ -273,6 +385,24 @@ describe('sync decide (issue 6, pure)', () => {
     const resolved = resolveWaiting(waiting.record as SyncRecord, mapping.byKey.get('opportunity')!, context);
     expect(resolved.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { AccountId: '001000000000007AAA' } })]);
     expect(resolved.record?.waiting).toEqual([]);
+  });
+
+  it('a relation edit delivered late neither replaces nor cancels a newer one waiting for its link (fault campaign seed 504 shape)', () => {
+    const account = (itemId: number, at: number) =>
+      mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'account', columnType: 'board-relation', value: { linkedPulseIds: [{ linkedPulseId: itemId }] }, at });
+    links.add('account', '001000000000005AAA', '555');
+    // monday: account 555 (linked) at t=2000, then 777 (not linked yet) at t=3000; retries deliver 3000 first.
+    const newer = decide(linkedOpportunity(), account(777, 3_000), context);
+    expect(newer.outcome).toMatchObject({ reason: 'waiting_for_link' });
+    const older = decide(newer.record, account(555, 2_000), context);
+    expect(older.commands).toEqual([]);
+    expect(older.record?.waiting).toEqual([expect.objectContaining({ fieldKey: 'account', at: 3_000 })]);
+    // And the other way round: an older unlinked one does not replace the newer waiting one.
+    const olderUnlinked = decide(newer.record, account(888, 2_500), context);
+    expect(olderUnlinked.record?.waiting).toEqual([expect.objectContaining({ fieldKey: 'account', at: 3_000 })]);
+    links.add('account', '001000000000007AAA', '777');
+    const resolved = resolveWaiting(older.record as SyncRecord, mapping.byKey.get('opportunity')!, context);
+    expect(resolved.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { AccountId: '001000000000007AAA' } })]);
   });
 
   it('a new Salesforce record whose account is not linked yet creates its item without it, then sets it when the account links', () => {

@@ -15,7 +15,16 @@ export type Observation =
  * Salesforce, the system of record. `readNow`: the value was read from the side just now (a
  * snapshot), not reported as a change. Mutates `record` (the runner hands decide a private copy).
  */
-export function observe(record: SyncRecord, field: ResolvedField, side: Side, value: SalesforceValue, at: number, origin: EventOrigin, readNow = false): Observation {
+export function observe(
+  record: SyncRecord,
+  field: ResolvedField,
+  side: Side,
+  value: SalesforceValue,
+  at: number,
+  origin: EventOrigin,
+  readNow = false,
+  madeOver?: { value: SalesforceValue },
+): Observation {
   const previous = record.fields[field.key];
   const target = otherSide(side);
   const seen = { value, at };
@@ -36,7 +45,11 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   }
   // What the side holds: a read (snapshot) says so; otherwise the newest change seen there. A change
   // older than that (a webhook retried late) was overwritten there already.
-  const newest = readNow || previous[side] === undefined || at >= previous[side].at;
+  // `madeOver`: what the side held right before this change (a monday webhook's previousValue). A
+  // change made over our own write there came after it, whatever the two clocks say.
+  const held = previous[side];
+  const overOurWrite = madeOver !== undefined && held?.timedBySend === true && field.converter.equals(madeOver.value, held.value);
+  const newest = readNow || overOurWrite || held === undefined || at >= held.at;
   const state: FieldState = newest ? { ...previous, [side]: seen } : { ...previous };
   if (newest && field.converter.equals(previous.agreed, value)) confirmHeld(state, side);
   record.fields[field.key] = state;
@@ -57,12 +70,19 @@ export function observe(record: SyncRecord, field: ResolvedField, side: Side, va
   }
   if (field.converter.equals(previous.agreed, value)) return { accepted: false, reason: origin === 'own_echo' ? 'own_echo' : 'unchanged_value' };
   if (!mayWrite(field, side)) return { accepted: false, reason: 'authority' };
-  const older = at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce');
+  // A monday change older than what monday was already seen holding there (a newer change of the
+  // column, or our own later write, timed by its send until its echo gives monday's time) was
+  // overwritten on monday before its webhook reached us (monday retries a refused one for 30 min):
+  // sent now, it would give Salesforce a value monday no longer shows (fault campaign seeds 301,
+  // 303, 304). It loses, last writer by change time. Salesforce's CDC comes in order per record.
+  // A change made over our write of the value still agreed is newer than that value.
+  const overwritten = side === 'monday' && !newest;
+  const overAgreed = overOurWrite && field.converter.equals(held.value, previous.agreed);
+  const older = !overAgreed && (overwritten || at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce'));
   if (older) {
     // An older edit reaching us late (a webhook retry) made after the side last got the agreed value
     // left that side behind: no write towards it is on its way (it held the value), send it again.
     // Made before that, it was overwritten already.
-    const held = previous[side];
     const leftBehind = held !== undefined && field.converter.equals(held.value, previous.agreed) && at > held.at;
     return leftBehind ? { accepted: false, reason: 'stale', repair: true } : { accepted: false, reason: 'stale' };
   }
@@ -130,10 +150,10 @@ export function written(record: SyncRecord, fieldKey: string, side: Side, value:
   const previous = record.fields[fieldKey];
   if (previous?.[side] && previous[side].at > at) return false;
   if (!previous) {
-    record.fields[fieldKey] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at } };
+    record.fields[fieldKey] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at, timedBySend: true } };
     return false;
   }
-  const state: FieldState = { ...previous, [side]: { value, at } };
+  const state: FieldState = { ...previous, [side]: { value, at, timedBySend: true } };
   record.fields[fieldKey] = state;
   // Our own write: the exact value we sent (an agreed value then), so compared as JSON.
   if (JSON.stringify(value) === JSON.stringify(previous.agreed)) {

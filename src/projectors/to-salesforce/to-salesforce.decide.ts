@@ -33,7 +33,7 @@ export function decideMondayEvent(current: SyncRecord | null, event: MondayEvent
       return columnChanged(record, object, event, context);
     case 'monday.item_renamed':
       if (!record) return unknownItem(object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name);
-      return valueChanged(record, object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name, context);
+      return valueChanged(record, object, event, object.fieldByColumn.get(NAME_KEY), event.payload.value.name, context, event.payload.previousValue ? { value: event.payload.previousValue.name } : undefined);
     case 'monday.item_deleted':
     case 'monday.item_archived':
       return removed(record, object, event);
@@ -120,13 +120,17 @@ function columnChanged(record: SyncRecord | null, object: ResolvedObject, event:
   }
   if (converted.kind === 'unresolved') {
     if (converted.reason === 'not_linked') {
+      if (newerWaiting(record, field, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
       record.waiting = record.waiting.filter((w) => w.fieldKey !== field.key).concat({ fieldKey: field.key, towards: 'salesforce', mondayValue: event.payload.value, at: atOf(event) });
       return decision(record, skipped('waiting_for_link', { field: field.key, detail: converted.detail }));
     }
     if (converted.reason === 'needs_api_read') return decision(record, projected('reading_item'), [mondayRefresh(object, record.mondayBoardId, record.mondayItemId as string)]);
     return decision(record, deadLettered(converted.reason, { field: field.key, detail: converted.detail }));
   }
-  return valueChanged(record, object, event, field, converted.value, context);
+  // What the column held right before this change: tells a change made over our own write from one
+  // our write overwrote, where the two clocks may disagree (see observe).
+  const before = event.payload.previousValue === undefined ? undefined : field.converter.fromMondayWebhook(event.payload.previousValue, context);
+  return valueChanged(record, object, event, field, converted.value, context, before?.kind === 'value' ? { value: before.value } : undefined);
 }
 
 function valueChanged(
@@ -136,12 +140,14 @@ function valueChanged(
   field: ResolvedField | undefined,
   value: SalesforceValue,
   context: SyncContext,
+  madeOver?: { value: SalesforceValue },
 ): Decision {
   if (!record) return decision(null, event.origin === 'own_echo' ? skipped('own_echo') : skipped('not_linked_yet'));
   if (!field) return decision(record, skipped('unmapped_column'));
   if (record.deleted) return decision(record, skipped('deleted_record'));
+  if (newerWaiting(record, field, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
   record.waiting = record.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'salesforce'));
-  const seen = observe(record, field, 'monday', value, atOf(event), event.origin);
+  const seen = observe(record, field, 'monday', value, atOf(event), event.origin, false, madeOver);
   if (!record.salesforceId) {
     if (seen.accepted === false && seen.reason === 'own_echo') return decision(record, skipped('own_echo'));
     const policy = object.mapping.create.salesforce;
@@ -229,6 +235,14 @@ function labelOf(field: ResolvedField, value: SalesforceValue): string | null {
   if (value === null) return null;
   const text = String(value);
   return field.mapping.values[text] ?? text;
+}
+
+/**
+ * A relation change made after this one waits for its item's link: this older one, delivered late
+ * (a webhook retry), was overwritten on monday and must neither replace nor cancel it.
+ */
+function newerWaiting(record: SyncRecord, field: ResolvedField, at: number): boolean {
+  return record.waiting.some((w) => w.fieldKey === field.key && w.towards === 'salesforce' && w.at > at);
 }
 
 function atOf(event: RecordedEvent): number {
