@@ -128,4 +128,20 @@ describe('decide after crm-sync erase (issue 19: no erased value written to eith
     ]);
     expect(batch.retiredIds()).toEqual([]);
   });
+
+  it('reconcile --fix snapshots of an erased field are a baseline too: no repair writes it to either CRM', () => {
+    const record = erasedOpportunity();
+    const reconcile = (event: RecordedEvent): RecordedEvent => ({ ...event, payload: { ...(event.payload as object), reason: 'reconcile' } }) as RecordedEvent;
+    // Reconcile carries only the drifting fields (a monday snapshot always the item name).
+    const monday = decide(record, reconcile(itemSnapshot(OPPORTUNITY_BOARD, '501', 'Ann Smith', {}, 4_000)), context);
+    expect(monday.commands).toEqual([]);
+    const salesforce = decide(monday.record, reconcile(salesforceSnapshot({ Name: 'Ann Smith-Jones' }, 4_500)), context);
+    expect(salesforce.commands).toEqual([]);
+    expect(salesforce.record?.fields.__name__).toMatchObject({ erased: true, monday: { value: 'Ann Smith' }, salesforce: { value: 'Ann Smith-Jones' } });
+    // A drifting non-personal field carried with the name is still repaired (reconcile found it off on Salesforce).
+    const drift = decide(salesforce.record, reconcile(itemSnapshot(OPPORTUNITY_BOARD, '501', 'Ann Smith', { stage: 'Follow-up' }, 5_000)), context);
+    expect(drift.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Follow-up' } })]);
+    // The repair names only what it writes: not the erased name (the command builders leave it out as a last guard).
+    expect(drift.outcome).toMatchObject({ reason: 'reconcile_repair', detail: { salesforce: ['stage'], monday: [] } });
+  });
 });
