@@ -57,6 +57,14 @@ export function decide(record: SyncRecord | null, recorded: RecordedEvent, conte
   }
 }
 
+/**
+ * Events whose keys name several records, each decided on its own (the runner calls decide once per
+ * key), instead of keys of one record that a link may join.
+ */
+export function decidesEachRecord(event: RecordedEvent): boolean {
+  return event.type === 'system.personal_data_erased';
+}
+
 /** Which record an event concerns, for the runner to load before calling decide. */
 export type RecordKey = { mondayItemId: string } | { objectKey: string; salesforceId: string } | { recordId: number } | null;
 
@@ -89,8 +97,9 @@ export function recordKeysOf(event: RecordedEvent, context: SyncContext): Record
     case 'system.merge_requested':
       return mergeRecordKeys(event);
     case 'system.personal_data_erased':
-      // One record per event (several keys would be joined as one record's): the first item's.
-      return erasedItemIds(event).slice(0, 1).map((mondayItemId) => ({ mondayItemId }));
+      // Every item of the person (a Lead's and its Contact's, several sharing an e-mail): each its
+      // own record, decided one by one (decidesEachRecord), never joined as one record's keys.
+      return erasedItemIds(event).map((mondayItemId) => ({ mondayItemId }));
     // No record of their own: decide skips them (or they are not the sync projector's).
     case 'monday.item_moved':
     case 'monday.item_update_posted':

@@ -31,7 +31,8 @@ export function reconcileSnapshotOf(event: RecordedEvent): ReconcileSnapshot | n
  * - a snapshot of a removed item (state archived/deleted) or record (`IsDeleted: true`) applies the
  *   delete the webhook or change event would have carried, per the object's `delete` policy.
  * A monday snapshot always carries the item name; the name is only sent on when the state does not
- * already know the other side holds the agreed name (the ordinary second guard).
+ * already know the other side holds the agreed name (the ordinary second guard). A field whose
+ * person was erased is never repaired: its snapshot is a baseline (readAfterErasure).
  */
 export function decideReconcileSnapshot(current: SyncRecord | null, event: ReconcileSnapshot, context: SyncContext): Decision {
   if (event.type === 'monday.item_snapshot') {
@@ -61,12 +62,15 @@ function withRepairs(base: Decision, object: ResolvedObject, side: Side, carried
   if (!record || record.deleted || !record.salesforceId || !record.mondayItemId) return base;
   const other = otherSide(side);
   const differs = (field: ResolvedField, held: SideValue | undefined, agreed: SalesforceValue) => !held || !field.converter.equals(held.value, agreed);
-  const toOther = carried.filter((field) => {
+  // A field whose person was erased (FieldState.erased) is a baseline: what each side holds is
+  // theirs, never written to either CRM (issue 19), drift or not.
+  const repairable = carried.filter((field) => !record.fields[field.key]?.erased);
+  const toOther = repairable.filter((field) => {
     const state = record.fields[field.key];
     if (!state || alreadySent(base.commands, field, other)) return false;
     return field.key === NAME_KEY && side === 'monday' ? differs(field, state[other], state.agreed) : true;
   });
-  const toOwn = carried.filter((field) => {
+  const toOwn = repairable.filter((field) => {
     const state = record.fields[field.key];
     return state !== undefined && state[side] !== undefined && differs(field, state[side], state.agreed);
   });

@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { RecordedEvent, Subscriber } from '../event-store';
 import { counter } from '../observability/metrics-registry';
 import { unattachedDecisionSubject } from '../personal-data/derived-values';
-import { decide, recordKeysOf } from './decide';
+import { decide, decidesEachRecord, recordKeysOf, type RecordKey } from './decide';
 import { resolveWaiting } from './links/links.decide';
 import type { LinkIndex } from './link-index';
 import type { SyncContext } from './sync-context';
@@ -143,6 +143,10 @@ export interface EventDecider {
 export function decideEvent(event: RecordedEvent, d: EventDecider, into: BatchDecisions): Promise<void> | undefined {
   const { batch, context, links } = d;
   const keys = recordKeysOf(event, context);
+  if (decidesEachRecord(event)) {
+    decideEachRecord(event, keys, d, into);
+    return undefined;
+  }
   const found = batch.find(keys);
   const result = d.decideOne(found.duplicate && found.record ? withFieldsOf(found.record, found.duplicate) : found.record, event, context);
   if (found.duplicate && result.record) batch.retire(found.duplicate);
@@ -166,6 +170,26 @@ export function decideEvent(event: RecordedEvent, d: EventDecider, into: BatchDe
     d.waiting.loaded = true;
     resolveWaitingRecords(event, d, into);
   });
+}
+
+/**
+ * An event naming several records (an erasure of a person with several items): decided once per
+ * record found, each its own decision row; once with no record when none is (a skip, as for any
+ * event without a record). Makes no link, so no waiting record is resolved.
+ */
+function decideEachRecord(event: RecordedEvent, keys: RecordKey[], d: EventDecider, into: BatchDecisions): void {
+  const records = new Set<SyncRecord>();
+  for (const key of keys) {
+    const { record } = d.batch.find([key]);
+    if (record) records.add(record);
+  }
+  for (const current of records.size > 0 ? [...records] : [null]) {
+    const result = d.decideOne(current, event, d.context);
+    if (result.record) d.batch.put(result.record, current);
+    for (const command of result.commands) into.commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
+    into.decisions.push({ record: result.record, position: event.position, eventType: event.type, outcome: result.outcome, commands: result.commands.length });
+    d.tally.add(event.type, result.outcome.outcome, result.outcome.reason ?? '');
+  }
 }
 
 function resolveWaitingRecords(event: RecordedEvent, d: EventDecider, into: BatchDecisions): void {

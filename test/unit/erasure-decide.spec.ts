@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decide, recordKeysOf } from '../../src/projectors/decide';
 import { LinkIndex } from '../../src/projectors/link-index';
+import { decideEvents, RecordBatch } from '../../src/projectors/sync-projector';
 import { EmailUserDirectory } from '../../src/projectors/user-directory';
 import type { SyncContext } from '../../src/projectors/sync-context';
 import type { SyncRecord } from '../../src/projectors/sync-record';
@@ -42,8 +43,9 @@ function catchUp(event: RecordedEvent): RecordedEvent {
 describe('decide after crm-sync erase (issue 19: no erased value written to either CRM)', () => {
   const mapping = exampleResolvedMapping();
   let context: SyncContext;
+  let links: LinkIndex;
   beforeEach(() => {
-    const links = new LinkIndex();
+    links = new LinkIndex();
     links.add('opportunity', OPP_ID, '501');
     context = { mapping, links, users: new EmailUserDirectory() };
   });
@@ -93,5 +95,53 @@ describe('decide after crm-sync erase (issue 19: no erased value written to eith
     // Salesforce then read holding it: nothing more.
     const after = decide(result.record, salesforceSnapshot({ Name: 'Bea Jones', StageName: 'Follow-up' }, 6_000), context);
     expect(after.commands).toEqual([]);
+  });
+
+  it('one erasure of a person with two items marks the record of each (not only the first item\'s)', async () => {
+    const SECOND_OPP = '006000000000002AAA';
+    links.add('opportunity', SECOND_OPP, '502');
+    const link = (salesforceId: string, itemId: string, id: number): SyncRecord => ({
+      ...(decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId, boardId: OPPORTUNITY_BOARD, itemId, values: { __name__: 'Ann Smith', stage: 'Follow-up' } }), context).record as SyncRecord),
+      id,
+    });
+    const batch = new RecordBatch([link(OPP_ID, '501', 1), link(SECOND_OPP, '502', 2)]);
+    const event = recorded({
+      type: 'system.personal_data_erased',
+      source: 'system',
+      sourceEventId: `erasure:${randomUUID()}`,
+      stream: 'system:personal-data',
+      origin: 'user',
+      occurredAt: new Date(3_000),
+      payload: { subjects: ['monday:501', 'monday:502', 'record:1', 'record:2', `salesforce:${OPP_ID}`, `salesforce:${SECOND_OPP}`], keysDestroyed: 6, via: 'email' },
+    });
+    const { commands, decisions } = await decideEvents([event], batch, context, links, async () => []);
+    expect(commands).toEqual([]);
+    // Each record decided on its own: two decision rows, neither record merged into the other.
+    expect(decisions.map((d) => [d.record?.mondayItemId, d.outcome.reason])).toEqual([
+      ['501', 'personal_data_erased'],
+      ['502', 'personal_data_erased'],
+    ]);
+    const changed = batch.changed();
+    expect(changed.map((r) => [r.id, r.mondayItemId, r.salesforceId, r.fields.__name__?.erased])).toEqual([
+      [1, '501', OPP_ID, true],
+      [2, '502', SECOND_OPP, true],
+    ]);
+    expect(batch.retiredIds()).toEqual([]);
+  });
+
+  it('reconcile --fix snapshots of an erased field are a baseline too: no repair writes it to either CRM', () => {
+    const record = erasedOpportunity();
+    const reconcile = (event: RecordedEvent): RecordedEvent => ({ ...event, payload: { ...(event.payload as object), reason: 'reconcile' } }) as RecordedEvent;
+    // Reconcile carries only the drifting fields (a monday snapshot always the item name).
+    const monday = decide(record, reconcile(itemSnapshot(OPPORTUNITY_BOARD, '501', 'Ann Smith', {}, 4_000)), context);
+    expect(monday.commands).toEqual([]);
+    const salesforce = decide(monday.record, reconcile(salesforceSnapshot({ Name: 'Ann Smith-Jones' }, 4_500)), context);
+    expect(salesforce.commands).toEqual([]);
+    expect(salesforce.record?.fields.__name__).toMatchObject({ erased: true, monday: { value: 'Ann Smith' }, salesforce: { value: 'Ann Smith-Jones' } });
+    // A drifting non-personal field carried with the name is still repaired (reconcile found it off on Salesforce).
+    const drift = decide(salesforce.record, reconcile(itemSnapshot(OPPORTUNITY_BOARD, '501', 'Ann Smith', { stage: 'Follow-up' }, 5_000)), context);
+    expect(drift.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Follow-up' } })]);
+    // The repair names only what it writes: not the erased name (the command builders leave it out as a last guard).
+    expect(drift.outcome).toMatchObject({ reason: 'reconcile_repair', detail: { salesforce: ['stage'], monday: [] } });
   });
 });
