@@ -8,6 +8,7 @@ import { awaitMerge, requestMerge } from '../../src/data-quality/merge-request';
 import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
+import { waitForPipelineIdle } from '../support/pipeline-idle';
 
 const ACCOUNTS = 9378000512;
 const CONTACTS = 9378000519;
@@ -56,18 +57,7 @@ describe('a duplicate merge that keeps the merged-away item', () => {
   const md = () => env.sandbox.monday.control;
   const deps = () => ({ db: env.service.runtime.pool, salesforce: env.salesforce, monday: env.monday, mapping: env.mapping });
   const relation = (itemId: number) => JSON.stringify(md().getItem(itemId)?.values.account ?? null);
-  async function pipelineIdle(): Promise<void> {
-    await expectEventually(
-      async () => {
-        const { rows } = await env.db.pool.query<{ open: number; undecided: number }>(
-          `SELECT (SELECT count(*)::int FROM outbox WHERE status IN ('pending', 'in_flight')) AS open,
-                  (SELECT count(*)::int FROM events e WHERE NOT EXISTS (SELECT 1 FROM sync_decisions d WHERE d.position = e.position)) AS undecided`,
-        );
-        expect(rows[0]).toEqual({ open: 0, undecided: 0 });
-      },
-      { timeoutMs: 30_000, intervalMs: 250 },
-    );
-  }
+  const pipelineIdle = () => waitForPipelineIdle(env.db.pool);
 
   it('the kept item gets an update and a history entry naming the master; a relation added after planning is re-pointed too', async () => {
     const record = (sf().createAsHuman('Account', { Name: 'Willow Creek Co-op', Website: 'willowcreek.coop' }) as { id: string }).id;

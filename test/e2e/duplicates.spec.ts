@@ -8,6 +8,7 @@ import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 import { runCli } from '../support/run-cli';
+import { waitForPipelineIdle } from '../support/pipeline-idle';
 
 const LEADS = 9378000505;
 const ACCOUNTS = 9378000512;
@@ -40,18 +41,7 @@ describe('crm-sync duplicates against both emulators', () => {
   const createLead = (fields: Record<string, unknown>) => (sf().createAsHuman('Lead', fields) as { id: string }).id;
   const clusterWith = (clusters: readonly DuplicateCluster[], id: string) => clusters.find((c) => c.members.some((m) => m.id.startsWith(id) || id.startsWith(m.id)));
   const idsOf = (cluster: DuplicateCluster | undefined) => (cluster?.members ?? []).map((m) => m.id);
-  async function pipelineIdle(): Promise<void> {
-    await expectEventually(
-      async () => {
-        const { rows } = await env.db.pool.query<{ open: number; undecided: number }>(
-          `SELECT (SELECT count(*)::int FROM outbox WHERE status IN ('pending', 'in_flight')) AS open,
-                  (SELECT count(*)::int FROM events e WHERE NOT EXISTS (SELECT 1 FROM sync_decisions d WHERE d.position = e.position)) AS undecided`,
-        );
-        expect(rows[0]).toEqual({ open: 0, undecided: 0 });
-      },
-      { timeoutMs: 30_000, intervalMs: 250 },
-    );
-  }
+  const pipelineIdle = () => waitForPipelineIdle(env.db.pool);
 
   let emailLead: string;
   let emailItem: number;

@@ -10,6 +10,7 @@ import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 import { runCli } from '../support/run-cli';
 import { linkedItems } from '../../src/projectors/linked-items';
+import { expectPipelineIdle } from '../support/pipeline-idle';
 
 
 
@@ -46,14 +47,7 @@ describe('crm-sync reconcile against both emulators', () => {
 
   const keyOf = (d: Drift): string => [d.kind, d.salesforceId, d.itemId, d.column].join('|');
 
-  /** Nothing left to do: no command waiting in the outbox and every event decided by the projector. */
-  async function pipelineIdle(): Promise<void> {
-    const { rows } = await env.service.runtime.pool.query<{ open: number; undecided: number }>(
-      `SELECT (SELECT count(*)::int FROM outbox WHERE status IN ('pending', 'in_flight')) AS open,
-              (SELECT count(*)::int FROM events e WHERE NOT EXISTS (SELECT 1 FROM sync_decisions d WHERE d.position = e.position)) AS undecided`,
-    );
-    expect(rows[0]).toEqual({ open: 0, undecided: 0 });
-  }
+  const pipelineIdle = () => expectPipelineIdle(env.service.runtime.pool);
 
   /** Once the pipeline is idle, reconcile finds exactly `expected` drift (by kind, record, item, field). */
   async function expectDriftEventually(expected: readonly string[]): Promise<ReconcileReport> {
