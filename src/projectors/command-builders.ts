@@ -35,7 +35,15 @@ export function salesforceFieldValues(record: SyncRecord, fields: readonly Resol
 }
 
 /** An update of `fields` to their agreed values (noted in the record as on its way: sendingAgreed). */
+/** The record is a Lead whose conversion the sync has issued or seen. */
+export function isConvertedLead(object: ResolvedObject, record: SyncRecord): boolean {
+  return object.mapping.salesforce === 'Lead' && record.convertedAt !== null;
+}
+
 export function salesforceUpdate(object: ResolvedObject, record: SyncRecord, fields: readonly ResolvedField[]): OutboxCommand | null {
+  // A converted Lead is read-only in Salesforce (CANNOT_UPDATE_CONVERTED_LEAD): its item follows
+  // the Contact/Opportunity now, so nothing is ever sent to it.
+  if (isConvertedLead(object, record)) return null;
   const values = salesforceFieldValues(record, fields);
   if (!record.salesforceId || Object.keys(values).length === 0) return null;
   const written = agreedValues(record, fields.filter((f) => f.salesforceUpdateable));

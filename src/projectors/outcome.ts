@@ -18,6 +18,8 @@ export type SkipReason =
   | 'already_creating'
   | 'deleted_record'
   | 'not_synced_event'
+  /** A converted Lead is read-only in Salesforce: its item follows the Contact/Opportunity. */
+  | 'converted_lead'
   /** The value is an erased person's (crm-sync erase): nothing to sync. */
   | 'erased_value';
 

@@ -278,4 +278,25 @@ describe('outbox dispatcher against the Salesforce and monday emulators', () => 
     const snapshots = (await eventsOfType(world, 'salesforce.record_snapshot')).filter((e) => e.payload.reason === 'lead_conversion');
     expect(snapshots.map((s) => s.payload.object).sort()).toEqual(['Account', 'Contact', 'Opportunity']);
   });
+
+  it('an update refused because a person converted the Lead is an outcome, not a dead letter: the conversion comes back as snapshots (issue #20)', async () => {
+    const [leadId] = world.sf.control.seed([{ type: 'Lead', fields: { LastName: 'Human', Company: 'Human Convert Co' } }]);
+    // A person converts the Lead in Salesforce; crm-sync has not seen it yet.
+    await world.salesforce.convertLead({ leadId, convertedStatus: 'Closed - Converted' });
+    // The emulator refuses a write to the converted Lead as the real API does.
+    const [refused] = await world.salesforce.updateMany('Lead', [{ Id: leadId, Title: 'Direct' }]);
+    expect(refused).toMatchObject({ ok: false, error: expect.objectContaining({ sfCode: 'CANNOT_UPDATE_CONVERTED_LEAD' }) });
+
+    const [id] = await insertCommands(world.db.pool, [{ recordId: nextRecord++, command: updateCommand(leadId, { Title: 'Director' }) }]);
+    await dispatcherFor(world).dispatchOnce();
+
+    const row = await outboxRow(world.db.pool, id);
+    expect(row.status).toBe('done');
+    expect((await eventsOfType(world, 'system.command_failed')).filter((e) => Number(e.payload.commandId) === id)).toEqual([]);
+    const snapshots = (await eventsOfType(world, 'salesforce.record_snapshot')).filter((e) => String(e.source_event_id).startsWith(`command:${id}:`));
+    const lead = snapshots.find((e) => e.payload.object === 'Lead');
+    expect(lead?.payload.record).toMatchObject({ IsConverted: true });
+    expect(snapshots.filter((e) => e.payload.reason === 'lead_conversion').map((e) => e.payload.object).sort()).toEqual(['Account', 'Contact', 'Opportunity']);
+    expect(world.sf.control.getRecord(leadId)?.Title).not.toBe('Director');
+  });
 });

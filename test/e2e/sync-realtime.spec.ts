@@ -92,4 +92,21 @@ describe('real-time sync between the emulators', () => {
       await expectEventually(() => expect(itemWithSalesforceId(board, id)).toBeDefined(), { timeoutMs: 20_000 });
     }
   });
+  it('a Lead a person converted in Salesforce, whose item is edited before crm-sync saw the conversion, dead-letters nothing and its records get items (issue #20)', async () => {
+    const [item] = md().seedItems(LEADS, [{ name: 'Riverside Pantry', columnValues: { email: { email: 'kemi.okafor@riverside.example', text: 'kemi.okafor@riverside.example' } } }]);
+    const { id } = sf().createAsHuman('Lead', { LastName: 'Okafor', Company: 'Riverside Pantry', Email: 'kemi.okafor@riverside.example', City: 'Portland' }) as { id: string };
+    await expectEventually(async () => expect(await columnText(item.id, 'salesforce_id')).toBe(id), { timeoutMs: 20_000 });
+    await env.engine.outbox.dispatcher.idle();
+    // The conversion's change events are held: crm-sync has not seen it when the item is edited.
+    sf().holdChangeEventChannel('/data/ChangeEvents', 3_000);
+    const converted = sf().convertLeadAsHuman(id);
+    expect(converted).toMatchObject({ success: true });
+    md().changeColumnValues({ itemId: item.id, columnValues: { last_name: 'Okafor-Diaz' } });
+    const contactId = String((converted as { contactId: string }).contactId);
+    await expectEventually(() => expect(itemWithSalesforceId(9378000519, contactId)).toBeDefined(), { timeoutMs: 30_000 });
+    await env.engine.outbox.dispatcher.idle();
+    const dead = await env.db.pool.query("SELECT id FROM outbox WHERE status = 'dead'");
+    expect(dead.rows).toEqual([]);
+    expect(sf().getRecord(id)).toMatchObject({ IsConverted: true, LastName: 'Okafor' });
+  });
 });

@@ -517,4 +517,24 @@ describe('sync decide (issue 6, pure)', () => {
     const linked = decide(read.record, recordLinked({ objectKey: 'lead', salesforceObject: 'Lead', salesforceId: '00Q000000000001AAA', boardId: LEADS, itemId: '900', values: { lead_status: 'Qualified', last_name: 'Reyes', __name__: 'Acme' }, at: 3_500 }), context);
     expect(linked.commands).toEqual([expect.objectContaining({ kind: 'salesforce.convert_lead', leadId: '00Q000000000001AAA', convertedStatus: 'Closed - Converted' })]);
   });
+
+  it('no update is decided for a converted Lead: neither after our conversion nor after one a person made in Salesforce (issue #20)', () => {
+    const LEADS = '9378000505';
+    const LEAD_ID = '00Q000000000002AAA';
+    const link = recordLinked({ objectKey: 'lead', salesforceObject: 'Lead', salesforceId: LEAD_ID, boardId: LEADS, itemId: '901', values: { lead_status: 'Working', last_name: 'Reyes', __name__: 'Acme' }, at: 1_000 });
+    const linked = decide(null, link, context);
+    expect(linked.record?.convertedAt).toBeNull();
+    // Not converted yet: an edit is sent (the control for what follows).
+    const edit = mondayColumnChanged({ boardId: LEADS, itemId: '901', columnId: 'last_name', columnType: 'text', value: { value: 'Ruiz' }, at: 2_000 });
+    expect(decide(linked.record, edit, context).commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', salesforceId: LEAD_ID })]);
+    // A person converts the Lead in Salesforce; CDC tells us before anyone edits the item.
+    const converted = decide(linked.record, salesforceChanged({ object: 'Lead', id: LEAD_ID, fields: { IsConverted: true, Status: 'Closed - Converted' }, at: 3_000 }), context);
+    expect(converted.record?.convertedAt).toBe(3_000);
+    const later = decide(converted.record, { ...edit, payload: { ...edit.payload, changedAt: 4 } } as never, context);
+    expect(later.commands.filter(Boolean)).toEqual([]);
+    expect(later.outcome).toMatchObject({ outcome: 'skipped', reason: 'converted_lead' });
+    // A first catch-up's snapshot of the item sends nothing to the converted Lead either.
+    const read = decide(converted.record, itemSnapshot(LEADS, '901', 'Acme Corp', { lead_status: 'Working', last_name: 'Diaz' }), context);
+    expect(read.commands.filter((c) => c?.target === 'salesforce')).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { SaveResult } from '../../salesforce/salesforce.port';
 import { toDispatchError } from '../dispatch-error';
-import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
+import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult, type HandlerResults } from './handler-types';
+import { CONVERTED_LEAD_CODE, followConversion } from './salesforce-converted-lead';
 import { writeOptionsFor } from './salesforce-duplicate-link';
 
 /** sObject Collections take up to 200 records per request (reference 3.1). */
@@ -36,11 +37,26 @@ export async function handleSalesforceUpdates(
       for (const c of chunk) results.set(c.id, failed(failure));
       continue;
     }
-    chunk.forEach((c, index) => {
+    for (const [index, c] of chunk.entries()) {
       const result = saved[index];
       if (result?.ok) results.set(c.id, succeeded(c.command.values ?? {}, [], { salesforceId: result.id }));
+      else if (object === 'Lead' && result?.error.sfCode === CONVERTED_LEAD_CODE) results.set(c.id, await convertedMeanwhile(c, result.error, ctx));
       else results.set(c.id, failed(toDispatchError(result?.error ?? new Error('no result for this record'))));
-    });
+    }
   }
   return results;
+}
+
+/**
+ * A person converted the Lead before the sync saw it: nothing is written (a converted Lead is
+ * read-only) and the conversion comes back as events, which mark the record converted.
+ */
+async function convertedMeanwhile(c: Claimed<'salesforce.update'>, refusal: Error, ctx: DispatchContext): Promise<HandlerResult> {
+  try {
+    const events = await followConversion(c, c.command.salesforceId, ctx);
+    if (!events) return failed(toDispatchError(refusal));
+    return succeeded({}, events, { salesforceId: c.command.salesforceId, convertedLead: true });
+  } catch (error) {
+    return failed(toDispatchError(error));
+  }
 }

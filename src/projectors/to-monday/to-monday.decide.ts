@@ -34,6 +34,8 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     const command: OutboxCommand = { kind, target: 'monday', objectKey: object.mapping.key, boardId: record.mondayBoardId, itemId: record.mondayItemId };
     return decision(record, projected(kind), [command]);
   }
+  // A Lead converted by a person: seen here first (CDC or a snapshot), it is read-only from now on.
+  if (record && record.convertedAt === null && objectName === 'Lead' && fields.IsConverted === true) record.convertedAt = at;
   if (record?.deleted && changeType !== 'UNDELETE') return decision(record, skipped('deleted_record'));
   if (record && changeType === 'UNDELETE') record.deleted = null;
 

@@ -3,7 +3,7 @@ import { conditionHolds } from '../../mapping/mapping.types';
 import { isErased } from '../../personal-data/erased';
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { OutboxCommand } from '../../sync-commands/outbox-command';
-import { mondayChange, mondayRefresh, mondayValues, rejectedValues, salesforceCreate, salesforceUpdate } from '../command-builders';
+import { isConvertedLead, mondayChange, mondayRefresh, mondayValues, rejectedValues, salesforceCreate, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
@@ -164,6 +164,7 @@ function valueChanged(
   }
   if (!seen.accepted) return decision(record, skipped(seen.reason), convert);
   if (!seen.push) return decision(record, skipped('unchanged_value', { target: 'salesforce' }), convert);
+  if (isConvertedLead(object, record)) return decision(record, skipped('converted_lead', { field: field.key }));
   return decision(record, projected(), [salesforceUpdate(object, record, [field]), ...convert]);
 }
 

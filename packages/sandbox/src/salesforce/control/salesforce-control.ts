@@ -3,6 +3,7 @@ import { AutomationRule } from '../cdc/automation-rules';
 import { GapEventOptions } from '../cometd/gap-change-event';
 import { normalizeId } from '../ids/salesforce-id';
 import { OrgSnapshot } from '../org';
+import { convertLead, LeadConvertResult } from '../soap/lead-conversion';
 import { SObjectRecord } from '../store/record-store';
 import { SaveOutcome } from '../store/record-writer';
 import { WriteContext } from '../store/transaction';
@@ -42,6 +43,11 @@ export class SalesforceControl {
 
   undeleteAsHuman(id: string, options: HumanEditOptions = {}): SaveOutcome {
     return this.ctx.org.transact(this.human(options), (tx) => this.ctx.org.writer.undelete(tx, id));
+  }
+
+  /** A person converting a Lead in the UI (Account, Contact, Opportunity created; the Lead read-only from then on). */
+  convertLeadAsHuman(leadId: string, options: HumanEditOptions = {}): LeadConvertResult {
+    return this.ctx.org.transact(this.human(options), (tx) => convertLead(this.ctx, tx, { leadId, convertedStatus: 'Closed - Converted' }));
   }
 
   private human(options: HumanEditOptions): WriteContext {
