@@ -1,9 +1,10 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { withTransaction } from '../../database/transaction';
-import { appendEvents, LeaderLock, streams, type NewEvent } from '../../event-store';
+import { appendEvents, LeaderLock, type NewEvent } from '../../event-store';
 import { counter } from '../../observability/metrics-registry';
 import type { ChangeEventMessage, ChangeEventStream, ChannelHandle, ChannelState, ReplayFrom, StreamIssue } from '../../salesforce';
+import { changeGapEvents } from './change-gap.events';
 import { storeChangeBatch } from './change-batch.store';
 import { markTipSubscription, readReplayPositions, resetReplayPosition, TIP_REPLAY_ID } from './cdc-positions';
 
@@ -148,26 +149,7 @@ export class SalesforceCdcIngest {
     const now = new Date();
     const key = `${issue.channel}:expired:${issue.replayId}:${now.getTime()}`;
     const since = lastCommitAt ? lastCommitAt.toISOString() : null;
-    const events: NewEvent[] = [
-      {
-        type: 'salesforce.change_gap',
-        source: 'salesforce',
-        sourceEventId: key,
-        stream: streams.salesforceObject(object),
-        origin: 'unknown',
-        occurredAt: now,
-        payload: { objects: [object], recordIds: [], reason: 'replay_id_expired', channel: issue.channel, from: since, to: now.toISOString() },
-      },
-      {
-        type: 'system.catch_up_requested',
-        source: 'system',
-        sourceEventId: `catch-up:${key}`,
-        stream: streams.salesforceObject(object),
-        origin: 'unknown',
-        occurredAt: now,
-        payload: { objects: [object], recordIds: [], sinceModstamp: since, reason: 'replay_id_expired' },
-      },
-    ];
+    const events = changeGapEvents({ object, channel: issue.channel, key, reason: 'replay_id_expired', from: since, to: now });
     await withTransaction(this.pool, async (client) => {
       await appendEvents(client, events);
       await resetReplayPosition(client, issue.channel, now);
@@ -216,26 +198,7 @@ export class SalesforceCdcIngest {
     const key = `${channel}:tip:${subscribedAt.getTime()}:${now.getTime()}`;
     gaps.inc({ channel, reason: 'resubscribed_from_tip' });
     this.logger.warn({ channel, since }, `${why}: catch-up requested since the tip subscription`);
-    return [
-      {
-        type: 'salesforce.change_gap',
-        source: 'salesforce',
-        sourceEventId: key,
-        stream: streams.salesforceObject(object),
-        origin: 'unknown',
-        occurredAt: now,
-        payload: { objects: [object], recordIds: [], reason: 'resubscribed_from_tip', channel, from: since, to: now.toISOString() },
-      },
-      {
-        type: 'system.catch_up_requested',
-        source: 'system',
-        sourceEventId: `catch-up:${key}`,
-        stream: streams.salesforceObject(object),
-        origin: 'unknown',
-        occurredAt: now,
-        payload: { objects: [object], recordIds: [], sinceModstamp: since, reason: 'resubscribed_from_tip' },
-      },
-    ];
+    return changeGapEvents({ object, channel, key, reason: 'resubscribed_from_tip', from: since, to: now });
   }
 
   private onIssue(issue: StreamIssue): void {
