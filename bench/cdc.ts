@@ -32,6 +32,7 @@ import { createBenchDatabase, eventsPerCommit, maxPosition, type BenchDatabase }
 import { numberOption } from './support/bench-options';
 import { log, percentile, report, round, type Row } from './support/bench-report';
 import { cpuBetween, cpuSnapshot } from './support/cpu-accounting';
+import { salesforceOnlyEnv } from '../test/support/salesforce-emulator-env';
 
 const CHILD_FLAG = '--ingest-child';
 const TARGET_EVENTS_PER_SECOND = 2_000;
@@ -73,13 +74,7 @@ function startIngestProcess(emulator: SalesforceEmulator, db: BenchDatabase): Pr
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       DATABASE_URL: db.url,
-      SALESFORCE_LOGIN_URL: emulator.url,
-      SALESFORCE_CLIENT_ID: emulator.credentials.clientId,
-      SALESFORCE_CLIENT_SECRET: emulator.credentials.clientSecret,
-      SALESFORCE_USERNAME: emulator.credentials.username,
-      SALESFORCE_PASSWORD: emulator.credentials.password,
-      MONDAY_API_TOKEN: 'unused',
-      MONDAY_WEBHOOK_TOKEN: 'unused',
+      ...salesforceOnlyEnv(emulator),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

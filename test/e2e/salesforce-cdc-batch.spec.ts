@@ -16,6 +16,7 @@ import {
 } from '../../src/salesforce';
 import { startSalesforceEmulator, type SalesforceEmulator } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
+import { salesforceOnlyEnv } from '../support/salesforce-emulator-env';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const LEADS = '/data/LeadChangeEvent';
@@ -53,15 +54,7 @@ describe('Batched CDC delivery', () => {
   beforeEach(async () => {
     emulator = await startSalesforceEmulator({ cometd: { holdMs: 200 } });
     db = await createTestDatabase();
-    const config = loadConfig({}, {
-      SALESFORCE_LOGIN_URL: emulator.url,
-      SALESFORCE_CLIENT_ID: emulator.credentials.clientId,
-      SALESFORCE_CLIENT_SECRET: emulator.credentials.clientSecret,
-      SALESFORCE_USERNAME: emulator.credentials.username,
-      SALESFORCE_PASSWORD: emulator.credentials.password,
-      MONDAY_API_TOKEN: 'unused',
-      MONDAY_WEBHOOK_TOKEN: 'unused',
-    });
+    const config = loadConfig({}, salesforceOnlyEnv(emulator));
     client = await createSalesforceClient(config.salesforce);
   });
   afterEach(async () => {

@@ -4,6 +4,7 @@ import { SalesforceCdcIngest } from '../../src/ingest/salesforce/salesforce-cdc.
 import { createChangeEventStream, createSalesforceClient, type JsforceSalesforceClient } from '../../src/salesforce';
 import { startSalesforceEmulator, type SalesforceEmulator } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
+import { salesforceOnlyEnv } from '../support/salesforce-emulator-env';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const silent = pino({ level: 'silent' });
@@ -17,15 +18,7 @@ describe('Salesforce CDC ingest into the event store (issue 4)', () => {
   beforeEach(async () => {
     emulator = await startSalesforceEmulator({ cometd: { holdMs: 200 } });
     db = await createTestDatabase();
-    const config = loadConfig({}, {
-      SALESFORCE_LOGIN_URL: emulator.url,
-      SALESFORCE_CLIENT_ID: emulator.credentials.clientId,
-      SALESFORCE_CLIENT_SECRET: emulator.credentials.clientSecret,
-      SALESFORCE_USERNAME: emulator.credentials.username,
-      SALESFORCE_PASSWORD: emulator.credentials.password,
-      MONDAY_API_TOKEN: 'unused',
-      MONDAY_WEBHOOK_TOKEN: 'unused',
-    });
+    const config = loadConfig({}, salesforceOnlyEnv(emulator));
     client = await createSalesforceClient(config.salesforce);
   });
   afterEach(async () => {
