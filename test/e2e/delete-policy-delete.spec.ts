@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { appendEvents, LeaderLock, SubscriptionRunner, type NewEvent, type RecordedEvent } from '../../src/event-store';
 import { buildSyncContext } from '../../src/projectors/build-sync-context';
 import { LinkIndex } from '../../src/projectors/link-index';
 import { SyncProjector } from '../../src/projectors/sync-projector';
-import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
+import { exampleMappingVariant, type MappingVariant } from '../support/example-mapping-variant';
 import { itemSnapshot, recordLinked, recorded } from '../support/sync-events';
 import { BOARDS, startBackfillWorld, type BackfillWorld } from './backfill-world';
 
@@ -35,20 +32,15 @@ function itemDeleted(boardId: number, itemId: number, at: number): NewEvent {
  */
 describe('delete: delete (monday item deleted -> Salesforce record deleted)', () => {
   let world: BackfillWorld;
-  let dir: string;
+  let mapping: MappingVariant;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'crm-sync-delete-'));
-    const text = readFileSync(EXAMPLE_MAPPING, 'utf8');
-    const opportunity = text.indexOf('\n  opportunity:');
-    const withDelete = text.slice(0, opportunity) + text.slice(opportunity).replace('    delete: archive\n', '    delete: delete\n');
-    expect(withDelete).not.toBe(text);
-    writeFileSync(join(dir, 'mapping.yaml'), withDelete);
-    world = await startBackfillWorld({ mappingPath: join(dir, 'mapping.yaml') });
+    mapping = exampleMappingVariant([{ object: 'opportunity', from: '    delete: archive\n', to: '    delete: delete\n' }]);
+    world = await startBackfillWorld({ mappingPath: mapping.path });
   });
   afterAll(async () => {
     await world?.close();
-    rmSync(dir, { recursive: true, force: true });
+    mapping?.remove();
   });
 
   const sf = () => world.sf.control;

@@ -1,12 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { recordHistory } from '../../src/admin/record-history';
 import { findDuplicates, clustersDocument } from '../../src/data-quality/duplicates';
 import { planClusterMerge } from '../../src/data-quality/merge-cluster';
 import { awaitMerge, requestMerge } from '../../src/data-quality/merge-request';
 import { expectEventually } from '../support/eventually';
-import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
+import { exampleMappingVariant, type MappingVariant } from '../support/example-mapping-variant';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 import { waitForPipelineIdle } from '../support/pipeline-idle';
 
@@ -18,39 +15,23 @@ const CONTACTS = 9378000519;
  * entered on monday staying monday-only (no Salesforce create), so a board can hold an account item
  * with no record and contacts that look it up.
  */
-function mappingFile(dir: string): string {
-  let yaml = readFileSync(EXAMPLE_MAPPING, 'utf8');
-  const block = (key: string, next: string | null) => {
-    const start = yaml.indexOf(`\n  ${key}:\n`);
-    const end = next ? yaml.indexOf(`\n  ${next}:\n`) : yaml.length;
-    if (start < 0 || end < start) throw new Error(`example mapping changed: no ${key} block`);
-    return { start, end, text: yaml.slice(start, end) };
-  };
-  const account = block('account', 'contact');
-  const keptAccount = account.text.replace('    create: { salesforce: true, monday: true }\n    delete: archive\n', '    create: { salesforce: false, monday: true }\n    delete: none\n');
-  if (keptAccount === account.text) throw new Error('example mapping changed: account create/delete lines');
-  yaml = yaml.slice(0, account.start) + keptAccount + yaml.slice(account.end);
-  const contact = block('contact', null);
-  const localContact = contact.text.replace('    create: { salesforce: true, monday: true }\n', '    create: { salesforce: false, monday: true }\n');
-  if (localContact === contact.text) throw new Error('example mapping changed: contact create line');
-  yaml = yaml.slice(0, contact.start) + localContact;
-  const path = join(dir, 'mapping.yaml');
-  writeFileSync(path, yaml);
-  return path;
-}
+const MAPPING_EDITS = [
+  { object: 'account', from: '    create: { salesforce: true, monday: true }\n    delete: archive\n', to: '    create: { salesforce: false, monday: true }\n    delete: none\n' },
+  { object: 'contact', from: '    create: { salesforce: true, monday: true }\n', to: '    create: { salesforce: false, monday: true }\n' },
+];
 
 /** Contract section 5 "Data quality": a merge with `delete: none`, and relations read when the merge runs. */
 describe('a duplicate merge that keeps the merged-away item', () => {
   let env: SyncEnvironment;
-  let dir: string;
+  let mapping: MappingVariant;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'crm-sync-dup-kept-'));
-    env = await startSyncEnvironment({ mappingPath: mappingFile(dir) });
+    mapping = exampleMappingVariant(MAPPING_EDITS);
+    env = await startSyncEnvironment({ mappingPath: mapping.path });
     await expectEventually(async () => expect((await fetch(`${env.url}/health`)).status).toBe(200), { timeoutMs: 20_000 });
   });
   afterAll(async () => {
     await env?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    mapping?.remove();
   });
 
   const sf = () => env.sandbox.salesforce.control;

@@ -1,9 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { listDeadLetters } from '../../src/outbox/dead-letters';
 import { expectEventually } from '../support/eventually';
-import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
+import { exampleMappingVariant, type MappingVariant } from '../support/example-mapping-variant';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 
 const ACCOUNTS = 9378000512;
@@ -13,30 +10,20 @@ const CONTACTS = 9378000519;
  * The example mapping with accounts that rely on the org's duplicate rule alone (`match: []`, so
  * the rule, not our own search, finds the existing record) and `delete: delete`.
  */
-function mappingFile(dir: string): string {
-  const yaml = readFileSync(EXAMPLE_MAPPING, 'utf8');
-  const start = yaml.indexOf('\n  account:\n');
-  const end = yaml.indexOf('\n  contact:\n');
-  if (start < 0 || end < start) throw new Error('example mapping changed: no account block before contact');
-  const account = yaml.slice(start, end).replace('    delete: archive\n', '    delete: delete\n    match: []\n');
-  if (!account.includes('match: []')) throw new Error('example mapping changed: account has no delete: archive');
-  const path = join(dir, 'mapping.yaml');
-  writeFileSync(path, yaml.slice(0, start) + account + yaml.slice(end));
-  return path;
-}
+const MAPPING_EDITS = [{ object: 'account', from: '    delete: archive\n', to: '    delete: delete\n    match: []\n' }];
 
 /** Contract section 5 "Duplicate rules": through the whole service against both emulators. */
 describe('Salesforce duplicate rules and merges through the real-time sync', () => {
   let env: SyncEnvironment;
-  let dir: string;
+  let mapping: MappingVariant;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'crm-sync-dup-'));
-    env = await startSyncEnvironment({ mappingPath: mappingFile(dir) });
+    mapping = exampleMappingVariant(MAPPING_EDITS);
+    env = await startSyncEnvironment({ mappingPath: mapping.path });
     await expectEventually(async () => expect((await fetch(`${env.url}/health`)).status).toBe(200), { timeoutMs: 20_000 });
   });
   afterAll(async () => {
     await env?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    mapping?.remove();
   });
 
   const sf = () => env.sandbox.salesforce.control;
