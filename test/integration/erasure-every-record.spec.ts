@@ -1,17 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { appendEvents, LeaderLock, SubscriptionRunner, type NewEvent, type RecordedEvent } from '../../src/event-store';
-import { loadMapping } from '../../src/mapping';
+import { appendEvents, type NewEvent, type RecordedEvent } from '../../src/event-store';
 import { replayProjection } from '../../src/migration/replay';
-import { enablePersonalData, erasePerson, personalFieldPolicy, usePersonalData, type PersonalDataProtector } from '../../src/personal-data';
-import { buildSyncContext } from '../../src/projectors/build-sync-context';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { saveCachedContext } from '../../src/projectors/sync-context-cache';
-import { SyncProjector } from '../../src/projectors/sync-projector';
+import { erasePerson, personalFieldPolicy } from '../../src/personal-data';
 import { loadSyncRecords } from '../../src/projectors/sync-records.repository';
 import { expectEventually } from '../support/eventually';
-import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
+import { usePersonalDataProjection } from '../support/personal-data-projection';
 import { recordLinked } from '../support/sync-events';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const LEADS = '9378000505';
 const EMAIL = 'twice.erin@example.org';
@@ -19,32 +12,18 @@ const asNew = ({ position: _p, transactionId: _t, recordedAt: _r, ...event }: Re
 
 /** Two Leads of one person (one e-mail), each linked to its own item: one erasure marks both records (issue 19). */
 describe('one erasure of a person with two items, through the runner and replay', () => {
-  let db: TestDatabase;
-  let protector: PersonalDataProtector;
-  const mapping = loadMapping(EXAMPLE_MAPPING);
-  const cached = { live: sandboxSchemas(), salesforceUsers: [], mondayUsers: [] };
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    protector = (await enablePersonalData(db.pool, { key: randomBytes(32), previousKey: null }, mapping)) as PersonalDataProtector;
-    await saveCachedContext(db.pool, cached);
-  }, 60_000);
-  afterAll(async () => {
-    usePersonalData(null);
-    await db.drop();
-  });
+  const world = usePersonalDataProjection();
 
   const emailStates = async () =>
-    (await loadSyncRecords(db.pool, 'lead')).map((r) => [r.mondayItemId, r.fields.email?.erased ?? false]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    (await loadSyncRecords(world().db.pool, 'lead')).map((r) => [r.mondayItemId, r.fields.email?.erased ?? false]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 
   it('marks the e-mail erased on the record of each item, live and after a replay', async () => {
+    const { db, protector, mapping } = world();
     await appendEvents(db.pool, [
       recordLinked({ objectKey: 'lead', salesforceObject: 'Lead', salesforceId: '00Q000000000001AAA', boardId: LEADS, itemId: '501', values: { email: EMAIL, last_name: 'Twice' }, at: 1_000 }),
       recordLinked({ objectKey: 'lead', salesforceObject: 'Lead', salesforceId: '00Q000000000002AAA', boardId: LEADS, itemId: '502', values: { email: EMAIL, last_name: 'Twice' }, at: 2_000 }),
     ].map(asNew));
-    const links = new LinkIndex();
-    const context = buildSyncContext(mapping, cached, links);
-    const runner = new SubscriptionRunner(db.pool, null, new SyncProjector(() => context, links), new LeaderLock(db.url, 'projector:sync'));
+    const runner = world().syncRunner();
     await expectEventually(async () => {
       await runner.drain();
       expect(await emailStates()).toEqual([['501', false], ['502', false]]);

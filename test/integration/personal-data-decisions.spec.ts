@@ -1,15 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { appendEvents, LeaderLock, SubscriptionRunner, type NewEvent } from '../../src/event-store';
-import { loadMapping } from '../../src/mapping';
+import { randomUUID } from 'node:crypto';
+import { appendEvents, type NewEvent } from '../../src/event-store';
 import { replayProjection } from '../../src/migration/replay';
-import { enablePersonalData, erasePerson, isErased, usePersonalData, type PersonalDataProtector } from '../../src/personal-data';
-import { buildSyncContext } from '../../src/projectors/build-sync-context';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { saveCachedContext } from '../../src/projectors/sync-context-cache';
-import { SyncProjector } from '../../src/projectors/sync-projector';
+import { erasePerson, isErased } from '../../src/personal-data';
 import { expectEventually } from '../support/eventually';
-import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { usePersonalDataProjection } from '../support/personal-data-projection';
 
 const OPPS = 9378000526;
 const SUBITEM = 8409778369;
@@ -36,29 +30,15 @@ function subitemCreated(): NewEvent {
  * subject no erasure destroys: erasing that person shreds it, live and after a replay.
  */
 describe('decisions with no record, with PII_ENCRYPTION_KEY set', () => {
-  let db: TestDatabase;
-  let protector: PersonalDataProtector;
-  const mapping = loadMapping(EXAMPLE_MAPPING);
-  const cached = { live: sandboxSchemas(), salesforceUsers: [], mondayUsers: [] };
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    protector = (await enablePersonalData(db.pool, { key: randomBytes(32), previousKey: null }, mapping)) as PersonalDataProtector;
-    await saveCachedContext(db.pool, cached);
-    await appendEvents(db.pool, [subitemCreated()]);
-  }, 60_000);
-  afterAll(async () => {
-    usePersonalData(null);
-    await db.drop();
-  });
+  const world = usePersonalDataProjection();
+  beforeAll(() => appendEvents(world().db.pool, [subitemCreated()]));
 
   const decision = async () =>
-    (await db.pool.query<{ record_id: string | null; detail: { s?: string } | null }>('SELECT record_id, detail FROM sync_decisions WHERE event_type = $1', ['monday.item_created'])).rows;
+    (await world().db.pool.query<{ record_id: string | null; detail: { s?: string } | null }>('SELECT record_id, detail FROM sync_decisions WHERE event_type = $1', ['monday.item_created'])).rows;
 
   it('seals the detail under the item the event is about, live and in replay; erasing the item shreds it', async () => {
-    const links = new LinkIndex();
-    const context = buildSyncContext(mapping, cached, links);
-    const runner = new SubscriptionRunner(db.pool, null, new SyncProjector(() => context, links), new LeaderLock(db.url, 'projector:sync'));
+    const { db, protector, mapping } = world();
+    const runner = world().syncRunner();
     // Commit-safe reads stay behind transactions other test files hold open on the server: wait for the event.
     await expectEventually(async () => {
       await runner.drain();
