@@ -4,37 +4,23 @@
 import {
   appendChange,
   appendMany,
-  disconnect,
   MultiChannelReplayExtension,
   newFayeClient,
   settle,
-  startStreamingServer,
+  useStreamingServer,
   waitFor,
   type CdcMessage,
   type FayeClient,
-  type StreamingHarness,
 } from './sandbox-salesforce-streaming.harness';
 
 describe('CometD CDC streaming with the faye client', () => {
-  let harness: StreamingHarness;
-  let clients: FayeClient[];
-
-  beforeEach(async () => {
-    harness = await startStreamingServer();
-    clients = [];
-  });
-
-  afterEach(async () => {
-    await Promise.all(clients.map(disconnect));
-    expect(harness.control.connectedClients()).toBe(0);
-    await harness.close();
-  });
+  const streaming = useStreamingServer();
 
   function client(replayIds?: Map<string, number>): { faye: FayeClient; replay: MultiChannelReplayExtension | null } {
-    const faye = newFayeClient(harness.cometdUrl);
+    const faye = newFayeClient(streaming.harness.cometdUrl);
     const replay = replayIds ? new MultiChannelReplayExtension(replayIds) : null;
     if (replay) faye.addExtension(replay);
-    clients.push(faye);
+    streaming.clients.push(faye);
     return { faye, replay };
   }
 
@@ -44,8 +30,8 @@ describe('CometD CDC streaming with the faye client', () => {
     const subscription = faye.subscribe('/data/ChangeEvents').withChannel((channel, data) => received.push({ channel, data }));
     expect(await settle(subscription)).toEqual({ ok: true });
 
-    const before = appendChange(harness.log, 'Lead', 'UPDATE', { Status: 'Working', Phone: null });
-    const after = appendChange(harness.log, 'Account');
+    const before = appendChange(streaming.harness.log, 'Lead', 'UPDATE', { Status: 'Working', Phone: null });
+    const after = appendChange(streaming.harness.log, 'Account');
     await waitFor(() => received.length === 2, 'two events');
 
     expect(received.map((message) => message.channel)).toEqual(['/data/ChangeEvents', '/data/ChangeEvents']);
@@ -55,11 +41,11 @@ describe('CometD CDC streaming with the faye client', () => {
   });
 
   it('does not deliver events appended before a subscription without a replay id (-1 default, reference 5.3)', async () => {
-    appendMany(harness.log, 'Lead', 3);
+    appendMany(streaming.harness.log, 'Lead', 3);
     const { faye } = client();
     const received: CdcMessage[] = [];
     expect(await settle(faye.subscribe('/data/ChangeEvents', (data) => received.push(data)))).toEqual({ ok: true });
-    const fresh = appendChange(harness.log, 'Lead');
+    const fresh = appendChange(streaming.harness.log, 'Lead');
     await waitFor(() => received.length >= 1, 'the new event');
     expect(received.map((data) => data.event.replayId)).toEqual([fresh.replayId]);
   });
@@ -74,9 +60,9 @@ describe('CometD CDC streaming with the faye client', () => {
       .withChannel((channel, data) => grants.push({ channel, entity: data.payload.ChangeEventHeader.entityName }));
     expect(await settle(grantSubscription)).toEqual({ ok: true });
 
-    appendChange(harness.log, 'Account');
-    const lead = appendChange(harness.log, 'Lead');
-    appendChange(harness.log, 'Grant__c');
+    appendChange(streaming.harness.log, 'Account');
+    const lead = appendChange(streaming.harness.log, 'Lead');
+    appendChange(streaming.harness.log, 'Grant__c');
     await waitFor(() => leads.length === 1 && grants.length === 1, 'one Lead and one Grant__c event');
 
     expect(leads[0]!.event.replayId).toBe(lead.replayId);
@@ -84,18 +70,18 @@ describe('CometD CDC streaming with the faye client', () => {
   });
 
   it('replays exactly the events after a stored replay id, then keeps streaming (reference 5.3)', async () => {
-    const replayIds = appendMany(harness.log, 'Lead', 6);
+    const replayIds = appendMany(streaming.harness.log, 'Lead', 6);
     const { faye } = client(new Map([['/data/LeadChangeEvent', replayIds[2]!]]));
     const received: number[] = [];
     expect(await settle(faye.subscribe('/data/LeadChangeEvent', (data) => received.push(data.event.replayId)))).toEqual({ ok: true });
     await waitFor(() => received.length === 3, 'the three later events');
-    const live = appendChange(harness.log, 'Lead');
+    const live = appendChange(streaming.harness.log, 'Lead');
     await waitFor(() => received.length === 4, 'the live event');
     expect(received).toEqual([...replayIds.slice(3), live.replayId]);
   });
 
   it('replays every retained event with -2 (reference 5.3)', async () => {
-    const replayIds = appendMany(harness.log, 'Contact', 4);
+    const replayIds = appendMany(streaming.harness.log, 'Contact', 4);
     const { faye } = client(new Map([['/data/ChangeEvents', -2]]));
     const received: number[] = [];
     expect(await settle(faye.subscribe('/data/ChangeEvents', (data) => received.push(data.event.replayId)))).toEqual({ ok: true });
@@ -104,8 +90,8 @@ describe('CometD CDC streaming with the faye client', () => {
   });
 
   it('rejects an expired replay id with the exact Salesforce error and keeps the client usable (reference 5.3, 0.7)', async () => {
-    const [expired] = appendMany(harness.log, 'Lead', 2);
-    harness.clock.advance(73 * 3600_000);
+    const [expired] = appendMany(streaming.harness.log, 'Lead', 2);
+    streaming.harness.clock.advance(73 * 3600_000);
     const { faye } = client(new Map([['/data/LeadChangeEvent', expired!], ['/data/ChangeEvents', -1]]));
 
     const outcome = await settle(faye.subscribe('/data/LeadChangeEvent', () => undefined));
@@ -118,7 +104,7 @@ describe('CometD CDC streaming with the faye client', () => {
 
     const received: number[] = [];
     expect(await settle(faye.subscribe('/data/ChangeEvents', (data) => received.push(data.event.replayId)))).toEqual({ ok: true });
-    const fresh = appendChange(harness.log, 'Lead');
+    const fresh = appendChange(streaming.harness.log, 'Lead');
     await waitFor(() => received.length === 1, 'an event on the still-connected client');
     expect(received).toEqual([fresh.replayId]);
   });
@@ -136,20 +122,20 @@ describe('CometD CDC streaming with the faye client', () => {
     const { faye, replay } = client(new Map([['/data/ChangeEvents', -1]]));
     const received: number[] = [];
     expect(await settle(faye.subscribe('/data/ChangeEvents', (data) => received.push(data.event.replayId)))).toEqual({ ok: true });
-    const first = appendMany(harness.log, 'Lead', 2);
+    const first = appendMany(streaming.harness.log, 'Lead', 2);
     await waitFor(() => received.length === 2, 'events before the drop');
 
-    harness.control.dropAllClients();
-    const duringOutage = appendMany(harness.log, 'Lead', 3);
+    streaming.harness.control.dropAllClients();
+    const duringOutage = appendMany(streaming.harness.log, 'Lead', 3);
     await waitFor(() => received.length === 5, 'events after the re-handshake');
-    const afterwards = appendMany(harness.log, 'Account', 2);
+    const afterwards = appendMany(streaming.harness.log, 'Account', 2);
     await waitFor(() => received.length === 7, 'live events after the re-handshake');
 
     expect(received).toEqual([...first, ...duringOutage, ...afterwards]);
     expect(replay!.handshakes.filter((message) => message.successful)).toHaveLength(2);
     const resubscribe = replay!.subscribes[replay!.subscribes.length - 1]!;
     expect(resubscribe.ext).toEqual({ replay: { '/data/ChangeEvents': first[1] } });
-    expect(harness.control.connectedClients()).toBe(1);
+    expect(streaming.harness.control.connectedClients()).toBe(1);
   });
 
   it('delivers gap and overflow events with header-only payloads (reference 5.6)', async () => {
@@ -157,9 +143,9 @@ describe('CometD CDC streaming with the faye client', () => {
     const received: CdcMessage[] = [];
     expect(await settle(faye.subscribe('/data/LeadChangeEvent', (data) => received.push(data)))).toEqual({ ok: true });
 
-    harness.control.injectGap('Lead', ['00Q5f000005bwLFEAY', '00Q5f000005bwLGEAY']);
-    harness.control.injectGap('Lead', ['00Q5f000005bwLFEAY'], { changeType: 'GAP_DELETE' });
-    harness.control.injectOverflow('Lead');
+    streaming.harness.control.injectGap('Lead', ['00Q5f000005bwLFEAY', '00Q5f000005bwLGEAY']);
+    streaming.harness.control.injectGap('Lead', ['00Q5f000005bwLFEAY'], { changeType: 'GAP_DELETE' });
+    streaming.harness.control.injectOverflow('Lead');
     await waitFor(() => received.length === 3, 'three gap events');
 
     expect(received.map((data) => Object.keys(data.payload))).toEqual([['ChangeEventHeader'], ['ChangeEventHeader'], ['ChangeEventHeader']]);
@@ -177,7 +163,7 @@ describe('CometD CDC streaming with the faye client', () => {
     const { faye } = client();
     const received: number[] = [];
     expect(await settle(faye.subscribe('/data/ChangeEvents', (data) => received.push(data.event.replayId)))).toEqual({ ok: true });
-    const replayIds = appendMany(harness.log, 'Opportunity', 3000);
+    const replayIds = appendMany(streaming.harness.log, 'Opportunity', 3000);
     await waitFor(() => received.length === 3000, 'the whole burst');
     expect(received).toEqual(replayIds);
   });

@@ -221,3 +221,24 @@ export async function disconnect(client: FayeClient): Promise<void> {
     });
   }
 }
+
+export interface StreamingFixture {
+  harness: StreamingHarness;
+  /** Clients a test made: disconnected after it, and the server must then see none connected. */
+  clients: FayeClient[];
+}
+
+/** A fresh streaming server per test; after each, its clients are disconnected and it is closed. */
+export function useStreamingServer(): StreamingFixture {
+  const fixture = { clients: [] } as unknown as StreamingFixture;
+  beforeEach(async () => {
+    fixture.harness = await startStreamingServer();
+    fixture.clients = [];
+  });
+  afterEach(async () => {
+    await Promise.all(fixture.clients.map(disconnect));
+    expect(fixture.harness.control.connectedClients()).toBe(0);
+    await fixture.harness.close();
+  });
+  return fixture;
+}
