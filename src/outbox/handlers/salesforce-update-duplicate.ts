@@ -1,13 +1,7 @@
-import { isSalesforceError } from '../../salesforce/salesforce.error';
 import { toDispatchError } from '../dispatch-error';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult } from './handler-types';
 
 type UpdateCommand = Claimed<'salesforce.update'>;
-
-/** An update refused by an org's duplicate rule (DUPLICATES_DETECTED), not a unique-field clash. */
-export function isDuplicateRuleRefusalOfUpdate(error: unknown): boolean {
-  return isSalesforceError(error) && error.sfCode === 'DUPLICATES_DETECTED';
-}
 
 /**
  * An update creates no record: when a duplicate rule refuses one, the record it names already

@@ -2,8 +2,8 @@ import type { SaveResult } from '../../salesforce/salesforce.port';
 import { toDispatchError } from '../dispatch-error';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult, type HandlerResults } from './handler-types';
 import { CONVERTED_LEAD_CODE, followConversion } from './salesforce-converted-lead';
-import { writeOptionsFor } from './salesforce-duplicate-link';
-import { isDuplicateRuleRefusalOfUpdate, resendAcknowledgingAlert } from './salesforce-update-duplicate';
+import { isDuplicateRuleRefusal, writeOptionsFor } from './salesforce-duplicate-link';
+import { resendAcknowledgingAlert } from './salesforce-update-duplicate';
 
 /** sObject Collections take up to 200 records per request (reference 3.1). */
 const COLLECTION_SIZE = 200;
@@ -47,7 +47,7 @@ export async function handleSalesforceUpdates(
       const result = saved[index];
       if (result?.ok) results.set(c.id, succeeded(c.command.values ?? {}, [], { salesforceId: result.id }));
       else if (object === 'Lead' && result?.error.sfCode === CONVERTED_LEAD_CODE) results.set(c.id, await convertedMeanwhile(c, result.error, ctx));
-      else if (isDuplicateRuleRefusalOfUpdate(result?.error) && !alertsAcknowledged) results.set(c.id, await resendAcknowledgingAlert(object, c, ctx));
+      else if (isDuplicateRuleRefusal(result?.error) && !alertsAcknowledged) results.set(c.id, await resendAcknowledgingAlert(object, c, ctx));
       else results.set(c.id, failed(toDispatchError(result?.error ?? new Error('no result for this record'))));
     }
   }
