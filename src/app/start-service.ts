@@ -63,7 +63,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
     throw error;
   }
 
-  const notifications = new EventNotifications(databaseUrl);
+  const notifications = new EventNotifications(databaseUrl, logger.child({ component: 'event-notifications' }));
   await notifications.start();
   const identity = new OwnIdentity(config.salesforce.clientName);
   identity.mondayUserId = options.identity?.mondayUserId ?? null;

@@ -83,6 +83,9 @@ export function decideFailure(error: DispatchError, context: FailureContext, opt
     case 'VALIDATION':
       return permanent(validationHint(error, context));
     case 'DUPLICATE':
+      if (error.target === 'salesforce' && error.crmCode === 'DUPLICATES_DETECTED' && context.commandKind === 'salesforce.update') {
+        return permanent(`a Salesforce duplicate rule set to Block refuses this update (the record would match another one): merge the duplicates in Salesforce or relax the rule, ${RETRY_HINT}`);
+      }
       return permanent(
         `${error.target === 'salesforce' ? 'Salesforce' : 'monday'} refused a duplicate${error.field ? ` (field ${error.field})` : ''}: ` +
           `add match fields to objects.${context.objectKey ?? '<object>'}.match so the existing record is linked instead, or merge the duplicates, ${RETRY_HINT}`,

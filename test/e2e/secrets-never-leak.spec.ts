@@ -32,8 +32,9 @@ const CHOSEN = {
 
 /**
  * Issue 20: no secret value in any log line, /metrics, /health, the events table, the outbox, a
- * dead letter or an alert, also when a CRM's error message echoes them (the Salesforce emulator's
- * fault injection answers with a message quoting every secret of the run). Salesforce takes one
+ * dead letter or an alert, also when a CRM's error message echoes them (each emulator's fault
+ * injection answers with a message quoting every secret of the run: Salesforce's refusal becomes a
+ * dead letter, monday's 500 a retried failure in the log and the outbox). Salesforce takes one
  * credential flow at a time, so each flow runs once: password (client secret, password), JWT bearer
  * (the private key, whole and line by line) and tokens (access token, refresh token, with a session
  * expired mid-run so the refresh token is used). Every run also sets the monday, admin, Telegram,
@@ -116,7 +117,7 @@ describe.each<Flow>(['password', 'jwt', 'token'])('secrets never leak (Salesforc
 
   const leaks = (where: string, text: string) => secrets.filter((s) => text.includes(s)).map((s) => `${where}: ${s.slice(0, 24)}`);
 
-  it('drives traffic, including a Salesforce error that echoes every secret, and finds none of them anywhere', async () => {
+  it('drives traffic, including a Salesforce and a monday error that echo every secret, and finds none of them anywhere', async () => {
     await expectEventually(async () => expect((await fetch(`${url}/health`)).status).toBe(200), { timeoutMs: 30_000 });
     const echoed = `invalid value; you sent ${secrets.join(' and ')}`;
     // A Salesforce lead synced to monday, then a monday edit whose Salesforce write is refused with that message.
@@ -135,6 +136,12 @@ describe.each<Flow>(['password', 'jwt', 'token'])('secrets never leak (Salesforc
       expect(text).toContain('invalid value; you sent');
       return text;
     }, { timeoutMs: 30_000 });
+    // monday answering a write with a 500 whose message echoes every secret: the write is retried and lands.
+    monday.control.addFault({ kind: 'http_500', count: 1, operation: 'change_multiple_column_values', message: `monday echoed ${secrets.join(' and ')}` });
+    sf.control.updateAsHuman('Lead', id, { Title: 'Echo Officer' });
+    await expectEventually(() => expect(JSON.stringify(monday.control.getItem(item.id)?.values ?? {})).toContain('Echo Officer'), { timeoutMs: 30_000 });
+    // The echo was logged (the retried failure's warning), less the secrets (checked with the rest below).
+    expect(logs.join('')).toContain('monday echoed');
     // Requests that carry secrets in the wrong place: a webhook token in the query, the admin token in a header.
     await fetch(`${url}/webhooks/monday?token=${CHOSEN.MONDAY_WEBHOOK_TOKEN}x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     await fetch(`${url}/admin/status`, { headers: { authorization: `Bearer ${CHOSEN.ADMIN_TOKEN}` } });

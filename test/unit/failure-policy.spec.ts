@@ -55,6 +55,15 @@ describe('failure policy: what each error code leads to', () => {
     }
   });
 
+  it('a duplicate rule refusing an update (only a Block rule gets that far) asks for a merge, not for match fields', () => {
+    const refused = error('DUPLICATE', { crmCode: 'DUPLICATES_DETECTED' });
+    const update = decideFailure(refused, { attempts: 1, objectKey: 'contact', commandKind: 'salesforce.update' });
+    expect(update).toMatchObject({ action: 'dead_letter', why: 'permanent' });
+    expect(update.action === 'dead_letter' && update.hint).toMatch(/set to Block refuses this update.*merge the duplicates/);
+    const create = decideFailure(refused, { attempts: 1, objectKey: 'contact', commandKind: 'salesforce.create' });
+    expect(create.action === 'dead_letter' && create.hint).toMatch(/objects\.contact\.match/);
+  });
+
   it('waits exactly as long as the CRM said when rate limited (plus a small spread)', () => {
     const decided = decideFailure(error('RATE_LIMITED', { retryAfterMs: 30_000 }), at(3));
     expect(decided).toEqual({ action: 'retry', why: 'rate_limited', delay: { minMs: 30_000, maxMs: 33_050 } });

@@ -2,7 +2,8 @@ import type { SaveResult } from '../../salesforce/salesforce.port';
 import { toDispatchError } from '../dispatch-error';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult, type HandlerResults } from './handler-types';
 import { CONVERTED_LEAD_CODE, followConversion } from './salesforce-converted-lead';
-import { writeOptionsFor } from './salesforce-duplicate-link';
+import { isDuplicateRuleRefusal, writeOptionsFor } from './salesforce-duplicate-link';
+import { resendAcknowledgingAlert } from './salesforce-update-duplicate';
 
 /** sObject Collections take up to 200 records per request (reference 3.1). */
 const COLLECTION_SIZE = 200;
@@ -10,6 +11,8 @@ const COLLECTION_SIZE = 200;
 /**
  * Field updates of one object: sObject Collections of up to 200 records (updateMany, allOrNone false),
  * each record's result handled on its own. A command with nothing to write succeeds without a call.
+ * A record a duplicate rule refused is sent again on its own, acknowledging the rule's alert
+ * (salesforce-update-duplicate.ts).
  */
 export async function handleSalesforceUpdates(
   object: string,
@@ -25,12 +28,15 @@ export async function handleSalesforceUpdates(
   for (let start = 0; start < toSend.length; start += COLLECTION_SIZE) {
     const chunk = toSend.slice(start, start + COLLECTION_SIZE);
     let saved: SaveResult[];
+    const options = writeOptionsFor(ctx, chunk[0]?.command.objectKey ?? '');
+    // allowDuplicates already acknowledged every alert: a rule that still refuses is set to Block.
+    const alertsAcknowledged = options.allowDuplicates === true;
     try {
       ctx.countRequests('salesforce', 1);
       saved = await ctx.salesforce.updateMany(
         object,
         chunk.map((c) => ({ ...c.command.fields, Id: c.command.salesforceId })),
-        writeOptionsFor(ctx, chunk[0]?.command.objectKey ?? ''),
+        options,
       );
     } catch (error) {
       const failure = toDispatchError(error);
@@ -41,6 +47,7 @@ export async function handleSalesforceUpdates(
       const result = saved[index];
       if (result?.ok) results.set(c.id, succeeded(c.command.values ?? {}, [], { salesforceId: result.id }));
       else if (object === 'Lead' && result?.error.sfCode === CONVERTED_LEAD_CODE) results.set(c.id, await convertedMeanwhile(c, result.error, ctx));
+      else if (isDuplicateRuleRefusal(result?.error) && !alertsAcknowledged) results.set(c.id, await resendAcknowledgingAlert(object, c, ctx));
       else results.set(c.id, failed(toDispatchError(result?.error ?? new Error('no result for this record'))));
     }
   }

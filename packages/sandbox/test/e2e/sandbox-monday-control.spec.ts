@@ -92,6 +92,13 @@ describe('monday emulator control API', () => {
     expect((await control('GET', 'faults')).json).toEqual([]);
   });
 
+  it('an injected 5xx may carry its own message (e.g. one echoing what was sent)', async () => {
+    await control('POST', 'faults', { kind: 'http_500', count: 1, operation: 'create_item', message: 'you sent token-1234' });
+    const error = (await client.request(DOCS.createItem, { board: String(LEADS.id), name: 'x' }).catch((e: unknown) => e)) as ClientError;
+    expect(error.response.status).toBe(500);
+    expect(error.response.errors?.[0]?.message).toBe('you sent token-1234');
+  });
+
   it('a ratio fault with the seeded RNG fails a reproducible share of requests', async () => {
     em.control.addFault({ kind: 'http_500', ratio: 0.5 });
     const statuses: number[] = [];

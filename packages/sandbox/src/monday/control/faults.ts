@@ -18,6 +18,8 @@ export interface FaultSpec {
   copies?: number;
   /** Only GraphQL requests whose root field names include this one (request faults). */
   operation?: string;
+  /** http_500: the error message to answer with (default "Internal Server Error"), e.g. one echoing what was sent. */
+  message?: string;
 }
 
 interface ActiveFault extends FaultSpec {

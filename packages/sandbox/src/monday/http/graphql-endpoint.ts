@@ -199,8 +199,9 @@ export class GraphqlEndpoint {
       // Injected faults act while the request holds its concurrency slot (and its idempotency key).
       const latency = this.core.faults.take('latency', entry.fields);
       if (latency?.latencyMs) await sleep(latency.latencyMs);
-      if (this.core.faults.take('http_500', entry.fields)) {
-        return { status: 500, body: { errors: [{ message: 'Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR', status_code: 500 } }] } };
+      const serverError = this.core.faults.take('http_500', entry.fields);
+      if (serverError) {
+        return { status: 500, body: { errors: [{ message: serverError.message ?? 'Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR', status_code: 500 } }] } };
       }
       if (this.core.faults.take('http_429', entry.fields)) {
         this.limiter.countThrottled();
