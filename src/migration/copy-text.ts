@@ -18,13 +18,17 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r'
 export function copyRow(values: readonly CopyValue[]): string {
   let line = '';
   for (let i = 0; i < values.length; i++) {
-    const value = values[i];
     if (i > 0) line += '\t';
-    if (value === null) line += '\\N';
-    else if (typeof value === 'number') line += String(value);
-    else line += SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : value;
+    line += copyField(values[i]);
   }
   return `${line}\n`;
+}
+
+/** One column of `copyRow`, without the separators. */
+export function copyField(value: CopyValue): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : value;
 }
 
 /** Streams `rows` (from `copyRow`) into `COPY <table> (<columns>) FROM STDIN` on `client`. */

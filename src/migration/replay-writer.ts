@@ -5,7 +5,7 @@ import { derivedValueSealer, recordSubject, UNATTACHED_SUBJECT, type DerivedValu
 import { subjects } from '../personal-data/personal-fields';
 import type { DecisionRow } from '../projectors/sync-records.repository';
 import type { SyncRecord } from '../projectors/sync-record';
-import { copyRow, copyRows } from './copy-text';
+import { copyField, copyRow, copyRows } from './copy-text';
 
 const RECORD_COLUMNS = [
   'id', 'object_key', 'salesforce_id', 'monday_board_id', 'monday_item_id', 'deleted_side', 'deleted_at', 'creating', 'converted_at', 'fields', 'waiting', 'last_position',
@@ -24,17 +24,35 @@ export interface ReplayWrite {
   checkpoint: Checkpoint;
 }
 
+/**
+ * One decision row in COPY text, as `copyRow` of its columns gives it. The event type, outcome and
+ * reason columns come from a small set (code's names), so their escaped text is made once per
+ * combination instead of per row (replay writes a row per event).
+ */
 export function decisionRow(decision: DecisionRow): string {
   const { outcome } = decision;
-  return copyRow([
-    decision.position,
-    decision.recordId,
-    decision.eventType,
-    outcome.outcome,
-    outcome.reason ?? null,
-    outcome.detail ? JSON.stringify(outcome.detail) : null,
-    decision.commands,
-  ]);
+  const detail = outcome.detail ? copyField(JSON.stringify(outcome.detail)) : '\\N';
+  return `${decision.position}\t${decision.recordId ?? '\\N'}\t${middleColumns(decision.eventType, outcome.outcome, outcome.reason)}\t${detail}\t${decision.commands}\n`;
+}
+
+/** Escaped `event_type, outcome, reason` columns, by event type, outcome and reason (a few dozen combinations; capped all the same). */
+const MIDDLE_COLUMNS = new Map<string, Map<string, Map<string | undefined, string>>>();
+const MAX_MIDDLE_COLUMNS = 10_000;
+let middleColumnsCached = 0;
+
+function middleColumns(eventType: string, outcome: string, reason: string | undefined): string {
+  let byOutcome = MIDDLE_COLUMNS.get(eventType);
+  if (!byOutcome) MIDDLE_COLUMNS.set(eventType, (byOutcome = new Map()));
+  let byReason = byOutcome.get(outcome);
+  if (!byReason) byOutcome.set(outcome, (byReason = new Map()));
+  const cached = byReason.get(reason);
+  if (cached !== undefined) return cached;
+  const text = `${copyField(eventType)}\t${copyField(outcome)}\t${copyField(reason ?? null)}`;
+  if (middleColumnsCached < MAX_MIDDLE_COLUMNS) {
+    byReason.set(reason, text);
+    middleColumnsCached++;
+  }
+  return text;
 }
 
 /** last_position as live processing sets it: the last event of the batch (here, the write) that changed the record. */

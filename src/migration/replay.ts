@@ -9,7 +9,7 @@ import { loadCachedContext } from '../projectors/sync-context-cache';
 import type { SyncContext } from '../projectors/sync-context';
 import type { SyncRecord } from '../projectors/sync-record';
 import { decideEvent, keyOf, OutcomeTally, RecordBatch, SYNC_PROJECTOR, type BatchDecisions, type DecideFunction, type EventDecider, type WaitingRecords } from '../projectors/sync-projector';
-import { decide, recordKeysOf } from '../projectors/decide';
+import { decide, recordKeysOf, type RecordKey } from '../projectors/decide';
 import { loadRecords, type DecisionRow } from '../projectors/sync-records.repository';
 import { readLogPages } from './replay-log-reader';
 import { ReplayRecordIds } from './replay-record-ids';
@@ -155,18 +155,20 @@ class Rebuild {
     const { batch } = this;
     // The store holds records as of the last write: those this window changed or merged away are newer here.
     const notNewer = (record: SyncRecord) => !batch.supersedes(record);
-    batch.load((await this.recordsFor(page)).filter(notNewer));
+    // Each event's keys, computed once: for the look-ups here and for decideEvent.
+    const pageKeys = page.map((event) => recordKeysOf(event, this.context));
+    batch.load((await this.recordsFor(pageKeys)).filter(notNewer));
     // As the live runner's batch does, but per event: the waiting records are loaded again at the event's first new link.
     const waiting: WaitingRecords = { load: async () => this.store.waitingRecords().filter(notNewer), loaded: false };
-    const decider: EventDecider = { batch, context: this.context, links: this.links, waiting, decideOne: this.poison.decide ?? decide, tally: this.tally };
+    const decider: EventDecider = { batch, context: this.context, links: this.links, waiting, decideOne: this.poison.decide ?? decide, tally: this.tally, dropCommands: true };
     const decided: BatchDecisions = { commands: [], decisions: [] };
     try {
-      for (const event of page) {
-        decided.commands.length = 0;
+      for (let i = 0; i < page.length; i++) {
+        const event = page[i];
         decided.decisions.length = 0;
         waiting.loaded = false;
         // Synchronous unless the event links a pair or its decision throws: no promise per event.
-        const outcome = this.decideOne(event, decider, decided);
+        const outcome = this.decideOne(event, pageKeys[i], decider, decided);
         if (!(outcome === true || (outcome !== false && (await outcome)))) continue;
         const { decisions } = decided;
         for (const decision of decisions) {
@@ -208,13 +210,13 @@ class Rebuild {
    * here (parked now, with its error, and skipped: replay never dies on one event). `decide` throws
    * before it changes the batch. A promise only when the decision waits for the waiting records or parks.
    */
-  private decideOne(event: RecordedEvent, decider: EventDecider, into: BatchDecisions): boolean | Promise<boolean> {
+  private decideOne(event: RecordedEvent, keys: RecordKey[], decider: EventDecider, into: BatchDecisions): boolean | Promise<boolean> {
     if (this.poison.parked.has(event.position)) {
       this.skippedParked++;
       return false;
     }
     try {
-      const pending = decideEvent(event, decider, into);
+      const pending = decideEvent(event, decider, into, keys);
       return pending ? pending.then(() => true, (error: unknown) => this.park(event, error)) : true;
     } catch (error) {
       return this.park(event, error);
@@ -295,12 +297,12 @@ class Rebuild {
    * The records a page concerns: from memory, or read back from sync_records if the store dropped
    * some. Looked up event by event in the store's maps (no key strings, no key lists per page).
    */
-  private async recordsFor(page: RecordedEvent[]): Promise<SyncRecord[]> {
+  private async recordsFor(pageKeys: RecordKey[][]): Promise<SyncRecord[]> {
     // Found by item id, by Salesforce id, by record id: loaded in that order, each in event order (as collectKeys lists keys).
     const [byItem, bySalesforce, byId]: SyncRecord[][] = [[], [], []];
     const missing = this.store.mayMiss ? { itemIds: new Set<string>(), salesforce: new Map<string, { objectKey: string; salesforceId: string }>(), recordIds: new Set<number>() } : null;
-    for (const event of page) {
-      for (const key of recordKeysOf(event, this.context)) {
+    for (const keys of pageKeys) {
+      for (const key of keys) {
         if (!key) continue;
         const record = this.store.get(key);
         const kind = 'mondayItemId' in key ? byItem : 'salesforceId' in key ? bySalesforce : byId;

@@ -16,6 +16,8 @@ interface Slot {
   salesforceId: string | null;
   /** False once replaced by another record under one of its keys, or retired. */
   live: boolean;
+  /** Every key above names this slot (set when indexed, cleared when another slot takes one of them). */
+  intact: boolean;
 }
 
 /**
@@ -171,23 +173,21 @@ export class RecordBatch {
     return slots;
   }
 
-  /** Whether every key of the slot still names it. */
+  /** Whether every key of the slot still names it (kept by index and remove: no look-up per put). */
   private holdsAllKeys(slot: Slot): boolean {
-    if (!slot.live) return false;
-    if (slot.id !== null && this.byId.get(slot.id) !== slot) return false;
-    if (slot.itemId !== null && this.byItem.get(slot.itemId) !== slot) return false;
-    return slot.salesforceId === null || this.bySalesforce.get(slot.objectKey)?.get(slot.salesforceId) === slot;
+    return slot.live && slot.intact;
   }
 
   private index(slot: Slot): void {
     if (slot.current.waiting.length > 0) this.waiting.add(slot);
-    if (slot.id !== null) this.byId.set(slot.id, slot);
-    if (slot.itemId !== null) this.byItem.set(slot.itemId, slot);
+    if (slot.id !== null) claim(this.byId, slot.id, slot);
+    if (slot.itemId !== null) claim(this.byItem, slot.itemId, slot);
     if (slot.salesforceId !== null) {
       let ids = this.bySalesforce.get(slot.objectKey);
       if (!ids) this.bySalesforce.set(slot.objectKey, (ids = new Map()));
-      ids.set(slot.salesforceId, slot);
+      claim(ids, slot.salesforceId, slot);
     }
+    slot.intact = true;
   }
 
   private reindex(slot: Slot): void {
@@ -211,7 +211,14 @@ export class RecordBatch {
 }
 
 function newSlot(record: SyncRecord): Slot {
-  return { current: record, id: record.id, itemId: record.mondayItemId, objectKey: record.objectKey, salesforceId: record.salesforceId, live: true };
+  return { current: record, id: record.id, itemId: record.mondayItemId, objectKey: record.objectKey, salesforceId: record.salesforceId, live: true, intact: false };
+}
+
+/** Indexes `slot` under `key`; a slot the key named before no longer holds all its keys. */
+function claim<K>(map: Map<K, Slot>, key: K, slot: Slot): void {
+  const before = map.get(key);
+  if (before !== undefined && before !== slot) before.intact = false;
+  map.set(key, slot);
 }
 
 function sameKeys(a: SyncRecord, b: SyncRecord): boolean {

@@ -133,16 +133,18 @@ export interface EventDecider {
   decideOne: DecideFunction;
   /** Outcomes counted here and added to the metric by the caller (per batch or page, not per event). */
   tally: OutcomeTally;
+  /** Replay: the commands decided are dropped, so they are not collected in `BatchDecisions.commands`. */
+  dropCommands?: boolean;
 }
 
 /**
  * One event of `decideEvents`, adding its commands and decision rows to `into`. Synchronous unless
  * the event makes a new link and the waiting records are not loaded yet: then it returns the
- * promise of the rest. Throws, before changing the batch, when the decision throws.
+ * promise of the rest. Throws, before changing the batch, when the decision throws. `keys`: the
+ * event's recordKeysOf, when the caller has them already.
  */
-export function decideEvent(event: RecordedEvent, d: EventDecider, into: BatchDecisions): Promise<void> | undefined {
+export function decideEvent(event: RecordedEvent, d: EventDecider, into: BatchDecisions, keys: RecordKey[] = recordKeysOf(event, d.context)): Promise<void> | undefined {
   const { batch, context, links } = d;
-  const keys = recordKeysOf(event, context);
   if (decidesEachRecord(event)) {
     decideEachRecord(event, keys, d, into);
     return undefined;
@@ -151,7 +153,7 @@ export function decideEvent(event: RecordedEvent, d: EventDecider, into: BatchDe
   const result = d.decideOne(found.duplicate && found.record ? withFieldsOf(found.record, found.duplicate) : found.record, event, context);
   if (found.duplicate && result.record) batch.retire(found.duplicate);
   if (result.record) batch.put(result.record, found.record);
-  for (const command of result.commands) into.commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
+  if (!d.dropCommands) for (const command of result.commands) into.commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
   into.decisions.push({ record: result.record, position: event.position, eventType: event.type, outcome: result.outcome, commands: result.commands.length });
   d.tally.add(event.type, result.outcome.outcome, result.outcome.reason ?? '');
 
@@ -186,7 +188,7 @@ function decideEachRecord(event: RecordedEvent, keys: RecordKey[], d: EventDecid
   for (const current of records.size > 0 ? [...records] : [null]) {
     const result = d.decideOne(current, event, d.context);
     if (result.record) d.batch.put(result.record, current);
-    for (const command of result.commands) into.commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
+    if (!d.dropCommands) for (const command of result.commands) into.commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
     into.decisions.push({ record: result.record, position: event.position, eventType: event.type, outcome: result.outcome, commands: result.commands.length });
     d.tally.add(event.type, result.outcome.outcome, result.outcome.reason ?? '');
   }
@@ -199,7 +201,7 @@ function resolveWaitingRecords(event: RecordedEvent, d: EventDecider, into: Batc
     const resolved = resolveWaiting(waiting, object, d.context);
     if (resolved.outcome.outcome === 'skipped' || !resolved.record) continue;
     d.batch.put(resolved.record);
-    for (const command of resolved.commands) into.commands.push({ record: resolved.record, command, causedBy: event.position });
+    if (!d.dropCommands) for (const command of resolved.commands) into.commands.push({ record: resolved.record, command, causedBy: event.position });
     into.decisions.push({ record: resolved.record, position: event.position, eventType: event.type, outcome: resolved.outcome, commands: resolved.commands.length });
   }
 }

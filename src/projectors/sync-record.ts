@@ -8,14 +8,14 @@ export function otherSide(side: Side): Side {
 
 /** A value seen on one side, in Salesforce form, with the time the change was made there (epoch ms). */
 export interface SideValue {
-  value: SalesforceValue;
-  at: number;
+  readonly value: SalesforceValue;
+  readonly at: number;
   /**
    * `at` is when we sent our write there, on our clock (its success or link), not the side's own
    * time of the change: its echo replaces it with that. Comparing a side's change times with it
    * assumes the clocks agree; a webhook's previousValue can tell more (see observe).
    */
-  timedBySend?: true;
+  readonly timedBySend?: true;
 }
 
 /**
@@ -25,24 +25,24 @@ export interface SideValue {
  * target is never sent (invariant 7, second guard).
  */
 export interface FieldState {
-  agreed: SalesforceValue;
-  agreedAt: number;
-  agreedFrom: Side;
+  readonly agreed: SalesforceValue;
+  readonly agreedAt: number;
+  readonly agreedFrom: Side;
   /** The agreed value was first seen in the echo of our own write (Salesforce set it then), not made by a person. */
-  echoed?: true;
+  readonly echoed?: true;
   /**
    * Sides a command carrying the agreed value was issued to and not yet seen holding it: a write of
    * ours landing there with an older value needs no repair, this one follows it (per-record order).
    */
-  sendingTo?: Side[];
+  readonly sendingTo?: readonly Side[];
   /**
    * The person was erased (crm-sync erase; the sync marks their personal fields when it reads the
    * erasure): what we knew of the value is gone. Snapshots read since are a baseline, never pushed,
    * and `agreed` is only the last value read; a person's change on one side is new data and ends it.
    */
-  erased?: true;
-  salesforce?: SideValue;
-  monday?: SideValue;
+  readonly erased?: true;
+  readonly salesforce?: SideValue;
+  readonly monday?: SideValue;
 }
 
 /** A relation value that waits for the other record to be linked before it can be written. */

@@ -74,6 +74,21 @@ describe('RecordBatch: the records of one projector batch across their versions'
     expect(batch.changed()).toEqual([merged, taker]);
   });
 
+  it('a new version of a record that lost one of its keys to a record loaded later is stored under all its keys again', () => {
+    const a = record(1, { mondayItemId: 'a' });
+    const batch = new RecordBatch([a]);
+    // Loaded later under the same item id: the item id now names it, the stored id still names a.
+    const loaded = record(3, { mondayItemId: 'a' });
+    batch.load([loaded]);
+    expect(batch.find([{ mondayItemId: 'a' }]).record).toBe(loaded);
+    expect(batch.find([{ recordId: 1 }]).record).toBe(a);
+    const a2 = version(a);
+    batch.put(a2, a);
+    expect(batch.find([{ mondayItemId: 'a' }]).record).toBe(a2);
+    expect(batch.find([{ recordId: 3 }]).record).toBeNull();
+    expect(batch.changed()).toEqual([a2]);
+  });
+
   it('lists the records waiting for a link as their latest versions, and drops those no longer waiting', () => {
     const a = record(1, { mondayItemId: 'a' }, { waiting: waitingOn });
     const b = record(2, { mondayItemId: 'b' });

@@ -3,6 +3,9 @@ import type { EventOrigin } from '../../event-store';
 import type { ResolvedField } from '../../mapping/resolved-mapping';
 import { otherSide, type FieldState, type Side, type SideValue, type SyncRecord } from '../sync-record';
 
+/** A field state this module is building (a new object, never one a record already holds: those are shared, see copyRecord). */
+type FieldStateDraft = { -readonly [K in keyof FieldState]: FieldState[K] };
+
 export type Observation =
   /** The value is the new agreed value; `push` is false when the other side already holds it. */
   | { accepted: true; push: boolean }
@@ -50,7 +53,7 @@ export function observe(
   const held = previous[side];
   const overOurWrite = madeOver !== undefined && held?.timedBySend === true && field.converter.equals(madeOver.value, held.value);
   const newest = readNow || overOurWrite || held === undefined || at >= held.at;
-  const state: FieldState = newest ? { ...previous, [side]: seen } : { ...previous };
+  const state: FieldStateDraft = newest ? { ...previous, [side]: seen } : { ...previous };
   if (newest && field.converter.equals(previous.agreed, value)) confirmHeld(state, side);
   record.fields[field.key] = state;
   // Except: a field monday may not write (authority salesforce, or read-only) changing in the echo of
@@ -153,7 +156,7 @@ export function written(record: SyncRecord, fieldKey: string, side: Side, value:
     record.fields[fieldKey] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at, timedBySend: true } };
     return false;
   }
-  const state: FieldState = { ...previous, [side]: { value, at, timedBySend: true } };
+  const state: FieldStateDraft = { ...previous, [side]: { value, at, timedBySend: true } };
   record.fields[fieldKey] = state;
   // Our own write: the exact value we sent (an agreed value then), so compared as JSON.
   if (JSON.stringify(value) === JSON.stringify(previous.agreed)) {
@@ -173,7 +176,7 @@ export function sendingAgreed(record: SyncRecord, fieldKeys: readonly string[], 
 }
 
 /** `side` was seen holding the agreed value: nothing of ours carrying it is still awaited there. */
-function confirmHeld(state: FieldState, side: Side): void {
+function confirmHeld(state: FieldStateDraft, side: Side): void {
   if (!state.sendingTo?.includes(side)) return;
   const rest = state.sendingTo.filter((s) => s !== side);
   if (rest.length > 0) state.sendingTo = rest;

@@ -1,0 +1,88 @@
+import type { RecordedEvent } from '../../src/event-store';
+import { decide } from '../../src/projectors/decide';
+import { LinkIndex } from '../../src/projectors/link-index';
+import type { SyncContext } from '../../src/projectors/sync-context';
+import type { SyncRecord } from '../../src/projectors/sync-record';
+import { EmailUserDirectory } from '../../src/projectors/user-directory';
+import { exampleResolvedMapping } from '../support/sandbox-schemas';
+import { itemSnapshot, mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
+
+/**
+ * decide copies a record copy-on-write (copyRecord): the field states of the record it is given are
+ * shared with the record it returns, so it must never change one in place. Every input record here
+ * is deeply frozen (a write to it throws in strict mode) and compared with its earlier JSON.
+ */
+const BOARD = '9378000526';
+const ITEM = '501';
+const OPP = '006000000000001AAA';
+const status = (text: string, index = 0) => ({ label: { index, text, style: { color: '#fff' } }, post_id: null });
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value as object)) deepFreeze(inner);
+  }
+  return value;
+}
+
+function commandSucceeded(at: number, sentAt: number, target: 'salesforce' | 'monday', written: Record<string, unknown>): RecordedEvent {
+  return recorded({
+    type: 'system.command_succeeded',
+    source: 'system',
+    sourceEventId: `command:${at}`,
+    stream: `salesforce:Opportunity:${OPP}`,
+    origin: 'unknown',
+    occurredAt: new Date(at),
+    payload: { commandId: at, kind: target === 'salesforce' ? 'salesforce.update' : 'monday.change_columns', target, recordId: 1, written, sentAt },
+  } as Parameters<typeof recorded>[0]);
+}
+
+describe('decide is copy-on-write (field states shared, never changed in place)', () => {
+  const links = new LinkIndex();
+  const context: SyncContext = { mapping: exampleResolvedMapping(), links, users: new EmailUserDirectory() };
+  links.add('opportunity', OPP, ITEM);
+
+  // Every path of state/field-state.ts that builds a state: first sight, accepted changes on both
+  // sides (sendingTo set), own echoes confirming and losing the value, an older change, our write's
+  // success, a snapshot of the item.
+  const events: RecordedEvent[] = [
+    mondayColumnChanged({ boardId: BOARD, itemId: ITEM, columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_000 }),
+    salesforceChanged({ object: 'Opportunity', id: OPP, fields: { Amount: 1200 }, at: 2_100 }),
+    salesforceChanged({ object: 'Opportunity', id: OPP, fields: { StageName: 'Quote' }, at: 2_200, origin: 'own_echo' }),
+    commandSucceeded(2_300, 2_150, 'salesforce', { stage: 'Quote' }),
+    salesforceChanged({ object: 'Opportunity', id: OPP, fields: { StageName: 'MOU' }, at: 2_400 }),
+    mondayColumnChanged({ boardId: BOARD, itemId: ITEM, columnId: 'stage', columnType: 'color', value: status('Follow-up', 1), at: 2_350, origin: 'own_echo' }),
+    mondayColumnChanged({ boardId: BOARD, itemId: ITEM, columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 1_500 }),
+    commandSucceeded(2_600, 2_500, 'monday', { stage: 'MOU' }),
+    itemSnapshot(BOARD, ITEM, 'Opp', { stage: 'MOU' }, 3_000),
+    salesforceChanged({ object: 'Opportunity', id: OPP, fields: { StageName: 'Follow-up', Amount: 900 }, at: 3_100 }),
+  ];
+
+  it('no decision changes the record it is given; fields it did not touch are the same objects', () => {
+    let record = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP, boardId: BOARD, itemId: ITEM, values: { stage: 'Follow-up' } }), context).record as SyncRecord;
+    let replaced = 0;
+    let shared = 0;
+    for (const event of events) {
+      const before = JSON.stringify(record);
+      deepFreeze(record);
+      const next = decide(record, event, context).record as SyncRecord;
+      expect(JSON.stringify(record)).toBe(before);
+      expect(next.fields).not.toBe(record.fields);
+      for (const key of Object.keys(record.fields)) {
+        if (next.fields[key] === record.fields[key]) {
+          shared++;
+          continue;
+        }
+        replaced++;
+        // A replaced state is a new object: the frozen one is left as it was.
+        expect(Object.isFrozen(next.fields[key])).toBe(false);
+      }
+      record = next;
+    }
+    // The sequence changed states (the checks above ran on real changes) and left others shared.
+    expect(replaced).toBeGreaterThanOrEqual(8);
+    expect(shared).toBeGreaterThanOrEqual(8);
+    expect(record.fields.stage.agreed).toBe('Follow-up');
+    expect(record.fields.amount.agreed).toBe(900);
+  });
+});
