@@ -21,8 +21,8 @@ export { MONDAY_CLIENT } from '../monday/monday.module';
 export interface CommandNeeds {
   /** The database, as the DataSource owning the command's pool (closed with the context). */
   database?: { max: number; applicationName: string; logger?: Logger };
-  /** The mapping file at SYNC_CONFIG. */
-  mapping?: boolean;
+  /** The mapping file at SYNC_CONFIG; 'if-present': null when there is no file there. */
+  mapping?: boolean | 'if-present';
   salesforce?: boolean;
   monday?: boolean;
   /**
@@ -78,7 +78,8 @@ class CommandModule {
         { provide: DatabaseCloser, useFactory: (dataSource: DataSource) => new DatabaseCloser(dataSource), inject: [DataSource] },
       );
     }
-    if (needs.mapping) imports.push(MappingModule.forFile(config.syncConfigPath));
+    if (needs.mapping === 'if-present') imports.push(MappingModule.forFileIfPresent(config.syncConfigPath));
+    else if (needs.mapping) imports.push(MappingModule.forFile(config.syncConfigPath));
     if (needs.salesforce) imports.push(SalesforceModule.forAppConfig());
     if (needs.monday) imports.push(MondayModule.forAppConfig());
     // Global, so the command's own modules (needs.modules) and the CRM modules can inject what it provides.
@@ -100,7 +101,13 @@ export class CommandContext {
     return poolOf(this.dataSource);
   }
   get mapping(): Mapping {
-    return this.context.get<Mapping>(SYNC_MAPPING);
+    const mapping = this.mappingIfPresent;
+    if (!mapping) throw new Error('the command context was opened without a mapping file');
+    return mapping;
+  }
+  /** The mapping of a context opened with `mapping: 'if-present'` (null without a file). */
+  get mappingIfPresent(): Mapping | null {
+    return this.context.get<Mapping | null>(SYNC_MAPPING);
   }
   get salesforce(): JsforceSalesforceClient {
     return this.context.get(JsforceSalesforceClient);

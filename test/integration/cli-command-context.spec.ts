@@ -32,6 +32,16 @@ describe('a command context', () => {
     await expect(openCommandContext(config, { mapping: true })).rejects.toThrow(/crm-sync\.yaml/);
   });
 
+  it("gives null for a mapping asked for 'if-present' when there is no file, and the file's mapping when there is one", async () => {
+    const absent = await openCommandContext(loadConfig({ SYNC_CONFIG: '/nonexistent/crm-sync.yaml' }), { mapping: 'if-present' });
+    expect(absent.mappingIfPresent).toBeNull();
+    expect(() => absent.mapping).toThrow(/without a mapping file/);
+    await absent.close();
+    const present = await openCommandContext(loadConfig({ SYNC_CONFIG: EXAMPLE_MAPPING }), { mapping: 'if-present' });
+    expect(present.mappingIfPresent?.objects.map((o) => o.key)).toContain('lead');
+    await present.close();
+  });
+
   it('in sandbox mode starts the emulators with the context, points the configuration and both CRM clients at them, and stops them when it closes', async () => {
     const environment = loadConfig({ SYNC_CONFIG: EXAMPLE_MAPPING });
     expect(environment.mode).toBe('sandbox');
