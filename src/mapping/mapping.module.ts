@@ -7,6 +7,9 @@ import type { Mapping } from './mapping.types';
 /** Injection token of the loaded mapping (a Mapping). */
 export const SYNC_MAPPING = Symbol('SYNC_MAPPING');
 
+/** Injection token of the mapping resolved against the live schemas (a ResolvedMapping), in the running sync. */
+export const RESOLVED_MAPPING = Symbol('RESOLVED_MAPPING');
+
 /** The mapping of the sync: its public surface is the loaded, validated Mapping under SYNC_MAPPING. */
 @Module({})
 export class MappingModule {
