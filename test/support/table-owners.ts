@@ -42,7 +42,7 @@ const BY_DESIGN_ENCRYPT = 'encrypt-existing rewrites the personal columns of eve
 const TO_MOVE_REPLAY = 'to move: replay rebuilds the projectors state from the log (reset checkpoint, bulk-rewrite records, decisions and outbox in one transaction); belongs behind a rebuild service of src/projectors';
 const TO_MOVE_BULK = 'to move: the backfill bulk path (COPY and bulk import) is being reworked on another branch; its queries move behind the owners once that lands';
 const TO_MOVE_OUTBOX_READS = 'to move: outbox read models join sync_records (outbox may not import projectors): needs a port the composition provides, as linkedItems does; src/outbox is being edited on another branch';
-const TO_MOVE_MIGRATION_READS = 'to move: a join across outbox and sync_records/events for one object or one run; needs read functions in src/outbox taking the ids from their owners';
+const TO_MOVE_MIGRATION_READS = 'to move: the summary of a backfill run joins its outbox commands with their outcome events; needs read functions in src/outbox and src/event-store (kept as one query while the backfill path is reworked on another branch)';
 
 export const ALLOWED_OUTSIDE_OWNER: AllowedReference[] = [
   { file: 'src/projectors/sync-records.repository.ts', table: 'outbox', reason: BY_DESIGN_EXACTLY_ONCE },
@@ -69,8 +69,6 @@ export const ALLOWED_OUTSIDE_OWNER: AllowedReference[] = [
   { file: 'src/migration/bulk-create-monday.ts', table: 'outbox', reason: TO_MOVE_BULK },
   { file: 'src/migration/backfill-summary.ts', table: 'events', reason: TO_MOVE_MIGRATION_READS },
   { file: 'src/migration/backfill-summary.ts', table: 'outbox', reason: TO_MOVE_MIGRATION_READS },
-  { file: 'src/migration/reconcile-read.ts', table: 'outbox', reason: TO_MOVE_MIGRATION_READS },
-  { file: 'src/migration/reconcile-read.ts', table: 'sync_records', reason: TO_MOVE_MIGRATION_READS },
   { file: 'src/outbox/dead-letters.ts', table: 'events', reason: TO_MOVE_OUTBOX_READS },
   { file: 'src/outbox/dead-letters.ts', table: 'sync_records', reason: TO_MOVE_OUTBOX_READS },
   { file: 'src/outbox/records-in-flight.ts', table: 'sync_records', reason: TO_MOVE_OUTBOX_READS },
