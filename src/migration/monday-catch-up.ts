@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { appendEvents, newestOccurredAt, type NewEvent } from '../event-store';
 import type { Mapping } from '../mapping/mapping.types';
 import type { MondayItem, MondayPort } from '../monday/monday.port';
-import { itemsOfBusyRecords } from '../outbox/records-in-flight';
+import { itemsOfBusyRecords } from './records-in-flight';
 
 export interface MondayCatchUpOptions {
   /** Re-read this much before the cursor: changes that committed on monday's side out of order. Default 5 min. */

@@ -1,7 +1,7 @@
 import { loadSyncRecords } from '../projectors/sync-records.repository';
 import type { Queryable } from '../event-store';
 import { deadCreateMessages } from '../outbox/dead-creates';
-import { busyRecordIds } from '../outbox/records-in-flight';
+import { busyRecordIds } from '../outbox/busy-records';
 import { to18 } from '../mapping/salesforce-id';
 import type { MondayItem, MondayPort } from '../monday/monday.port';
 import type { ResolvedObject } from '../mapping/resolved-mapping';
@@ -27,17 +27,18 @@ export async function readObject(sources: ReconcileSources, object: ResolvedObje
   const { salesforce, monday } = sources;
   const sobject = object.mapping.salesforce;
   const fields = [...new Set(['Id', 'LastModifiedDate', 'SystemModstamp', object.mapping.name, ...object.fields.flatMap((f) => f.salesforceFields)])];
-  const [records, scope, items, syncRecords, allDeadCreates, busy] = await Promise.all([
+  const [records, scope, items, syncRecords, allDeadCreates, allBusy] = await Promise.all([
     collect(salesforce.query(`SELECT ${fields.join(', ')} FROM ${sobject}`)),
     object.mapping.backfill?.where ? collect(salesforce.query(`SELECT Id FROM ${sobject} WHERE ${object.mapping.backfill.where}`)) : Promise.resolve(null),
     collect(monday.streamBoardItems(object.mapping.monday.board)),
     loadSyncRecords(sources.db, object.mapping.key),
     deadCreateMessages(sources.db),
-    busyRecordIds(sources.db, object.mapping.key),
+    busyRecordIds(sources.db),
   ]);
-  // Why a record's last create was dead-lettered, for this object's records.
+  // Why a record's last create was dead-lettered, and which records are busy, of this object's records.
   const ofObject = new Set(syncRecords.map((r) => r.id));
   const deadCreates = new Map([...allDeadCreates].filter(([recordId]) => ofObject.has(recordId)));
+  const busy = new Set([...allBusy].filter((recordId) => ofObject.has(recordId)));
   const inScope = scope ? new Set(scope.map((r) => to18(r.Id))) : null;
   const linked = syncRecords.filter((r) => !r.deleted && r.salesforceId && r.mondayItemId);
   const activeItems = new Set(items.map((i) => i.id));
