@@ -18,7 +18,7 @@ const folders = (...names) => `^src/(${names.join('|')})/`;
 const ALL = [
   'admin', 'alerts', 'app', 'cli', 'config', 'console', 'data-quality', 'database', 'event-store', 'health',
   'ingest', 'mapping', 'migration', 'monday', 'observability', 'outbox', 'personal-data', 'projectors',
-  'salesforce', 'sync-commands',
+  'salesforce', 'sandbox-mode', 'sync-commands',
 ];
 const allBut = (...allowed) => folders(...ALL.filter((name) => !allowed.includes(name)));
 
@@ -41,7 +41,7 @@ function onlyImports(from, allowed, comment) {
 const LAYERS = [
   'observability', 'config', 'database', 'event-store', 'mapping', 'sync-commands', 'personal-data',
   'salesforce', 'monday', 'alerts', 'ingest', 'projectors', 'outbox', 'migration', 'data-quality',
-  'health', 'admin', 'console', 'app', 'cli',
+  'health', 'admin', 'console', 'sandbox-mode', 'app', 'cli',
 ];
 
 function layerRules() {
@@ -102,6 +102,13 @@ module.exports = {
       to: { path: folders('salesforce', 'monday') },
     },
     {
+      name: 'only-entry-points-import-sandbox-mode',
+      severity: 'error',
+      comment: 'Sandbox mode is chosen by the composition (src/app, src/cli); no module of the sync may know it runs against the emulators.',
+      from: { path: '^src/', pathNot: '^src/(sandbox-mode|app|cli)/' },
+      to: { path: '^src/sandbox-mode/' },
+    },
+    {
       name: 'sandbox-is-standalone',
       severity: 'error',
       comment: 'The emulators must be usable alone: packages/sandbox imports nothing from the service.',
@@ -111,8 +118,8 @@ module.exports = {
     {
       name: 'only-entry-points-start-the-emulators',
       severity: 'error',
-      comment: 'The emulators are a library for sandbox mode: only the entry points (src/app, src/cli) may start them.',
-      from: { path: '^src/', pathNot: '^src/(app|cli)/' },
+      comment: 'The emulators are a library for sandbox mode: only SandboxModeModule (src/sandbox-mode) and the entry points (src/app, src/cli) may start them.',
+      from: { path: '^src/', pathNot: '^src/(sandbox-mode|app|cli)/' },
       to: { path: '^packages/sandbox/' },
     },
     {

@@ -1,8 +1,10 @@
+import { eventsOfStreams } from '../event-store/log-status';
 import type { Queryable } from '../event-store/queryable';
 import { isSalesforceId, to18 } from '../mapping/salesforce-id';
 import { commandsOfRecord } from '../outbox/record-commands';
 import { activePersonalData } from '../personal-data/active';
 import { revealColumns } from '../personal-data/derived-values';
+import { decisionsOfEvents } from '../projectors/decisions-of-events';
 import { syncRecordByCrmId } from '../projectors/record-lookups';
 
 export type Crm = 'salesforce' | 'monday';
@@ -26,19 +28,21 @@ export interface RecordHistory {
   commands: Array<{ id: number; kind: string; status: string; attempts: number; causedBy: number; lastError: unknown; createdAt: string; finishedAt: string | null }>;
 }
 
+/** At most this many events of a record's streams are shown. */
+const MAX_EVENTS = 2000;
+
 /**
- * The record's streams are `monday:item:<id>` and `salesforce:<Object>:<id>`; decisions come from
- * sync_decisions by (position, event type). The sync record comes from the projectors' lookups and
- * the commands from the outbox's; this join of events and decisions still reads both tables here.
+ * The record's streams are `monday:item:<id>` and `salesforce:<Object>:<id>` (the event store's);
+ * each event's decision is the projectors' for its (position, event type).
  */
-const EVENTS_SQL = `
-SELECT e.position, e.type, e.source, e.origin, e.stream, e.occurred_at, e.payload,
-       d.outcome, d.reason, d.detail, d.commands
-FROM events e
-LEFT JOIN sync_decisions d ON d.position = e.position AND d.event_type = e.type
-WHERE e.stream = $1 OR e.stream LIKE $2
-ORDER BY e.position
-LIMIT 2000`;
+async function eventsWithDecisions(db: Queryable, mondayItemId: string | null, salesforceId: string | null) {
+  const events = await eventsOfStreams(db, mondayItemId ? `monday:item:${mondayItemId}` : '', salesforceId ? `salesforce:%:${escapeLike(salesforceId)}` : '', MAX_EVENTS);
+  const decisions = new Map((await decisionsOfEvents(db, events.map((e) => Number(e.position)))).map((d) => [`${d.position}:${d.event_type}`, d]));
+  return events.map((e) => {
+    const d = decisions.get(`${e.position}:${e.type}`);
+    return { ...e, outcome: d?.outcome ?? null, reason: d?.reason ?? null, detail: d?.detail ?? null, commands: d?.commands ?? null };
+  });
+}
 
 /** An id that cannot name a record on that side (letters in a monday item id, a NUL byte that Postgres cannot even compare). */
 export class InvalidRecordIdError extends Error {
@@ -66,10 +70,7 @@ export async function recordHistory(db: Queryable, crm: Crm, rawId: string): Pro
   const record = await syncRecordByCrmId(db, crm, id);
   const mondayItemId = record ? record.monday_item_id : crm === 'monday' ? id : null;
   const salesforceId = record ? record.salesforce_id : crm === 'salesforce' ? id : null;
-  const { rows: events } = await db.query<{
-    position: string; type: string; source: string; origin: string; stream: string; occurred_at: Date; payload: unknown;
-    outcome: string | null; reason: string | null; detail: unknown; commands: number | null;
-  }>(EVENTS_SQL, [mondayItemId ? `monday:item:${mondayItemId}` : '', salesforceId ? `salesforce:%:${escapeLike(salesforceId)}` : '']);
+  const events = await eventsWithDecisions(db, mondayItemId, salesforceId);
   const commands = record ? await commandsOfRecord(db, record.id) : [];
   if (!record && events.length === 0) return null;
   await activePersonalData()?.reveal(events);

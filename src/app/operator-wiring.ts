@@ -5,7 +5,7 @@ import { dataQualityServices } from '../data-quality/data-quality.module';
 import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
 import type { SubscriptionRunner } from '../event-store';
 import type { Mapping } from '../mapping';
-import { COUNT_PENDING_CATCH_UPS_SQL } from '../migration/catch-up-requests';
+import { countPendingCatchUps } from '../ingest/salesforce/catch-up-queue';
 import { reconcile } from '../migration/reconcile';
 import { MondayAccountUsageReader, type MondayPort } from '../monday';
 import type { SyncContext } from '../projectors/sync-context';
@@ -60,9 +60,9 @@ export function operationalSnapshotSource(runtime: ServiceRuntime, parts: Operat
       const projector = parts.projector.status();
       const health = parts.salesforce.health();
       const monday = mondayUsage();
-      const { rows } = await runtime.pool.query<{ n: number }>(COUNT_PENDING_CATCH_UPS_SQL);
+      const pendingCatchUps = await countPendingCatchUps(runtime.pool);
       return {
-        cdc: { leader: parts.cdc.isLeader(), channels: parts.cdc.states(), pendingCatchUps: rows[0]?.n ?? 0 },
+        cdc: { leader: parts.cdc.isLeader(), channels: parts.cdc.states(), pendingCatchUps },
         projector: { running: projector.running, leader: projector.leader, lastError: projector.lastError },
         salesforce: { healthy: health.healthy, reason: health.reason, ...salesforceUsage() },
         monday: monday ? { ...mondayAccount.reader.current(), dailyLimitReachedUntil: monday.dailyLimitReachedUntil } : null,

@@ -1,24 +1,30 @@
-import { Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
-import { createDriftAlerts, type OperatorAlertOptions } from '../alerts';
-import { AlertsModule } from '../alerts/alerts.module';
-import { OperationalAlertsService } from '../alerts/operational-alerts.service';
-import { createParkedEventAlerts } from '../alerts/parked-event-alert';
+import { Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { OperatorAlertOptions } from '../alerts';
+import { AlertsModule, API_USAGE_SOURCES, OPERATIONAL_SNAPSHOT } from '../alerts/alerts.module';
+import { OperationalAlertsService, type ResolveProvider } from '../alerts/operational-alerts.service';
+import { APP_CONFIG } from '../config';
+import { DATABASE_POOL } from '../database/database.module';
+import { DATABASE_URL } from '../database/database.tokens';
 import { registerHealth } from '../health/sync-checks';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { IngestModule } from '../ingest/ingest.module';
 import { CdcSubscriber } from '../ingest/salesforce/cdc-subscriber';
 import type { Mapping } from '../mapping';
-import { MappingModule } from '../mapping/mapping.module';
+import { MappingModule, RESOLVED_MAPPING } from '../mapping/mapping.module';
 import { MondayModule } from '../monday/monday.module';
 import { SalesforceModule } from '../salesforce/salesforce.module';
 import type { MigrationScheduleOptions } from '../migration/backfill.scheduler';
 import { MigrationModule } from '../migration/migration.module';
-import { OutboxModule } from '../outbox/outbox.module';
-import type { LinkIndex } from '../projectors/link-index';
+import { HealthRegistry } from '../observability/health-registry';
+import { SERVICE_LOGGER } from '../observability/observability.tokens';
+import { OUTBOX_LINKED_ITEMS, OutboxModule } from '../outbox/outbox.module';
+import { LinkIndex } from '../projectors/link-index';
 import { linkedItems } from '../projectors/linked-items';
 import { ProjectorsModule } from '../projectors/projectors.module';
 import type { SyncContext } from '../projectors/sync-context';
 import type { CachedContext } from '../projectors/sync-context-cache';
+import { LIVE_SCHEMAS, SYNC_CONTEXT } from '../projectors/sync-context.tokens';
 import { SyncProjectorService } from '../projectors/sync-projector-service';
 import { apiUsageOf, lendToConsole, operationalSnapshotSource } from './operator-wiring';
 import type { MondayPort } from '../monday';
@@ -69,68 +75,71 @@ class SyncOperatorBinding implements OnApplicationBootstrap, BeforeApplicationSh
 }
 
 /**
+ * The values the sync's parts are built from, global in the sync's context so each part's module
+ * injects what it needs: configuration, database, logger, health, scheduler, event store, mapping
+ * (as loaded and as bound to the live schemas), links, both CRM clients, and what the outbox and the
+ * alerts take from parts they may not import (linked items, API usage, the snapshot). No hooks: the
+ * service opened these and closes them.
+ */
+@Module({})
+class SyncFoundationModule {
+  static forParts(parts: SyncParts): DynamicModule {
+    const { runtime, mapping, clients, cached, links, context } = parts;
+    const { pool } = runtime;
+    const imports = [
+      EventStoreModule.forParts({ db: pool, appender: runtime.appender, notifications: runtime.notifications }),
+      MappingModule.forMapping(mapping),
+      SalesforceModule.forClient(clients.salesforce),
+      MondayModule.forClient(clients.monday),
+    ];
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: runtime.config },
+      { provide: DATABASE_URL, useValue: runtime.databaseUrl },
+      { provide: DATABASE_POOL, useValue: pool },
+      { provide: SERVICE_LOGGER, useValue: runtime.logger },
+      { provide: HealthRegistry, useValue: runtime.health },
+      { provide: SchedulerRegistry, useValue: runtime.scheduler },
+      { provide: SYNC_CONTEXT, useValue: context },
+      { provide: RESOLVED_MAPPING, useValue: context.mapping },
+      { provide: LinkIndex, useValue: links },
+      { provide: LIVE_SCHEMAS, useValue: cached },
+      { provide: OUTBOX_LINKED_ITEMS, useValue: (itemIds: readonly string[]) => linkedItems(pool, itemIds) },
+      { provide: API_USAGE_SOURCES, useValue: apiUsageOf(clients) },
+      {
+        provide: OPERATIONAL_SNAPSHOT,
+        useValue: (resolve: ResolveProvider) =>
+          operationalSnapshotSource(
+            runtime,
+            { mapping, context, projector: resolve(SyncProjectorService).runner, cdc: resolve(CdcSubscriber).ingest, ...clients },
+            parts.alerts?.mondayUsageRefreshMs,
+          ),
+      },
+    ];
+    return { module: SyncFoundationModule, global: true, imports, providers, exports: [...providers, ...imports] };
+  }
+}
+
+/**
  * The sync of a running service as one Nest application context, built once HTTP listens and the
  * mapping is bound to the live schemas (sync-engine.ts): each long-running part is a provider of its
- * module, started by Nest's bootstrap hooks and stopped by its shutdown hooks. Nest boots the
- * deepest modules first and stops in the reverse order, so the imports' order below is the order
- * of the stop, after the operator binding: alerts, schedules, CDC, projector, dispatcher.
+ * module, built from what it injects (SyncFoundationModule), started by Nest's bootstrap hooks and
+ * stopped by its shutdown hooks. Nest boots the deepest modules first and stops in the reverse
+ * order, so the imports' order below is the order of the stop, after the operator binding: alerts,
+ * schedules, CDC, projector, dispatcher.
  */
 @Module({})
 export class SyncModule {
   static forRoot(parts: SyncParts): DynamicModule {
-    const { runtime, mapping, clients, cached, links, context } = parts;
-    const { pool, databaseUrl, config, logger } = runtime;
-    const migrationLogger = logger.child({ component: 'migration' });
-    const { schedule, fix } = config.reconcile;
-    if (schedule) {
-      migrationLogger.info({ schedule, fix, timeZone: mapping.timeZone }, fix ? 'scheduled reconcile on: drift is reported and repaired' : 'scheduled reconcile on: drift is reported only (RECONCILE_FIX=false)');
-    }
     return {
       module: SyncModule,
       imports: [
-        // The public surfaces the parts below are built from (no hooks: the service opened and closes them).
-        EventStoreModule.forParts({ db: pool, appender: runtime.appender, notifications: runtime.notifications }),
-        MappingModule.forMapping(mapping),
-        SalesforceModule.forClient(clients.salesforce),
-        MondayModule.forClient(clients.monday),
-        OutboxModule.forRoot({ config, databaseUrl, pool, logger, salesforce: clients.salesforce, monday: clients.monday, mapping: context.mapping, linkedItems: (itemIds) => linkedItems(pool, itemIds), health: runtime.health }),
-        ProjectorsModule.forRoot({
-          pool,
-          databaseUrl,
-          notifications: runtime.notifications,
-          context,
-          links,
-          logger,
-          parkedAlerts: createParkedEventAlerts(config, logger),
-        }),
-        IngestModule.forSalesforceCdc({ pool, databaseUrl, salesforce: clients.salesforce, mapping, clientName: config.salesforce.clientName, logger }),
-        // Scheduled backfills (backfill.schedule), the monday catch-up after webhook outages, serving
-        // CDC gap catch-up requests and RECONCILE_SCHEDULE: each run takes a Postgres lock, so one instance does it.
-        MigrationModule.forRoot({
-          schedules: { pool, databaseUrl, salesforce: clients.salesforce, monday: clients.monday, logger: migrationLogger, mapping, live: async () => cached, registry: runtime.scheduler },
-          scheduleOptions: parts.schedules,
-          reconcile: schedule
-            ? {
-                deps: { db: pool, salesforce: clients.salesforce, monday: clients.monday, mapping, context },
-                options: { schedule, fix, databaseUrl, logger: migrationLogger, alerts: createDriftAlerts(config, migrationLogger), registry: runtime.scheduler },
-              }
-            : null,
-        }),
+        SyncFoundationModule.forParts(parts),
+        OutboxModule.forSync(),
+        ProjectorsModule.forSync(),
+        IngestModule.forSalesforceCdc(),
+        MigrationModule.forSync(parts.schedules),
         // Operational alerts and API usage sampling, reading the parts above once they run.
-        AlertsModule.forRoot({
-          config,
-          db: pool,
-          logger,
-          registry: runtime.scheduler,
-          usage: apiUsageOf(clients),
-          options: parts.alerts,
-          snapshot: (resolve) =>
-            operationalSnapshotSource(
-              runtime,
-              { mapping, context, projector: resolve(SyncProjectorService).runner, cdc: resolve(CdcSubscriber).ingest, ...clients },
-              parts.alerts?.mondayUsageRefreshMs,
-            ),
-        }),
+        AlertsModule.forSync(parts.alerts),
       ],
       providers: [
         {

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type INestApplicationContext, type Provider
 import { NestFactory } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../config';
+import { APP_CONFIG, type AppConfig } from '../config';
 import pino from 'pino';
 import { openDataSource, poolOf } from '../database/data-source';
 import type { Mapping } from '../mapping';
@@ -12,19 +12,24 @@ import { MONDAY_CLIENT, MondayModule } from '../monday/monday.module';
 import { createLogger, type Logger } from '../observability/logger';
 import { JsforceSalesforceClient } from '../salesforce';
 import { SalesforceModule } from '../salesforce/salesforce.module';
+import { SANDBOX_ENDPOINTS, SandboxModeModule, type SandboxEndpoints, type SandboxModeOptions } from '../sandbox-mode';
 
-/** Injection token of the configuration (the mapping, CRM clients and DataSource have their modules' tokens). */
-export const APP_CONFIG = Symbol('APP_CONFIG');
+export { APP_CONFIG } from '../config';
 export { SYNC_MAPPING } from '../mapping/mapping.module';
 export { MONDAY_CLIENT } from '../monday/monday.module';
 
 export interface CommandNeeds {
   /** The database, as the DataSource owning the command's pool (closed with the context). */
   database?: { max: number; applicationName: string; logger?: Logger };
-  /** The mapping file at SYNC_CONFIG. */
-  mapping?: boolean;
+  /** The mapping file at SYNC_CONFIG; 'if-present': null when there is no file there. */
+  mapping?: boolean | 'if-present';
   salesforce?: boolean;
   monday?: boolean;
+  /**
+   * Sandbox mode: the emulators run in the context (started with it, stopped when it closes) and the
+   * context's configuration, so its CRM clients, point at them.
+   */
+  sandbox?: SandboxModeOptions;
   /**
    * Modules of the command itself (e.g. DataQualityModule.forRootAsync): they inject what the
    * context provides (DataSource, SYNC_MAPPING, JsforceSalesforceClient, MONDAY_CLIENT, APP_CONFIG).
@@ -54,21 +59,30 @@ class DatabaseCloser {
 @Module({})
 class CommandModule {
   static forCommand(config: AppConfig, needs: CommandNeeds): DynamicModule {
-    const providers: Provider[] = [{ provide: APP_CONFIG, useValue: config }];
+    const imports: DynamicModule[] = [];
+    const providers: Provider[] = [];
+    // The configuration: the environment's, or in sandbox mode the one pointing at the emulators.
+    if (needs.sandbox) imports.push(SandboxModeModule.forRoot(needs.sandbox));
+    else providers.push({ provide: APP_CONFIG, useValue: config });
     const { database } = needs;
     if (database) {
-      if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
-      const url = config.databaseUrl;
       providers.push(
-        { provide: DataSource, useFactory: () => commandDataSource(url, database, config.secretValues) },
+        {
+          provide: DataSource,
+          inject: [APP_CONFIG],
+          useFactory: (effective: AppConfig) => {
+            if (!effective.databaseUrl) throw new Error('DATABASE_URL is not set');
+            return commandDataSource(effective.databaseUrl, database, effective.secretValues);
+          },
+        },
         { provide: DatabaseCloser, useFactory: (dataSource: DataSource) => new DatabaseCloser(dataSource), inject: [DataSource] },
       );
     }
-    const imports: DynamicModule[] = [];
-    if (needs.mapping) imports.push(MappingModule.forFile(config.syncConfigPath));
-    if (needs.salesforce) imports.push(SalesforceModule.forConfig(config.salesforce));
-    if (needs.monday) imports.push(MondayModule.forConfig(config.monday));
-    // Global, so the command's own modules (needs.modules) can inject what it provides.
+    if (needs.mapping === 'if-present') imports.push(MappingModule.forFileIfPresent(config.syncConfigPath));
+    else if (needs.mapping) imports.push(MappingModule.forFile(config.syncConfigPath));
+    if (needs.salesforce) imports.push(SalesforceModule.forAppConfig());
+    if (needs.monday) imports.push(MondayModule.forAppConfig());
+    // Global, so the command's own modules (needs.modules) and the CRM modules can inject what it provides.
     return { module: CommandModule, global: true, imports: [...imports, ...(needs.modules ?? [])], providers, exports: [...providers, ...imports] };
   }
 }
@@ -87,13 +101,24 @@ export class CommandContext {
     return poolOf(this.dataSource);
   }
   get mapping(): Mapping {
-    return this.context.get<Mapping>(SYNC_MAPPING);
+    const mapping = this.mappingIfPresent;
+    if (!mapping) throw new Error('the command context was opened without a mapping file');
+    return mapping;
+  }
+  /** The mapping of a context opened with `mapping: 'if-present'` (null without a file). */
+  get mappingIfPresent(): Mapping | null {
+    return this.context.get<Mapping | null>(SYNC_MAPPING);
   }
   get salesforce(): JsforceSalesforceClient {
     return this.context.get(JsforceSalesforceClient);
   }
   get monday(): MondayPort {
     return this.context.get<MondayPort>(MONDAY_CLIENT);
+  }
+
+  /** Where the emulators answer (a context opened with `sandbox` only). */
+  get sandbox(): SandboxEndpoints {
+    return this.context.get<SandboxEndpoints>(SANDBOX_ENDPOINTS);
   }
 
   /** A provider of the command's own modules (CommandNeeds.modules). */

@@ -31,3 +31,4 @@ export {
 } from './parked-events';
 export { isTransientDatabaseError } from './transient-error';
 export type { Queryable } from './queryable';
+export { newestEvent, newestOccurredAt, countEventsAfter, checkpointStatus, eventsOfStreams, type StoredEventRow } from './log-status';

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { SubscriptionRunner } from '../event-store';
 import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
-import { COUNT_PENDING_CATCH_UPS_SQL } from '../migration/catch-up-requests';
+import { countPendingCatchUps } from '../ingest/salesforce/catch-up-queue';
 import { SYNC_PROJECTOR } from '../projectors/sync-projector';
 import type { JsforceSalesforceClient, SalesforceHealth } from '../salesforce';
 import type { CheckResult, HealthRegistry } from '../observability/health-registry';
@@ -26,7 +26,7 @@ export function registerHealth(
     return standbyCheck(runtime, `projector:${SYNC_PROJECTOR}`);
   });
   runtime.health.register('salesforce_cdc', async () => {
-    const pendingCatchUps = await countPendingCatchUps(runtime);
+    const pendingCatchUps = await countPendingCatchUps(runtime.pool);
     if (!cdc.isLeader()) {
       const standby = await standbyCheck(runtime, 'salesforce-cdc');
       return { ok: standby.ok, detail: { ...standby.detail, pendingCatchUps } };
@@ -78,8 +78,3 @@ async function standbyCheck(runtime: Pick<HealthDeps, 'pool'>, name: string): Pr
     : { ok: false, detail: { leader: false, standby: false, reason: 'no instance holds this role yet (starting)' } };
 }
 
-/** Catch-up requests recorded after a CDC gap that no backfill has served yet. */
-async function countPendingCatchUps(runtime: Pick<HealthDeps, 'pool'>): Promise<number> {
-  const { rows } = await runtime.pool.query<{ n: number }>(COUNT_PENDING_CATCH_UPS_SQL);
-  return rows[0]?.n ?? 0;
-}

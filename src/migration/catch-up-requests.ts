@@ -2,23 +2,12 @@ import type { Pool } from 'pg';
 import type { SalesforceCatchUpRequested } from '../event-store/payloads/salesforce-change';
 import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
+import { markCatchUpServed, PENDING_CATCH_UPS_SQL } from '../ingest/salesforce/catch-up-queue';
 import { runObject } from './backfill-object-run';
 import { backfillOrder } from './backfill-object-order';
 
-/**
- * "Pending" catch-up requests: those no targeted backfill has served yet. The /health check of the
- * CDC ingest should count with this query rather than every catch_up_requested event.
- */
-export const PENDING_CATCH_UPS_SQL = `
-SELECT e.position, e.payload FROM events e
-WHERE e.type = 'system.catch_up_requested'
-  AND NOT EXISTS (SELECT 1 FROM catch_up_served s WHERE s.request_position = e.position)
-ORDER BY e.position`;
-
-export const COUNT_PENDING_CATCH_UPS_SQL = `
-SELECT count(*)::int AS n FROM events e
-WHERE e.type = 'system.catch_up_requested'
-  AND NOT EXISTS (SELECT 1 FROM catch_up_served s WHERE s.request_position = e.position)`;
+// The requests and what serves them are ingest's tables (src/ingest/salesforce/catch-up-queue.ts).
+export { COUNT_PENDING_CATCH_UPS_SQL, PENDING_CATCH_UPS_SQL } from '../ingest/salesforce/catch-up-queue';
 
 export type CatchUpOutcome =
   | { position: number; status: 'served'; read: number; appended: number; positions: number[] }
@@ -65,6 +54,6 @@ async function serve(pool: Pool, salesforce: SalesforcePort, mapping: ResolvedMa
     if (outcome.status === 'paused') return { position, status: 'paused', reason: `Salesforce API usage floor reached (${outcome.usage.remaining} of ${outcome.usage.limit} left)` };
     if (outcome.status === 'aborted') return { position, status: 'paused', reason: 'interrupted' };
   }
-  await pool.query('INSERT INTO catch_up_served (request_position, records) VALUES ($1, $2) ON CONFLICT DO NOTHING', [position, read]);
+  await markCatchUpServed(pool, position, read);
   return { position, status: 'served', read, appended, positions };
 }

@@ -1,9 +1,9 @@
 import { mondayItemSnapshotEvent } from '../monday/item-snapshot-event';
 import type { Pool } from 'pg';
-import { appendEvents, type NewEvent } from '../event-store';
+import { appendEvents, newestOccurredAt, type NewEvent } from '../event-store';
 import type { Mapping } from '../mapping/mapping.types';
 import type { MondayItem, MondayPort } from '../monday/monday.port';
-import { itemsOfBusyRecords } from '../outbox/records-in-flight';
+import { itemsOfBusyRecords } from './records-in-flight';
 
 export interface MondayCatchUpOptions {
   /** Re-read this much before the cursor: changes that committed on monday's side out of order. Default 5 min. */
@@ -131,8 +131,8 @@ async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, boa
 async function startingPoint(pool: Pool, boardId: string, options: MondayCatchUpOptions): Promise<number> {
   const { rows } = await pool.query<{ at: Date | null }>('SELECT last_updated_at AS at FROM monday_catch_up_cursors WHERE board_id = $1', [boardId]);
   if (rows[0]?.at) return rows[0].at.getTime();
-  const seen = await pool.query<{ at: Date | null }>("SELECT max(occurred_at) AS at FROM events WHERE source = 'monday' AND payload->>'boardId' = $1", [boardId]);
-  if (seen.rows[0]?.at) return seen.rows[0].at.getTime();
+  const seen = await newestOccurredAt(pool, 'monday', 'boardId', boardId);
+  if (seen) return seen.getTime();
   return (options.now ?? Date.now)() - (options.initialLookbackMs ?? 0);
 }
 

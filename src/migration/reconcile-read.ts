@@ -1,6 +1,7 @@
 import { loadSyncRecords } from '../projectors/sync-records.repository';
 import type { Queryable } from '../event-store';
-import { busyRecordIds } from '../outbox/records-in-flight';
+import { deadCreateMessages } from '../outbox/dead-creates';
+import { busyRecordIds } from '../outbox/busy-records';
 import { to18 } from '../mapping/salesforce-id';
 import type { MondayItem, MondayPort } from '../monday/monday.port';
 import type { ResolvedObject } from '../mapping/resolved-mapping';
@@ -26,14 +27,18 @@ export async function readObject(sources: ReconcileSources, object: ResolvedObje
   const { salesforce, monday } = sources;
   const sobject = object.mapping.salesforce;
   const fields = [...new Set(['Id', 'LastModifiedDate', 'SystemModstamp', object.mapping.name, ...object.fields.flatMap((f) => f.salesforceFields)])];
-  const [records, scope, items, syncRecords, deadCreates, busy] = await Promise.all([
+  const [records, scope, items, syncRecords, allDeadCreates, allBusy] = await Promise.all([
     collect(salesforce.query(`SELECT ${fields.join(', ')} FROM ${sobject}`)),
     object.mapping.backfill?.where ? collect(salesforce.query(`SELECT Id FROM ${sobject} WHERE ${object.mapping.backfill.where}`)) : Promise.resolve(null),
     collect(monday.streamBoardItems(object.mapping.monday.board)),
     loadSyncRecords(sources.db, object.mapping.key),
-    loadDeadCreates(sources.db, object.mapping.key),
-    busyRecordIds(sources.db, object.mapping.key),
+    deadCreateMessages(sources.db),
+    busyRecordIds(sources.db),
   ]);
+  // Why a record's last create was dead-lettered, and which records are busy, of this object's records.
+  const ofObject = new Set(syncRecords.map((r) => r.id));
+  const deadCreates = new Map([...allDeadCreates].filter(([recordId]) => ofObject.has(recordId)));
+  const busy = new Set([...allBusy].filter((recordId) => ofObject.has(recordId)));
   const inScope = scope ? new Set(scope.map((r) => to18(r.Id))) : null;
   const linked = syncRecords.filter((r) => !r.deleted && r.salesforceId && r.mondayItemId);
   const activeItems = new Set(items.map((i) => i.id));
@@ -76,18 +81,6 @@ async function readRemovedRecords(salesforce: SalesforcePort, sobject: string, i
   return ids.map((id) => ({ id, systemModstamp: modstamps.get(id) ?? null }));
 }
 
-
-/** Sync record id -> why its last create command was dead-lettered (the create policy's item or record never appeared). */
-async function loadDeadCreates(db: Queryable, objectKey: string): Promise<Map<number, string>> {
-  const { rows } = await db.query<{ record_id: string; message: string | null }>(
-    `SELECT DISTINCT ON (o.record_id) o.record_id, coalesce(o.last_error->>'hint', o.last_error->>'message') AS message
-     FROM outbox o JOIN sync_records r ON r.id = o.record_id
-     WHERE r.object_key = $1 AND o.status = 'dead' AND o.kind IN ('monday.create_item', 'salesforce.create')
-     ORDER BY o.record_id, o.id DESC`,
-    [objectKey],
-  );
-  return new Map(rows.map((r) => [Number(r.record_id), r.message ?? 'no message']));
-}
 
 async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];

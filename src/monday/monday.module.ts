@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
 import { createMondayClient } from './index';
 import type { MondayPort } from './monday.port';
 
@@ -9,9 +10,9 @@ export const MONDAY_CLIENT = Symbol('MONDAY_CLIENT');
 /** The monday client behind its port (MondayPort under MONDAY_CLIENT). Only this folder knows graphql-request. */
 @Module({})
 export class MondayModule {
-  /** The client for MONDAY_API_TOKEN (MondayError UNAUTHORIZED when none is configured). */
-  static forConfig(config: AppConfig['monday']): DynamicModule {
-    return MondayModule.with({ provide: MONDAY_CLIENT, useFactory: () => createMondayClient(config) });
+  /** The client for the context's configuration (APP_CONFIG; sandbox mode's points at the emulator); MondayError UNAUTHORIZED when no token is configured. */
+  static forAppConfig(): DynamicModule {
+    return MondayModule.with({ provide: MONDAY_CLIENT, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createMondayClient(config.monday) });
   }
 
   /** A client already built (the service's, or sandbox mode's aimed at the emulator). */

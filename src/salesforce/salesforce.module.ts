@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
 import { createSalesforceClient } from './index';
 import { JsforceSalesforceClient } from './jsforce-salesforce.client';
 
@@ -9,9 +10,9 @@ import { JsforceSalesforceClient } from './jsforce-salesforce.client';
  */
 @Module({})
 export class SalesforceModule {
-  /** Logs in with the configured auth flow while the context is built (SalesforceError AUTH_FAILED or TRANSIENT). */
-  static forConfig(config: AppConfig['salesforce']): DynamicModule {
-    return SalesforceModule.with({ provide: JsforceSalesforceClient, useFactory: () => createSalesforceClient(config) });
+  /** Logs in with the context's configuration (APP_CONFIG; sandbox mode's points at the emulator) while the context is built (SalesforceError AUTH_FAILED or TRANSIENT). */
+  static forAppConfig(): DynamicModule {
+    return SalesforceModule.with({ provide: JsforceSalesforceClient, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createSalesforceClient(config.salesforce) });
   }
 
   /** A client already logged in (the service logs in before Nest starts; sandbox mode aims it at the emulator). */

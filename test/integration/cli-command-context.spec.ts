@@ -31,4 +31,37 @@ describe('a command context', () => {
     const config = loadConfig({ DATABASE_URL: db.url, SYNC_CONFIG: '/nonexistent/crm-sync.yaml' });
     await expect(openCommandContext(config, { mapping: true })).rejects.toThrow(/crm-sync\.yaml/);
   });
+
+  it("gives null for a mapping asked for 'if-present' when there is no file, and the file's mapping when there is one", async () => {
+    const absent = await openCommandContext(loadConfig({ SYNC_CONFIG: '/nonexistent/crm-sync.yaml' }), { mapping: 'if-present' });
+    expect(absent.mappingIfPresent).toBeNull();
+    expect(() => absent.mapping).toThrow(/without a mapping file/);
+    await absent.close();
+    const present = await openCommandContext(loadConfig({ SYNC_CONFIG: EXAMPLE_MAPPING }), { mapping: 'if-present' });
+    expect(present.mappingIfPresent?.objects.map((o) => o.key)).toContain('lead');
+    await present.close();
+  });
+
+  it('in sandbox mode starts the emulators with the context, points the configuration and both CRM clients at them, and stops them when it closes', async () => {
+    const environment = loadConfig({ SYNC_CONFIG: EXAMPLE_MAPPING });
+    expect(environment.mode).toBe('sandbox');
+    const context = await openCommandContext(environment, { salesforce: true, monday: true, sandbox: { emulators: {}, generatedAdminToken: 'generated-token' } });
+    const { salesforceUrl, mondayUrl } = context.sandbox;
+    let closed = false;
+    try {
+      expect(context.config.mode).toBe('sandbox');
+      expect(context.config.salesforce.loginUrl).toBe(salesforceUrl);
+      expect(context.config.monday.apiUrl).toBe(`${mondayUrl}/v2`);
+      expect(context.config.adminToken).toBe('generated-token');
+      expect(context.config.secretValues).toContain('generated-token');
+      // The clients logged in to / answer from the emulators.
+      expect((await context.salesforce.identity()).userId).toMatch(/^005/);
+      expect((await context.monday.me()).id).toBeTruthy();
+      await context.close();
+      closed = true;
+      await expect(fetch(`${salesforceUrl}/services/oauth2/token`, { method: 'POST' })).rejects.toThrow();
+    } finally {
+      if (!closed) await context.close();
+    }
+  });
 });

@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { loadConfig } from '../../config';
-import { loadMapping } from '../../mapping';
 import { enablePersonalData, erasePerson, ErasureRequestError, personalFieldPolicy, type ErasureRequest } from '../../personal-data';
 import { CliError } from '../cli-error';
 import { openCommandContext } from '../command-context';
@@ -24,12 +21,12 @@ export async function eraseCommand(options: EraseCommandOptions): Promise<void> 
         : { via: 'monday', itemId: (options.monday as string).trim() };
   const config = loadConfig();
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync erase`');
-  const mappingPath = resolve(config.syncConfigPath);
-  const context = await openCommandContext(config, { database: { max: 2, applicationName: 'crm-sync erase' } });
+  // Without the mapping file, the default personal fields only.
+  const context = await openCommandContext(config, { database: { max: 2, applicationName: 'crm-sync erase' }, mapping: 'if-present' });
   const pool = context.pool;
   try {
     // Without the key, ids still find the person (their keys are destroyed without being read).
-    const mapping = existsSync(mappingPath) ? loadMapping(mappingPath) : null;
+    const mapping = context.mappingIfPresent;
     const protector = config.personalData && (await enablePersonalData(pool, config.personalData, mapping));
     const report = await erasePerson(pool, protector?.keys ?? null, request, mapping ? personalFieldPolicy(mapping) : null);
     if (!report) {

@@ -10,9 +10,10 @@ import { mondayBoardFromApi, salesforceObjectFromDescribe, type MondayBoardSchem
 import { readMapping } from '../../mapping/load-mapping';
 import { formatProblem, type MappingProblem } from '../../mapping/mapping-problem';
 import { validateAgainstLive } from '../../mapping/validate-against-live';
-import { createMondayClient, type MondayBoard, type MondayColumn, type MondayPort } from '../../monday';
-import { createSalesforceClient, isSalesforceError, type SalesforcePort } from '../../salesforce';
+import type { MondayBoard, MondayColumn, MondayPort } from '../../monday';
+import { isSalesforceError, type SalesforcePort } from '../../salesforce';
 import { CliError } from '../cli-error';
+import { openCommandContext } from '../command-context';
 
 export interface InitOptions {
   readonly board: string;
@@ -62,8 +63,15 @@ export async function runInit(options: InitOptions, config: AppConfig, streams: 
   if (config.mode === 'sandbox') {
     throw new CliError('no credentials are set: `crm-sync init` reads the real CRMs (for the emulators, run `crm-sync sandbox` and set the variables it prints)');
   }
-  const monday = createMondayClient(config.monday);
-  const salesforce = await createSalesforceClient(config.salesforce);
+  const context = await openCommandContext(config, { salesforce: true, monday: true });
+  try {
+    return await initWith(context.salesforce, context.monday, options, path, streams);
+  } finally {
+    await context.close();
+  }
+}
+
+async function initWith(salesforce: SalesforcePort, monday: MondayPort, options: InitOptions, path: string, streams: InitStreams): Promise<InitOutcome> {
   const [apiBoard, object] = await Promise.all([readBoard(monday, options.board), readObject(salesforce, options.object)]);
 
   let board = toBoardSchema(apiBoard, []);

@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config';
-import { loadMapping } from '../../mapping';
 import { enablePersonalData, encryptExisting, KeyEncryptionKey, rotateDataKeys } from '../../personal-data';
 import { CliError } from '../cli-error';
 import { openCommandContext } from '../command-context';
@@ -42,14 +39,13 @@ export async function keysEncryptExistingCommand(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new CliError('DATABASE_URL is required for `crm-sync keys encrypt-existing`');
   if (!config.personalData) throw new CliError('PII_ENCRYPTION_KEY (or PII_ENCRYPTION_KEY_FILE) is required for `crm-sync keys encrypt-existing`: it is the key to encrypt with');
-  const mappingPath = resolve(config.syncConfigPath);
-  const context = await openCommandContext(config, { database: { max: 2, applicationName: 'crm-sync keys encrypt-existing' } });
+  // The mapping's `pii: true` fields are personal too: without the file, the default fields only.
+  const context = await openCommandContext(config, { database: { max: 2, applicationName: 'crm-sync keys encrypt-existing' }, mapping: 'if-present' });
   const pool = context.pool;
   const bar = new SingleBar({ format: 'encrypt-existing |{bar}| {value}/{total} events | {eta_formatted} left', etaBuffer: 50, stream: process.stderr }, Presets.shades_classic);
   let started = false;
   try {
-    // The mapping's `pii: true` fields are personal too: without the file, the default fields only.
-    const protector = await enablePersonalData(pool, config.personalData, existsSync(mappingPath) ? loadMapping(mappingPath) : null);
+    const protector = await enablePersonalData(pool, config.personalData, context.mappingIfPresent);
     if (!protector) throw new CliError('PII_ENCRYPTION_KEY is required for `crm-sync keys encrypt-existing`');
     const report = await encryptExisting(pool, protector, ({ done, total }) => {
       if (!started) bar.start(total, 0);

@@ -3,51 +3,55 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, type AppConfig } from '../../config';
 import { createLogger, type Logger } from '../../observability/logger';
-import { startService, stopOnSignals } from '../../app/start-service';
+import { startService, stopOnSignals, type RunningService } from '../../app/start-service';
 import { startSyncEngine } from '../../app/sync-engine';
 import { installWebhooks } from '../../ingest/monday/install-webhooks';
-import { loadMapping } from '../../mapping';
-import { createMondayClient } from '../../monday';
-import { createSalesforceClient } from '../../salesforce';
-import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
+import type { SandboxEndpoints } from '../../sandbox-mode';
 import { CliError } from '../cli-error';
+import { openCommandContext } from '../command-context';
 
 /** The demo mapping written in sandbox mode: the seed-000 nonprofit boards and org. */
 export const DEMO_MAPPING = resolve(__dirname, '../../../examples/nonprofit-leads.yaml');
 
 export async function startCommand(): Promise<void> {
   const initial = loadConfig();
+  const sandboxMode = initial.mode === 'sandbox';
   // Sandbox mode turns the console on without setup: a token for this run only, printed once below.
-  const sandboxToken = initial.mode === 'sandbox' && !initial.adminToken ? randomBytes(24).toString('base64url') : null;
+  const sandboxToken = sandboxMode && !initial.adminToken ? randomBytes(24).toString('base64url') : null;
   const logger = createLogger({ level: initial.logLevel, secretValues: sandboxToken ? [...initial.secretValues, sandboxToken] : initial.secretValues });
-  let sandbox: SandboxEnvironment | null = null;
-  let config = initial;
-  if (initial.mode === 'sandbox') {
-    sandbox = await startSandbox({ stateDir: resolve('.crm-sync/sandbox') });
-    const sandboxConfig = loadConfig(undefined, sandbox.variables);
-    const adminToken = sandboxConfig.adminToken ?? sandboxToken;
-    config = { ...sandboxConfig, mode: 'sandbox', adminToken, secretValues: adminToken ? [...sandboxConfig.secretValues, adminToken] : sandboxConfig.secretValues };
-    announceSandbox(logger, sandbox);
-  }
-  const mapping = loadMappingFor(config, logger);
-  const [salesforce, monday] = await Promise.all([createSalesforceClient(config.salesforce), Promise.resolve(createMondayClient(config.monday))]);
-  const service = await startService(config, {
-    logger,
-    mapping,
-    startSync: async (runtime, url) => {
-      const engine = await startSyncEngine(runtime, mapping, { salesforce, monday });
-      if (sandbox) {
-        runtime.operator.sandbox = { salesforceUrl: sandbox.salesforce.url, mondayUrl: sandbox.monday.url.replace(/\/v2$/, '') };
-        const hook = new URL('/webhooks/monday', url.replace('[::1]', '127.0.0.1')).toString();
-        await installWebhooks(monday, mapping.objects.map((o) => o.monday.board), hook);
-        logger.info({ url: hook }, 'sandbox: monday emulator webhooks point at this service');
-      }
-      return engine;
-    },
-    onStopped: async () => {
-      await sandbox?.close();
-    },
+  ensureMappingFile(initial, logger);
+  // The mapping and both CRM clients; in sandbox mode also the emulators, which the clients point at.
+  const context = await openCommandContext(initial, {
+    mapping: true,
+    salesforce: true,
+    monday: true,
+    ...(sandboxMode ? { sandbox: { emulators: { stateDir: resolve('.crm-sync/sandbox') }, generatedAdminToken: sandboxToken } } : {}),
   });
+  const sandbox = sandboxMode ? context.sandbox : null;
+  if (sandbox) announceSandbox(logger, sandbox);
+  const { config, mapping, salesforce, monday } = context;
+  let service: RunningService;
+  try {
+    service = await startService(config, {
+      logger,
+      mapping,
+      startSync: async (runtime, url) => {
+        const engine = await startSyncEngine(runtime, mapping, { salesforce, monday });
+        if (sandbox) {
+          runtime.operator.sandbox = { salesforceUrl: sandbox.salesforceUrl, mondayUrl: sandbox.mondayUrl };
+          const hook = new URL('/webhooks/monday', url.replace('[::1]', '127.0.0.1')).toString();
+          await installWebhooks(monday, mapping.objects.map((o) => o.monday.board), hook);
+          logger.info({ url: hook }, 'sandbox: monday emulator webhooks point at this service');
+        }
+        return engine;
+      },
+      // The context's shutdown hooks stop the emulators.
+      onStopped: () => context.close(),
+    });
+  } catch (error) {
+    await context.close().catch(() => undefined);
+    throw error;
+  }
   stopOnSignals(service, logger);
   if (sandbox) {
     logger.info(tryThis(service.url, sandbox));
@@ -56,26 +60,25 @@ export async function startCommand(): Promise<void> {
   }
 }
 
-function loadMappingFor(config: AppConfig, logger: Logger) {
+/** The mapping file must exist before the context loads it: sandbox mode writes the demo mapping when there is none. */
+function ensureMappingFile(config: AppConfig, logger: Logger): void {
   const path = resolve(config.syncConfigPath);
-  if (!existsSync(path)) {
-    if (config.mode !== 'sandbox') throw new CliError(`SYNC_CONFIG: no mapping file at ${path} (write one, or run \`crm-sync init\`)`);
-    copyFileSync(DEMO_MAPPING, path);
-    logger.warn({ path }, 'sandbox: wrote the demo mapping file (edit it, or delete it to get it back)');
-  }
-  return loadMapping(path);
+  if (existsSync(path)) return;
+  if (config.mode !== 'sandbox') throw new CliError(`SYNC_CONFIG: no mapping file at ${path} (write one, or run \`crm-sync init\`)`);
+  copyFileSync(DEMO_MAPPING, path);
+  logger.warn({ path }, 'sandbox: wrote the demo mapping file (edit it, or delete it to get it back)');
 }
 
-function announceSandbox(logger: Logger, sandbox: SandboxEnvironment): void {
+function announceSandbox(logger: Logger, sandbox: SandboxEndpoints): void {
   logger.warn(
-    { salesforce: sandbox.salesforce.url, monday: sandbox.monday.url },
+    { salesforce: sandbox.salesforceUrl, monday: `${sandbox.mondayUrl}/v2` },
     'SANDBOX MODE: no monday or Salesforce credentials are set, so crm-sync runs against its built-in emulators seeded with a demo nonprofit',
   );
 }
 
-function tryThis(url: string, sandbox: SandboxEnvironment): string {
-  const sf = sandbox.salesforce.url;
-  const md = sandbox.monday.url.replace(/\/v2$/, '');
+function tryThis(url: string, sandbox: SandboxEndpoints): string {
+  const sf = sandbox.salesforceUrl;
+  const md = sandbox.mondayUrl;
   const json = "-H 'content-type: application/json'";
   return [
     'Try it (sandbox):',

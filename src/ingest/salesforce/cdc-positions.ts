@@ -52,3 +52,16 @@ export async function resetReplayPosition(db: Queryable, channel: string, at: Da
   await db.query('DELETE FROM cdc_positions WHERE channel = $1', [channel]);
   await markTipSubscription(db, channel, at);
 }
+
+export interface CdcChannelPosition {
+  channel: string;
+  replayId: number;
+  lastCommitAt: Date | null;
+  updatedAt: Date;
+}
+
+/** Every channel's stored position, by channel name (the console's pipeline view). */
+export async function listCdcPositions(db: Queryable): Promise<CdcChannelPosition[]> {
+  const { rows } = await db.query<{ channel: string; replay_id: string; last_commit_at: Date | null; updated_at: Date }>('SELECT channel, replay_id, last_commit_at, updated_at FROM cdc_positions ORDER BY channel');
+  return rows.map((c) => ({ channel: c.channel, replayId: Number(c.replay_id), lastCommitAt: c.last_commit_at, updatedAt: c.updated_at }));
+}

@@ -7,6 +7,7 @@ import type { ChangeEventMessage, ChangeEventStream, ChannelHandle, ChannelState
 import { changeGapEvents } from './change-gap.events';
 import { storeChangeBatch } from './change-batch.store';
 import { markTipSubscription, readReplayPositions, resetReplayPosition, TIP_REPLAY_ID } from './cdc-positions';
+import { countPendingTipCatchUps } from './catch-up-queue';
 
 /**
  * How far before a tip subscription's time (this service's clock) the catch-up reads: Salesforce's
@@ -184,12 +185,7 @@ export class SalesforceCdcIngest {
     const object = this.objects.find((o) => SalesforceCdcIngest.channelFor(o) === channel);
     const stored = (await readReplayPositions(this.pool)).get(channel);
     if (!object || !stored || stored.replayId !== TIP_REPLAY_ID || !stored.lastCommitAt) return;
-    const { rows } = await this.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM events e WHERE e.type = 'system.catch_up_requested' AND e.payload->>'reason' = 'resubscribed_from_tip'
-         AND e.payload->'objects' ? $1 AND NOT EXISTS (SELECT 1 FROM catch_up_served s WHERE s.request_position = e.position)`,
-      [object],
-    );
-    if (rows[0].n > 0) return;
+    if ((await countPendingTipCatchUps(this.pool, object)) > 0) return;
     await appendEvents(this.pool, this.tipGap(object, channel, stored.lastCommitAt, new Date(), 'the client of a channel with no event yet resubscribed from the tip'));
   }
 
