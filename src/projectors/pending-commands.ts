@@ -16,10 +16,14 @@ export type Revision = { kind: 'unchanged' } | { kind: 'rewritten'; command: Out
  *   would repair it;
  * - the target holds it by now (a person there typed the same value, or another command of ours
  *   wrote it: its result event recorded that): the write would change nothing (invariant 7).
+ *   Except while an older command of the record, still pending or in flight, writes the field to
+ *   the same side (`writtenBefore`): what the side holds now is not what it will hold then (the echo
+ *   of an older command of ours carrying the same value, another one between still to land).
  * An update of a record deleted on either side since has nothing left to change. Other commands
- * (creates, deletes, reads, conversions) are never revised.
+ * (creates, deletes, reads, conversions) are never revised. A command a field still waits for
+ * (FieldState.sendingSeq) is emptied instead of cancelled, so its outcome still ends that wait.
  */
-export function revisePendingCommand(command: OutboxCommand, record: SyncRecord, mapping: ResolvedMapping): Revision {
+export function revisePendingCommand(command: OutboxCommand, record: SyncRecord, mapping: ResolvedMapping, writtenBefore: ReadonlySet<string> = new Set()): Revision {
   if (command.kind !== 'salesforce.update' && command.kind !== 'monday.change_columns') return { kind: 'unchanged' };
   if (record.deleted) return { kind: 'cancelled' };
   if (!command.values) return { kind: 'unchanged' };
@@ -34,23 +38,30 @@ export function revisePendingCommand(command: OutboxCommand, record: SyncRecord,
         const state = record.fields[key];
         if (!state) return false;
         const held = state[command.target];
-        return !same(key, state.agreed, value) || (held !== undefined && same(key, held.value, value));
+        return !same(key, state.agreed, value) || (held !== undefined && !writtenBefore.has(key) && same(key, held.value, value));
       })
       .map(([key]) => key),
   );
   if (stale.size === 0) return { kind: 'unchanged' };
+  const awaited = command.seq !== undefined && Object.keys(command.values).some((key) => record.fields[key]?.sendingSeq?.[command.target] === command.seq);
+  const cancelled: Revision = awaited ? { kind: 'rewritten', command: forRetry(command) } : { kind: 'cancelled' };
   const values = Object.fromEntries(Object.entries(command.values).filter(([key]) => !stale.has(key)));
   if (command.kind === 'monday.change_columns') {
     const columnValues = Object.fromEntries(Object.entries(command.columnValues).filter(([key]) => !stale.has(key)));
     const { name, ...rest } = command;
     const keepName = name !== undefined && !stale.has(NAME_KEY);
-    if (Object.keys(columnValues).length === 0 && !keepName) return { kind: 'cancelled' };
+    if (Object.keys(columnValues).length === 0 && !keepName) return cancelled;
     return { kind: 'rewritten', command: { ...rest, ...(keepName ? { name } : {}), columnValues, values } };
   }
   if (!object) return { kind: 'unchanged' };
   const dropped = new Set([...stale].flatMap((key) => object.fieldByColumn.get(key)?.salesforceFields ?? []));
   const fields = Object.fromEntries(Object.entries(command.fields).filter(([name]) => !dropped.has(name)));
-  return Object.keys(fields).length === 0 ? { kind: 'cancelled' } : { kind: 'rewritten', command: { ...command, fields, values } };
+  return Object.keys(fields).length === 0 ? cancelled : { kind: 'rewritten', command: { ...command, fields, values } };
+}
+
+/** Field keys `command` writes (its `values`), for revising the commands after it (see revisePendingCommand). */
+export function keysWritten(command: OutboxCommand): string[] {
+  return (command.kind === 'salesforce.update' || command.kind === 'monday.change_columns') && command.values ? Object.keys(command.values) : [];
 }
 
 /**

@@ -12,17 +12,17 @@ const OPP_ID = '006000000000001AAA';
 const status = (text: string, index: number) => ({ label: { index, text, style: { color: '#fff' } }, post_id: null });
 
 /**
- * KNOWN DEFECT, hence `it.failing` (issue 16, the family of convergence seed 615's one redundant
- * NumberOfEmployees write, which did not reproduce by seed at b01a02d): FieldState.sendingTo says a
- * command carrying the agreed value is on its way to a side, but the echo of an OLDER command of ours
- * that carried the same value (decided for an earlier agreed version) clears it (confirmHeld), while
- * the command carrying the current version is still queued. The echo of the command between them
- * then looks like a lost write and is "repaired" with a second update carrying the value the queued
- * command carries already: one redundant write. A fix needs sendingTo to tell which command carries
- * the current version (e.g. by the record's command order per side), not only that one does.
+ * Issue 16, the family of convergence seed 615's one redundant NumberOfEmployees write (a known
+ * defect pinned here as `it.failing` until fixed): FieldState.sendingTo says a command carrying the
+ * agreed value is on its way to a side, but the echo of an OLDER command of ours that carried the same
+ * value (decided for an earlier agreed version) ended it while the command carrying the current
+ * version was still queued; the echo of the command between them then looked like a lost write and
+ * was "repaired" with a second update carrying the value the queued command carries already. Now
+ * commands are numbered per record and side (SyncRecord.commandSeq) and the wait remembers the
+ * number of the one carrying the current version (FieldState.sendingSeq): only its outcome ends it.
  */
 describe('sendingTo and echoes of older commands carrying the same value', () => {
-  it.failing('monday Quote, MOU, Quote while the first two updates are in flight: the MOU echo sends nothing (the third update carries Quote)', () => {
+  it('monday Quote, MOU, Quote while the first two updates are in flight: the MOU echo sends nothing (the third update carries Quote)', () => {
     const links = new LinkIndex();
     const context: SyncContext = { mapping: exampleResolvedMapping(), links, users: new EmailUserDirectory() };
     let record = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { stage: 'Follow-up' } }), context).record as SyncRecord;
