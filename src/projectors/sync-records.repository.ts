@@ -3,7 +3,8 @@ import { subjects } from '../personal-data/personal-fields';
 import { derivedValueSealer, recordSubject, revealColumns, UNATTACHED_SUBJECT, withoutErasedFieldStates } from '../personal-data/derived-values';
 import type { OutboxCommand } from '../sync-commands/outbox-command';
 import type { Outcome } from './outcome';
-import { forRetry, keysWritten, revisePendingCommand } from './pending-commands';
+import type { SalesforceValue } from '../mapping/converters/converter.types';
+import { forRetry, revisePendingCommand, valuesWritten } from './pending-commands';
 import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SyncRecord } from './sync-record';
 
@@ -201,18 +202,18 @@ export async function revisePendingCommands(tx: Queryable, records: SyncRecord[]
   await revealColumns(rows, ['payload']);
   const rewritten: Array<{ id: string; recordId: string; payload: OutboxCommand }> = [];
   const cancelled: string[] = [];
-  // Per record and target: the fields the rows before (in id order, the order they run) still write.
-  const writtenBefore = new Map<string, Set<string>>();
+  // Per record and target: what the rows before (in id order, the order they run) still write.
+  const writtenBefore = new Map<string, Map<string, SalesforceValue>>();
   for (const row of rows) {
     const queue = `${row.record_id}:${row.payload.target}`;
-    const before = writtenBefore.get(queue) ?? new Set<string>();
+    const before = writtenBefore.get(queue) ?? new Map<string, SalesforceValue>();
     const revision = revisePendingCommand(row.payload, byId.get(Number(row.record_id)) as SyncRecord, mapping, before);
     if (revision.kind === 'rewritten') rewritten.push({ id: row.id, recordId: row.record_id, payload: revision.command });
     else if (revision.kind === 'cancelled' && row.status === 'pending') cancelled.push(row.id);
     else if (revision.kind === 'cancelled') rewritten.push({ id: row.id, recordId: row.record_id, payload: forRetry(row.payload) });
     // A claimed row sends what it was claimed with; a pending one what it carries now.
     const sends = row.status === 'in_flight' ? row.payload : revision.kind === 'rewritten' ? revision.command : revision.kind === 'unchanged' ? row.payload : null;
-    if (sends) writtenBefore.set(queue, new Set([...before, ...keysWritten(sends)]));
+    if (sends) writtenBefore.set(queue, new Map([...before, ...Object.entries(valuesWritten(sends))]));
   }
   if (rewritten.length > 0) {
     const sealer = await derivedValueSealer(() => rewritten.map((r) => subjects.record(r.recordId)));

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import type { RecordedEvent } from '../../src/event-store';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
+import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
 import { decide } from '../../src/projectors/decide';
 import { LinkIndex } from '../../src/projectors/link-index';
-import { keysWritten, revisePendingCommand } from '../../src/projectors/pending-commands';
+import { revisePendingCommand, valuesWritten } from '../../src/projectors/pending-commands';
 import type { SyncContext } from '../../src/projectors/sync-context';
 import type { SyncRecord } from '../../src/projectors/sync-record';
 import { EmailUserDirectory } from '../../src/projectors/user-directory';
@@ -171,13 +172,14 @@ class World {
     }
     // The runner revises what waiting (unclaimed) commands carry in the same transaction, each
     // knowing what the commands before it (the one in flight as claimed) still write to its side.
-    const writtenBefore: Record<Side, Set<string>> = { salesforce: new Set(), monday: new Set() };
-    if (this.inFlight) for (const key of keysWritten(this.inFlight.command)) writtenBefore[this.inFlight.command.target].add(key);
+    const writtenBefore: Record<Side, Map<string, SalesforceValue>> = { salesforce: new Map(), monday: new Map() };
+    const before = (command: OutboxCommand) => Object.entries(valuesWritten(command)).forEach(([key, value]) => writtenBefore[command.target].set(key, value));
+    if (this.inFlight) before(this.inFlight.command);
     this.pending = this.pending.flatMap((command) => {
-      const revision = revisePendingCommand(command, this.record, this.context.mapping, new Set(writtenBefore[command.target]));
+      const revision = revisePendingCommand(command, this.record, this.context.mapping, new Map(writtenBefore[command.target]));
       if (revision.kind === 'cancelled') return [];
       const revised = revision.kind === 'rewritten' ? revision.command : command;
-      for (const key of keysWritten(revised)) writtenBefore[command.target].add(key);
+      before(revised);
       return [revised];
     });
   }
