@@ -5,7 +5,7 @@ import type { SyncContext } from '../../src/projectors/sync-context';
 import type { SyncRecord } from '../../src/projectors/sync-record';
 import type { RecordedEvent } from '../../src/event-store';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
-import { mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
+import { mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
 
 const OPPORTUNITY_BOARD = '9378000526';
 const OPP_ID = '006000000000001AAA';
@@ -40,5 +40,36 @@ describe('sendingTo and echoes of older commands carrying the same value', () =>
     // The first lands (Quote), then the second (MOU); the third, carrying Quote, is still queued.
     expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_300, origin: 'own_echo' }))).toEqual([]);
     expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_400, origin: 'own_echo' }))).toEqual([]);
+  });
+
+  it("the wait ends with the carrying command's outcome (its number), not before: a numbered dead letter of it lets the older echo be repaired", () => {
+    const links = new LinkIndex();
+    const context: SyncContext = { mapping: exampleResolvedMapping(), links, users: new EmailUserDirectory() };
+    let record = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { stage: 'Follow-up' } }), context).record as SyncRecord;
+    links.add('opportunity', OPP_ID, '501');
+    const step = (event: RecordedEvent) => {
+      const result = decide(record, event, context);
+      record = result.record as SyncRecord;
+      return result.commands;
+    };
+    const stage = (text: string, index: number, at: number) => mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status(text, index), at });
+    const seqs = [...step(stage('Quote', 3, 2_000)), ...step(stage('MOU', 1, 2_100)), ...step(stage('Quote', 3, 2_200))].map((c) => (c as { seq?: number }).seq);
+    expect(seqs).toEqual([1, 2, 3]);
+    expect(record.commandSeq).toEqual({ salesforce: 3 });
+    expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_300, origin: 'own_echo' }))).toEqual([]);
+    expect(record.fields.stage).toMatchObject({ sendingTo: ['salesforce'], sendingSeq: { salesforce: 3 } });
+    // The third is dead-lettered (its number in the failure): nothing carries Quote there any more.
+    const failed = recorded({
+      type: 'system.command_failed',
+      source: 'system',
+      sourceEventId: 'command:3:1',
+      stream: `salesforce:Opportunity:${OPP_ID}`,
+      origin: 'unknown',
+      occurredAt: new Date(2_350),
+      payload: { commandId: 3, kind: 'salesforce.update', target: 'salesforce', recordId: 1, error: { code: 'X', message: 'refused' }, attempts: 5, deadLettered: true, seq: 3 },
+    });
+    expect(step(failed)).toEqual([]);
+    expect(record.fields.stage.sendingTo).toBeUndefined();
+    expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_400, origin: 'own_echo' }))).toEqual([expect.objectContaining({ fields: { StageName: 'Quote' }, seq: 4 })]);
   });
 });
