@@ -8,7 +8,7 @@ import type { SyncRecord } from '../projectors/sync-record';
 import { copyField, copyRow, copyRows } from './copy-text';
 
 const RECORD_COLUMNS = [
-  'id', 'object_key', 'salesforce_id', 'monday_board_id', 'monday_item_id', 'deleted_side', 'deleted_at', 'creating', 'converted_at', 'fields', 'waiting', 'last_position',
+  'id', 'object_key', 'salesforce_id', 'monday_board_id', 'monday_item_id', 'deleted_side', 'deleted_at', 'creating', 'converted_at', 'fields', 'waiting', 'command_seq', 'last_position',
 ] as const;
 const DECISION_COLUMNS = ['position', 'record_id', 'event_type', 'outcome', 'reason', 'detail', 'commands'] as const;
 
@@ -69,6 +69,7 @@ function recordRow(record: SyncRecord, lastPosition: number, sealer: DerivedValu
     record.convertedAt !== null ? new Date(record.convertedAt).toISOString() : null,
     JSON.stringify(sealer ? sealer.fieldStates(recordSubject(record), record.fields) : record.fields),
     JSON.stringify(record.waiting),
+    JSON.stringify(record.commandSeq),
     lastPosition,
   ]);
 }

@@ -2,7 +2,7 @@ import { streams, type NewEvent } from '../event-store/events';
 import type { RecordLinked } from '../event-store/payloads/sync-results';
 import type { SalesforceValue } from '../mapping/converters/converter.types';
 import type { ClaimedCommand } from './claim';
-import type { OutboxCommand } from '../sync-commands/outbox-command';
+import { commandSeqOf, type OutboxCommand } from '../sync-commands/outbox-command';
 
 /** The error as stored on a dead letter and in `system.command_failed`. */
 export interface StoredError {
@@ -78,6 +78,7 @@ export function commandSucceededEvent(
       ...(result ? { result } : {}),
       ...(claimed.stateAsOf ? { stateAsOf: claimed.stateAsOf } : {}),
       sentAt: sentAt.getTime(),
+      ...numbered(claimed.command),
     },
   };
 }
@@ -103,8 +104,15 @@ export function commandFailedEvent(claimed: ClaimedCommand, error: StoredError, 
       },
       attempts: claimed.attempts,
       deadLettered,
+      ...numbered(claimed.command),
     },
   };
+}
+
+/** The command's number, copied as is (the projector reads it; the dispatcher decides nothing by it). */
+function numbered(command: OutboxCommand): { seq?: number } {
+  const seq = commandSeqOf(command);
+  return seq === undefined ? {} : { seq };
 }
 
 export function assertNeverCommand(command: never): never {

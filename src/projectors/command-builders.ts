@@ -4,7 +4,7 @@ import type { OutboxCommand, WrittenValues } from '../sync-commands/outbox-comma
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../mapping/resolved-mapping';
 import { sendingAgreed } from './state/field-state';
 import type { SyncContext } from './sync-context';
-import type { SyncRecord } from './sync-record';
+import { nextCommandSeq, type SyncRecord } from './sync-record';
 
 /** Field key -> agreed value, echoed back by the dispatcher as what the target now holds. */
 export function agreedValues(record: SyncRecord, fields: readonly ResolvedField[]): WrittenValues {
@@ -47,7 +47,8 @@ export function salesforceUpdate(object: ResolvedObject, record: SyncRecord, fie
   const values = salesforceFieldValues(record, fields);
   if (!record.salesforceId || Object.keys(values).length === 0) return null;
   const written = agreedValues(record, fields.filter((f) => f.salesforceUpdateable));
-  sendingAgreed(record, Object.keys(written), 'salesforce');
+  const seq = nextCommandSeq(record, 'salesforce');
+  sendingAgreed(record, Object.keys(written), 'salesforce', seq);
   return {
     kind: 'salesforce.update',
     target: 'salesforce',
@@ -56,6 +57,7 @@ export function salesforceUpdate(object: ResolvedObject, record: SyncRecord, fie
     salesforceId: record.salesforceId,
     fields: values,
     values: written,
+    seq,
   };
 }
 
@@ -117,7 +119,8 @@ export function mondayValues(record: SyncRecord, fields: readonly ResolvedField[
 /** A change of the item's columns to `values` (noted in the record as on its way: sendingAgreed). */
 export function mondayChange(object: ResolvedObject, record: SyncRecord, values: MondayValues): OutboxCommand | null {
   if (!record.mondayItemId || (Object.keys(values.columnValues).length === 0 && values.name === undefined)) return null;
-  sendingAgreed(record, Object.keys(values.written), 'monday');
+  const seq = nextCommandSeq(record, 'monday');
+  sendingAgreed(record, Object.keys(values.written), 'monday', seq);
   return {
     kind: 'monday.change_columns',
     target: 'monday',
@@ -128,6 +131,7 @@ export function mondayChange(object: ResolvedObject, record: SyncRecord, values:
     columnValues: values.columnValues,
     createLabelsIfMissing: object.fields.some((f) => f.mapping.createLabelsIfMissing && f.key in values.columnValues),
     values: values.written,
+    seq,
   };
 }
 

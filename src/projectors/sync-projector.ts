@@ -249,7 +249,7 @@ export function withFieldsOf(record: SyncRecord, other: SyncRecord): SyncRecord 
     // A person's later change seen only by the other record wins (not our own create's echo: that
     // carries the values this record had when the create was decided).
     const later = theirs.agreedAt > ours.agreedAt && !theirs.echoed;
-    const { sendingTo: _oursSending, ...oursWithoutSending } = ours;
+    const { sendingTo: _oursSending, sendingSeq: _oursSendingSeq, ...oursWithoutSending } = ours;
     const merged: FieldState = {
       // What ours was sending was its agreed value: not the one taken from theirs.
       ...(later ? oursWithoutSending : ours),
@@ -263,8 +263,12 @@ export function withFieldsOf(record: SyncRecord, other: SyncRecord): SyncRecord 
   }
   const waiting = [...record.waiting, ...other.waiting.filter((w) => !record.waiting.some((r) => r.fieldKey === w.fieldKey && r.towards === w.towards))];
   const deleted = record.deleted ?? other.deleted;
-  if (!changed && waiting.length === record.waiting.length && deleted === record.deleted) return record;
-  return { ...record, fields, waiting, deleted };
+  // Numbers stay unique per side: the merged record goes on after the higher of the two.
+  const commandSeq = { ...record.commandSeq };
+  for (const side of ['salesforce', 'monday'] as const) if ((other.commandSeq[side] ?? 0) > (commandSeq[side] ?? 0)) commandSeq[side] = other.commandSeq[side];
+  const seqChanged = commandSeq.salesforce !== record.commandSeq.salesforce || commandSeq.monday !== record.commandSeq.monday;
+  if (!changed && !seqChanged && waiting.length === record.waiting.length && deleted === record.deleted) return record;
+  return { ...record, fields, waiting, deleted, commandSeq };
 }
 
 export function collectKeys(events: RecordedEvent[], context: SyncContext) {

@@ -16,6 +16,12 @@ export interface SideValue {
    * assumes the clocks agree; a webhook's previousValue can tell more (see observe).
    */
   readonly timedBySend?: true;
+  /**
+   * The echo of a write of ours that left the side without the agreed value, seen while a numbered
+   * command carrying the agreed value there was still to report: not repaired then (that command
+   * follows it); if it is still the newest value seen there when that command settles, it is.
+   */
+  readonly behindWhileSending?: true;
 }
 
 /**
@@ -35,6 +41,13 @@ export interface FieldState {
    * ours landing there with an older value needs no repair, this one follows it (per-record order).
    */
   readonly sendingTo?: readonly Side[];
+  /**
+   * Per side in sendingTo: the number (SyncRecord.commandSeq) of the command carrying the agreed
+   * value. Only that command's outcome (or a newer command) ends the wait: an echo of an older
+   * command of ours carrying the same value does not, since a command between them may still land.
+   * Absent in state written before commands were numbered: then any sight of the value ends it.
+   */
+  readonly sendingSeq?: Readonly<Partial<Record<Side, number>>>;
   /**
    * The person was erased (crm-sync erase; the sync marks their personal fields when it reads the
    * erasure): what we knew of the value is gone. Snapshots read since are a baseline, never pushed,
@@ -73,6 +86,11 @@ export interface SyncRecord {
   convertedAt: number | null;
   fields: Record<string, FieldState>;
   waiting: WaitingReference[];
+  /**
+   * The number of the last value-carrying command issued towards each side (FieldState.sendingSeq).
+   * Replaced, never changed in place (copyRecord shares it).
+   */
+  commandSeq: Partial<Record<Side, number>>;
 }
 
 export function newRecord(objectKey: string, mondayBoardId: string, ids: { salesforceId?: string; mondayItemId?: string }): SyncRecord {
@@ -87,7 +105,15 @@ export function newRecord(objectKey: string, mondayBoardId: string, ids: { sales
     convertedAt: null,
     fields: {},
     waiting: [],
+    commandSeq: {},
   };
+}
+
+/** Numbers the next value-carrying command of `record` towards `side`. */
+export function nextCommandSeq(record: SyncRecord, side: Side): number {
+  const seq = (record.commandSeq[side] ?? 0) + 1;
+  record.commandSeq = { ...record.commandSeq, [side]: seq };
+  return seq;
 }
 
 /** Keeps `entry` as the one relation value of its field waiting towards its side (replacing an older one). */

@@ -3,7 +3,8 @@ import { subjects } from '../personal-data/personal-fields';
 import { derivedValueSealer, recordSubject, revealColumns, UNATTACHED_SUBJECT, withoutErasedFieldStates } from '../personal-data/derived-values';
 import type { OutboxCommand } from '../sync-commands/outbox-command';
 import type { Outcome } from './outcome';
-import { forRetry, revisePendingCommand } from './pending-commands';
+import type { SalesforceValue } from '../mapping/converters/converter.types';
+import { forRetry, revisePendingCommand, valuesWritten } from './pending-commands';
 import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SyncRecord } from './sync-record';
 
@@ -19,9 +20,10 @@ interface RecordRow {
   converted_at: Date | null;
   fields: SyncRecord['fields'];
   waiting: SyncRecord['waiting'];
+  command_seq: SyncRecord['commandSeq'];
 }
 
-const COLUMNS = 'id, object_key, salesforce_id, monday_board_id, monday_item_id, deleted_side, deleted_at, creating, converted_at, fields, waiting';
+const COLUMNS = 'id, object_key, salesforce_id, monday_board_id, monday_item_id, deleted_side, deleted_at, creating, converted_at, fields, waiting, command_seq';
 
 function toRecord(row: RecordRow): SyncRecord {
   return {
@@ -35,6 +37,7 @@ function toRecord(row: RecordRow): SyncRecord {
     convertedAt: row.converted_at ? row.converted_at.getTime() : null,
     fields: row.fields,
     waiting: row.waiting,
+    commandSeq: row.command_seq,
   };
 }
 
@@ -101,14 +104,15 @@ export async function saveRecords(tx: Queryable, records: SyncRecord[], position
     list.map((r) => (r.convertedAt !== null ? new Date(r.convertedAt).toISOString() : null)),
     JSON.stringify(sealer ? list.map((r) => sealer.fieldStates(recordSubject(r), r.fields)) : list.map((r) => r.fields)),
     JSON.stringify(list.map((r) => r.waiting)),
+    JSON.stringify(list.map((r) => r.commandSeq)),
   ];
   if (fresh.length > 0) {
     const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO sync_records (object_key, salesforce_id, monday_board_id, monday_item_id, deleted_side, deleted_at, creating, converted_at, fields, waiting, last_position)
-       SELECT o, s, b, i, ds, da, c, ca, f, w, $11
+      `INSERT INTO sync_records (object_key, salesforce_id, monday_board_id, monday_item_id, deleted_side, deleted_at, creating, converted_at, fields, waiting, command_seq, last_position)
+       SELECT o, s, b, i, ds, da, c, ca, f, w, q, $12
        FROM ROWS FROM (unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[]),
-                       jsonb_array_elements($9::jsonb), jsonb_array_elements($10::jsonb))
-         WITH ORDINALITY AS t(o, s, b, i, ds, da, c, ca, f, w, ord)
+                       jsonb_array_elements($9::jsonb), jsonb_array_elements($10::jsonb), jsonb_array_elements($11::jsonb))
+         WITH ORDINALITY AS t(o, s, b, i, ds, da, c, ca, f, w, q, ord)
        ORDER BY ord
        RETURNING id`,
       [...columns(fresh), position],
@@ -118,11 +122,11 @@ export async function saveRecords(tx: Queryable, records: SyncRecord[], position
   if (known.length > 0) {
     await tx.query(
       `UPDATE sync_records AS r SET object_key = u.o, salesforce_id = u.s, monday_board_id = u.b, monday_item_id = u.i,
-         deleted_side = u.ds, deleted_at = u.da, creating = u.c, converted_at = u.ca, fields = u.f, waiting = u.w,
-         last_position = $12, updated_at = now()
+         deleted_side = u.ds, deleted_at = u.da, creating = u.c, converted_at = u.ca, fields = u.f, waiting = u.w, command_seq = u.q,
+         last_position = $13, updated_at = now()
        FROM ROWS FROM (unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[]),
-                       jsonb_array_elements($9::jsonb), jsonb_array_elements($10::jsonb), unnest($11::bigint[]))
-         AS u(o, s, b, i, ds, da, c, ca, f, w, id)
+                       jsonb_array_elements($9::jsonb), jsonb_array_elements($10::jsonb), jsonb_array_elements($11::jsonb), unnest($12::bigint[]))
+         AS u(o, s, b, i, ds, da, c, ca, f, w, q, id)
        WHERE r.id = u.id`,
       [...columns(known), known.map((r) => r.id), position],
     );
@@ -198,11 +202,18 @@ export async function revisePendingCommands(tx: Queryable, records: SyncRecord[]
   await revealColumns(rows, ['payload']);
   const rewritten: Array<{ id: string; recordId: string; payload: OutboxCommand }> = [];
   const cancelled: string[] = [];
+  // Per record and target: what the rows before (in id order, the order they run) still write.
+  const writtenBefore = new Map<string, Map<string, SalesforceValue>>();
   for (const row of rows) {
-    const revision = revisePendingCommand(row.payload, byId.get(Number(row.record_id)) as SyncRecord, mapping);
+    const queue = `${row.record_id}:${row.payload.target}`;
+    const before = writtenBefore.get(queue) ?? new Map<string, SalesforceValue>();
+    const revision = revisePendingCommand(row.payload, byId.get(Number(row.record_id)) as SyncRecord, mapping, before);
     if (revision.kind === 'rewritten') rewritten.push({ id: row.id, recordId: row.record_id, payload: revision.command });
     else if (revision.kind === 'cancelled' && row.status === 'pending') cancelled.push(row.id);
     else if (revision.kind === 'cancelled') rewritten.push({ id: row.id, recordId: row.record_id, payload: forRetry(row.payload) });
+    // A claimed row sends what it was claimed with; a pending one what it carries now.
+    const sends = row.status === 'in_flight' ? row.payload : revision.kind === 'rewritten' ? revision.command : revision.kind === 'unchanged' ? row.payload : null;
+    if (sends) writtenBefore.set(queue, new Map([...before, ...Object.entries(valuesWritten(sends))]));
   }
   if (rewritten.length > 0) {
     const sealer = await derivedValueSealer(() => rewritten.map((r) => subjects.record(r.recordId)));

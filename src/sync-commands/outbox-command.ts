@@ -32,6 +32,8 @@ export type OutboxCommand =
       salesforceId: string;
       fields: Record<string, SalesforceValue>;
       values?: WrittenValues;
+      /** Its number among the record's value-carrying commands towards Salesforce (CommandSeq). */
+      seq?: CommandSeq;
     }
   | { kind: 'salesforce.delete'; target: 'salesforce'; objectKey: string; salesforceObject: string; salesforceId: string }
   /**
@@ -76,6 +78,8 @@ export type OutboxCommand =
       columnValues: Record<string, unknown>;
       createLabelsIfMissing: boolean;
       values?: WrittenValues;
+      /** Its number among the record's value-carrying commands towards monday (CommandSeq). */
+      seq?: CommandSeq;
     }
   /** Read an item through the API and append it as a monday.item_snapshot (create_pulse carries no values). */
   | { kind: 'monday.refresh_item'; target: 'monday'; objectKey: string; boardId: string; itemId: string }
@@ -116,6 +120,18 @@ export type OutboxCommand =
     };
 
 export type OutboxCommandKind = OutboxCommand['kind'];
+
+/**
+ * The projector numbers the value-carrying commands (updates, column changes) it issues for one
+ * record and side, 1, 2, 3...; the dispatcher copies the number into the command's outcome event
+ * and nothing else: the projector uses it to tell which of its commands a result is about.
+ */
+export type CommandSeq = number;
+
+/** The number of a value-carrying command, as its outcome event repeats it. */
+export function commandSeqOf(command: OutboxCommand): CommandSeq | undefined {
+  return command.kind === 'salesforce.update' || command.kind === 'monday.change_columns' ? command.seq : undefined;
+}
 
 /** On an archive or delete that merges the item away (a duplicate merge): what it was merged into. */
 export interface MergeNote {

@@ -197,7 +197,7 @@ describe('crm-sync replay (invariant 10)', () => {
   }
 
   const records = async () =>
-    (await db.pool.query('SELECT id, object_key, salesforce_id, monday_board_id, monday_item_id, deleted_side, deleted_at, creating, converted_at, fields, waiting FROM sync_records ORDER BY id')).rows;
+    (await db.pool.query('SELECT id, object_key, salesforce_id, monday_board_id, monday_item_id, deleted_side, deleted_at, creating, converted_at, fields, waiting, command_seq FROM sync_records ORDER BY id')).rows;
   const decisions = async () =>
     (await db.pool.query('SELECT position, record_id, event_type, outcome, reason, detail, commands FROM sync_decisions ORDER BY position, record_id, reason')).rows;
   const outbox = async () => (await db.pool.query('SELECT id, record_id, kind, status FROM outbox ORDER BY id')).rows;

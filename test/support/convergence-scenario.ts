@@ -166,7 +166,7 @@ async function expectReplayRebuildsLiveState(env: SyncEnvironment, edits: number
   // With the key set, field states are compared decrypted (each seal has its own nonce), an erased person's values left out as the sync reads them.
   const projection = async () => {
     const { rows } = await env.db.pool.query<{ fields: Record<string, unknown> }>(
-      'SELECT object_key, salesforce_id, monday_item_id, deleted_side, creating, converted_at, fields, waiting FROM sync_records ORDER BY object_key, salesforce_id, monday_item_id',
+      'SELECT object_key, salesforce_id, monday_item_id, deleted_side, creating, converted_at, fields, waiting, command_seq FROM sync_records ORDER BY object_key, salesforce_id, monday_item_id',
     );
     if (await revealColumns(rows, ['fields'])) for (const row of rows) row.fields = withoutErasedFieldStates(row.fields);
     return rows;

@@ -85,4 +85,24 @@ describe('projector: pending commands carry what the state says now', () => {
     expect(forRetry(update({ amount: 74250 }, { Amount: 74250 }))).toEqual(update({}, {}));
     expect(forRetry(change({ amount: 74250 }, { amount: '74250' }, 'Renamed'))).toEqual(change({}, {}));
   });
+
+  // Issue 16, seed 615's family: Salesforce shows Quote from the echo of an older command of ours,
+  // and the command between (MOU) is still to run: this one, carrying Quote, must still be sent.
+  it('keeps a value the target seems to hold while an older command of the record still writes another value of that field there', () => {
+    const record = { ...newRecord('opportunity', '9378000526', { mondayItemId: '501' }), salesforceId: OPP_ID, fields: fields({ stage: 'Quote' }, { side: 'salesforce', values: { stage: 'Quote' } }) };
+    const command = update({ stage: 'Quote' }, { StageName: 'Quote' });
+    expect(revisePendingCommand(command, record, mapping, new Map([['stage', 'MOU']]))).toEqual({ kind: 'unchanged' });
+    // An older one writing the same value (its own echo is what shows it held), or other fields: held, dropped.
+    expect(revisePendingCommand(command, record, mapping, new Map([['stage', 'Quote']]))).toEqual({ kind: 'cancelled' });
+    expect(revisePendingCommand(command, record, mapping, new Map([['amount', 100]]))).toEqual({ kind: 'cancelled' });
+  });
+
+  it('a command a field still waits for (its number in sendingSeq) is emptied, not cancelled, so its outcome ends the wait', () => {
+    const state = fields({ stage: 'Quote' }, { side: 'salesforce', values: { stage: 'Quote' } });
+    const record = { ...newRecord('opportunity', '9378000526', { mondayItemId: '501' }), salesforceId: OPP_ID, fields: { stage: { ...state.stage, sendingTo: ['salesforce' as const], sendingSeq: { salesforce: 3 } } } };
+    const numbered = (seq: number): OutboxCommand => ({ ...update({ stage: 'Quote' }, { StageName: 'Quote' }), seq } as OutboxCommand);
+    expect(revisePendingCommand(numbered(3), record, mapping)).toEqual({ kind: 'rewritten', command: { ...update({}, {}), seq: 3 } });
+    // An older command the field no longer waits for is cancelled as before.
+    expect(revisePendingCommand(numbered(2), record, mapping)).toEqual({ kind: 'cancelled' });
+  });
 });

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import type { RecordedEvent } from '../../src/event-store';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
+import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
 import { decide } from '../../src/projectors/decide';
 import { LinkIndex } from '../../src/projectors/link-index';
-import { revisePendingCommand } from '../../src/projectors/pending-commands';
+import { revisePendingCommand, valuesWritten } from '../../src/projectors/pending-commands';
 import type { SyncContext } from '../../src/projectors/sync-context';
 import type { SyncRecord } from '../../src/projectors/sync-record';
 import { EmailUserDirectory } from '../../src/projectors/user-directory';
@@ -66,8 +67,11 @@ class World {
   successes: Array<{ command: OutboxCommand; sentAt: number; at: number }> = [];
   /** Commands decided on an own echo that repeated the agreed value (must never happen). */
   echoCommands: string[] = [];
+  /** Commands decided on an own echo while a command carrying the agreed value was still to land on that side (must never happen). */
+  echoCommandsWhileCarried: string[] = [];
 
-  constructor() {
+  /** `numbered`: the dispatcher copies commands' numbers into outcomes; false: a log written before they had any. */
+  constructor(private readonly numbered = true) {
     this.links.add('opportunity', OPP, ITEM);
     const linked = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP, boardId: BOARD, itemId: ITEM, values: { stage: 'Follow-up' }, at: this.clock }), this.context);
     this.record = linked.record as SyncRecord;
@@ -118,7 +122,16 @@ class World {
             stream: `salesforce:Opportunity:${OPP}`,
             origin: 'unknown',
             occurredAt: new Date(this.clock),
-            payload: { commandId: this.clock, kind: done.command.kind, target: done.command.target, recordId: 1, written: 'values' in done.command && done.command.values ? done.command.values : {}, sentAt: done.sentAt },
+            payload: {
+              commandId: this.clock,
+              kind: done.command.kind,
+              target: done.command.target,
+              recordId: 1,
+              written: 'values' in done.command && done.command.values ? done.command.values : {},
+              sentAt: done.sentAt,
+              // The dispatcher copies the command's number into its outcome.
+              ...(this.numbered && 'seq' in done.command && done.command.seq !== undefined ? { seq: done.command.seq } : {}),
+            },
           }),
         );
         return;
@@ -146,18 +159,28 @@ class World {
 
   private project(event: RecordedEvent, notice?: Notice): void {
     const agreedBefore = this.record.fields.stage?.agreed;
+    const side = event.type === 'salesforce.record_changed' ? 'salesforce' : 'monday';
+    // The echo is of a command that landed: one still pending or in flight is newer than it.
+    const carried = [...this.pending, ...(this.inFlight ? [this.inFlight.command] : [])].some((c) => c.target === side && valueOf(c) === agreedBefore);
     const result = decide(this.record, event, this.context);
     this.record = result.record as SyncRecord;
     if (notice?.ours && notice.value === agreedBefore && result.commands.length > 0) this.echoCommands.push(`${event.type} ${notice.value}: ${JSON.stringify(result.commands)}`);
+    if (notice?.ours && carried && result.commands.length > 0) this.echoCommandsWhileCarried.push(`${event.type} ${notice.value} (agreed ${String(agreedBefore)}): ${JSON.stringify(result.commands)}`);
     for (const command of result.commands) {
       if (command.kind !== 'salesforce.update' && command.kind !== 'monday.change_columns') throw new Error(`unexpected command ${command.kind}`);
       this.pending.push(command);
     }
-    // The runner revises what waiting (unclaimed) commands carry in the same transaction.
+    // The runner revises what waiting (unclaimed) commands carry in the same transaction, each
+    // knowing what the commands before it (the one in flight as claimed) still write to its side.
+    const writtenBefore: Record<Side, Map<string, SalesforceValue>> = { salesforce: new Map(), monday: new Map() };
+    const before = (command: OutboxCommand) => Object.entries(valuesWritten(command)).forEach(([key, value]) => writtenBefore[command.target].set(key, value));
+    if (this.inFlight) before(this.inFlight.command);
     this.pending = this.pending.flatMap((command) => {
-      const revision = revisePendingCommand(command, this.record, this.context.mapping);
+      const revision = revisePendingCommand(command, this.record, this.context.mapping, new Map(writtenBefore[command.target]));
       if (revision.kind === 'cancelled') return [];
-      return [revision.kind === 'rewritten' ? revision.command : command];
+      const revised = revision.kind === 'rewritten' ? revision.command : command;
+      before(revised);
+      return [revised];
     });
   }
 }
@@ -168,22 +191,29 @@ function valueOf(command: OutboxCommand): Stage | undefined {
   return undefined;
 }
 
-function converges(steps: Parameters<World['run']>[0][]): void {
-  const world = new World();
+function converges(steps: Parameters<World['run']>[0][], numbered = true): void {
+  const world = new World(numbered);
   for (const s of steps) world.run(s);
   world.drain();
   const agreed = world.record.fields.stage.agreed;
   expect({ salesforce: world.held.salesforce, monday: world.held.monday }).toEqual({ salesforce: agreed, monday: agreed });
 }
 
+function noEchoCommandWhileCarried(steps: Parameters<World['run']>[0][]): void {
+  const world = new World();
+  for (const s of steps) world.run(s);
+  world.drain();
+  expect(world.echoCommandsWhileCarried).toEqual([]);
+}
+
 describe('sync decide properties (fast-check)', () => {
   // Seeded so that npm test is deterministic; FC_SEED=<n> FC_RUNS=<n> search further.
   it('any interleaving of edits on both sides, reports, echoes, sends and outcomes converges: both sides hold the agreed value', () => {
-    fc.assert(fc.property(fc.array(step, { maxLength: 40 }), converges), { numRuns: Number(process.env.FC_RUNS ?? 5_000), seed: Number(process.env.FC_SEED ?? 20_261_207) });
+    fc.assert(fc.property(fc.array(step, { maxLength: 40 }), (steps) => converges(steps)), { numRuns: Number(process.env.FC_RUNS ?? 5_000), seed: Number(process.env.FC_SEED ?? 20_261_207) });
   });
 
   it('the same with monday webhooks refused and retried later, out of order: a late edit never wins over what monday showed after it', () => {
-    fc.assert(fc.property(fc.array(stepWithRetries, { maxLength: 40 }), converges), { numRuns: Number(process.env.FC_RUNS ?? 5_000), seed: Number(process.env.FC_SEED ?? 20_261_207) });
+    fc.assert(fc.property(fc.array(stepWithRetries, { maxLength: 40 }), (steps) => converges(steps)), { numRuns: Number(process.env.FC_RUNS ?? 5_000), seed: Number(process.env.FC_SEED ?? 20_261_207) });
   });
 
   // Found by an unseeded run (issue 16): the Salesforce edit back to Follow-up was decided while our
@@ -213,6 +243,26 @@ describe('sync decide properties (fast-check)', () => {
       { kind: 'edit', side: 'monday', value: 'MOU' },
       { kind: 'claim' },
     ] as Parameters<World['run']>[0][]);
+  });
+
+  it('with outcome events written before commands were numbered (no seq), the same interleavings still converge', () => {
+    fc.assert(fc.property(fc.array(step, { maxLength: 40 }), (steps) => converges(steps, false)), { numRuns: Number(process.env.FC_RUNS ?? 2_000), seed: Number(process.env.FC_SEED ?? 20_261_207) });
+  });
+
+  // Issue 16, seed 615's family (sync-decide-sending-to.spec.ts): the echo of an older command of
+  // ours, with a value the agreed one replaced, is no lost write while a newer command carries the
+  // agreed value there; a repair would be a second write of the same value.
+  it('an own echo of an older command never produces a command while a newer one carrying the agreed value is still to land there', () => {
+    fc.assert(fc.property(fc.array(step, { maxLength: 40 }), noEchoCommandWhileCarried), { numRuns: Number(process.env.FC_RUNS ?? 3_000), seed: Number(process.env.FC_SEED ?? 20_261_207) });
+  });
+
+  // The interleaving of seed 615's family, too long for the random search to hit often: monday
+  // Quote, MOU, Quote, each sent; the first two land, the third is in flight when their echoes come.
+  it('known counterexample: the echoes of Quote and MOU while the second Quote is in flight send nothing, and the pair converges', () => {
+    const sent = (value: Stage) => [{ kind: 'edit', side: 'monday', value }, { kind: 'report', side: 'monday' }, { kind: 'claim' }, { kind: 'land' }];
+    const steps = [...sent('Quote'), ...sent('MOU'), ...sent('Quote').slice(0, 3), { kind: 'report', side: 'salesforce' }, { kind: 'report', side: 'salesforce' }] as Parameters<World['run']>[0][];
+    noEchoCommandWhileCarried(steps);
+    converges(steps);
   });
 
   it('an own echo of the agreed value never produces a command', () => {

@@ -5,24 +5,24 @@ import type { SyncContext } from '../../src/projectors/sync-context';
 import type { SyncRecord } from '../../src/projectors/sync-record';
 import type { RecordedEvent } from '../../src/event-store';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
-import { mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
+import { mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
 
 const OPPORTUNITY_BOARD = '9378000526';
 const OPP_ID = '006000000000001AAA';
 const status = (text: string, index: number) => ({ label: { index, text, style: { color: '#fff' } }, post_id: null });
 
 /**
- * KNOWN DEFECT, hence `it.failing` (issue 16, the family of convergence seed 615's one redundant
- * NumberOfEmployees write, which did not reproduce by seed at b01a02d): FieldState.sendingTo says a
- * command carrying the agreed value is on its way to a side, but the echo of an OLDER command of ours
- * that carried the same value (decided for an earlier agreed version) clears it (confirmHeld), while
- * the command carrying the current version is still queued. The echo of the command between them
- * then looks like a lost write and is "repaired" with a second update carrying the value the queued
- * command carries already: one redundant write. A fix needs sendingTo to tell which command carries
- * the current version (e.g. by the record's command order per side), not only that one does.
+ * Issue 16, the family of convergence seed 615's one redundant NumberOfEmployees write (a known
+ * defect pinned here as `it.failing` until fixed): FieldState.sendingTo says a command carrying the
+ * agreed value is on its way to a side, but the echo of an OLDER command of ours that carried the same
+ * value (decided for an earlier agreed version) ended it while the command carrying the current
+ * version was still queued; the echo of the command between them then looked like a lost write and
+ * was "repaired" with a second update carrying the value the queued command carries already. Now
+ * commands are numbered per record and side (SyncRecord.commandSeq) and the wait remembers the
+ * number of the one carrying the current version (FieldState.sendingSeq): only its outcome ends it.
  */
 describe('sendingTo and echoes of older commands carrying the same value', () => {
-  it.failing('monday Quote, MOU, Quote while the first two updates are in flight: the MOU echo sends nothing (the third update carries Quote)', () => {
+  it('monday Quote, MOU, Quote while the first two updates are in flight: the MOU echo sends nothing (the third update carries Quote)', () => {
     const links = new LinkIndex();
     const context: SyncContext = { mapping: exampleResolvedMapping(), links, users: new EmailUserDirectory() };
     let record = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { stage: 'Follow-up' } }), context).record as SyncRecord;
@@ -40,5 +40,36 @@ describe('sendingTo and echoes of older commands carrying the same value', () =>
     // The first lands (Quote), then the second (MOU); the third, carrying Quote, is still queued.
     expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_300, origin: 'own_echo' }))).toEqual([]);
     expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_400, origin: 'own_echo' }))).toEqual([]);
+  });
+
+  it("the wait ends with the carrying command's outcome (its number), not before: a numbered dead letter of it lets the older echo be repaired", () => {
+    const links = new LinkIndex();
+    const context: SyncContext = { mapping: exampleResolvedMapping(), links, users: new EmailUserDirectory() };
+    let record = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { stage: 'Follow-up' } }), context).record as SyncRecord;
+    links.add('opportunity', OPP_ID, '501');
+    const step = (event: RecordedEvent) => {
+      const result = decide(record, event, context);
+      record = result.record as SyncRecord;
+      return result.commands;
+    };
+    const stage = (text: string, index: number, at: number) => mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status(text, index), at });
+    const seqs = [...step(stage('Quote', 3, 2_000)), ...step(stage('MOU', 1, 2_100)), ...step(stage('Quote', 3, 2_200))].map((c) => (c as { seq?: number }).seq);
+    expect(seqs).toEqual([1, 2, 3]);
+    expect(record.commandSeq).toEqual({ salesforce: 3 });
+    expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_300, origin: 'own_echo' }))).toEqual([]);
+    expect(record.fields.stage).toMatchObject({ sendingTo: ['salesforce'], sendingSeq: { salesforce: 3 } });
+    // The third is dead-lettered (its number in the failure): nothing carries Quote there any more.
+    const failed = recorded({
+      type: 'system.command_failed',
+      source: 'system',
+      sourceEventId: 'command:3:1',
+      stream: `salesforce:Opportunity:${OPP_ID}`,
+      origin: 'unknown',
+      occurredAt: new Date(2_350),
+      payload: { commandId: 3, kind: 'salesforce.update', target: 'salesforce', recordId: 1, error: { code: 'X', message: 'refused' }, attempts: 5, deadLettered: true, seq: 3 },
+    });
+    expect(step(failed)).toEqual([]);
+    expect(record.fields.stage.sendingTo).toBeUndefined();
+    expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_400, origin: 'own_echo' }))).toEqual([expect.objectContaining({ fields: { StageName: 'Quote' }, seq: 4 })]);
   });
 });

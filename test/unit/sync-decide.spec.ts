@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../src/event-store';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { decide } from '../../src/projectors/decide';
 import { LinkIndex } from '../../src/projectors/link-index';
 import { EmailUserDirectory } from '../../src/projectors/user-directory';
@@ -72,9 +73,26 @@ describe('sync decide (issue 6, pure)', () => {
     expect(firstLands.commands).toEqual([]);
     const secondLands = decide(firstLands.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_300, origin: 'own_echo' }), context);
     expect(secondLands.commands).toEqual([]);
-    // Once Salesforce was seen holding MOU, a later stray echo of Quote would be a real loss again.
-    const stray = decide(secondLands.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_400, origin: 'own_echo' }), context);
-    expect(stray.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
+    // Once the MOU command reported (its number in its outcome), a later stray echo of Quote is a real
+    // loss again; seen before that report, it is repaired by the report (the echo could have been
+    // of an older command, with the MOU command still to land after it).
+    const mouSent = second.commands[0] as OutboxCommand & { kind: 'salesforce.update' };
+    const mouSucceeded = recorded({
+      type: 'system.command_succeeded',
+      source: 'system',
+      sourceEventId: 'command:2:1',
+      stream: `salesforce:Opportunity:${OPP_ID}`,
+      origin: 'unknown',
+      occurredAt: new Date(2_350),
+      payload: { commandId: 2, kind: 'salesforce.update', target: 'salesforce', recordId: 1, written: { stage: 'MOU' }, sentAt: 2_250, seq: mouSent.seq },
+    });
+    const strayEcho = salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_400, origin: 'own_echo' });
+    const reported = decide(secondLands.record, mouSucceeded, context);
+    expect(reported.commands).toEqual([]);
+    expect(decide(reported.record, strayEcho, context).commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
+    const strayFirst = decide(secondLands.record, strayEcho, context);
+    expect(strayFirst.commands).toEqual([]);
+    expect(decide(strayFirst.record, mouSucceeded, context).commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
   });
 
   it('fields Salesforce set itself in our own create (default owner, stage probability) are sent to monday; fields we wrote are not', () => {

@@ -48,6 +48,8 @@ export interface CommandSucceeded {
    * our write came first. Absent in events written before it existed (occurredAt then stands in).
    */
   sentAt?: number;
+  /** The command's number (an update's or column change's `seq`), copied by the dispatcher; absent in events written before commands were numbered. */
+  seq?: number;
 }
 
 export interface CommandFailed {
@@ -58,6 +60,8 @@ export interface CommandFailed {
   error: { code: string; message: string; field?: string; hint?: string };
   attempts: number;
   deadLettered: boolean;
+  /** As in CommandSucceeded. */
+  seq?: number;
 }
 
 export interface LeadConverted {

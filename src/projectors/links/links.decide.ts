@@ -3,7 +3,7 @@ import { mondayChange, mondayValues, salesforceUpdate } from '../command-builder
 import { copyRecord, decision, type Decision } from '../decision';
 import { projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../../mapping/resolved-mapping';
-import { fieldsBehind, observe, written } from '../state/field-state';
+import { commandSettled, fieldsBehind, leftBehind, observe, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, isLinked, newRecord, type Side, type SyncRecord } from '../sync-record';
 import type { OutboxCommand } from '../../sync-commands/outbox-command';
@@ -30,9 +30,18 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
       // and its echo says so. Timed later, our value would hide theirs: a pending command then
       // dropped as held, or a redundant one kept (seeds 19, 21, 24, 1108).
       const at = event.payload.sentAt ?? event.occurredAt.getTime();
-      const lost = Object.entries(event.payload.written).filter(([key, value]) => written(record, key, side, value, at));
+      const { seq } = event.payload;
+      const lost = Object.entries(event.payload.written).filter(([key, value]) => written(record, key, side, value, at, seq));
+      // An update's outcome without a number was written before commands were numbered: which of
+      // them it was is unknown, so every wait on that side ends, as an echo ended it then.
+      const legacy = seq === undefined && (event.payload.kind === 'salesforce.update' || event.payload.kind === 'monday.change_columns');
+      const settled = seq !== undefined ? commandSettled(record, side, seq) : legacy ? commandSettled(record, side, Number.MAX_SAFE_INTEGER) : [];
       const object = context.mapping.byKey.get(record.objectKey);
-      const fields = lost.flatMap(([key]) => object?.fieldByColumn.get(key) ?? []);
+      // Fields that waited for this command: an older command of ours may have left the side without
+      // the agreed value meanwhile (see leftBehind).
+      const lostKeys = new Set(lost.map(([key]) => key));
+      const behind = (seq === undefined ? [] : settled).filter((key) => !lostKeys.has(key)).flatMap((key) => object?.fieldByColumn.get(key) ?? []);
+      const fields = [...[...lostKeys].flatMap((key) => object?.fieldByColumn.get(key) ?? []), ...behind.filter((field) => leftBehind(record, field, side, at))];
       if (!object || fields.length === 0 || record.deleted) return decision(record, projected('command_succeeded', { commandId: event.payload.commandId }));
       // Our write left the side without the agreed value (see written): send it there again.
       const repair = side === 'salesforce' ? salesforceUpdate(object, record, fields) : mondayChange(object, record, mondayValues(record, fields, context));
@@ -43,6 +52,8 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
       const record = copyRecord(current);
       const wasCreate = event.payload.kind === 'salesforce.create' || event.payload.kind === 'monday.create_item';
       if (event.payload.deadLettered && wasCreate) record.creating = null;
+      // A dead letter is on its way nowhere (an operator's retry reports again under its number).
+      if (event.payload.deadLettered && event.payload.seq !== undefined) commandSettled(record, event.payload.target, event.payload.seq);
       return decision(record, projected('command_failed', { commandId: event.payload.commandId, deadLettered: event.payload.deadLettered }));
     }
     case 'system.lead_converted':

@@ -54,7 +54,9 @@ export function observe(
   const overOurWrite = madeOver !== undefined && held?.timedBySend === true && field.converter.equals(madeOver.value, held.value);
   const newest = readNow || overOurWrite || held === undefined || at >= held.at;
   const state: FieldStateDraft = newest ? { ...previous, [side]: seen } : { ...previous };
-  if (newest && field.converter.equals(previous.agreed, value)) confirmHeld(state, side);
+  // Our own echo ends a numbered wait only by that command's outcome: it may be the echo of an older
+  // command of ours carrying the same value, with one carrying another value still to land between.
+  if (newest && field.converter.equals(previous.agreed, value)) confirmHeld(state, side, origin !== 'own_echo' || state.sendingSeq?.[side] === undefined);
   record.fields[field.key] = state;
   // Except: a field monday may not write (authority salesforce, or read-only) changing in the echo of
   // our write was changed by Salesforce itself in that transaction (a stage's Probability, a field
@@ -68,8 +70,12 @@ export function observe(
     // held: issue 16's property counterexample). Send it again, unless a command carrying it is on
     // its way there already (it follows ours: one record's commands run in order). Equal to the
     // agreed value next time, so no loop; an older echo (not the newest) changes nothing.
-    const lost = newest && !field.converter.equals(previous.agreed, value) && !previous.sendingTo?.includes(side);
-    return lost ? { accepted: false, reason: 'own_echo', repair: true } : { accepted: false, reason: 'own_echo' };
+    const behind = newest && !field.converter.equals(previous.agreed, value);
+    if (behind && previous.sendingTo?.includes(side)) {
+      if (previous.sendingSeq?.[side] !== undefined) state[side] = { ...seen, behindWhileSending: true };
+      return { accepted: false, reason: 'own_echo' };
+    }
+    return behind ? { accepted: false, reason: 'own_echo', repair: true } : { accepted: false, reason: 'own_echo' };
   }
   if (field.converter.equals(previous.agreed, value)) return { accepted: false, reason: origin === 'own_echo' ? 'own_echo' : 'unchanged_value' };
   if (!mayWrite(field, side)) return { accepted: false, reason: 'authority' };
@@ -94,6 +100,7 @@ export function observe(
   state.agreedFrom = side;
   delete state.echoed;
   delete state.sendingTo;
+  delete state.sendingSeq;
   const targetValue = state[target];
   return { accepted: true, push: !(targetValue && field.converter.equals(targetValue.value, value)) };
 }
@@ -149,7 +156,7 @@ export function mayWrite(field: ResolvedField, side: Side): boolean {
  * in flight, when `side` still looked like it held it (so nothing was sent). A write that changed
  * nothing there has no echo to say so: its success is all we learn.
  */
-export function written(record: SyncRecord, fieldKey: string, side: Side, value: SalesforceValue, at: number): boolean {
+export function written(record: SyncRecord, fieldKey: string, side: Side, value: SalesforceValue, at: number, seq?: number): boolean {
   const previous = record.fields[fieldKey];
   if (previous?.[side] && previous[side].at > at) return false;
   if (!previous) {
@@ -160,27 +167,81 @@ export function written(record: SyncRecord, fieldKey: string, side: Side, value:
   record.fields[fieldKey] = state;
   // Our own write: the exact value we sent (an agreed value then), so compared as JSON.
   if (JSON.stringify(value) === JSON.stringify(previous.agreed)) {
-    confirmHeld(state, side);
+    confirmHeld(state, side, endsWait(previous, side, seq));
     return false;
   }
-  return previous.agreedAt > 0 && !previous.sendingTo?.includes(side);
+  return previous.agreedAt > 0 && !(previous.sendingTo?.includes(side) && !endsWait(previous, side, seq));
 }
 
-/** A command carrying the agreed values of `fieldKeys` is on its way to `side` (see FieldState.sendingTo). */
-export function sendingAgreed(record: SyncRecord, fieldKeys: readonly string[], side: Side): void {
+/**
+ * Whether the outcome of command `seq` (undefined: an outcome event written before commands were
+ * numbered) ends the wait for the command carrying the agreed value to `side`: it is that command or
+ * a later one (one record's commands run in order), or the wait is not numbered.
+ */
+function endsWait(state: FieldState, side: Side, seq: number | undefined): boolean {
+  const carrying = state.sendingSeq?.[side];
+  return seq === undefined || carrying === undefined || seq >= carrying;
+}
+
+/**
+ * Command `seq` towards `side` finished (its outcome came back): no command numbered up to it is on
+ * its way any more, whatever it carried in the end (the projector may have emptied it). Returns the
+ * keys of the fields that waited for one of them.
+ */
+export function commandSettled(record: SyncRecord, side: Side, seq: number): string[] {
+  const settled: string[] = [];
+  for (const key in record.fields) {
+    const state = record.fields[key];
+    const carrying = state.sendingSeq?.[side];
+    if (carrying === undefined || carrying > seq) continue;
+    const copy = { ...state };
+    confirmHeld(copy, side, true);
+    record.fields[key] = copy;
+    settled.push(key);
+  }
+  return settled;
+}
+
+/**
+ * Once the command that was to carry the agreed value to `side` settled (commandSettled), whether
+ * the side is still seen without it, so it is sent again: what the side held before that command was
+ * sent (the command was emptied because the side looked like it held the value, from the echo of an
+ * older command of ours, and an older one landed in between), or an echo of ours seen while waiting
+ * for it (SideValue.behindWhileSending). A person's later change there is not ours to undo.
+ */
+export function leftBehind(record: SyncRecord, field: ResolvedField, side: Side, sentAt: number): boolean {
+  const state = record.fields[field.key];
+  const held = state?.[side];
+  if (!state || state.erased || state.agreedAt === 0 || !held || (held.at > sentAt && !held.behindWhileSending)) return false;
+  return !state.sendingTo?.includes(side) && !field.converter.equals(held.value, state.agreed);
+}
+
+/**
+ * Command `seq` carrying the agreed values of `fieldKeys` is on its way to `side` (see
+ * FieldState.sendingTo): it supersedes any older command awaited there for them.
+ */
+export function sendingAgreed(record: SyncRecord, fieldKeys: readonly string[], side: Side, seq: number): void {
   for (const key of fieldKeys) {
     const state = record.fields[key];
-    if (!state || state.sendingTo?.includes(side)) continue;
-    record.fields[key] = { ...state, sendingTo: [...(state.sendingTo ?? []), side] };
+    if (!state) continue;
+    const sendingTo = state.sendingTo?.includes(side) ? state.sendingTo : [...(state.sendingTo ?? []), side];
+    record.fields[key] = { ...state, sendingTo, sendingSeq: { ...state.sendingSeq, [side]: seq } };
   }
 }
 
-/** `side` was seen holding the agreed value: nothing of ours carrying it is still awaited there. */
-function confirmHeld(state: FieldStateDraft, side: Side): void {
-  if (!state.sendingTo?.includes(side)) return;
+/**
+ * `side` was seen holding the agreed value: when `ends`, nothing of ours carrying it is still awaited
+ * there. Not when a numbered command carrying it is still to report (see observe, written).
+ */
+function confirmHeld(state: FieldStateDraft, side: Side, ends: boolean): void {
+  if (!ends || !state.sendingTo?.includes(side)) return;
   const rest = state.sendingTo.filter((s) => s !== side);
   if (rest.length > 0) state.sendingTo = rest;
   else delete state.sendingTo;
+  if (state.sendingSeq?.[side] === undefined) return;
+  const { [side]: _ended, ...others } = state.sendingSeq;
+  if (Object.keys(others).length > 0) state.sendingSeq = others;
+  else delete state.sendingSeq;
 }
 
 /**
