@@ -1,0 +1,108 @@
+import pino from 'pino';
+import type { Pool } from 'pg';
+import type { MondayPort } from '../../src/monday/monday.port';
+import { OutboxDispatcher } from '../../src/outbox/dispatcher';
+import type { RecordFields, SalesforcePort, SaveResult } from '../../src/salesforce/salesforce.port';
+import { expectEventually } from '../support/eventually';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { insertCommands, outboxRow, updateCommand } from './outbox-support';
+
+/**
+ * Issue #20, "nothing sent twice" with several instances. The interleaving that sent a command twice:
+ * dispatcher A claims it (lease L) and then stalls (event loop under load, a starved connection) for
+ * longer than L before sending; its renewal timer cannot run either, so the lease ends; dispatcher B
+ * takes the command over and sends it; A resumes and sends it as well (it never re-checked that the
+ * claim was still its own; only its outcome was dropped afterwards). Each test stalls A at one point
+ * of that path, deterministically, by holding the answer of one of its queries until B has sent.
+ */
+describe('outbox lease fencing: a dispatcher whose claim was taken over never sends it', () => {
+  let db: TestDatabase;
+  const LEASE_MS = 400;
+  const logger = pino({ level: 'silent' });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+  beforeEach(() => db.pool.query('TRUNCATE outbox'));
+
+  /** A Salesforce that records every update it receives (who sent it, which records). */
+  function recordingSalesforce(sent: Array<{ by: string; ids: string[] }>, by: string): SalesforcePort {
+    const updateMany = async (_object: string, records: readonly RecordFields[]): Promise<SaveResult[]> => {
+      sent.push({ by, ids: records.map((r) => String(r.Id)) });
+      return records.map((r) => ({ ok: true, id: String(r.Id) }) as SaveResult);
+    };
+    return { updateMany } as unknown as SalesforcePort;
+  }
+
+  /**
+   * The pool as dispatcher A sees it, stalled from the first query matching `stallAt` until `release()`:
+   * that query reaches Postgres but its answer is held; later matching queries (renewals) are held
+   * before they reach it, as in a process whose event loop is stalled.
+   */
+  function stallingPool(pool: Pool, stallAt: RegExp): { pool: Pool; stalled: Promise<void>; release(): void } {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const stalled = new Promise<void>((resolve) => (reached = resolve));
+    let first = true;
+    const query = async (sql: string, params?: unknown[]) => {
+      if (!stallAt.test(sql)) return pool.query(sql, params);
+      if (!first) await gate;
+      const result = await pool.query(sql, params);
+      if (first) {
+        first = false;
+        reached();
+        await gate;
+      }
+      return result;
+    };
+    return { pool: { query, connect: () => pool.connect() } as unknown as Pool, stalled, release };
+  }
+
+  const dispatcher = (pool: Pool, salesforce: SalesforcePort) =>
+    new OutboxDispatcher({ pool, salesforce, monday: {} as MondayPort, logger, linkedItems: async () => new Map() }, { leaseMs: LEASE_MS, pollIntervalMs: 20 });
+
+  /** B claims (once A's lease has ended) and sends; returns when the command is done. */
+  async function takeOver(b: OutboxDispatcher, id: number): Promise<void> {
+    await expectEventually(async () => {
+      await b.dispatchOnce();
+      expect((await outboxRow(db.pool, id)).status).toBe('done');
+    }, { timeoutMs: 20_000, intervalMs: 50 });
+  }
+
+  it('A stalled between its claim and its send: B takes over and sends, A sends nothing', async () => {
+    const [id] = await insertCommands(db.pool, [{ recordId: 1, command: updateCommand('00Q000000000001AAA', { Title: 'Once' }) }]);
+    const sent: Array<{ by: string; ids: string[] }> = [];
+    const stall = stallingPool(db.pool, /claim_token = \$3, attempts/);
+    const a = dispatcher(stall.pool, recordingSalesforce(sent, 'A'));
+    const b = dispatcher(db.pool, recordingSalesforce(sent, 'B'));
+
+    const aBatch = a.dispatchOnce();
+    await stall.stalled; // A holds the claim and is stalled
+    await takeOver(b, id);
+    stall.release();
+    await aBatch;
+
+    expect(sent).toEqual([{ by: 'B', ids: ['00Q000000000001AAA'] }]);
+    const { rows } = await db.pool.query<{ status: string; dispatches: number; claim_token: string | null }>('SELECT status, dispatches, claim_token FROM outbox WHERE id = $1', [id]);
+    expect(rows[0]).toEqual({ status: 'done', dispatches: 2, claim_token: null });
+  });
+
+  it('A stalled right after confirming its claim, for longer than the lease: it does not send on the stale confirmation', async () => {
+    const [id] = await insertCommands(db.pool, [{ recordId: 1, command: updateCommand('00Q000000000002AAA', { Title: 'Once' }) }]);
+    const sent: Array<{ by: string; ids: string[] }> = [];
+    const stall = stallingPool(db.pool, /RETURNING o\.id AS confirmed/);
+    const a = dispatcher(stall.pool, recordingSalesforce(sent, 'A'));
+    const b = dispatcher(db.pool, recordingSalesforce(sent, 'B'));
+
+    const aBatch = a.dispatchOnce();
+    await stall.stalled; // the confirmation reached Postgres; its answer reaches A only after the lease
+    await takeOver(b, id);
+    stall.release();
+    await aBatch;
+
+    expect(sent).toEqual([{ by: 'B', ids: ['00Q000000000002AAA'] }]);
+    expect((await outboxRow(db.pool, id)).status).toBe('done');
+  });
+});
