@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Pool } from 'pg';
 import type { MondayPort } from '../../src/monday/monday.port';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher';
+import { SalesforceError } from '../../src/salesforce/salesforce.error';
 import type { RecordFields, SalesforcePort, SaveResult } from '../../src/salesforce/salesforce.port';
 import { expectEventually } from '../support/eventually';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -104,5 +105,42 @@ describe('outbox lease fencing: a dispatcher whose claim was taken over never se
 
     expect(sent).toEqual([{ by: 'B', ids: ['00Q000000000002AAA'] }]);
     expect((await outboxRow(db.pool, id)).status).toBe('done');
+  });
+
+  it('A whose renewals stall while its first request is slow does not send the command\'s second request after its lease may have ended; B sends the command once', async () => {
+    const [id] = await insertCommands(db.pool, [{ recordId: 1, command: updateCommand('00Q000000000003AAA', { Title: 'Once' }) }]);
+    const sent: Array<{ by: string; ids: string[] }> = [];
+    // After its confirmation before sending, A is stalled on renewals (the first one's answer never
+    // comes back, later ones never leave); its update takes three leases and is refused by a duplicate
+    // rule's alert, which the handler answers with a second write acknowledging the alert.
+    const renewals = stallingPool(db.pool, /RETURNING o\.id AS confirmed/);
+    let confirmations = 0;
+    const countingPool = { query: (sql: string, params?: unknown[]) => (/RETURNING o\.id AS confirmed/.test(sql) && confirmations++ === 0 ? db.pool.query(sql, params) : renewals.pool.query(sql, params)), connect: () => db.pool.connect() } as unknown as Pool;
+    const duplicateAlert = new SalesforceError({ code: 'DUPLICATE', sfCode: 'DUPLICATES_DETECTED', message: 'Use one of these records?' } as ConstructorParameters<typeof SalesforceError>[0]);
+    const salesforceOfA = {
+      updateMany: async (_object: string, records: readonly RecordFields[]): Promise<SaveResult[]> => {
+        sent.push({ by: 'A', ids: records.map((r) => String(r.Id)) });
+        await new Promise((resolve) => setTimeout(resolve, LEASE_MS * 3));
+        return records.map((r) => ({ ok: false, id: String(r.Id), error: duplicateAlert }) as SaveResult);
+      },
+      update: async (_object: string, recordId: string) => {
+        sent.push({ by: 'A', ids: [recordId] });
+      },
+    } as unknown as SalesforcePort;
+    const a = dispatcher(countingPool, salesforceOfA);
+    const b = dispatcher(db.pool, recordingSalesforce(sent, 'B'));
+
+    const aBatch = a.dispatchOnce();
+    await renewals.stalled;
+    await aBatch; // A's first request came back after its lease may have ended: the second one is refused
+    await takeOver(b, id);
+    renewals.release();
+
+    expect(sent).toEqual([
+      { by: 'A', ids: ['00Q000000000003AAA'] },
+      { by: 'B', ids: ['00Q000000000003AAA'] },
+    ]);
+    const { rows } = await db.pool.query<{ status: string; dispatches: number; last_error: unknown }>('SELECT status, dispatches, last_error FROM outbox WHERE id = $1', [id]);
+    expect(rows[0]).toEqual({ status: 'done', dispatches: 2, last_error: null });
   });
 });
