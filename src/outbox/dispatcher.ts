@@ -229,7 +229,14 @@ export class OutboxDispatcher {
     // The projector has revised what each command carries (or cancelled it) up to its claim: send as claimed.
     const sentAt = this.now();
     const ctx: DispatchContext = {
-      ...leaseGuardedPorts(this.deps, () => lease.assertHeldFor(this.sendMarginMs)),
+      ...leaseGuardedPorts(this.deps, {
+        beforeWrite: () => lease.assertHeldFor(this.sendMarginMs),
+        afterWrite: () => {
+          if (!lease.lost()) return;
+          outboxMetrics.claimsLost.inc({ stage: 'during_send' });
+          this.deps.logger.error({ commands: claimed.length }, 'an outbox write outlived its claim\'s lease (renewals late or failing): it may overlap a takeover of its commands');
+        },
+      }),
       mapping: this.deps.mapping ?? null,
       now: this.now,
       sentAt,

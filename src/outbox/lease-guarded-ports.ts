@@ -5,15 +5,23 @@ import type { SalesforcePort } from '../salesforce/salesforce.port';
 const SALESFORCE_WRITES = ['create', 'update', 'upsert', 'delete', 'createMany', 'updateMany', 'upsertMany', 'deleteMany', 'convertLead', 'merge'] as const satisfies ReadonlyArray<keyof SalesforcePort>;
 const MONDAY_WRITES = ['createItem', 'changeColumnValues', 'renameItem', 'deleteItem', 'archiveItem', 'applyMutations'] as const satisfies ReadonlyArray<keyof MondayPort>;
 
-/**
- * The ports as one claim's handlers see them: every write first calls `assertHeld` (which throws
- * LeaseLostError when the claim may have been taken over); reads pass through.
- */
-export function leaseGuardedPorts(ports: { salesforce: SalesforcePort; monday: MondayPort }, assertHeld: () => void): { salesforce: SalesforcePort; monday: MondayPort } {
-  return { salesforce: guardWrites(ports.salesforce, SALESFORCE_WRITES, assertHeld), monday: guardWrites(ports.monday, MONDAY_WRITES, assertHeld) };
+export interface WriteGuard {
+  /** Throws LeaseLostError unless the claim surely holds long enough for a write. */
+  beforeWrite(): void;
+  /** After a write answered or failed: reports it when the claim may have been taken over meanwhile. */
+  afterWrite(): void;
 }
 
-function guardWrites<T extends object>(port: T, writes: ReadonlyArray<keyof T>, assertHeld: () => void): T {
+/**
+ * The ports as one claim's handlers see them: every write is checked before it starts and after it
+ * ends (a write that outlived the lease may overlap the new owner's send: counted, never silent);
+ * reads pass through.
+ */
+export function leaseGuardedPorts(ports: { salesforce: SalesforcePort; monday: MondayPort }, guard: WriteGuard): { salesforce: SalesforcePort; monday: MondayPort } {
+  return { salesforce: guardWrites(ports.salesforce, SALESFORCE_WRITES, guard), monday: guardWrites(ports.monday, MONDAY_WRITES, guard) };
+}
+
+function guardWrites<T extends object>(port: T, writes: ReadonlyArray<keyof T>, guard: WriteGuard): T {
   const guarded = new Set<PropertyKey>(writes);
   return new Proxy(port, {
     get(target, key) {
@@ -21,9 +29,13 @@ function guardWrites<T extends object>(port: T, writes: ReadonlyArray<keyof T>, 
       if (typeof value !== 'function') return value;
       const method = value as (...args: unknown[]) => unknown;
       if (!guarded.has(key)) return method.bind(target);
-      return (...args: unknown[]) => {
-        assertHeld();
-        return method.apply(target, args);
+      return async (...args: unknown[]) => {
+        guard.beforeWrite();
+        try {
+          return await method.apply(target, args);
+        } finally {
+          guard.afterWrite();
+        }
       };
     },
   });

@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Pool } from 'pg';
 import type { MondayPort } from '../../src/monday/monday.port';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher';
+import { outboxMetrics } from '../../src/outbox/outbox-metrics';
 import { SalesforceError } from '../../src/salesforce/salesforce.error';
 import type { RecordFields, SalesforcePort, SaveResult } from '../../src/salesforce/salesforce.port';
 import { expectEventually } from '../support/eventually';
@@ -130,6 +131,8 @@ describe('outbox lease fencing: a dispatcher whose claim was taken over never se
     const a = dispatcher(countingPool, salesforceOfA);
     const b = dispatcher(db.pool, recordingSalesforce(sent, 'B'));
 
+    const lost = async (stage: string) => (await outboxMetrics.claimsLost.get()).values.find((v) => v.labels.stage === stage)?.value ?? 0;
+    const [outlivedBefore, refusedBefore] = [await lost('during_send'), await lost('while_sending')];
     const aBatch = a.dispatchOnce();
     await renewals.stalled;
     await aBatch; // A's first request came back after its lease may have ended: the second one is refused
@@ -140,6 +143,8 @@ describe('outbox lease fencing: a dispatcher whose claim was taken over never se
       { by: 'A', ids: ['00Q000000000003AAA'] },
       { by: 'B', ids: ['00Q000000000003AAA'] },
     ]);
+    // The first write outlived A's lease (counted: it could have overlapped a takeover); the second was refused.
+    expect([(await lost('during_send')) - outlivedBefore, (await lost('while_sending')) - refusedBefore]).toEqual([1, 1]);
     const { rows } = await db.pool.query<{ status: string; dispatches: number; last_error: unknown }>('SELECT status, dispatches, last_error FROM outbox WHERE id = $1', [id]);
     expect(rows[0]).toEqual({ status: 'done', dispatches: 2, last_error: null });
   });
