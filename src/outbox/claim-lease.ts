@@ -64,6 +64,15 @@ export class ClaimLease {
     return this.lost() ? new Set() : confirmed;
   }
 
+  /**
+   * Resolves once the claim is surely ours for at least `marginMs` more, confirming it again first
+   * when less is left (a renewal late under load); throws LeaseLostError when it is not.
+   */
+  async ensureHeldFor(marginMs: number): Promise<void> {
+    if (!this.lost() && this.validUntil - this.options.clock() < marginMs) await this.confirm();
+    this.assertHeldFor(marginMs);
+  }
+
   /** Throws LeaseLostError unless the claim is surely ours for at least `marginMs` more. */
   assertHeldFor(marginMs: number): void {
     if (this.lost()) throw new LeaseLostError(this.lostReason ?? 'lease lapsed');

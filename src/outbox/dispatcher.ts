@@ -230,7 +230,7 @@ export class OutboxDispatcher {
     const sentAt = this.now();
     const ctx: DispatchContext = {
       ...leaseGuardedPorts(this.deps, {
-        beforeWrite: () => lease.assertHeldFor(this.sendMarginMs),
+        beforeWrite: () => lease.ensureHeldFor(this.sendMarginMs),
         afterWrite: () => {
           if (!lease.lost()) return;
           outboxMetrics.claimsLost.inc({ stage: 'during_send' });

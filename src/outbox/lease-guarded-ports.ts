@@ -6,8 +6,8 @@ const SALESFORCE_WRITES = ['create', 'update', 'upsert', 'delete', 'createMany',
 const MONDAY_WRITES = ['createItem', 'changeColumnValues', 'renameItem', 'deleteItem', 'archiveItem', 'applyMutations'] as const satisfies ReadonlyArray<keyof MondayPort>;
 
 export interface WriteGuard {
-  /** Throws LeaseLostError unless the claim surely holds long enough for a write. */
-  beforeWrite(): void;
+  /** Rejects with LeaseLostError unless the claim surely holds long enough for a write. */
+  beforeWrite(): Promise<void>;
   /** After a write answered or failed: reports it when the claim may have been taken over meanwhile. */
   afterWrite(): void;
 }
@@ -30,7 +30,7 @@ function guardWrites<T extends object>(port: T, writes: ReadonlyArray<keyof T>, 
       const method = value as (...args: unknown[]) => unknown;
       if (!guarded.has(key)) return method.bind(target);
       return async (...args: unknown[]) => {
-        guard.beforeWrite();
+        await guard.beforeWrite();
         try {
           return await method.apply(target, args);
         } finally {

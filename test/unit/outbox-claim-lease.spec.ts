@@ -74,3 +74,22 @@ describe('ClaimLease: a lower bound of the lease, lost for good once it may have
     }
   });
 });
+
+describe('ClaimLease.ensureHeldFor: a send with too little lease left confirms the claim first', () => {
+  it('confirms again when less than the margin is left, and refuses when the confirmation shows the claim taken over', async () => {
+    let now = 0;
+    let held = [1];
+    const db = fakeDb(() => held);
+    const lease = new ClaimLease(db, [1], 't', { leaseMs: 1_000, clock: () => now, claimedAt: 0 });
+    now = 300;
+    await lease.ensureHeldFor(500);
+    expect(db.confirmations).toBe(0);
+    now = 700;
+    await lease.ensureHeldFor(500); // 300 ms left: confirmed again, now 1000 ms from 700
+    expect(db.confirmations).toBe(1);
+    now = 1_300;
+    held = [];
+    await expect(lease.ensureHeldFor(500)).rejects.toThrow(LeaseLostError);
+    expect(db.confirmations).toBe(2);
+  });
+});
