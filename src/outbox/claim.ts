@@ -121,20 +121,21 @@ export async function saveProgress(db: Queryable, id: number, claimToken: string
 export const HELD_IN_ID_ORDER = `SELECT id FROM outbox WHERE id = ANY($1::bigint[]) AND claim_token = $2 AND status = 'in_flight' ORDER BY id FOR UPDATE`;
 
 /**
- * Extends the lease of a claim's commands still in flight under it: a live dispatcher renews while
- * it works, so a lease can be short (a dead instance's commands are taken over soon) without a slow
- * command's lease running out under a dispatcher that is still sending it (which would send it twice).
- * Returns how many commands are still held.
+ * The fencing check right before a send, and the renewal: extends the lease of the commands of ids $1
+ * still in flight under claim token $2 and returns them. Under the row locks no other dispatcher can
+ * claim them between this check and the lease it sets; a command it does not return was taken over
+ * (or settled) and must not be sent by this claim.
  */
-const RENEW_SQL = `
+const CONFIRM_SQL = `
 WITH held AS (${HELD_IN_ID_ORDER})
 UPDATE outbox o SET locked_until = now() + $3 * interval '1 millisecond'
-FROM held WHERE o.id = held.id`;
+FROM held WHERE o.id = held.id
+RETURNING o.id AS confirmed`;
 
-export async function renewLease(db: Queryable, ids: readonly number[], claimToken: string, leaseMs: number): Promise<number> {
-  if (ids.length === 0) return 0;
-  const result = await db.query(RENEW_SQL, [ids, claimToken, leaseMs]);
-  return result.rowCount ?? 0;
+export async function confirmClaim(db: Queryable, ids: readonly number[], claimToken: string, leaseMs: number): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await db.query<{ confirmed: string }>(CONFIRM_SQL, [ids, claimToken, leaseMs]);
+  return new Set(rows.map((r) => Number(r.confirmed)));
 }
 
 /** Gives claimed commands back untouched (shutdown before they were sent): pending again, attempt not counted. */

@@ -1,4 +1,5 @@
 import { isMondayError, type MondayErrorCode } from '../monday/monday.error';
+import { isLeaseLost } from './claim-lease';
 import { isSalesforceError, type SalesforceErrorCode } from '../salesforce/salesforce.error';
 
 /** Failures the dispatcher itself finds (no CRM said them). */
@@ -9,6 +10,8 @@ export type DispatcherErrorCode =
   | 'INVALID_COMMAND'
   /** An exception that is not a typed CRM error: treated as transient, with a bounded number of tries. */
   | 'UNEXPECTED'
+  /** This dispatcher's claim may have been taken over: the write was not sent (never settled as a failure). */
+  | 'LEASE_LOST'
   /**
    * crm-sync itself failed on the command (a TypeError, RangeError... from a handler, or a payload the
    * dispatcher cannot process): the same command fails the same way every time, so it is a dead letter
@@ -65,6 +68,7 @@ export function toDispatchError(error: unknown): DispatchError {
       retryAfterMs: error.retryAfterMs,
     });
   }
+  if (isLeaseLost(error)) return dispatcherError('LEASE_LOST', error.message);
   if (isProgrammingError(error)) return internalError(error);
   return { code: 'UNEXPECTED', target: 'dispatcher', message: error instanceof Error ? error.message : String(error) };
 }

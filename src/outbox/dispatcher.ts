@@ -6,11 +6,13 @@ import type { MondayPort } from '../monday/monday.port';
 import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { groupForDispatch, type DispatchGroups } from './batch-groups';
-import { claimCommands, renewLease, saveProgress, type ClaimedCommand } from './claim';
+import { claimCommands, saveProgress, type ClaimedCommand } from './claim';
+import { ClaimLease } from './claim-lease';
 import { isTransientDatabaseError } from '../event-store/transient-error';
 import { dispatcherError, internalError, toDispatchError, type DispatchError } from './dispatch-error';
 import { decideFailure, DEFAULT_FAILURE_POLICY, type FailurePolicyOptions } from './failure-policy';
 import { fieldLocation } from './field-location';
+import { leaseGuardedPorts } from './lease-guarded-ports';
 import { failed, type DispatchContext, type HandlerResult, type HandlerResults } from './handlers/handler-types';
 import { handleMondayCreates } from './handlers/monday-create-item.handler';
 import { handleMondayRefreshes } from './handlers/monday-refresh-item.handler';
@@ -46,6 +48,8 @@ export interface OutboxDispatcherDeps {
   /** Cut out of every failure before it is stored (a CRM error message may echo a token). */
   secretValues?: readonly string[];
   now?: () => Date;
+  /** Monotonic milliseconds for leases (default performance.now). */
+  clock?: () => number;
 }
 
 /** Short enough that another instance takes a dead one's commands over well within 30 s (interface.md 5). */
@@ -68,6 +72,11 @@ export interface OutboxDispatcherOptions {
   leaseMs?: number;
   /** Poll interval when idle and not woken (default 1 s); retries that come due are found by it. */
   pollIntervalMs?: number;
+  /**
+   * Lease a write must still have left when it starts (default half the lease): a send that takes
+   * longer than this may overlap a takeover, so CRM request timeouts belong below it.
+   */
+  sendMarginMs?: number;
   policy?: Partial<FailurePolicyOptions>;
 }
 
@@ -82,6 +91,8 @@ export class OutboxDispatcher {
   /** How long a claim holds its commands; a dead dispatcher's commands wait this long to be taken over. */
   readonly leaseMs: number;
   private readonly pollIntervalMs: number;
+  private readonly sendMarginMs: number;
+  private readonly clock: () => number;
   private readonly policy: FailurePolicyOptions;
   private readonly now: () => Date;
   private active = false;
@@ -99,6 +110,8 @@ export class OutboxDispatcher {
     this.batchSize = options.batchSize ?? 200;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.sendMarginMs = options.sendMarginMs ?? Math.floor(this.leaseMs / 2);
+    this.clock = deps.clock ?? (() => performance.now());
     this.policy = { ...DEFAULT_FAILURE_POLICY, ...options.policy };
     this.now = deps.now ?? (() => new Date());
   }
@@ -176,34 +189,39 @@ export class OutboxDispatcher {
     });
   }
 
+  /**
+   * One claim: its lease is renewed while the batch runs, re-confirmed (the fencing check) right
+   * before the batch is sent, and every write checks it still holds (leaseGuardedPorts): a claim that
+   * was taken over, or whose lease may have lapsed, sends nothing more.
+   */
   private async dispatchBatch(): Promise<number> {
     const claimToken = randomUUID();
+    const claimedAt = this.clock();
     const claimed = await claimCommands(this.deps.pool, { limit: this.batchSize, leaseMs: this.leaseMs, claimToken });
     if (claimed.length === 0) return 0;
-    const renewal = this.keepLeased(claimed.map((c) => c.id), claimToken);
+    const lease = new ClaimLease(this.deps.pool, claimed.map((c) => c.id), claimToken, {
+      leaseMs: this.leaseMs,
+      clock: this.clock,
+      claimedAt,
+      onRenewalError: (error) => this.deps.logger.warn({ err: error, commands: claimed.length }, 'outbox lease renewal failed; the next one retries'),
+    });
+    lease.keepRenewed();
     try {
-      return await this.dispatchClaimed(claimed, claimToken);
+      const ours = await lease.confirm();
+      if (ours.size < claimed.length) {
+        outboxMetrics.claimsLost.inc({ stage: 'before_send' }, claimed.length - ours.size);
+        this.deps.logger.warn({ commands: claimed.length, held: ours.size }, 'outbox claim lost before sending (lease lapsed or taken over); not sent by this dispatcher');
+      }
+      const toSend = claimed.filter((c) => ours.has(c.id));
+      if (toSend.length > 0) await this.dispatchClaimed(toSend, lease);
+      return claimed.length;
     } finally {
-      renewal.stop();
+      lease.stop();
     }
   }
 
-  /**
-   * Renews the claim every quarter lease until stopped: three renewals in a row must fail (the
-   * database unreachable from here for most of a lease) before another instance may take over a
-   * command this one is still sending.
-   */
-  private keepLeased(ids: readonly number[], claimToken: string): { stop(): void } {
-    const timer = setInterval(() => {
-      renewLease(this.deps.pool, ids, claimToken, this.leaseMs).catch((error: unknown) =>
-        this.deps.logger.warn({ err: error, commands: ids.length }, 'outbox lease renewal failed; the next one retries'),
-      );
-    }, Math.max(1, Math.floor(this.leaseMs / 4)));
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
-  }
-
-  private async dispatchClaimed(claimed: ClaimedCommand[], claimToken: string): Promise<number> {
+  private async dispatchClaimed(claimed: ClaimedCommand[], lease: ClaimLease): Promise<void> {
+    const claimToken = lease.token;
     outboxMetrics.batchSize.observe(claimed.length);
     for (const c of claimed) outboxMetrics.dispatched.inc({ kind: c.command.kind });
 
@@ -211,8 +229,14 @@ export class OutboxDispatcher {
     // The projector has revised what each command carries (or cancelled it) up to its claim: send as claimed.
     const sentAt = this.now();
     const ctx: DispatchContext = {
-      salesforce: this.deps.salesforce,
-      monday: this.deps.monday,
+      ...leaseGuardedPorts(this.deps, {
+        beforeWrite: () => lease.ensureHeldFor(this.sendMarginMs),
+        afterWrite: () => {
+          if (!lease.lost()) return;
+          outboxMetrics.claimsLost.inc({ stage: 'during_send' });
+          this.deps.logger.error({ commands: claimed.length }, 'an outbox write outlived its claim\'s lease (renewals late or failing): it may overlap a takeover of its commands');
+        },
+      }),
       mapping: this.deps.mapping ?? null,
       now: this.now,
       sentAt,
@@ -225,7 +249,14 @@ export class OutboxDispatcher {
       linkedItems: this.deps.linkedItems,
     };
     const results = await runGroups(groupForDispatch(claimed), ctx);
-    const settlements = claimed.map((c) => this.settleSafely(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result')), sentAt));
+    // A write refused for a lost lease leaves its command unsettled: whoever holds it now records it.
+    const refused = claimed.filter((c) => isLeaseLostResult(results.get(c.id)));
+    if (refused.length > 0) {
+      outboxMetrics.claimsLost.inc({ stage: 'while_sending' }, refused.length);
+      this.deps.logger.warn({ commands: refused.map((c) => c.id) }, 'outbox claim lost while sending; the rest of these commands is left to the dispatcher that takes them over');
+    }
+    const settled = refused.length === 0 ? claimed : claimed.filter((c) => !refused.includes(c));
+    const settlements = settled.map((c) => this.settleSafely(c, results.get(c.id) ?? failed(dispatcherError('UNEXPECTED', 'the handler returned no result')), sentAt));
     const recorded = new Set<number>();
     for (let at = 0; at < settlements.length; at += SETTLEMENTS_PER_TRANSACTION) {
       const page = settlements.slice(at, at + SETTLEMENTS_PER_TRANSACTION);
@@ -234,7 +265,6 @@ export class OutboxDispatcher {
     }
     outboxMetrics.requestsPerCommand.observe(requests / claimed.length);
     for (const s of settlements) this.report(s, recorded.has(s.claimed.id));
-    return claimed.length;
   }
 
   /** `settle`, with a failure to settle one command (a bug) making that command an INTERNAL_ERROR dead letter. */
@@ -306,7 +336,9 @@ export class OutboxDispatcher {
     const kind = claimed.command.kind;
     const context = { commandId: claimed.id, kind, record: claimed.recordId, crm: claimed.command.target, attempt: claimed.attempts };
     if (!recorded) {
-      this.deps.logger.warn(context, 'outbox command was taken over by another dispatcher (lease expired); its outcome here is dropped');
+      // Sent under a lease that ran out mid-request (its renewals failed): the new owner's outcome is the command's.
+      outboxMetrics.staleOutcomes.inc({ kind, status });
+      this.deps.logger.error({ ...context, status, code: error?.code }, 'outbox command was taken over while this dispatcher was sending it; this late outcome is not the command\'s result');
       return;
     }
     outboxMetrics.latency.observe({ kind }, Math.max(0, this.now().getTime() - claimed.createdAt.getTime()) / 1000);
@@ -370,6 +402,10 @@ async function runGroups(groups: DispatchGroups, ctx: DispatchContext): Promise<
   );
   for (const results of outcomes) for (const [id, result] of results) all.set(id, result);
   return all;
+}
+
+function isLeaseLostResult(result: HandlerResult | undefined): boolean {
+  return result !== undefined && !result.ok && result.error.code === 'LEASE_LOST';
 }
 
 async function runAlone(commands: readonly ClaimedCommand[], ctx: DispatchContext): Promise<HandlerResults> {

@@ -78,6 +78,7 @@ export function decideFailure(error: DispatchError, context: FailureContext, opt
     case 'ROW_LOCKED':
     case 'CURSOR_EXPIRED':
     case 'UNEXPECTED':
+    case 'LEASE_LOST': // never settled by the dispatcher (the claim's new owner settles it); a retry if it were
       if (context.attempts >= options.maxAttempts) return gaveUp(error, context);
       return backoff(context.attempts, options);
     case 'VALIDATION':

@@ -1,0 +1,103 @@
+import type { Queryable } from '../event-store/queryable';
+import { confirmClaim } from './claim';
+
+/** A send refused because this claim may no longer be ours (its lease lapsed or was taken over). */
+export class LeaseLostError extends Error {
+  readonly code = 'LEASE_LOST';
+  constructor(reason: string) {
+    super(`outbox claim lost: ${reason}; not sent by this dispatcher`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+export function isLeaseLost(error: unknown): error is LeaseLostError {
+  return error instanceof LeaseLostError;
+}
+
+export interface ClaimLeaseOptions {
+  leaseMs: number;
+  /** A monotonic clock in ms (performance.now): wall-clock jumps must not stretch a lease. */
+  clock: () => number;
+  /** When the claim statement was issued, on `clock`: Postgres started the lease no earlier. */
+  claimedAt: number;
+  onRenewalError?: (error: unknown) => void;
+}
+
+/**
+ * One claim's lease as this process can prove it. Postgres holds the lease (`locked_until`); here we
+ * keep a lower bound of it: each successful confirmation was issued at a local time no later than
+ * Postgres's now() that set the lease, so the lease surely lasts until that local time + leaseMs.
+ * Once that bound has passed, or a confirmation came back without one of our commands, the claim is
+ * lost for good (sticky): another dispatcher may hold the commands, so nothing more is sent under it.
+ * A renewal timer that fires after the bound (the event loop stalled longer than the lease) finds the
+ * claim lost the same way.
+ */
+export class ClaimLease {
+  private held: ReadonlySet<number>;
+  private validUntil: number;
+  private lostReason: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Queryable,
+    ids: readonly number[],
+    readonly token: string,
+    private readonly options: ClaimLeaseOptions,
+  ) {
+    this.held = new Set(ids);
+    this.validUntil = options.claimedAt + options.leaseMs;
+  }
+
+  /**
+   * The fencing check: re-confirms the claim in Postgres, extending its lease, and returns the
+   * commands still ours (none once the claim is lost).
+   */
+  async confirm(): Promise<ReadonlySet<number>> {
+    if (this.lost()) return new Set();
+    const issuedAt = this.options.clock();
+    const confirmed = await confirmClaim(this.db, [...this.held], this.token, this.options.leaseMs);
+    if (confirmed.size < this.held.size && this.lostReason === null) {
+      this.lostReason = `${this.held.size - confirmed.size} of ${this.held.size} command(s) no longer held under this claim`;
+    }
+    this.validUntil = Math.max(this.validUntil, issuedAt + this.options.leaseMs);
+    // An answer that arrives after the lease it set may have ended is no proof of anything now.
+    return this.lost() ? new Set() : confirmed;
+  }
+
+  /**
+   * Resolves once the claim is surely ours for at least `marginMs` more, confirming it again first
+   * when less is left (a renewal late under load); throws LeaseLostError when it is not.
+   */
+  async ensureHeldFor(marginMs: number): Promise<void> {
+    if (!this.lost() && this.validUntil - this.options.clock() < marginMs) await this.confirm();
+    this.assertHeldFor(marginMs);
+  }
+
+  /** Throws LeaseLostError unless the claim is surely ours for at least `marginMs` more. */
+  assertHeldFor(marginMs: number): void {
+    if (this.lost()) throw new LeaseLostError(this.lostReason ?? 'lease lapsed');
+    const left = this.validUntil - this.options.clock();
+    if (left < marginMs) throw new LeaseLostError(`${Math.max(0, Math.round(left))} ms of lease left, a send needs ${marginMs} ms`);
+  }
+
+  /** Whether the claim is lost (checks the lease's lower bound against the clock now). */
+  lost(): boolean {
+    if (this.lostReason === null && this.options.clock() >= this.validUntil) this.lostReason = 'the lease lapsed before it was renewed (renewal late or failing: event loop stalled or database unreachable)';
+    return this.lostReason !== null;
+  }
+
+  /** Renews every quarter lease until stopped or lost. */
+  keepRenewed(): void {
+    const every = Math.max(1, Math.floor(this.options.leaseMs / 4));
+    this.timer = setInterval(() => {
+      if (this.lost()) return this.stop();
+      this.confirm().catch((error: unknown) => this.options.onRenewalError?.(error));
+    }, every);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,95 @@
+import type { Queryable } from '../../src/event-store/queryable';
+import { ClaimLease, LeaseLostError } from '../../src/outbox/claim-lease';
+
+/** A database whose confirmation answers with the ids the test says are still held. */
+function fakeDb(stillHeld: () => number[]): Queryable & { confirmations: number } {
+  const db = {
+    confirmations: 0,
+    query: async () => {
+      db.confirmations++;
+      return { rows: stillHeld().map((id) => ({ confirmed: String(id) })), rowCount: stillHeld().length };
+    },
+  };
+  return db as unknown as Queryable & { confirmations: number };
+}
+
+describe('ClaimLease: a lower bound of the lease, lost for good once it may have ended', () => {
+  const LEASE = 1_000;
+  let now = 0;
+  const clock = () => now;
+  beforeEach(() => (now = 0));
+
+  it('holds while confirmations come in time, each extending the lease from when it was issued', async () => {
+    const lease = new ClaimLease(fakeDb(() => [1, 2]), [1, 2], 't', { leaseMs: LEASE, clock, claimedAt: 0 });
+    now = 900;
+    expect([...(await lease.confirm())]).toEqual([1, 2]);
+    now = 1_800;
+    expect(() => lease.assertHeldFor(0)).not.toThrow();
+    expect(() => lease.assertHeldFor(200)).toThrow(LeaseLostError); // only 100 ms left: too little for a send
+    expect(lease.lost()).toBe(false);
+  });
+
+  it('is lost once the lease may have lapsed, and a later confirmation does not revive it', async () => {
+    const db = fakeDb(() => [1]);
+    const lease = new ClaimLease(db, [1], 't', { leaseMs: LEASE, clock, claimedAt: 0 });
+    now = 1_000;
+    expect(() => lease.assertHeldFor(0)).toThrow(/lease lapsed/);
+    expect([...(await lease.confirm())]).toEqual([]);
+    expect(db.confirmations).toBe(0);
+  });
+
+  it('is lost when a confirmation answers after the lease it extended may have ended (a stall while it was under way)', async () => {
+    const db = fakeDb(() => [1]);
+    const lease = new ClaimLease(
+      { query: async (...args: unknown[]) => { const r = await (db.query as (...a: unknown[]) => Promise<unknown>)(...args); now = 1_500; return r; } } as unknown as Queryable,
+      [1], 't', { leaseMs: LEASE, clock, claimedAt: 0 },
+    );
+    now = 400;
+    expect([...(await lease.confirm())]).toEqual([]);
+    expect(lease.lost()).toBe(true);
+  });
+
+  it('is lost when a confirmation lacks one of its commands (taken over)', async () => {
+    const lease = new ClaimLease(fakeDb(() => [2]), [1, 2], 't', { leaseMs: LEASE, clock, claimedAt: 0 });
+    expect([...(await lease.confirm())]).toEqual([]);
+    expect(() => lease.assertHeldFor(0)).toThrow(/1 of 2 command\(s\) no longer held/);
+  });
+
+  it('a renewal timer that fires after the lease (event loop stalled) treats the claim as lost and renews no more', async () => {
+    jest.useFakeTimers();
+    try {
+      const db = fakeDb(() => [1]);
+      const lease = new ClaimLease(db, [1], 't', { leaseMs: LEASE, clock, claimedAt: 0 });
+      lease.keepRenewed();
+      now = 250;
+      await jest.advanceTimersByTimeAsync(250);
+      expect(db.confirmations).toBe(1);
+      now = 5_000; // the next tick comes 4.75 s late
+      await jest.advanceTimersByTimeAsync(250);
+      expect(db.confirmations).toBe(1);
+      expect(lease.lost()).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+describe('ClaimLease.ensureHeldFor: a send with too little lease left confirms the claim first', () => {
+  it('confirms again when less than the margin is left, and refuses when the confirmation shows the claim taken over', async () => {
+    let now = 0;
+    let held = [1];
+    const db = fakeDb(() => held);
+    const lease = new ClaimLease(db, [1], 't', { leaseMs: 1_000, clock: () => now, claimedAt: 0 });
+    now = 300;
+    await lease.ensureHeldFor(500);
+    expect(db.confirmations).toBe(0);
+    now = 700;
+    await lease.ensureHeldFor(500); // 300 ms left: confirmed again, now 1000 ms from 700
+    expect(db.confirmations).toBe(1);
+    now = 1_300;
+    held = [];
+    await expect(lease.ensureHeldFor(500)).rejects.toThrow(LeaseLostError);
+    expect(db.confirmations).toBe(2);
+  });
+});
