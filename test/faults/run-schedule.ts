@@ -19,22 +19,27 @@ export interface ScheduleOptions extends FaultRunOptions {
   quietTimeoutMs: number;
   /** Where to write the instances' logs when the schedule fails. */
   logsPath?: string;
+  /** The compiled CLI the instances run on (test/support/compiled-service.ts); absent: through tsx. */
+  compiledMain?: string;
 }
 
-export type ScheduleResult = { seed: number; passed: true; schedule: string; notes: string[] } | { seed: number; passed: false; schedule: string; reason: string; detail: string };
+/** `instanceStartsMs`: spawn to listening of each `crm-sync start` of the schedule. */
+export type ScheduleResult =
+  | { seed: number; passed: true; schedule: string; notes: string[]; instanceStartsMs: number[] }
+  | { seed: number; passed: false; schedule: string; reason: string; detail: string; instanceStartsMs?: number[] };
 
 /** One fault schedule from start to verdict, in a world of its own (a fresh database on the given server). */
 export async function runFaultSchedule(seed: number, postgres: FaultPostgres, options: ScheduleOptions): Promise<ScheduleResult> {
   const schedule = drawSchedule(seed, options);
-  const world = await startFaultWorld(postgres, `faults_${seed}_${randomBytes(4).toString('hex')}`);
+  const world = await startFaultWorld(postgres, `faults_${seed}_${randomBytes(4).toString('hex')}`, options.compiledMain);
   const journal: string[] = [];
   try {
     const notes = await runSchedule(world, schedule, options, journal);
-    return { seed, passed: true, schedule: describeSchedule(schedule), notes };
+    return { seed, passed: true, schedule: describeSchedule(schedule), notes, instanceStartsMs: world.startTimesMs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (options.logsPath) writeFileSync(options.logsPath, world.logs.join(''));
-    return { seed, passed: false, schedule: describeSchedule(schedule), reason: oneLine(message), detail: `${message}\nlast actions:\n  ${journal.slice(-80).join('\n  ')}` };
+    return { seed, passed: false, schedule: describeSchedule(schedule), reason: oneLine(message), detail: `${message}\nlast actions:\n  ${journal.slice(-80).join('\n  ')}`, instanceStartsMs: world.startTimesMs };
   } finally {
     await world.close();
   }
