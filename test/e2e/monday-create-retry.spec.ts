@@ -41,11 +41,16 @@ describe('a retried monday create after a person deleted the item its first atte
    * and the response never arrives (as when the instance sending it is killed); `beforeRetry` runs
    * before the retry.
    */
-  const lostCreates = async (names: string[], beforeRetry: () => void) => {
+  const lostCreates = async (names: string[], beforeRetry: () => void, failedRetries = 0) => {
     const leadIds = world.sf.control.seed(names.map((name) => ({ type: 'Lead', fields: { LastName: name, Company: `${name} Co` } })));
     const firstItems: number[] = [];
     const losing: MondayPort = Object.create(world.monday) as MondayPort;
+    let retriesToFail = failedRetries;
     losing.applyMutations = async (boardId, mutations, options) => {
+      if (firstItems.length > 0 && retriesToFail > 0 && mutations.some((m) => m.kind === 'create_item')) {
+        retriesToFail -= 1;
+        throw new MondayError('TRANSIENT', 'connection reset (the retry did not reach monday)');
+      }
       const outcomes = await world.monday.applyMutations(boardId, mutations, options);
       if (firstItems.length === 0 && mutations.some((m) => m.kind === 'create_item')) {
         for (const outcome of outcomes) if (outcome.ok) firstItems.push(Number(outcome.itemId));
@@ -69,7 +74,7 @@ describe('a retried monday create after a person deleted the item its first atte
     } finally {
       await dispatcher.stop();
     }
-    for (const id of ids) expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done', attempts: 2 });
+    for (const id of ids) expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done', attempts: 2 + failedRetries });
     const links = (await eventsOfType(world, 'system.record_linked')).filter((e) => leadIds.includes(String(e.payload.salesforceId)));
     const items = world.mondayEmulator.control.listItems(DEMO_BOARDS.leads.id, true).filter((i) => names.includes(i.name));
     const creates = world.mondayEmulator.control.requestLog().filter((r) => r.operationType === 'mutation' && r.fields.includes('create_item'));
@@ -90,6 +95,17 @@ describe('a retried monday create after a person deleted the item its first atte
       [2, false],
       [2, true],
     ]);
+  });
+
+  it('a retry that fails fails the whole request, so the next one can still send it again: no item is made twice', async () => {
+    const { leadIds, firstItems, links, items, creates } = await lostCreates(['Twice Deleted', 'Twice Kept'], () => undefined, 1);
+
+    expect(items.map((i) => i.id).sort()).toEqual([...firstItems].sort());
+    expect(links).toEqual([
+      [leadIds[0], String(firstItems[0]), 'created_monday_item'],
+      [leadIds[1], String(firstItems[1]), 'salesforce_id_column'],
+    ]);
+    expect(creates.map((r) => r.idempotencyReplayed)).toEqual([false, true]);
   });
 
   it('after monday forgot the key (30 minutes): the deleted one gets a new item, the second item made for the other is deleted at once', async () => {

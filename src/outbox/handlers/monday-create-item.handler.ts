@@ -197,18 +197,21 @@ async function sendAgain(
   request.commands.forEach((c, i) => {
     const outcome = outcomes[i];
     const before = foundBefore.get(c.id);
-    if (before && !outcome?.ok) {
-      // The lookup's item stands; this write's failure does not concern it.
-      results.delete(c.id);
+    // A failure fails every command of the request, found or not: they are retried together, so
+    // the retry can send the same request again (a part of it would be a different request).
+    if (!outcome?.ok) {
+      linkedTo.delete(c.id);
       return;
     }
-    if (!outcome?.ok) return;
     if (!before) linkedTo.set(c.id, { itemId: outcome.itemId, via: 'created_monday_item' });
     else if (!outcome.replayed && outcome.itemId !== before.itemId) extra.push({ c, itemId: outcome.itemId });
   });
   if (extra.length === 0) return;
   const removals = extra.map(({ itemId }): MondayMutation => ({ kind: 'delete_item', itemId }));
   await send(boardId, removals, results, extra.map(({ c }) => c), ctx, null);
+  // A second item that could not be deleted is left for the retry to find (an ambiguous match,
+  // dead-lettered for a person), never hidden behind a success.
+  for (const { c } of extra) if (results.has(c.id)) linkedTo.delete(c.id);
 }
 
 /** Items of the board whose Salesforce Id column holds one of the batch's Ids, by 18-char Id. */
