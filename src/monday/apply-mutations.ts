@@ -38,7 +38,7 @@ export async function applyMutations(
         const result = answer.data[alias];
         let outcome: MutationOutcome;
         if (fieldError) outcome = { ok: false, error: withMutationContext(fieldError, boardId, mutation) };
-        else if (isRecord(result) && (typeof result.id === 'string' || typeof result.id === 'number')) outcome = { ok: true, itemId: mutation.kind === 'create_update' ? mutation.itemId : String(result.id) };
+        else if (isRecord(result) && (typeof result.id === 'string' || typeof result.id === 'number')) outcome = { ok: true, itemId: mutation.kind === 'create_update' ? mutation.itemId : String(result.id), ...(answer.replayed ? { replayed: true } : {}) };
         else outcome = { ok: false, error: withMutationContext(new MondayError('PERMANENT', `monday returned no result for ${mutation.kind}`), boardId, mutation) };
         record(mutation, outcome);
         outcomes.push(outcome);

@@ -12,6 +12,8 @@ export interface GraphqlAnswer {
   retryAfter: string | null;
   /** The `RateLimit` header (IETF draft syntax, monday.md 6.1). */
   rateLimit: string | null;
+  /** `Idempotency-Replayed: true`: monday's cached answer to an earlier request with the same key (monday.md 1.5). */
+  replayed?: boolean;
 }
 
 export interface GraphqlTransport {
@@ -63,7 +65,7 @@ export class GraphqlRequestTransport implements GraphqlTransport {
   }
 }
 
-function rateHeaders(headers: unknown): { retryAfter: string | null; rateLimit: string | null } {
-  if (!(headers instanceof Headers)) return { retryAfter: null, rateLimit: null };
-  return { retryAfter: headers.get('retry-after'), rateLimit: headers.get('ratelimit') };
+function rateHeaders(headers: unknown): { retryAfter: string | null; rateLimit: string | null; replayed: boolean } {
+  if (!(headers instanceof Headers)) return { retryAfter: null, rateLimit: null, replayed: false };
+  return { retryAfter: headers.get('retry-after'), rateLimit: headers.get('ratelimit'), replayed: headers.get('idempotency-replayed') === 'true' };
 }

@@ -19,8 +19,11 @@ export interface MondayRequest {
   headers?: Record<string, string>;
 }
 
-/** A successful request: data plus the errors of individual fields (aliases), if any. */
-export type MondayAnswer = Pick<InterpretedAnswer, 'data' | 'fieldErrors' | 'requestId'> & { data: Record<string, unknown> };
+/**
+ * A successful request: data plus the errors of individual fields (aliases), if any; `replayed`
+ * when monday answered from its Idempotency-Key cache (the request did not run again).
+ */
+export type MondayAnswer = Pick<InterpretedAnswer, 'data' | 'fieldErrors' | 'requestId'> & { data: Record<string, unknown>; replayed: boolean };
 
 /**
  * Sends one request through the board's queue and the complexity pacer, and turns a whole-request
@@ -58,8 +61,10 @@ export class MondayRequester {
     const stopTimer = mondayRequestSeconds.startTimer({ operation: request.operation });
     this.calls.counted();
     let interpreted: InterpretedAnswer;
+    let replayed: boolean;
     try {
       const answer = await this.transport.send(request.document, request.variables, request.headers);
+      replayed = answer.replayed === true;
       interpreted = interpretAnswer(answer, this.now());
     } catch (cause) {
       this.budget.settle(reservation, null);
@@ -80,7 +85,7 @@ export class MondayRequester {
     this.calls.answered();
     this.budget.answered();
     mondayRequests.inc({ operation: request.operation, outcome: 'ok' });
-    return { data: interpreted.data, fieldErrors: this.scrubAll(interpreted.fieldErrors), requestId: interpreted.requestId };
+    return { data: interpreted.data, fieldErrors: this.scrubAll(interpreted.fieldErrors), requestId: interpreted.requestId, replayed };
   }
 
   private settle(request: MondayRequest, reservation: Reservation, data: Record<string, unknown> | null): void {

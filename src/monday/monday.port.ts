@@ -157,7 +157,8 @@ export interface ApplyMutationsOptions {
   idempotencyKey?: string;
 }
 
-export type MutationOutcome = { ok: true; itemId: string } | { ok: false; error: MondayError };
+/** `replayed`: monday answered from its Idempotency-Key cache; the mutation did not run again. */
+export type MutationOutcome = { ok: true; itemId: string; replayed?: boolean } | { ok: false; error: MondayError };
 
 export interface StreamBoardItemsOptions {
   /** monday `ItemsQuery` (rules, operator, groups, ids, order_by) for the first page. */

@@ -16,6 +16,11 @@ export interface CommandProgress {
   salesforceId?: string;
   mondayItemId?: string;
   via?: string;
+  /**
+   * monday.create_item: the request that carried this create, saved before it was sent (see
+   * monday-create-request.ts): its Idempotency-Key and the commands it held, in order.
+   */
+  mondayCreateRequest?: { key: string; commandIds: number[] };
 }
 
 /** A command claimed by one dispatcher: in flight under its claim token until `locked_until`. */

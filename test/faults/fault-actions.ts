@@ -123,7 +123,11 @@ export class FaultActions {
     md.addFault({ kind: 'http_500', ratio: 1 });
     for (let minute = 0; minute < 41; minute++) {
       if (minute < 10) this.script.step();
+      // Time passes for both CRMs: advancing monday's clock alone left it 41 minutes ahead of
+      // Salesforce's, and the later-timestamp-wins rule then kept monday's older value over a
+      // later Salesforce edit (seeds 105 and 501: the probe's NextStep never reached monday).
       md.advanceClock(MINUTE);
+      this.world.sandbox.salesforce.control.advanceClock(MINUTE);
       await md.waitForWebhooks();
     }
     // Take the outage's 500s away again (the background faults stay).
@@ -137,7 +141,7 @@ export class FaultActions {
   }
 
   /**
-   * Every instance down; Salesforce changes meanwhile; 73 hours pass on Salesforce's clock, past
+   * Every instance down; Salesforce changes meanwhile; 73 hours pass on both CRMs' clocks, past
    * the 72-hour event retention, so the stored replay ids are invalid when the instances come back
    * (CDC gap: the service must ask for a targeted catch-up).
    */
@@ -146,7 +150,10 @@ export class FaultActions {
     await Promise.all(this.restarts);
     for (const instance of this.world.live()) await this.world.kill(instance);
     for (let i = 0; i < 8; i++) this.script.step();
+    // On both CRMs' clocks, for the reason given in mondayOutage (monday's webhook retries of the
+    // edits made meanwhile give up; the schedule's closing monday catch-up reads those changes).
     this.world.sandbox.salesforce.control.advanceClock(73 * HOUR);
+    this.world.sandbox.monday.control.advanceClock(73 * HOUR);
     this.restarts.push(this.world.startInstance(), this.world.startInstance());
   }
 }

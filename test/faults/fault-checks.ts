@@ -14,9 +14,18 @@ export function baseline(world: FaultWorld): Baseline {
   };
 }
 
-/** Dead commands and dead-lettered decisions: after the storm none may be left (each fault was transient). */
+/**
+ * Dead commands and dead-lettered decisions that a retry would fix: after the storm none may be left
+ * (each fault was transient). Not counted: a write refused NOT_FOUND whose target a person deleted
+ * meanwhile, the record's tombstone naming that side (seed 504: a monday.change_columns decided before
+ * the item's delete webhook arrived); no retry can write to an item or record that is gone.
+ */
 export async function deadLetters(world: FaultWorld): Promise<unknown[]> {
-  const { rows: commands } = await world.pool.query("SELECT id, kind, left(last_error::text, 200) AS last_error FROM outbox WHERE status = 'dead'");
+  const { rows: commands } = await world.pool.query(
+    `SELECT o.id, o.kind, left(o.last_error::text, 200) AS last_error FROM outbox o LEFT JOIN sync_records r ON r.id = o.record_id
+     WHERE o.status = 'dead'
+       AND NOT (o.last_error->>'code' = 'NOT_FOUND' AND r.deleted_side IS NOT NULL AND r.deleted_side = split_part(o.kind, '.', 1))`,
+  );
   const { rows: decisions } = await world.pool.query("SELECT position, event_type, reason FROM sync_decisions WHERE outcome = 'dead_lettered'");
   return [...commands, ...decisions];
 }

@@ -24,6 +24,17 @@ export function countRemoteWrites(world: FaultWorld): RemoteWrites {
   return { salesforce, monday };
 }
 
+const TIP = -1;
+const tipFloors = new WeakMap<FaultWorld, Map<string, number>>();
+
+/** The newest event of the channel's object when the harness first saw the channel at the tip. */
+function tipFloor(world: FaultWorld, channel: string, newest: number): number {
+  const floors = tipFloors.get(world) ?? new Map<string, number>();
+  tipFloors.set(world, floors);
+  if (!floors.has(channel)) floors.set(channel, newest);
+  return floors.get(channel) as number;
+}
+
 /** Where the pipeline still has work, or null when every stage is idle. */
 async function pendingWork(world: FaultWorld): Promise<Record<string, unknown> | null> {
   const webhooks = world.sandbox.monday.control.webhookStats();
@@ -43,7 +54,18 @@ async function pendingWork(world: FaultWorld): Promise<Record<string, unknown> |
     const latest = new Map<string, number>();
     // An event past retention can never be delivered: its change comes through the gap catch-up.
     for (const e of log) if (e.payload.ChangeEventHeader.commitTimestamp >= retainedSince) latest.set(e.payload.ChangeEventHeader.entityName, e.replayId);
-    for (const [entity, replayId] of latest) if ((delivered.get(`/data/${entity}ChangeEvent`) ?? 0) < replayId) cdcBehind.push(entity);
+    for (const [entity, replayId] of latest) {
+      const channel = `/data/${entity}ChangeEvent`;
+      const stored = delivered.get(channel) ?? 0;
+      // A channel at the tip (-1: subscribed from the tip after a gap or at first start) is sent only
+      // what is committed after its subscription; what came before is its gap catch-up's (seed 509:
+      // every Account edit after the expired replay id was made before the instances were back, so
+      // the channel stayed at -1 and was waited for in vain). Counted from the newest event when the
+      // channel is first seen at the tip.
+      if (stored !== TIP) tipFloors.get(world)?.delete(channel);
+      const floor = stored === TIP ? tipFloor(world, channel, replayId) : stored;
+      if (floor < replayId) cdcBehind.push(entity);
+    }
   }
   const state = {
     webhooksQueued: webhooks.queued + webhooks.inFlight,

@@ -35,6 +35,8 @@ export interface FaultWorld {
   salesforce: JsforceSalesforceClient;
   /** Output of every instance started, dead or alive. */
   logs: string[];
+  /** Milliseconds from spawn to listening, per instance started. */
+  startTimesMs: number[];
   startInstance(): Promise<ChildService>;
   kill(instance: ChildService): Promise<void>;
   live(): ChildService[];
@@ -45,7 +47,8 @@ export interface FaultWorld {
   close(): Promise<void>;
 }
 
-export async function startFaultWorld(postgres: FaultPostgres, name: string): Promise<FaultWorld> {
+/** `compiledMain`: instances run on this compiled CLI (test/support/compiled-service.ts) instead of tsx. */
+export async function startFaultWorld(postgres: FaultPostgres, name: string, compiledMain?: string): Promise<FaultWorld> {
   const admin = new Pool({ connectionString: postgres.url(), max: 1 });
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
@@ -59,6 +62,7 @@ export async function startFaultWorld(postgres: FaultPostgres, name: string): Pr
   const monday = createMondayClient(config.monday, { clock: fastForwardClock() });
   const salesforce = await createSalesforceClient(config.salesforce);
   const logs: string[] = [];
+  const startTimesMs: number[] = [];
   const instances: ChildService[] = [];
   const env = { ...sandbox.variables, DATABASE_URL: databaseUrl, SYNC_CONFIG: EXAMPLE_MAPPING, LOG_LEVEL: 'info' };
 
@@ -73,10 +77,13 @@ export async function startFaultWorld(postgres: FaultPostgres, name: string): Pr
     monday,
     salesforce,
     logs,
+    startTimesMs,
     startInstance: async () => {
-      const instance = await startWithRestarts(env, logs);
+      const instance = await startWithRestarts(env, logs, compiledMain);
       instances.push(instance);
+      startTimesMs.push(instance.startMs);
       const index = instances.length;
+      logs.push(`[harness] instance ${index} listening ${(instance.startMs / 1000).toFixed(1)} s after its spawn\n`);
       // Every line the instance wrote so far, then what follows, prefixed with its number.
       logs.push(...instance.output.map((text) => `[${index}] ${text}`));
       instance.child.stdout?.on('data', (chunk: Buffer) => logs.push(`[${index}] ${chunk.toString('utf8')}`));
@@ -122,9 +129,9 @@ export async function startCluster(world: FaultWorld): Promise<void> {
 }
 
 /**
- * An instance boots through tsx in 20-60 s on an idle machine and several minutes on a loaded one:
- * the start waits for the instance to listen or exit, and this bound only catches a hung start
- * (the schedule itself is bounded by --schedule-timeout).
+ * An instance boots through tsx in 20-60 s on an idle machine and several minutes on a loaded one
+ * (compiled, in seconds): the start waits for the instance to listen or exit, and this bound only
+ * catches a hung start (the schedule itself is bounded by --schedule-timeout).
  */
 const START_BOUND_MS = 10 * 60_000;
 
@@ -133,10 +140,10 @@ const START_BOUND_MS = 10 * 60_000;
  * listens is started again. A start-up that meets a transient CRM error (an injected 5xx while it
  * reads the schemas) exits 1 today; the campaign counts on the restart, and says so in the logs.
  */
-async function startWithRestarts(env: Record<string, string>, logs: string[]): Promise<ChildService> {
+async function startWithRestarts(env: Record<string, string>, logs: string[], compiledMain: string | undefined): Promise<ChildService> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startInstance(env, START_BOUND_MS);
+      return await startInstance(env, START_BOUND_MS, compiledMain);
     } catch (error) {
       if (attempt >= 5) throw error;
       logs.push(`[harness] start attempt ${attempt} failed, restarting: ${(error as Error).message.split('\n').filter((l) => !l.includes('FSTDEP')).join(' ').slice(0, 300)}\n`);

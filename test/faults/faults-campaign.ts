@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
-import type { ScheduleOptions } from './run-schedule';
+import { buildCompiledService } from '../support/compiled-service';
+import type { ScheduleOptions, ScheduleResult } from './run-schedule';
 import { runScheduleProcess, startCampaignPostgres } from './schedule-runner';
 
 /**
  * `npm run faults -- --schedules N --seed S [--edits E] [--faults F] [--outage SECONDS]
- * [--schedule-timeout SECONDS]`: fault schedules S, S+1, ... one after another, each in its own
- * process bounded in time, on a private Postgres. One line per schedule,
- * `schedule K (seed S): passed|failed <reason>`, then exactly `N passed, M failed`; a failure's
- * details go to stderr. Exit code 1 when any schedule failed.
+ * [--schedule-timeout SECONDS] [--instances compiled|tsx]`: fault schedules S, S+1, ... one after
+ * another, each in its own process bounded in time, on a private Postgres. The service is compiled
+ * once per run (or an up-to-date build reused) and its instances start with plain node; `tsx`
+ * starts them through tsx as before (for comparison). One line per schedule,
+ * `schedule K (seed S): passed|failed <reason> [timing]`, then exactly `N passed, M failed`; a
+ * failure's details go to stderr. Exit code 1 when any schedule failed.
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -19,6 +22,7 @@ async function main(): Promise<number> {
       outage: { type: 'string', default: '30' },
       'schedule-timeout': { type: 'string', default: '480' },
       logs: { type: 'string' },
+      instances: { type: 'string', default: 'compiled' },
     },
   });
   const schedules = Number(values.schedules);
@@ -30,8 +34,14 @@ async function main(): Promise<number> {
     postgresOutageMs: Number(values.outage) * 1000,
     quietTimeoutMs: 120_000,
   };
+  if (values.instances !== 'compiled' && values.instances !== 'tsx') throw new Error('--instances is compiled or tsx');
   if (!Number.isInteger(schedules) || schedules < 1 || !Number.isInteger(from) || from < 0 || !(timeoutMs > 0) || !(options.edits > 0) || !(options.postgresOutageMs >= 0)) {
-    throw new Error('usage: npm run faults -- --schedules N --seed S [--edits E] [--faults F] [--outage SECONDS] [--schedule-timeout SECONDS] [--logs DIR]');
+    throw new Error('usage: npm run faults -- --schedules N --seed S [--edits E] [--faults F] [--outage SECONDS] [--schedule-timeout SECONDS] [--logs DIR] [--instances compiled|tsx]');
+  }
+  if (values.instances === 'compiled') {
+    const building = Date.now();
+    options.compiledMain = buildCompiledService();
+    process.stdout.write(`service compiled for this run in ${seconds(Date.now() - building)} s: ${options.compiledMain}\n`);
   }
   const postgres = await startCampaignPostgres();
   let passed = 0;
@@ -41,13 +51,15 @@ async function main(): Promise<number> {
       const seed = from + k;
       await postgres.ensureRunning();
       const logsPath = values.logs ? `${values.logs}/schedule-${seed}.log` : undefined;
+      const started = Date.now();
       const result = await runScheduleProcess(seed, postgres, { ...options, logsPath }, timeoutMs);
+      const timing = timingOf(result, Date.now() - started);
       if (result.passed) {
         passed += 1;
-        process.stdout.write(`schedule ${k + 1} (seed ${seed}): passed\n`);
+        process.stdout.write(`schedule ${k + 1} (seed ${seed}): passed ${timing}\n`);
       } else {
         failed += 1;
-        process.stdout.write(`schedule ${k + 1} (seed ${seed}): failed ${result.reason}\n`);
+        process.stdout.write(`schedule ${k + 1} (seed ${seed}): failed ${result.reason} ${timing}\n`);
         process.stderr.write(`schedule ${k + 1} (seed ${seed}) [${result.schedule}] failed:\n${result.detail}\n\n`);
       }
     }
@@ -56,6 +68,17 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}
+
+/** `[212.4 s; 5 instance starts, 3.1 s mean, 4.0 s max]`: the schedule's wall time and its instances' spawn-to-listening times. */
+function timingOf(result: ScheduleResult, wallMs: number): string {
+  const starts = result.instanceStartsMs ?? [];
+  const mean = starts.length > 0 ? starts.reduce((a, b) => a + b, 0) / starts.length : 0;
+  return `[${seconds(wallMs)} s; ${starts.length} instance starts, ${seconds(mean)} s mean, ${seconds(Math.max(0, ...starts))} s max]`;
 }
 
 main().then(

@@ -9,6 +9,8 @@ export interface ChildService {
   url: string;
   output: string[];
   exited: Promise<number | null>;
+  /** From spawn to the "listening" line. */
+  startMs: number;
 }
 
 const ROOT = resolve(__dirname, '../..');
@@ -25,17 +27,20 @@ export class ServiceStartTimeout extends Error {
 }
 
 /**
- * `crm-sync start` as a real child process (run through tsx, no build step), for tests that need
- * signals or SIGKILL. Resolves once the service logs that it is listening.
+ * `crm-sync start` as a real child process, for tests that need signals or SIGKILL. Resolves once
+ * the service logs that it is listening. Runs the sources through tsx (no build step), or plain
+ * node on `compiledMain` (test/support/compiled-service.ts) for tests that start many instances.
  */
-export async function startChildService(env: Record<string, string>, timeoutMs = 90_000, onOutput?: (text: string) => void): Promise<ChildService> {
+export async function startChildService(env: Record<string, string>, timeoutMs = 90_000, onOutput?: (text: string) => void, compiledMain?: string): Promise<ChildService> {
   // Its own working directory: sandbox mode writes the demo mapping and emulator state there.
   const cwd = mkdtempSync(join(tmpdir(), 'crm-sync-test-'));
   // tsx's loader in this very process (not the tsx CLI, which runs the program in a grandchild that
   // a SIGKILL to the child would miss).
-  const child = spawn(process.execPath, ['--import', pathToFileURL(resolve(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, resolve(ROOT, 'src/cli/main.ts'), 'start'], {
+  const args = compiledMain ? [compiledMain, 'start'] : ['--import', pathToFileURL(resolve(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, resolve(ROOT, 'src/cli/main.ts'), 'start'];
+  const spawnedAt = Date.now();
+  const child = spawn(process.execPath, args, {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', TSX_TSCONFIG_PATH: resolve(ROOT, 'tsconfig.json'), ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...(compiledMain ? {} : { TSX_TSCONFIG_PATH: resolve(ROOT, 'tsconfig.json') }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -64,5 +69,5 @@ export async function startChildService(env: Record<string, string>, timeoutMs =
       reject(new Error(`service exited with ${code} before listening:\n${output.join('')}`));
     });
   });
-  return { child, url, output, exited };
+  return { child, url, output, exited, startMs: Date.now() - spawnedAt };
 }

@@ -62,9 +62,9 @@ export async function leadershipOf(url: string): Promise<Leadership | null> {
   }
 }
 
-/** `crm-sync start` processes on one database (the same variables, each on its own port). */
-export function startInstance(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildService> {
-  return startChildService({ PORT: '0', ...env }, timeoutMs);
+/** `crm-sync start` processes on one database (the same variables, each on its own port); see startChildService for `compiledMain`. */
+export function startInstance(env: Record<string, string>, timeoutMs = 60_000, compiledMain?: string): Promise<ChildService> {
+  return startChildService({ PORT: '0', ...env }, timeoutMs, undefined, compiledMain);
 }
 
 export async function killInstance(instance: ChildService): Promise<void> {

@@ -5,6 +5,7 @@ import type { MondayItem, MondayMutation, MutationOutcome } from '../../monday/m
 import { dispatcherError, toDispatchError, withRefusedColumn } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
+import { createRequestKey, repeatedCreateRequests, type RepeatedCreateRequest } from './monday-create-request';
 import { describeConditions, matchConditions, matchItemsByRules, type RulesMatch } from './monday-match';
 
 type CreateItem = Claimed<'monday.create_item'>;
@@ -19,7 +20,10 @@ type ColumnOf = (c: CreateItem) => string | undefined;
  *    lookup per batch (monday-match.ts), among items with an empty Id column that the sync does not
  *    link to another record yet: one item -> link to it and write the Id into its Id column;
  * several items at step 2 or 3 -> dead letter "ambiguous match" naming them, never a guess;
- * 4. none -> create with the Id column set.
+ * 4. none -> create with the Id column set, all creates of the batch in one request whose
+ *    Idempotency-Key is saved with the commands before it is sent; a retry whose step 2 found none
+ *    of that request's items sends it again under the same key (monday-create-request.ts), so it
+ *    links the items the first attempt made even when a person deleted them meanwhile.
  * Creates and Id writes go out as aliased mutations; each command ends with `system.record_linked`.
  */
 export async function handleMondayCreates(boardId: string, commands: readonly CreateItem[], ctx: DispatchContext): Promise<HandlerResults> {
@@ -55,17 +59,20 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     else unmatched.push(c);
   }
 
+  // Creates whose earlier attempt's request was saved go out again as that request (its key).
+  const found = ready.filter((c) => linkedTo.get(c.id)?.via === 'salesforce_id_column');
+  const { repeated, fresh } = repeatedCreateRequests(unmatched, found);
   let byRules: Map<number, RulesMatch>;
   try {
-    byRules = await matchByRules(boardId, unmatched, columnOf, ctx);
+    byRules = await matchByRules(boardId, fresh, columnOf, ctx);
   } catch (error) {
     const failure = toDispatchError(error);
-    for (const c of unmatched) results.set(c.id, failed(failure));
+    for (const c of fresh) results.set(c.id, failed(failure));
     byRules = new Map();
   }
   const toCreate: CreateItem[] = [];
   const toMark: Array<{ c: CreateItem; itemId: string }> = [];
-  for (const c of unmatched) {
+  for (const c of fresh) {
     if (results.has(c.id)) continue;
     const match = byRules.get(c.id);
     if (match?.kind === 'ambiguous') {
@@ -76,36 +83,31 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     else toCreate.push(c);
   }
 
-  // Creates first, then the Id written into each item matched by the rules; one outcome each, in order.
-  const mutations: MondayMutation[] = [
-    ...toCreate.map((c): MondayMutation => ({
-      kind: 'create_item',
-      groupId: c.command.groupId,
-      name: c.command.name,
-      columnValues: { ...c.command.columnValues, [columnOf(c) as string]: to18(c.command.salesforceId) },
-      createLabelsIfMissing: c.command.createLabelsIfMissing,
-    })),
-    ...toMark.map(({ c, itemId }): MondayMutation => ({ kind: 'change_column_values', itemId, columnValues: { [columnOf(c) as string]: to18(c.command.salesforceId) } })),
-  ];
-  const sent = [...toCreate.map((c) => ({ c, itemId: null as string | null })), ...toMark];
-  let outcomes: MutationOutcome[] = [];
-  if (mutations.length > 0) {
+  for (const request of repeated) await sendAgain(boardId, request, linkedTo, results, columnOf, ctx);
+  if (toCreate.length > 0) {
+    // One request for all creates, its Idempotency-Key saved with each command before it is sent.
+    const commandIds = toCreate.map((c) => c.id);
+    const key = createRequestKey(boardId, commandIds);
     try {
-      ctx.countRequests('monday', 1);
-      outcomes = await ctx.monday.applyMutations(boardId, mutations);
+      for (const c of toCreate) await ctx.saveProgress(c, { ...c.progress, mondayCreateRequest: { key, commandIds } });
+      const outcomes = await send(boardId, toCreate.map((c) => createMutation(c, columnOf)), results, toCreate, ctx, key);
+      toCreate.forEach((c, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) linkedTo.set(c.id, { itemId: outcome.itemId, via: 'created_monday_item' });
+      });
     } catch (error) {
+      // Not sent: a create whose request could not be saved first could not be recognised later.
       const failure = toDispatchError(error);
-      for (const { c } of sent) results.set(c.id, failed(failure));
+      for (const c of toCreate) if (!results.has(c.id)) results.set(c.id, failed(failure));
     }
   }
-  for (const [index, { c, itemId }] of sent.entries()) {
-    if (results.has(c.id)) continue;
-    const outcome = outcomes[index];
-    const mutation = mutations[index];
-    const written = mutation && 'columnValues' in mutation ? mutation.columnValues : {};
-    if (!outcome?.ok) results.set(c.id, failed(withRefusedColumn(toDispatchError(outcome?.error ?? new Error('no outcome for this write')), written)));
-    else if (itemId) linkedTo.set(c.id, { itemId, via: 'matched_existing' });
-    else linkedTo.set(c.id, { itemId: outcome.itemId, via: 'created_monday_item' });
+  if (toMark.length > 0) {
+    // The Id written into each item matched by the rules.
+    const marks = toMark.map(({ c, itemId }): MondayMutation => ({ kind: 'change_column_values', itemId, columnValues: { [columnOf(c) as string]: to18(c.command.salesforceId) } }));
+    const outcomes = await send(boardId, marks, results, toMark.map(({ c }) => c), ctx, null);
+    toMark.forEach(({ c, itemId }, i) => {
+      if (outcomes[i]?.ok) linkedTo.set(c.id, { itemId, via: 'matched_existing' });
+    });
   }
 
   const now = ctx.now();
@@ -134,6 +136,82 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     results.set(c.id, succeeded(written, [event], { itemId: link.itemId, via: link.via }));
   }
   return results;
+}
+
+function createMutation(c: CreateItem, columnOf: ColumnOf): MondayMutation {
+  return {
+    kind: 'create_item',
+    groupId: c.command.groupId,
+    name: c.command.name,
+    columnValues: { ...c.command.columnValues, [columnOf(c) as string]: to18(c.command.salesforceId) },
+    createLabelsIfMissing: c.command.createLabelsIfMissing,
+  };
+}
+
+/** One request of `mutations` (one per command, in order); a command whose write failed gets its failure in `results`. */
+async function send(
+  boardId: string,
+  mutations: readonly MondayMutation[],
+  results: HandlerResults,
+  commands: readonly CreateItem[],
+  ctx: DispatchContext,
+  idempotencyKey: string | null,
+): Promise<MutationOutcome[]> {
+  let outcomes: MutationOutcome[] = [];
+  try {
+    ctx.countRequests('monday', 1);
+    outcomes = await ctx.monday.applyMutations(boardId, mutations, idempotencyKey ? { idempotencyKey } : {});
+  } catch (error) {
+    const failure = toDispatchError(error);
+    for (const c of commands) results.set(c.id, failed(failure));
+    return [];
+  }
+  commands.forEach((c, i) => {
+    const outcome = outcomes[i];
+    const mutation = mutations[i];
+    const written = mutation && 'columnValues' in mutation ? mutation.columnValues : {};
+    if (!outcome?.ok) results.set(c.id, failed(withRefusedColumn(toDispatchError(outcome?.error ?? new Error('no outcome for this write')), written)));
+  });
+  return outcomes;
+}
+
+/**
+ * An earlier attempt's request of creates, sent again whole under its key (monday-create-request.ts).
+ * A create the lookup had not found links to the item of the answer: replayed, the item the first
+ * attempt made (a deleted one too: the core then applies the mapping's `delete` policy, as for any
+ * item removed before its link); run again (the first never reached monday), a new one. A create the
+ * lookup had found keeps that item; if monday ran the request again (its answer expired), the
+ * second item just made for it is deleted at once.
+ */
+async function sendAgain(
+  boardId: string,
+  request: RepeatedCreateRequest,
+  linkedTo: Map<number, { itemId: string; via: LinkReason }>,
+  results: HandlerResults,
+  columnOf: ColumnOf,
+  ctx: DispatchContext,
+): Promise<void> {
+  const foundBefore = new Map(request.commands.flatMap((c) => (linkedTo.has(c.id) ? [[c.id, linkedTo.get(c.id)]] : [])));
+  const outcomes = await send(boardId, request.commands.map((c) => createMutation(c, columnOf)), results, request.commands, ctx, request.key);
+  const extra: Array<{ c: CreateItem; itemId: string }> = [];
+  request.commands.forEach((c, i) => {
+    const outcome = outcomes[i];
+    const before = foundBefore.get(c.id);
+    // A failure fails every command of the request, found or not: they are retried together, so
+    // the retry can send the same request again (a part of it would be a different request).
+    if (!outcome?.ok) {
+      linkedTo.delete(c.id);
+      return;
+    }
+    if (!before) linkedTo.set(c.id, { itemId: outcome.itemId, via: 'created_monday_item' });
+    else if (!outcome.replayed && outcome.itemId !== before.itemId) extra.push({ c, itemId: outcome.itemId });
+  });
+  if (extra.length === 0) return;
+  const removals = extra.map(({ itemId }): MondayMutation => ({ kind: 'delete_item', itemId }));
+  await send(boardId, removals, results, extra.map(({ c }) => c), ctx, null);
+  // A second item that could not be deleted is left for the retry to find (an ambiguous match,
+  // dead-lettered for a person), never hidden behind a success.
+  for (const { c } of extra) if (results.has(c.id)) linkedTo.delete(c.id);
 }
 
 /** Items of the board whose Salesforce Id column holds one of the batch's Ids, by 18-char Id. */

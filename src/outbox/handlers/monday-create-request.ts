@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { Claimed } from './handler-types';
+
+type CreateItem = Claimed<'monday.create_item'>;
+
+/**
+ * The Idempotency-Key of one request of item creations (all creates of a board in a batch go in one
+ * request): named after its commands, so the same commands in the same order give the same key.
+ */
+export function createRequestKey(boardId: string, commandIds: readonly number[]): string {
+  const digest = createHash('sha256').update(commandIds.join(',')).digest('hex').slice(0, 32);
+  return `crm-sync:create_item:${boardId}:${digest}`;
+}
+
+/** A request of creates to send again as it was first sent, under its saved key. */
+export interface RepeatedCreateRequest {
+  key: string;
+  commands: CreateItem[];
+}
+
+/**
+ * Which creates go out again as the request an earlier attempt saved (pure). That attempt's outcome
+ * is unknown (its instance died, or the response was lost). When every command of the request is in
+ * this batch and the Id lookup missed at least one of their items, the request is sent again, whole
+ * and in order, under the same Idempotency-Key: monday answers with the items the first attempt made,
+ * even ones a person deleted since (the lookup does not see those), and runs it only if it never ran
+ * or its answer expired (monday keeps it 30 minutes, monday.md 1.5). Other creates go the usual way.
+ * `unfound`: the creates the lookup found no item for; `found`: those it found one for.
+ */
+export function repeatedCreateRequests(unfound: readonly CreateItem[], found: readonly CreateItem[]): { repeated: RepeatedCreateRequest[]; fresh: CreateItem[] } {
+  const byId = new Map([...unfound, ...found].map((c) => [c.id, c]));
+  const repeated: RepeatedCreateRequest[] = [];
+  const taken = new Set<number>();
+  for (const c of unfound) {
+    const saved = c.progress?.mondayCreateRequest;
+    if (!saved || taken.has(c.id) || !saved.commandIds.includes(c.id)) continue;
+    const commands = saved.commandIds.map((id) => byId.get(id));
+    const whole = commands.every((other): other is CreateItem => other !== undefined && other.progress?.mondayCreateRequest?.key === saved.key && !taken.has(other.id));
+    if (!whole) continue;
+    for (const other of commands) taken.add(other.id);
+    repeated.push({ key: saved.key, commands });
+  }
+  return { repeated, fresh: unfound.filter((c) => !taken.has(c.id)) };
+}

@@ -1,0 +1,124 @@
+import { MondayError, type MondayPort } from '../../src/monday';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
+import { DEMO_BOARDS } from '@crm-sync/sandbox';
+import { expectEventually } from '../support/eventually';
+import { insertCommands, outboxRow } from '../integration/outbox-support';
+import { dispatcherFor, eventsOfType, startOutboxWorld, type OutboxWorld } from './outbox-support';
+
+const LEADS = String(DEMO_BOARDS.leads.id);
+const L = DEMO_BOARDS.leads.columns;
+
+/**
+ * Fault campaign seed 500 (issue #20): a create's first attempt made its item but its outcome was
+ * never recorded (instance killed, or the response lost); a person deleted the item; the retry's
+ * lookup of the Salesforce Id column does not see deleted items. The retry must not make a second item.
+ */
+describe('a retried monday create after a person deleted the item its first attempt made', () => {
+  let world: OutboxWorld;
+  let nextRecord = 1;
+
+  beforeAll(async () => {
+    world = await startOutboxWorld();
+  });
+  afterAll(() => world.close());
+
+  const createCommand = (salesforceId: string, name: string): OutboxCommand => ({
+    kind: 'monday.create_item',
+    target: 'monday',
+    objectKey: 'lead',
+    boardId: LEADS,
+    groupId: null,
+    salesforceObject: 'Lead',
+    salesforceId,
+    name,
+    columnValues: { [L.lastName]: name },
+    createLabelsIfMissing: false,
+    salesforceIdColumn: L.salesforceId,
+  });
+
+  /**
+   * Two creates in one request; the request runs on monday, then a person deletes the first item
+   * and the response never arrives (as when the instance sending it is killed); `beforeRetry` runs
+   * before the retry.
+   */
+  const lostCreates = async (names: string[], beforeRetry: () => void, failedRetries = 0) => {
+    const leadIds = world.sf.control.seed(names.map((name) => ({ type: 'Lead', fields: { LastName: name, Company: `${name} Co` } })));
+    const firstItems: number[] = [];
+    const losing: MondayPort = Object.create(world.monday) as MondayPort;
+    let retriesToFail = failedRetries;
+    losing.applyMutations = async (boardId, mutations, options) => {
+      if (firstItems.length > 0 && retriesToFail > 0 && mutations.some((m) => m.kind === 'create_item')) {
+        retriesToFail -= 1;
+        throw new MondayError('TRANSIENT', 'connection reset (the retry did not reach monday)');
+      }
+      const outcomes = await world.monday.applyMutations(boardId, mutations, options);
+      if (firstItems.length === 0 && mutations.some((m) => m.kind === 'create_item')) {
+        for (const outcome of outcomes) if (outcome.ok) firstItems.push(Number(outcome.itemId));
+        world.mondayEmulator.control.deleteItem({ itemId: firstItems[0] });
+        beforeRetry();
+        throw new MondayError('TRANSIENT', 'socket hang up (the response was lost after monday created the items)');
+      }
+      return outcomes;
+    };
+    const ids = await insertCommands(
+      world.db.pool,
+      leadIds.map((id, i) => ({ recordId: nextRecord++, command: createCommand(id, names[i]) })),
+    );
+    world.mondayEmulator.control.clearRequestLog();
+    const dispatcher = dispatcherFor(world, {}, { monday: losing });
+    dispatcher.start();
+    try {
+      await expectEventually(async () => {
+        for (const id of ids) expect(['done', 'dead']).toContain((await outboxRow(world.db.pool, id)).status);
+      });
+    } finally {
+      await dispatcher.stop();
+    }
+    for (const id of ids) expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done', attempts: 2 + failedRetries });
+    const links = (await eventsOfType(world, 'system.record_linked')).filter((e) => leadIds.includes(String(e.payload.salesforceId)));
+    const items = world.mondayEmulator.control.listItems(DEMO_BOARDS.leads.id, true).filter((i) => names.includes(i.name));
+    const creates = world.mondayEmulator.control.requestLog().filter((r) => r.operationType === 'mutation' && r.fields.includes('create_item'));
+    return { leadIds, firstItems, links: links.map((e) => [e.payload.salesforceId, e.payload.mondayItemId, e.payload.via]), items, creates };
+  };
+
+  it('sends the first request again under its Idempotency-Key: the deleted item is linked, the other keeps its item, no item is made twice', async () => {
+    const { leadIds, firstItems, links, items, creates } = await lostCreates(['Retry Deleted', 'Retry Kept'], () => undefined);
+
+    expect(firstItems).toHaveLength(2);
+    expect(items.map((i) => i.id).sort()).toEqual([...firstItems].sort());
+    expect(links).toEqual([
+      [leadIds[0], String(firstItems[0]), 'created_monday_item'],
+      [leadIds[1], String(firstItems[1]), 'salesforce_id_column'],
+    ]);
+    // Both creates went out in one request each time; the retry was monday's replay of the first.
+    expect(creates.map((r) => [r.fields.filter((f) => f === 'create_item').length, r.idempotencyReplayed])).toEqual([
+      [2, false],
+      [2, true],
+    ]);
+  });
+
+  it('a retry that fails fails the whole request, so the next one can still send it again: no item is made twice', async () => {
+    const { leadIds, firstItems, links, items, creates } = await lostCreates(['Twice Deleted', 'Twice Kept'], () => undefined, 1);
+
+    expect(items.map((i) => i.id).sort()).toEqual([...firstItems].sort());
+    expect(links).toEqual([
+      [leadIds[0], String(firstItems[0]), 'created_monday_item'],
+      [leadIds[1], String(firstItems[1]), 'salesforce_id_column'],
+    ]);
+    expect(creates.map((r) => r.idempotencyReplayed)).toEqual([false, true]);
+  });
+
+  it('after monday forgot the key (30 minutes): the deleted one gets a new item, the second item made for the other is deleted at once', async () => {
+    const { leadIds, firstItems, links, items, creates } = await lostCreates(['Late Deleted', 'Late Kept'], () => world.mondayEmulator.control.advanceClock(31 * 60_000));
+
+    expect(creates.map((r) => r.idempotencyReplayed)).toEqual([false, false]);
+    const second = items.filter((i) => !firstItems.includes(i.id));
+    expect(second).toHaveLength(2);
+    const active = items.filter((i) => i.state === 'active');
+    expect(active.map((i) => i.id).sort()).toEqual([firstItems[1], second[0].id].sort());
+    expect(links).toEqual([
+      [leadIds[0], String(second[0].id), 'created_monday_item'],
+      [leadIds[1], String(firstItems[1]), 'salesforce_id_column'],
+    ]);
+  });
+});

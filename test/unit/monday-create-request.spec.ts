@@ -1,0 +1,37 @@
+import { createRequestKey, repeatedCreateRequests } from '../../src/outbox/handlers/monday-create-request';
+import type { Claimed } from '../../src/outbox/handlers/handler-types';
+
+type CreateItem = Claimed<'monday.create_item'>;
+
+const create = (id: number, saved?: { key: string; commandIds: number[] }): CreateItem =>
+  ({ id, progress: saved ? { mondayCreateRequest: saved } : null, command: { kind: 'monday.create_item' } }) as unknown as CreateItem;
+
+describe('repeatedCreateRequests (a retried create sent again as its first request)', () => {
+  const key = createRequestKey('100', [1, 2]);
+
+  it('names a request by its board and commands in order', () => {
+    expect(createRequestKey('100', [1, 2])).toBe(key);
+    expect(createRequestKey('100', [2, 1])).not.toBe(key);
+    expect(createRequestKey('200', [1, 2])).not.toBe(key);
+  });
+
+  it('sends the saved request again, whole and in order, when the lookup missed one of its items and found the other', () => {
+    const [one, two] = [create(1, { key, commandIds: [1, 2] }), create(2, { key, commandIds: [1, 2] })];
+    const { repeated, fresh } = repeatedCreateRequests([two], [one]);
+    expect(repeated).toEqual([{ key, commands: [one, two] }]);
+    expect(fresh).toEqual([]);
+  });
+
+  it('creates the usual way when a command of the saved request is not in this batch, or none was saved', () => {
+    const one = create(1, { key, commandIds: [1, 2] });
+    const three = create(3);
+    const { repeated, fresh } = repeatedCreateRequests([one, three], []);
+    expect(repeated).toEqual([]);
+    expect(fresh).toEqual([one, three]);
+  });
+
+  it('does not send a request again when the lookup found all its items', () => {
+    const [one, two] = [create(1, { key, commandIds: [1, 2] }), create(2, { key, commandIds: [1, 2] })];
+    expect(repeatedCreateRequests([], [one, two])).toEqual({ repeated: [], fresh: [] });
+  });
+});
