@@ -32,4 +32,5 @@ export {
 } from './parked-events';
 export { isTransientDatabaseError } from './transient-error';
 export type { Queryable } from './queryable';
+export { countSucceededCommandsByVia, eventHeadersAt, type EventHeader } from './event-lookups';
 export { newestEvent, newestOccurredAt, countEvents, countEventsAfter, checkpointStatus, eventsOfStreams, type StoredEventRow } from './log-status';
