@@ -10,10 +10,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Pool } from 'pg';
-import { appendEvents, type NewEvent } from '../src/event-store';
+import { appendEvents, readLogPages, type NewEvent } from '../src/event-store';
 import { loadMapping } from '../src/mapping';
 import { replayProjection } from '../src/migration/replay';
-import { readLogPages } from '../src/migration/replay-log-reader';
 import { enablePersonalData, usePersonalData } from '../src/personal-data';
 import { saveCachedContext } from '../src/projectors/sync-context-cache';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../test/support/sandbox-schemas';

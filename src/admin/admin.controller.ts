@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { isRejectedValue, listDeadLetters, outboxStatus, retryDeadLetter, type DeadLetter, type OutboxStatus } from '../outbox/dead-letters';
+import { recordKeysByIds } from '../projectors/record-keys';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin-options';
 import { AdminTokenGuard } from './admin-token.guard';
 import { InvalidRecordIdError, recordHistory, type RecordHistory } from './record-history';
@@ -28,7 +29,7 @@ export class AdminController {
   @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 100' })
   @ApiOkResponse({ description: '{ deadLetters: DeadLetter[] }' })
   async deadLetters(@Query('after') after?: string, @Query('limit') limit?: string): Promise<{ deadLetters: DeadLetter[] }> {
-    return { deadLetters: await listDeadLetters(this.options.db, { afterId: optionalInt(after, 'after'), limit: optionalInt(limit, 'limit') }) };
+    return { deadLetters: await listDeadLetters(this.options.db, recordKeysByIds, { afterId: optionalInt(after, 'after'), limit: optionalInt(limit, 'limit') }) };
   }
 
   @Post('dead-letters/:id/retry')

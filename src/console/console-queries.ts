@@ -2,6 +2,7 @@ import { listCdcPositions, type CdcChannelPosition } from '../ingest/salesforce/
 import { checkpointStatus, countEventsAfter, newestEvent } from '../event-store/log-status';
 import type { Queryable } from '../event-store/queryable';
 import { listDeadLetters, type DeadLetter } from '../outbox/dead-letters';
+import { recordKeysByIds } from '../projectors/record-keys';
 import { SYNC_PROJECTOR } from '../projectors/sync-projector';
 
 // The console reads each table through its owner (docs/architecture.md "Who owns which table").
@@ -41,7 +42,7 @@ export interface DeadLetterFilter {
 
 /** Dead letters matching the filter (the first 1,000 dead letters are searched). */
 export async function findDeadLetters(db: Queryable, filter: DeadLetterFilter): Promise<DeadLetter[]> {
-  const all = await listDeadLetters(db, { limit: 1000 });
+  const all = await listDeadLetters(db, recordKeysByIds, { limit: 1000 });
   return all.filter((d) => (!filter.objectKey || d.record.objectKey === filter.objectKey) && (!filter.code || errorCodeOf(d) === filter.code));
 }
 

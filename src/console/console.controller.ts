@@ -7,6 +7,7 @@ import { parseMemberRef } from '../data-quality/merge-plan';
 import { countParkedEvents, listParkedEvents, requestParkedRetry } from '../event-store/parked-events';
 import { listProgress } from '../migration/backfill-progress';
 import { isRejectedValue, listDeadLetters, outboxStatus, retryDeadLetter } from '../outbox/dead-letters';
+import { recordKeysByIds } from '../projectors/record-keys';
 import { salesforceFieldsOf } from '../mapping/mapping.types';
 import { isSalesforceId } from '../mapping/salesforce-id';
 import { CONSOLE_OPTIONS, type ConsoleOptions } from './console-options';
@@ -134,7 +135,7 @@ export class ConsoleController {
   async deadLetters(@Req() req: Request, @Res() reply: FastifyReply, @Query('object') objectKey?: string, @Query('code') code?: string, @Query('notice') notice?: string): Promise<FastifyReply> {
     const page = await this.pageContext(req, reply, notice);
     if (!page) return reply;
-    const all = await listDeadLetters(this.options.db, { limit: 1000 });
+    const all = await listDeadLetters(this.options.db, recordKeysByIds, { limit: 1000 });
     const filter = { objectKey: objectKey || undefined, code: code || undefined };
     const letters = await findDeadLetters(this.options.db, filter);
     const choices = { objects: unique(all.map((d) => d.record.objectKey ?? '?')), codes: unique(all.map(errorCodeOf)) };
@@ -145,7 +146,7 @@ export class ConsoleController {
   async deadLetter(@Req() req: Request, @Res() reply: FastifyReply, @Param('id') id: string, @Query('notice') notice?: string): Promise<FastifyReply> {
     const page = await this.pageContext(req, reply, notice);
     if (!page) return reply;
-    const letter = /^\d{1,15}$/.test(id) ? (await listDeadLetters(this.options.db, { afterId: Number(id) - 1, limit: 1 })).find((d) => d.id === Number(id)) : undefined;
+    const letter = /^\d{1,15}$/.test(id) ? (await listDeadLetters(this.options.db, recordKeysByIds, { afterId: Number(id) - 1, limit: 1 })).find((d) => d.id === Number(id)) : undefined;
     if (!letter) return this.page(reply.status(404), layout(`Dead letter ${id}`, page, notFound('No such dead letter: it was retried, discarded, or never existed.'), '/console/dead-letters'));
     return this.page(reply, layout(`Dead letter ${id}`, page, deadLetterView(page, letter), '/console/dead-letters'));
   }

@@ -7,6 +7,7 @@ export { appendEvent, appendEvents, EVENTS_CHANNEL, type AppendResult } from './
 export { payloadProtection, usePayloadProtection, type PayloadProtection } from './payload-protection';
 export { BatchingAppender } from './batching-appender';
 export { readBatch, readBatchFast, readEventAt, readStream, START, type Checkpoint } from './read-batch';
+export { readLogPages, ReplayReadTimeout } from './read-log-pages';
 export { lockCheckpoint, saveCheckpoint, resetCheckpoint, readCheckpoint } from './checkpoints';
 export { EventNotifications } from './event-notifications';
 export { LeaderLock } from './leader-lock';
@@ -31,4 +32,5 @@ export {
 } from './parked-events';
 export { isTransientDatabaseError } from './transient-error';
 export type { Queryable } from './queryable';
-export { newestEvent, newestOccurredAt, countEventsAfter, checkpointStatus, eventsOfStreams, type StoredEventRow } from './log-status';
+export { countSucceededCommandsByVia, eventHeadersAt, type EventHeader } from './event-lookups';
+export { newestEvent, newestOccurredAt, countEvents, countEventsAfter, checkpointStatus, eventsOfStreams, type StoredEventRow } from './log-status';

@@ -6,6 +6,12 @@ export async function newestEvent(db: Queryable): Promise<{ position: number; re
   return rows[0] ? { position: Number(rows[0].position), recordedAt: rows[0].recorded_at } : null;
 }
 
+/** How many events the log holds (a full count: for progress totals, not for polling). */
+export async function countEvents(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+  return rows[0]?.n ?? 0;
+}
+
 /** How many events come after `position`, counted up to `cap` (the count stops there). */
 export async function countEventsAfter(db: Queryable, position: number, cap: number): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT 1 FROM events WHERE position > $1 LIMIT $2) t', [position, cap]);

@@ -1,4 +1,5 @@
-import type { Queryable } from '../event-store';
+import { countSucceededCommandsByVia, type Queryable } from '../event-store';
+import { tallyCommandsCausedBy } from '../outbox/commands-tally';
 import { mondayRequests } from '../monday/monday-metrics';
 import { outboxMetrics } from '../outbox/outbox-metrics';
 import type { CreatePath } from './backfill-create-path';
@@ -36,12 +37,8 @@ export interface ObjectSummary {
   bulkJobs: number;
 }
 
-interface OutcomeRow {
-  kind: string;
-  status: string;
-  via: string | null;
-  n: number;
-}
+/** How a done monday create reached its item when it linked an existing one instead of creating it. */
+const MATCHED_VIAS: ReadonlySet<string | null> = new Set(['salesforce_id_column', 'matched_existing']);
 
 /**
  * What the writes caused by this run's snapshots became, from the outbox and the outcome events:
@@ -50,23 +47,19 @@ interface OutcomeRow {
 export async function summarizeWrites(db: Queryable, positions: readonly number[]): Promise<Pick<ObjectSummary, 'created' | 'matched' | 'updated' | 'failed' | 'pending'> & { touched: number }> {
   const totals = { created: 0, matched: 0, updated: 0, failed: 0, pending: 0, touched: 0 };
   if (positions.length === 0) return totals;
-  const { rows } = await db.query<OutcomeRow>(
-    `SELECT o.kind, o.status, s.payload->'result'->>'via' AS via, count(*)::int AS n
-     FROM outbox o
-     LEFT JOIN events s ON o.kind = 'monday.create_item' AND o.status = 'done'
-       AND s.type = 'system.command_succeeded' AND (s.payload->>'commandId')::bigint = o.id
-     WHERE o.caused_by = ANY($1::bigint[])
-     GROUP BY 1, 2, 3`,
-    [positions],
-  );
-  for (const row of rows) {
+  const { tallies, doneMondayCreateIds } = await tallyCommandsCausedBy(db, positions);
+  for (const row of tallies) {
     totals.touched += row.n;
     if (row.status === 'dead') totals.failed += row.n;
     else if (row.status !== 'done') totals.pending += row.n;
-    else if (row.kind === 'monday.create_item') {
-      if (row.via === 'salesforce_id_column' || row.via === 'matched_existing') totals.matched += row.n;
-      else totals.created += row.n;
-    } else totals.updated += row.n;
+    else if (row.kind === 'monday.create_item') totals.created += row.n;
+    else totals.updated += row.n;
+  }
+  // A done create without a matching outcome event counts as created, as before the split.
+  for (const [via, n] of await countSucceededCommandsByVia(db, doneMondayCreateIds)) {
+    if (!MATCHED_VIAS.has(via)) continue;
+    totals.matched += n;
+    totals.created -= n;
   }
   return totals;
 }

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '../database/transaction';
-import { LeaderLock, openParkedPositions, parkedErrorOf, parkEvent, START, type Checkpoint, type RecordedEvent } from '../event-store';
+import { countEvents, LeaderLock, openParkedPositions, parkedErrorOf, parkEvent, readLogPages, resetCheckpoint, START, type Checkpoint, type RecordedEvent } from '../event-store';
 import type { Mapping } from '../mapping';
 import { buildSyncContext } from '../projectors/build-sync-context';
 import { LinkIndex } from '../projectors/link-index';
@@ -11,10 +11,9 @@ import type { SyncRecord } from '../projectors/sync-record';
 import { decideEvent, keyOf, OutcomeTally, RecordBatch, SYNC_PROJECTOR, type BatchDecisions, type DecideFunction, type EventDecider, type WaitingRecords } from '../projectors/sync-projector';
 import { decide, recordKeysOf, type RecordKey } from '../projectors/decide';
 import { loadRecords, type DecisionRow } from '../projectors/sync-records.repository';
-import { readLogPages } from './replay-log-reader';
-import { ReplayRecordIds } from './replay-record-ids';
+import { clearSyncProjection, decisionRow, ReplayRecordIds, ReplayWriter, type ReplayWrite } from '../projectors/rebuild';
+import { countWaitingCommands } from '../outbox/waiting-commands';
 import { ReplayRecordStore } from './replay-record-store';
-import { decisionRow, ReplayWriter, type ReplayWrite } from './replay-writer';
 
 /** Names users may pass to --projection: the four projections of the design run in one runner. */
 export const PROJECTION_NAMES = ['sync', 'links', 'state', 'to-salesforce', 'to-monday'] as const;
@@ -65,11 +64,11 @@ export async function replayProjection(
   const lock = new LeaderLock(databaseUrl, `projector:${SYNC_PROJECTOR}`);
   if (!(await lock.tryAcquire())) throw new ReplayError('the sync projector is running in a service instance: stop the service, then replay');
   try {
-    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'in_flight')");
-    if ((rows[0]?.n ?? 0) > 0) throw new ReplayError(`${rows[0].n} commands are still waiting in the outbox: let the service send them first`);
+    const waiting = await countWaitingCommands(pool);
+    if (waiting > 0) throw new ReplayError(`${waiting} commands are still waiting in the outbox: let the service send them first`);
     const ids = await ReplayRecordIds.load(pool);
     await resetProjection(pool);
-    const total = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
+    const total = await countEvents(pool);
     const links = new LinkIndex();
     const parked = await openParkedPositions(pool, SYNC_PROJECTOR);
     const rebuild = new Rebuild(pool, buildSyncContext(mapping, cached, links), links, ids, new ReplayRecordStore(settings.maxCachedRecords), await ReplayWriter.open(pool), {
@@ -97,8 +96,8 @@ export async function replayProjection(
 
 async function resetProjection(pool: Pool): Promise<void> {
   await withTransaction(pool, async (client) => {
-    await client.query('TRUNCATE sync_records, sync_decisions');
-    await client.query('DELETE FROM subscriber_checkpoints WHERE subscriber = $1', [SYNC_PROJECTOR]);
+    await clearSyncProjection(client);
+    await resetCheckpoint(client, SYNC_PROJECTOR);
   });
 }
 

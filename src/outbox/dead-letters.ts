@@ -1,5 +1,6 @@
 import { entityManagerOf } from '../database/data-source';
 import { OutboxCommandEntity } from '../database/entities';
+import { eventHeadersAt } from '../event-store/event-lookups';
 import type { Queryable } from '../event-store/queryable';
 import { revealColumns } from '../personal-data/derived-values';
 
@@ -18,15 +19,25 @@ export interface DeadLetter {
   deadAt: string | null;
 }
 
+/** A record's CRM keys, as the dead-letter list shows them. */
+export interface DeadLetterRecordKeys {
+  objectKey: string;
+  salesforceId: string | null;
+  mondayBoardId: string | null;
+  mondayItemId: string | null;
+}
+
+/**
+ * Reads the CRM keys of records by id (projectors' `recordKeysByIds`): the caller passes it, as the
+ * outbox does not know the projectors' tables. Ids with no record (merged away) are absent.
+ */
+export type RecordKeysReader = (db: Queryable, recordIds: readonly number[]) => Promise<ReadonlyMap<number, DeadLetterRecordKeys>>;
+
 const LIST_SQL = `
-SELECT o.id, o.kind, o.target, o.record_id, o.payload, o.last_error, o.attempts, o.caused_by, o.created_at, o.finished_at,
-       r.object_key, r.salesforce_id, r.monday_board_id, r.monday_item_id,
-       e.type AS event_type, e.stream AS event_stream, e.occurred_at AS event_occurred_at, e.origin AS event_origin
-FROM outbox o
-LEFT JOIN sync_records r ON r.id = o.record_id
-LEFT JOIN events e ON e.position = o.caused_by
-WHERE o.status = 'dead' AND o.id > $1
-ORDER BY o.id
+SELECT id, kind, target, record_id, payload, last_error, attempts, caused_by, created_at, finished_at
+FROM outbox
+WHERE status = 'dead' AND id > $1
+ORDER BY id
 LIMIT $2`;
 
 interface Row {
@@ -40,45 +51,48 @@ interface Row {
   caused_by: string;
   created_at: Date;
   finished_at: Date | null;
-  object_key: string | null;
-  salesforce_id: string | null;
-  monday_board_id: string | null;
-  monday_item_id: string | null;
-  event_type: string | null;
-  event_stream: string | null;
-  event_occurred_at: Date | null;
-  event_origin: string | null;
 }
 
-/** Dead letters in id order, `limit` at a time after `afterId` (keyset paging). */
-export async function listDeadLetters(db: Queryable, options: { afterId?: number; limit?: number } = {}): Promise<DeadLetter[]> {
+/**
+ * Dead letters in id order, `limit` at a time after `afterId` (keyset paging), each with its record's
+ * keys (`readRecordKeys`) and the event that caused it (one read each for the page).
+ */
+export async function listDeadLetters(db: Queryable, readRecordKeys: RecordKeysReader, options: { afterId?: number; limit?: number } = {}): Promise<DeadLetter[]> {
   const { rows } = await db.query<Row>(LIST_SQL, [options.afterId ?? 0, Math.min(Math.max(options.limit ?? 100, 1), 1000)]);
+  if (rows.length === 0) return [];
   await revealColumns(rows, ['payload', 'last_error']);
-  return rows.map((row) => ({
-    id: Number(row.id),
-    kind: row.kind,
-    target: row.target,
-    record: {
-      id: Number(row.record_id),
-      objectKey: row.object_key ?? (typeof row.payload.objectKey === 'string' ? row.payload.objectKey : null),
-      salesforceId: row.salesforce_id,
-      mondayBoardId: row.monday_board_id,
-      mondayItemId: row.monday_item_id,
-    },
-    command: row.payload,
-    error: row.last_error,
-    hint: typeof row.last_error?.hint === 'string' ? row.last_error.hint : null,
-    attempts: row.attempts,
-    causedBy: {
-      position: Number(row.caused_by),
-      type: row.event_type,
-      stream: row.event_stream,
-      occurredAt: row.event_occurred_at?.toISOString() ?? null,
-      origin: row.event_origin,
-    },
-    createdAt: row.created_at.toISOString(),
-    deadAt: row.finished_at?.toISOString() ?? null,
-  }));
+  // One after the other: `db` may be a single client (a transaction), which runs one query at a time.
+  const records = await readRecordKeys(db, [...new Set(rows.map((row) => Number(row.record_id)))]);
+  const causes = await eventHeadersAt(db, [...new Set(rows.map((row) => Number(row.caused_by)))]);
+  return rows.map((row) => {
+    const record = records.get(Number(row.record_id));
+    const cause = causes.get(Number(row.caused_by));
+    return {
+      id: Number(row.id),
+      kind: row.kind,
+      target: row.target,
+      record: {
+        id: Number(row.record_id),
+        objectKey: record?.objectKey ?? (typeof row.payload.objectKey === 'string' ? row.payload.objectKey : null),
+        salesforceId: record?.salesforceId ?? null,
+        mondayBoardId: record?.mondayBoardId ?? null,
+        mondayItemId: record?.mondayItemId ?? null,
+      },
+      command: row.payload,
+      error: row.last_error,
+      hint: typeof row.last_error?.hint === 'string' ? row.last_error.hint : null,
+      attempts: row.attempts,
+      causedBy: {
+        position: Number(row.caused_by),
+        type: cause?.type ?? null,
+        stream: cause?.stream ?? null,
+        occurredAt: cause?.occurredAt.toISOString() ?? null,
+        origin: cause?.origin ?? null,
+      },
+      createdAt: row.created_at.toISOString(),
+      deadAt: row.finished_at?.toISOString() ?? null,
+    };
+  });
 }
 
 /**

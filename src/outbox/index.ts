@@ -13,7 +13,7 @@ import { OutboxNotifications } from './outbox-notifications';
 export { OutboxDispatcher, type OutboxDispatcherDeps, type OutboxDispatcherOptions } from './dispatcher';
 export { OutboxNotifications, OUTBOX_CHANNEL, type OutboxWake } from './outbox-notifications';
 export { decideFailure, backoffWindow, DEFAULT_FAILURE_POLICY, type FailureAction, type FailurePolicyOptions } from './failure-policy';
-export { isRejectedValue, listDeadLetters, retryDeadLetter, outboxStatus, type DeadLetter, type OutboxStatus } from './dead-letters';
+export { isRejectedValue, listDeadLetters, retryDeadLetter, outboxStatus, type DeadLetter, type DeadLetterRecordKeys, type OutboxStatus, type RecordKeysReader } from './dead-letters';
 export type { OutboxCommand, OutboxCommandKind, OutboxRow, WrittenValues } from '../sync-commands/outbox-command';
 
 export interface RunningOutboxDispatch {

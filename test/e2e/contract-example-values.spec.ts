@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ACCOUNT_USERS } from '@crm-sync/sandbox';
 import { statusSettings } from '@crm-sync/sandbox';
 import { isRejectedValue, listDeadLetters, retryDeadLetter } from '../../src/outbox/dead-letters';
+import { recordKeysByIds } from '../../src/projectors/record-keys';
 import { expectEventually } from '../support/eventually';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 
@@ -111,7 +112,7 @@ describe('the contract example mapping with ordinary org data', () => {
     expect(await phoneCell(item.id)).toMatchObject({ phone: '+12025557001', countryShortName: 'US' });
 
     // An operator finds it among the dead letters, with the record, field, value and fix; a retry cannot fix it.
-    const letters = (await listDeadLetters(env.db.pool)).filter((l) => l.kind === 'sync.rejected_value' && l.record.salesforceId === id);
+    const letters = (await listDeadLetters(env.db.pool, recordKeysByIds)).filter((l) => l.kind === 'sync.rejected_value' && l.record.salesforceId === id);
     expect(letters).toHaveLength(1);
     expect(letters[0]!.command).toMatchObject({ field: 'phone_main', target: 'monday' });
     expect(letters[0]!.error).toMatchObject({ code: 'INVALID_VALUE', message: expect.stringContaining('"call me maybe" is not a valid phone number') });
@@ -122,7 +123,7 @@ describe('the contract example mapping with ordinary org data', () => {
     // The record's other changes still sync, and make no second dead letter.
     sf().updateAsHuman('Account', id, { Name: 'Maybe Tomorrow Limited' });
     await expectEventually(async () => expect((await env.monday.itemsByIds([String(item.id)]))[0]?.name).toBe('Maybe Tomorrow Limited'), { timeoutMs: 20_000 });
-    const again = (await listDeadLetters(env.db.pool)).filter((l) => l.kind === 'sync.rejected_value' && l.record.salesforceId === id);
+    const again = (await listDeadLetters(env.db.pool, recordKeysByIds)).filter((l) => l.kind === 'sync.rejected_value' && l.record.salesforceId === id);
     expect(again.map((l) => l.id)).toEqual([letters[0]!.id]);
   });
 

@@ -5,6 +5,7 @@ import { readLiveContext } from '../../src/migration/read-live-context';
 import { runBackfill } from '../../src/migration/backfill.runner';
 import type { MondayItem } from '../../src/monday';
 import { listDeadLetters, type DeadLetter } from '../../src/outbox/dead-letters';
+import { recordKeysByIds } from '../../src/projectors/record-keys';
 import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import type { FaultWorld } from '../faults/fault-world';
 import { countRemoteWrites, waitForQuiet } from '../faults/fault-quiet';
@@ -52,7 +53,7 @@ describe('a real org through backfill and real time', () => {
    */
   async function account(records: SeededRecord[]): Promise<{ lost: string[]; dead: Record<string, string[]> }> {
     const context = env.engine.context;
-    const letters = await listDeadLetters(env.db.pool);
+    const letters = await listDeadLetters(env.db.pool, recordKeysByIds);
     const lost: string[] = [];
     const dead: Record<string, string[]> = {};
     for (const record of records) {
@@ -124,7 +125,7 @@ describe('a real org through backfill and real time', () => {
     const { lost, dead } = await account(Object.values(seeded));
     expect(lost).toEqual([]);
     expect(dead).toEqual(EXPECTED_DEAD);
-    const letters = await listDeadLetters(env.db.pool);
+    const letters = await listDeadLetters(env.db.pool, recordKeysByIds);
     const [tooLong] = lettersFor(letters, seeded.paddedAcme.id);
     expect(tooLong).toMatchObject({ kind: 'sync.rejected_value', command: { field: 'description', target: 'monday' }, error: { code: 'INVALID_VALUE' } });
     expect(String(tooLong!.error!.message)).toMatch(/^Description <-> description: .* is longer than the 2000 characters a long text column holds$/);
@@ -208,7 +209,7 @@ describe('a real org through backfill and real time', () => {
     const { lost, dead } = await account(live);
     expect(lost).toEqual([]);
     expect(dead).toEqual(EXPECTED_DEAD);
-    const bob = lettersFor(await listDeadLetters(env.db.pool), seeded.callMeMaybe.id).map((l) => String(l.error?.message));
+    const bob = lettersFor(await listDeadLetters(env.db.pool, recordKeysByIds), seeded.callMeMaybe.id).map((l) => String(l.error?.message));
     expect(bob).toEqual([expect.stringContaining('"call me maybe"'), expect.stringContaining('"ask for Bob" is not a valid phone number')]);
     expect(await duplicates()).toEqual([]);
 

@@ -1,6 +1,7 @@
 import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { listDeadLetters } from '../../src/outbox/dead-letters';
+import { recordKeysByIds } from '../../src/projectors/record-keys';
 import { expectEventually } from '../support/eventually';
 import { waitForPipelineIdle } from '../support/pipeline-idle';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
@@ -56,7 +57,7 @@ describe('a Salesforce update refused by a duplicate rule (demo data, first all-
     expect(contactsWithElenasEmail()).toHaveLength(1);
     await catchUp(['lead', 'opportunity']);
     expect(contactsWithElenasEmail()).toHaveLength(2);
-    expect(await listDeadLetters(env.db.pool, { limit: 10 })).toEqual([]);
+    expect(await listDeadLetters(env.db.pool, recordKeysByIds, { limit: 10 })).toEqual([]);
   }, 120_000);
 
   it('a monday edit of one of them reaches Salesforce: refused with an alert, sent again acknowledging it', async () => {
@@ -67,7 +68,7 @@ describe('a Salesforce update refused by a duplicate rule (demo data, first all-
     await settle();
     // The path was taken: a single-record PATCH of that Contact after the collection's refusal.
     expect(sf().requests().filter((r) => r.method === 'PATCH' && r.path.includes(`/sobjects/Contact/${contactId}`)).map((r) => r.status)).toEqual([204]);
-    expect(await listDeadLetters(env.db.pool, { limit: 10 })).toEqual([]);
+    expect(await listDeadLetters(env.db.pool, recordKeysByIds, { limit: 10 })).toEqual([]);
   }, 120_000);
 
   it('a rule set to Block still refuses: a dead letter that says so, and the Contact is unchanged', async () => {
@@ -80,7 +81,7 @@ describe('a Salesforce update refused by a duplicate rule (demo data, first all-
     const { itemId, contactId } = demoElena();
     env.sandbox.monday.control.changeColumnValues({ itemId, columnValues: { last_name: 'Park-Blocked' } });
     const [letter] = await expectEventually(async () => {
-      const letters = await listDeadLetters(env.db.pool, { limit: 10 });
+      const letters = await listDeadLetters(env.db.pool, recordKeysByIds, { limit: 10 });
       expect(letters).toHaveLength(1);
       return letters;
     }, { timeoutMs: 30_000 });

@@ -1,4 +1,5 @@
 import { listDeadLetters } from '../../src/outbox/dead-letters';
+import { recordKeysByIds } from '../../src/projectors/record-keys';
 import { expectEventually } from '../support/eventually';
 import { exampleMappingVariant, type MappingVariant } from '../support/example-mapping-variant';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
@@ -46,7 +47,7 @@ describe('Salesforce duplicate rules and merges through the real-time sync', () 
     await expectEventually(() => expect(sf().getRecord(existing!)?.BillingCity).toBe('Salem'), { timeoutMs: 10_000 });
     await env.engine.outbox.dispatcher.idle();
     expect(accountsNamed('Cedar Grove Food Bank')).toHaveLength(1);
-    expect((await listDeadLetters(env.db.pool)).filter((d) => JSON.stringify(d.command).includes(String(item.id)))).toEqual([]);
+    expect((await listDeadLetters(env.db.pool, recordKeysByIds)).filter((d) => JSON.stringify(d.command).includes(String(item.id)))).toEqual([]);
   });
 
   it('two records the rule matches: an AMBIGUOUS_MATCH dead letter naming both, nothing created', async () => {
@@ -57,7 +58,7 @@ describe('Salesforce duplicate rules and merges through the real-time sync', () 
     const item = md().createItem({ boardId: ACCOUNTS, name: 'Maple Street Shelter' });
 
     const dead = await expectEventually(async () => {
-      const found = (await listDeadLetters(env.db.pool)).find((d) => d.kind === 'salesforce.create' && JSON.stringify(d.command).includes(String(item.id)));
+      const found = (await listDeadLetters(env.db.pool, recordKeysByIds)).find((d) => d.kind === 'salesforce.create' && JSON.stringify(d.command).includes(String(item.id)));
       expect(found).toBeDefined();
       return found!;
     }, { timeoutMs: 20_000 });

@@ -5,6 +5,7 @@ import { recordRejection } from '../../src/ingest/monday/ingest-rejections';
 import { loadMapping } from '../../src/mapping';
 import { claimCommands } from '../../src/outbox/claim';
 import { listDeadLetters } from '../../src/outbox/dead-letters';
+import { recordKeysByIds } from '../../src/projectors/record-keys';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { recordOutcomes } from '../../src/outbox/record-outcomes';
 import { enablePersonalData, encryptExisting, PersonalDataProtector, usePersonalData } from '../../src/personal-data';
@@ -86,7 +87,7 @@ describe("personal data in the sync's working tables (issue 19, PII_ENCRYPTION_K
     expect(loaded.fields.email).toMatchObject({ agreed: EMAIL, salesforce: { value: EMAIL }, monday: { value: EMAIL } });
     expect(loaded.fields.__name__.agreed).toBe(SURNAME);
 
-    const dead = await listDeadLetters(db.pool);
+    const dead = await listDeadLetters(db.pool, recordKeysByIds);
     expect(dead).toHaveLength(1);
     expect(dead[0].command.message).toBe(`Quillplanted: ${PHONE} is not a phone number`);
     expect(dead[0].error?.message).toBe(`Quillplanted: ${PHONE} is not a phone number`);

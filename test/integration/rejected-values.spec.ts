@@ -1,5 +1,6 @@
 import { claimCommands } from '../../src/outbox/claim';
 import { isRejectedValue, listDeadLetters, retryDeadLetter } from '../../src/outbox/dead-letters';
+import { recordKeysByIds } from '../../src/projectors/record-keys';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { insertCommands } from '../../src/projectors/sync-records.repository';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -32,7 +33,7 @@ describe('a value the target cannot take is stored as a dead letter, once', () =
 
   it('is dead at once with the message and a hint, never claimed, and its retry is refused', async () => {
     await insertCommands(db.pool, [{ recordId, command: rejected, causedBy: 1 }]);
-    const letters = await listDeadLetters(db.pool);
+    const letters = await listDeadLetters(db.pool, recordKeysByIds);
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({
       kind: 'sync.rejected_value',
@@ -48,8 +49,8 @@ describe('a value the target cannot take is stored as a dead letter, once', () =
 
   it('the same rejected value read again (a snapshot, a catch-up) adds no second dead letter; another value does', async () => {
     await insertCommands(db.pool, [{ recordId, command: rejected, causedBy: 2 }]);
-    expect(await listDeadLetters(db.pool)).toHaveLength(1);
+    expect(await listDeadLetters(db.pool, recordKeysByIds)).toHaveLength(1);
     await insertCommands(db.pool, [{ recordId, command: { ...rejected, message: rejected.message.replace('call me maybe', 'ring me') }, causedBy: 3 }]);
-    expect(await listDeadLetters(db.pool)).toHaveLength(2);
+    expect(await listDeadLetters(db.pool, recordKeysByIds)).toHaveLength(2);
   });
 });

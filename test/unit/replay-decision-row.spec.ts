@@ -1,5 +1,5 @@
-import { copyRow } from '../../src/migration/copy-text';
-import { decisionRow } from '../../src/migration/replay-writer';
+import { copyRow } from '../../src/database/copy-text';
+import { decisionRow } from '../../src/projectors/rebuild';
 import type { DecisionRow } from '../../src/projectors/sync-records.repository';
 
 /** decisionRow (replay's hot path, its middle columns made once per combination) is copyRow of the row's columns. */

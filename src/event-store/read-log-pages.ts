@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { readBatchFast, START, type Checkpoint, type RecordedEvent } from '../event-store';
+import type { RecordedEvent } from './events';
+import { readBatchFast, START, type Checkpoint } from './read-batch';
 
 export class ReplayReadTimeout extends Error {
   readonly code = 'REPLAY_READ_TIMEOUT';

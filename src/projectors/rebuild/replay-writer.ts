@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
-import { withTransaction } from '../database/transaction';
-import { lockCheckpoint, saveCheckpoint, type Checkpoint } from '../event-store';
-import { derivedValueSealer, recordSubject, UNATTACHED_SUBJECT, type DerivedValueSealer } from '../personal-data/derived-values';
-import { subjects } from '../personal-data/personal-fields';
-import type { DecisionRow } from '../projectors/sync-records.repository';
-import type { SyncRecord } from '../projectors/sync-record';
-import { copyField, copyRow, copyRows } from './copy-text';
+import { withTransaction } from '../../database/transaction';
+import { lockCheckpoint, saveCheckpoint, type Checkpoint } from '../../event-store';
+import { derivedValueSealer, recordSubject, UNATTACHED_SUBJECT, type DerivedValueSealer } from '../../personal-data/derived-values';
+import { subjects } from '../../personal-data/personal-fields';
+import type { DecisionRow } from '../sync-records.repository';
+import type { SyncRecord } from '../sync-record';
+import { copyField, copyRow, copyRows } from '../../database/copy-text';
 
 const RECORD_COLUMNS = [
   'id', 'object_key', 'salesforce_id', 'monday_board_id', 'monday_item_id', 'deleted_side', 'deleted_at', 'creating', 'converted_at', 'fields', 'waiting', 'command_seq', 'last_position',

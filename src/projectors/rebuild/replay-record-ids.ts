@@ -1,5 +1,5 @@
-import { readCheckpoint, type Checkpoint, type Queryable } from '../event-store';
-import { SYNC_PROJECTOR } from '../projectors/sync-projector';
+import { readCheckpoint, type Checkpoint, type Queryable } from '../../event-store';
+import { SYNC_PROJECTOR } from '../sync-projector';
 
 /** Ids are taken from the table's sequence this many at a time. */
 const RESERVE = 1_000;
