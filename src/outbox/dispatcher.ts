@@ -203,6 +203,14 @@ export class OutboxDispatcher {
     return { stop: () => clearInterval(timer) };
   }
 
+  /**
+   * Sends commands claimed elsewhere under `claimToken` (a bulk-import job's rows, whose claim the
+   * job held while it ran): handled and settled as a claim of this dispatcher's own.
+   */
+  dispatchHeld(claimed: ClaimedCommand[], claimToken: string): Promise<number> {
+    return claimed.length === 0 ? Promise.resolve(0) : this.dispatchClaimed(claimed, claimToken);
+  }
+
   private async dispatchClaimed(claimed: ClaimedCommand[], claimToken: string): Promise<number> {
     outboxMetrics.batchSize.observe(claimed.length);
     for (const c of claimed) outboxMetrics.dispatched.inc({ kind: c.command.kind });

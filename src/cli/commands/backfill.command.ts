@@ -8,7 +8,7 @@ import { formatProblem, validateAgainstLive } from '../../mapping';
 import { BackfillError, runBackfill } from '../../migration/backfill.runner';
 import { BulkModeUnavailableError } from '../../migration/backfill-bulk-phase';
 import { BackfillModeError, DEFAULT_BULK_THRESHOLD, parseBackfillMode, type BackfillMode } from '../../migration/backfill-create-path';
-import type { BulkJobProgress } from '../../migration/bulk-create-monday';
+import type { BulkJobProgress } from '../../migration/bulk-import-polling';
 import { exitCodeOf, formatSummary } from '../../migration/backfill-report';
 import type { ObjectRunProgress } from '../../migration/backfill-object-run';
 import { createLogger } from '../../observability/logger';

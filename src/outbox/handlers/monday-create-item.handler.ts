@@ -78,13 +78,7 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
 
   // Creates first, then the Id written into each item matched by the rules; one outcome each, in order.
   const mutations: MondayMutation[] = [
-    ...toCreate.map((c): MondayMutation => ({
-      kind: 'create_item',
-      groupId: c.command.groupId,
-      name: c.command.name,
-      columnValues: { ...c.command.columnValues, [columnOf(c) as string]: to18(c.command.salesforceId) },
-      createLabelsIfMissing: c.command.createLabelsIfMissing,
-    })),
+    ...toCreate.map((c) => createItemMutation(c.command, columnOf(c) as string)),
     ...toMark.map(({ c, itemId }): MondayMutation => ({ kind: 'change_column_values', itemId, columnValues: { [columnOf(c) as string]: to18(c.command.salesforceId) } })),
   ];
   const sent = [...toCreate.map((c) => ({ c, itemId: null as string | null })), ...toMark];
@@ -134,6 +128,17 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     results.set(c.id, succeeded(written, [event], { itemId: link.itemId, via: link.via }));
   }
   return results;
+}
+
+/** Step 4's write: the command's item with the record's 18-char Id in the Salesforce Id column (bulk import sends the same). */
+export function createItemMutation(command: CreateItem['command'], salesforceIdColumn: string): Extract<MondayMutation, { kind: 'create_item' }> {
+  return {
+    kind: 'create_item',
+    groupId: command.groupId,
+    name: command.name,
+    columnValues: { ...command.columnValues, [salesforceIdColumn]: to18(command.salesforceId) },
+    createLabelsIfMissing: command.createLabelsIfMissing,
+  };
 }
 
 /** Items of the board whose Salesforce Id column holds one of the batch's Ids, by 18-char Id. */
