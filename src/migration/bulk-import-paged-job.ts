@@ -57,7 +57,16 @@ export async function runPagedJob(s: PagedJobSettings): Promise<number> {
   const claimToken = randomUUID();
   const held: number[] = [];
   const leaseMs = s.dispatcher.leaseMs;
-  const renewal = setInterval(() => void renewLease(s.pool, held, claimToken, leaseMs).catch(() => undefined), Math.max(1, Math.floor(leaseMs / 4)));
+  let renewing = false;
+  // One renewal at a time: a renewal waits on rows another statement of this job holds locked.
+  const renew = () => {
+    if (renewing) return;
+    renewing = true;
+    void renewLease(s.pool, held, claimToken, leaseMs)
+      .catch(() => undefined)
+      .finally(() => (renewing = false));
+  };
+  const renewal = setInterval(renew, Math.max(1, Math.floor(leaseMs / 4)));
   renewal.unref();
   let recorded = false;
   try {
