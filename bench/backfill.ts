@@ -288,9 +288,17 @@ process.once('SIGTERM', () => process.exit(143));
     profile.connect();
     await post('HeapProfiler.startSampling', { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   }
+  // The Salesforce query job's progress as the CLI's bar shows it, once per state.
+  let lastJobState = '';
+  const logQueryJob = (progress) => {
+    const job = progress.queryJob;
+    if (!job || job.jobId + job.state === lastJobState) return;
+    lastJobState = job.jobId + job.state;
+    process.stderr.write('[bench child] Salesforce query job ' + job.jobId + ' ' + job.state + ' after ' + job.waitedMs + ' ms\\n');
+  };
   const baselineRss = process.memoryUsage().rss;
   const started = Date.now();
-  const summary = await runBackfill({ pool, databaseUrl: env('BENCH_DATABASE'), salesforce, monday, logger: pino({ level: 'warn' }), mapping, live }, { object: 'lead', mode: env('BENCH_MODE'), bulk: { sleep: (ms) => new Promise((r) => setTimeout(r, clock.realDelay(ms))) } });
+  const summary = await runBackfill({ pool, databaseUrl: env('BENCH_DATABASE'), salesforce, monday, logger: pino({ level: 'warn' }), mapping, live }, { object: 'lead', mode: env('BENCH_MODE'), bulk: { sleep: (ms) => new Promise((r) => setTimeout(r, clock.realDelay(ms))) }, onProgress: logQueryJob });
   const realMs = Date.now() - started;
   const cpuMs = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
   const peakRss = process.resourceUsage().maxRSS * 1024;

@@ -27,6 +27,8 @@ export interface AppConfig {
     apiVersion: string;
     clientName: string;
     auth: SalesforceAuth | null;
+    /** SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES: how long a Bulk API 2.0 query job may run (default 120 min). */
+    bulkQueryTimeoutMs?: number;
   };
   adminToken: string | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error';

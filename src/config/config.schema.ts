@@ -7,6 +7,7 @@ const postgresUrl = { require_tld: false, require_protocol: true, protocols: ['p
 // One message per variable, whichever of its checks fails (not one per failed decorator).
 const port = { message: 'PORT must be a whole number from 0 to 65535' };
 const dailyCallLimit = { message: 'MONDAY_DAILY_CALL_LIMIT must be a whole number of calls from 1 to 10000000 (your plan: Basic/Standard 1000, Pro 10000, Enterprise 25000)' };
+const bulkQueryTimeout = { message: 'SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440' };
 const databaseWait = { message: 'DATABASE_WAIT_SECONDS must be a whole number of seconds from 1 to 3600' };
 
 /**
@@ -43,6 +44,8 @@ export class EnvironmentVariables {
   @Matches(/^\d{2,3}\.0$/, { message: 'must look like 62.0' }) SALESFORCE_API_VERSION = '62.0';
   @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'must be 1-40 letters, digits, dots, dashes or underscores' })
   SALESFORCE_CLIENT_NAME = 'crm-sync';
+  /** How long a backfill waits for a Bulk API 2.0 query job (a large object's query runs for minutes). */
+  @Type(() => Number) @IsInt(bulkQueryTimeout) @Min(1, bulkQueryTimeout) @Max(1440, bulkQueryTimeout) SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES = 120;
 
   @IsOptional() @IsString() ADMIN_TOKEN?: string;
   @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';

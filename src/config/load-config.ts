@@ -97,6 +97,7 @@ export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConf
       apiVersion: vars.SALESFORCE_API_VERSION,
       clientName: vars.SALESFORCE_CLIENT_NAME,
       auth: salesforceAuth,
+      bulkQueryTimeoutMs: vars.SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES * 60_000,
     },
     adminToken: vars.ADMIN_TOKEN ?? null,
     logLevel: vars.LOG_LEVEL,

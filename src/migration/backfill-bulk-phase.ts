@@ -4,7 +4,8 @@ import type { MondayPort } from '../monday/monday.port';
 import type { ResolvedObject } from '../mapping/resolved-mapping';
 import { BackfillModeError, chooseCreatePath, DEFAULT_BULK_THRESHOLD, ROWS_PER_JOB, type BackfillMode, type CreatePath } from './backfill-create-path';
 import type { BackfillPipeline } from './backfill-pipeline';
-import { bulkCreatingMonday, reconcileOpenJobs, type BulkJobProgress } from './bulk-create-monday';
+import { reconcileOpenJobs, type BulkJobProgress } from './bulk-import-polling';
+import { runPagedJob } from './bulk-import-paged-job';
 import { hadBackfillJob } from './bulk-import-jobs';
 
 export interface BulkOptions {
@@ -128,28 +129,38 @@ export class BulkPhase {
     });
   }
 
+  /** Jobs of the board's waiting creates, one after the other, while `more` says a job's worth waits. */
   private async drain(path: Exclude<CreatePath, 'mutations'>, more?: () => Promise<boolean>): Promise<void> {
     const bulk = this.monday.bulkImport;
     if (!bulk) return;
     const kind = path === 'backfill_items' ? 'backfill' : 'ingest';
     const seen = new Set<string>();
-    const monday = bulkCreatingMonday(this.monday, {
-      pool: this.pool,
-      bulk,
-      kind,
-      object: this.object,
-      sleep: this.sleep,
-      signal: this.signal,
-      onJob: (progress) => {
-        if (!seen.has(progress.jobId)) {
-          seen.add(progress.jobId);
-          this.jobs += 1;
-          this.rows += progress.rows;
-        }
-        this.options.onJob?.(this.object.mapping.key, progress);
-      },
-    });
-    await this.pipeline.drainWith(monday, ROWS_PER_JOB[path], this.signal, more);
+    const sending = this.pipeline.heldCommandSender();
+    while (!this.signal?.aborted) {
+      await this.pipeline.projected(this.signal);
+      if (more && !(await more())) return;
+      const held = await runPagedJob({
+        pool: this.pool,
+        bulk,
+        kind,
+        object: this.object,
+        sleep: this.sleep,
+        signal: this.signal,
+        monday: this.monday,
+        dispatcher: sending.dispatcher,
+        linkedItems: sending.linkedItems,
+        rowsPerJob: ROWS_PER_JOB[path],
+        onJob: (progress) => {
+          if (!seen.has(progress.jobId)) {
+            seen.add(progress.jobId);
+            this.jobs += 1;
+            this.rows += progress.rows;
+          }
+          this.options.onJob?.(this.object.mapping.key, progress);
+        },
+      });
+      if (held === 0) return;
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { withTransaction } from '../database/transaction';
 import { appendEvents } from '../event-store';
 import type { SalesforceObjectSchema } from '../mapping/live-schema';
-import type { ApiUsage, SalesforcePort, SObjectRecord } from '../salesforce/salesforce.port';
+import type { ApiUsage, BulkQueryJobStatus, SalesforcePort, SObjectRecord } from '../salesforce/salesforce.port';
 import { advanceCursor, recordTotal } from './backfill-progress';
 import { planRead, readPages, type ReadMode } from './backfill-reader';
 import { snapshotEvent } from './backfill-snapshot-events';
@@ -15,6 +15,8 @@ export interface ObjectRunProgress {
   total: number;
   appended: number;
   mode: ReadMode;
+  /** While Salesforce runs the bulk query job, before its first page: the job's last status. */
+  queryJob?: BulkQueryJobStatus;
 }
 
 export interface ObjectRunOptions {
@@ -59,10 +61,10 @@ export async function runObject(pool: Pool, salesforce: SalesforcePort, options:
   const plan = await planRead(salesforce, options.query, options.bulkThreshold);
   const total = alreadyRead + plan.remaining;
   if (options.progressKey && !options.inspect) await recordTotal(pool, options.progressKey, total);
-  const report = () => options.onProgress?.({ objectKey, read: alreadyRead + read, total, appended, mode: plan.mode });
+  const report = (queryJob?: BulkQueryJobStatus) => options.onProgress?.({ objectKey, read: alreadyRead + read, total, appended, mode: plan.mode, queryJob });
   report();
 
-  const pages = readPages(salesforce, options.query, plan, options.schema, options.pageSize)[Symbol.asyncIterator]();
+  const pages = readPages(salesforce, options.query, plan, options.schema, options.pageSize, report)[Symbol.asyncIterator]();
   try {
     for (;;) {
       if (options.signal?.aborted) return { status: 'aborted', read, appended, positions, mode: plan.mode };

@@ -105,30 +105,28 @@ export class BackfillPipeline {
     while (!signal?.aborted && (await this.projectorBehind())) await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
   }
 
-  /** monday.create_item commands waiting in the outbox for a board. */
+  /** monday.create_item commands waiting in the outbox for a board that no bulk-import job has taken yet. */
   async pendingCreates(boardId: string): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'in_flight') AND payload->>'kind' = 'monday.create_item' AND payload->>'boardId' = $1",
+      "SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'in_flight') AND payload->>'kind' = 'monday.create_item' AND payload->>'boardId' = $1 AND progress IS NULL",
       [boardId],
     );
     return rows[0]?.n ?? 0;
   }
 
   /**
-   * Sends what the outbox holds through a dispatcher whose monday port is `monday` (the bulk-import
-   * one), claiming `batchSize` commands at a time (a job's rows), until nothing is ready. Commands
-   * whose retry is not due yet are left to the regular dispatcher.
+   * A dispatcher that sends nothing on its own (never started): bulk-import jobs hand it the
+   * commands they held, once each job is over (OutboxDispatcher.dispatchHeld).
    */
-  async drainWith(monday: MondayPort, batchSize: number, signal?: AbortSignal, more: () => Promise<boolean> = async () => true): Promise<void> {
+  heldCommandSender(): { dispatcher: OutboxDispatcher; linkedItems: (itemIds: readonly string[]) => Promise<Map<string, string>> } {
     if (!this.deps || !this.context) throw new Error('only an in-process pipeline sends writes itself');
-    const bulk = new OutboxDispatcher(
-      { pool: this.deps.pool, salesforce: this.deps.salesforce, monday, logger: this.deps.logger, mapping: this.context.mapping, linkedItems: (itemIds) => linkedItems(this.deps!.pool, itemIds) },
-      { ...this.dispatcherOptions, batchSize },
+    const pool = this.deps.pool;
+    const linked = (itemIds: readonly string[]) => linkedItems(pool, itemIds);
+    const dispatcher = new OutboxDispatcher(
+      { pool, salesforce: this.deps.salesforce, monday: this.deps.monday, logger: this.deps.logger, mapping: this.context.mapping, linkedItems: linked },
+      this.dispatcherOptions,
     );
-    while (!signal?.aborted) {
-      await this.projected(signal);
-      if (!(await more()) || (await bulk.dispatchOnce()) === 0) return;
-    }
+    return { dispatcher, linkedItems: linked };
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { SalesforceObjectSchema } from '../mapping/live-schema';
-import type { SalesforcePort, SObjectRecord } from '../salesforce/salesforce.port';
+import type { BulkQueryJobStatus, SalesforcePort, SObjectRecord } from '../salesforce/salesforce.port';
 import { bulkRecordTyper } from './backfill-snapshot-events';
 import { backfillCountSoql, backfillSoql, type BackfillQuery } from './backfill-soql';
 
@@ -41,10 +41,11 @@ export async function* readPages(
   plan: ReadPlan,
   schema: SalesforceObjectSchema,
   pageSize = PAGE_SIZE,
+  onJobStatus?: (status: BulkQueryJobStatus) => void,
 ): AsyncGenerator<SObjectRecord[]> {
   if (query.ids && query.ids.length > IDS_PER_QUERY) {
     for (let start = 0; start < query.ids.length; start += IDS_PER_QUERY) {
-      yield* readPages(salesforce, { ...query, ids: query.ids.slice(start, start + IDS_PER_QUERY) }, plan, schema, pageSize);
+      yield* readPages(salesforce, { ...query, ids: query.ids.slice(start, start + IDS_PER_QUERY) }, plan, schema, pageSize, onJobStatus);
     }
     return;
   }
@@ -56,7 +57,7 @@ export async function* readPages(
   const typed = bulkRecordTyper(schema);
   let page: SObjectRecord[] = [];
   // Bulk result pages are larger than a commit unit; memory holds one results page at most.
-  for await (const row of salesforce.bulkQuery(soql, { pageSize: BULK_PAGE_FACTOR * pageSize })) {
+  for await (const row of salesforce.bulkQuery(soql, { pageSize: BULK_PAGE_FACTOR * pageSize, onJobStatus })) {
     page.push(typed(row));
     if (page.length >= pageSize) {
       yield page;

@@ -112,35 +112,61 @@ function peopleCell(write: unknown): string | undefined {
 }
 
 /**
- * The import file for `creates` on a board: a header of the column ids any row sets (plus `name`),
- * one row per create in order. Row N of the file (1-based, after the header) is creates[N-1].
+ * An import file built one create at a time (a job's rows arrive page by page): each row is kept as
+ * its cells only, the header grows with the column ids the rows set (plus `name` first). Row N of
+ * the file (1-based, after the header) is the Nth create added.
  */
-export function buildImportFile(columns: readonly MondayColumnSchema[], creates: readonly CsvCreate[]): ImportFile {
-  const byId = new Map(columns.map((c) => [c.id, c]));
-  const cells: Array<Map<string, string>> = [];
-  const leftOver: MondayColumnWrites[] = [];
-  const header: string[] = [];
-  const inHeader = new Set<string>();
-  for (const create of creates) {
-    const row = new Map<string, string>();
+export class ImportFileBuilder {
+  private readonly byId: Map<string, MondayColumnSchema>;
+  private readonly header: string[] = [];
+  private readonly position = new Map<string, number>();
+  private readonly rows: string[][] = [];
+
+  constructor(columns: readonly MondayColumnSchema[]) {
+    this.byId = new Map(columns.map((c) => [c.id, c]));
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** Adds the create's row; returns the values the file cannot carry (see ImportFile.leftOver). */
+  add(create: CsvCreate): MondayColumnWrites {
+    const row: string[] = [create.name];
     const rest: Record<string, unknown> = {};
     for (const [columnId, write] of Object.entries(create.columnValues)) {
-      const column = byId.get(columnId);
+      const column = this.byId.get(columnId);
       const cell = column ? cellFor(column, write) : undefined;
       if (cell === undefined) {
         rest[columnId] = write;
         continue;
       }
       if (cell === '') continue;
-      row.set(columnId, cell);
-      if (!inHeader.has(columnId)) {
-        inHeader.add(columnId);
-        header.push(columnId);
+      let at = this.position.get(columnId);
+      if (at === undefined) {
+        at = this.header.length + 1;
+        this.position.set(columnId, at);
+        this.header.push(columnId);
       }
+      row[at] = cell;
     }
-    cells.push(row);
-    leftOver.push(rest);
+    this.rows.push(row);
+    return rest;
   }
-  const lines = [['name', ...header], ...creates.map((create, i) => [create.name, ...header.map((id) => cells[i]?.get(id) ?? '')])];
-  return { csv: stringify(lines, { record_delimiter: '\n' }), leftOver };
+
+  csv(): string {
+    const width = this.header.length + 1;
+    const lines = [['name', ...this.header], ...this.rows.map((row) => Array.from({ length: width }, (_, i) => row[i] ?? ''))];
+    return stringify(lines, { record_delimiter: '\n' });
+  }
+}
+
+/**
+ * The import file for `creates` on a board: a header of the column ids any row sets (plus `name`),
+ * one row per create in order. Row N of the file (1-based, after the header) is creates[N-1].
+ */
+export function buildImportFile(columns: readonly MondayColumnSchema[], creates: readonly CsvCreate[]): ImportFile {
+  const builder = new ImportFileBuilder(columns);
+  const leftOver = creates.map((create) => builder.add(create));
+  return { csv: builder.csv(), leftOver };
 }

@@ -50,16 +50,16 @@ export interface ClaimedCommand {
  *   between our snapshot and our lock (READ COMMITTED re-evaluation);
  * - the same UPDATE marks them in flight with a lease and this claim's token, and counts the attempt.
  */
-const CLAIM_SQL = `
+const claimSql = (onlyHeads = '') => `
 WITH heads AS (
   SELECT DISTINCT ON (record_id) id, status, available_at, locked_until
   FROM outbox
   WHERE status IN ('pending', 'in_flight')
   ORDER BY record_id, id
 ), ready AS (
-  SELECT id FROM heads
-  WHERE (status = 'pending' AND available_at <= now()) OR (status = 'in_flight' AND locked_until < now())
-  ORDER BY available_at, id
+  SELECT heads.id FROM heads${onlyHeads}
+  WHERE ((heads.status = 'pending' AND heads.available_at <= now()) OR (heads.status = 'in_flight' AND heads.locked_until < now()))
+  ORDER BY heads.available_at, heads.id
   LIMIT $1
 ), locked AS (
   SELECT o.id FROM outbox o JOIN ready USING (id)
@@ -73,6 +73,7 @@ WHERE o.id = locked.id
 RETURNING o.id, o.record_id, o.payload, o.caused_by, o.attempts, o.dispatches, o.progress, o.last_error, o.created_at,
   (SELECT transaction_id::text FROM subscriber_checkpoints WHERE subscriber = $4) AS state_tx,
   (SELECT position FROM subscriber_checkpoints WHERE subscriber = $4) AS state_position`;
+const CLAIM_SQL = claimSql();
 
 interface ClaimRow {
   id: string;
@@ -90,6 +91,36 @@ interface ClaimRow {
 
 export async function claimCommands(db: Queryable, options: { limit: number; leaseMs: number; claimToken: string }): Promise<ClaimedCommand[]> {
   const { rows } = await db.query<ClaimRow>(CLAIM_SQL, [options.limit, options.leaseMs, options.claimToken, SYNC_PROJECTOR]);
+  return toClaimed(rows);
+}
+
+/**
+ * CLAIM_SQL narrowed to the monday.create_item commands of one board that no earlier attempt has
+ * progressed (a bulk-import job's rows): the same head-of-queue, readiness and locking rules.
+ */
+const CLAIM_BOARD_CREATES_SQL = claimSql(
+  " JOIN outbox c ON c.id = heads.id AND c.payload->>'kind' = 'monday.create_item' AND c.payload->>'boardId' = $5 AND c.progress IS NULL",
+);
+
+export async function claimBoardCreates(db: Queryable, options: { boardId: string; limit: number; leaseMs: number; claimToken: string }): Promise<ClaimedCommand[]> {
+  const { rows } = await db.query<ClaimRow>(CLAIM_BOARD_CREATES_SQL, [options.limit, options.leaseMs, options.claimToken, SYNC_PROJECTOR, options.boardId]);
+  return toClaimed(rows);
+}
+
+/** Commands `ids` still in flight under `claimToken`, read again (a claim held across steps keeps only their ids). */
+const READ_HELD_SQL = `
+SELECT o.id, o.record_id, o.payload, o.caused_by, o.attempts, o.dispatches, o.progress, o.last_error, o.created_at,
+  (SELECT transaction_id::text FROM subscriber_checkpoints WHERE subscriber = $3) AS state_tx,
+  (SELECT position FROM subscriber_checkpoints WHERE subscriber = $3) AS state_position
+FROM outbox o WHERE o.id = ANY($1::bigint[]) AND o.claim_token = $2 AND o.status = 'in_flight'`;
+
+export async function readHeld(db: Queryable, ids: readonly number[], claimToken: string): Promise<ClaimedCommand[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<ClaimRow>(READ_HELD_SQL, [ids, claimToken, SYNC_PROJECTOR]);
+  return toClaimed(rows);
+}
+
+async function toClaimed(rows: ClaimRow[]): Promise<ClaimedCommand[]> {
   // An erased person's value is never written to either CRM (their key was destroyed while this waited).
   if (await revealColumns(rows, ['payload', 'last_error'])) for (const row of rows) row.payload = withoutErasedCommandValues(row.payload);
   return rows

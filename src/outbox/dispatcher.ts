@@ -199,6 +199,11 @@ export class OutboxDispatcher {
     const claimedAt = this.clock();
     const claimed = await claimCommands(this.deps.pool, { limit: this.batchSize, leaseMs: this.leaseMs, claimToken });
     if (claimed.length === 0) return 0;
+    return this.dispatchUnderLease(claimed, claimToken, claimedAt);
+  }
+
+  /** `claimedAt`: a local time (this.clock) no later than the one Postgres last set the lease at. */
+  private async dispatchUnderLease(claimed: ClaimedCommand[], claimToken: string, claimedAt: number): Promise<number> {
     const lease = new ClaimLease(this.deps.pool, claimed.map((c) => c.id), claimToken, {
       leaseMs: this.leaseMs,
       clock: this.clock,
@@ -218,6 +223,15 @@ export class OutboxDispatcher {
     } finally {
       lease.stop();
     }
+  }
+
+  /**
+   * Sends commands claimed elsewhere under `claimToken` (a bulk-import job's rows, whose claim the
+   * job held while it ran): fenced, handled and settled as a claim of this dispatcher's own.
+   */
+  dispatchHeld(claimed: ClaimedCommand[], claimToken: string): Promise<number> {
+    // How long the job's last renewal still holds is unknown here: assume half a lease, then confirm.
+    return claimed.length === 0 ? Promise.resolve(0) : this.dispatchUnderLease(claimed, claimToken, this.clock() - this.leaseMs / 2);
   }
 
   private async dispatchClaimed(claimed: ClaimedCommand[], lease: ClaimLease): Promise<void> {

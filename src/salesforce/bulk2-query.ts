@@ -4,18 +4,19 @@ import type { Connection } from 'jsforce';
 import type { SalesforceCall } from './salesforce-call';
 import { requestJson } from './salesforce-call';
 import { SalesforceError } from './salesforce.error';
-import type { BulkQueryOptions, BulkRecord } from './salesforce.port';
+import type { BulkQueryJobStatus, BulkQueryOptions, BulkRecord } from './salesforce.port';
 
 export interface Bulk2PollOptions {
   /** Between job status checks (default 2 s). */
   pollIntervalMs: number;
-  /** Give up waiting for JobComplete after this long (default 30 min); the job is aborted. */
+  /** Give up waiting for JobComplete after this long (default 2 h, SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES); the job is aborted. */
   timeoutMs: number;
 }
 
 interface QueryJobInfo {
   id: string;
-  state: 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+  state: BulkQueryJobStatus['state'];
+  numberRecordsProcessed?: number;
   errorMessage?: string;
 }
 
@@ -36,7 +37,7 @@ export async function* bulkQuery(call: SalesforceCall, soql: string, options: Bu
       lineEnding: 'LF',
     }),
   );
-  await waitForCompletion(call, job.id, poll);
+  await waitForCompletion(call, job.id, poll, options.onJobStatus);
 
   let locator: string | null = null;
   do {
@@ -50,10 +51,12 @@ export async function* bulkQuery(call: SalesforceCall, soql: string, options: Bu
   } while (locator !== null);
 }
 
-async function waitForCompletion(call: SalesforceCall, jobId: string, poll: Bulk2PollOptions): Promise<void> {
-  const deadline = Date.now() + poll.timeoutMs;
+async function waitForCompletion(call: SalesforceCall, jobId: string, poll: Bulk2PollOptions, onStatus?: (status: BulkQueryJobStatus) => void): Promise<void> {
+  const started = Date.now();
+  const deadline = started + poll.timeoutMs;
   for (;;) {
     const info = await call.run({ operation: 'bulkQuery' }, () => requestJson<QueryJobInfo>(call.conn, 'GET', `/jobs/query/${jobId}`));
+    onStatus?.({ jobId, state: info.state, recordsProcessed: info.numberRecordsProcessed ?? 0, waitedMs: Date.now() - started });
     if (info.state === 'JobComplete') return;
     if (info.state === 'Failed' || info.state === 'Aborted') {
       throw new SalesforceError({

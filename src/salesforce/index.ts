@@ -19,7 +19,8 @@ export type { SessionRefreshOptions } from './auth/bounded-session-refresh';
 export async function createSalesforceClient(config: AppConfig['salesforce'], options: SalesforceClientOptions = {}): Promise<JsforceSalesforceClient> {
   const auth = requireAuth(config);
   const { conn, session } = buildConnection(config, auth, { jwtAudience: options.jwtAudience, now: options.now, refresh: options.refresh });
-  const client = new JsforceSalesforceClient(conn, session, options);
+  const bulk = { timeoutMs: config.bulkQueryTimeoutMs, ...options.bulk };
+  const client = new JsforceSalesforceClient(conn, session, { ...options, bulk });
   await client.login();
   return client;
 }

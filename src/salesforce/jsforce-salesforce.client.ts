@@ -51,6 +51,12 @@ const callDuration = histogram(
 /** Emails per `User WHERE Email IN (...)` query: keeps the URL far below the 16 384-byte limit (reference 8). */
 const EMAILS_PER_QUERY = 100;
 
+/**
+ * How long a Bulk API 2.0 query may run before the read gives up (SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES):
+ * Salesforce runs a large object's query for minutes, and a backfill would rather wait than fail.
+ */
+export const DEFAULT_BULK_QUERY_TIMEOUT_MS = 120 * 60_000;
+
 export interface SalesforceClientOptions {
   refresh?: SessionRefreshOptions;
   budget?: ApiBudgetOptions;
@@ -81,7 +87,7 @@ export class JsforceSalesforceClient implements SalesforcePort, SalesforceCall, 
     options: SalesforceClientOptions = {},
   ) {
     this.usage = new ApiUsageTracker(options.budget);
-    this.bulkPoll = { pollIntervalMs: options.bulk?.pollIntervalMs ?? 2000, timeoutMs: options.bulk?.timeoutMs ?? 30 * 60_000 };
+    this.bulkPoll = { pollIntervalMs: options.bulk?.pollIntervalMs ?? 2000, timeoutMs: options.bulk?.timeoutMs ?? DEFAULT_BULK_QUERY_TIMEOUT_MS };
     observeTransport(
       conn,
       {

@@ -122,6 +122,17 @@ export interface BulkQueryOptions {
   includeDeleted?: boolean;
   /** maxRecords per results page (default: Salesforce decides). */
   pageSize?: number;
+  /** Called after each status poll while Salesforce runs the query job (progress of a long query). */
+  onJobStatus?: (status: BulkQueryJobStatus) => void;
+}
+
+/** A Bulk API 2.0 query job as its last status poll saw it. */
+export interface BulkQueryJobStatus {
+  jobId: string;
+  state: 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+  recordsProcessed: number;
+  /** Since the job was created. */
+  waitedMs: number;
 }
 
 export interface ConvertLeadInput {

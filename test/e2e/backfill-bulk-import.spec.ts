@@ -7,7 +7,7 @@
 import pino from 'pino';
 import { SalesforceCdcIngest } from '../../src/ingest/salesforce/salesforce-cdc.ingest';
 import { runBackfill, type BackfillOptions } from '../../src/migration/backfill.runner';
-import type { BulkJobProgress } from '../../src/migration/bulk-create-monday';
+import type { BulkJobProgress } from '../../src/migration/bulk-import-polling';
 import { createChangeEventStream } from '../../src/salesforce';
 import { expectEventually } from '../support/eventually';
 import { BOARDS, cell, itemsBySalesforceId, partnerLeads, startBackfillWorld, type BackfillWorld } from './backfill-world';
@@ -157,5 +157,32 @@ describe('crm-sync backfill through monday bulk import (API 2026-10)', () => {
     expect(calls('change_multiple_column_values')).toBe(0);
     const finished = await world.db.pool.query<{ status: string; state: string }>('SELECT status, state FROM bulk_import_jobs WHERE job_id = $1', [recorded[0]]);
     expect(finished.rows).toEqual([{ status: 'finished', state: 'COMPLETED' }]);
+  });
+
+  // A job's claim holds only ids and decides which rows it sends for the whole job at once.
+  it('a record whose item exists is linked to that item and left out of the job; the job creates the rest and links them from their stored progress', async () => {
+    const leadIds = world.sf.control.seed(partnerLeads(150, 'Paged'));
+    const existing = world.mondayEmulator.control.seedItems(BOARDS.lead, [{ name: 'Already here', columnValues: { salesforce_id: leadIds[5] } }]);
+    world.mondayEmulator.control.clearRequestLog();
+    const jobs: BulkJobProgress[] = [];
+
+    const summary = await backfill({ mode: 'bulk', bulk: { onJob: (_, job) => jobs.push(job) } });
+
+    expect(summary.objects[0]).toMatchObject({ status: 'done', created: 149, matched: 1, failed: 0, bulkJobs: 1 });
+    expect(calls('ingest_items') + calls('backfill_items')).toBe(1);
+    expect(jobs.at(-1)).toMatchObject({ rows: 149, state: 'COMPLETED' });
+    expect(calls('create_item')).toBe(0);
+    const items = itemsBySalesforceId(world, BOARDS.lead);
+    expect(items.get(leadIds[5])?.map((item) => item.id)).toEqual([existing[0].id]);
+    expect(leadIds.filter((id) => items.get(id)?.length === 1)).toHaveLength(150);
+    expect(await linked(leadIds)).toBe(150);
+    const links = await world.db.pool.query<{ via: string; n: number }>(
+      "SELECT payload->>'via' AS via, count(*)::int AS n FROM events WHERE type = 'system.record_linked' AND payload->>'salesforceId' = ANY($1) GROUP BY 1 ORDER BY 1",
+      [leadIds],
+    );
+    expect(links.rows).toEqual([
+      { via: 'created_monday_item', n: 149 },
+      { via: 'salesforce_id_column', n: 1 },
+    ]);
   });
 });

@@ -2,7 +2,7 @@
  * Reading and writing many records: SOQL paging, sObject Collections in batches of 200 with
  * per-record results, Bulk API 2.0 query over several result pages, lead conversion, limits, users.
  */
-import type { JsforceSalesforceClient } from '../../src/salesforce';
+import type { BulkQueryJobStatus, JsforceSalesforceClient } from '../../src/salesforce';
 import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { collect, connect, startEmulator } from './salesforce-client-support';
 
@@ -89,8 +89,12 @@ describe('Salesforce client: queries, collections, Bulk 2.0, lead conversion', (
   });
 
   it('bulkQuery pages through /results with Sforce-Locator over several pages', async () => {
-    const rows = await collect(client.bulkQuery("SELECT Id, LastName, Email FROM Contact WHERE Department = 'Paging'", { pageSize: 1_000 }));
+    const statuses: BulkQueryJobStatus[] = [];
+    const rows = await collect(client.bulkQuery("SELECT Id, LastName, Email FROM Contact WHERE Department = 'Paging'", { pageSize: 1_000, onJobStatus: (s) => statuses.push(s) }));
     expect(rows).toHaveLength(2_150);
+    // Each status poll is reported (the backfill's progress while a long query runs).
+    expect(statuses.map((s) => s.state)).toEqual(['InProgress', 'JobComplete']);
+    expect(statuses[1]).toMatchObject({ jobId: expect.stringMatching(/^750/), recordsProcessed: 2_150 });
     expect(new Set(rows.map((r) => r.Id)).size).toBe(2_150);
     expect(rows[0]).toMatchObject({ LastName: expect.stringMatching(/^Paged /), Email: null });
     expect(requestsTo('/results')).toHaveLength(3);

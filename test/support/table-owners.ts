@@ -56,5 +56,4 @@ export const ALLOWED_OUTSIDE_OWNER: AllowedReference[] = [
   { file: 'src/migration/backfill-bulk-phase.ts', table: 'sync_records', reason: TO_MOVE_BULK },
   { file: 'src/migration/backfill-pipeline.ts', table: 'events', reason: TO_MOVE_BULK },
   { file: 'src/migration/backfill-pipeline.ts', table: 'outbox', reason: TO_MOVE_BULK },
-  { file: 'src/migration/bulk-create-monday.ts', table: 'outbox', reason: TO_MOVE_BULK },
 ];

@@ -139,6 +139,12 @@ describe('configuration', () => {
     expect(problemsOf({ DATABASE_WAIT_SECONDS: 'soon' })).toEqual([expect.stringMatching(/^DATABASE_WAIT_SECONDS must be/)]);
   });
 
+  it('a Bulk API 2.0 query may run 120 minutes unless SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES says otherwise', () => {
+    expect(loadConfig({}).salesforce.bulkQueryTimeoutMs).toBe(120 * 60_000);
+    expect(loadConfig({ SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES: '240' }).salesforce.bulkQueryTimeoutMs).toBe(240 * 60_000);
+    expect(problemsOf({ SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES: '0' })).toEqual([expect.stringMatching(/^SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES must be/)]);
+  });
+
   it('knows its secret values so logs can redact them', () => {
     const config = loadConfig(production);
     expect(config.secretValues).toEqual(expect.arrayContaining(['monday-token-secret-value', 'password-secret-value', 'client-secret-value']));

@@ -8,7 +8,7 @@ import { formatProblem, validateAgainstLive } from '../../mapping';
 import { BackfillError, runBackfill } from '../../migration/backfill.runner';
 import { BulkModeUnavailableError } from '../../migration/backfill-bulk-phase';
 import { BackfillModeError, DEFAULT_BULK_THRESHOLD, parseBackfillMode, type BackfillMode } from '../../migration/backfill-create-path';
-import type { BulkJobProgress } from '../../migration/bulk-create-monday';
+import type { BulkJobProgress } from '../../migration/bulk-import-polling';
 import { exitCodeOf, formatSummary } from '../../migration/backfill-report';
 import type { ObjectRunProgress } from '../../migration/backfill-object-run';
 import { createLogger } from '../../observability/logger';
@@ -91,6 +91,13 @@ function parseMode(raw: string | undefined): BackfillMode {
   }
 }
 
+/** "reading (bulk)", and while Salesforce still runs the query job: its state and how long it has run. */
+function readingPhase(progress: ObjectRunProgress): string {
+  const job = progress.queryJob;
+  if (!job || job.state === 'JobComplete') return `reading (${progress.mode})`;
+  return `reading (${progress.mode}): Salesforce query job ${job.jobId} ${job.state}, ${Math.round(job.waitedMs / 1000)} s`;
+}
+
 /** One bar per object: records read of the total, rate, ETA, then "sending" while writes drain. */
 class ProgressBars {
   private readonly multi = new MultiBar(
@@ -107,7 +114,7 @@ class ProgressBars {
     }
     const seconds = Math.max(0.001, (Date.now() - entry.startedAt) / 1000);
     entry.bar.setTotal(progress.total);
-    entry.bar.update(progress.read, this.payload(progress.objectKey, (progress.read - entry.startValue) / seconds, `reading (${progress.mode})`));
+    entry.bar.update(progress.read, this.payload(progress.objectKey, (progress.read - entry.startValue) / seconds, readingPhase(progress)));
   }
 
   /** One bar per bulk-import job: its progress percentage as monday reports it. */

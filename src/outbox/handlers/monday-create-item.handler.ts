@@ -90,7 +90,7 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     const key = createRequestKey(boardId, commandIds);
     try {
       for (const c of toCreate) await ctx.saveProgress(c, { ...c.progress, mondayCreateRequest: { key, commandIds } });
-      const outcomes = await send(boardId, toCreate.map((c) => createMutation(c, columnOf)), results, toCreate, ctx, key);
+      const outcomes = await send(boardId, toCreate.map((c) => createItemMutation(c.command, columnOf(c) as string)), results, toCreate, ctx, key);
       toCreate.forEach((c, i) => {
         const outcome = outcomes[i];
         if (outcome?.ok) linkedTo.set(c.id, { itemId: outcome.itemId, via: 'created_monday_item' });
@@ -138,13 +138,14 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
   return results;
 }
 
-function createMutation(c: CreateItem, columnOf: ColumnOf): MondayMutation {
+/** Step 4's write: the command's item with the record's 18-char Id in the Salesforce Id column (bulk import sends the same). */
+export function createItemMutation(command: CreateItem['command'], salesforceIdColumn: string): Extract<MondayMutation, { kind: 'create_item' }> {
   return {
     kind: 'create_item',
-    groupId: c.command.groupId,
-    name: c.command.name,
-    columnValues: { ...c.command.columnValues, [columnOf(c) as string]: to18(c.command.salesforceId) },
-    createLabelsIfMissing: c.command.createLabelsIfMissing,
+    groupId: command.groupId,
+    name: command.name,
+    columnValues: { ...command.columnValues, [salesforceIdColumn]: to18(command.salesforceId) },
+    createLabelsIfMissing: command.createLabelsIfMissing,
   };
 }
 
@@ -192,7 +193,7 @@ async function sendAgain(
   ctx: DispatchContext,
 ): Promise<void> {
   const foundBefore = new Map(request.commands.flatMap((c) => (linkedTo.has(c.id) ? [[c.id, linkedTo.get(c.id)]] : [])));
-  const outcomes = await send(boardId, request.commands.map((c) => createMutation(c, columnOf)), results, request.commands, ctx, request.key);
+  const outcomes = await send(boardId, request.commands.map((c) => createItemMutation(c.command, columnOf(c) as string)), results, request.commands, ctx, request.key);
   const extra: Array<{ c: CreateItem; itemId: string }> = [];
   request.commands.forEach((c, i) => {
     const outcome = outcomes[i];

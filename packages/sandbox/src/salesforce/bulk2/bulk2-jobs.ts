@@ -2,6 +2,7 @@ import { Clock } from '../../clock';
 import { IdGenerator } from '../ids/salesforce-id';
 import { formatDateTime } from '../store/field-values';
 import { CsvFormat } from './bulk2-csv';
+import { QueryRows } from './bulk2-query-rows';
 
 export type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
 
@@ -24,8 +25,7 @@ export interface QueryJob extends JobBase {
   kind: 'query';
   operation: 'query' | 'queryAll';
   query: string;
-  header: string[];
-  rows: string[][];
+  rows: QueryRows;
 }
 
 export interface IngestJob extends JobBase {

@@ -4,9 +4,10 @@ import { SalesforceApiError } from '../errors';
 import { sendJson } from '../http/json-reply';
 import { requestInfo } from '../http/request-info';
 import { executeSoql } from '../soql/soql-executor';
-import { csvCell, csvFormatOf, toCsv } from './bulk2-csv';
+import { csvFormatOf, toCsv } from './bulk2-csv';
 import { processIngestJob } from './bulk2-ingest';
 import { Bulk2Job, IngestJob, QueryJob } from './bulk2-jobs';
+import { QueryRows } from './bulk2-query-rows';
 
 const BASE = '/services/data/:version/jobs';
 const INGEST_OPERATIONS = new Set(['insert', 'update', 'upsert', 'delete', 'hardDelete']);
@@ -39,13 +40,12 @@ export function registerBulk2Routes(app: FastifyInstance, ctx: EmulatorContext):
       apiVersion: info.apiVersion,
       includeDeleted: operation === 'queryAll',
     });
-    const header = result.columns.map((c) => c.text);
-    const rows = result.rows.map((row) => result.columns.map((c) => csvCell(cellAt(row, c.text))));
+    const rows = new QueryRows(result.columns.map((c) => c.text), result.rows);
     const now = bulk.now();
     const job: QueryJob = {
       kind: 'query', id: bulk.newId(), object: result.object.name, operation, query: body.query, state: 'UploadComplete',
       createdById: info.userId, createdDate: now, systemModstamp: now, apiVersion: info.apiVersion, format: csvFormatOf(body),
-      client: info.client, errorMessage: null, polls: 0, header, rows,
+      client: info.client, errorMessage: null, polls: 0, rows,
     };
     bulk.add(job);
     return sendJson(reply, 200, bulk.info(job));
@@ -128,7 +128,7 @@ export function registerBulk2Routes(app: FastifyInstance, ctx: EmulatorContext):
     const end = Math.min(job.rows.length, start + max);
     const locator = end < job.rows.length ? Buffer.from(String(end)).toString('base64').replace(/=+$/, '') : 'null';
     reply.header('Sforce-Locator', locator).header('Sforce-NumberOfRecords', String(end - start));
-    return sendCsv(reply, toCsv(job.header, job.rows.slice(start, end), job.format));
+    return sendCsv(reply, toCsv(job.rows.header, job.rows.cells(start, end), job.format));
   });
 
   const resultEndpoint = (path: string, pick: (job: IngestJob) => { header: string[]; rows: string[][] }) =>
@@ -141,16 +141,6 @@ export function registerBulk2Routes(app: FastifyInstance, ctx: EmulatorContext):
   resultEndpoint('successfulResults', (j) => j.successful);
   resultEndpoint('failedResults', (j) => j.failed);
   resultEndpoint('unprocessedrecords', (j) => j.unprocessed);
-}
-
-function cellAt(row: Record<string, unknown>, path: string): unknown {
-  let current: unknown = row;
-  for (const part of path.split('.')) {
-    if (typeof current !== 'object' || current === null) return null;
-    const key = Object.keys(current).find((k) => k.toLowerCase() === part.toLowerCase());
-    current = key ? (current as Record<string, unknown>)[key] : null;
-  }
-  return current;
 }
 
 function sendCsv(reply: FastifyReply, body: string): FastifyReply {
