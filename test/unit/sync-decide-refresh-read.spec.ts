@@ -70,4 +70,21 @@ describe('a refresh snapshot read before a change already projected (convergence
     const back = decide(late.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Follow-up' }, at: 4_000 }), context);
     expect(back.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'Follow-up' } } })]);
   });
+
+  it('a read showing the value our create wrote to the item is no person\'s change: a newer Salesforce value stays agreed (seed 20)', () => {
+    // A person creates the Opportunity at Quote (t=1000): we create its item, sent at t=1500.
+    const created = decide(null, salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Deal', StageName: 'Quote', CloseDate: '2027-01-31' }, at: 1_000 }), context);
+    expect(created.commands).toEqual([expect.objectContaining({ kind: 'monday.create_item' })]);
+    // The person sets MOU (t=2000) while the create is in flight.
+    const mou = decide(created.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_000 }), context);
+    // The link (t=3000): the item shows Quote, MOU is sent to it.
+    const linked = decide(mou.record, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_monday_item', values: { __name__: 'Deal', stage: 'Quote', close_date: '2027-01-31' }, at: 3_000, sentAt: 1_500 }), context);
+    links.add('opportunity', OPP_ID, '501');
+    expect(linked.commands.filter(Boolean)).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { stage: { label: 'MOU' } } })]);
+    // A refresh of the item (a person edited it before the link was recorded), read at t=3500 before
+    // MOU lands, last updated at t=3000: it shows our create's Quote.
+    const read = decide(linked.record, refresh('501', { stage: 'Quote' }, 3_000, 3_500), context);
+    expect(read.commands.filter(Boolean)).toEqual([]);
+    expect(read.record?.fields.stage).toMatchObject({ agreed: 'MOU', agreedFrom: 'salesforce' });
+  });
 });

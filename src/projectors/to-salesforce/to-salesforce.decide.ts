@@ -7,7 +7,7 @@ import { isConvertedLead, mondayChange, mondayRefresh, mondayValues, rejectedVal
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
-import { observe, readAfterErasure } from '../state/field-state';
+import { observe, readAfterErasure, readShowsHeld } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, newRecord, type SyncRecord } from '../sync-record';
 
@@ -88,6 +88,7 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     // holds now (a refresh of one item does, unless the record saw monday change after the read).
     // An erased person's field: what the item holds is a baseline, never sent (FieldState.erased).
     if (readAfterErasure(target, field, 'monday', converted.value, at)) continue;
+    if (readShowsHeld(target, field, 'monday', converted.value)) continue;
     const heldSinceRead = (target.fields[field.key]?.monday?.at ?? -Infinity) > readAt;
     const seen = observe(target, field, 'monday', converted.value, at, event.origin, item.reason !== 'catch_up' && !heldSinceRead);
     if (seen.accepted && seen.push) changed.push(field);
