@@ -62,9 +62,6 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
   const target = record ?? newRecord(object.mapping.key, item.boardId, { mondayItemId: item.itemId });
   if (target.deleted) return decision(target, skipped('deleted_record'));
   const at = item.updatedAt ? Date.parse(item.updatedAt) : event.occurredAt.getTime();
-  // A refresh is read, then appended: a webhook of a change made after the read may be projected
-  // first (seed 21). What the record saw after the read (event time) is newer than anything it shows.
-  const readAt = item.reason === 'catch_up' ? at : event.occurredAt.getTime();
   const changed: ResolvedField[] = [];
   const problems: Record<string, string> = {};
   for (const field of object.fields) {
@@ -80,17 +77,17 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     if (converted.kind === 'unresolved' && converted.reason === 'not_linked' && field.key !== NAME_KEY) {
       // A relation to an item not linked yet: sent once that item's link appears (or this record's).
       const mondayRead = { value: read.value, text: read.text, linkedItemIds: 'linkedItemIds' in read ? read.linkedItemIds : undefined };
-      if (!newerWaiting(target, field, readAt)) addWaiting(target, { fieldKey: field.key, towards: 'salesforce', mondayRead, at });
+      if (!newerWaiting(target, field, at)) addWaiting(target, { fieldKey: field.key, towards: 'salesforce', mondayRead, at });
     }
     if (converted.kind !== 'value') continue;
-    // A catch-up reads a whole board, then appends: a webhook projected meanwhile may be newer than
-    // what it read, so its snapshot counts as a change at the item's update time, not as what monday
-    // holds now (a refresh of one item does, unless the record saw monday change after the read).
+    // A snapshot is read, then appended (a catch-up reads a whole board first): a webhook projected
+    // meanwhile may be newer than what it read (seeds 220, 21), so it counts as a change at the item's
+    // update time, not as what monday holds now. That time is to the second: a change seen in the same
+    // second is taken as newer, and a later one of that second comes as its own webhook.
     // An erased person's field: what the item holds is a baseline, never sent (FieldState.erased).
     if (readAfterErasure(target, field, 'monday', converted.value, at)) continue;
     if (readShowsHeld(target, field, 'monday', converted.value)) continue;
-    const heldSinceRead = (target.fields[field.key]?.monday?.at ?? -Infinity) > readAt;
-    const seen = observe(target, field, 'monday', converted.value, at, event.origin, item.reason !== 'catch_up' && !heldSinceRead);
+    const seen = observe(target, field, 'monday', converted.value, at, event.origin);
     if (seen.accepted && seen.push) changed.push(field);
   }
   if (!target.salesforceId) return createIfAllowed(target, object, (columnId) => item.columnValues.find((c) => c.id === columnId)?.text ?? null, problems);
