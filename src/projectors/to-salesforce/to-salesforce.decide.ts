@@ -83,11 +83,12 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     // A snapshot is read, then appended (a catch-up reads a whole board first): a webhook projected
     // meanwhile may be newer than what it read (seeds 220, 21), so it counts as a change at the item's
     // update time, not as what monday holds now. That time is to the second: a change seen in the same
-    // second is taken as newer, and a later one of that second comes as its own webhook.
+    // second is taken as newer, and a later one of that second comes as its own webhook. A reconcile
+    // read (crm-sync reconcile --fix, read just before it is appended) is what monday holds now.
     // An erased person's field: what the item holds is a baseline, never sent (FieldState.erased).
     if (readAfterErasure(target, field, 'monday', converted.value, at)) continue;
     if (readShowsHeld(target, field, 'monday', converted.value)) continue;
-    const seen = observe(target, field, 'monday', converted.value, at, event.origin);
+    const seen = observe(target, field, 'monday', converted.value, at, event.origin, item.reason === 'reconcile');
     if (seen.accepted && seen.push) changed.push(field);
   }
   if (!target.salesforceId) return createIfAllowed(target, object, (columnId) => item.columnValues.find((c) => c.id === columnId)?.text ?? null, problems);
