@@ -114,7 +114,11 @@ async function pendingWork(env: SyncEnvironment): Promise<Record<string, unknown
  * woken: the test fast-forwards time instead of waiting it out. The delays themselves are unit-tested.
  */
 export async function fastForwardRetries(env: SyncEnvironment): Promise<void> {
-  const { rowCount } = await env.db.pool.query("UPDATE outbox SET available_at = now() WHERE status = 'pending' AND available_at > now()");
+  // Rows locked in id order, as every other outbox row locker takes them (81e3502): in any order the
+  // UPDATE deadlocked with the projector revising the same rows (campaign seed 93).
+  const { rowCount } = await env.db.pool.query(
+    "UPDATE outbox SET available_at = now() WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND available_at > now() ORDER BY id FOR UPDATE)",
+  );
   if (rowCount) await env.db.pool.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, 'fast-forward']);
 }
 

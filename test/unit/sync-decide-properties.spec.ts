@@ -9,7 +9,7 @@ import type { SyncContext } from '../../src/projectors/sync-context';
 import type { SyncRecord } from '../../src/projectors/sync-record';
 import { EmailUserDirectory } from '../../src/projectors/user-directory';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
-import { mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
+import { itemSnapshot, mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
 
 /**
  * Property tests of the pure decision (decide + revisePendingCommand) for one linked opportunity's
@@ -32,7 +32,10 @@ type Step =
   | { kind: 'land' }
   | { kind: 'succeed' }
   /** monday refuses the next webhook (an outage, a kill) and retries it later, after the others. */
-  | { kind: 'retry' };
+  | { kind: 'retry' }
+  /** A refresh of the item (monday.refresh_item) reads it now; its snapshot is appended at `readReport`. */
+  | { kind: 'read' }
+  | { kind: 'readReport' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('edit' as const), side: fc.constantFrom<Side>('salesforce', 'monday'), value: fc.constantFrom(...STAGES) }),
@@ -53,6 +56,9 @@ interface Notice {
 /** The steps above, plus monday webhooks delivered out of order by its retries (issue 20's campaign). */
 const stepWithRetries: fc.Arbitrary<Step> = fc.oneof(step, fc.constant({ kind: 'retry' as const }));
 
+/** The steps above, plus refreshes of the item whose snapshots are appended after later webhooks (seed 21). */
+const stepWithReads: fc.Arbitrary<Step> = fc.oneof(step, fc.constant({ kind: 'read' as const }), fc.constant({ kind: 'readReport' as const }));
+
 const MAPPING = exampleResolvedMapping();
 
 class World {
@@ -62,6 +68,9 @@ class World {
   clock = 1_000;
   held: Record<Side, Stage> = { salesforce: 'Follow-up', monday: 'Follow-up' };
   notices: Record<Side, Notice[]> = { salesforce: [], monday: [] };
+  /** When monday's item last changed (its updatedAt, which monday gives to the second). */
+  mondayUpdatedAt = 1_000;
+  reads: Array<{ value: Stage; updatedAt: number; at: number }> = [];
   pending: OutboxCommand[] = [];
   inFlight: { command: OutboxCommand; sentAt: number } | null = null;
   successes: Array<{ command: OutboxCommand; sentAt: number; at: number }> = [];
@@ -73,7 +82,7 @@ class World {
   /** `numbered`: the dispatcher copies commands' numbers into outcomes; false: a log written before they had any. */
   constructor(private readonly numbered = true) {
     this.links.add('opportunity', OPP, ITEM);
-    const linked = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP, boardId: BOARD, itemId: ITEM, values: { stage: 'Follow-up' }, at: this.clock }), this.context);
+    const linked = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP, boardId: BOARD, itemId: ITEM, values: { __name__: 'Deal', stage: 'Follow-up' }, at: this.clock }), this.context);
     this.record = linked.record as SyncRecord;
   }
 
@@ -84,6 +93,7 @@ class World {
         if (this.held[s.side] === s.value) return;
         this.notices[s.side].push({ value: s.value, previous: this.held[s.side], at: this.clock, ours: false });
         this.held[s.side] = s.value;
+        if (s.side === 'monday') this.mondayUpdatedAt = this.clock;
         return;
       case 'report': {
         const notice = this.notices[s.side].shift();
@@ -102,8 +112,19 @@ class World {
         if (value !== undefined && this.held[side] !== value) {
           this.notices[side].push({ value, previous: this.held[side], at: this.clock, ours: true });
           this.held[side] = value;
+          if (side === 'monday') this.mondayUpdatedAt = this.clock;
         }
         this.successes.push({ command, sentAt, at: this.clock });
+        return;
+      }
+      case 'read':
+        this.reads.push({ value: this.held.monday, updatedAt: Math.floor(this.mondayUpdatedAt / 1_000) * 1_000, at: this.clock });
+        return;
+      case 'readReport': {
+        const read = this.reads.shift();
+        if (!read) return;
+        const snapshot = itemSnapshot(BOARD, ITEM, 'Deal', { stage: read.value }, read.updatedAt);
+        this.project({ ...snapshot, occurredAt: new Date(read.at) });
         return;
       }
       case 'retry': {
@@ -142,9 +163,9 @@ class World {
   /** Everything still on its way is delivered, sent and reported, until nothing moves. */
   drain(): void {
     for (let i = 0; i < 200; i++) {
-      const busy = this.notices.salesforce.length + this.notices.monday.length + this.pending.length + this.successes.length + (this.inFlight ? 1 : 0);
+      const busy = this.notices.salesforce.length + this.notices.monday.length + this.pending.length + this.successes.length + this.reads.length + (this.inFlight ? 1 : 0);
       if (busy === 0) return;
-      for (const s of [{ kind: 'report', side: 'salesforce' }, { kind: 'report', side: 'monday' }, { kind: 'claim' }, { kind: 'land' }, { kind: 'succeed' }] as Step[]) this.run(s);
+      for (const s of [{ kind: 'report', side: 'salesforce' }, { kind: 'report', side: 'monday' }, { kind: 'claim' }, { kind: 'land' }, { kind: 'succeed' }, { kind: 'readReport' }] as Step[]) this.run(s);
     }
     throw new Error('the pair never came to rest (a loop)');
   }
@@ -214,6 +235,24 @@ describe('sync decide properties (fast-check)', () => {
 
   it('the same with monday webhooks refused and retried later, out of order: a late edit never wins over what monday showed after it', () => {
     fc.assert(fc.property(fc.array(stepWithRetries, { maxLength: 40 }), (steps) => converges(steps)), { numRuns: Number(process.env.FC_RUNS ?? 5_000), seed: Number(process.env.FC_SEED ?? 20_261_207) });
+  });
+
+  it('the same with refreshes of the item read at one step and appended at a later one, after webhooks of changes made in between (seed 21)', () => {
+    fc.assert(fc.property(fc.array(stepWithReads, { maxLength: 40 }), (steps) => converges(steps)), { numRuns: Number(process.env.FC_RUNS ?? 5_000), seed: Number(process.env.FC_SEED ?? 20_261_207) });
+  });
+
+  // Found by the refresh property (40,000 runs) when a refresh still counted as what monday holds
+  // now: monday MOU (t=1010), Follow-up (1020), Salesforce MOU (1030, agreed); the MOU webhook cancels
+  // the write of MOU to monday (held); the refresh read after all three, updatedAt 1000 (to the
+  // second), replaced what monday held with Follow-up, so the late Follow-up webhook no longer showed
+  // that monday had lost the agreed MOU after holding it, and nothing repaired monday.
+  it('known counterexample: two monday edits, a Salesforce edit, a refresh read appended after all of them', () => {
+    converges([
+      { kind: 'edit', side: 'monday', value: 'MOU' },
+      { kind: 'edit', side: 'monday', value: 'Follow-up' },
+      { kind: 'edit', side: 'salesforce', value: 'MOU' },
+      { kind: 'read' },
+    ] as Parameters<World['run']>[0][]);
   });
 
   // Found by an unseeded run (issue 16): the Salesforce edit back to Follow-up was decided while our

@@ -142,6 +142,18 @@ export function markErased(record: SyncRecord, fieldKeys: readonly string[]): vo
   for (const key of fieldKeys) record.fields[key] = { agreed: null, agreedAt: 0, agreedFrom: 'salesforce', erased: true };
 }
 
+/**
+ * A read (snapshot) showing what `side` was already seen holding, when that is not the agreed value:
+ * nothing changed there since (a person's change comes as its own event), so the read is no change to
+ * accept. It is often our own write there (a create's values) that a newer value of the other side
+ * has not reached yet: taken as a change, it would overwrite that value (seed 20).
+ */
+export function readShowsHeld(record: SyncRecord, field: ResolvedField, side: Side, value: SalesforceValue): boolean {
+  const state = record.fields[field.key];
+  const held = state?.[side];
+  return held !== undefined && field.converter.equals(held.value, value) && !field.converter.equals(state.agreed, value);
+}
+
 /** Whether changes made on `side` may become the agreed value of this field. */
 export function mayWrite(field: ResolvedField, side: Side): boolean {
   if (side === 'monday' && !field.salesforceUpdateable) return false;

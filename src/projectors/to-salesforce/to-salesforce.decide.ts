@@ -7,7 +7,7 @@ import { isConvertedLead, mondayChange, mondayRefresh, mondayValues, rejectedVal
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
-import { observe, readAfterErasure } from '../state/field-state';
+import { observe, readAfterErasure, readShowsHeld } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, newRecord, type SyncRecord } from '../sync-record';
 
@@ -77,15 +77,18 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     if (converted.kind === 'unresolved' && converted.reason === 'not_linked' && field.key !== NAME_KEY) {
       // A relation to an item not linked yet: sent once that item's link appears (or this record's).
       const mondayRead = { value: read.value, text: read.text, linkedItemIds: 'linkedItemIds' in read ? read.linkedItemIds : undefined };
-      addWaiting(target, { fieldKey: field.key, towards: 'salesforce', mondayRead, at });
+      if (!newerWaiting(target, field, at)) addWaiting(target, { fieldKey: field.key, towards: 'salesforce', mondayRead, at });
     }
     if (converted.kind !== 'value') continue;
-    // A catch-up reads a whole board, then appends: a webhook projected meanwhile may be newer than
-    // what it read, so its snapshot counts as a change at the item's update time, not as what monday
-    // holds now (a refresh of one item is read right before it is appended: it does).
+    // A snapshot is read, then appended (a catch-up reads a whole board first): a webhook projected
+    // meanwhile may be newer than what it read (seeds 220, 21), so it counts as a change at the item's
+    // update time, not as what monday holds now. That time is to the second: a change seen in the same
+    // second is taken as newer, and a later one of that second comes as its own webhook. A reconcile
+    // read (crm-sync reconcile --fix, read just before it is appended) is what monday holds now.
     // An erased person's field: what the item holds is a baseline, never sent (FieldState.erased).
     if (readAfterErasure(target, field, 'monday', converted.value, at)) continue;
-    const seen = observe(target, field, 'monday', converted.value, at, event.origin, item.reason !== 'catch_up');
+    if (readShowsHeld(target, field, 'monday', converted.value)) continue;
+    const seen = observe(target, field, 'monday', converted.value, at, event.origin, item.reason === 'reconcile');
     if (seen.accepted && seen.push) changed.push(field);
   }
   if (!target.salesforceId) return createIfAllowed(target, object, (columnId) => item.columnValues.find((c) => c.id === columnId)?.text ?? null, problems);
