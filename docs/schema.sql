@@ -292,6 +292,7 @@ CREATE TABLE public.sync_records (
     waiting jsonb DEFAULT '[]'::jsonb NOT NULL,
     last_position bigint NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    command_seq jsonb DEFAULT '{}'::jsonb NOT NULL,
     CONSTRAINT sync_records_creating_check CHECK ((creating = ANY (ARRAY['salesforce'::text, 'monday'::text]))),
     CONSTRAINT sync_records_deleted_side_check CHECK ((deleted_side = ANY (ARRAY['salesforce'::text, 'monday'::text])))
 );
