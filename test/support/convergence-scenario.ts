@@ -168,7 +168,14 @@ async function expectReplayRebuildsLiveState(env: SyncEnvironment, edits: number
     const { rows } = await env.db.pool.query<{ fields: Record<string, unknown> }>(
       'SELECT object_key, salesforce_id, monday_item_id, deleted_side, creating, converted_at, fields, waiting, command_seq FROM sync_records ORDER BY object_key, salesforce_id, monday_item_id',
     );
-    if (await revealColumns(rows, ['fields'])) for (const row of rows) row.fields = withoutErasedFieldStates(row.fields);
+    if (!(await revealColumns(rows, ['fields']))) return rows;
+    for (const row of rows) {
+      const kept = withoutErasedFieldStates(row.fields);
+      // Live, commands were decided from the person's values before the erasure; replay reads them
+      // shredded and decides fewer: the numbering of an erased person's record is not comparable.
+      if (kept !== row.fields) delete (row as { command_seq?: unknown }).command_seq;
+      row.fields = kept;
+    }
     return rows;
   };
   const live = await projection();
