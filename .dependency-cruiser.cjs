@@ -17,7 +17,7 @@ const folders = (...names) => `^src/(${names.join('|')})/`;
 /** All top-level folders of src/ except `names` (for whitelist rules). */
 const ALL = [
   'admin', 'alerts', 'app', 'cli', 'config', 'console', 'data-quality', 'database', 'event-store', 'health',
-  'ingest', 'mapping', 'migration', 'monday', 'observability', 'outbox', 'personal-data', 'projectors',
+  'ingest', 'mapping', 'migration', 'monday', 'observability', 'outbox', 'personal-data', 'sync-projector',
   'salesforce', 'sandbox-mode', 'sync-commands',
 ];
 const allBut = (...allowed) => folders(...ALL.filter((name) => !allowed.includes(name)));
@@ -40,7 +40,7 @@ function onlyImports(from, allowed, comment) {
  */
 const LAYERS = [
   'observability', 'config', 'database', 'event-store', 'mapping', 'sync-commands', 'personal-data',
-  'salesforce', 'monday', 'alerts', 'ingest', 'projectors', 'outbox', 'migration', 'data-quality',
+  'salesforce', 'monday', 'alerts', 'ingest', 'sync-projector', 'outbox', 'migration', 'data-quality',
   'health', 'admin', 'console', 'sandbox-mode', 'app', 'cli',
 ];
 
@@ -82,11 +82,11 @@ module.exports = {
       severity: 'error',
       comment: 'The event log is the bottom of the service: it knows no CRM, mapping, projector or command.',
       from: { path: '^src/event-store/' },
-      to: { path: folders('mapping', 'projectors', 'outbox', 'ingest', 'migration', 'salesforce', 'monday', 'sync-commands', 'alerts', 'health', 'admin', 'console', 'data-quality', 'cli', 'personal-data') },
+      to: { path: folders('mapping', 'sync-projector', 'outbox', 'ingest', 'migration', 'salesforce', 'monday', 'sync-commands', 'alerts', 'health', 'admin', 'console', 'data-quality', 'cli', 'personal-data') },
     },
     onlyImports('ingest', ['event-store', 'mapping', 'salesforce', 'monday', 'personal-data'],
       'Ingest turns what the CRMs report into events: it appends to the event store through the mapping and the CRM ports, nothing downstream.'),
-    onlyImports('projectors', ['event-store', 'mapping', 'sync-commands', 'personal-data', 'alerts'],
+    onlyImports('sync-projector', ['event-store', 'mapping', 'sync-commands', 'personal-data', 'alerts'],
       'Projectors decide from events: event store, mapping and the command types in src/sync-commands; never the outbox runtime or a CRM client.'),
     onlyImports('outbox', ['event-store', 'mapping', 'sync-commands', 'salesforce', 'monday', 'personal-data', 'alerts'],
       'The outbox sends commands through the CRM ports and records outcomes as events; it does not know the projectors or ingest.'),

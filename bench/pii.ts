@@ -14,7 +14,7 @@ import { appendEvents, readLogPages, type NewEvent } from '../src/event-store';
 import { loadMapping } from '../src/mapping';
 import { replayProjection } from '../src/migration/replay';
 import { enablePersonalData, usePersonalData } from '../src/personal-data';
-import { saveCachedContext } from '../src/projectors/sync-context-cache';
+import { saveCachedContext } from '../src/sync-projector/sync-context-cache';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../test/support/sandbox-schemas';
 import { createBenchDatabase } from './support/bench-database';
 

@@ -25,7 +25,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
-import { saveCachedContext } from '../src/projectors/sync-context-cache';
+import { saveCachedContext } from '../src/sync-projector/sync-context-cache';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../test/support/sandbox-schemas';
 import { cloneBenchDatabase, createBenchDatabase, type BenchDatabase } from './support/bench-database';
 import { cpuBetween, cpuSnapshot, sampleBackendCpu } from './support/cpu-accounting';

@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { isRejectedValue, listDeadLetters, outboxStatus, retryDeadLetter, type DeadLetter, type OutboxStatus } from '../outbox/dead-letters';
-import { recordKeysByIds } from '../projectors/record-keys';
+import { recordKeysByIds } from '../sync-projector/record-keys';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin-options';
 import { AdminTokenGuard } from './admin-token.guard';
 import { InvalidRecordIdError, recordHistory, type RecordHistory } from './record-history';

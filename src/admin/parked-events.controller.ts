@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EVENTS_CHANNEL } from '../event-store/append';
 import { findParkedEvent, listParkedEvents, requestParkedRetry, type ParkedEvent } from '../event-store/parked-events';
-import { SYNC_PROJECTOR } from '../projectors/sync-projector';
+import { SYNC_PROJECTOR } from '../sync-projector/sync-projector';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin-options';
 import { AdminTokenGuard } from './admin-token.guard';
 

@@ -4,8 +4,8 @@ import { isSalesforceId, to18 } from '../mapping/salesforce-id';
 import { commandsOfRecord } from '../outbox/record-commands';
 import { activePersonalData } from '../personal-data/active';
 import { revealColumns } from '../personal-data/derived-values';
-import { decisionsOfEvents } from '../projectors/decisions-of-events';
-import { syncRecordByCrmId } from '../projectors/record-lookups';
+import { decisionsOfEvents } from '../sync-projector/decisions-of-events';
+import { syncRecordByCrmId } from '../sync-projector/record-lookups';
 
 export type Crm = 'salesforce' | 'monday';
 

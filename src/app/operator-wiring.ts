@@ -8,7 +8,7 @@ import type { Mapping } from '../mapping';
 import { countPendingCatchUps } from '../ingest/salesforce/catch-up-queue';
 import { reconcile } from '../migration/reconcile';
 import { MondayAccountUsageReader, type MondayPort } from '../monday';
-import type { SyncContext } from '../projectors/sync-context';
+import type { SyncContext } from '../sync-projector/sync-context';
 import type { JsforceSalesforceClient } from '../salesforce';
 import type { ServiceRuntime } from './service-runtime';
 

@@ -19,13 +19,13 @@ import { MigrationModule } from '../migration/migration.module';
 import { HealthRegistry } from '../observability/health-registry';
 import { SERVICE_LOGGER } from '../observability/observability.tokens';
 import { OUTBOX_LINKED_ITEMS, OutboxModule } from '../outbox/outbox.module';
-import { LinkIndex } from '../projectors/link-index';
-import { linkedItems } from '../projectors/linked-items';
-import { ProjectorsModule } from '../projectors/projectors.module';
-import type { SyncContext } from '../projectors/sync-context';
-import type { CachedContext } from '../projectors/sync-context-cache';
-import { LIVE_SCHEMAS, SYNC_CONTEXT } from '../projectors/sync-context.tokens';
-import { SyncProjectorService } from '../projectors/sync-projector-service';
+import { LinkIndex } from '../sync-projector/link-index';
+import { linkedItems } from '../sync-projector/linked-items';
+import { SyncProjectorModule } from '../sync-projector/sync-projector.module';
+import type { SyncContext } from '../sync-projector/sync-context';
+import type { CachedContext } from '../sync-projector/sync-context-cache';
+import { LIVE_SCHEMAS, SYNC_CONTEXT } from '../sync-projector/sync-context.tokens';
+import { SyncProjectorService } from '../sync-projector/sync-projector-service';
 import { apiUsageOf, lendToConsole, operationalSnapshotSource } from './operator-wiring';
 import type { MondayPort } from '../monday';
 import type { JsforceSalesforceClient } from '../salesforce';
@@ -135,7 +135,7 @@ export class SyncModule {
       imports: [
         SyncFoundationModule.forParts(parts),
         OutboxModule.forSync(),
-        ProjectorsModule.forSync(),
+        SyncProjectorModule.forSync(),
         IngestModule.forSalesforceCdc(),
         MigrationModule.forSync(parts.schedules),
         // Operational alerts and API usage sampling, reading the parts above once they run.

@@ -2,12 +2,12 @@ import { listCdcPositions, type CdcChannelPosition } from '../ingest/salesforce/
 import { checkpointStatus, countEventsAfter, newestEvent } from '../event-store/log-status';
 import type { Queryable } from '../event-store/queryable';
 import { listDeadLetters, type DeadLetter } from '../outbox/dead-letters';
-import { recordKeysByIds } from '../projectors/record-keys';
-import { SYNC_PROJECTOR } from '../projectors/sync-projector';
+import { recordKeysByIds } from '../sync-projector/record-keys';
+import { SYNC_PROJECTOR } from '../sync-projector/sync-projector';
 
 // The console reads each table through its owner (docs/architecture.md "Who owns which table").
 export { discardDeadLetter } from '../outbox/discard-dead-letter';
-export { ENCRYPTED_NAME_SCAN, recordFields, searchKindOf, searchRecords, type RecordMatch, type SearchKind } from '../projectors/record-search';
+export { ENCRYPTED_NAME_SCAN, recordFields, searchKindOf, searchRecords, type RecordMatch, type SearchKind } from '../sync-projector/record-search';
 export { usageSamples, type UsageSample } from '../alerts/api-usage-history';
 
 export interface PipelineLag {

@@ -7,7 +7,7 @@ import { parseMemberRef } from '../data-quality/merge-plan';
 import { countParkedEvents, listParkedEvents, requestParkedRetry } from '../event-store/parked-events';
 import { listProgress } from '../migration/backfill-progress';
 import { isRejectedValue, listDeadLetters, outboxStatus, retryDeadLetter } from '../outbox/dead-letters';
-import { recordKeysByIds } from '../projectors/record-keys';
+import { recordKeysByIds } from '../sync-projector/record-keys';
 import { salesforceFieldsOf } from '../mapping/mapping.types';
 import { isSalesforceId } from '../mapping/salesforce-id';
 import { CONSOLE_OPTIONS, type ConsoleOptions } from './console-options';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../event-store/queryable';
 import { isSalesforceId, to18 } from '../mapping/salesforce-id';
-import { linkedItemIdOf } from '../projectors/record-lookups';
+import { linkedItemIdOf } from '../sync-projector/record-lookups';
 import type { SandboxBindings, SyncBindings } from './operator-bindings';
 import { DEMO_TARGET_STAGE, type DemoState } from './views/demo';
 

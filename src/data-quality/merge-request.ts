@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendEvent, streams, type MergeRequested, type NewEvent, type Queryable } from '../event-store';
 import { commandsCausedBy } from '../outbox/commands-caused-by';
-import { decisionAt, recordDeletion } from '../projectors/record-lookups';
+import { decisionAt, recordDeletion } from '../sync-projector/record-lookups';
 import { DuplicatesError } from './duplicates';
 import type { ClusterMergePlan } from './merge-cluster';
 

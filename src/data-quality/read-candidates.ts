@@ -1,7 +1,7 @@
 import type { Queryable } from '../event-store';
 import { to18 } from '../mapping/salesforce-id';
 import type { MondayColumnValue, MondayItem, MondayPort } from '../monday/monday.port';
-import { loadSyncRecords } from '../projectors/sync-records.repository';
+import { loadSyncRecords } from '../sync-projector/sync-records.repository';
 import type { SalesforcePort, SObjectRecord } from '../salesforce/salesforce.port';
 import type { Candidate } from './candidate';
 import type { ObjectProfile } from './object-profile';

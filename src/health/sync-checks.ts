@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { SubscriptionRunner } from '../event-store';
 import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
 import { countPendingCatchUps } from '../ingest/salesforce/catch-up-queue';
-import { SYNC_PROJECTOR } from '../projectors/sync-projector';
+import { SYNC_PROJECTOR } from '../sync-projector/sync-projector';
 import type { JsforceSalesforceClient, SalesforceHealth } from '../salesforce';
 import type { CheckResult, HealthRegistry } from '../observability/health-registry';
 

@@ -1,12 +1,12 @@
 import type { Queryable, RecordedEvent } from '../event-store';
 import type { MondayPort } from '../monday/monday.port';
 import { matchConditions, matchItemsByRules, type RulesMatch } from '../outbox/handlers/monday-match';
-import { linkedItems } from '../projectors/linked-items';
+import { linkedItems } from '../sync-projector/linked-items';
 import { to18 } from '../mapping/salesforce-id';
-import { decide } from '../projectors/decide';
+import { decide } from '../sync-projector/decide';
 import type { ResolvedObject } from '../mapping/resolved-mapping';
-import type { SyncContext } from '../projectors/sync-context';
-import { loadRecords } from '../projectors/sync-records.repository';
+import type { SyncContext } from '../sync-projector/sync-context';
+import { loadRecords } from '../sync-projector/sync-records.repository';
 import type { SObjectRecord } from '../salesforce/salesforce.port';
 import { snapshotEvent } from './backfill-snapshot-events';
 

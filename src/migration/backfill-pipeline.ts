@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import { LeaderLock, readCheckpoint, START, SubscriptionRunner } from '../event-store';
 import type { MondayPort } from '../monday/monday.port';
 import { OutboxDispatcher, type OutboxDispatcherOptions } from '../outbox/dispatcher';
-import { linkedItems } from '../projectors/linked-items';
-import { LinkIndex } from '../projectors/link-index';
-import type { SyncContext } from '../projectors/sync-context';
-import { SyncProjector, SYNC_PROJECTOR } from '../projectors/sync-projector';
-import { loadLinks } from '../projectors/sync-records.repository';
+import { linkedItems } from '../sync-projector/linked-items';
+import { LinkIndex } from '../sync-projector/link-index';
+import type { SyncContext } from '../sync-projector/sync-context';
+import { SyncProjector, SYNC_PROJECTOR } from '../sync-projector/sync-projector';
+import { loadLinks } from '../sync-projector/sync-records.repository';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 
 export interface PipelineDeps {

@@ -1,6 +1,6 @@
 import { mondayBoardFromApi, salesforceObjectFromDescribe, type Mapping } from '../mapping';
 import type { MondayPort } from '../monday';
-import type { CachedContext } from '../projectors/sync-context-cache';
+import type { CachedContext } from '../sync-projector/sync-context-cache';
 import type { SalesforcePort } from '../salesforce';
 
 /**

@@ -3,9 +3,9 @@ import { conditionHolds } from '../mapping/mapping.types';
 import { to18 } from '../mapping/salesforce-id';
 import type { MondayItem } from '../monday/monday.port';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../mapping/resolved-mapping';
-import { mayWrite } from '../projectors/state/field-state';
-import type { SyncContext } from '../projectors/sync-context';
-import type { Side, SyncRecord } from '../projectors/sync-record';
+import { mayWrite } from '../sync-projector/state/field-state';
+import type { SyncContext } from '../sync-projector/sync-context';
+import type { Side, SyncRecord } from '../sync-projector/sync-record';
 import type { SObjectRecord } from '../salesforce/salesforce.port';
 import type { CorrectiveSnapshot, Drift, ObjectReport, RemovedItem, RemovedRecord } from './reconcile-drift';
 

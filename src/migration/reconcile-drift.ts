@@ -64,7 +64,7 @@ export interface ReconcileReport {
 
 /**
  * A corrective snapshot --fix appends: the side's current data, carrying only what should flow
- * from that side (see projectors/reconcile-repair.decide.ts for how the projector acts on it).
+ * from that side (see sync-projector/reconcile-repair.decide.ts for how the projector acts on it).
  */
 export type CorrectiveSnapshot =
   | { side: 'monday'; item: MondayItem; columns: readonly string[] }

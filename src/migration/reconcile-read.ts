@@ -1,4 +1,4 @@
-import { loadSyncRecords } from '../projectors/sync-records.repository';
+import { loadSyncRecords } from '../sync-projector/sync-records.repository';
 import type { Queryable } from '../event-store';
 import { deadCreateMessages } from '../outbox/dead-creates';
 import { busyRecordIds } from '../outbox/busy-records';

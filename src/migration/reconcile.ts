@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readLiveContext } from './read-live-context';
-import { buildSyncContext } from '../projectors/build-sync-context';
+import { buildSyncContext } from '../sync-projector/build-sync-context';
 import { appendEvents, type Queryable } from '../event-store';
 import type { Mapping } from '../mapping';
 import type { MondayPort } from '../monday/monday.port';
-import { LinkIndex } from '../projectors/link-index';
-import type { SyncContext } from '../projectors/sync-context';
-import { loadLinks } from '../projectors/sync-records.repository';
+import { LinkIndex } from '../sync-projector/link-index';
+import type { SyncContext } from '../sync-projector/sync-context';
+import { loadLinks } from '../sync-projector/sync-records.repository';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { findObjectDrift } from './reconcile-compare';
 import type { ObjectReport, ReconcileReport } from './reconcile-drift';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../event-store/queryable';
 import { isSalesforceId, to18 } from '../mapping/salesforce-id';
 import { busyAmong } from '../outbox/busy-records';
-import { recordsOfItems } from '../projectors/records-of-items';
+import { recordsOfItems } from '../sync-projector/records-of-items';
 
 /*
  * A record is busy while one of its commands is claimed or while its create waits to be sent (the

@@ -1,5 +1,5 @@
-import type { RecordKey } from '../projectors/decide';
-import type { SyncRecord } from '../projectors/sync-record';
+import type { RecordKey } from '../sync-projector/decide';
+import type { SyncRecord } from '../sync-projector/sync-record';
 
 export interface RecordKeys {
   itemIds: string[];

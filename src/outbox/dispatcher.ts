@@ -39,7 +39,7 @@ export interface OutboxDispatcherDeps {
   mapping?: ResolvedMapping | null;
   /**
    * Which monday items the sync already links (item id -> Salesforce Id), for the create's match:
-   * the projectors own the links (`linkedItems` in src/projectors); the dispatcher only asks.
+   * the projectors own the links (`linkedItems` in src/sync-projector); the dispatcher only asks.
    */
   linkedItems: (itemIds: readonly string[]) => Promise<Map<string, string>>;
   alerts?: DeadLetterAlerts | null;

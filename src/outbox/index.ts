@@ -34,7 +34,7 @@ export interface OutboxDispatchInput {
   salesforce: SalesforcePort;
   monday: MondayPort;
   mapping: ResolvedMapping | null;
-  /** The links the projectors keep (`linkedItems` of src/projectors), for the create's match. */
+  /** The links the projectors keep (`linkedItems` of src/sync-projector), for the create's match. */
   linkedItems: OutboxDispatcherDeps['linkedItems'];
   health?: HealthRegistry;
   options?: OutboxDispatcherOptions;

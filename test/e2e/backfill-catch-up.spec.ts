@@ -1,7 +1,7 @@
 import { appendEvent, streams } from '../../src/event-store';
 import { COUNT_PENDING_CATCH_UPS_SQL, servePendingCatchUps } from '../../src/migration/catch-up-requests';
-import { buildSyncContext } from '../../src/projectors/build-sync-context';
-import { LinkIndex } from '../../src/projectors/link-index';
+import { buildSyncContext } from '../../src/sync-projector/build-sync-context';
+import { LinkIndex } from '../../src/sync-projector/link-index';
 import { partnerLeads, startBackfillWorld, type BackfillWorld } from './backfill-world';
 
 describe('CDC gap catch-up requests served by a targeted backfill', () => {

@@ -5,12 +5,12 @@
  */
 import pino from 'pino';
 import { readLiveContext } from '../../src/migration/read-live-context';
-import { buildSyncContext } from '../../src/projectors/build-sync-context';
+import { buildSyncContext } from '../../src/sync-projector/build-sync-context';
 import { BackfillPipeline } from '../../src/migration/backfill-pipeline';
 import { loadMapping, type Mapping } from '../../src/mapping';
 import { createMondayClient, type MondayClock, type MondayPort } from '../../src/monday';
 import { runBackfill, type BackfillOptions, type BackfillSummary } from '../../src/migration/backfill.runner';
-import type { CachedContext } from '../../src/projectors/sync-context-cache';
+import type { CachedContext } from '../../src/sync-projector/sync-context-cache';
 import type { JsforceSalesforceClient, SalesforceClientOptions } from '../../src/salesforce';
 import { ScaledClock } from '@crm-sync/sandbox';
 import { DEMO_BOARDS, startMondayEmulator, type MondayEmulator, type MondayEmulatorOptions } from '@crm-sync/sandbox';

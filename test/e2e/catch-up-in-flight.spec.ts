@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { appendEvents, LeaderLock, readCheckpoint, START, SubscriptionRunner, type NewEvent, type RecordedEvent } from '../../src/event-store';
-import { buildSyncContext } from '../../src/projectors/build-sync-context';
+import { buildSyncContext } from '../../src/sync-projector/build-sync-context';
 import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { claimCommands } from '../../src/outbox/claim';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { SYNC_PROJECTOR, SyncProjector } from '../../src/projectors/sync-projector';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { SYNC_PROJECTOR, SyncProjector } from '../../src/sync-projector/sync-projector';
 import { ScaledClock } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { mondayColumnChanged, salesforceChanged } from '../support/sync-events';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ACCOUNT_USERS } from '@crm-sync/sandbox';
 import { statusSettings } from '@crm-sync/sandbox';
 import { isRejectedValue, listDeadLetters, retryDeadLetter } from '../../src/outbox/dead-letters';
-import { recordKeysByIds } from '../../src/projectors/record-keys';
+import { recordKeysByIds } from '../../src/sync-projector/record-keys';
 import { expectEventually } from '../support/eventually';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 

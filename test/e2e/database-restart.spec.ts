@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { SYNC_PROJECTOR } from '../../src/projectors/sync-projector';
+import { SYNC_PROJECTOR } from '../../src/sync-projector/sync-projector';
 import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
 import { startChildService, type ChildService } from '../support/child-service';
 import { expectEventually } from '../support/eventually';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { appendEvents, LeaderLock, SubscriptionRunner, type NewEvent, type RecordedEvent } from '../../src/event-store';
-import { buildSyncContext } from '../../src/projectors/build-sync-context';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { SyncProjector } from '../../src/projectors/sync-projector';
+import { buildSyncContext } from '../../src/sync-projector/build-sync-context';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { SyncProjector } from '../../src/sync-projector/sync-projector';
 import { exampleMappingVariant, type MappingVariant } from '../support/example-mapping-variant';
 import { itemSnapshot, recordLinked, recorded } from '../support/sync-events';
 import { BOARDS, startBackfillWorld, type BackfillWorld } from './backfill-world';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
-import { SYNC_PROJECTOR } from '../../src/projectors/sync-projector';
+import { SYNC_PROJECTOR } from '../../src/sync-projector/sync-projector';
 import { expectEventually } from '../support/eventually';
 import { mondayJwt } from '../support/monday-webhooks';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';

@@ -7,7 +7,7 @@ import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { insertCommands, outboxRow, updateCommand } from '../integration/outbox-support';
 import { dispatcherFor, eventsOfType, startOutboxWorld, type OutboxWorld } from './outbox-support';
-import { linkedItems } from '../../src/projectors/linked-items';
+import { linkedItems } from '../../src/sync-projector/linked-items';
 
 const LEADS = String(DEMO_BOARDS.leads.id);
 const ACCOUNTS = String(DEMO_BOARDS.accounts.id);

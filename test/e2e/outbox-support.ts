@@ -12,7 +12,7 @@ import { startMondayEmulator, type MondayEmulator } from '@crm-sync/sandbox';
 import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { connect, startEmulator } from './salesforce-client-support';
-import { linkedItems } from '../../src/projectors/linked-items';
+import { linkedItems } from '../../src/sync-projector/linked-items';
 
 export interface OutboxWorld {
   db: TestDatabase;

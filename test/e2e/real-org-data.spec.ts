@@ -5,7 +5,7 @@ import { readLiveContext } from '../../src/migration/read-live-context';
 import { runBackfill } from '../../src/migration/backfill.runner';
 import type { MondayItem } from '../../src/monday';
 import { listDeadLetters, type DeadLetter } from '../../src/outbox/dead-letters';
-import { recordKeysByIds } from '../../src/projectors/record-keys';
+import { recordKeysByIds } from '../../src/sync-projector/record-keys';
 import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import type { FaultWorld } from '../faults/fault-world';
 import { countRemoteWrites, waitForQuiet } from '../faults/fault-quiet';

@@ -9,7 +9,7 @@ import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
 import { runCli } from '../support/run-cli';
-import { linkedItems } from '../../src/projectors/linked-items';
+import { linkedItems } from '../../src/sync-projector/linked-items';
 import { expectPipelineIdle } from '../support/pipeline-idle';
 
 

@@ -1,7 +1,7 @@
 import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { listDeadLetters } from '../../src/outbox/dead-letters';
-import { recordKeysByIds } from '../../src/projectors/record-keys';
+import { recordKeysByIds } from '../../src/sync-projector/record-keys';
 import { expectEventually } from '../support/eventually';
 import { waitForPipelineIdle } from '../support/pipeline-idle';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';

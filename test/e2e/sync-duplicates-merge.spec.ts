@@ -1,5 +1,5 @@
 import { listDeadLetters } from '../../src/outbox/dead-letters';
-import { recordKeysByIds } from '../../src/projectors/record-keys';
+import { recordKeysByIds } from '../../src/sync-projector/record-keys';
 import { expectEventually } from '../support/eventually';
 import { exampleMappingVariant, type MappingVariant } from '../support/example-mapping-variant';
 import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';

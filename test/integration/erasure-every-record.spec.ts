@@ -1,7 +1,7 @@
 import { appendEvents, type NewEvent, type RecordedEvent } from '../../src/event-store';
 import { replayProjection } from '../../src/migration/replay';
 import { erasePerson, personalFieldPolicy } from '../../src/personal-data';
-import { loadSyncRecords } from '../../src/projectors/sync-records.repository';
+import { loadSyncRecords } from '../../src/sync-projector/sync-records.repository';
 import { expectEventually } from '../support/eventually';
 import { usePersonalDataProjection } from '../support/personal-data-projection';
 import { recordLinked } from '../support/sync-events';

@@ -3,8 +3,8 @@ import { appendEvents, type NewEvent, type RecordedEvent } from '../../src/event
 import { searchRecords } from '../../src/console/console-queries';
 import { loadMapping } from '../../src/mapping';
 import { enablePersonalData, usePersonalData } from '../../src/personal-data';
-import { newRecord } from '../../src/projectors/sync-record';
-import { saveRecords } from '../../src/projectors/sync-records.repository';
+import { newRecord } from '../../src/sync-projector/sync-record';
+import { saveRecords } from '../../src/sync-projector/sync-records.repository';
 import { plaintextCopies } from '../support/plaintext-copies';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { salesforceChanged } from '../support/sync-events';

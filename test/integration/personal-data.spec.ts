@@ -15,8 +15,8 @@ import {
   usePersonalData,
 } from '../../src/personal-data';
 import { REJECTED_BODY_PATH } from '../../src/personal-data/rejected-bodies';
-import { saveCachedContext } from '../../src/projectors/sync-context-cache';
-import { loadSyncRecords } from '../../src/projectors/sync-records.repository';
+import { saveCachedContext } from '../../src/sync-projector/sync-context-cache';
+import { loadSyncRecords } from '../../src/sync-projector/sync-records.repository';
 import { expectEventually } from '../support/eventually';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
 import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';

@@ -1,8 +1,8 @@
 import { claimCommands } from '../../src/outbox/claim';
 import { isRejectedValue, listDeadLetters, retryDeadLetter } from '../../src/outbox/dead-letters';
-import { recordKeysByIds } from '../../src/projectors/record-keys';
+import { recordKeysByIds } from '../../src/sync-projector/record-keys';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
-import { insertCommands } from '../../src/projectors/sync-records.repository';
+import { insertCommands } from '../../src/sync-projector/sync-records.repository';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const rejected: OutboxCommand = {

@@ -1,10 +1,10 @@
 import { appendEvents, LeaderLock, SubscriptionRunner, type NewEvent, type RecordedEvent } from '../../src/event-store';
 import { loadMapping } from '../../src/mapping';
 import { replayProjection } from '../../src/migration/replay';
-import { buildSyncContext } from '../../src/projectors/build-sync-context';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { saveCachedContext } from '../../src/projectors/sync-context-cache';
-import { SyncProjector } from '../../src/projectors/sync-projector';
+import { buildSyncContext } from '../../src/sync-projector/build-sync-context';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { saveCachedContext } from '../../src/sync-projector/sync-context-cache';
+import { SyncProjector } from '../../src/sync-projector/sync-projector';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
 import { mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

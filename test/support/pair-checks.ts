@@ -1,7 +1,7 @@
 import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
 import { NAME_KEY } from '../../src/mapping/resolved-mapping';
 import type { MondayItem, MondayPort } from '../../src/monday';
-import type { SyncContext } from '../../src/projectors/sync-context';
+import type { SyncContext } from '../../src/sync-projector/sync-context';
 import type { SandboxEnvironment } from '@crm-sync/sandbox';
 import type { TrackedPair } from './random-edits';
 

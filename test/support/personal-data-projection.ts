@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { LeaderLock, SubscriptionRunner } from '../../src/event-store';
 import { loadMapping, type Mapping } from '../../src/mapping';
 import { enablePersonalData, usePersonalData, type PersonalDataProtector } from '../../src/personal-data';
-import { buildSyncContext } from '../../src/projectors/build-sync-context';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { saveCachedContext } from '../../src/projectors/sync-context-cache';
-import { SyncProjector } from '../../src/projectors/sync-projector';
+import { buildSyncContext } from '../../src/sync-projector/build-sync-context';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { saveCachedContext } from '../../src/sync-projector/sync-context-cache';
+import { SyncProjector } from '../../src/sync-projector/sync-projector';
 import { EXAMPLE_MAPPING, sandboxSchemas } from './sandbox-schemas';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

@@ -1,6 +1,6 @@
 import type { SalesforceValue } from '../../src/mapping/converters/converter.types';
 import { NAME_KEY, type ResolvedObject } from '../../src/mapping/resolved-mapping';
-import type { SyncContext } from '../../src/projectors/sync-context';
+import type { SyncContext } from '../../src/sync-projector/sync-context';
 import type { SandboxEnvironment } from '@crm-sync/sandbox';
 
 /** mulberry32: a small seeded PRNG, so a failing run is reproduced from its seed alone. */

@@ -7,10 +7,10 @@ import type { MondayColumnSchema, SalesforceFieldSchema } from '../../src/mappin
 import type { FieldMapping } from '../../src/mapping/mapping.types';
 import { readMapping } from '../../src/mapping/load-mapping';
 import { phoneCountryFor } from '../../src/mapping/phone-country';
-import { salesforceFieldValues } from '../../src/projectors/command-builders';
+import { salesforceFieldValues } from '../../src/sync-projector/command-builders';
 import type { ResolvedField } from '../../src/mapping/resolved-mapping';
-import { observe } from '../../src/projectors/state/field-state';
-import { newRecord } from '../../src/projectors/sync-record';
+import { observe } from '../../src/sync-projector/state/field-state';
+import { newRecord } from '../../src/sync-projector/sync-record';
 
 // Values as real orgs hold them (interface.md section 5, "Values from real orgs").
 

@@ -2,12 +2,12 @@ import type { Mapping, ObjectMapping } from '../../src/mapping';
 import { loadMapping } from '../../src/mapping';
 import { snapshotEvent } from '../../src/migration/backfill-snapshot-events';
 import { findObjectDrift, type ObjectReading } from '../../src/migration/reconcile-compare';
-import { decide } from '../../src/projectors/decide';
-import { LinkIndex } from '../../src/projectors/link-index';
+import { decide } from '../../src/sync-projector/decide';
+import { LinkIndex } from '../../src/sync-projector/link-index';
 import { resolveMapping } from '../../src/mapping/resolved-mapping';
-import type { SyncContext } from '../../src/projectors/sync-context';
-import type { SyncRecord } from '../../src/projectors/sync-record';
-import { EmailUserDirectory } from '../../src/projectors/user-directory';
+import type { SyncContext } from '../../src/sync-projector/sync-context';
+import type { SyncRecord } from '../../src/sync-projector/sync-record';
+import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
 import { recorded, salesforceChanged } from '../support/sync-events';
 

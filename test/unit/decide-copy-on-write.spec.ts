@@ -1,9 +1,9 @@
 import type { RecordedEvent } from '../../src/event-store';
-import { decide } from '../../src/projectors/decide';
-import { LinkIndex } from '../../src/projectors/link-index';
-import type { SyncContext } from '../../src/projectors/sync-context';
-import type { SyncRecord } from '../../src/projectors/sync-record';
-import { EmailUserDirectory } from '../../src/projectors/user-directory';
+import { decide } from '../../src/sync-projector/decide';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import type { SyncContext } from '../../src/sync-projector/sync-context';
+import type { SyncRecord } from '../../src/sync-projector/sync-record';
+import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 import { itemSnapshot, mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { decide, recordKeysOf } from '../../src/projectors/decide';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { decideEvents, RecordBatch } from '../../src/projectors/sync-projector';
-import { EmailUserDirectory } from '../../src/projectors/user-directory';
-import type { SyncContext } from '../../src/projectors/sync-context';
-import type { SyncRecord } from '../../src/projectors/sync-record';
+import { decide, recordKeysOf } from '../../src/sync-projector/decide';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { decideEvents, RecordBatch } from '../../src/sync-projector/sync-projector';
+import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
+import type { SyncContext } from '../../src/sync-projector/sync-context';
+import type { SyncRecord } from '../../src/sync-projector/sync-record';
 import type { RecordedEvent } from '../../src/event-store';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 import { itemSnapshot, recordLinked, recorded } from '../support/sync-events';

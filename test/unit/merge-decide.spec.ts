@@ -1,11 +1,11 @@
 import type { MergeRequested, RecordedEvent } from '../../src/event-store';
-import { decide, recordKeysOf } from '../../src/projectors/decide';
-import { LinkIndex } from '../../src/projectors/link-index';
+import { decide, recordKeysOf } from '../../src/sync-projector/decide';
+import { LinkIndex } from '../../src/sync-projector/link-index';
 import { groupForDispatch } from '../../src/outbox/batch-groups';
 import { commandStream } from '../../src/outbox/result-events';
-import type { SyncContext } from '../../src/projectors/sync-context';
-import { newRecord, type SyncRecord } from '../../src/projectors/sync-record';
-import { EmailUserDirectory } from '../../src/projectors/user-directory';
+import type { SyncContext } from '../../src/sync-projector/sync-context';
+import { newRecord, type SyncRecord } from '../../src/sync-projector/sync-record';
+import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 
 const ACCOUNTS = '9378000512';

@@ -1,8 +1,8 @@
 import { mondayItemIdOf, type MondayItemEvent } from '../../src/event-store';
 import { mondayWebhookToEvent } from '../../src/ingest/monday/monday-webhook.to-event';
-import { decide } from '../../src/projectors/decide';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { EmailUserDirectory } from '../../src/projectors/user-directory';
+import { decide } from '../../src/sync-projector/decide';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
 import { samplePayloads } from '../support/monday-webhooks';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 import { recorded } from '../support/sync-events';

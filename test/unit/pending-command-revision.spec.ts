@@ -1,6 +1,6 @@
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
-import { forRetry, revisePendingCommand, type Revision } from '../../src/projectors/pending-commands';
-import { newRecord, type FieldState } from '../../src/projectors/sync-record';
+import { forRetry, revisePendingCommand, type Revision } from '../../src/sync-projector/pending-commands';
+import { newRecord, type FieldState } from '../../src/sync-projector/sync-record';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 
 const OPP_ID = '006000000000001AAA';

@@ -1,9 +1,9 @@
 import { findObjectDrift, type ObjectReading } from '../../src/migration/reconcile-compare';
 import type { MondayColumnValue, MondayItem } from '../../src/monday/monday.port';
-import { LinkIndex } from '../../src/projectors/link-index';
-import type { SyncContext } from '../../src/projectors/sync-context';
-import { newRecord, type SyncRecord } from '../../src/projectors/sync-record';
-import { EmailUserDirectory } from '../../src/projectors/user-directory';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import type { SyncContext } from '../../src/sync-projector/sync-context';
+import { newRecord, type SyncRecord } from '../../src/sync-projector/sync-record';
+import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
 import type { SObjectRecord } from '../../src/salesforce/salesforce.port';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 

@@ -1,5 +1,5 @@
-import { RecordBatch } from '../../src/projectors/record-batch';
-import { newRecord, type SyncRecord } from '../../src/projectors/sync-record';
+import { RecordBatch } from '../../src/sync-projector/record-batch';
+import { newRecord, type SyncRecord } from '../../src/sync-projector/sync-record';
 
 const record = (id: number | null, ids: { salesforceId?: string; mondayItemId?: string }, extra: Partial<SyncRecord> = {}): SyncRecord => ({ ...newRecord('lead', '100', ids), id, ...extra });
 const version = (of: SyncRecord, extra: Partial<SyncRecord> = {}): SyncRecord => ({ ...of, fields: { ...of.fields }, ...extra });

@@ -1,6 +1,6 @@
 import { copyRow } from '../../src/database/copy-text';
-import { decisionRow } from '../../src/projectors/rebuild';
-import type { DecisionRow } from '../../src/projectors/sync-records.repository';
+import { decisionRow } from '../../src/sync-projector/rebuild';
+import type { DecisionRow } from '../../src/sync-projector/sync-records.repository';
 
 /** decisionRow (replay's hot path, its middle columns made once per combination) is copyRow of the row's columns. */
 function expected(row: DecisionRow): string {

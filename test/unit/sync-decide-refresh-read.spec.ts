@@ -1,9 +1,9 @@
-import { decide } from '../../src/projectors/decide';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { resolveWaiting } from '../../src/projectors/links/links.decide';
-import { EmailUserDirectory } from '../../src/projectors/user-directory';
-import type { SyncContext } from '../../src/projectors/sync-context';
-import { newRecord, type SyncRecord } from '../../src/projectors/sync-record';
+import { decide } from '../../src/sync-projector/decide';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { resolveWaiting } from '../../src/sync-projector/links/links.decide';
+import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
+import type { SyncContext } from '../../src/sync-projector/sync-context';
+import { newRecord, type SyncRecord } from '../../src/sync-projector/sync-record';
 import type { RecordedEvent } from '../../src/event-store';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';

@@ -1,8 +1,8 @@
-import { decide } from '../../src/projectors/decide';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { EmailUserDirectory } from '../../src/projectors/user-directory';
-import type { SyncContext } from '../../src/projectors/sync-context';
-import type { SyncRecord } from '../../src/projectors/sync-record';
+import { decide } from '../../src/sync-projector/decide';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
+import type { SyncContext } from '../../src/sync-projector/sync-context';
+import type { SyncRecord } from '../../src/sync-projector/sync-record';
 import type { RecordedEvent } from '../../src/event-store';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 import { mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';

@@ -1,13 +1,13 @@
 import type { RecordedEvent } from '../../src/event-store';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
-import { decide } from '../../src/projectors/decide';
-import { LinkIndex } from '../../src/projectors/link-index';
-import { EmailUserDirectory } from '../../src/projectors/user-directory';
-import type { SyncContext } from '../../src/projectors/sync-context';
-import type { SyncRecord } from '../../src/projectors/sync-record';
-import { resolveWaiting } from '../../src/projectors/links/links.decide';
-import { newRecord } from '../../src/projectors/sync-record';
-import { withFieldsOf } from '../../src/projectors/sync-projector';
+import { decide } from '../../src/sync-projector/decide';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
+import type { SyncContext } from '../../src/sync-projector/sync-context';
+import type { SyncRecord } from '../../src/sync-projector/sync-record';
+import { resolveWaiting } from '../../src/sync-projector/links/links.decide';
+import { newRecord } from '../../src/sync-projector/sync-record';
+import { withFieldsOf } from '../../src/sync-projector/sync-projector';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 import { itemSnapshot, mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
 

@@ -2,7 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../../config';
 import { replayProjection } from '../../migration/replay';
 import { enablePersonalData } from '../../personal-data';
-import { SYNC_PROJECTOR } from '../../projectors/sync-projector';
+import { SYNC_PROJECTOR } from '../../sync-projector/sync-projector';
 import { CliError } from '../cli-error';
 import { openCommandContext } from '../command-context';
 

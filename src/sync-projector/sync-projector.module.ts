@@ -18,10 +18,10 @@ import { SyncProjectorService } from './sync-projector-service';
  * the context's pool, notifications, SYNC_CONTEXT and LinkIndex.
  */
 @Module({})
-export class ProjectorsModule {
+export class SyncProjectorModule {
   static forSync(): DynamicModule {
     return {
-      module: ProjectorsModule,
+      module: SyncProjectorModule,
       providers: [
         {
           provide: SyncProjectorService,
