@@ -23,22 +23,30 @@ export interface Settlement {
  * UPDATE, style lesson 10) and the events that tell the story, in ONE transaction. The rows are locked
  * in id order first (see HELD_IN_ID_ORDER: the projector may be revising them). Rows whose claim
  * was lost (lease expired and another dispatcher took them over) are left alone and their events are
- * not appended: the new owner will record its own outcome.
+ * not appended: the new owner will record its own outcome. The creates of one monday request saved
+ * for a retry under its Idempotency-Key (progress.mondayCreateRequest) draw one retry time, so the
+ * retry claims them together and can send that request again whole (monday-create-request.ts).
  */
 const SETTLE_SQL = `
-WITH held AS (SELECT id FROM outbox WHERE id = ANY($1::bigint[]) AND claim_token = $6 AND status = 'in_flight' ORDER BY id FOR UPDATE)
+WITH held AS (
+  SELECT id, progress->'mondayCreateRequest'->>'key' AS request_key FROM outbox
+  WHERE id = ANY($1::bigint[]) AND claim_token = $6 AND status = 'in_flight' ORDER BY id FOR UPDATE
+),
+request_draws AS MATERIALIZED (SELECT request_key, random() AS r FROM (SELECT DISTINCT request_key FROM held WHERE request_key IS NOT NULL) k)
 UPDATE outbox o
 SET status = u.status,
     available_at = CASE WHEN u.status = 'pending'
-                        THEN now() + (u.min_ms + random() * (u.max_ms - u.min_ms)) * interval '1 millisecond'
+                        THEN now() + (u.min_ms + COALESCE(d.r, random()) * (u.max_ms - u.min_ms)) * interval '1 millisecond'
                         ELSE o.available_at END,
     locked_until = NULL,
     claim_token = NULL,
     last_error = u.error::jsonb,
     progress = CASE WHEN u.status = 'done' THEN NULL ELSE o.progress END,
     finished_at = CASE WHEN u.status IN ('done', 'dead') THEN now() END
-FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::text[]) AS u(id, status, min_ms, max_ms, error), held
-WHERE o.id = u.id AND held.id = o.id
+FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::text[]) AS u(id, status, min_ms, max_ms, error)
+  JOIN held ON held.id = u.id
+  LEFT JOIN request_draws d ON d.request_key = held.request_key
+WHERE o.id = u.id
 RETURNING o.id`;
 
 export async function recordOutcomes(pool: Pool, claimToken: string, settlements: readonly Settlement[]): Promise<Set<number>> {

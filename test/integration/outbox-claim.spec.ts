@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { claimCommands, type ClaimedCommand } from '../../src/outbox/claim';
+import { claimCommands, saveProgress, type ClaimedCommand } from '../../src/outbox/claim';
 import { recordOutcomes, type Settlement } from '../../src/outbox/record-outcomes';
 import { expectEventually } from '../support/eventually';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -131,5 +131,34 @@ describe('outbox claim: per-record order, SKIP LOCKED, leases', () => {
     for (const [, claimedIds] of order) expect(claimedIds).toEqual([...claimedIds].sort((a, b) => a - b));
     const { rows: left } = await db.pool.query("SELECT count(*)::int AS n FROM outbox WHERE status <> 'done'");
     expect(left[0].n).toBe(0);
+  });
+});
+
+describe('outbox retry times of one saved monday create request', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  const retry = (claimed: ClaimedCommand): Settlement => ({ claimed, status: 'pending', delay: { minMs: 1_000, maxMs: 600_000 }, error: null, events: [] });
+
+  it('creates saved as one request draw one retry time, so the retry claims them together and sends it again whole; other commands keep their own', async () => {
+    const ids = await insertCommands(
+      db.pool,
+      [1, 2, 3, 4].map((n) => ({ recordId: n, command: updateCommand(`00Q00000000000${n}AAA`, { Status: `s${n}` }) })),
+    );
+    const token = randomUUID();
+    const claimed = await claimCommands(db.pool, { limit: 10, leaseMs: 60_000, claimToken: token });
+    expect(claimed).toHaveLength(4);
+    // Commands 1 and 2 were sent in one request whose key was saved before it went out (monday-create-item.handler.ts).
+    const saved = { mondayCreateRequest: { key: 'crm-sync:create_item:9378000505:abc', commandIds: [ids[0], ids[1]] } };
+    for (const id of [ids[0], ids[1]]) await saveProgress(db.pool, id, token, saved);
+    await recordOutcomes(db.pool, token, claimed.map(retry));
+    const at = await Promise.all(ids.map(async (id) => (await outboxRow(db.pool, id)).available_at.getTime()));
+    expect(at[0]).toBe(at[1]);
+    // Drawn apart in a window of 599 s: equal only by a one-in-many-millions chance.
+    expect(new Set([at[1], at[2], at[3]]).size).toBe(3);
   });
 });
