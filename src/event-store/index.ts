@@ -33,4 +33,4 @@ export {
 export { isTransientDatabaseError } from './transient-error';
 export type { Queryable } from './queryable';
 export { countSucceededCommandsByVia, eventHeadersAt, type EventHeader } from './event-lookups';
-export { newestEvent, newestOccurredAt, countEvents, countEventsAfter, checkpointStatus, eventsOfStreams, type StoredEventRow } from './log-status';
+export { newestEvent, newestOccurredAt, countEvents, countEventsAfter, hasEventsAfter, checkpointStatus, eventsOfStreams, type StoredEventRow } from './log-status';

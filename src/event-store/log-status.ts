@@ -1,4 +1,5 @@
 import type { Queryable } from './queryable';
+import type { Checkpoint } from './read-batch';
 
 /** The newest event of the log (null when it is empty). */
 export async function newestEvent(db: Queryable): Promise<{ position: number; recordedAt: Date } | null> {
@@ -47,4 +48,13 @@ export async function eventsOfStreams(db: Queryable, stream: string, pattern: st
     [stream, pattern, limit],
   );
   return rows;
+}
+
+/** Whether any event comes after `checkpoint` in the subscribers' order (transaction id, position). */
+export async function hasEventsAfter(db: Queryable, checkpoint: Checkpoint): Promise<boolean> {
+  const { rows } = await db.query<{ behind: boolean }>('SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS behind', [
+    checkpoint.transactionId,
+    checkpoint.position,
+  ]);
+  return rows[0]?.behind ?? false;
 }

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { MondayPort } from '../monday/monday.port';
 import type { ResolvedObject } from '../mapping/resolved-mapping';
+import { anyItemLinked } from '../sync-projector/records-of-items';
 import { BackfillModeError, chooseCreatePath, DEFAULT_BULK_THRESHOLD, ROWS_PER_JOB, type BackfillMode, type CreatePath } from './backfill-create-path';
 import type { BackfillPipeline } from './backfill-pipeline';
 import { reconcileOpenJobs, type BulkJobProgress } from './bulk-import-polling';
@@ -179,9 +180,5 @@ export async function reconcileBeforeStart(deps: { pool: Pool; monday: MondayPor
 /** Whether the sync links any item of the object's board (objects sharing the board count too). */
 async function boardHasLinks(pool: Pool, object: ResolvedObject, all: readonly ResolvedObject[]): Promise<boolean> {
   const keys = all.filter((o) => o.board.id === object.board.id).map((o) => o.mapping.key);
-  const { rows } = await pool.query<{ linked: boolean }>(
-    'SELECT EXISTS (SELECT 1 FROM sync_records WHERE object_key = ANY($1::text[]) AND monday_item_id IS NOT NULL) AS linked',
-    [keys],
-  );
-  return rows[0]?.linked ?? false;
+  return anyItemLinked(pool, keys);
 }

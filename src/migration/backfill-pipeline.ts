@@ -1,8 +1,9 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { LeaderLock, readCheckpoint, START, SubscriptionRunner } from '../event-store';
+import { hasEventsAfter, LeaderLock, readCheckpoint, START, SubscriptionRunner } from '../event-store';
 import type { MondayPort } from '../monday/monday.port';
 import { OutboxDispatcher, type OutboxDispatcherOptions } from '../outbox/dispatcher';
+import { countWaitingBoardCreates, countWaitingCommands } from '../outbox/waiting-commands';
 import { linkedItems } from '../sync-projector/linked-items';
 import { LinkIndex } from '../sync-projector/link-index';
 import type { SyncContext } from '../sync-projector/sync-context';
@@ -107,11 +108,7 @@ export class BackfillPipeline {
 
   /** monday.create_item commands waiting in the outbox for a board that no bulk-import job has taken yet. */
   async pendingCreates(boardId: string): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'in_flight') AND payload->>'kind' = 'monday.create_item' AND payload->>'boardId' = $1 AND progress IS NULL",
-      [boardId],
-    );
-    return rows[0]?.n ?? 0;
+    return countWaitingBoardCreates(this.pool, boardId);
   }
 
   /**
@@ -134,17 +131,11 @@ export class BackfillPipeline {
     await this.projector?.stop();
   }
 
-  private async outboxOpen(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'in_flight')");
-    return rows[0]?.n ?? 0;
+  private outboxOpen(): Promise<number> {
+    return countWaitingCommands(this.pool);
   }
 
   private async projectorBehind(): Promise<boolean> {
-    const checkpoint = (await readCheckpoint(this.pool, SYNC_PROJECTOR)) ?? START;
-    const { rows } = await this.pool.query<{ behind: boolean }>(
-      'SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS behind',
-      [checkpoint.transactionId, checkpoint.position],
-    );
-    return rows[0]?.behind ?? false;
+    return hasEventsAfter(this.pool, (await readCheckpoint(this.pool, SYNC_PROJECTOR)) ?? START);
   }
 }

@@ -16,3 +16,9 @@ export async function recordsOfItems(db: Queryable, objectKeys: readonly string[
   );
   return rows.map((r) => ({ id: Number(r.id), objectKey: r.object_key, salesforceId: r.salesforce_id, mondayItemId: r.monday_item_id }));
 }
+
+/** Whether the sync links any item to a record of these mapped objects. */
+export async function anyItemLinked(db: Queryable, objectKeys: readonly string[]): Promise<boolean> {
+  const { rows } = await db.query<{ linked: boolean }>('SELECT EXISTS (SELECT 1 FROM sync_records WHERE object_key = ANY($1::text[]) AND monday_item_id IS NOT NULL) AS linked', [objectKeys]);
+  return rows[0]?.linked ?? false;
+}
