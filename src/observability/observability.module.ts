@@ -6,8 +6,9 @@ import { MetricsController } from './metrics.controller';
 /** Logs (nestjs-pino over the service logger, pino-http request lines) and GET /metrics. */
 @Module({})
 export class ObservabilityModule {
-  static forRoot(logger: Logger): DynamicModule {
-    const logging = loggingModule(logger);
+  /** `unloggedPosts`: hot POST routes that get no request line (see loggingModule). */
+  static forRoot(logger: Logger, unloggedPosts: readonly string[] = []): DynamicModule {
+    const logging = loggingModule(logger, unloggedPosts);
     return { module: ObservabilityModule, imports: [logging], controllers: [MetricsController], exports: [logging] };
   }
 }
