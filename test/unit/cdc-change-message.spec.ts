@@ -61,6 +61,26 @@ describe('CDC message -> events (reference salesforce.md 5.6)', () => {
     });
   });
 
+  it('an address sent as null with components listed as changed clears those components (the docs leave the shape open)', () => {
+    const [event] = changeMessageToEvents(
+      {
+        channel: '/data/AccountChangeEvent',
+        replayId: 10,
+        payload: {
+          ChangeEventHeader: header({ entityName: 'Account', changedFields: ['BillingAddress.City', 'BillingAddress.PostalCode', 'LastModifiedDate'] }),
+          BillingAddress: null,
+          LastModifiedDate: '2026-12-07T09:00:00.000Z',
+        },
+      },
+      'crm-sync',
+    );
+    expect(event.payload).toMatchObject({
+      fields: { BillingCity: null, BillingPostalCode: null, LastModifiedDate: '2026-12-07T09:00:00.000Z' },
+      changedFields: ['BillingCity', 'BillingPostalCode', 'LastModifiedDate'],
+    });
+    expect(event.payload).not.toHaveProperty('fields.BillingAddress');
+  });
+
   it('a gap event becomes a gap fact and a catch-up request for the named records', () => {
     const events = changeMessageToEvents(
       { channel: '/data/LeadChangeEvent', replayId: 50, payload: { ChangeEventHeader: header({ changeType: 'GAP_UPDATE', changeOrigin: '' }) } },

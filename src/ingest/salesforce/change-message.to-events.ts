@@ -49,7 +49,7 @@ export function changeMessageToEvents(message: ChangeMessage, clientName: string
       },
     ];
   }
-  const fields = flattenFields(message.payload);
+  const fields = flattenFields(message.payload, header.changedFields ?? []);
   const changedFields = (header.changedFields ?? []).map(flattenFieldName);
   const origin = originOf(header.changeOrigin, clientName);
   return header.recordIds.map((recordId) => ({
@@ -82,10 +82,23 @@ export function originOf(changeOrigin: string | undefined, clientName: string): 
   return changeOrigin.split(';').some((part) => part.trim() === `client=${clientName}`) ? 'own_echo' : 'user';
 }
 
-function flattenFields(payload: ChangeMessage['payload']): Record<string, unknown> {
+/**
+ * Compound fields (Name, addresses) as their components. A compound sent as null with components
+ * listed as changed (`BillingAddress.City`) had those components cleared: the docs do not say whether
+ * Salesforce sends `{City: null}` or a null address when every component is cleared, so both give
+ * `BillingCity: null` (a cleared city must reach monday either way).
+ */
+function flattenFields(payload: ChangeMessage['payload'], changedFields: readonly string[]): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (name === 'ChangeEventHeader') continue;
+    if (value === null && (name === 'Name' || name in ADDRESS_PREFIX)) {
+      const cleared = changedFields.filter((changed) => changed.startsWith(`${name}.`));
+      if (cleared.length > 0) {
+        for (const component of cleared) fields[flattenFieldName(component)] = null;
+        continue;
+      }
+    }
     const isCompound = value !== null && typeof value === 'object' && !Array.isArray(value) && (name === 'Name' || name in ADDRESS_PREFIX);
     if (!isCompound) {
       fields[name] = value;
