@@ -21,18 +21,27 @@ const status = (text: string, index: number) => ({ label: { index, text, style: 
  * commands are numbered per record and side (SyncRecord.commandSeq) and the wait remembers the
  * number of the one carrying the current version (FieldState.sendingSeq): only its outcome ends it.
  */
+/** Opportunity 006..001 linked to item 501 at stage Follow-up; `step` decides an event on it, `stage` is a monday Stage edit. */
+function linkedOpportunity() {
+  const links = new LinkIndex();
+  const context: SyncContext = { mapping: exampleResolvedMapping(), links, users: new EmailUserDirectory() };
+  const pair = {
+    record: decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { stage: 'Follow-up' } }), context).record as SyncRecord,
+    step(event: RecordedEvent) {
+      const result = decide(pair.record, event, context);
+      pair.record = result.record as SyncRecord;
+      return result.commands;
+    },
+    stage: (text: string, index: number, at: number) => mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status(text, index), at }),
+  };
+  links.add('opportunity', OPP_ID, '501');
+  return pair;
+}
+
 describe('sendingTo and echoes of older commands carrying the same value', () => {
   it('monday Quote, MOU, Quote while the first two updates are in flight: the MOU echo sends nothing (the third update carries Quote)', () => {
-    const links = new LinkIndex();
-    const context: SyncContext = { mapping: exampleResolvedMapping(), links, users: new EmailUserDirectory() };
-    let record = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { stage: 'Follow-up' } }), context).record as SyncRecord;
-    links.add('opportunity', OPP_ID, '501');
-    const step = (event: RecordedEvent) => {
-      const result = decide(record, event, context);
-      record = result.record as SyncRecord;
-      return result.commands;
-    };
-    const stage = (text: string, index: number, at: number) => mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status(text, index), at });
+    const pair = linkedOpportunity();
+    const { step, stage } = pair;
     // Three updates to Salesforce, in this order (the first two claimed, so no longer revisable).
     expect(step(stage('Quote', 3, 2_000))).toEqual([expect.objectContaining({ fields: { StageName: 'Quote' } })]);
     expect(step(stage('MOU', 1, 2_100))).toEqual([expect.objectContaining({ fields: { StageName: 'MOU' } })]);
@@ -43,21 +52,13 @@ describe('sendingTo and echoes of older commands carrying the same value', () =>
   });
 
   it("the wait ends with the carrying command's outcome (its number), not before: a numbered dead letter of it lets the older echo be repaired", () => {
-    const links = new LinkIndex();
-    const context: SyncContext = { mapping: exampleResolvedMapping(), links, users: new EmailUserDirectory() };
-    let record = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { stage: 'Follow-up' } }), context).record as SyncRecord;
-    links.add('opportunity', OPP_ID, '501');
-    const step = (event: RecordedEvent) => {
-      const result = decide(record, event, context);
-      record = result.record as SyncRecord;
-      return result.commands;
-    };
-    const stage = (text: string, index: number, at: number) => mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status(text, index), at });
+    const pair = linkedOpportunity();
+    const { step, stage } = pair;
     const seqs = [...step(stage('Quote', 3, 2_000)), ...step(stage('MOU', 1, 2_100)), ...step(stage('Quote', 3, 2_200))].map((c) => (c as { seq?: number }).seq);
     expect(seqs).toEqual([1, 2, 3]);
-    expect(record.commandSeq).toEqual({ salesforce: 3 });
+    expect(pair.record.commandSeq).toEqual({ salesforce: 3 });
     expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Quote' }, at: 2_300, origin: 'own_echo' }))).toEqual([]);
-    expect(record.fields.stage).toMatchObject({ sendingTo: ['salesforce'], sendingSeq: { salesforce: 3 } });
+    expect(pair.record.fields.stage).toMatchObject({ sendingTo: ['salesforce'], sendingSeq: { salesforce: 3 } });
     // The third is dead-lettered (its number in the failure): nothing carries Quote there any more.
     const failed = recorded({
       type: 'system.command_failed',
@@ -69,7 +70,7 @@ describe('sendingTo and echoes of older commands carrying the same value', () =>
       payload: { commandId: 3, kind: 'salesforce.update', target: 'salesforce', recordId: 1, error: { code: 'X', message: 'refused' }, attempts: 5, deadLettered: true, seq: 3 },
     });
     expect(step(failed)).toEqual([]);
-    expect(record.fields.stage.sendingTo).toBeUndefined();
+    expect(pair.record.fields.stage.sendingTo).toBeUndefined();
     expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_400, origin: 'own_echo' }))).toEqual([expect.objectContaining({ fields: { StageName: 'Quote' }, seq: 4 })]);
   });
 });
