@@ -3,8 +3,7 @@ import { findDuplicates, clustersDocument } from '../../src/data-quality/duplica
 import { planClusterMerge } from '../../src/data-quality/merge-cluster';
 import { awaitMerge, requestMerge } from '../../src/data-quality/merge-request';
 import { expectEventually } from '../support/eventually';
-import { exampleMappingVariant, type MappingVariant } from '../support/example-mapping-variant';
-import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
+import { useSyncEnvironmentWith } from '../support/example-mapping-variant';
 import { waitForPipelineIdle } from '../support/pipeline-idle';
 
 const ACCOUNTS = 9378000512;
@@ -22,23 +21,13 @@ const MAPPING_EDITS = [
 
 /** Contract section 5 "Data quality": a merge with `delete: none`, and relations read when the merge runs. */
 describe('a duplicate merge that keeps the merged-away item', () => {
-  let env: SyncEnvironment;
-  let mapping: MappingVariant;
-  beforeAll(async () => {
-    mapping = exampleMappingVariant(MAPPING_EDITS);
-    env = await startSyncEnvironment({ mappingPath: mapping.path });
-    await expectEventually(async () => expect((await fetch(`${env.url}/health`)).status).toBe(200), { timeoutMs: 20_000 });
-  });
-  afterAll(async () => {
-    await env?.stop();
-    mapping?.remove();
-  });
+  const env = useSyncEnvironmentWith(MAPPING_EDITS);
 
-  const sf = () => env.sandbox.salesforce.control;
-  const md = () => env.sandbox.monday.control;
-  const deps = () => ({ db: env.service.runtime.pool, salesforce: env.salesforce, monday: env.monday, mapping: env.mapping });
+  const sf = () => env().sandbox.salesforce.control;
+  const md = () => env().sandbox.monday.control;
+  const deps = () => ({ db: env().service.runtime.pool, salesforce: env().salesforce, monday: env().monday, mapping: env().mapping });
   const relation = (itemId: number) => JSON.stringify(md().getItem(itemId)?.values.account ?? null);
-  const pipelineIdle = () => waitForPipelineIdle(env.db.pool);
+  const pipelineIdle = () => waitForPipelineIdle(env().db.pool);
 
   it('the kept item gets an update and a history entry naming the master; a relation added after planning is re-pointed too', async () => {
     const record = (sf().createAsHuman('Account', { Name: 'Willow Creek Co-op', Website: 'willowcreek.coop' }) as { id: string }).id;
@@ -62,8 +51,8 @@ describe('a duplicate merge that keeps the merged-away item', () => {
     const after = md().createItem({ boardId: CONTACTS, name: 'Tomas Ode', columnValues: { first_name: 'Tomas', last_name: 'Ode', account: { item_ids: [stray] } } }).id;
     await pipelineIdle();
 
-    const request = await requestMerge(env.db.pool, plan, 'cli');
-    const outcome = await awaitMerge(env.db.pool, request.position, 60_000);
+    const request = await requestMerge(env().db.pool, plan, 'cli');
+    const outcome = await awaitMerge(env().db.pool, request.position, 60_000);
     expect(outcome.succeeded).toBe(true);
     // One re-pointing per board that looks accounts up (opportunities, contacts), then the note.
     expect(outcome.commands.map((c) => c.kind)).toEqual(['monday.repoint_relations', 'monday.repoint_relations', 'monday.note_merged']);
@@ -76,7 +65,7 @@ describe('a duplicate merge that keeps the merged-away item', () => {
     expect(md().getItem(stray)?.state).toBe('active');
     const updates = md().listUpdates(stray).map((u) => u.body);
     expect(updates).toEqual([expect.stringContaining(`Merged into monday item ${masterItem.id} by crm-sync (duplicate cluster ${cluster.id})`)]);
-    const history = await recordHistory(env.db.pool, 'monday', String(stray));
+    const history = await recordHistory(env().db.pool, 'monday', String(stray));
     expect(history?.mergedInto).toEqual(expect.objectContaining({ crm: 'monday', id: String(masterItem.id), clusterId: cluster.id, via: 'noted' }));
     await pipelineIdle();
   }, 180_000);

@@ -1,8 +1,7 @@
 import { listDeadLetters } from '../../src/outbox/dead-letters';
 import { recordKeysByIds } from '../../src/sync-projector/record-keys';
 import { expectEventually } from '../support/eventually';
-import { exampleMappingVariant, type MappingVariant } from '../support/example-mapping-variant';
-import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-environment';
+import { useSyncEnvironmentWith } from '../support/example-mapping-variant';
 
 const ACCOUNTS = 9378000512;
 const CONTACTS = 9378000519;
@@ -15,20 +14,10 @@ const MAPPING_EDITS = [{ object: 'account', from: '    delete: archive\n', to: '
 
 /** Contract section 5 "Duplicate rules": through the whole service against both emulators. */
 describe('Salesforce duplicate rules and merges through the real-time sync', () => {
-  let env: SyncEnvironment;
-  let mapping: MappingVariant;
-  beforeAll(async () => {
-    mapping = exampleMappingVariant(MAPPING_EDITS);
-    env = await startSyncEnvironment({ mappingPath: mapping.path });
-    await expectEventually(async () => expect((await fetch(`${env.url}/health`)).status).toBe(200), { timeoutMs: 20_000 });
-  });
-  afterAll(async () => {
-    await env?.stop();
-    mapping?.remove();
-  });
+  const env = useSyncEnvironmentWith(MAPPING_EDITS);
 
-  const sf = () => env.sandbox.salesforce.control;
-  const md = () => env.sandbox.monday.control;
+  const sf = () => env().sandbox.salesforce.control;
+  const md = () => env().sandbox.monday.control;
   const idColumn = (itemId: number) => JSON.stringify(md().getItem(itemId)?.values.salesforce_id ?? '');
   const accountsNamed = (name: string) => sf().records('Account').filter((r) => r.Name === name);
   const itemFor = (boardId: number, salesforceId: string) =>
@@ -45,9 +34,9 @@ describe('Salesforce duplicate rules and merges through the real-time sync', () 
     await expectEventually(() => expect(idColumn(item.id)).toContain(existing), { timeoutMs: 20_000 });
     // Linked like any match: the item's values reach the record it was linked to.
     await expectEventually(() => expect(sf().getRecord(existing!)?.BillingCity).toBe('Salem'), { timeoutMs: 10_000 });
-    await env.engine.outbox.dispatcher.idle();
+    await env().engine.outbox.dispatcher.idle();
     expect(accountsNamed('Cedar Grove Food Bank')).toHaveLength(1);
-    expect((await listDeadLetters(env.db.pool, recordKeysByIds)).filter((d) => JSON.stringify(d.command).includes(String(item.id)))).toEqual([]);
+    expect((await listDeadLetters(env().db.pool, recordKeysByIds)).filter((d) => JSON.stringify(d.command).includes(String(item.id)))).toEqual([]);
   });
 
   it('two records the rule matches: an AMBIGUOUS_MATCH dead letter naming both, nothing created', async () => {
@@ -58,7 +47,7 @@ describe('Salesforce duplicate rules and merges through the real-time sync', () 
     const item = md().createItem({ boardId: ACCOUNTS, name: 'Maple Street Shelter' });
 
     const dead = await expectEventually(async () => {
-      const found = (await listDeadLetters(env.db.pool, recordKeysByIds)).find((d) => d.kind === 'salesforce.create' && JSON.stringify(d.command).includes(String(item.id)));
+      const found = (await listDeadLetters(env().db.pool, recordKeysByIds)).find((d) => d.kind === 'salesforce.create' && JSON.stringify(d.command).includes(String(item.id)));
       expect(found).toBeDefined();
       return found!;
     }, { timeoutMs: 20_000 });
@@ -78,7 +67,7 @@ describe('Salesforce duplicate rules and merges through the real-time sync', () 
     const relation = () => JSON.stringify(md().getItem(contactItem.id)?.values.account ?? null);
     await expectEventually(() => expect(relation()).toContain(String(loserItem.id)), { timeoutMs: 20_000 });
 
-    const res = await fetch(`${env.sandbox.salesforce.url}/__sandbox/merge`, {
+    const res = await fetch(`${env().sandbox.salesforce.url}/__sandbox/merge`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'Account', masterId: winner, mergeIds: [loser] }),
@@ -90,12 +79,12 @@ describe('Salesforce duplicate rules and merges through the real-time sync', () 
     expect(relation()).not.toContain(String(loserItem.id));
     expect(md().getItem(winnerItem.id)?.state).toBe('active');
     expect(idColumn(winnerItem.id)).toContain(winner);
-    await env.engine.outbox.dispatcher.idle();
+    await env().engine.outbox.dispatcher.idle();
     expect(md().listItems(ACCOUNTS).filter((i) => /Oak Hill/.test(i.name))).toHaveLength(1);
     // The DELETE was recognised as a merge (queryAll MasterRecordId): the objects that look accounts
     // up are re-read since the merge, in case Salesforce sent no change events for the reparenting.
     const catchUp = await expectEventually(async () => {
-      const { rows } = await env.db.pool.query<{ payload: { objects: string[]; reason: string } }>(
+      const { rows } = await env().db.pool.query<{ payload: { objects: string[]; reason: string } }>(
         `SELECT payload FROM events WHERE type = 'system.catch_up_requested' AND source_event_id = $1`,
         [`merge:${loser}:${winner}`],
       );

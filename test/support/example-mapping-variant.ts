@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectEventually } from './eventually';
 import { EXAMPLE_MAPPING } from './sandbox-schemas';
+import { startSyncEnvironment, type SyncEnvironment } from './sync-environment';
 
 /** In the block of one mapped object (`account`, `contact`, ...): replace these exact lines. */
 export interface ObjectBlockEdit {
@@ -36,4 +38,27 @@ export function exampleMappingVariant(edits: readonly ObjectBlockEdit[]): Mappin
   const path = join(dir, 'mapping.yaml');
   writeFileSync(path, yaml);
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The whole service against both emulators on the example mapping with `edits`, healthy before the
+ * first test; stopped and its mapping file removed after the describe. Read it inside tests and hooks.
+ */
+export function useSyncEnvironmentWith(edits: readonly ObjectBlockEdit[]): () => SyncEnvironment {
+  let env: SyncEnvironment | undefined;
+  let mapping: MappingVariant | undefined;
+  beforeAll(async () => {
+    mapping = exampleMappingVariant(edits);
+    env = await startSyncEnvironment({ mappingPath: mapping.path });
+    const url = env.url;
+    await expectEventually(async () => expect((await fetch(`${url}/health`)).status).toBe(200), { timeoutMs: 20_000 });
+  });
+  afterAll(async () => {
+    await env?.stop();
+    mapping?.remove();
+  });
+  return () => {
+    if (!env) throw new Error('useSyncEnvironmentWith: read it inside a test or hook');
+    return env;
+  };
 }
