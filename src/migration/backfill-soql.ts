@@ -64,6 +64,7 @@ function normalizeOffset(value: string): string {
   return value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
 }
 
-function soqlString(value: string): string {
+/** A quoted SOQL string literal. */
+export function soqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -4,19 +4,21 @@ import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { markCatchUpServed, PENDING_CATCH_UPS_SQL } from '../ingest/salesforce/catch-up-queue';
 import { runObject } from './backfill-object-run';
+import { appendDeletionsSince } from './catch-up-deletions';
 import { backfillOrder } from './backfill-object-order';
 
 // The requests and what serves them are ingest's tables (src/ingest/salesforce/catch-up-queue.ts).
 export { COUNT_PENDING_CATCH_UPS_SQL, PENDING_CATCH_UPS_SQL } from '../ingest/salesforce/catch-up-queue';
 
 export type CatchUpOutcome =
-  | { position: number; status: 'served'; read: number; appended: number; positions: number[] }
+  | { position: number; status: 'served'; read: number; appended: number; positions: number[]; deleted: number }
   | { position: number; status: 'paused'; reason: string };
 
 /**
  * Serves the CDC gap catch-ups (invariant 5): for each pending request, a targeted backfill of the
  * named objects (parents first) since the gap began, or of the named records, appended as snapshot
- * events with reason `catch_up`. Their idempotency keys are the backfill's, so a version the log
+ * events with reason `catch_up`, and the records deleted over the gap (the recycle bin) as snapshots
+ * that say so (`catch-up-deletions.ts`). Their idempotency keys are the backfill's, so a version the log
  * already holds adds nothing. A request is marked served only when every object was read; one
  * that meets the API-usage floor stays pending for the next round.
  */
@@ -36,6 +38,7 @@ async function serve(pool: Pool, salesforce: SalesforcePort, mapping: ResolvedMa
   const named = mapping.mapping.objects.filter((o) => request.objects.includes(o.salesforce));
   let read = 0;
   let appended = 0;
+  let deleted = 0;
   const positions: number[] = [];
   for (const object of backfillOrder(named)) {
     const resolved = mapping.byKey.get(object.key);
@@ -53,7 +56,11 @@ async function serve(pool: Pool, salesforce: SalesforcePort, mapping: ResolvedMa
     positions.push(...outcome.positions);
     if (outcome.status === 'paused') return { position, status: 'paused', reason: `Salesforce API usage floor reached (${outcome.usage.remaining} of ${outcome.usage.limit} left)` };
     if (outcome.status === 'aborted') return { position, status: 'paused', reason: 'interrupted' };
+    const deletions = await appendDeletionsSince(pool, salesforce, object.salesforce, ids ? null : request.sinceModstamp, ids);
+    deleted += deletions.read;
+    appended += deletions.appended;
+    positions.push(...deletions.positions);
   }
-  await markCatchUpServed(pool, position, read);
-  return { position, status: 'served', read, appended, positions };
+  await markCatchUpServed(pool, position, read + deleted);
+  return { position, status: 'served', read, appended, positions, deleted };
 }

@@ -42,6 +42,29 @@ describe('CDC gap catch-up requests served by a targeted backfill', () => {
     expect(await servePendingCatchUps(world.db.pool, world.salesforce, mapping())).toEqual([]);
   });
 
+  it('also reads the records deleted over the gap from the recycle bin, as snapshots saying IsDeleted (read again: nothing appended)', async () => {
+    const leadIds = world.sf.control.seed(partnerLeads(6, 'Bin'));
+    world.sf.control.deleteAsHuman('Lead', leadIds[0]);
+    world.sf.control.advanceClock(60_000);
+    const gapStart = new Date(world.sf.control.now()).toISOString();
+    world.sf.control.advanceClock(60_000);
+    world.sf.control.deleteAsHuman('Lead', leadIds[1]);
+    world.sf.control.deleteAsHuman('Lead', leadIds[2]);
+    world.sf.control.updateAsHuman('Lead', leadIds[3], { Title: 'Changed during the gap' });
+    await requestCatchUp('gap-deletes', { objects: ['Lead'], recordIds: [], sinceModstamp: gapStart });
+
+    const served = await servePendingCatchUps(world.db.pool, world.salesforce, mapping());
+
+    expect(served).toEqual([expect.objectContaining({ status: 'served', read: 1, deleted: 2, appended: 3 })]);
+    const { rows } = await world.db.pool.query<{ id: string }>(
+      "SELECT payload->'record'->>'Id' AS id FROM events WHERE type = 'backfill.record_snapshot' AND payload->'record'->>'IsDeleted' = 'true' ORDER BY 1",
+    );
+    // The delete before the gap is not re-read; the two during it are.
+    expect(rows.map((r) => r.id)).toEqual([leadIds[1], leadIds[2]].sort());
+    await requestCatchUp('gap-deletes-again', { objects: ['Lead'], recordIds: [], sinceModstamp: gapStart });
+    expect(await servePendingCatchUps(world.db.pool, world.salesforce, mapping())).toEqual([expect.objectContaining({ status: 'served', deleted: 2, appended: 0 })]);
+  });
+
   it('reads exactly the records a gap event names', async () => {
     const leadIds = world.sf.control.seed(partnerLeads(10, 'Named'));
     await requestCatchUp('gap-2', { objects: ['Lead'], recordIds: [leadIds[4], leadIds[7]], sinceModstamp: null });

@@ -8,6 +8,7 @@ import type { SyncRecord } from '../../src/sync-projector/sync-record';
 import { resolveWaiting } from '../../src/sync-projector/links/links.decide';
 import { newRecord } from '../../src/sync-projector/sync-record';
 import { withFieldsOf } from '../../src/sync-projector/sync-projector';
+import { snapshotEvent } from '../../src/migration/backfill-snapshot-events';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 import { itemSnapshot, mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
 
@@ -381,6 +382,25 @@ describe('sync decide (issue 6, pure)', () => {
     const late = decide(deleted.record, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_500 }), context);
     expect(late.commands).toEqual([]);
     expect(late.outcome).toMatchObject({ reason: 'deleted_record' });
+  });
+
+  it("a gap catch-up's read of the recycle bin (IsDeleted) archives the item as a DELETE change event would; a live snapshot after it does not restore it", () => {
+    const record = linkedOpportunity();
+    const inRecycleBin = recorded(snapshotEvent('Opportunity', { Id: OPP_ID, SystemModstamp: '1970-01-01T00:00:02.000+0000', IsDeleted: true }, 'catch_up'));
+    const deleted = decide(record, inRecycleBin, context);
+    expect(deleted.outcome).toMatchObject({ outcome: 'projected', reason: 'monday.archive_item' });
+    expect(deleted.commands).toEqual([expect.objectContaining({ kind: 'monday.archive_item', itemId: '501' })]);
+    expect(deleted.record?.deleted).toEqual({ side: 'salesforce', at: 2_000 });
+    const again = decide(deleted.record, inRecycleBin, context);
+    expect(again.commands).toEqual([]);
+    const live = decide(deleted.record, recorded(snapshotEvent('Opportunity', { Id: OPP_ID, SystemModstamp: '1970-01-01T00:00:03.000Z', StageName: 'Quote' }, 'catch_up')), context);
+    expect(live.commands).toEqual([]);
+  });
+
+  it('a recycle-bin snapshot of a record never linked creates no item', () => {
+    const result = decide(null, recorded(snapshotEvent('Opportunity', { Id: '006000000000008AAA', SystemModstamp: '1970-01-01T00:00:02.000Z', IsDeleted: true }, 'catch_up')), context);
+    expect(result.commands).toEqual([]);
+    expect(result.outcome).toMatchObject({ reason: 'not_linked_yet' });
   });
 
   it('a new Salesforce record creates a monday item carrying its 18-character Id', () => {

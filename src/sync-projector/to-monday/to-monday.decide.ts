@@ -146,7 +146,8 @@ function normalise(event: SalesforceFact): {
     object: p.object,
     recordId: Id,
     fields,
-    changeType: 'UPDATE',
+    // A read of the recycle bin (a CDC gap's catch-up): the record was deleted, as a DELETE event says.
+    changeType: fields.IsDeleted === true ? 'DELETE' : 'UPDATE',
     at: Number.isNaN(modstamp) ? event.occurredAt.getTime() : modstamp,
     createAllowed: (p.reason as string) === 'lead_conversion',
   };
