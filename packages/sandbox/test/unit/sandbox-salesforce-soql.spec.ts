@@ -2,7 +2,7 @@ import { SalesforceApiError } from '../../src/salesforce/errors';
 import { IdGenerator } from '../../src/salesforce/ids/salesforce-id';
 import { SchemaRegistry } from '../../src/salesforce/schema/schema-registry';
 import { parseSoql } from '../../src/salesforce/soql/soql-parser';
-import { executeSoql } from '../../src/salesforce/soql/soql-executor';
+import { executeSoql, RECYCLE_BIN_RETENTION_MS } from '../../src/salesforce/soql/soql-executor';
 import { SoqlSyntaxError } from '../../src/salesforce/soql/soql-ast';
 import { RecordStore } from '../../src/salesforce/store/record-store';
 import { RecordWriter } from '../../src/salesforce/store/record-writer';
@@ -122,6 +122,16 @@ describe('SOQL evaluation', () => {
     if (extra.ok) writer.delete(tx, 'Contact', extra.id);
     expect(run("SELECT Id FROM Contact WHERE LastName = 'Zed'").totalSize).toBe(0);
     expect(run("SELECT Id FROM Contact WHERE LastName = 'Zed'", true).totalSize).toBe(1);
+  });
+
+  it('queryAll shows a deleted record for the 15 days of the recycle bin, then no more', () => {
+    const extra = writer.create(tx, 'Contact', { LastName: 'Binned' });
+    if (!extra.ok) throw new Error('contact');
+    writer.delete(tx, 'Contact', extra.id);
+    const deletedAt = Date.parse('2024-08-01T12:00:00Z');
+    const at = (now: number) => executeSoql("SELECT Id FROM Contact WHERE LastName = 'Binned' AND IsDeleted = true", { registry, store, now, apiVersion: '62.0', includeDeleted: true }).totalSize;
+    expect(at(deletedAt + RECYCLE_BIN_RETENTION_MS)).toBe(1);
+    expect(at(deletedAt + RECYCLE_BIN_RETENTION_MS + 1)).toBe(0);
   });
 
   it('reports Salesforce errors for unknown objects, fields and mistyped literals', () => {

@@ -1,5 +1,6 @@
 import { detail, SalesforceApiError } from '../errors';
 import { SchemaRegistry, SObjectSchema } from '../schema/schema-registry';
+import { parseDateTime } from '../store/field-values';
 import { RecordStore, SObjectRecord } from '../store/record-store';
 import { Condition, SoqlQuery, SoqlSyntaxError } from './soql-ast';
 import { comparable, compare, orderValues, toOperand } from './soql-conditions';
@@ -26,6 +27,20 @@ export interface QueryExecution {
 
 type Predicate = (record: SObjectRecord) => boolean;
 
+/**
+ * Deleted records stay in the recycle bin for 15 days, then Salesforce erases them for good: queryAll
+ * no longer returns them (emptied earlier by an administrator, sooner). Without this a client could
+ * learn of a delete from any time back, which no org allows.
+ */
+export const RECYCLE_BIN_RETENTION_MS = 15 * 24 * 3600_000;
+
+function inQueryScope(record: SObjectRecord, env: SoqlEnvironment): boolean {
+  if (record.IsDeleted !== true) return true;
+  if (!env.includeDeleted) return false;
+  const deletedAt = typeof record.SystemModstamp === 'string' ? parseDateTime(record.SystemModstamp) : null;
+  return deletedAt !== null && deletedAt >= env.now - RECYCLE_BIN_RETENTION_MS;
+}
+
 const MAX_OFFSET = 2000;
 
 /** Parses, checks against the schema, and runs a SOQL query over the record store. */
@@ -51,8 +66,7 @@ export function executeSoql(source: string, env: SoqlEnvironment): QueryExecutio
 
   let matched: SObjectRecord[] = [];
   for (const record of env.store.table(object.name).values()) {
-    if (record.IsDeleted === true && !env.includeDeleted) continue;
-    if (where(record)) matched.push(record);
+    if (inQueryScope(record, env) && where(record)) matched.push(record);
   }
   if (order.length > 0) {
     const keyed = matched.map((r) => ({ r, keys: order.map((o) => comparable(o.resolved.field, valueAt(env.store, r, o.resolved))) }));
