@@ -5,7 +5,6 @@ import type { FaultKind } from './fault-schedule';
 import type { FaultWorld } from './fault-world';
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
 export interface FaultRunOptions {
   /** Real milliseconds Postgres stays down on a restart (issue 20: 30 s; CI scales it down). */
@@ -141,19 +140,23 @@ export class FaultActions {
   }
 
   /**
-   * Every instance down; Salesforce changes meanwhile; 73 hours pass on both CRMs' clocks, past
-   * the 72-hour event retention, so the stored replay ids are invalid when the instances come back
-   * (CDC gap: the service must ask for a targeted catch-up).
+   * Every instance down; Salesforce changes meanwhile; the retained change events expire, as after
+   * the 72-hour retention, so the stored replay ids are invalid when the instances come back (CDC
+   * gap: the service must ask for a targeted catch-up). monday retries the webhooks of the edits
+   * made meanwhile and delivers them late.
+   *
+   * No clock moves: advancing both CRMs' clocks by 73 hours (as before) put them 73 hours ahead of
+   * the service's own clock, which no deployment sees, and the decision compares monday's change
+   * times with the send times of our writes, taken on the service's clock. Every monday edit then
+   * looked later than any write of ours, so a person's edit that our write had overwritten on monday,
+   * delivered late, was sent to Salesforce while monday kept our write (seed 521: Description).
    */
   private async replayExpired(): Promise<void> {
     for (const instance of this.world.live()) await this.world.kill(instance);
     await Promise.all(this.restarts);
     for (const instance of this.world.live()) await this.world.kill(instance);
     for (let i = 0; i < 8; i++) this.script.step();
-    // On both CRMs' clocks, for the reason given in mondayOutage (monday's webhook retries of the
-    // edits made meanwhile give up; the schedule's closing monday catch-up reads those changes).
-    this.world.sandbox.salesforce.control.advanceClock(73 * HOUR);
-    this.world.sandbox.monday.control.advanceClock(73 * HOUR);
+    this.world.sandbox.salesforce.control.expireChangeEvents();
     this.restarts.push(this.world.startInstance(), this.world.startInstance());
   }
 }

@@ -27,7 +27,7 @@ export type FaultKind =
   | 'cdc_reorder'
   /** monday's API down and webhooks refused for 41 emulated minutes (past monday's 30 minutes of retries), then the catch-up. */
   | 'monday_outage'
-  /** Every instance down while Salesforce changes, then 73 h pass: the stored replay id has expired. */
+  /** Every instance down while Salesforce changes, then the retained change events expire (as after 72 h): the stored replay id is invalid. */
   | 'replay_expired';
 
 export const FAULT_KINDS: readonly FaultKind[] = [

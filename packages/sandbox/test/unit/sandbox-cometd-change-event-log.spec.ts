@@ -95,6 +95,20 @@ describe('InMemoryChangeEventLog (reference 5.3: replay ids and retention)', () 
     expect(log.retainedCount()).toBe(2);
   });
 
+  it('expireRetained: the events so far expire as after the retention window, the clock unmoved, and later ones are retained', () => {
+    const clock = new ScaledClock(1, Date.parse('2026-01-01T00:00:00Z'));
+    const log = new InMemoryChangeEventLog(clock, 72 * HOUR);
+    const old = appendLeads(log, 3, 'old');
+    const before = clock.now();
+    log.expireRetained();
+    const recent = appendLeads(log, 2, 'new');
+
+    expect(clock.now() - before).toBeLessThan(HOUR);
+    expect(log.readAfter(old[0]!, 10)).toBe('invalid');
+    expect(ids(log.readAfter(-2, 10))).toEqual(recent);
+    expect(log.retainedCount()).toBe(2);
+  });
+
   it('still treats the newest id as caught up after everything expired', () => {
     const clock = new ScaledClock();
     const log = new InMemoryChangeEventLog(clock, HOUR);

@@ -59,4 +59,10 @@ export interface ChangeEventLog {
   latestReplayId(): number;
   /** Called after every append; returns an unsubscribe function. */
   onAppend(listener: () => void): () => void;
+  /**
+   * Control: every event appended so far is past its retention now, as if 72 hours had gone by,
+   * while the clock stays where it is (a test can expire replay ids without moving emulated time
+   * away from the client's own clock).
+   */
+  expireRetained(): void;
 }

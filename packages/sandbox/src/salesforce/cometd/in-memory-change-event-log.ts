@@ -63,6 +63,11 @@ export class InMemoryChangeEventLog implements ChangeEventLog {
     };
   }
 
+  expireRetained(): void {
+    this.head = this.events.length;
+    this.purgeExpired();
+  }
+
   /** Number of events still retained (tests, diagnostics). */
   retainedCount(): number {
     this.purgeExpired();

@@ -172,6 +172,11 @@ export class SalesforceControl {
     this.cometd().dropAllClients();
   }
 
+  /** Every change event retained so far expires (as after 72 hours), the clock unmoved: stored replay ids become invalid. */
+  expireChangeEvents(): void {
+    this.ctx.org.log.expireRetained();
+  }
+
   /** CDC redelivery: every subscription gets its last `count` events again. */
   redeliverChangeEvents(count: number): void {
     this.cometd().redeliver(count);
