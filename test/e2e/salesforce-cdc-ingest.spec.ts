@@ -166,4 +166,34 @@ describe('Salesforce CDC ingest into the event store (issue 4)', () => {
     emulator.control.createAsHuman('Lead', { LastName: 'Takeover', Company: 'T' });
     await expectEventually(async () => expect(await events()).toHaveLength(1));
   });
+
+  it('every client dropped, then the leader loses its lock and the new leader\'s subscribes are answered Unknown client: every channel is subscribed again and delivers', async () => {
+    // Fault campaign seed 123: a Postgres restart ended the leader's lock connection while Salesforce
+    // was dropping CometD clients; the instance that took over never subscribed two of its channels.
+    const objects = ['Lead', 'Contact', 'Opportunity', 'Account'];
+    const a = startIngest(objects);
+    const b = startIngest(objects);
+    await a.start();
+    await b.start();
+    await subscribed(a);
+    emulator.control.dropCometdClients();
+    await expectEventually(() => expect(a.states().every((s) => s.reconnects > 0)).toBe(true));
+    await subscribed(a);
+
+    const lockHolder = async () =>
+      (await db.pool.query<{ pid: number }>("SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()")).rows[0]?.pid;
+    const lost = await lockHolder();
+    emulator.control.dropCometdClientsAtSubscribe(objects.length);
+    await db.pool.query('SELECT pg_terminate_backend($1)', [lost]);
+    await expectEventually(async () => expect([undefined, lost]).not.toContain(await lockHolder()));
+    await expectEventually(() => expect([a, b].filter((i) => i.isLeader())).toHaveLength(1));
+    const leader = a.isLeader() ? a : b;
+    await subscribed(leader);
+    expect(leader.states()).toHaveLength(objects.length);
+    emulator.control.createAsHuman('Lead', { LastName: 'After', Company: 'Lead Co' });
+    emulator.control.createAsHuman('Contact', { LastName: 'After' });
+    emulator.control.createAsHuman('Opportunity', { Name: 'After', StageName: 'Prospecting', CloseDate: '2027-01-31' });
+    emulator.control.createAsHuman('Account', { Name: 'After' });
+    await expectEventually(async () => expect((await events()).map((e) => String(e.stream).split(':')[1]).sort()).toEqual([...objects].sort()));
+  });
 });

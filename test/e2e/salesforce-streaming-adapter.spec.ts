@@ -287,4 +287,15 @@ describe('CDC streaming adapter', () => {
     await expectEventually(() => expect(recorder.names()).toEqual(['One', 'Two', 'Three']));
     expect(recorder.issues.map((i) => i.kind)).toContain('unknown_client');
   });
+
+  it('a subscribe answered 403::Unknown client (client dropped after its handshake) is made again on a new client and delivery starts', async () => {
+    // faye drops a channel whose subscribe failed and re-handshakes without it: without the adapter's
+    // own rebuild the channel would stay connected and deaf (fault campaign seed 123).
+    emulator.control.dropCometdClientsAtSubscribe(1);
+    const recorder = new Recorder();
+    await subscribed(LEADS, -1, recorder);
+    humanLead('After');
+    await expectEventually(() => expect(recorder.names()).toEqual(['After']));
+    expect(recorder.issues).toContainEqual(expect.objectContaining({ kind: 'unknown_client', channel: LEADS }));
+  });
 });

@@ -10,7 +10,7 @@ import { loadCachedContext } from '../../src/sync-projector/sync-context-cache';
 import { loadLinks } from '../../src/sync-projector/sync-records.repository';
 import { createSalesforceClient, type JsforceSalesforceClient } from '../../src/salesforce';
 import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
-import type { ChildService } from '../support/child-service';
+import { START_BOUND_MS, type ChildService } from '../support/child-service';
 import { fastForwardClock } from '../support/convergence-world';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 import { leadershipOf, startInstance, startRoundRobinProxy, type RoundRobinProxy } from '../support/service-cluster';
@@ -129,13 +129,6 @@ export async function startCluster(world: FaultWorld): Promise<void> {
 }
 
 /**
- * An instance boots through tsx in 20-60 s on an idle machine and several minutes on a loaded one
- * (compiled, in seconds): the start waits for the instance to listen or exit, and this bound only
- * catches a hung start (the schedule itself is bounded by --schedule-timeout).
- */
-const START_BOUND_MS = 10 * 60_000;
-
-/**
  * As an orchestrator (systemd Restart=always, Kubernetes) does: an instance that exits before it
  * listens is started again. A start-up that meets a transient CRM error (an injected 5xx while it
  * reads the schemas) exits 1 today; the campaign counts on the restart, and says so in the logs.
@@ -143,6 +136,7 @@ const START_BOUND_MS = 10 * 60_000;
 async function startWithRestarts(env: Record<string, string>, logs: string[], compiledMain: string | undefined): Promise<ChildService> {
   for (let attempt = 1; ; attempt++) {
     try {
+      // Only a hung start is cut off (the schedule itself is bounded by --schedule-timeout).
       return await startInstance(env, START_BOUND_MS, compiledMain);
     } catch (error) {
       if (attempt >= 5) throw error;

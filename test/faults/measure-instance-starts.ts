@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { startSandbox } from '@crm-sync/sandbox';
-import { startChildService, type ChildService } from '../support/child-service';
+import { START_BOUND_MS, startChildService, type ChildService } from '../support/child-service';
 import { buildCompiledService } from '../support/compiled-service';
 import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
 
@@ -24,10 +24,10 @@ async function main(): Promise<void> {
   const figures: Record<'tsx' | 'compiled', Array<{ wallMs: number; cpuMs: number }>> = { tsx: [], compiled: [] };
   try {
     // The first start migrates the database: not measured.
-    await stop(await startChildService(env, 600_000, undefined, compiledMain));
+    await stop(await startChildService(env, START_BOUND_MS, undefined, compiledMain));
     for (let round = 0; round < rounds; round++) {
       for (const mode of round % 2 === 0 ? (['tsx', 'compiled'] as const) : (['compiled', 'tsx'] as const)) {
-        const instance = await startChildService(env, 600_000, undefined, mode === 'compiled' ? compiledMain : undefined);
+        const instance = await startChildService(env, START_BOUND_MS, undefined, mode === 'compiled' ? compiledMain : undefined);
         figures[mode].push({ wallMs: instance.startMs, cpuMs: cpuMsOf(instance.child.pid) });
         await stop(instance);
       }

@@ -94,6 +94,9 @@ export class SalesforceCdcIngest {
     if (!this.running) return;
     try {
       if (this.handles.length === 0 && (await this.lock.tryAcquire())) await this.subscribeAll();
+      // The lock was lost (or stop() ran) while subscribing: onLost closed the channels subscribed by
+      // then, not the ones subscribed after; without this they would stay open with no lock held.
+      if (!this.lock.held || !this.running) await this.unsubscribeAll();
     } catch (error) {
       // Postgres went away between taking the lock and reading the replay ids: start over next time.
       this.logger.warn({ err: error }, 'subscribing to Salesforce change events failed; retrying');

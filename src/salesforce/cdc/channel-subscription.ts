@@ -136,6 +136,10 @@ export class ChannelSubscription implements ChannelHandle {
         if (this.subscribedInGeneration && this.status === 'connecting') this.setStatus('subscribed', null, null);
         return;
       case 'unknown_client':
+        if (event.during === 'subscribe') {
+          this.subscribeForgotten(event.error);
+          return;
+        }
         // faye re-handshakes and re-subscribes by itself; the Replay extension resumes after the last received id.
         this.countReconnect('unknown_client');
         this.setStatus('connecting', 'unknown_client', event.error);
@@ -191,6 +195,19 @@ export class ChannelSubscription implements ChannelHandle {
         this.resumeFrom = next;
       },
     });
+  }
+
+  /**
+   * The server forgot the client before its subscribe arrived (it idled past the server's timeout, or a
+   * Salesforce restart dropped it). faye re-handshakes on the advice but has removed the channel whose
+   * subscribe failed, so nothing would subscribe it again: build a new client (handshake, then
+   * subscribe from the last handled replay id): at once the first time, with backoff if it repeats.
+   */
+  private subscribeForgotten(error: string): void {
+    this.failures += 1;
+    this.setStatus('connecting', 'unknown_client', error);
+    this.report({ kind: 'unknown_client', channel: this.channel, message: error });
+    void this.rebuild({ reason: 'unknown_client', delayMs: this.failures === 1 ? 0 : backoffDelay(this.failures - 1, this.options.backoff) });
   }
 
   private subscribeRefused(error: string): void {

@@ -9,7 +9,8 @@ import { backoffDelay, type BackoffOptions } from './backoff';
  * (reference 5.7): `{instanceUrl}/cometd/{version}`, `Authorization: OAuth <token>`.
  */
 export interface BayeuxMessage {
-  channel: string;
+  /** Absent in some Salesforce error replies (`403::Unknown client`): match them by `id`. */
+  channel?: string;
   id?: string;
   clientId?: string;
   subscription?: string;

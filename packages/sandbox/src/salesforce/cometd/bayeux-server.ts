@@ -63,6 +63,8 @@ export class BayeuxServer {
   private readonly stopListening: () => void;
   private flushPending: NodeJS.Immediate | null = null;
   private closed = false;
+  /** How many coming /meta/subscribe requests find their client already forgotten (fault injection). */
+  private forgetAtSubscribe = 0;
 
   constructor(
     private readonly deps: BayeuxServerDependencies,
@@ -111,7 +113,11 @@ export class BayeuxServer {
           replies.push([failure(message, message.channel.startsWith('/meta/') ? bayeuxErrors.unknownMetaChannel(message.channel) : bayeuxErrors.publishNotAllowed)]);
       }
     }
-    if (connect) replies[connect.slot] = await this.connect(connect.request, connect.session, context);
+    if (connect) {
+      // A subscribe of the same batch may have found the client forgotten (dropClientsAtSubscribe).
+      const known = this.sessions.get(connect.session.clientId) === connect.session;
+      replies[connect.slot] = known ? await this.connect(connect.request, connect.session, context) : [unknownClient(connect.request)];
+    }
     return { replies: replies.flat(), setBrowserCookie };
   }
 
@@ -120,6 +126,15 @@ export class BayeuxServer {
     const now = this.deps.clock.now();
     for (const session of this.sessions.values()) session.release(null, now);
     this.sessions.clear();
+  }
+
+  /**
+   * The next `count` /meta/subscribe requests find their client forgotten, as when Salesforce drops
+   * clients (a restart, or the client idled past the timeout) between a handshake and its subscribe:
+   * each is answered `403::Unknown client` with `reconnect: handshake`, its held connect too.
+   */
+  dropClientsAtSubscribe(count: number): void {
+    this.forgetAtSubscribe = count;
   }
 
   /** Holds `channel`'s events back for `realMs` while other channels deliver (no order across channels). */
@@ -235,6 +250,12 @@ export class BayeuxServer {
   }
 
   private subscribe(message: BayeuxRequest, context: BayeuxRequestContext): BayeuxReply {
+    const forgotten = message.clientId === undefined ? undefined : this.sessions.get(message.clientId);
+    if (forgotten && this.forgetAtSubscribe > 0) {
+      this.forgetAtSubscribe -= 1;
+      this.sessions.delete(forgotten.clientId);
+      forgotten.release(null, this.deps.clock.now());
+    }
     const found = this.sessionFor(message, context);
     if ('error' in found) return found.error;
     const { session } = found;

@@ -29,6 +29,8 @@ export interface CometdControl {
   injectOverflow(entityName: string): void;
   /** Forgets every client: held connects and the next connect/subscribe answer 403::Unknown client + reconnect=handshake. */
   dropAllClients(): void;
+  /** The next `count` subscribes find their client forgotten (dropped between handshake and subscribe). */
+  dropClientsAtSubscribe(count: number): void;
   connectedClients(): number;
   /** Sends the last `count` events of every subscription again (at-least-once redelivery). */
   redeliver(count: number): void;
@@ -91,6 +93,7 @@ export function registerCometd(app: FastifyInstance, deps: CometdDependencies, o
       deps.log.append([gapChangeEvent(entityName, [OVERFLOW_RECORD_ID], 'GAP_OVERFLOW', deps.clock.now())]);
     },
     dropAllClients: () => server.dropAllClients(),
+    dropClientsAtSubscribe: (count) => server.dropClientsAtSubscribe(count),
     connectedClients: () => server.connectedClients(),
     redeliver: (count) => server.redeliver(count),
     holdChannel: (channel, realMs) => server.holdChannel(channel, realMs),

@@ -122,6 +122,11 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
     control.dropCometdClients();
     return { dropped: true };
   });
+  app.post('/__sandbox/cometd/drop-clients-at-subscribe', async (req) => {
+    const count = Number(body(req.body).count ?? 1);
+    control.dropCometdClientsAtSubscribe(count);
+    return { count };
+  });
 
   app.post('/__sandbox/automations', async (req) => {
     control.addAutomation(req.body as AutomationRule);

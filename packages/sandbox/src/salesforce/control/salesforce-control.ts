@@ -177,6 +177,11 @@ export class SalesforceControl {
     this.ctx.org.log.expireRetained();
   }
 
+  /** Fault: the next `count` CometD subscribes find their client dropped since its handshake (403::Unknown client). */
+  dropCometdClientsAtSubscribe(count: number): void {
+    this.cometd().dropClientsAtSubscribe(count);
+  }
+
   /** CDC redelivery: every subscription gets its last `count` events again. */
   redeliverChangeEvents(count: number): void {
     this.cometd().redeliver(count);
