@@ -1,11 +1,14 @@
 /**
  * bench/realtime: latency of the real-time sync, human edit -> the other CRM acknowledged our write.
  *
- *   npx tsx bench/realtime.ts [--pairs 200] [--rates 50,500] [--seconds 10]
+ *   npx tsx bench/realtime.ts [--pairs 200] [--rates 50,500] [--seconds 10] [--service-build DIR]
  *
  * Both emulators run in this process (clock scale 1, zero injected latency); the service with its
  * sync engine (webhooks, CDC, projector, dispatcher) runs in a child process (this file with
- * --child), so its RSS is its own. Setup: `--pairs` opportunities made in Salesforce and synced to
+ * --child), so its RSS is its own. `--service-build DIR` runs the service from a build made
+ * beforehand instead (DIR/dist compiled from some revision, as for bench/ingest): for A/B runs of two
+ * revisions in the same hour; the child is then plain JavaScript (no tsx loader), so compare builds
+ * with builds. Setup: `--pairs` opportunities made in Salesforce and synced to
  * monday. Then, per direction and rate, an open-loop stream of human edits of NextStep <-> next_step,
  * each with a unique value, spread round-robin over the pairs:
  * - monday -> Salesforce: t0 just before control.changeColumnValues; t1 when the Salesforce
@@ -21,7 +24,8 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { heapFlagsFor } from '../bin/heap-settings';
@@ -35,7 +39,9 @@ import { createLogger } from '../src/observability/logger';
 import { createSalesforceClient } from '../src/salesforce';
 import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
 import { createBenchDatabase } from './support/bench-database';
-import { numberListOption, numberOption } from './support/bench-options';
+import { numberListOption, numberOption, stringOption } from './support/bench-options';
+import { processCpuMs } from './support/cpu-accounting';
+import { existingBuild } from './support/service-build';
 import { log, percentile, report, round, type Row } from './support/bench-report';
 import { sampleResident } from './support/service-process';
 
@@ -83,7 +89,8 @@ async function main(): Promise<void> {
   if (sandbox.monday.clock.scale !== 1) throw new Error('the emulators must run at clock scale 1: request times are emulated time');
   const db = await createBenchDatabase();
   const pool = new Pool({ connectionString: db.url, max: 2 });
-  const service = await startChild({ ...sandbox.variables, DATABASE_URL: db.url, LOG_LEVEL: 'warn', SYNC_CONFIG: MAPPING });
+  const build = stringOption('service-build');
+  const service = await startChild({ ...sandbox.variables, DATABASE_URL: db.url, LOG_LEVEL: 'warn', SYNC_CONFIG: MAPPING }, build);
   try {
     await waitFor(async () => sandbox.monday.control.webhooks().length >= 4 && (await fetch(`${service.url}/health`)).ok, 30_000, 'the service to start');
     log(`service pid ${service.pid}; making ${pairCount} linked opportunity pairs`);
@@ -115,6 +122,7 @@ async function main(): Promise<void> {
         'service RSS peak < 250 MB at 500/s': rows.filter((r) => r.rate_per_s === 500).every((r) => Number(r.service_rss_peak_mib) * 1.048576 < 250),
       },
       notes: [
+        `service: ${build === undefined ? 'src/ through tsx' : `the build in ${build}`}; service_cpu_us_per_change: the service process's CPU time in the phase over the changes`,
         `${pairCount} opportunity pairs; NextStep <-> next_step edits with unique values, round-robin over the pairs; zero injected latency; service in a child process`,
         `service heap: ${process.env.BENCH_DEFAULT_HEAP ? 'V8 defaults' : heapFlagsFor(['start']).join(' ') || 'V8 defaults'} (bin/heap-settings.js for start); load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`,
         'latency: human edit in one emulator -> our write committed in the other (Salesforce: change event append hook; monday: item store polled every 1 ms)',
@@ -169,6 +177,7 @@ async function phase(sandbox: SandboxEnvironment, pool: Pool, pid: number, pairs
   const sfRequestsBefore = sf.requests().length;
   const mdRequestsBefore = md.requestLog().length;
   const rss = sampleResident(pid, 100);
+  const cpuBefore = processCpuMs(pid);
 
   const tag = `${direction === 'monday->salesforce' ? 'm' : 's'}${rate}-`;
   const start = performance.now();
@@ -190,6 +199,7 @@ async function phase(sandbox: SandboxEnvironment, pool: Pool, pid: number, pairs
   await waitQuiet(sandbox, pool);
   stopWatching();
   const memory = rss.stop();
+  const serviceCpuMs = processCpuMs(pid) - cpuBefore;
 
   const sfWrites = sf.requests().slice(sfRequestsBefore).filter((r) => r.client === CLIENT && r.method !== 'GET' && !r.path.includes('/cometd') && !r.path.includes('/oauth'));
   const mdRequests = md.requestLog().slice(mdRequestsBefore).filter((r) => r.userId === sandbox.monday.integrationUserId && Date.parse(r.at) >= startedAt);
@@ -207,6 +217,7 @@ async function phase(sandbox: SandboxEnvironment, pool: Pool, pid: number, pairs
     write_requests_per_change: round(writes / count, 3),
     api_requests_per_change: round(requests / count, 3),
     service_rss_peak_mib: round(memory.peakMiB),
+    service_cpu_us_per_change: Math.round((serviceCpuMs * 1000) / count),
     ...stages,
   };
 }
@@ -301,14 +312,15 @@ interface ChildService {
   stop(): Promise<void>;
 }
 
-async function startChild(env: Record<string, string>): Promise<ChildService> {
+async function startChild(env: Record<string, string>, buildDir: string | undefined): Promise<ChildService> {
   const port = await freePort();
   // The heap settings bin/crm-sync.js applies for `crm-sync start` before the CLI loads: on the
   // command line here, since this file's imports load the service before child() runs.
   const heapFlags = process.env.BENCH_DEFAULT_HEAP ? [] : heapFlagsFor(['start']);
   const nodeArgs = [...heapFlags, ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', __filename, '--child'], {
-    cwd: ROOT,
+  const entry = buildDir === undefined ? ['--import', 'tsx', __filename, '--child'] : [compiledChildEntry(buildDir)];
+  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
+    cwd: buildDir ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -324,6 +336,45 @@ async function startChild(env: Record<string, string>): Promise<ChildService> {
       clearTimeout(killer);
     },
   };
+}
+
+/** child() against a build's dist/ (the same exports from 9d254ee on), written into the build directory. */
+function compiledChildEntry(buildDir: string): string {
+  const entry = join(existingBuild(buildDir).dir, 'realtime-child.js');
+  writeFileSync(
+    entry,
+    `'use strict';
+require('reflect-metadata');
+const { startService, stopOnSignals } = require('./dist/app/start-service');
+const { startSyncEngine } = require('./dist/app/sync-engine');
+const { loadConfig } = require('./dist/config');
+const { installWebhooks } = require('./dist/ingest/monday/install-webhooks');
+const { loadMapping } = require('./dist/mapping');
+const { createMondayClient } = require('./dist/monday');
+const { createLogger } = require('./dist/observability/logger');
+const { createSalesforceClient } = require('./dist/salesforce');
+(async () => {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, secretValues: config.secretValues });
+  const mapping = loadMapping(config.syncConfigPath);
+  const salesforce = await createSalesforceClient(config.salesforce);
+  const monday = createMondayClient(config.monday);
+  const service = await startService(config, {
+    logger,
+    startSync: async (runtime, url) => {
+      const engine = await startSyncEngine(runtime, mapping, { salesforce, monday });
+      await installWebhooks(monday, mapping.objects.map((o) => o.monday.board), new URL('/webhooks/monday', url.replace('[::1]', '127.0.0.1')).toString());
+      return engine;
+    },
+  });
+  stopOnSignals(service, logger);
+})().catch((error) => {
+  process.stderr.write(String(error && error.stack ? error.stack : error) + '\\n');
+  process.exit(1);
+});
+`,
+  );
+  return entry;
 }
 
 function freePort(): Promise<number> {

@@ -6,7 +6,6 @@ import { DatabaseModule } from '../database/database.module';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { HealthModule } from '../health/health.module';
 import { IngestModule } from '../ingest/ingest.module';
-import { MONDAY_WEBHOOK_PATH } from '../ingest/monday/monday-webhook.route';
 import { ObservabilityModule } from '../observability/observability.module';
 import type { ServiceRuntime } from './service-runtime';
 import { ServiceShutdown } from './service-shutdown';
@@ -25,7 +24,7 @@ export class AppModule {
         DatabaseModule.forDataSource(runtime.dataSource),
         // The appender, LISTEN notifications and pool of the event log start-service opened.
         EventStoreModule.forParts({ db: runtime.pool, appender: runtime.appender, notifications: runtime.notifications }),
-        ObservabilityModule.forRoot(runtime.logger, [MONDAY_WEBHOOK_PATH]),
+        ObservabilityModule,
         HealthModule.forRoot(runtime.health),
         IngestModule.forRoot(runtime),
         AdminModule.forRoot({ db: runtime.pool, adminToken: config.adminToken }),

@@ -1,11 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { registerMondayWebhookRoute } from '../ingest/monday/monday-webhook.route';
 import { MondayWebhookIngest } from '../ingest/monday/monday-webhook.ingest';
-import { requestIdOf } from '../observability/logging.module';
+import { NestPinoLogger } from '../observability/nest-logger';
+import { registerRequestLogging, requestIdOf } from '../observability/request-logging';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
 import type { ServiceRuntime } from './service-runtime';
@@ -28,16 +28,20 @@ const SERVICE_VERSION = (JSON.parse(readFileSync(resolve(__dirname, '../../packa
 export async function createHttpApp(runtime: Omit<ServiceRuntime, 'scheduler'>, shutdown: ServiceShutdown): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     // Fastify's own logger only for what goes wrong in it (warn and up, so not its per-request lines):
-    // requests are logged by pino-http (logging.module.ts).
+    // requests are logged by registerRequestLogging.
     loggerInstance: runtime.logger.child({ component: 'http' }, { level: 'warn' }),
     genReqId: requestIdOf,
     bodyLimit: WEBHOOK_READ_CAP_BYTES,
+    // No Nest middleware anywhere (request logging is a Fastify hook), so no @fastify/middie: with it
+    // registered every request, the webhook included, runs its hook even for an empty chain. Per-request
+    // work belongs in a Fastify hook that skips the webhook, not in Nest middleware (which needs middie).
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, shutdown), adapter, {
     bodyParser: false,
-    bufferLogs: true,
+    logger: new NestPinoLogger(runtime.logger.child({ component: 'nest' })),
   });
-  app.useLogger(app.get(Logger));
+  registerRequestLogging(app, runtime.logger);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (request, body, done) => {
     if (request.url.startsWith('/webhooks/')) return done(null, body);

@@ -8,8 +8,8 @@ import { DATABASE_POOL } from '../database/database.module';
 import { DATABASE_URL } from '../database/database.tokens';
 import { registerHealth } from '../health/sync-checks';
 import { EventStoreModule } from '../event-store/event-store.module';
-import { IngestModule } from '../ingest/ingest.module';
 import { CdcSubscriber } from '../ingest/salesforce/cdc-subscriber';
+import { SalesforceCdcModule } from '../ingest/salesforce/salesforce-cdc.module';
 import type { Mapping } from '../mapping';
 import { MappingModule, RESOLVED_MAPPING } from '../mapping/mapping.module';
 import { MondayModule } from '../monday/monday.module';
@@ -136,7 +136,7 @@ export class SyncModule {
         SyncFoundationModule.forParts(parts),
         OutboxModule.forSync(),
         SyncProjectorModule.forSync(),
-        IngestModule.forSalesforceCdc(),
+        SalesforceCdcModule.forSync(),
         MigrationModule.forSync(parts.schedules),
         // Operational alerts and API usage sampling, reading the parts above once they run.
         AlertsModule.forSync(parts.alerts),

@@ -1,14 +1,11 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import type { Logger } from 'pino';
-import { loggingModule } from './logging.module';
+import { Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 
-/** Logs (nestjs-pino over the service logger, pino-http request lines) and GET /metrics. */
-@Module({})
-export class ObservabilityModule {
-  /** `unloggedPosts`: hot POST routes that get no request line (see loggingModule). */
-  static forRoot(logger: Logger, unloggedPosts: readonly string[] = []): DynamicModule {
-    const logging = loggingModule(logger, unloggedPosts);
-    return { module: ObservabilityModule, imports: [logging], controllers: [MetricsController], exports: [logging] };
-  }
-}
+/**
+ * GET /metrics. The logs are the service's pino logger: Nest's messages through NestPinoLogger
+ * (nest-logger.ts), request lines through a Fastify hook (request-logging.ts), both set up by
+ * createHttpApp on the Fastify instance rather than as Nest middleware, which would run on every
+ * request, the webhook included.
+ */
+@Module({ controllers: [MetricsController] })
+export class ObservabilityModule {}
