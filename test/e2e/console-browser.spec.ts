@@ -69,7 +69,8 @@ describe('operator console in a browser', () => {
   });
 
   it('shows a dead letter with the CRM message and the hint, and sends it again from the page after the fix', async () => {
-    const item = env.sandbox.monday.control.createItem({ boardId: LEADS.id, name: 'Console Dead Letter Org' });
+    // Seeded (no webhook): an item created as a person would be linked by the running sync, racing the row below.
+    const [item] = env.sandbox.monday.control.seedItems(LEADS.id, [{ name: 'Console Dead Letter Org' }]);
     await env.db.pool.query(
       `INSERT INTO sync_records (id, object_key, salesforce_id, monday_board_id, monday_item_id, last_position) VALUES (90001, 'lead', '00Q000000000901EAA', $1, $2, 0)`,
       [String(LEADS.id), String(item.id)],
