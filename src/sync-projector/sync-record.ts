@@ -112,18 +112,8 @@ export function newRecord(objectKey: string, mondayBoardId: string, ids: { sales
 /** Numbers the next value-carrying command of `record` towards `side`. */
 export function nextCommandSeq(record: SyncRecord, side: Side): number {
   const seq = (record.commandSeq[side] ?? 0) + 1;
-  record.commandSeq = withSide(record.commandSeq, side, seq);
+  record.commandSeq = { ...record.commandSeq, [side]: seq };
   return seq;
-}
-
-/**
- * `{ ...bySide, [side]: value }` (the same keys in the same order), written with literal keys: a
- * computed key makes V8 take its generic keyed-store path for every copy (decide's hot path: each
- * command numbers its side and each field state it carries, bench/replay).
- */
-export function withSide<T, M extends Partial<Record<Side, T>>>(bySide: M | undefined, side: Side, value: T): M {
-  if (side === 'salesforce') return { ...bySide, salesforce: value } as M;
-  return { ...bySide, monday: value } as M;
 }
 
 /** Keeps `entry` as the one relation value of its field waiting towards its side (replacing an older one). */

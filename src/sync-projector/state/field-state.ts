@@ -1,14 +1,9 @@
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOrigin } from '../../event-store';
 import type { ResolvedField } from '../../mapping/resolved-mapping';
-import { otherSide, withSide, type FieldState, type Side, type SideValue, type SyncRecord } from '../sync-record';
+import { otherSide, type FieldState, type Side, type SideValue, type SyncRecord } from '../sync-record';
 
-/**
- * A field state this module is building (a new object, never one a record already holds: those are
- * shared, see copyRecord). Keys are left out by building a new draft, never by `delete`: a deleted
- * key turns the object into a slow dictionary-mode one in V8, and every later read and copy of that
- * state pays for it (bench/replay).
- */
+/** A field state this module is building (a new object, never one a record already holds: those are shared, see copyRecord). */
 type FieldStateDraft = { -readonly [K in keyof FieldState]: FieldState[K] };
 
 export type Observation =
@@ -58,10 +53,10 @@ export function observe(
   const held = previous[side];
   const overOurWrite = madeOver !== undefined && held?.timedBySend === true && field.converter.equals(madeOver.value, held.value);
   const newest = readNow || overOurWrite || held === undefined || at >= held.at;
-  let state: FieldStateDraft = newest ? withSide<SideValue, FieldStateDraft>(previous, side, seen) : { ...previous };
+  const state: FieldStateDraft = newest ? { ...previous, [side]: seen } : { ...previous };
   // Our own echo ends a numbered wait only by that command's outcome: it may be the echo of an older
   // command of ours carrying the same value, with one carrying another value still to land between.
-  if (newest && field.converter.equals(previous.agreed, value)) state = confirmHeld(state, side, origin !== 'own_echo' || state.sendingSeq?.[side] === undefined);
+  if (newest && field.converter.equals(previous.agreed, value)) confirmHeld(state, side, origin !== 'own_echo' || state.sendingSeq?.[side] === undefined);
   record.fields[field.key] = state;
   // Except: a field monday may not write (authority salesforce, or read-only) changing in the echo of
   // our write was changed by Salesforce itself in that transaction (a stage's Probability, a field
@@ -100,8 +95,15 @@ export function observe(
     const leftBehind = held !== undefined && field.converter.equals(held.value, previous.agreed) && at > held.at;
     return leftBehind ? { accepted: false, reason: 'stale', repair: true } : { accepted: false, reason: 'stale' };
   }
-  const { echoed: _echoed, sendingTo: _sendingTo, sendingSeq: _sendingSeq, ...kept } = state;
-  record.fields[field.key] = { ...kept, agreed: value, agreedAt: at, agreedFrom: side };
+  state.agreed = value;
+  state.agreedAt = at;
+  state.agreedFrom = side;
+  // Newest keys first (sendingAgreed adds sendingTo, then sendingSeq): V8 keeps an object fast only
+  // when a delete removes its last-added key; any other delete turns it into a slow dictionary-mode
+  // object, and every later read and copy of the state pays for it (bench/replay: -17% decide CPU).
+  delete state.sendingSeq;
+  delete state.sendingTo;
+  delete state.echoed;
   const targetValue = state[target];
   return { accepted: true, push: !(targetValue && field.converter.equals(targetValue.value, value)) };
 }
@@ -176,11 +178,11 @@ export function written(record: SyncRecord, fieldKey: string, side: Side, value:
     record.fields[fieldKey] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at, timedBySend: true } };
     return false;
   }
-  const state = withSide<SideValue, FieldStateDraft>(previous, side, { value, at, timedBySend: true });
+  const state: FieldStateDraft = { ...previous, [side]: { value, at, timedBySend: true } };
   record.fields[fieldKey] = state;
   // Our own write: the exact value we sent (an agreed value then), so compared as JSON.
   if (JSON.stringify(value) === JSON.stringify(previous.agreed)) {
-    record.fields[fieldKey] = confirmHeld(state, side, endsWait(previous, side, seq));
+    confirmHeld(state, side, endsWait(previous, side, seq));
     return false;
   }
   return previous.agreedAt > 0 && !(previous.sendingTo?.includes(side) && !endsWait(previous, side, seq));
@@ -207,7 +209,9 @@ export function commandSettled(record: SyncRecord, side: Side, seq: number): str
     const state = record.fields[key];
     const carrying = state.sendingSeq?.[side];
     if (carrying === undefined || carrying > seq) continue;
-    record.fields[key] = confirmHeld({ ...state }, side, true);
+    const copy = { ...state };
+    confirmHeld(copy, side, true);
+    record.fields[key] = copy;
     settled.push(key);
   }
   return settled;
@@ -235,29 +239,29 @@ export function sendingAgreed(record: SyncRecord, fieldKeys: readonly string[], 
   for (const key of fieldKeys) {
     const state = record.fields[key];
     if (!state) continue;
-    const sendingTo = state.sendingTo?.includes(side) ? state.sendingTo : state.sendingTo ? [...state.sendingTo, side] : [side];
-    record.fields[key] = { ...state, sendingTo, sendingSeq: withSide(state.sendingSeq, side, seq) };
+    const sendingTo = state.sendingTo?.includes(side) ? state.sendingTo : state.sendingTo ? [...state.sendingTo, side] : SENDING_TO_ONE[side];
+    record.fields[key] = { ...state, sendingTo, sendingSeq: { ...state.sendingSeq, [side]: seq } };
   }
 }
 
+/** `sendingTo` of a single side, shared by the states that send there alone (it is readonly). */
+const SENDING_TO_ONE: Readonly<Record<Side, readonly Side[]>> = { salesforce: Object.freeze(['salesforce']), monday: Object.freeze(['monday']) };
+
 /**
  * `side` was seen holding the agreed value: when `ends`, nothing of ours carrying it is still awaited
- * there. Not when a numbered command carrying it is still to report (see observe, written). Returns
- * `state` when nothing changes, else a new draft.
+ * there. Not when a numbered command carrying it is still to report (see observe, written).
  */
-function confirmHeld(state: FieldStateDraft, side: Side, ends: boolean): FieldStateDraft {
-  if (!ends || !state.sendingTo?.includes(side)) return state;
-  const { sendingTo, sendingSeq, ...kept } = state;
-  const confirmed: FieldStateDraft = kept;
-  const rest = sendingTo.filter((s) => s !== side);
-  if (rest.length > 0) confirmed.sendingTo = rest;
-  if (sendingSeq?.[side] === undefined) {
-    if (sendingSeq) confirmed.sendingSeq = sendingSeq;
-    return confirmed;
+function confirmHeld(state: FieldStateDraft, side: Side, ends: boolean): void {
+  if (!ends || !state.sendingTo?.includes(side)) return;
+  const rest = state.sendingTo.filter((s) => s !== side);
+  // sendingSeq before sendingTo, the newest key first (see observe: a fast object stays fast).
+  if (state.sendingSeq?.[side] !== undefined) {
+    const { [side]: _ended, ...others } = state.sendingSeq;
+    if (Object.keys(others).length > 0) state.sendingSeq = others;
+    else delete state.sendingSeq;
   }
-  const { [side]: _ended, ...others } = sendingSeq;
-  if (Object.keys(others).length > 0) confirmed.sendingSeq = others;
-  return confirmed;
+  if (rest.length > 0) state.sendingTo = rest;
+  else delete state.sendingTo;
 }
 
 /**
