@@ -16,6 +16,12 @@ export function isLeaseLost(error: unknown): error is LeaseLostError {
 
 export interface ClaimLeaseOptions {
   leaseMs: number;
+  /**
+   * The lease set while a write is in flight (default leaseMs): longer than any one CRM request, so
+   * a request, whose timeout is capped by what is left of it (write-deadline.ts), never outlives it,
+   * whether renewals succeed or not.
+   */
+  writeLeaseMs?: number;
   /** A monotonic clock in ms (performance.now): wall-clock jumps must not stretch a lease. */
   clock: () => number;
   /** When the claim statement was issued, on `clock`: Postgres started the lease no earlier. */
@@ -37,6 +43,7 @@ export class ClaimLease {
   private validUntil: number;
   private lostReason: string | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private writes = 0;
 
   constructor(
     private readonly db: Queryable,
@@ -55,11 +62,12 @@ export class ClaimLease {
   async confirm(): Promise<ReadonlySet<number>> {
     if (this.lost()) return new Set();
     const issuedAt = this.options.clock();
-    const confirmed = await confirmClaim(this.db, [...this.held], this.token, this.options.leaseMs);
+    const leaseMs = this.writes > 0 ? this.writeLeaseMs() : this.options.leaseMs;
+    const confirmed = await confirmClaim(this.db, [...this.held], this.token, leaseMs);
     if (confirmed.size < this.held.size && this.lostReason === null) {
       this.lostReason = `${this.held.size - confirmed.size} of ${this.held.size} command(s) no longer held under this claim`;
     }
-    this.validUntil = Math.max(this.validUntil, issuedAt + this.options.leaseMs);
+    this.validUntil = Math.max(this.validUntil, issuedAt + leaseMs);
     // An answer that arrives after the lease it set may have ended is no proof of anything now.
     return this.lost() ? new Set() : confirmed;
   }
@@ -71,6 +79,34 @@ export class ClaimLease {
   async ensureHeldFor(marginMs: number): Promise<void> {
     if (!this.lost() && this.validUntil - this.options.clock() < marginMs) await this.confirm();
     this.assertHeldFor(marginMs);
+  }
+
+  /**
+   * Before a write: the fencing check, extending the lease to the write lease, then at least
+   * `marginMs` must be left. Until `endWrite`, renewals keep the write lease.
+   */
+  async beginWrite(marginMs: number): Promise<void> {
+    this.writes += 1;
+    try {
+      await this.confirm();
+      this.assertHeldFor(marginMs);
+    } catch (error) {
+      this.endWrite();
+      throw error;
+    }
+  }
+
+  endWrite(): void {
+    this.writes = Math.max(0, this.writes - 1);
+  }
+
+  /** Milliseconds the claim is surely ours (0 once lost): what a request of a write may still take. */
+  remainingMs(): number {
+    return this.lost() ? 0 : this.validUntil - this.options.clock();
+  }
+
+  private writeLeaseMs(): number {
+    return Math.max(this.options.leaseMs, this.options.writeLeaseMs ?? this.options.leaseMs);
   }
 
   /** Throws LeaseLostError unless the claim is surely ours for at least `marginMs` more. */

@@ -141,12 +141,14 @@ async function toClaimed(rows: ClaimRow[]): Promise<ClaimedCommand[]> {
 
 /**
  * Stores partial progress of a claimed command (e.g. the Id of the record a create just made), so
- * a retry continues from there instead of creating again. No-op when the claim was lost.
+ * a retry continues from there instead of creating again. No-op when the claim was lost: returns
+ * whether it was stored (a request saved before it is sent must not be sent unsaved).
  */
 const SAVE_PROGRESS_SQL = `UPDATE outbox SET progress = $2::jsonb WHERE id = $1 AND claim_token = $3 AND status = 'in_flight'`;
 
-export async function saveProgress(db: Queryable, id: number, claimToken: string, progress: CommandProgress): Promise<void> {
-  await db.query(SAVE_PROGRESS_SQL, [id, JSON.stringify(progress), claimToken]);
+export async function saveProgress(db: Queryable, id: number, claimToken: string, progress: CommandProgress): Promise<boolean> {
+  const { rowCount } = await db.query(SAVE_PROGRESS_SQL, [id, JSON.stringify(progress), claimToken]);
+  return rowCount === 1;
 }
 
 /**
@@ -160,11 +162,12 @@ export const HELD_IN_ID_ORDER = `SELECT id FROM outbox WHERE id = ANY($1::bigint
  * The fencing check right before a send, and the renewal: extends the lease of the commands of ids $1
  * still in flight under claim token $2 and returns them. Under the row locks no other dispatcher can
  * claim them between this check and the lease it sets; a command it does not return was taken over
- * (or settled) and must not be sent by this claim.
+ * (or settled) and must not be sent by this claim. A lease is never shortened (a write's longer lease,
+ * claim-lease.ts, stays until it ends), so the holder's local lower bound of it stays one.
  */
 const CONFIRM_SQL = `
 WITH held AS (${HELD_IN_ID_ORDER})
-UPDATE outbox o SET locked_until = now() + $3 * interval '1 millisecond'
+UPDATE outbox o SET locked_until = GREATEST(o.locked_until, now() + $3 * interval '1 millisecond')
 FROM held WHERE o.id = held.id
 RETURNING o.id AS confirmed`;
 

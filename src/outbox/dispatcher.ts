@@ -7,7 +7,7 @@ import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { groupForDispatch, type DispatchGroups } from './batch-groups';
 import { claimCommands, saveProgress, type ClaimedCommand } from './claim';
-import { ClaimLease } from './claim-lease';
+import { ClaimLease, LeaseLostError } from './claim-lease';
 import { isTransientDatabaseError } from '../event-store/transient-error';
 import { dispatcherError, internalError, toDispatchError, type DispatchError } from './dispatch-error';
 import { decideFailure, DEFAULT_FAILURE_POLICY, type FailurePolicyOptions } from './failure-policy';
@@ -55,6 +55,9 @@ export interface OutboxDispatcherDeps {
 /** Short enough that another instance takes a dead one's commands over well within 30 s (interface.md 5). */
 export const DEFAULT_LEASE_MS = 20_000;
 
+/** A claim's lease while a write is in flight: longer than the CRM clients' request timeouts (120 s, 65 s). */
+export const DEFAULT_WRITE_LEASE_MS = 150_000;
+
 /**
  * Outcomes recorded per transaction. Each command's status and events stay in one transaction; a
  * bulk-import claim of 20,000 commands recorded at once serialized all their events (values
@@ -73,9 +76,12 @@ export interface OutboxDispatcherOptions {
   /** Poll interval when idle and not woken (default 1 s); retries that come due are found by it. */
   pollIntervalMs?: number;
   /**
-   * Lease a write must still have left when it starts (default half the lease): a send that takes
-   * longer than this may overlap a takeover, so CRM request timeouts belong below it.
+   * The lease a claim is extended to while a write of it is in flight (default 150 s): above the CRM
+   * request timeouts (Salesforce 120 s, monday 65 s), since each request's timeout is capped by what
+   * is left of it. An instance that dies mid-write has its commands taken over after this long.
    */
+  writeLeaseMs?: number;
+  /** Lease a write must still have left once extended, when it starts (default half the lease). */
   sendMarginMs?: number;
   policy?: Partial<FailurePolicyOptions>;
 }
@@ -92,6 +98,7 @@ export class OutboxDispatcher {
   readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly sendMarginMs: number;
+  private readonly writeLeaseMs: number;
   private readonly clock: () => number;
   private readonly policy: FailurePolicyOptions;
   private readonly now: () => Date;
@@ -111,6 +118,7 @@ export class OutboxDispatcher {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.sendMarginMs = options.sendMarginMs ?? Math.floor(this.leaseMs / 2);
+    this.writeLeaseMs = options.writeLeaseMs ?? DEFAULT_WRITE_LEASE_MS;
     this.clock = deps.clock ?? (() => performance.now());
     this.policy = { ...DEFAULT_FAILURE_POLICY, ...options.policy };
     this.now = deps.now ?? (() => new Date());
@@ -206,6 +214,7 @@ export class OutboxDispatcher {
   private async dispatchUnderLease(claimed: ClaimedCommand[], claimToken: string, claimedAt: number): Promise<number> {
     const lease = new ClaimLease(this.deps.pool, claimed.map((c) => c.id), claimToken, {
       leaseMs: this.leaseMs,
+      writeLeaseMs: this.writeLeaseMs,
       clock: this.clock,
       claimedAt,
       onRenewalError: (error) => this.deps.logger.warn({ err: error, commands: claimed.length }, 'outbox lease renewal failed; the next one retries'),
@@ -244,8 +253,10 @@ export class OutboxDispatcher {
     const sentAt = this.now();
     const ctx: DispatchContext = {
       ...leaseGuardedPorts(this.deps, {
-        beforeWrite: () => lease.ensureHeldFor(this.sendMarginMs),
+        beforeWrite: () => lease.beginWrite(this.sendMarginMs),
+        deadline: { remainingMs: () => lease.remainingMs(), expired: (left) => new LeaseLostError(`${Math.max(0, left)} ms of lease left, too little to start a request`) },
         afterWrite: () => {
+          lease.endWrite();
           if (!lease.lost()) return;
           outboxMetrics.claimsLost.inc({ stage: 'during_send' });
           this.deps.logger.error({ commands: claimed.length }, 'an outbox write outlived its claim\'s lease (renewals late or failing): it may overlap a takeover of its commands');

@@ -2,6 +2,7 @@ import { streams } from '../../event-store/events';
 import type { LinkReason } from '../../event-store/payloads/sync-results';
 import { to18 } from '../../mapping/salesforce-id';
 import type { MondayItem, MondayMutation, MutationOutcome } from '../../monday/monday.port';
+import { LeaseLostError } from '../claim-lease';
 import { dispatcherError, toDispatchError, withRefusedColumn } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult, type HandlerResults } from './handler-types';
@@ -90,7 +91,10 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     const commandIds = toCreate.map((c) => c.id);
     const key = createRequestKey(boardId, toCreate);
     try {
-      for (const c of toCreate) await ctx.saveProgress(c, { ...c.progress, mondayCreateRequest: { key, commandIds } });
+      for (const c of toCreate) {
+        // Unsaved (the claim was taken over), a dispatcher taking the command would not know this key.
+        if (!(await ctx.saveProgress(c, { ...c.progress, mondayCreateRequest: { key, commandIds } }))) throw new LeaseLostError('the create request could not be saved under this claim');
+      }
       const outcomes = await send(boardId, toCreate.map((c) => createItemMutation(c.command, columnOf(c) as string)), results, toCreate, ctx, key);
       toCreate.forEach((c, i) => {
         const outcome = outcomes[i];
