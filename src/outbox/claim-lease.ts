@@ -1,4 +1,5 @@
 import type { Queryable } from '../event-store/queryable';
+import type { WriteDeadline } from '../sync-commands/write-deadline';
 import { confirmClaim } from './claim';
 
 /** A send refused because this claim may no longer be ours (its lease lapsed or was taken over). */
@@ -44,6 +45,7 @@ export class ClaimLease {
   private lostReason: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private writes = 0;
+  private confirming: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Queryable,
@@ -55,19 +57,41 @@ export class ClaimLease {
     this.validUntil = options.claimedAt + options.leaseMs;
   }
 
+  get leaseMs(): number {
+    return this.options.leaseMs;
+  }
+
   /**
    * The fencing check: re-confirms the claim in Postgres, extending its lease, and returns the
    * commands still ours (none once the claim is lost).
    */
-  async confirm(): Promise<ReadonlySet<number>> {
+  confirm(): Promise<ReadonlySet<number>> {
+    if (this.lost()) return Promise.resolve(new Set());
+    const confirmation = this.confirming.then(() => this.confirmNow());
+    this.confirming = confirmation.catch(() => undefined);
+    return confirmation;
+  }
+
+  /**
+   * One confirmation; they run one at a time, so the last one answered set the lease Postgres holds
+   * (a write lease is shortened again by the first renewal after the write).
+   */
+  private async confirmNow(): Promise<ReadonlySet<number>> {
     if (this.lost()) return new Set();
     const issuedAt = this.options.clock();
     const leaseMs = this.writes > 0 ? this.writeLeaseMs() : this.options.leaseMs;
-    const confirmed = await confirmClaim(this.db, [...this.held], this.token, leaseMs);
+    let confirmed: Set<number>;
+    try {
+      confirmed = await confirmClaim(this.db, [...this.held], this.token, leaseMs);
+    } catch (error) {
+      // It may have committed before failing: the lease may now be this one, however short.
+      this.validUntil = Math.min(this.validUntil, issuedAt + leaseMs);
+      throw error;
+    }
     if (confirmed.size < this.held.size && this.lostReason === null) {
       this.lostReason = `${this.held.size - confirmed.size} of ${this.held.size} command(s) no longer held under this claim`;
     }
-    this.validUntil = Math.max(this.validUntil, issuedAt + leaseMs);
+    this.validUntil = issuedAt + leaseMs;
     // An answer that arrives after the lease it set may have ended is no proof of anything now.
     return this.lost() ? new Set() : confirmed;
   }
@@ -103,6 +127,11 @@ export class ClaimLease {
   /** Milliseconds the claim is surely ours (0 once lost): what a request of a write may still take. */
   remainingMs(): number {
     return this.lost() ? 0 : this.validUntil - this.options.clock();
+  }
+
+  /** The deadline of a write sent under this claim (write-deadline.ts): its requests end before the lease may. */
+  deadline(): WriteDeadline {
+    return { remainingMs: () => this.remainingMs(), expired: (left) => new LeaseLostError(`${Math.max(0, left)} ms of lease left, too little to start a request`) };
   }
 
   private writeLeaseMs(): number {

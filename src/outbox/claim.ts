@@ -162,12 +162,11 @@ export const HELD_IN_ID_ORDER = `SELECT id FROM outbox WHERE id = ANY($1::bigint
  * The fencing check right before a send, and the renewal: extends the lease of the commands of ids $1
  * still in flight under claim token $2 and returns them. Under the row locks no other dispatcher can
  * claim them between this check and the lease it sets; a command it does not return was taken over
- * (or settled) and must not be sent by this claim. A lease is never shortened (a write's longer lease,
- * claim-lease.ts, stays until it ends), so the holder's local lower bound of it stays one.
+ * (or settled) and must not be sent by this claim.
  */
 const CONFIRM_SQL = `
 WITH held AS (${HELD_IN_ID_ORDER})
-UPDATE outbox o SET locked_until = GREATEST(o.locked_until, now() + $3 * interval '1 millisecond')
+UPDATE outbox o SET locked_until = now() + $3 * interval '1 millisecond'
 FROM held WHERE o.id = held.id
 RETURNING o.id AS confirmed`;
 

@@ -7,7 +7,7 @@ import type { ResolvedMapping } from '../mapping/resolved-mapping';
 import type { SalesforcePort } from '../salesforce/salesforce.port';
 import { groupForDispatch, type DispatchGroups } from './batch-groups';
 import { claimCommands, saveProgress, type ClaimedCommand } from './claim';
-import { ClaimLease, LeaseLostError } from './claim-lease';
+import { ClaimLease } from './claim-lease';
 import { isTransientDatabaseError } from '../event-store/transient-error';
 import { dispatcherError, internalError, toDispatchError, type DispatchError } from './dispatch-error';
 import { decideFailure, DEFAULT_FAILURE_POLICY, type FailurePolicyOptions } from './failure-policy';
@@ -55,8 +55,13 @@ export interface OutboxDispatcherDeps {
 /** Short enough that another instance takes a dead one's commands over well within 30 s (interface.md 5). */
 export const DEFAULT_LEASE_MS = 20_000;
 
-/** A claim's lease while a write is in flight: longer than the CRM clients' request timeouts (120 s, 65 s). */
-export const DEFAULT_WRITE_LEASE_MS = 150_000;
+/**
+ * A claim's lease while a write is in flight, which bounds each of its requests (write-deadline.ts):
+ * a request still unanswered after about 44 s is cut (a transient failure, retried; creates look
+ * their record up first), below the clients' own timeouts (Salesforce 120 s, monday 65 s), so that
+ * an instance killed mid-write has its commands taken over within 45 s.
+ */
+export const DEFAULT_WRITE_LEASE_MS = 45_000;
 
 /**
  * Outcomes recorded per transaction. Each command's status and events stay in one transaction; a
@@ -76,9 +81,9 @@ export interface OutboxDispatcherOptions {
   /** Poll interval when idle and not woken (default 1 s); retries that come due are found by it. */
   pollIntervalMs?: number;
   /**
-   * The lease a claim is extended to while a write of it is in flight (default 150 s): above the CRM
-   * request timeouts (Salesforce 120 s, monday 65 s), since each request's timeout is capped by what
-   * is left of it. An instance that dies mid-write has its commands taken over after this long.
+   * The lease a claim is extended to while a write of it is in flight (default 45 s); each request's
+   * timeout is capped by what is left of it. An instance that dies mid-write has its commands taken
+   * over after at most this long.
    */
   writeLeaseMs?: number;
   /** Lease a write must still have left once extended, when it starts (default half the lease). */
@@ -98,7 +103,8 @@ export class OutboxDispatcher {
   readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly sendMarginMs: number;
-  private readonly writeLeaseMs: number;
+  /** The lease a claim holds while a write of it is in flight (also a bulk-import job's, around its upload). */
+  readonly writeLeaseMs: number;
   private readonly clock: () => number;
   private readonly policy: FailurePolicyOptions;
   private readonly now: () => Date;
@@ -254,7 +260,7 @@ export class OutboxDispatcher {
     const ctx: DispatchContext = {
       ...leaseGuardedPorts(this.deps, {
         beforeWrite: () => lease.beginWrite(this.sendMarginMs),
-        deadline: { remainingMs: () => lease.remainingMs(), expired: (left) => new LeaseLostError(`${Math.max(0, left)} ms of lease left, too little to start a request`) },
+        deadline: lease.deadline(),
         afterWrite: () => {
           lease.endWrite();
           if (!lease.lost()) return;

@@ -164,20 +164,25 @@ describe('outbox lease fencing: a dispatcher whose claim was taken over never se
     const { rows } = await db.pool.query<{ status: string; dispatches: number; last_error: unknown }>('SELECT status, dispatches, last_error FROM outbox WHERE id = $1', [id]);
     expect(rows[0]).toEqual({ status: 'done', dispatches: 2, last_error: null });
   });
-  it('a write extends its claim to the write lease, which a renewal after it does not shorten: no takeover while its request may run', async () => {
+  it('a write extends its claim to the write lease while it is in flight; the first renewal after it brings the plain lease back', async () => {
     const [A, B] = [randomUUID(), randomUUID()];
     const [id] = await insertCommands(db.pool, [{ recordId: 1, command: updateCommand('00Q000000000004AAA', { Title: 'Once' }) }]);
     const clock = () => performance.now();
     const claimedAt = clock();
     expect(await claimCommands(db.pool, { limit: 1, leaseMs: LEASE_MS, claimToken: A })).toHaveLength(1);
     const lease = new ClaimLease(db.pool, [id], A, { leaseMs: LEASE_MS, writeLeaseMs: 60_000, clock, claimedAt });
-    await lease.beginWrite(LEASE_MS / 2);
-    lease.endWrite();
-    await lease.confirm(); // a renewal with the plain lease
-    await new Promise((resolve) => setTimeout(resolve, LEASE_MS * 2));
+    const pause = () => new Promise((resolve) => setTimeout(resolve, LEASE_MS * 2));
 
+    await lease.beginWrite(LEASE_MS / 2);
+    await pause(); // the write is in flight, no renewal: only the write lease holds the command
     expect(await claimCommands(db.pool, { limit: 1, leaseMs: LEASE_MS, claimToken: B })).toEqual([]);
     expect(lease.remainingMs()).toBeGreaterThan(LEASE_MS);
+
+    lease.endWrite();
+    await lease.confirm(); // a renewal with the plain lease
+    expect(lease.remainingMs()).toBeLessThanOrEqual(LEASE_MS);
+    await pause();
+    expect(await claimCommands(db.pool, { limit: 1, leaseMs: LEASE_MS, claimToken: B })).toHaveLength(1);
   });
 
   it('progress is saved only under the claim that holds the command: a create request is never sent unsaved', async () => {
