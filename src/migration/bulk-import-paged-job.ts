@@ -6,6 +6,8 @@ import { MondayError } from '../monday/monday.error';
 import type { MondayColumnWrites, MondayMutation, MondayPort } from '../monday/monday.port';
 import { claimBoardCreates, readHeld, releaseCommands, confirmClaim, type ClaimedCommand } from '../outbox/claim';
 import { clearHeldProgress, markHeldNotCreated } from '../outbox/bulk-import-progress';
+import { ClaimLease, isLeaseLost } from '../outbox/claim-lease';
+import { runWithWriteDeadline } from '../sync-commands/write-deadline';
 import type { OutboxDispatcher } from '../outbox/dispatcher';
 import { createItemMutation } from '../outbox/handlers/monday-create-item.handler';
 import { matchConditions, matchItemsByRules } from '../outbox/handlers/monday-match';
@@ -56,28 +58,35 @@ export async function runPagedJob(s: PagedJobSettings): Promise<number> {
   const claimToken = randomUUID();
   const held: number[] = [];
   const leaseMs = s.dispatcher.leaseMs;
-  let renewing = false;
-  // One renewal at a time: a renewal waits on rows another statement of this job holds locked.
+  const clock = () => performance.now();
+  const claimedAt = clock();
+  let renewing: Promise<unknown> | null = null;
+  // While the rows are claimed page by page: one renewal at a time (a renewal waits on rows another
+  // statement of this job holds locked). Then the job's ClaimLease renews and fences its writes.
   const renew = () => {
-    if (renewing) return;
-    renewing = true;
-    void confirmClaim(s.pool, held, claimToken, leaseMs)
+    renewing ??= confirmClaim(s.pool, held, claimToken, leaseMs)
       .catch(() => undefined)
-      .finally(() => (renewing = false));
+      .finally(() => (renewing = null));
   };
   const renewal = setInterval(renew, Math.max(1, Math.floor(leaseMs / 4)));
   renewal.unref();
+  let lease: ClaimLease | null = null;
   let recorded = false;
   try {
     const candidates = await claimJobRows(s, claimToken, held);
+    clearInterval(renewal);
+    await renewing; // the lease's confirmations must be the last to set the rows' lease
     if (held.length === 0) return 0;
+    lease = new ClaimLease(s.pool, held, claimToken, { leaseMs, writeLeaseMs: s.dispatcher.writeLeaseMs, clock, claimedAt });
+    lease.keepRenewed();
     const inFile = await withoutExistingItems(s, candidates);
     const groups = await buildFiles(s, claimToken, inFile);
     for (const [groupId, group] of groups) {
       recorded = true;
-      await runJob(s, claimToken, groupId, group);
+      await runJob(s, lease, groupId, group);
     }
     await markHeldNotCreated(s.pool, held, claimToken);
+    lease.stop(); // the dispatcher's own lease of the held rows renews them from here
     await sendHeld(s, held, claimToken);
     return held.length;
   } catch (error) {
@@ -87,6 +96,23 @@ export async function runPagedJob(s: PagedJobSettings): Promise<number> {
     throw error;
   } finally {
     clearInterval(renewal);
+    lease?.stop();
+  }
+}
+
+/**
+ * One of the job's writes to monday, fenced by its claim as the dispatcher's are: the claim is
+ * confirmed for every row the job holds and extended to the write lease before it starts (a job
+ * whose rows were taken over sends nothing more), and no request of it runs past that lease.
+ */
+async function fencedWrite<T>(lease: ClaimLease, write: () => Promise<T>): Promise<T> {
+  await lease.beginWrite(lease.leaseMs / 2);
+  try {
+    return await runWithWriteDeadline(lease.deadline(), write);
+  } finally {
+    lease.endWrite();
+    // Back to the plain lease at once: a job stopped now leaves its rows to a later one after it.
+    await lease.confirm().catch(() => undefined);
   }
 }
 
@@ -154,13 +180,13 @@ function defaultGroup(object: ResolvedObject): string {
   return group;
 }
 
-async function runJob(s: PagedJobSettings, claimToken: string, groupId: string, group: GroupFile): Promise<void> {
+async function runJob(s: PagedJobSettings, lease: ClaimLease, groupId: string, group: GroupFile): Promise<void> {
   const boardId = s.object.board.id;
   const salesforceIds = group.rows.map((r) => r.salesforceId);
-  const job = await s.bulk.startJob(s.kind, boardId, groupId);
+  const job = await fencedWrite(lease, () => s.bulk.startJob(s.kind, boardId, groupId));
   await recordJob(s.pool, { jobId: job.jobId, objectKey: s.object.mapping.key, boardId, kind: s.kind, salesforceIds });
   s.onJob?.({ jobId: job.jobId, kind: s.kind, rows: group.rows.length, percent: 0, state: 'UPLOADING' });
-  await s.bulk.upload(job.uploadUrl, group.file.csv());
+  await fencedWrite(lease, () => s.bulk.upload(job.uploadUrl, group.file.csv()));
   await markUploaded(s.pool, job.jobId);
   const status = await pollToEnd(s, job.jobId, group.rows.length);
   await markFinished(s.pool, job.jobId, status);
@@ -170,7 +196,7 @@ async function runJob(s: PagedJobSettings, claimToken: string, groupId: string, 
     return;
   }
   const created = await storeCreatedItems(s.pool, { boardId, salesforceIds }, await s.bulk.report(status.reportUrl));
-  await writeLeftOver(s, claimToken, group, created);
+  await writeLeftOver(s, lease, group, created);
 }
 
 /**
@@ -178,7 +204,7 @@ async function runJob(s: PagedJobSettings, claimToken: string, groupId: string, 
  * have. A failed write clears its command's progress: the create handler then finds the item by its
  * Id column and links it with no values, so the projector sends the record's values as differences.
  */
-async function writeLeftOver(s: PagedJobSettings, claimToken: string, group: GroupFile, created: Map<string, string>): Promise<void> {
+async function writeLeftOver(s: PagedJobSettings, lease: ClaimLease, group: GroupFile, created: Map<string, string>): Promise<void> {
   const follow: Array<{ commandId: number; mutation: MondayMutation }> = [];
   for (const [index, rest] of group.leftOver) {
     const row = group.rows[index];
@@ -188,12 +214,13 @@ async function writeLeftOver(s: PagedJobSettings, claimToken: string, group: Gro
   if (follow.length === 0) return;
   let answered: Awaited<ReturnType<MondayPort['applyMutations']>> = [];
   try {
-    answered = await s.monday.applyMutations(s.object.board.id, follow.map((f) => f.mutation));
-  } catch {
+    answered = await fencedWrite(lease, () => s.monday.applyMutations(s.object.board.id, follow.map((f) => f.mutation)));
+  } catch (error) {
+    if (isLeaseLost(error)) throw error;
     answered = [];
   }
   const unwritten = follow.filter((_, k) => !answered[k]?.ok).map((f) => f.commandId);
-  await clearHeldProgress(s.pool, unwritten, claimToken);
+  await clearHeldProgress(s.pool, unwritten, lease.token);
 }
 
 async function sendHeld(s: PagedJobSettings, held: readonly number[], claimToken: string): Promise<void> {

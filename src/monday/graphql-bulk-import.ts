@@ -4,8 +4,11 @@ import type { BulkImportJob, BulkImportJobState, BulkImportJobStatus, BulkImport
 import { MondayError } from './monday.error';
 import type { MondayRequester } from './monday-requester';
 import { record } from './parse-monday-responses';
+import { boundedTimeout } from '../sync-commands/write-deadline';
 
 const KNOWN_STATES: ReadonlySet<string> = new Set(['UPLOAD_PENDING', 'REJECTED', 'PROCESSING', 'COMPLETED', 'FAILED']);
+/** A file of a job's rows (up to tens of thousands) to object storage. */
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 const REPORT_COLUMNS = new Set(['row_number', 'result', 'item_id', 'error']);
 
 /** Bulk import over GraphQL (documents.ts) plus the two pre-signed object-storage URLs. */
@@ -40,7 +43,9 @@ export class GraphqlMondayBulkImport implements MondayBulkImport {
   async upload(uploadUrl: string, csv: string): Promise<void> {
     let response: Response;
     try {
-      response = await this.fetchFn(uploadUrl, { method: 'PUT', headers: { 'Content-Type': 'text/csv' }, body: csv });
+      // Within a bulk-import job, never past the lease of the claim that holds its rows.
+      const signal = AbortSignal.timeout(boundedTimeout(UPLOAD_TIMEOUT_MS));
+      response = await this.fetchFn(uploadUrl, { method: 'PUT', headers: { 'Content-Type': 'text/csv' }, body: csv, signal });
     } catch (cause) {
       throw new MondayError('TRANSIENT', `bulk import upload failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     }

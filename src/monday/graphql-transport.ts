@@ -1,4 +1,5 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
+import { boundedTimeout } from '../sync-commands/write-deadline';
 
 /**
  * The one place that imports graphql-request (style lesson 6). It sends a document and hands back
@@ -49,7 +50,8 @@ export class GraphqlRequestTransport implements GraphqlTransport {
         query: document,
         variables,
         requestHeaders: extraHeaders,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        // Within an outbox write, never past the lease of the claim it is sent under.
+        signal: AbortSignal.timeout(boundedTimeout(this.timeoutMs)),
       });
       const body: Record<string, unknown> = { data: response.data };
       const errors = (response as { errors?: unknown }).errors;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../event-store/queryable';
+import type { WriteDeadline } from '../sync-commands/write-deadline';
 import { confirmClaim } from './claim';
 
 /** A send refused because this claim may no longer be ours (its lease lapsed or was taken over). */
@@ -16,6 +17,12 @@ export function isLeaseLost(error: unknown): error is LeaseLostError {
 
 export interface ClaimLeaseOptions {
   leaseMs: number;
+  /**
+   * The lease set while a write is in flight (default leaseMs): longer than any one CRM request, so
+   * a request, whose timeout is capped by what is left of it (write-deadline.ts), never outlives it,
+   * whether renewals succeed or not.
+   */
+  writeLeaseMs?: number;
   /** A monotonic clock in ms (performance.now): wall-clock jumps must not stretch a lease. */
   clock: () => number;
   /** When the claim statement was issued, on `clock`: Postgres started the lease no earlier. */
@@ -37,6 +44,8 @@ export class ClaimLease {
   private validUntil: number;
   private lostReason: string | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private writes = 0;
+  private confirming: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Queryable,
@@ -48,18 +57,41 @@ export class ClaimLease {
     this.validUntil = options.claimedAt + options.leaseMs;
   }
 
+  get leaseMs(): number {
+    return this.options.leaseMs;
+  }
+
   /**
    * The fencing check: re-confirms the claim in Postgres, extending its lease, and returns the
    * commands still ours (none once the claim is lost).
    */
-  async confirm(): Promise<ReadonlySet<number>> {
+  confirm(): Promise<ReadonlySet<number>> {
+    if (this.lost()) return Promise.resolve(new Set());
+    const confirmation = this.confirming.then(() => this.confirmNow());
+    this.confirming = confirmation.catch(() => undefined);
+    return confirmation;
+  }
+
+  /**
+   * One confirmation; they run one at a time, so the last one answered set the lease Postgres holds
+   * (a write lease is shortened again by the first renewal after the write).
+   */
+  private async confirmNow(): Promise<ReadonlySet<number>> {
     if (this.lost()) return new Set();
     const issuedAt = this.options.clock();
-    const confirmed = await confirmClaim(this.db, [...this.held], this.token, this.options.leaseMs);
+    const leaseMs = this.writes > 0 ? this.writeLeaseMs() : this.options.leaseMs;
+    let confirmed: Set<number>;
+    try {
+      confirmed = await confirmClaim(this.db, [...this.held], this.token, leaseMs);
+    } catch (error) {
+      // It may have committed before failing: the lease may now be this one, however short.
+      this.validUntil = Math.min(this.validUntil, issuedAt + leaseMs);
+      throw error;
+    }
     if (confirmed.size < this.held.size && this.lostReason === null) {
       this.lostReason = `${this.held.size - confirmed.size} of ${this.held.size} command(s) no longer held under this claim`;
     }
-    this.validUntil = Math.max(this.validUntil, issuedAt + this.options.leaseMs);
+    this.validUntil = issuedAt + leaseMs;
     // An answer that arrives after the lease it set may have ended is no proof of anything now.
     return this.lost() ? new Set() : confirmed;
   }
@@ -71,6 +103,39 @@ export class ClaimLease {
   async ensureHeldFor(marginMs: number): Promise<void> {
     if (!this.lost() && this.validUntil - this.options.clock() < marginMs) await this.confirm();
     this.assertHeldFor(marginMs);
+  }
+
+  /**
+   * Before a write: the fencing check, extending the lease to the write lease, then at least
+   * `marginMs` must be left. Until `endWrite`, renewals keep the write lease.
+   */
+  async beginWrite(marginMs: number): Promise<void> {
+    this.writes += 1;
+    try {
+      await this.confirm();
+      this.assertHeldFor(marginMs);
+    } catch (error) {
+      this.endWrite();
+      throw error;
+    }
+  }
+
+  endWrite(): void {
+    this.writes = Math.max(0, this.writes - 1);
+  }
+
+  /** Milliseconds the claim is surely ours (0 once lost): what a request of a write may still take. */
+  remainingMs(): number {
+    return this.lost() ? 0 : this.validUntil - this.options.clock();
+  }
+
+  /** The deadline of a write sent under this claim (write-deadline.ts): its requests end before the lease may. */
+  deadline(): WriteDeadline {
+    return { remainingMs: () => this.remainingMs(), expired: (left) => new LeaseLostError(`${Math.max(0, left)} ms of lease left, too little to start a request`) };
+  }
+
+  private writeLeaseMs(): number {
+    return Math.max(this.options.leaseMs, this.options.writeLeaseMs ?? this.options.leaseMs);
   }
 
   /** Throws LeaseLostError unless the claim is surely ours for at least `marginMs` more. */

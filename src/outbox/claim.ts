@@ -141,12 +141,14 @@ async function toClaimed(rows: ClaimRow[]): Promise<ClaimedCommand[]> {
 
 /**
  * Stores partial progress of a claimed command (e.g. the Id of the record a create just made), so
- * a retry continues from there instead of creating again. No-op when the claim was lost.
+ * a retry continues from there instead of creating again. No-op when the claim was lost: returns
+ * whether it was stored (a request saved before it is sent must not be sent unsaved).
  */
 const SAVE_PROGRESS_SQL = `UPDATE outbox SET progress = $2::jsonb WHERE id = $1 AND claim_token = $3 AND status = 'in_flight'`;
 
-export async function saveProgress(db: Queryable, id: number, claimToken: string, progress: CommandProgress): Promise<void> {
-  await db.query(SAVE_PROGRESS_SQL, [id, JSON.stringify(progress), claimToken]);
+export async function saveProgress(db: Queryable, id: number, claimToken: string, progress: CommandProgress): Promise<boolean> {
+  const { rowCount } = await db.query(SAVE_PROGRESS_SQL, [id, JSON.stringify(progress), claimToken]);
+  return rowCount === 1;
 }
 
 /**

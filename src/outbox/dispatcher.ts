@@ -56,6 +56,14 @@ export interface OutboxDispatcherDeps {
 export const DEFAULT_LEASE_MS = 20_000;
 
 /**
+ * A claim's lease while a write is in flight, which bounds each of its requests (write-deadline.ts):
+ * a request still unanswered after about 44 s is cut (a transient failure, retried; creates look
+ * their record up first), below the clients' own timeouts (Salesforce 120 s, monday 65 s), so that
+ * an instance killed mid-write has its commands taken over within 45 s.
+ */
+export const DEFAULT_WRITE_LEASE_MS = 45_000;
+
+/**
  * Outcomes recorded per transaction. Each command's status and events stay in one transaction; a
  * bulk-import claim of 20,000 commands recorded at once serialized all their events (values
  * included) into one statement, the bulk path's largest allocation.
@@ -73,9 +81,12 @@ export interface OutboxDispatcherOptions {
   /** Poll interval when idle and not woken (default 1 s); retries that come due are found by it. */
   pollIntervalMs?: number;
   /**
-   * Lease a write must still have left when it starts (default half the lease): a send that takes
-   * longer than this may overlap a takeover, so CRM request timeouts belong below it.
+   * The lease a claim is extended to while a write of it is in flight (default 45 s); each request's
+   * timeout is capped by what is left of it. An instance that dies mid-write has its commands taken
+   * over after at most this long.
    */
+  writeLeaseMs?: number;
+  /** Lease a write must still have left once extended, when it starts (default half the lease). */
   sendMarginMs?: number;
   policy?: Partial<FailurePolicyOptions>;
 }
@@ -92,6 +103,8 @@ export class OutboxDispatcher {
   readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly sendMarginMs: number;
+  /** The lease a claim holds while a write of it is in flight (also a bulk-import job's, around its upload). */
+  readonly writeLeaseMs: number;
   private readonly clock: () => number;
   private readonly policy: FailurePolicyOptions;
   private readonly now: () => Date;
@@ -111,6 +124,7 @@ export class OutboxDispatcher {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.sendMarginMs = options.sendMarginMs ?? Math.floor(this.leaseMs / 2);
+    this.writeLeaseMs = options.writeLeaseMs ?? DEFAULT_WRITE_LEASE_MS;
     this.clock = deps.clock ?? (() => performance.now());
     this.policy = { ...DEFAULT_FAILURE_POLICY, ...options.policy };
     this.now = deps.now ?? (() => new Date());
@@ -206,6 +220,7 @@ export class OutboxDispatcher {
   private async dispatchUnderLease(claimed: ClaimedCommand[], claimToken: string, claimedAt: number): Promise<number> {
     const lease = new ClaimLease(this.deps.pool, claimed.map((c) => c.id), claimToken, {
       leaseMs: this.leaseMs,
+      writeLeaseMs: this.writeLeaseMs,
       clock: this.clock,
       claimedAt,
       onRenewalError: (error) => this.deps.logger.warn({ err: error, commands: claimed.length }, 'outbox lease renewal failed; the next one retries'),
@@ -244,8 +259,10 @@ export class OutboxDispatcher {
     const sentAt = this.now();
     const ctx: DispatchContext = {
       ...leaseGuardedPorts(this.deps, {
-        beforeWrite: () => lease.ensureHeldFor(this.sendMarginMs),
+        beforeWrite: () => lease.beginWrite(this.sendMarginMs),
+        deadline: lease.deadline(),
         afterWrite: () => {
+          lease.endWrite();
           if (!lease.lost()) return;
           outboxMetrics.claimsLost.inc({ stage: 'during_send' });
           this.deps.logger.error({ commands: claimed.length }, 'an outbox write outlived its claim\'s lease (renewals late or failing): it may overlap a takeover of its commands');

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Connection } from 'jsforce';
 import { counter } from '../observability/metrics-registry';
+import { boundedTimeout } from '../sync-commands/write-deadline';
 import type { SalesforceOperation } from './salesforce.error';
 
 const requests = counter('crm_sync_salesforce_requests_total', 'HTTP requests sent to Salesforce by port operation and status class', [
@@ -14,6 +15,9 @@ export interface CallFacts {
   httpStatus?: number;
   retryAfterMs?: number;
 }
+
+/** jsforce's own request timeout (30 min), when neither the call nor our defaults set one. */
+const JSFORCE_TIMEOUT_MS = 30 * 60_000;
 
 /** The port call in progress, so every HTTP request it causes (pages, refresh retries) is attributed to it. */
 export const callContext = new AsyncLocalStorage<CallFacts>();
@@ -49,7 +53,9 @@ export function observeTransport(conn: Connection, defaults: TransportDefaults, 
   const originalRequest = original.httpRequest.bind(original);
   const wrapped: HttpRequestFn = (request, options = {}) => {
     const facts = callContext.getStore();
-    const merged = { ...options, timeout: options.timeout ?? defaults.timeout, retry: { ...defaults.retry, ...(options.retry as object | undefined) } };
+    // Within an outbox write, the request (its transport retries included) ends before the claim's lease may.
+    const timeout = boundedTimeout((options.timeout as number | undefined) ?? defaults.timeout ?? JSFORCE_TIMEOUT_MS);
+    const merged = { ...options, timeout, retry: { ...defaults.retry, ...(options.retry as object | undefined) } };
     const pending = originalRequest(request, merged);
     pending.then(
       (response) => {

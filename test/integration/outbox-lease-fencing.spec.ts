@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Pool } from 'pg';
 import type { MondayPort } from '../../src/monday/monday.port';
+import { claimCommands, saveProgress } from '../../src/outbox/claim';
+import { ClaimLease } from '../../src/outbox/claim-lease';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher';
 import { outboxMetrics } from '../../src/outbox/outbox-metrics';
 import { SalesforceError } from '../../src/salesforce/salesforce.error';
@@ -62,8 +65,10 @@ describe('outbox lease fencing: a dispatcher whose claim was taken over never se
     return { pool: { query, connect: () => pool.connect() } as unknown as Pool, stalled, release };
   }
 
+  /** The write lease (set while a write is in flight) one millisecond longer than the lease: its confirmation is recognisable. */
+  const WRITE_LEASE_MS = LEASE_MS + 1;
   const dispatcher = (pool: Pool, salesforce: SalesforcePort) =>
-    new OutboxDispatcher({ pool, salesforce, monday: {} as MondayPort, logger, linkedItems: async () => new Map() }, { leaseMs: LEASE_MS, pollIntervalMs: 20 });
+    new OutboxDispatcher({ pool, salesforce, monday: {} as MondayPort, logger, linkedItems: async () => new Map() }, { leaseMs: LEASE_MS, writeLeaseMs: WRITE_LEASE_MS, pollIntervalMs: 20 });
 
   /** B claims (once A's lease has ended) and sends; returns when the command is done. */
   async function takeOver(b: OutboxDispatcher, id: number): Promise<void> {
@@ -111,12 +116,23 @@ describe('outbox lease fencing: a dispatcher whose claim was taken over never se
   it('A whose renewals stall while its first request is slow does not send the command\'s second request after its lease may have ended; B sends the command once', async () => {
     const [id] = await insertCommands(db.pool, [{ recordId: 1, command: updateCommand('00Q000000000003AAA', { Title: 'Once' }) }]);
     const sent: Array<{ by: string; ids: string[] }> = [];
-    // After its confirmation before sending, A is stalled on renewals (the first one's answer never
-    // comes back, later ones never leave); its update takes three leases and is refused by a duplicate
-    // rule's alert, which the handler answers with a second write acknowledging the alert.
+    // After its write's own confirmation (the write lease), A is stalled on renewals (the first one's
+    // answer never comes back, later ones never leave); its update takes three leases (this port,
+    // unlike the CRM clients, ignores the write's deadline) and is refused by a duplicate rule's alert,
+    // which the handler answers with a second write acknowledging the alert.
     const renewals = stallingPool(db.pool, /RETURNING o\.id AS confirmed/);
-    let confirmations = 0;
-    const countingPool = { query: (sql: string, params?: unknown[]) => (/RETURNING o\.id AS confirmed/.test(sql) && confirmations++ === 0 ? db.pool.query(sql, params) : renewals.pool.query(sql, params)), connect: () => db.pool.connect() } as unknown as Pool;
+    let writeLeaseSet = false;
+    const countingPool = {
+      query: async (sql: string, params?: unknown[]) => {
+        if (!/RETURNING o\.id AS confirmed/.test(sql) || !writeLeaseSet) {
+          const result = await db.pool.query(sql, params);
+          if (params?.[2] === WRITE_LEASE_MS) writeLeaseSet = true;
+          return result;
+        }
+        return renewals.pool.query(sql, params);
+      },
+      connect: () => db.pool.connect(),
+    } as unknown as Pool;
     const duplicateAlert = new SalesforceError({ code: 'DUPLICATE', sfCode: 'DUPLICATES_DETECTED', message: 'Use one of these records?' } as ConstructorParameters<typeof SalesforceError>[0]);
     const salesforceOfA = {
       updateMany: async (_object: string, records: readonly RecordFields[]): Promise<SaveResult[]> => {
@@ -147,5 +163,36 @@ describe('outbox lease fencing: a dispatcher whose claim was taken over never se
     expect([(await lost('during_send')) - outlivedBefore, (await lost('while_sending')) - refusedBefore]).toEqual([1, 1]);
     const { rows } = await db.pool.query<{ status: string; dispatches: number; last_error: unknown }>('SELECT status, dispatches, last_error FROM outbox WHERE id = $1', [id]);
     expect(rows[0]).toEqual({ status: 'done', dispatches: 2, last_error: null });
+  });
+  it('a write extends its claim to the write lease while it is in flight; the first renewal after it brings the plain lease back', async () => {
+    const [A, B] = [randomUUID(), randomUUID()];
+    const [id] = await insertCommands(db.pool, [{ recordId: 1, command: updateCommand('00Q000000000004AAA', { Title: 'Once' }) }]);
+    const clock = () => performance.now();
+    const claimedAt = clock();
+    expect(await claimCommands(db.pool, { limit: 1, leaseMs: LEASE_MS, claimToken: A })).toHaveLength(1);
+    const lease = new ClaimLease(db.pool, [id], A, { leaseMs: LEASE_MS, writeLeaseMs: 60_000, clock, claimedAt });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, LEASE_MS * 2));
+
+    await lease.beginWrite(LEASE_MS / 2);
+    await pause(); // the write is in flight, no renewal: only the write lease holds the command
+    expect(await claimCommands(db.pool, { limit: 1, leaseMs: LEASE_MS, claimToken: B })).toEqual([]);
+    expect(lease.remainingMs()).toBeGreaterThan(LEASE_MS);
+
+    lease.endWrite();
+    await lease.confirm(); // a renewal with the plain lease
+    expect(lease.remainingMs()).toBeLessThanOrEqual(LEASE_MS);
+    await pause();
+    expect(await claimCommands(db.pool, { limit: 1, leaseMs: LEASE_MS, claimToken: B })).toHaveLength(1);
+  });
+
+  it('progress is saved only under the claim that holds the command: a create request is never sent unsaved', async () => {
+    const [A, B] = [randomUUID(), randomUUID()];
+    const [id] = await insertCommands(db.pool, [{ recordId: 1, command: updateCommand('00Q000000000005AAA', { Title: 'Once' }) }]);
+    await claimCommands(db.pool, { limit: 1, leaseMs: LEASE_MS, claimToken: A });
+    await db.pool.query("UPDATE outbox SET locked_until = now() - interval '1 second' WHERE id = $1", [id]);
+    expect(await claimCommands(db.pool, { limit: 1, leaseMs: LEASE_MS, claimToken: B })).toHaveLength(1);
+
+    expect(await saveProgress(db.pool, id, A, { mondayItemId: '1' })).toBe(false);
+    expect(await saveProgress(db.pool, id, B, { mondayItemId: '2' })).toBe(true);
   });
 });

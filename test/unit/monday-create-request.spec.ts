@@ -7,12 +7,15 @@ const create = (id: number, saved?: { key: string; commandIds: number[] }): Crea
   ({ id, progress: saved ? { mondayCreateRequest: saved } : null, command: { kind: 'monday.create_item' } }) as unknown as CreateItem;
 
 describe('repeatedCreateRequests (a retried create sent again as its first request)', () => {
-  const key = createRequestKey('100', [1, 2]);
+  const claims = (...ids: number[]) => ids.map((id) => ({ id, dispatch: 1 }));
+  const key = createRequestKey('100', claims(1, 2));
 
-  it('names a request by its board and commands in order', () => {
-    expect(createRequestKey('100', [1, 2])).toBe(key);
-    expect(createRequestKey('100', [2, 1])).not.toBe(key);
-    expect(createRequestKey('200', [1, 2])).not.toBe(key);
+  it('names a request by its board, its commands in order and their claims', () => {
+    expect(createRequestKey('100', claims(1, 2))).toBe(key);
+    expect(createRequestKey('100', claims(2, 1))).not.toBe(key);
+    expect(createRequestKey('200', claims(1, 2))).not.toBe(key);
+    // A later claim of the same commands sends a new request (a refusal kept under the old key is not replayed).
+    expect(createRequestKey('100', [{ id: 1, dispatch: 2 }, { id: 2, dispatch: 1 }])).not.toBe(key);
   });
 
   it('sends the saved request again, whole and in order, when the lookup missed one of its items and found the other', () => {

@@ -34,7 +34,7 @@ export interface DispatchContext {
   /** When this batch began to be sent: every write of it landed after this. */
   sentAt: Date;
   /** Stores partial progress of a claimed command (survives a retry). */
-  saveProgress(claimed: ClaimedCommand, progress: CommandProgress): Promise<void>;
+  saveProgress(claimed: ClaimedCommand, progress: CommandProgress): Promise<boolean>;
   /** Counts API requests made for commands (metric: requests per command). */
   countRequests(target: 'salesforce' | 'monday', requests: number): void;
   /** The integration user's Salesforce id (cached after the first call). */

@@ -2,9 +2,10 @@ import { streams } from '../../event-store/events';
 import type { LinkReason } from '../../event-store/payloads/sync-results';
 import { to18 } from '../../mapping/salesforce-id';
 import type { MondayItem, MondayMutation, MutationOutcome } from '../../monday/monday.port';
+import { LeaseLostError } from '../claim-lease';
 import { dispatcherError, toDispatchError, withRefusedColumn } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
-import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
+import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult, type HandlerResults } from './handler-types';
 import { createRequestKey, repeatedCreateRequests, type RepeatedCreateRequest } from './monday-create-request';
 import { describeConditions, matchConditions, matchItemsByRules, type RulesMatch } from './monday-match';
 
@@ -23,7 +24,8 @@ type ColumnOf = (c: CreateItem) => string | undefined;
  * 4. none -> create with the Id column set, all creates of the batch in one request whose
  *    Idempotency-Key is saved with the commands before it is sent; a retry whose step 2 found none
  *    of that request's items sends it again under the same key (monday-create-request.ts), so it
- *    links the items the first attempt made even when a person deleted them meanwhile.
+ *    links the items the first attempt made even when a person deleted them meanwhile; a request
+ *    monday refused with resource protection is settled at once by the Id lookup (settleRefusedCreates).
  * Creates and Id writes go out as aliased mutations; each command ends with `system.record_linked`.
  */
 export async function handleMondayCreates(boardId: string, commands: readonly CreateItem[], ctx: DispatchContext): Promise<HandlerResults> {
@@ -87,14 +89,18 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
   if (toCreate.length > 0) {
     // One request for all creates, its Idempotency-Key saved with each command before it is sent.
     const commandIds = toCreate.map((c) => c.id);
-    const key = createRequestKey(boardId, commandIds);
+    const key = createRequestKey(boardId, toCreate);
     try {
-      for (const c of toCreate) await ctx.saveProgress(c, { ...c.progress, mondayCreateRequest: { key, commandIds } });
+      for (const c of toCreate) {
+        // Unsaved (the claim was taken over), a dispatcher taking the command would not know this key.
+        if (!(await ctx.saveProgress(c, { ...c.progress, mondayCreateRequest: { key, commandIds } }))) throw new LeaseLostError('the create request could not be saved under this claim');
+      }
       const outcomes = await send(boardId, toCreate.map((c) => createItemMutation(c.command, columnOf(c) as string)), results, toCreate, ctx, key);
       toCreate.forEach((c, i) => {
         const outcome = outcomes[i];
         if (outcome?.ok) linkedTo.set(c.id, { itemId: outcome.itemId, via: 'created_monday_item' });
       });
+      await settleRefusedCreates(boardId, toCreate.filter((c) => isResourceRefusal(results.get(c.id))), linkedTo, results, columnOf, ctx);
     } catch (error) {
       // Not sent: a create whose request could not be saved first could not be recognised later.
       const failure = toDispatchError(error);
@@ -213,6 +219,48 @@ async function sendAgain(
   // A second item that could not be deleted is left for the retry to find (an ambiguous match,
   // dead-lettered for a person), never hidden behind a success.
   for (const { c } of extra) if (results.has(c.id)) linkedTo.delete(c.id);
+}
+
+/**
+ * Creates monday answered with a resource-protection refusal (`tooManyRequests`, HTTP 200, the field
+ * null). Whether a mutation refused that way ran is not documented (monday.md 1.5 says throttled
+ * requests were not executed; addendum 2.3 shows the refusal only on a query field), and monday may
+ * keep the refusal under the request's key, so neither a retry's lookup (a person may delete the item
+ * meanwhile) nor a resend under the key (it may replay the refusal, or run again) settles it. The
+ * answer came back, so the request is over on monday: the Id lookup now shows whatever it made. An
+ * item found is linked; a create nothing holds did not run, so its saved request is dropped and the
+ * retry sends a new one under a new key. A failed lookup leaves the request saved for the retry.
+ */
+async function settleRefusedCreates(
+  boardId: string,
+  refused: readonly CreateItem[],
+  linkedTo: Map<number, { itemId: string; via: LinkReason }>,
+  results: HandlerResults,
+  columnOf: ColumnOf,
+  ctx: DispatchContext,
+): Promise<void> {
+  if (refused.length === 0) return;
+  let holding: Map<string, MondayItem[]>;
+  try {
+    holding = await itemsHoldingIds(boardId, refused, columnOf, ctx);
+  } catch {
+    return;
+  }
+  for (const c of refused) {
+    const found = holding.get(to18(c.command.salesforceId)) ?? [];
+    if (found.length === 1 && found[0]) {
+      results.delete(c.id);
+      linkedTo.set(c.id, { itemId: found[0].id, via: 'salesforce_id_column' });
+    } else if (found.length === 0) {
+      const progress = { ...c.progress };
+      delete progress.mondayCreateRequest;
+      await ctx.saveProgress(c, progress);
+    }
+  }
+}
+
+function isResourceRefusal(result: HandlerResult | undefined): boolean {
+  return result !== undefined && !result.ok && result.error.crmCode === 'tooManyRequests';
 }
 
 /** Items of the board whose Salesforce Id column holds one of the batch's Ids, by 18-char Id. */

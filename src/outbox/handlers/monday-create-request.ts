@@ -5,10 +5,12 @@ type CreateItem = Claimed<'monday.create_item'>;
 
 /**
  * The Idempotency-Key of one request of item creations (all creates of a board in a batch go in one
- * request): named after its commands, so the same commands in the same order give the same key.
+ * request): named after its commands and their claims (`dispatch`), so it is saved with them and
+ * found again, and a new request of the same commands (after a refusal known not to have run) gets a
+ * new key: monday may keep a refusal under the old one and replay it (monday.md 1.5).
  */
-export function createRequestKey(boardId: string, commandIds: readonly number[]): string {
-  const digest = createHash('sha256').update(commandIds.join(',')).digest('hex').slice(0, 32);
+export function createRequestKey(boardId: string, commands: ReadonlyArray<{ id: number; dispatch: number }>): string {
+  const digest = createHash('sha256').update(commands.map((c) => `${c.id}.${c.dispatch}`).join(',')).digest('hex').slice(0, 32);
   return `crm-sync:create_item:${boardId}:${digest}`;
 }
 
