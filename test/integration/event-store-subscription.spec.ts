@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { appendEvent, EventNotifications, readCheckpoint } from '../../src/event-store';
+import { appendEvent, EventNotifications, readBatch, readCheckpoint, START } from '../../src/event-store';
 import { expectEventually } from '../support/eventually';
 import { columnChangedEvent } from '../support/event-factory';
 import { recordingRunner } from '../support/subscriptions';
@@ -64,6 +64,40 @@ describe('event store subscriptions', () => {
       const order = sequence.map((id) => ids.indexOf(id));
       expect(order).toEqual([...order].sort((a, b) => a - b));
     }
+  });
+
+  it('a transaction whose id came before its position is read before a later transaction\'s lower position, and the checkpoint orders it as read', async () => {
+    // The earlier transaction takes its id first (as the dispatcher's and the ingest's do: a row
+    // written before the append) and its position last; the later one appends and commits between.
+    const earlier = new Client({ connectionString: db.url });
+    await earlier.connect();
+    await earlier.query('BEGIN');
+    await earlier.query('SELECT pg_current_xact_id()');
+    const lateEvent = columnChangedEvent({ itemId: 2 });
+    const late = await appendEvent(db.pool, lateEvent);
+    const hidden = await readBatch(db.pool, START, 100);
+    const earlyEvent = columnChangedEvent({ itemId: 1 });
+    const early = await appendEvent(earlier, earlyEvent);
+    await earlier.query('COMMIT');
+    await earlier.end();
+    if (!late.appended || !early.appended) throw new Error('both appends must store their event');
+    expect(early.position).toBeGreaterThan(late.position);
+    // While the earlier transaction was open, the later one's committed event was not readable.
+    expect(hidden.map((e) => e.sourceEventId)).not.toContain(lateEvent.sourceEventId);
+
+    const { runner, seen } = recordingRunner(db.pool, db.url, notifications, 'id-before-position');
+    await runner.drain();
+    await runner.stop();
+    const ids = seen.map((e) => e.sourceEventId);
+    expect(ids.indexOf(earlyEvent.sourceEventId)).toBeLessThan(ids.indexOf(lateEvent.sourceEventId));
+    // A checkpoint at the later event (what a claim's stateAsOf records) is past the earlier event
+    // although its position is lower: (transaction id, position) is the order events were handled in.
+    const lateRead = seen.find((e) => e.sourceEventId === lateEvent.sourceEventId);
+    const { rows } = await db.pool.query<{ before: boolean }>(
+      'SELECT (transaction_id, position) <= ($1::xid8, $2::bigint) AS before FROM events WHERE position = $3',
+      [lateRead?.transactionId, late.position, early.position],
+    );
+    expect(rows[0]?.before).toBe(true);
   });
 
   it('a notification wakes the subscriber without waiting for the slow poll', async () => {

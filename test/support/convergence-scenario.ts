@@ -8,6 +8,7 @@ import { revealColumns, withoutErasedFieldStates } from '../../src/personal-data
 import { eraseOnePerson, expectNothingWrittenSince, personalValuesOfRun, type ErasureMark } from './convergence-erasure';
 import { countRemoteWrites, startConvergenceEnvironment, waitForQuiet, webhookRejections, type RemoteWrites } from './convergence-world';
 import { expectEventually } from './eventually';
+import { changeEventFields, lastSetterOf, type LoggedChangeEvent } from './change-event-fields';
 import { BOARDS, duplicatePairs, pairMismatches } from './pair-checks';
 import { plaintextValues } from './plaintext-copies';
 import { RandomEditScript, SeededRandom, type TrackedPair } from './random-edits';
@@ -220,6 +221,8 @@ interface SentUpdate {
   object_key: string;
   command_id: number;
   finished: Date;
+  /** When the dispatcher began sending it (epoch ms): the write landed after this. */
+  sent_at: string;
   written: Record<string, SalesforceValue>;
   state_tx: string | null;
   state_position: string | null;
@@ -235,7 +238,7 @@ interface SentUpdate {
  */
 async function redundantSalesforceUpdates(env: SyncEnvironment): Promise<{ knowable: string[]; racing: number }> {
   const { rows: sent } = await env.db.pool.query<SentUpdate>(
-    `SELECT r.salesforce_id, r.object_key, (e.payload->>'commandId')::bigint AS command_id, e.occurred_at AS finished, e.payload->'written' AS written,
+    `SELECT r.salesforce_id, r.object_key, (e.payload->>'commandId')::bigint AS command_id, e.occurred_at AS finished, e.payload->>'sentAt' AS sent_at, e.payload->'written' AS written,
             e.payload->'stateAsOf'->>'transactionId' AS state_tx, e.payload->'stateAsOf'->>'position' AS state_position
      FROM events e JOIN sync_records r ON r.id = (e.payload->>'recordId')::bigint
      WHERE e.type = 'system.command_succeeded' AND e.payload->>'kind' = 'salesforce.update' AND e.payload->'written' <> '{}'::jsonb ORDER BY e.position`,
@@ -265,7 +268,10 @@ async function redundantSalesforceUpdates(env: SyncEnvironment): Promise<{ knowa
     const fields = salesforceFieldsOf(env, update);
     // Its effect: the first of our change events on the record, not yet matched, touching one of its fields.
     const candidates = ours.get(update.salesforce_id) ?? [];
-    const index = candidates.findIndex((e) => e.payload.ChangeEventHeader.commitTimestamp <= update.finished.getTime() && e.payload.ChangeEventHeader.changedFields.some((f: string) => f in fields));
+    const index = candidates.findIndex((e) => {
+      const header = e.payload.ChangeEventHeader;
+      return header.commitTimestamp <= update.finished.getTime() && [...changeEventFields(e.payload, header.changedFields).changed].some((f) => f in fields);
+    });
     if (index >= 0) {
       candidates.splice(index, 1);
       continue;
@@ -291,28 +297,27 @@ function salesforceFieldsOf(env: SyncEnvironment, update: SentUpdate): Record<st
 
 /**
  * For each field the update wrote: whether the change that had already set that value in Salesforce
- * (the latest one before the write) was in the state the dispatcher checked (at or before stateAsOf).
+ * (the last change of the field committed before the write was sent) was in the state the
+ * dispatcher checked (at or before stateAsOf). When that last change set another value, the value
+ * was put there after the send began (it crossed our write): not known.
  */
-async function settersInOurLog(env: SyncEnvironment, update: SentUpdate, fields: Record<string, SalesforceValue>, log: Array<{ replayId: number; payload: Record<string, unknown> & { ChangeEventHeader: { commitTimestamp: number; changeType: string; changedFields: string[]; recordIds: string[] } } }>): Promise<boolean[]> {
+async function settersInOurLog(env: SyncEnvironment, update: SentUpdate, fields: Record<string, SalesforceValue>, log: readonly LoggedChangeEvent[]): Promise<boolean[]> {
   const known: boolean[] = [];
   for (const [name, value] of Object.entries(fields)) {
-    const setter = log
-      .filter((e) => {
-        const header = e.payload.ChangeEventHeader;
-        if (!header.recordIds.includes(update.salesforce_id) || header.commitTimestamp > update.finished.getTime()) return false;
-        const sets = header.changeType === 'CREATE' || header.changeType === 'UNDELETE' || header.changedFields.includes(name);
-        return sets && JSON.stringify(e.payload[name] ?? null) === JSON.stringify(value ?? null);
-      })
-      .at(-1);
-    if (!setter || update.state_tx === null) {
+    const setter = lastSetterOf(log, update.salesforce_id, name, Number(update.sent_at));
+    if (!setter || JSON.stringify(setter.value) !== JSON.stringify(value ?? null) || update.state_tx === null) {
       known.push(false);
       continue;
     }
-    const { rows } = await env.db.pool.query<{ known: boolean }>(
-      `SELECT (transaction_id, position) <= ($1::xid8, $2::bigint) AS known FROM events
+    const { rows } = await env.db.pool.query<{ known: boolean; transaction_id: string; position: string }>(
+      `SELECT (transaction_id, position) <= ($1::xid8, $2::bigint) AS known, transaction_id::text AS transaction_id, position FROM events
        WHERE type = 'salesforce.record_changed' AND payload->>'recordId' = $3 AND (payload->>'replayId')::bigint = $4`,
-      [update.state_tx, update.state_position, update.salesforce_id, setter.replayId],
+      [update.state_tx, update.state_position, update.salesforce_id, setter.event.replayId],
     );
+    if (process.env.CONVERGENCE_DEBUG) {
+      const header = setter.event.payload.ChangeEventHeader;
+      process.stdout.write(`SETTER of ${name}=${JSON.stringify(value)} for command ${update.command_id}: cdc ${setter.event.replayId} ${header.changeType} at (${rows[0]?.transaction_id}, ${rows[0]?.position}); stateAsOf (${update.state_tx}, ${update.state_position}); known ${rows[0]?.known}\n`);
+    }
     known.push(rows[0]?.known ?? false);
   }
   return known;
@@ -382,7 +387,8 @@ async function printRedundant(env: SyncEnvironment): Promise<void> {
     for (const c of commands) process.stdout.write(`  cmd ${c.command} caused_by ${c.caused_by} created ${c.created_at.toISOString()} finished ${c.finished_at?.toISOString()} written ${JSON.stringify(c.written)}\n`);
     for (const e of events) {
       const h = e.payload.ChangeEventHeader;
-      const values = Object.fromEntries(h.changedFields.filter((f: string) => f !== 'LastModifiedDate' && f !== 'SystemModstamp').map((f: string) => [f, (e.payload as Record<string, unknown>)[f]]));
+      const { values: all, changed } = changeEventFields(e.payload, h.changedFields);
+      const values = Object.fromEntries([...changed].filter((f) => f !== 'LastModifiedDate' && f !== 'SystemModstamp').map((f) => [f, all[f] ?? null]));
       process.stdout.write(`  cdc ${e.replayId} ${new Date(h.commitTimestamp).toISOString()} ${h.changeType} ${h.changeOrigin || 'human'} ${JSON.stringify(values)}\n`);
     }
     await printHistory(env, `x ${id}`);

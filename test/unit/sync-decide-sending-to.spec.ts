@@ -73,4 +73,31 @@ describe('sendingTo and echoes of older commands carrying the same value', () =>
     expect(pair.record.fields.stage.sendingTo).toBeUndefined();
     expect(step(salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 2_400, origin: 'own_echo' }))).toEqual([expect.objectContaining({ fields: { StageName: 'Quote' }, seq: 4 })]);
   });
+
+  it("a create's success, recorded after its link pushed what monday changed meanwhile, sends that push no second time", () => {
+    // Campaign seed 1301 (commands 658 and 660, twice more on other records): the item shows Quote;
+    // our Salesforce create carries Quote (sent at 1200); a person sets MOU on monday while it is in
+    // flight. The link (recorded with the create's success, just before it) sends MOU as update 1;
+    // the create's success, not numbered, ended that update's wait and was taken for a lost write.
+    const links = new LinkIndex();
+    const context: SyncContext = { mapping: exampleResolvedMapping(), links, users: new EmailUserDirectory() };
+    let record = decide(null, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 1_000 }), context).record as SyncRecord;
+    record = decide({ ...record, creating: 'salesforce' }, mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId: '501', columnId: 'stage', columnType: 'color', value: status('MOU', 1), at: 1_500 }), context).record as SyncRecord;
+    const linked = decide(record, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_salesforce_record', values: { stage: 'Quote' }, at: 2_000, sentAt: 1_200 }), context);
+    links.add('opportunity', OPP_ID, '501');
+    expect(linked.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' }, seq: 1 })]);
+    const created = recorded({
+      type: 'system.command_succeeded',
+      source: 'system',
+      sourceEventId: 'command:1:1',
+      stream: `salesforce:Opportunity:${OPP_ID}`,
+      origin: 'unknown',
+      occurredAt: new Date(2_000),
+      payload: { commandId: 1, kind: 'salesforce.create', target: 'salesforce', recordId: 1, written: { stage: 'Quote' }, result: { salesforceId: OPP_ID }, sentAt: 1_200 },
+    });
+    const succeeded = decide(linked.record, created, context);
+    expect(succeeded.commands).toEqual([]);
+    // The update still carries MOU: its own outcome ends the wait.
+    expect(succeeded.record?.fields.stage).toMatchObject({ agreed: 'MOU', sendingTo: ['salesforce'], sendingSeq: { salesforce: 1 } });
+  });
 });

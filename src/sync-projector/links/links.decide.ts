@@ -31,7 +31,11 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
       // dropped as held, or a redundant one kept (seeds 19, 21, 24, 1108).
       const at = event.payload.sentAt ?? event.occurredAt.getTime();
       const { seq } = event.payload;
-      const lost = Object.entries(event.payload.written).filter(([key, value]) => written(record, key, side, value, at, seq));
+      // A create is not numbered, but it comes before every numbered command towards the side it
+      // created on (they follow its link): its outcome ends no wait for one (seed 1301: the link
+      // pushed what monday changed during the create, and the create's success sent it again).
+      const isCreate = event.payload.kind === 'salesforce.create' || event.payload.kind === 'monday.create_item';
+      const lost = Object.entries(event.payload.written).filter(([key, value]) => written(record, key, side, value, at, seq ?? (isCreate ? 0 : undefined)));
       // An update's outcome without a number was written before commands were numbered: which of
       // them it was is unknown, so every wait on that side ends, as an echo ended it then.
       const legacy = seq === undefined && (event.payload.kind === 'salesforce.update' || event.payload.kind === 'monday.change_columns');
