@@ -8,6 +8,7 @@ import type { BackfillPipeline } from './backfill-pipeline';
 import { reconcileOpenJobs, type BulkJobProgress } from './bulk-import-polling';
 import { runPagedJob } from './bulk-import-paged-job';
 import { hadBackfillJob } from './bulk-import-jobs';
+import { JobPace } from './bulk-import-pace';
 
 export interface BulkOptions {
   /** Creates at or below this many go through mutations in `auto` (default 500). */
@@ -40,6 +41,8 @@ export class BulkPhase {
   jobs = 0;
   /** Rows those jobs carried. */
   rows = 0;
+  /** How fast this board's jobs went: later jobs' first status read waits for it. */
+  private readonly pace = new JobPace();
 
   /**
    * Null when this object's creates go through mutations whatever their number: `--mode mutations`,
@@ -147,6 +150,7 @@ export class BulkPhase {
         object: this.object,
         sleep: this.sleep,
         signal: this.signal,
+        pace: this.pace,
         monday: this.monday,
         dispatcher: sending.dispatcher,
         linkedItems: sending.linkedItems,

@@ -4,6 +4,7 @@ import { MondayError } from '../monday/monday.error';
 import type { ResolvedObject } from '../mapping/resolved-mapping';
 import { storeItemsCreatedByBulkImport, waitingCreatesOfBoard } from '../outbox/bulk-import-progress';
 import { markAbandoned, markFinished, openJobs, type RecordedJob } from './bulk-import-jobs';
+import { FIRST_POLL_MS, nextWait, type JobPace } from './bulk-import-pace';
 
 /** One job's progress, for the per-job bar. */
 export interface BulkJobProgress {
@@ -24,24 +25,27 @@ export interface BulkCreateSettings {
   onJob?: (progress: BulkJobProgress) => void;
   /** Interrupts polling (the job stays recorded; the next run reconciles it). */
   signal?: AbortSignal;
+  /** The pace earlier jobs of this run showed: the first status read of the next job waits for it. */
+  pace?: JobPace;
 }
 
-const FIRST_POLL_MS = 2_000;
-const MAX_POLL_MS = 60_000;
-
-/** Polls fetch_job_status until a final state, waiting about as long as the job still needs. */
-export async function pollToEnd(s: Pick<BulkCreateSettings, 'bulk' | 'sleep' | 'onJob' | 'kind' | 'signal'>, jobId: string, rows: number): Promise<BulkImportJobStatus> {
+/**
+ * Polls fetch_job_status until a final state, waiting about as long as the job still needs: the
+ * time the run's earlier jobs took per row (none yet: FIRST_POLL_MS), then the time the progress
+ * percentage projects.
+ */
+export async function pollToEnd(s: Pick<BulkCreateSettings, 'bulk' | 'sleep' | 'onJob' | 'kind' | 'signal' | 'pace'>, jobId: string, rows: number): Promise<BulkImportJobStatus> {
   let waited = 0;
-  let wait = FIRST_POLL_MS;
+  let wait = s.pace?.firstWait(rows) ?? FIRST_POLL_MS;
   for (;;) {
     await s.sleep(wait);
     if (s.signal?.aborted) throw new MondayError('TRANSIENT', `interrupted while ${s.kind}_items job ${jobId} was processing; the next run reconciles it`);
     waited += wait;
     const status = await s.bulk.jobStatus(jobId);
     s.onJob?.({ jobId, kind: s.kind, rows, percent: status.progressPercentage, state: status.state });
+    if (status.state === 'COMPLETED') s.pace?.learn(rows, waited);
     if (isFinalState(status.state)) return status;
-    const percent = Math.min(99, Math.max(1, status.progressPercentage));
-    wait = Math.min(MAX_POLL_MS, Math.max(FIRST_POLL_MS, Math.ceil((waited * (100 - percent)) / percent)));
+    wait = nextWait(waited, status.progressPercentage);
   }
 }
 
