@@ -326,7 +326,7 @@ process.once('SIGTERM', () => process.exit(143));
   };
   const baselineRss = process.memoryUsage().rss;
   const started = Date.now();
-  const summary = await runBackfill({ pool, databaseUrl: env('BENCH_DATABASE'), salesforce, monday, logger: pino({ level: 'warn' }), mapping, live }, { object: 'lead', mode: env('BENCH_MODE'), bulk: { sleep: (ms) => new Promise((r) => setTimeout(r, clock.realDelay(ms))) }, onProgress: logQueryJob });
+  const summary = await runBackfill({ pool, databaseUrl: env('BENCH_DATABASE'), salesforce, monday, logger: pino({ level: 'warn' }), mapping, live }, { object: 'lead', mode: env('BENCH_MODE'), bulk: { sleep: (ms) => new Promise((r) => setTimeout(r, clock.realDelay(ms))), now: () => clock.now() }, onProgress: logQueryJob });
   const realMs = Date.now() - started;
   const cpuMs = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
   const peakRss = process.resourceUsage().maxRSS * 1024;

@@ -7,8 +7,8 @@ import type { BulkImportJobStatus, MondayBulkImport } from '../../src/monday/bul
 import { JobPace, nextWait } from '../../src/migration/bulk-import-pace';
 import { pollToEnd } from '../../src/migration/bulk-import-polling';
 
-/** Jobs that apply `rowsPerSecond` rows from their start, on a clock only the polls' waits move. */
-function linearJobs(rowsPerSecond: number) {
+/** Jobs that apply `rowsPerSecond` rows from their start, on a clock the polls' waits move, and each status read by `lagMs` (a loaded machine). */
+function linearJobs(rowsPerSecond: number, lagMs = 0) {
   let now = 0;
   const jobs = new Map<string, { startedAt: number; rows: number }>();
   let reads = 0;
@@ -29,18 +29,19 @@ function linearJobs(rowsPerSecond: number) {
   const bulk = {
     jobStatus: (jobId: string) => {
       reads += 1;
+      now += lagMs;
       return Promise.resolve(status(jobId));
     },
   } as unknown as MondayBulkImport;
+  const sleep = (ms: number) => {
+    now += ms;
+    return Promise.resolve();
+  };
   return {
-    bulk,
-    sleep: (ms: number) => {
-      now += ms;
-      return Promise.resolve();
-    },
     start: (jobId: string, rows: number) => jobs.set(jobId, { startedAt: now, rows }),
     reads: () => reads,
     now: () => now,
+    settings: (pace: JobPace) => ({ bulk, sleep, now: () => now, kind: 'backfill' as const, pace }),
   };
 }
 
@@ -53,7 +54,7 @@ describe('bulk-import job polling', () => {
       world.start(jobId, 20_000);
       const before = world.reads();
       const startedAt = world.now();
-      const status = await pollToEnd({ bulk: world.bulk, sleep: world.sleep, kind: 'backfill', pace }, jobId, 20_000);
+      const status = await pollToEnd(world.settings(pace), jobId, 20_000);
       expect(status.state).toBe('COMPLETED');
       readsPerJob.push(world.reads() - before);
       // 20,000 rows at 500 a second: 40 s.
@@ -67,11 +68,11 @@ describe('bulk-import job polling', () => {
     const world = linearJobs(500);
     const pace = new JobPace();
     world.start('1', 20_000);
-    await pollToEnd({ bulk: world.bulk, sleep: world.sleep, kind: 'backfill', pace }, '1', 20_000);
+    await pollToEnd(world.settings(pace), '1', 20_000);
     world.start('2', 5_000);
     const startedAt = world.now();
     const before = world.reads();
-    await pollToEnd({ bulk: world.bulk, sleep: world.sleep, kind: 'backfill', pace }, '2', 5_000);
+    await pollToEnd(world.settings(pace), '2', 5_000);
     expect(world.reads() - before).toBe(1);
     expect(world.now() - startedAt).toBeLessThan(12_000);
   });
@@ -81,10 +82,23 @@ describe('bulk-import job polling', () => {
     pace.learn(20_000, 40_000);
     const slow = linearJobs(250);
     slow.start('1', 20_000);
-    const status = await pollToEnd({ bulk: slow.bulk, sleep: slow.sleep, kind: 'backfill', pace }, '1', 20_000);
+    const status = await pollToEnd(slow.settings(pace), '1', 20_000);
     expect(status.state).toBe('COMPLETED');
     expect(slow.reads()).toBeGreaterThan(1);
     expect(pace.firstWait(20_000)).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('on a loaded machine (each read 30 s late) later jobs still take one read: the pace counts the lag as job time', async () => {
+    const world = linearJobs(500, 30_000);
+    const pace = new JobPace();
+    const readsPerJob: number[] = [];
+    for (const jobId of ['1', '2', '3']) {
+      world.start(jobId, 20_000);
+      const before = world.reads();
+      await pollToEnd(world.settings(pace), jobId, 20_000);
+      readsPerJob.push(world.reads() - before);
+    }
+    expect(readsPerJob).toEqual([2, 1, 1]);
   });
 
   it('without a pace the first read is after 2 s; the projection waits what is left, within 2 s and 60 s', () => {
