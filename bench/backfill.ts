@@ -176,6 +176,8 @@ async function measure(build: ServiceBuild, records: number, scale: number, path
       'monday requests': entries.length,
       'read share of complexity': round(entries.filter((e) => e.operationType !== 'mutation').reduce((n, e) => n + e.complexity, 0) / Math.max(1, entries.reduce((n, e) => n + e.complexity, 0)), 4),
       'monday req/item': round(entries.length / Math.max(1, items), 4),
+      'monday requests by kind': requestsByKind(entries),
+      ...(path === 'bulk' ? { 'monday request sequence': requestSequence(entries) } : {}),
       'lookup ms (max)': round(Math.max(0, ...lookups), 0),
       'create batch ms (first/last tenth)': `${round(meanMs(creates.slice(0, tenth)), 0)}/${round(meanMs(creates.slice(-tenth)), 0)}`,
       'sf requests': sfRequests,
@@ -195,6 +197,32 @@ async function measure(build: ServiceBuild, records: number, scale: number, path
     await sf.close();
     await db.drop();
   }
+}
+
+type LogEntry = ReturnType<Awaited<ReturnType<typeof startMondayEmulator>>['control']['requestLog']>[number];
+
+/** What a request asked for: its root fields (a batch of mutations is one kind, `create_item`). */
+function requestKind(entry: LogEntry): string {
+  const fields = [...new Set(entry.fields)].filter((f) => f !== 'complexity' || entry.fields.length === 1);
+  return fields.join('+') + (entry.status === 200 ? '' : ` (HTTP ${entry.status})`);
+}
+
+/** Monday requests per kind, most first: "create_item 4000, items_page_by_column_values 200, ...". */
+function requestsByKind(entries: readonly LogEntry[]): string {
+  const counts = new Map<string, number>();
+  for (const e of entries) counts.set(requestKind(e), (counts.get(requestKind(e)) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${n}`).join(', ');
+}
+
+/** The requests in order, repeats folded ("fetch_job_status x3"): where each job's requests go. */
+function requestSequence(entries: readonly LogEntry[]): string {
+  const runs: Array<{ kind: string; n: number }> = [];
+  for (const e of entries) {
+    const last = runs.at(-1);
+    if (last?.kind === requestKind(e)) last.n += 1;
+    else runs.push({ kind: requestKind(e), n: 1 });
+  }
+  return runs.map((r) => (r.n > 1 ? `${r.kind} x${r.n}` : r.kind)).join(', ');
 }
 
 interface ChildResult {
@@ -298,7 +326,7 @@ process.once('SIGTERM', () => process.exit(143));
   };
   const baselineRss = process.memoryUsage().rss;
   const started = Date.now();
-  const summary = await runBackfill({ pool, databaseUrl: env('BENCH_DATABASE'), salesforce, monday, logger: pino({ level: 'warn' }), mapping, live }, { object: 'lead', mode: env('BENCH_MODE'), bulk: { sleep: (ms) => new Promise((r) => setTimeout(r, clock.realDelay(ms))) }, onProgress: logQueryJob });
+  const summary = await runBackfill({ pool, databaseUrl: env('BENCH_DATABASE'), salesforce, monday, logger: pino({ level: 'warn' }), mapping, live }, { object: 'lead', mode: env('BENCH_MODE'), bulk: { sleep: (ms) => new Promise((r) => setTimeout(r, clock.realDelay(ms))), now: () => clock.now() }, onProgress: logQueryJob });
   const realMs = Date.now() - started;
   const cpuMs = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
   const peakRss = process.resourceUsage().maxRSS * 1024;

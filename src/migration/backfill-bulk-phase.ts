@@ -8,12 +8,15 @@ import type { BackfillPipeline } from './backfill-pipeline';
 import { reconcileOpenJobs, type BulkJobProgress } from './bulk-import-polling';
 import { runPagedJob } from './bulk-import-paged-job';
 import { hadBackfillJob } from './bulk-import-jobs';
+import { JobPace } from './bulk-import-pace';
 
 export interface BulkOptions {
   /** Creates at or below this many go through mutations in `auto` (default 500). */
   threshold?: number;
   /** Waits between job polls, in monday's time (default: real time). */
   sleep?: (ms: number) => Promise<void>;
+  /** monday's time, on the clock `sleep` waits on (default: real time): how long a job took. */
+  now?: () => number;
   onJob?: (objectKey: string, progress: BulkJobProgress) => void;
 }
 
@@ -40,6 +43,8 @@ export class BulkPhase {
   jobs = 0;
   /** Rows those jobs carried. */
   rows = 0;
+  /** How fast this board's jobs went: later jobs' first status read waits for it. */
+  private readonly pace = new JobPace();
 
   /**
    * Null when this object's creates go through mutations whatever their number: `--mode mutations`,
@@ -70,7 +75,7 @@ export class BulkPhase {
     }
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     // A run killed mid-job left it open: see it to its end before anything is sent again.
-    await reconcileOpenJobs({ pool: deps.pool, bulk, sleep, signal, onJob: (p) => options.onJob?.(object.mapping.key, p) }, object.board.id);
+    await reconcileOpenJobs({ pool: deps.pool, bulk, sleep, now: options.now, signal, onJob: (p) => options.onJob?.(object.mapping.key, p) }, object.board.id);
     // A first load resumed after a kill is still the first load, though its first jobs linked items.
     const boardNew = !(await boardHasLinks(deps.pool, object, allObjects)) || (resumed && (await hadBackfillJob(deps.pool, object.board.id)));
     const tokenIsAdmin = await bulk.tokenIsAdmin();
@@ -108,7 +113,7 @@ export class BulkPhase {
     if (this.signal?.aborted) return;
     const bulk = this.monday.bulkImport;
     try {
-      if (bulk) await reconcileOpenJobs({ pool: this.pool, bulk, sleep: this.sleep, signal: this.signal }, this.object.board.id);
+      if (bulk) await reconcileOpenJobs({ pool: this.pool, bulk, sleep: this.sleep, now: this.options.now, signal: this.signal }, this.object.board.id);
     } catch (error) {
       this.logger.error({ err: error, object: this.object.mapping.key }, 'an unfinished bulk-import job could not be reconciled; the next run tries again');
     }
@@ -146,7 +151,9 @@ export class BulkPhase {
         kind,
         object: this.object,
         sleep: this.sleep,
+        now: this.options.now,
         signal: this.signal,
+        pace: this.pace,
         monday: this.monday,
         dispatcher: sending.dispatcher,
         linkedItems: sending.linkedItems,
@@ -174,7 +181,7 @@ export async function reconcileBeforeStart(deps: { pool: Pool; monday: MondayPor
   const bulk = deps.monday.bulkImport;
   if (!bulk) return;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  for (const boardId of new Set(boardIds)) await reconcileOpenJobs({ pool: deps.pool, bulk, sleep, signal }, boardId);
+  for (const boardId of new Set(boardIds)) await reconcileOpenJobs({ pool: deps.pool, bulk, sleep, now: options.now, signal }, boardId);
 }
 
 /** Whether the sync links any item of the object's board (objects sharing the board count too). */

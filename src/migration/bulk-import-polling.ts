@@ -4,6 +4,7 @@ import { MondayError } from '../monday/monday.error';
 import type { ResolvedObject } from '../mapping/resolved-mapping';
 import { storeItemsCreatedByBulkImport, waitingCreatesOfBoard } from '../outbox/bulk-import-progress';
 import { markAbandoned, markFinished, openJobs, type RecordedJob } from './bulk-import-jobs';
+import { FIRST_POLL_MS, nextWait, type JobPace } from './bulk-import-pace';
 
 /** One job's progress, for the per-job bar. */
 export interface BulkJobProgress {
@@ -21,27 +22,34 @@ export interface BulkCreateSettings {
   object: ResolvedObject;
   /** Waits in monday's time (the client's clock: tests and benches run it faster). */
   sleep: (ms: number) => Promise<void>;
+  /** monday's time, on the clock `sleep` waits on (default: real time). */
+  now?: () => number;
   onJob?: (progress: BulkJobProgress) => void;
   /** Interrupts polling (the job stays recorded; the next run reconciles it). */
   signal?: AbortSignal;
+  /** The pace earlier jobs of this run showed: the first status read of the next job waits for it. */
+  pace?: JobPace;
 }
 
-const FIRST_POLL_MS = 2_000;
-const MAX_POLL_MS = 60_000;
-
-/** Polls fetch_job_status until a final state, waiting about as long as the job still needs. */
-export async function pollToEnd(s: Pick<BulkCreateSettings, 'bulk' | 'sleep' | 'onJob' | 'kind' | 'signal'>, jobId: string, rows: number): Promise<BulkImportJobStatus> {
-  let waited = 0;
-  let wait = FIRST_POLL_MS;
+/**
+ * Polls fetch_job_status until a final state, waiting about as long as the job still needs: the
+ * time the run's earlier jobs took per row (none yet: FIRST_POLL_MS), then the time the progress
+ * percentage projects. Times are measured from the first wait (the upload just ended) on monday's
+ * clock, not summed from the waits: a loaded machine's lag between them is the job's time too.
+ */
+export async function pollToEnd(s: Pick<BulkCreateSettings, 'bulk' | 'sleep' | 'now' | 'onJob' | 'kind' | 'signal' | 'pace'>, jobId: string, rows: number): Promise<BulkImportJobStatus> {
+  const now = s.now ?? Date.now;
+  const started = now();
+  let wait = s.pace?.firstWait(rows) ?? FIRST_POLL_MS;
   for (;;) {
     await s.sleep(wait);
     if (s.signal?.aborted) throw new MondayError('TRANSIENT', `interrupted while ${s.kind}_items job ${jobId} was processing; the next run reconciles it`);
-    waited += wait;
     const status = await s.bulk.jobStatus(jobId);
+    const elapsed = Math.max(wait, now() - started);
     s.onJob?.({ jobId, kind: s.kind, rows, percent: status.progressPercentage, state: status.state });
+    if (status.state === 'COMPLETED') s.pace?.learn(rows, elapsed);
     if (isFinalState(status.state)) return status;
-    const percent = Math.min(99, Math.max(1, status.progressPercentage));
-    wait = Math.min(MAX_POLL_MS, Math.max(FIRST_POLL_MS, Math.ceil((waited * (100 - percent)) / percent)));
+    wait = nextWait(elapsed, status.progressPercentage);
   }
 }
 
@@ -67,7 +75,7 @@ export function jobFailure(kind: BulkImportKind, jobId: string, status: BulkImpo
  * records' create commands, so the create handler links them (step 1) and creates nothing. A job
  * still waiting for its file never received it: none of its rows exist and they go in a new job.
  */
-export async function reconcileOpenJobs(s: Pick<BulkCreateSettings, 'pool' | 'bulk' | 'sleep' | 'onJob' | 'signal'>, boardId: string): Promise<Map<string, string>> {
+export async function reconcileOpenJobs(s: Pick<BulkCreateSettings, 'pool' | 'bulk' | 'sleep' | 'now' | 'onJob' | 'signal'>, boardId: string): Promise<Map<string, string>> {
   const created = new Map<string, string>();
   const open = await openJobs(s.pool, boardId);
   for (const job of open) {

@@ -67,7 +67,7 @@ export async function startBackfillWorld(
     backfill: (backfillOptions = {}) =>
       runBackfill(
         { pool: db.pool, databaseUrl: db.url, salesforce, monday, logger, mapping, live },
-        { ...backfillOptions, pipeline: { dispatcher: { policy: FAST_RETRIES }, ...backfillOptions.pipeline } },
+        { ...backfillOptions, bulk: { now: mondayClock.now, ...backfillOptions.bulk }, pipeline: { dispatcher: { policy: FAST_RETRIES }, ...backfillOptions.pipeline } },
       ),
     pipeline: () =>
       BackfillPipeline.start(

@@ -85,6 +85,23 @@ describe('monday emulator bulk import (2026-10)', () => {
     expect(lines[5]).toMatch(/,5,invalid,,name:/);
   });
 
+  it('faults: bulk_row_failed reports a valid row failed with no item, bulk_row_missing leaves a row out of the report', async () => {
+    await start();
+    em.control.addFault({ kind: 'bulk_row_failed', count: 1, operation: 'ingest_items' });
+    em.control.addFault({ kind: 'bulk_row_missing', count: 1, operation: 'ingest_items' });
+    const job = await ingest();
+    expect((await put(job.upload_url, ['name,salesforce_id', 'Row One,00Q000000000011AAA', 'Row Two,00Q000000000012AAA', 'Row Three,00Q000000000013AAA'].join('\n'))).status).toBe(200);
+    clock.advance(60_000);
+
+    const done = await status(job.job_id);
+    expect(done).toMatchObject({ status: 'COMPLETED', fully_imported: false });
+    expect(done.counts).toEqual({ submitted: 3, invalid: 0, skipped: 0, created: 1, updated: 0, failed: 1 });
+    const lines = (await (await fetch(done.report_url ?? '')).text()).trim().split('\n');
+    // Row 1 is left out (the missing fault is taken first), row 2 fails.
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^Row Two,.*,2,failed,,INTERNAL_ERROR$/), expect.stringMatching(/^Row Three,.*,3,created,\d+,$/)]);
+    expect(em.control.listItems(LEADS.id).filter((i) => i.name.startsWith('Row ')).map((i) => i.name)).toEqual(['Row Three']);
+  });
+
   it('the upload URL takes only PUT text/csv without a token, once, and expires after 10 minutes', async () => {
     await start();
     const job = await ingest();

@@ -154,8 +154,13 @@ export class BulkImportService {
     const due = Math.min(job.rows.length, Math.floor((elapsed / 1000) * this.options.rowsPerSecond));
     if (due <= job.processed) return;
     const lastRowOfKey = this.lastRowsOfMatchKeys(job);
+    const operation = [`${job.kind}_items`];
     const apply = (): void => {
-      for (let i = job.processed; i < due; i += 1) job.report.push(this.applyRow(job, i, lastRowOfKey));
+      for (let i = job.processed; i < due; i += 1) {
+        if (this.core.faults.take('bulk_row_missing', operation)) continue;
+        if (this.core.faults.take('bulk_row_failed', operation)) job.report.push({ rowNumber: i + 1, cells: job.rows[i], itemId: null, result: 'failed', error: 'INTERNAL_ERROR' });
+        else job.report.push(this.applyRow(job, i, lastRowOfKey));
+      }
     };
     // backfill_items: no automations, so no webhooks (addendum 1.9; documented in the package README).
     if (job.kind === 'backfill') this.core.silently(apply);

@@ -4,8 +4,21 @@ import { SeededRandom } from '../random';
  * `too_many_requests`: resource protection, HTTP 200 with the first root field null (addendum 2.3).
  * `lost_response`: a mutation is applied (and its Idempotency-Key answer cached), then the connection
  * is destroyed without an answer, as when a response is lost on the way back.
+ * `bulk_row_failed`: a bulk-import row valid in every cell fails during execution (report result
+ * `failed`, counted in `counts.failed`, "valid rows that failed during execution": addendum 1.2), no item made. `bulk_row_missing`: a row is
+ * neither applied nor named in the report (what a client must survive if monday ever loses one).
+ * Both take the next rows applied, in any job (`operation`: `ingest_items` or `backfill_items`).
  */
-export type FaultKind = 'latency' | 'http_500' | 'http_429' | 'too_many_requests' | 'lost_response' | 'drop_webhook' | 'duplicate_webhook';
+export type FaultKind =
+  | 'latency'
+  | 'http_500'
+  | 'http_429'
+  | 'too_many_requests'
+  | 'lost_response'
+  | 'drop_webhook'
+  | 'duplicate_webhook'
+  | 'bulk_row_failed'
+  | 'bulk_row_missing';
 
 /** A fault applies to the next `count` matching requests/deliveries, or to a `ratio` of them (seeded RNG). */
 export interface FaultSpec {
