@@ -4,6 +4,7 @@ import { buildSyncContext } from '../../src/sync-projector/build-sync-context';
 import { LinkIndex } from '../../src/sync-projector/link-index';
 import { SyncProjector } from '../../src/sync-projector/sync-projector';
 import { exampleMappingVariant, type MappingVariant } from '../support/example-mapping-variant';
+import { expectEventually } from '../support/eventually';
 import { itemSnapshot, recordLinked, recorded } from '../support/sync-events';
 import { BOARDS, startBackfillWorld, type BackfillWorld } from './backfill-world';
 
@@ -97,6 +98,59 @@ describe('delete: delete (monday item deleted -> Salesforce record deleted)', ()
       deleted(id);
       const { rows } = await world.db.pool.query<{ kind: string; status: string }>("SELECT kind, status FROM outbox WHERE kind = 'salesforce.delete' AND payload->>'salesforceId' = $1", [id]);
       expect(rows).toEqual([{ kind: 'salesforce.delete', status: 'done' }]);
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  /** The sync's read of a new item with what a create needs (CloseDate is required). */
+  function newItemRead(itemId: number, name: string): NewEvent {
+    const read = asNew(itemSnapshot(String(BOARDS.opportunity), String(itemId), name, { stage: 'Follow-up' }, Date.now() - 60_000)) as NewEvent & { type: 'monday.item_snapshot' };
+    const closeDate = { id: 'close_date', type: 'date', value: JSON.stringify({ date: '2027-05-01' }), text: '2027-05-01' };
+    return { ...read, payload: { ...read.payload, columnValues: [...read.payload.columnValues, closeDate] } };
+  }
+  const opportunitiesNamed = (name: string) => sf().records('Opportunity', { includeDeleted: true }).filter((r) => r.Name === name);
+  /** The item's commands (its create) and every dead letter. */
+  const createRows = async (itemId: number) =>
+    (await world.db.pool.query<{ kind: string; status: string }>("SELECT kind, status FROM outbox WHERE payload->>'itemId' = $1 OR status = 'dead' ORDER BY id", [String(itemId)])).rows;
+
+  it('an item deleted while the dispatcher creates its record (writing the Id back fails NOT_FOUND): no dead letter, the new record is deleted (seed 136)', async () => {
+    const name = 'Deleted during its create';
+    const item = md().createItem({ boardId: BOARDS.opportunity, name, columnValues: {} });
+    await appendEvents(world.db.pool, [newItemRead(item.id, name)]);
+    // The create request is held in Salesforce; the person deletes the item meanwhile. The poll's
+    // timer always fires before the hold's (it was set earlier and is shorter), so the delete lands
+    // before Salesforce answers and before the Id is written back.
+    sf().injectFault({ kind: 'latency', latencyMs: 3_000, pathContains: '/composite/sobjects', method: 'POST' });
+    const pipeline = await world.pipeline();
+    try {
+      await expectEventually(() => expect(sf().faults()).toEqual([]), { timeoutMs: 60_000, intervalMs: 10 });
+      md().deleteItem({ itemId: item.id });
+      await pipeline.settled();
+      // No webhook of the delete was appended: the create's own outcome told the decision.
+      expect(opportunitiesNamed(name)).toEqual([expect.objectContaining({ IsDeleted: true })]);
+      expect(await createRows(item.id)).toEqual([{ kind: 'salesforce.create', status: 'done' }]);
+      const { rows } = await world.db.pool.query<{ kind: string; status: string }>("SELECT kind, status FROM outbox WHERE kind = 'salesforce.delete' AND payload->>'salesforceId' = $1", [
+        String(opportunitiesNamed(name)[0]?.Id),
+      ]);
+      expect(rows).toEqual([{ kind: 'salesforce.delete', status: 'done' }]);
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('an item deleted before its create is sent: the create ends with nothing created and no dead letter', async () => {
+    const name = 'Deleted before its create';
+    const item = md().createItem({ boardId: BOARDS.opportunity, name, columnValues: {} });
+    await appendEvents(world.db.pool, [newItemRead(item.id, name)]);
+    md().deleteItem({ itemId: item.id });
+    const pipeline = await world.pipeline();
+    try {
+      await pipeline.settled();
+      expect(opportunitiesNamed(name)).toEqual([]);
+      expect(await createRows(item.id)).toEqual([{ kind: 'salesforce.create', status: 'done' }]);
+      const { rows } = await world.db.pool.query<{ deleted_side: string | null; creating: string | null }>('SELECT deleted_side, creating FROM sync_records WHERE monday_item_id = $1', [String(item.id)]);
+      expect(rows).toEqual([{ deleted_side: 'monday', creating: null }]);
     } finally {
       await pipeline.stop();
     }

@@ -29,6 +29,12 @@ export interface RecordLinked {
    * command (backfill, conversion) and in events written before it existed (occurredAt stands in).
    */
   sentAt?: number;
+  /**
+   * A Salesforce create's item was deleted on monday while the create ran (ms, the item's last
+   * update or when it was read as deleted): the new Id could not be written back. The link still
+   * holds (the record exists); the decision tombstones the monday side and applies the `delete` policy.
+   */
+  mondayItemDeletedAt?: number;
 }
 
 export interface CommandSucceeded {

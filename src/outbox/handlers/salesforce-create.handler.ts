@@ -1,24 +1,14 @@
-import type { LinkReason } from '../../event-store/payloads/sync-results';
-import { streams } from '../../event-store/events';
 import { isSalesforceId, to18 } from '../../mapping/salesforce-id';
-import type { MondayItem, MondayMutation } from '../../monday/monday.port';
+import type { MondayItem } from '../../monday/monday.port';
 import type { SObjectDescribe, SObjectRecord } from '../../salesforce/salesforce.port';
 import { dispatcherError, toDispatchError } from '../dispatch-error';
-import { recordLinkedEvent } from '../result-events';
-import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResults } from './handler-types';
+import { failed, type DispatchContext, type HandlerResults } from './handler-types';
 import { isDuplicateRuleRefusal, linkDuplicateRefusal, writeOptionsFor } from './salesforce-duplicate-link';
-import type { WrittenValues } from '../../sync-commands/outbox-command';
 import { createdByUsConditions, differingFields, InvalidFieldNameError, matchQuery, queryAllMatches, sameValue } from './salesforce-match';
 
-type CreateCommand = Claimed<'salesforce.create'>;
-interface Linked {
-  salesforceId: string;
-  via: LinkReason;
-  /** The item's Id column already holds it: nothing to write back. */
-  idColumnHolds: boolean;
-  /** What both sides hold once linked, when not every value the command carries (see heldValues). */
-  held?: WrittenValues;
-}
+import type { LinkReason } from '../../event-store/payloads/sync-results';
+import type { WrittenValues } from '../../sync-commands/outbox-command';
+import { itemDeletedOutcome, writeIdsBack, type CreateCommand, type Linked } from './salesforce-create-write-back';
 
 const COLLECTION_SIZE = 200;
 
@@ -32,7 +22,10 @@ const COLLECTION_SIZE = 200;
  *    (the lost-response case);
  * 4. otherwise create, in sObject Collections of up to 200, storing the new Id as progress at once.
  * Then the 18-char Id is written into the item's Salesforce Id column (aliased monday mutations per
- * board) and `system.record_linked` is appended with the outcome.
+ * board) and `system.record_linked` is appended with the outcome (salesforce-create-write-back.ts).
+ * An item a person deleted meanwhile (read with state `deleted`) settles the command instead of
+ * failing it: before the create nothing is created; after it the link is recorded as made for a
+ * deleted item, and the decision applies the `delete` policy to the new record.
  */
 export async function handleSalesforceCreates(object: string, commands: readonly CreateCommand[], ctx: DispatchContext): Promise<HandlerResults> {
   const results: HandlerResults = new Map();
@@ -61,8 +54,13 @@ export async function handleSalesforceCreates(object: string, commands: readonly
   for (const c of items ? fresh : []) {
     try {
       const item = items?.get(c.command.itemId);
-      if (!item || item.state === 'deleted') {
-        results.set(c.id, failed({ code: 'NOT_FOUND', target: 'monday', message: `monday item ${c.command.itemId} no longer exists` }));
+      if (item?.state === 'deleted') {
+        // A person deleted it before the create: nothing to create, and nothing for an operator to do.
+        results.set(c.id, itemDeletedOutcome(item, ctx));
+        continue;
+      }
+      if (!item) {
+        results.set(c.id, failed({ code: 'NOT_FOUND', target: 'monday', message: `monday item ${c.command.itemId} does not exist (or is not visible to the integration user)` }));
         continue;
       }
       const found = await findExisting(object, c, item, describe, ctx);
@@ -189,59 +187,4 @@ async function readItems(commands: readonly CreateCommand[], ctx: DispatchContex
   ctx.countRequests('monday', Math.ceil(commands.length / 100));
   const items = await ctx.monday.itemsByIds([...new Set(commands.map((c) => c.command.itemId))], { columnIds });
   return new Map(items.map((item) => [item.id, item]));
-}
-
-/** Writes each linked record's Id into its item's Salesforce Id column, per board in aliased batches. */
-async function writeIdsBack(commands: readonly CreateCommand[], linked: Map<number, Linked>, ctx: DispatchContext, results: HandlerResults): Promise<void> {
-  const byBoard = new Map<string, CreateCommand[]>();
-  for (const c of commands) {
-    const same = byBoard.get(c.command.boardId);
-    if (same) same.push(c);
-    else byBoard.set(c.command.boardId, [c]);
-  }
-  for (const [boardId, boardCommands] of byBoard) {
-    const writes = boardCommands.filter((c) => !linked.get(c.id)?.idColumnHolds);
-    const mutations: MondayMutation[] = writes.map((c) => ({
-      kind: 'change_column_values',
-      itemId: c.command.itemId,
-      columnValues: { [c.command.salesforceIdColumn]: linked.get(c.id)?.salesforceId ?? null },
-    }));
-    let outcomes: Awaited<ReturnType<typeof ctx.monday.applyMutations>> = [];
-    if (mutations.length > 0) {
-      try {
-        ctx.countRequests('monday', 1);
-        outcomes = await ctx.monday.applyMutations(boardId, mutations);
-      } catch (error) {
-        for (const c of writes) results.set(c.id, failed(toDispatchError(error)));
-        continue;
-      }
-    }
-    for (const c of boardCommands) {
-      const link = linked.get(c.id);
-      if (!link || results.has(c.id)) continue;
-      const index = writes.indexOf(c);
-      const outcome = index === -1 ? { ok: true as const } : outcomes[index];
-      if (!outcome?.ok) {
-        results.set(c.id, failed(toDispatchError(outcome?.error ?? new Error('no outcome for this write'))));
-        continue;
-      }
-      const now = ctx.now();
-      const event = recordLinkedEvent(
-        c,
-        {
-          objectKey: c.command.objectKey,
-          salesforceObject: c.command.salesforceObject,
-          salesforceId: link.salesforceId,
-          mondayBoardId: c.command.boardId,
-          mondayItemId: c.command.itemId,
-          via: link.via,
-          values: link.held ?? c.command.values ?? {},
-        },
-        streams.mondayItem(c.command.itemId),
-        now,
-        ctx.sentAt,
-      );
-      results.set(c.id, succeeded(link.held ?? c.command.values ?? {}, [event], { salesforceId: link.salesforceId, via: link.via }));
-    }
-  }
 }

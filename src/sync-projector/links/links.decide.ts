@@ -24,6 +24,8 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
     case 'system.command_succeeded': {
       if (!current) return decision(null, skipped('not_linked_yet'));
       const record = copyRecord(current);
+      const itemDeletedAt = event.payload.kind === 'salesforce.create' && !event.payload.result?.salesforceId ? event.payload.result?.mondayItemDeletedAt : undefined;
+      if (typeof itemDeletedAt === 'number') return itemDeletedBeforeCreate(record, itemDeletedAt, event.payload.commandId);
       const side = event.payload.target;
       // Timed by when the write was sent, not when its success was recorded: a person's edit of the
       // target in between (already in the state) is newer than our write, or our write overwrote it
@@ -69,6 +71,17 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
   }
 }
 
+/**
+ * A Salesforce create found its item deleted before sending: nothing was created. The create is no
+ * longer in flight (a restored item may be created again) and the monday side is tombstoned, as its
+ * delete webhook does.
+ */
+function itemDeletedBeforeCreate(record: SyncRecord, at: number, commandId: number): Decision {
+  if (record.creating === 'salesforce') record.creating = null;
+  if (!record.deleted) record.deleted = { side: 'monday', at };
+  return decision(record, projected('command_succeeded', { commandId, mondayItemDeleted: true }));
+}
+
 function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.record_linked' }, context: SyncContext): Decision {
   const link = event.payload;
   const object = context.mapping.byKey.get(link.objectKey);
@@ -82,6 +95,9 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
   // Timed like a succeeded write (0b62e94), by when the create was sent: a person's edit of the new
   // record seen before the link is recorded was made after it and is newer than what we wrote.
   const at = link.sentAt ?? event.occurredAt.getTime();
+  // The create's item was deleted while it ran (the Id could not be written back): the same tombstone
+  // its delete webhook makes, whichever of the two is decided first.
+  if (link.mondayItemDeletedAt !== undefined && !record.deleted) record.deleted = { side: 'monday', at: link.mondayItemDeletedAt };
   // Removed on one side before the link was recorded (its tombstone was merged in): the `delete`
   // policy applies now, as it would have in real time, and nothing else is written.
   if (record.deleted && !wasLinked) {
