@@ -163,7 +163,7 @@ describe('POST /webhooks/monday (interface.md section 3)', () => {
     expect(all).not.toContain(TEST_WEBHOOK_TOKEN);
     expect(all).not.toContain(TEST_SIGNING_SECRET);
     expect(all).not.toContain(wrongJwt);
-    // pino-http logs each request (at debug), the token-bearing parts redacted.
+    // Each request is logged at debug (request-logging.ts), the token-bearing parts redacted.
     const requests = t.logs.filter((line) => (line.req as { url?: string } | undefined)?.url?.startsWith('/webhooks/monday'));
     expect(requests.map((line) => (line.req as { url: string }).url)).toContain('/webhooks/monday?token=[redacted]');
     expect(requests.map((line) => (line.req as { headers: Record<string, string> }).headers.authorization)).toContain('[redacted]');
