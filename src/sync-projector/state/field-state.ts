@@ -178,13 +178,15 @@ export function written(record: SyncRecord, fieldKey: string, side: Side, value:
     record.fields[fieldKey] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at, timedBySend: true } };
     return false;
   }
-  const state: FieldStateDraft = { ...previous, [side]: { value, at, timedBySend: true } };
-  record.fields[fieldKey] = state;
+  const state: FieldStateDraft = { ...previous };
   // Our own write: the exact value we sent (an agreed value then), so compared as JSON.
-  if (JSON.stringify(value) === JSON.stringify(previous.agreed)) {
-    confirmHeld(state, side, endsWait(previous, side, seq));
-    return false;
-  }
+  const holdsAgreed = JSON.stringify(value) === JSON.stringify(previous.agreed);
+  // confirmHeld deletes the sending keys before `side` is added: a side new to this state would be
+  // its last key, and deleting any other key turns the state into a slow dictionary-mode object.
+  if (holdsAgreed) confirmHeld(state, side, endsWait(previous, side, seq));
+  state[side] = { value, at, timedBySend: true };
+  record.fields[fieldKey] = state;
+  if (holdsAgreed) return false;
   return previous.agreedAt > 0 && !(previous.sendingTo?.includes(side) && !endsWait(previous, side, seq));
 }
 
