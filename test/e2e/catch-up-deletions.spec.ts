@@ -1,8 +1,6 @@
-import { DEMO_BOARDS, startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
-import { startChildService, type ChildService } from '../support/child-service';
+import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
-import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { useSandboxChildServices } from '../support/sandbox-child-service';
 
 /**
  * Issue 20 (fault seeds 136/137): a person deletes an Opportunity in Salesforce while every instance
@@ -12,27 +10,14 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 describe('a Salesforce delete whose change event expired while the service was down', () => {
   // Child processes through tsx, and the catch-up cron runs once a minute.
   jest.setTimeout(300_000);
-  let sandbox: SandboxEnvironment;
-  let db: TestDatabase;
-  let service: ChildService | null = null;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    service?.child.kill('SIGKILL');
-    await sandbox.close();
-    await db.drop();
-  });
-
-  const start = () => startChildService({ ...sandbox.variables, DATABASE_URL: db.url, PORT: '0', SYNC_CONFIG: EXAMPLE_MAPPING });
-  const sf = () => sandbox.salesforce.control;
+  const world = useSandboxChildServices();
+  const start = () => world.start();
+  const sf = () => world.sandbox.salesforce.control;
   const itemOf = (salesforceId: string) =>
-    sandbox.monday.control.listItems(DEMO_BOARDS.opportunities.id, true).find((item) => item.values.salesforce_id?.data === salesforceId);
+    world.sandbox.monday.control.listItems(DEMO_BOARDS.opportunities.id, true).find((item) => item.values.salesforce_id?.data === salesforceId);
 
   it('archives the item once the catch-up has read the recycle bin', async () => {
-    service = await start();
+    const service = await start();
     const { id } = sf().createAsHuman('Opportunity', { Name: 'Deleted While Down', StageName: 'Follow-up', CloseDate: '2027-07-01' }) as { id: string };
     const kept = sf().createAsHuman('Opportunity', { Name: 'Still Here', StageName: 'Follow-up', CloseDate: '2027-07-01' }) as { id: string };
     await expectEventually(async () => {
@@ -41,15 +26,14 @@ describe('a Salesforce delete whose change event expired while the service was d
     }, { timeoutMs: 60_000 });
     service.child.kill('SIGTERM');
     await service.exited;
-    service = null;
 
     sf().deleteAsHuman('Opportunity', id);
     sf().advanceClock(73 * 3600_000); // past the 72-hour event retention: the delete's change event is gone
-    service = await start();
+    await start();
 
     await expectEventually(async () => expect(itemOf(id)?.state).toBe('archived'), { timeoutMs: 150_000, intervalMs: 1_000 });
     expect(itemOf(kept.id)?.state).toBe('active');
-    const { rows } = await db.pool.query<{ outcome: string; reason: string }>(
+    const { rows } = await world.db.pool.query<{ outcome: string; reason: string }>(
       "SELECT d.outcome, d.reason FROM sync_decisions d JOIN events e ON e.position = d.position WHERE e.type = 'backfill.record_snapshot' AND e.payload->'record'->>'IsDeleted' = 'true'",
     );
     expect(rows).toEqual([{ outcome: 'projected', reason: 'monday.archive_item' }]);

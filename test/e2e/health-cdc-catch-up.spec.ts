@@ -1,8 +1,5 @@
-import { startSandbox, type SandboxEnvironment } from '@crm-sync/sandbox';
-import { startChildService, type ChildService } from '../support/child-service';
 import { expectEventually } from '../support/eventually';
-import { EXAMPLE_MAPPING } from '../support/sandbox-schemas';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { useSandboxChildServices } from '../support/sandbox-child-service';
 
 interface CdcCheck {
   ok: boolean;
@@ -17,24 +14,11 @@ interface CdcCheck {
 describe('GET /health after the stored replay id expired while the service was down', () => {
   // Starts crm-sync as child processes (tsx, no build): on a loaded 2-core machine a start alone can take 30 s.
   jest.setTimeout(300_000);
-  let sandbox: SandboxEnvironment;
-  let db: TestDatabase;
-  let service: ChildService | null = null;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    service?.child.kill('SIGKILL');
-    await sandbox.close();
-    await db.drop();
-  });
-
-  const start = () => startChildService({ ...sandbox.variables, DATABASE_URL: db.url, PORT: '0', SYNC_CONFIG: EXAMPLE_MAPPING });
-  const sf = () => sandbox.salesforce.control;
+  const world = useSandboxChildServices();
+  const start = () => world.start();
+  const sf = () => world.sandbox.salesforce.control;
   const leadEvents = async (lastName: string) =>
-    (await db.pool.query("SELECT 1 FROM events WHERE type = 'salesforce.record_changed' AND payload->'fields'->>'LastName' = $1", [lastName])).rowCount;
+    (await world.db.pool.query("SELECT 1 FROM events WHERE type = 'salesforce.record_changed' AND payload->'fields'->>'LastName' = $1", [lastName])).rowCount;
   const cdcCheck = async (url: string) => {
     const response = await fetch(`${url}/health`);
     const body = (await response.json()) as { checks: { salesforce_cdc: CdcCheck } };
@@ -42,14 +26,13 @@ describe('GET /health after the stored replay id expired while the service was d
   };
 
   it('shows the pending catch-up next to the resubscribed channels', async () => {
-    service = await start();
-    await expectEventually(async () => expect((await cdcCheck(service!.url)).status).toBe(200), { timeoutMs: 20_000 });
+    let service = await start();
+    await expectEventually(async () => expect((await cdcCheck(service.url)).status).toBe(200), { timeoutMs: 20_000 });
     expect((await cdcCheck(service.url)).check.detail.pendingCatchUps).toBe(0);
     sf().createAsHuman('Lead', { LastName: 'Before Outage', Company: 'Harbor Trust' });
     await expectEventually(async () => expect(await leadEvents('Before Outage')).toBe(1), { timeoutMs: 20_000 });
     service.child.kill('SIGTERM');
     await service.exited;
-    service = null;
 
     sf().createAsHuman('Lead', { LastName: 'Lost In Outage', Company: 'Harbor Trust' });
     sf().advanceClock(73 * 3600_000); // past the 72-hour event retention: the stored replay id is gone
@@ -59,13 +42,13 @@ describe('GET /health after the stored replay id expired while the service was d
     // what the expired replay id lost is requested (channels that had no event yet request one from their
     // subscription time too).
     await expectEventually(async () => {
-      const { status, check } = await cdcCheck(service!.url);
+      const { status, check } = await cdcCheck(service.url);
       expect(status).toBe(200);
       expect(check.ok).toBe(true);
       expect(check.detail.channels.length).toBeGreaterThan(0);
       expect(check.detail.channels.every((c) => c.status === 'subscribed')).toBe(true);
     }, { timeoutMs: 20_000 });
-    const { rows } = await db.pool.query("SELECT payload FROM events WHERE type = 'system.catch_up_requested' AND payload->>'reason' = 'replay_id_expired'");
+    const { rows } = await world.db.pool.query("SELECT payload FROM events WHERE type = 'system.catch_up_requested' AND payload->>'reason' = 'replay_id_expired'");
     expect(rows).toEqual([{ payload: expect.objectContaining({ objects: ['Lead'], reason: 'replay_id_expired' }) }]);
 
     sf().createAsHuman('Lead', { LastName: 'After Outage', Company: 'Harbor Trust' });
