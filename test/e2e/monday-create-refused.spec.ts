@@ -3,10 +3,8 @@ import { MondayError, type MondayPort } from '../../src/monday';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { expectEventually } from '../support/eventually';
 import { insertCommands, outboxRow } from '../integration/outbox-support';
-import { dispatcherFor, eventsOfType, startOutboxWorld, type OutboxWorld } from './outbox-support';
+import { dispatcherFor, eventsOfType, leadCreateCommand, startOutboxWorld, type OutboxWorld } from './outbox-support';
 
-const LEADS = String(DEMO_BOARDS.leads.id);
-const L = DEMO_BOARDS.leads.columns;
 
 /**
  * Fault campaign seed 527 (issue #20): a create answered by resource protection (HTTP 200, the
@@ -26,19 +24,7 @@ describe('a monday create answered tooManyRequests (resource protection)', () =>
 
   const seedLead = (name: string): { command: OutboxCommand; leadId: string } => {
     const [leadId] = world.sf.control.seed([{ type: 'Lead', fields: { LastName: name, Company: `${name} Co` } }]);
-    const command: OutboxCommand = {
-      kind: 'monday.create_item',
-      target: 'monday',
-      objectKey: 'lead',
-      boardId: LEADS,
-      groupId: null,
-      salesforceObject: 'Lead',
-      salesforceId: leadId,
-      name,
-      columnValues: { [L.lastName]: name },
-      createLabelsIfMissing: false,
-      salesforceIdColumn: L.salesforceId,
-    };
+    const command = leadCreateCommand(leadId, name);
     return { command, leadId };
   };
 

@@ -1,12 +1,9 @@
 import { MondayError, type MondayPort } from '../../src/monday';
-import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import { expectEventually } from '../support/eventually';
 import { insertCommands, outboxRow } from '../integration/outbox-support';
-import { dispatcherFor, eventsOfType, startOutboxWorld, type OutboxWorld } from './outbox-support';
+import { dispatcherFor, eventsOfType, leadCreateCommand, startOutboxWorld, type OutboxWorld } from './outbox-support';
 
-const LEADS = String(DEMO_BOARDS.leads.id);
-const L = DEMO_BOARDS.leads.columns;
 
 /**
  * Fault campaign seed 500 (issue #20): a create's first attempt made its item but its outcome was
@@ -22,19 +19,7 @@ describe('a retried monday create after a person deleted the item its first atte
   });
   afterAll(() => world.close());
 
-  const createCommand = (salesforceId: string, name: string): OutboxCommand => ({
-    kind: 'monday.create_item',
-    target: 'monday',
-    objectKey: 'lead',
-    boardId: LEADS,
-    groupId: null,
-    salesforceObject: 'Lead',
-    salesforceId,
-    name,
-    columnValues: { [L.lastName]: name },
-    createLabelsIfMissing: false,
-    salesforceIdColumn: L.salesforceId,
-  });
+  const createCommand = leadCreateCommand;
 
   /**
    * Two creates in one request; the request runs on monday, then a person deletes the first item

@@ -8,7 +8,8 @@ import { createMondayClient, type MondayPort } from '../../src/monday';
 import type { Logger } from '../../src/observability/logger';
 import { OutboxDispatcher, type OutboxDispatcherOptions } from '../../src/outbox/dispatcher';
 import type { SalesforcePort } from '../../src/salesforce';
-import { startMondayEmulator, type MondayEmulator } from '@crm-sync/sandbox';
+import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
+import { DEMO_BOARDS, startMondayEmulator, type MondayEmulator } from '@crm-sync/sandbox';
 import type { SalesforceEmulator } from '@crm-sync/sandbox';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { connect, startEmulator } from './salesforce-client-support';
@@ -66,4 +67,22 @@ export async function eventsOfType(world: OutboxWorld, type: string): Promise<Ar
     [type],
   );
   return rows;
+}
+
+/** A `monday.create_item` of a Lead on the demo Leads board, keyed by its Salesforce Id column. */
+export function leadCreateCommand(salesforceId: string, name: string): OutboxCommand {
+  const columns = DEMO_BOARDS.leads.columns;
+  return {
+    kind: 'monday.create_item',
+    target: 'monday',
+    objectKey: 'lead',
+    boardId: String(DEMO_BOARDS.leads.id),
+    groupId: null,
+    salesforceObject: 'Lead',
+    salesforceId,
+    name,
+    columnValues: { [columns.lastName]: name },
+    createLabelsIfMissing: false,
+    salesforceIdColumn: columns.salesforceId,
+  };
 }
