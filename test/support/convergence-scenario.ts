@@ -181,6 +181,7 @@ async function expectReplayRebuildsLiveState(env: SyncEnvironment, edits: number
     return rows;
   };
   const live = await projection();
+  const liveDecisions = process.env.CONVERGENCE_DEBUG ? await decisionsByRecord(env) : null;
   await env.service.stop();
   // The service's pool is closed: the replay (in this process, as `crm-sync replay` would) reads keys through this one.
   if (env.config.personalData) await enablePersonalData(env.db.pool, env.config.personalData, env.mapping);
@@ -192,6 +193,7 @@ async function expectReplayRebuildsLiveState(env: SyncEnvironment, edits: number
   // A mismatch says where on the seed's line: the full deep-equality diff of every record is too long for it.
   const differences = projectionDiff(live, rebuilt);
   if (process.env.CONVERGENCE_DEBUG) process.stdout.write(differences.map((line) => `${line}\n`).join(''));
+  if (liveDecisions && differences.length > 0) await printDecisionsCompared(env, liveDecisions, differences);
   if (differences.length > 0) throw new Error(`replay rebuilt another state than the live one (${differences.length} differences): ${differences.slice(0, 3).join('; ')}`);
   expect(rebuilt).toEqual(live);
   expect(requests()).toEqual(before);
@@ -423,6 +425,35 @@ function projectionDiff(live: Array<Record<string, unknown>>, rebuilt: Array<Rec
   }
   if (rebuilt.length !== live.length) lines.push(`REPLAY ${live.length} live rows, ${rebuilt.length} rebuilt`);
   return lines;
+}
+
+type DecisionLine = { position: string; record_id: string; line: string };
+
+/** Under CONVERGENCE_DEBUG: every decision with its event, by record id (the live ones are gone once replay rebuilds). */
+async function decisionsByRecord(env: SyncEnvironment): Promise<Map<string, DecisionLine[]>> {
+  const { rows } = await env.db.pool.query<DecisionLine>(
+    `SELECT d.position::text, d.record_id::text, concat_ws(' ', d.position, e.type, e.origin, d.outcome, d.reason, d.commands, left(e.payload::text, 500)) AS line
+     FROM sync_decisions d JOIN events e USING (position) WHERE d.record_id IS NOT NULL ORDER BY d.position`,
+  );
+  const byRecord = new Map<string, DecisionLine[]>();
+  for (const row of rows) byRecord.set(row.record_id, [...(byRecord.get(row.record_id) ?? []), row]);
+  return byRecord;
+}
+
+/** Under CONVERGENCE_DEBUG: for the first record replay rebuilt differently, its live and rebuilt decisions. */
+async function printDecisionsCompared(env: SyncEnvironment, live: Map<string, DecisionLine[]>, differences: string[]): Promise<void> {
+  const id = /^REPLAY \S+ (\w{18})/.exec(differences[0])?.[1];
+  const { rows } = await env.db.pool.query<{ id: string }>('SELECT id::text FROM sync_records WHERE salesforce_id = $1', [id]);
+  const rebuilt = await decisionsByRecord(env);
+  for (const { id: recordId } of rows) {
+    const before = new Map((live.get(recordId) ?? []).map((d) => [d.position, d.line]));
+    const after = new Map((rebuilt.get(recordId) ?? []).map((d) => [d.position, d.line]));
+    process.stdout.write(`DECISIONS of record ${recordId} (${id}): live ${before.size}, rebuilt ${after.size}\n`);
+    for (const position of [...new Set([...before.keys(), ...after.keys()])].sort((a, b) => Number(a) - Number(b))) {
+      const [a, b] = [before.get(position), after.get(position)];
+      process.stdout.write(a === b ? `  = ${a}\n` : `  live    ${a ?? '(none)'}\n  rebuilt ${b ?? '(none)'}\n`);
+    }
+  }
 }
 
 /** An assertion message without colours, on one line, short enough for a campaign's per-seed line. */
