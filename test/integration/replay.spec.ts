@@ -199,7 +199,7 @@ describe('crm-sync replay (invariant 10)', () => {
     // Round 6: an item created on monday whose creation commits behind a later edit of it
     // (positions commit out of order, invariant 3): read first, in (transaction id, position)
     // order, though its position is higher. The record is live processing's from that event on,
-    // and the create's outcome and link name it by that id (campaign seed 2007).
+    // and the create (decided at the item's snapshot) reports its outcome by that id (campaign seed 2007).
     const early = await db.pool.connect();
     try {
       await early.query('BEGIN');
@@ -212,6 +212,7 @@ describe('crm-sync replay (invariant 10)', () => {
     }
     const { rows: order } = await db.pool.query<{ type: string }>("SELECT type FROM events WHERE stream = 'monday:item:906' ORDER BY position");
     expect(order.map((r) => r.type)).toEqual(['monday.column_changed', 'monday.item_created']);
+    await appendEvents(db.pool, [asNew(itemSnapshot(OPPS, '906', 'Item 906', { next_step: 'Call' }, 17_200))]);
     await runLive(500);
     for (let round = 0; round < 5 && (await dispatch((claimed) => succeeded(claimed, 18_000 + round))) > 0; round++) await runLive(500);
     const { rows: created } = await db.pool.query("SELECT salesforce_id FROM sync_records WHERE monday_item_id = '906'");
