@@ -82,17 +82,29 @@ function runSeed(seed: number, timeoutMs: number): Promise<ConvergenceResult> {
     child.on('close', (code) => {
       clearTimeout(timer);
       const lines = stdout.trim().split('\n');
-      const line = lines.at(-1) ?? '';
+      const result = timedOut ? null : resultOf(lines.at(-1) ?? '');
       // What the seed printed besides its result (CONVERGENCE_DEBUG's histories) goes to stderr.
-      if (lines.length > 1) process.stderr.write(`${lines.slice(0, -1).join('\n')}\n`);
+      const printed = result ? lines.slice(0, -1) : lines;
+      if (printed.length > 0 && printed.join('') !== '') process.stderr.write(`${printed.join('\n')}\n`);
       if (timedOut) return resolve(failure(seed, `did not finish within ${timeoutMs / 1000} s`, stderr));
-      try {
-        resolve(JSON.parse(line) as ConvergenceResult);
-      } catch {
-        resolve(failure(seed, `the seed's process exited with code ${code} and no result`, stderr));
-      }
+      resolve(result ?? failure(seed, `the seed's process exited with code ${code} and no result; its last output: ${lastWords(printed, stderr)}`, stderr));
     });
   });
+}
+
+function resultOf(line: string): ConvergenceResult | null {
+  try {
+    const parsed = JSON.parse(line) as Partial<ConvergenceResult>;
+    return typeof parsed === 'object' && parsed !== null && typeof parsed.passed === 'boolean' ? (parsed as ConvergenceResult) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A seed without a result line: its last line of stderr (a crash) or of stdout, for the one-line reason. */
+function lastWords(stdout: string[], stderr: string): string {
+  const line = stderr.trim().split('\n').at(-1) || stdout.at(-1) || '(nothing)';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 function failure(seed: number, reason: string, stderr: string): ConvergenceResult {

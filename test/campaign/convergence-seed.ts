@@ -8,7 +8,10 @@ async function main(): Promise<void> {
   const seed = Number(process.argv[2]);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`usage: convergence-seed <seed> (got ${process.argv[2]})`);
   const result = await runConvergenceSeed(seed);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // stdout is a pipe, written asynchronously on POSIX: exiting before the write is flushed loses
+  // what is still queued, the result line last of all (under CONVERGENCE_DEBUG the histories before
+  // it fill the pipe: seed 2007's replay mismatch came out as "no result").
+  await new Promise<void>((resolve, reject) => process.stdout.write(`${JSON.stringify(result)}\n`, (error) => (error ? reject(error) : resolve())));
 }
 
 main().then(

@@ -20,12 +20,13 @@ const OPP_2 = '006000000000002AAA';
 const OPP_3 = '006000000000003AAA';
 const OPP_4 = '006000000000004AAA';
 const OPP_5 = '006000000000005AAA';
+const OPP_6 = '006000000000006AAA';
 const ACCOUNT = '001000000000007AAA';
 const ACCOUNT_NOT_LINKED = '001000000000009AAA';
 /** The item each monday create makes, by the Salesforce record it was made for. */
 const CREATED_ITEMS: Record<string, string> = { [OPP_2]: '602', [OPP_4]: '704' };
 /** The Salesforce record each Salesforce create makes, by the item it was made for. */
-const CREATED_RECORDS: Record<string, string> = { '503': OPP_3, '805': OPP_5 };
+const CREATED_RECORDS: Record<string, string> = { '503': OPP_3, '805': OPP_5, '906': OPP_6 };
 const status = (text: string) => ({ label: { index: 0, text }, post_id: null });
 const asNew = ({ position: _p, transactionId: _t, recordedAt: _r, ...event }: RecordedEvent): NewEvent => event as NewEvent;
 
@@ -194,6 +195,28 @@ describe('crm-sync replay (invariant 10)', () => {
     ].map(asNew));
     await runLive(500);
     for (let round = 0; round < 5 && (await dispatch((claimed) => succeeded(claimed, 16_000 + round))) > 0; round++) await runLive(1);
+
+    // Round 6: an item created on monday whose creation commits behind a later edit of it
+    // (positions commit out of order, invariant 3): read first, in (transaction id, position)
+    // order, though its position is higher. The record is live processing's from that event on,
+    // and the create (decided at the item's snapshot) reports its outcome by that id (campaign seed 2007).
+    const early = await db.pool.connect();
+    try {
+      await early.query('BEGIN');
+      await early.query('SELECT pg_current_xact_id()');
+      await appendEvents(db.pool, [asNew(mondayColumnChanged({ boardId: OPPS, itemId: '906', columnId: 'next_step', columnType: 'text', value: { value: 'Call' }, at: 17_100 }))]);
+      await appendEvents(early, [mondayItemEvent('monday.item_created', '906', 17_000)]);
+      await early.query('COMMIT');
+    } finally {
+      early.release();
+    }
+    const { rows: order } = await db.pool.query<{ type: string }>("SELECT type FROM events WHERE stream = 'monday:item:906' ORDER BY position");
+    expect(order.map((r) => r.type)).toEqual(['monday.column_changed', 'monday.item_created']);
+    await appendEvents(db.pool, [asNew(itemSnapshot(OPPS, '906', 'Item 906', { next_step: 'Call' }, 17_200))]);
+    await runLive(500);
+    for (let round = 0; round < 5 && (await dispatch((claimed) => succeeded(claimed, 18_000 + round))) > 0; round++) await runLive(500);
+    const { rows: created } = await db.pool.query("SELECT salesforce_id FROM sync_records WHERE monday_item_id = '906'");
+    expect(created).toEqual([{ salesforce_id: OPP_6 }]);
   }
 
   const records = async () =>

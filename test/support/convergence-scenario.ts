@@ -181,6 +181,7 @@ async function expectReplayRebuildsLiveState(env: SyncEnvironment, edits: number
     return rows;
   };
   const live = await projection();
+  const liveDecisions = process.env.CONVERGENCE_DEBUG ? await decisionsByRecord(env) : null;
   await env.service.stop();
   // The service's pool is closed: the replay (in this process, as `crm-sync replay` would) reads keys through this one.
   if (env.config.personalData) await enablePersonalData(env.db.pool, env.config.personalData, env.mapping);
@@ -189,7 +190,11 @@ async function expectReplayRebuildsLiveState(env: SyncEnvironment, edits: number
   const result = await replayProjection(env.db.pool, env.db.url, env.mapping);
   expect(result.handled).toBeGreaterThan(edits);
   const rebuilt = await projection();
-  if (process.env.CONVERGENCE_DEBUG) printProjectionDiff(live, rebuilt);
+  // A mismatch says where on the seed's line: the full deep-equality diff of every record is too long for it.
+  const differences = projectionDiff(live, rebuilt);
+  if (process.env.CONVERGENCE_DEBUG) process.stdout.write(differences.map((line) => `${line}\n`).join(''));
+  if (liveDecisions && differences.length > 0) await printDecisionsCompared(env, liveDecisions, differences);
+  if (differences.length > 0) throw new Error(`replay rebuilt another state than the live one (${differences.length} differences): ${differences.slice(0, 3).join('; ')}`);
   expect(rebuilt).toEqual(live);
   expect(requests()).toEqual(before);
 }
@@ -395,14 +400,15 @@ async function printRedundant(env: SyncEnvironment): Promise<void> {
   }
 }
 
-/** Under CONVERGENCE_DEBUG: the fields where the rebuilt projection differs from the live one. */
-function printProjectionDiff(live: Array<Record<string, unknown>>, rebuilt: Array<Record<string, unknown>>): void {
+/** The fields (and columns) where the rebuilt projection differs from the live one, one line each. */
+function projectionDiff(live: Array<Record<string, unknown>>, rebuilt: Array<Record<string, unknown>>): string[] {
   const key = (row: Record<string, unknown>) => `${String(row.object_key)} ${String(row.salesforce_id)} ${String(row.monday_item_id)}`;
   const rebuiltByKey = new Map(rebuilt.map((row) => [key(row), row]));
+  const lines: string[] = [];
   for (const row of live) {
     const other = rebuiltByKey.get(key(row));
     if (!other) {
-      process.stdout.write(`REPLAY missing ${key(row)}\n`);
+      lines.push(`REPLAY missing ${key(row)}`);
       continue;
     }
     for (const column of Object.keys(row)) {
@@ -410,14 +416,44 @@ function printProjectionDiff(live: Array<Record<string, unknown>>, rebuilt: Arra
         const a = row.fields as Record<string, unknown>;
         const b = other.fields as Record<string, unknown>;
         for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
-          if (JSON.stringify(a[field]) !== JSON.stringify(b[field])) process.stdout.write(`REPLAY ${key(row)} ${field}: live ${JSON.stringify(a[field])} rebuilt ${JSON.stringify(b[field])}\n`);
+          if (JSON.stringify(a[field]) !== JSON.stringify(b[field])) lines.push(`REPLAY ${key(row)} ${field}: live ${JSON.stringify(a[field])} rebuilt ${JSON.stringify(b[field])}`);
         }
       } else if (JSON.stringify(row[column]) !== JSON.stringify(other[column])) {
-        process.stdout.write(`REPLAY ${key(row)} ${column}: live ${JSON.stringify(row[column])} rebuilt ${JSON.stringify(other[column])}\n`);
+        lines.push(`REPLAY ${key(row)} ${column}: live ${JSON.stringify(row[column])} rebuilt ${JSON.stringify(other[column])}`);
       }
     }
   }
-  if (rebuilt.length !== live.length) process.stdout.write(`REPLAY ${live.length} live rows, ${rebuilt.length} rebuilt\n`);
+  if (rebuilt.length !== live.length) lines.push(`REPLAY ${live.length} live rows, ${rebuilt.length} rebuilt`);
+  return lines;
+}
+
+type DecisionLine = { position: string; record_id: string; line: string };
+
+/** Under CONVERGENCE_DEBUG: every decision with its event, by record id (the live ones are gone once replay rebuilds). */
+async function decisionsByRecord(env: SyncEnvironment): Promise<Map<string, DecisionLine[]>> {
+  const { rows } = await env.db.pool.query<DecisionLine>(
+    `SELECT d.position::text, d.record_id::text, concat_ws(' ', d.position, e.type, e.origin, d.outcome, d.reason, d.commands, left(e.payload::text, 500)) AS line
+     FROM sync_decisions d JOIN events e USING (position) WHERE d.record_id IS NOT NULL ORDER BY d.position`,
+  );
+  const byRecord = new Map<string, DecisionLine[]>();
+  for (const row of rows) byRecord.set(row.record_id, [...(byRecord.get(row.record_id) ?? []), row]);
+  return byRecord;
+}
+
+/** Under CONVERGENCE_DEBUG: for the first record replay rebuilt differently, its live and rebuilt decisions. */
+async function printDecisionsCompared(env: SyncEnvironment, live: Map<string, DecisionLine[]>, differences: string[]): Promise<void> {
+  const id = /^REPLAY \S+ (\w{18})/.exec(differences[0])?.[1];
+  const { rows } = await env.db.pool.query<{ id: string }>('SELECT id::text FROM sync_records WHERE salesforce_id = $1', [id]);
+  const rebuilt = await decisionsByRecord(env);
+  for (const { id: recordId } of rows) {
+    const before = new Map((live.get(recordId) ?? []).map((d) => [d.position, d.line]));
+    const after = new Map((rebuilt.get(recordId) ?? []).map((d) => [d.position, d.line]));
+    process.stdout.write(`DECISIONS of record ${recordId} (${id}): live ${before.size}, rebuilt ${after.size}\n`);
+    for (const position of [...new Set([...before.keys(), ...after.keys()])].sort((a, b) => Number(a) - Number(b))) {
+      const [a, b] = [before.get(position), after.get(position)];
+      process.stdout.write(a === b ? `  = ${a}\n` : `  live    ${a ?? '(none)'}\n  rebuilt ${b ?? '(none)'}\n`);
+    }
+  }
 }
 
 /** An assertion message without colours, on one line, short enough for a campaign's per-seed line. */

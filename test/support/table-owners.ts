@@ -38,6 +38,7 @@ const BY_DESIGN_EXACTLY_ONCE = 'invariant 4: the commands a decision emits are i
 const BY_DESIGN_CLAIM = 'hot path: the claim returns the projector checkpoint it was taken against in the same statement (commit-safe read of the state the command was decided on)';
 const BY_DESIGN_CATCH_UPS = 'pending CDC catch-up requests are catch_up_requested events without a catch_up_served row: one anti-join, so /health and the alerts count consistently';
 const BY_DESIGN_ERASURE = 'erasure forgets a person in every table in one transaction (a partial erasure must not commit)';
+const BY_DESIGN_REPLAY_IDS = "a rebuild gives each record the id live processing gave it, by the record's first decision in read order: sync_decisions has positions only, the read order's transaction ids are in events (one join, once per replay)";
 const BY_DESIGN_ENCRYPT = 'encrypt-existing rewrites the personal columns of every table, batch by batch, resumable; it is the one writer that must touch them all';
 
 export const ALLOWED_OUTSIDE_OWNER: AllowedReference[] = [
@@ -47,6 +48,7 @@ export const ALLOWED_OUTSIDE_OWNER: AllowedReference[] = [
   { file: 'src/personal-data/erase-person.ts', table: 'outbox', reason: BY_DESIGN_ERASURE },
   { file: 'src/personal-data/erase-person.ts', table: 'sync_decisions', reason: BY_DESIGN_ERASURE },
   { file: 'src/personal-data/erase-person.ts', table: 'sync_records', reason: BY_DESIGN_ERASURE },
+  { file: 'src/sync-projector/rebuild/replay-record-ids.ts', table: 'events', reason: BY_DESIGN_REPLAY_IDS },
   { file: 'src/personal-data/encrypt-existing.ts', table: 'events', reason: BY_DESIGN_ENCRYPT },
   { file: 'src/personal-data/encrypt-existing.ts', table: 'ingest_rejections', reason: BY_DESIGN_ENCRYPT },
   { file: 'src/personal-data/encrypt-existing.ts', table: 'outbox', reason: BY_DESIGN_ENCRYPT },

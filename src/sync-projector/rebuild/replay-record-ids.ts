@@ -10,7 +10,7 @@ const RESERVE = 1_000;
  * rebuild must give each record the id live processing gave it, or those events would miss their
  * record (or hit another). Live processing stored a record first with the event that created it,
  * so the previous projection's first decision of each record says which id belongs to the record
- * created at that position. A record created by an event that projection decided, but that it never
+ * created at that position (first in read order: see load). A record created by an event that projection decided, but that it never
  * stored, was merged into another within the live batch that made it, and its decisions name that
  * other record: it gets no id here (null). Records of events past that projection get fresh ids
  * from the sequence.
@@ -26,10 +26,18 @@ export class ReplayRecordIds {
     private readonly decidedUpTo: Checkpoint | null,
   ) {}
 
-  /** Reads the previous projection's ids; call before the projection is reset. */
+  /**
+   * Reads the previous projection's ids; call before the projection is reset. A record's first
+   * decision is the first in read order (transaction id, then position), not the lowest position:
+   * positions commit out of order (invariant 3), so the event that created a record can hold a
+   * higher position than a later one of the same record. Taken by lowest position, the creating
+   * event found no id of its own, the record got a provisional one, and every command outcome naming
+   * it by its live id missed it (campaign seed 2007: waits on commands that had long reported).
+   */
   static async load(db: Queryable): Promise<ReplayRecordIds> {
     const { rows } = await db.query<{ record_id: string; position: string }>(
-      'SELECT record_id, min(position) AS position FROM sync_decisions WHERE record_id IS NOT NULL GROUP BY record_id',
+      `SELECT DISTINCT ON (d.record_id) d.record_id, d.position FROM sync_decisions d JOIN events e ON e.position = d.position
+       WHERE d.record_id IS NOT NULL ORDER BY d.record_id, e.transaction_id, e.position`,
     );
     const byPosition = new Map<number, number>();
     for (const row of rows) byPosition.set(Number(row.position), Number(row.record_id));
