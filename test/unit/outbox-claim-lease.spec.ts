@@ -93,3 +93,23 @@ describe('ClaimLease.ensureHeldFor: a send with too little lease left confirms t
     expect(db.confirmations).toBe(2);
   });
 });
+
+describe('ClaimLease.beginWrite: one confirmation fences the writes of a write lease', () => {
+  it('confirms before the first write, not again while at least half the write lease is left, and again after', async () => {
+    let now = 0;
+    const db = fakeDb(() => [1, 2]);
+    const lease = new ClaimLease(db, [1, 2], 't', { leaseMs: 1_000, writeLeaseMs: 4_000, clock: () => now, claimedAt: 0 });
+    await lease.beginWrite(100); // the normal lease: extended to the write lease
+    lease.endWrite();
+    expect(db.confirmations).toBe(1);
+    for (now = 10; now <= 2_000; now += 10) {
+      await lease.beginWrite(100); // a claim of many commands writes many times: no confirmation each
+      lease.endWrite();
+    }
+    expect(db.confirmations).toBe(1);
+    now = 2_010; // less than half the write lease left: confirmed again
+    await lease.beginWrite(100);
+    lease.endWrite();
+    expect(db.confirmations).toBe(2);
+  });
+});
