@@ -4,13 +4,11 @@ import { DEMO_BOARDS } from '@crm-sync/sandbox';
 import type { MondayPort } from '../../src/monday';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher';
 import { outboxMetrics } from '../../src/outbox/outbox-metrics';
-import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { linkedItems } from '../../src/sync-projector/linked-items';
 import { expectEventually } from '../support/eventually';
 import { insertCommands, outboxRow } from '../integration/outbox-support';
-import { dispatcherFor, startOutboxWorld, type OutboxWorld } from './outbox-support';
+import { dispatcherFor, leadCreateCommand, startOutboxWorld, type OutboxWorld } from './outbox-support';
 
-const L = DEMO_BOARDS.leads.columns;
 
 /**
  * Issue #20: the CRM request timeouts (Salesforce 120 s, monday 65 s) exceed the 20 s claim lease, so
@@ -49,19 +47,7 @@ describe('a CRM request never outlives the lease of the claim it is sent under',
 
   it('a create held 8 s at monday with A\'s renewals stalled: A\'s request is cut before its lease ends, B takes over, one item', async () => {
     const [leadId] = world.sf.control.seed([{ type: 'Lead', fields: { LastName: 'Slow Create', Company: 'Slow Co' } }]);
-    const command: OutboxCommand = {
-      kind: 'monday.create_item',
-      target: 'monday',
-      objectKey: 'lead',
-      boardId: String(DEMO_BOARDS.leads.id),
-      groupId: null,
-      salesforceObject: 'Lead',
-      salesforceId: leadId,
-      name: 'Slow Create',
-      columnValues: { [L.lastName]: 'Slow Create' },
-      createLabelsIfMissing: false,
-      salesforceIdColumn: L.salesforceId,
-    };
+    const command = leadCreateCommand(leadId, 'Slow Create');
     const [id] = await insertCommands(world.db.pool, [{ recordId: 1, command }]);
     world.mondayEmulator.control.addFault({ kind: 'latency', latencyMs: 8_000, count: 1, operation: 'create_item' });
     const stalled = renewalsStallAfterWriteLease(world.db.pool);
