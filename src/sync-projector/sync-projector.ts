@@ -6,7 +6,7 @@ import { decide, decidesEachRecord, recordKeysOf, type RecordKey } from './decid
 import { resolveWaiting } from './links/links.decide';
 import type { LinkIndex } from './link-index';
 import type { SyncContext } from './sync-context';
-import type { FieldState, SyncRecord } from './sync-record';
+import { isLinked, type FieldState, type SyncRecord } from './sync-record';
 import {
   deleteRecords,
   insertCommands,
@@ -158,8 +158,15 @@ export function decideEvent(event: RecordedEvent, d: EventDecider, into: BatchDe
   d.tally.add(event.type, result.outcome.outcome, result.outcome.reason ?? '');
 
   const record = result.record;
-  const linkedNow = record?.salesforceId && record.mondayItemId && !links.itemIdForRecord(record.objectKey, record.salesforceId);
-  if (!record || !linkedNow) return undefined;
+  if (!record || !isLinked(record)) return undefined;
+  // A link is new when this decision made it (the record was not linked before), whatever the index
+  // says: the index keeps links decided in a batch whose transaction then failed, and the retry of
+  // that batch must resolve the relations waiting for them again (seed 150's family: the account's
+  // link decided twice, its waiting opportunity resolved by neither, AccountId left null). Or when
+  // this instance's index lacks it (linked by another instance since this one loaded its links).
+  const indexed = links.itemIdForRecord(record.objectKey, record.salesforceId as string) === record.mondayItemId;
+  const linkedByThisDecision = !(found.record && isLinked(found.record));
+  if (indexed && !linkedByThisDecision) return undefined;
   links.add(record.objectKey, record.salesforceId as string, record.mondayItemId as string);
   if (d.waiting.loaded) {
     resolveWaitingRecords(event, d, into);
