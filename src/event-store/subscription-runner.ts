@@ -22,6 +22,11 @@ export interface Subscriber {
   handle(events: RecordedEvent[], tx: PoolClient): Promise<void>;
   /** The records an event concerns, in the subscriber's words (shown with a parked event). */
   recordKeysOf?(event: RecordedEvent): string[];
+  /**
+   * Called each time this instance takes the lead, before its first batch: what the subscriber keeps
+   * in memory between batches is brought up to what the instances that led meanwhile committed.
+   */
+  leading?(db: Pool): Promise<void>;
 }
 
 /** What a retry of a parked event came to. */
@@ -82,6 +87,8 @@ export class SubscriptionRunner {
   private readonly state: SubscriptionStatus;
   private lastRetryCheck = 0;
   private consecutiveParked = 0;
+  /** The lock was taken and the subscriber's `leading` has not run since. */
+  private toLead = false;
   private readonly options: Required<Omit<SubscriptionOptions, 'onError' | 'onParked'>> & Pick<SubscriptionOptions, 'onError' | 'onParked'>;
 
   constructor(
@@ -153,12 +160,19 @@ export class SubscriptionRunner {
   private async run(): Promise<void> {
     let quickRetryMs = 2;
     while (this.running) {
-      if (!this.lock.held && !(await this.lock.tryAcquire())) {
-        await this.sleep(this.options.takeoverIntervalMs);
-        continue;
+      if (!this.lock.held) {
+        if (!(await this.lock.tryAcquire())) {
+          await this.sleep(this.options.takeoverIntervalMs);
+          continue;
+        }
+        this.toLead = true;
       }
       let handled: number;
       try {
+        if (this.toLead) {
+          await this.subscriber.leading?.(this.pool);
+          this.toLead = false;
+        }
         await this.serveRetryRequests();
         handled = await this.processBatch();
         this.state.lastError = null;

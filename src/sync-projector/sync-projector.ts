@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { RecordedEvent, Subscriber } from '../event-store';
 import { counter } from '../observability/metrics-registry';
 import { unattachedDecisionSubject } from '../personal-data/derived-values';
@@ -11,6 +11,7 @@ import {
   deleteRecords,
   insertCommands,
   insertDecisions,
+  loadLinks,
   loadRecords,
   loadWaitingRecords,
   revisePendingCommands,
@@ -77,6 +78,17 @@ export class SyncProjector implements Subscriber {
         ...(record === null && rest.outcome.detail ? { subject: unattachedDecisionSubject(events.find((e) => e.position === rest.position)) } : {}),
       })),
     );
+  }
+
+  /**
+   * Taking the lead: the links the instances that led before committed since this one loaded its
+   * index (at start, or when it last led) are added to it. Without them a relation to a record linked
+   * meanwhile (fault seed 150: an account created on monday, linked by the killed leader) waited for
+   * a link that is never made again, and Salesforce never got it. Links are never unmade: added, not
+   * reloaded from empty, so the index is never without the ones it had.
+   */
+  async leading(db: Pool): Promise<void> {
+    for (const link of await loadLinks(db)) this.links.add(link.objectKey, link.salesforceId, link.itemId);
   }
 
   /** How a parked event names its records: `item:<id>`, `sf:<object>:<id>`, `id:<record id>`. */
