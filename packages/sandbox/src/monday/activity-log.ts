@@ -21,6 +21,11 @@ export interface ActivityLogsArgs {
 export const MAX_ACTIVITY_LOGS = 10_000;
 export const MAX_ACTIVITY_LOGS_PER_PAGE = 100;
 
+/** Entries kept per board (the oldest go first): bounds the emulator's memory and saved state. */
+export const KEPT_ACTIVITY_LOGS_PER_BOARD = 10_000;
+/** How long entries are served: one week, the shortest retention of monday's plans (strict reading). */
+export const ACTIVITY_LOG_RETENTION_MS = 7 * 24 * 60 * 60_000;
+
 /** 17-digit time of monday's activity log: 10^-7 s units. */
 const UNITS_PER_MS = 10_000;
 
@@ -57,12 +62,13 @@ export class ActivityLog {
       accountId: this.accountId,
       createdAt: String(stamp),
       data: JSON.stringify(entry.data),
-    });
+    }, KEPT_ACTIVITY_LOGS_PER_BOARD);
   }
 
   /** One page of a board's log, newest first, filtered as `args` say. */
   query(board: BoardRecord, args: ActivityLogsArgs): ActivityLogRecord[] {
-    const from = timeArgument(args.from, 'from');
+    const oldest = this.clock.now() - ACTIVITY_LOG_RETENTION_MS;
+    const from = Math.max(timeArgument(args.from, 'from') ?? oldest, oldest);
     const to = timeArgument(args.to, 'to');
     const users = args.user_ids ? new Set(args.user_ids.map(String)) : null;
     const items = args.item_ids ? new Set(args.item_ids.map(String)) : null;
@@ -75,7 +81,7 @@ export class ActivityLog {
     for (let i = log.length - 1; i >= 0 && matching.length < MAX_ACTIVITY_LOGS; i--) {
       const entry = log[i] as ActivityLogRecord;
       const ms = Math.floor(Number(entry.createdAt) / UNITS_PER_MS);
-      if (from !== null && ms < from) continue;
+      if (ms < from) break; // older still from here on
       if (to !== null && ms > to) continue;
       if (users && !users.has(String(entry.userId))) continue;
       if (items || columns || groups) {

@@ -139,10 +139,15 @@ export class MondayStore {
     return out;
   }
 
-  addActivityLog(entry: ActivityLogRecord): void {
+  /** Keeps a board's newest `keep` entries (dropping the oldest in batches, so a write stays cheap). */
+  addActivityLog(entry: ActivityLogRecord, keep = Number.POSITIVE_INFINITY): void {
     const list = this.activityLogs.get(entry.boardId);
-    if (list) list.push(entry);
-    else this.activityLogs.set(entry.boardId, [entry]);
+    if (!list) {
+      this.activityLogs.set(entry.boardId, [entry]);
+      return;
+    }
+    list.push(entry);
+    if (list.length > keep * 1.1) list.splice(0, list.length - keep);
   }
 
   /** A board's activity log, oldest first (the caller must not change it). */
