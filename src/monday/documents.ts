@@ -103,6 +103,18 @@ export const PLATFORM_API_QUERY = `query PlatformApi {
   ${COMPLEXITY_FIELDS}
 }`;
 
+/**
+ * One page of a board's activity log by one user in a time window, newest first (`created_at`: a
+ * 17-digit time in 10^-7 s units; `data`: a JSON string). The board `activity_logs` field has no event
+ * filter: every kind of entry of that user comes back.
+ */
+export const BOARD_ACTIVITY_LOGS_QUERY = `query BoardActivityLogs($boardId: ID!, $from: ISO8601DateTime!, $to: ISO8601DateTime!, $userIds: [ID!], $limit: Int!, $page: Int!) {
+  boards(ids: [$boardId]) {
+    activity_logs(from: $from, to: $to, user_ids: $userIds, limit: $limit, page: $page) { id event user_id created_at data }
+  }
+  ${COMPLEXITY_FIELDS}
+}`;
+
 /** The fixed documents by name (the conformance test walks this). */
 export const STATIC_DOCUMENTS: Readonly<Record<string, string>> = {
   ME_QUERY,
@@ -118,6 +130,7 @@ export const STATIC_DOCUMENTS: Readonly<Record<string, string>> = {
   DELETE_WEBHOOK_MUTATION,
   CREATE_COLUMN_MUTATION,
   PLATFORM_API_QUERY,
+  BOARD_ACTIVITY_LOGS_QUERY,
 };
 
 /** The token's user; `kind` is `admin` for account admins (2026-07+: `is_admin` is gone, addendum 2.2). */

@@ -1,4 +1,5 @@
 import { applyMutations } from './apply-mutations';
+import { readItemsCreatedBy } from './board-activity-log';
 import {
   ACCOUNT_QUERY,
   BOARDS_QUERY,
@@ -20,6 +21,7 @@ import type {
   MondayBoard,
   MondayColumn,
   MondayColumnWrites,
+  MondayCreatedItems,
   MondayDailyCalls,
   MondayItem,
   MondayMutation,
@@ -127,6 +129,10 @@ export class GraphqlMondayClient implements MondayPort {
       // The filter is baked into the cursor: later pages carry the cursor only (monday.md 3.2).
       variables = { boardId, limit: PAGE_LIMIT, cursor: page.cursor, ...columnIds };
     }
+  }
+
+  itemsCreatedBy(boardId: string, userId: string, window: { from: Date; to: Date }, options: { maxEntries?: number } = {}): Promise<MondayCreatedItems> {
+    return readItemsCreatedBy((request) => this.requester.execute(request), boardId, userId, window, options.maxEntries);
   }
 
   createItem(boardId: string, groupId: string | null, name: string, columnValues: MondayColumnWrites, options: WriteOptions = {}): Promise<{ id: string }> {

@@ -43,6 +43,13 @@ export interface MondayPort {
    */
   findItemsByColumnValues(boardId: string, columns: readonly ColumnValuesFilter[], options?: { columnIds?: readonly string[] }): Promise<MondayItem[]>;
 
+  /**
+   * Items `userId` created on the board between `window.from` and `window.to`, deleted ones included
+   * (the board's `activity_logs`, its `create_pulse` entries), newest first, reading at most
+   * `maxEntries` entries of that user's log (entries of every kind count; monday serves at most 10,000).
+   */
+  itemsCreatedBy(boardId: string, userId: string, window: { from: Date; to: Date }, options?: { maxEntries?: number }): Promise<MondayCreatedItems>;
+
   createItem(boardId: string, groupId: string | null, name: string, columnValues: MondayColumnWrites, options?: WriteOptions): Promise<{ id: string }>;
   changeColumnValues(boardId: string, itemId: string, columnValues: MondayColumnWrites, options?: WriteOptions): Promise<{ id: string }>;
   renameItem(boardId: string, itemId: string, name: string): Promise<{ id: string }>;
@@ -59,6 +66,23 @@ export interface MondayPort {
   deleteWebhook(boardId: string, webhookId: string): Promise<void>;
   webhooks(boardId: string): Promise<MondayWebhook[]>;
   createColumn(boardId: string, title: string, type: string): Promise<MondayColumn>;
+}
+
+/** What a board's activity log says one user created (MondayPort.itemsCreatedBy). */
+export interface MondayCreatedItems {
+  items: MondayCreatedItem[];
+  /** False when the window held more entries than were read: an item created in it may be missing. */
+  complete: boolean;
+  /** API requests it took (pages). */
+  requests: number;
+}
+
+export interface MondayCreatedItem {
+  itemId: string;
+  /** The name the item was created with. */
+  name: string;
+  /** When it was created (monday's clock); null when the entry's time could not be read. */
+  createdAt: Date | null;
 }
 
 /** One column of an items_page_by_column_values search: its id and the texts it may show. */

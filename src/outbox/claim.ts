@@ -18,9 +18,10 @@ export interface CommandProgress {
   via?: string;
   /**
    * monday.create_item: the request that carried this create, saved before it was sent (see
-   * monday-create-request.ts): its Idempotency-Key and the commands it held, in order.
+   * monday-create-request.ts): its Idempotency-Key, the commands it held, in order, and when it was
+   * first sent (ISO 8601, our clock; absent in requests saved before it was recorded).
    */
-  mondayCreateRequest?: { key: string; commandIds: number[] };
+  mondayCreateRequest?: { key: string; commandIds: number[]; firstSentAt?: string };
 }
 
 /** A command claimed by one dispatcher: in flight under its claim token until `locked_until`. */

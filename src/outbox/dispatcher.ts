@@ -115,6 +115,7 @@ export class OutboxDispatcher {
   private pendingWake = false;
   private unsubscribe: (() => void) | null = null;
   private salesforceUser: Promise<string> | null = null;
+  private mondayUser: Promise<string> | null = null;
 
   constructor(
     private readonly deps: OutboxDispatcherDeps,
@@ -249,6 +250,18 @@ export class OutboxDispatcher {
     return claimed.length === 0 ? Promise.resolve(0) : this.dispatchUnderLease(claimed, claimToken, this.clock() - this.leaseMs / 2);
   }
 
+  /** `me.id` of our monday token, asked once; a failed ask is asked again next time. */
+  private mondayUserId(): Promise<string> {
+    this.mondayUser ??= this.deps.monday.me().then(
+      (me) => me.id,
+      (error: unknown) => {
+        this.mondayUser = null;
+        throw error;
+      },
+    );
+    return this.mondayUser;
+  }
+
   private async dispatchClaimed(claimed: ClaimedCommand[], lease: ClaimLease): Promise<void> {
     const claimToken = lease.token;
     outboxMetrics.batchSize.observe(claimed.length);
@@ -277,6 +290,7 @@ export class OutboxDispatcher {
         outboxMetrics.apiRequests.inc({ target }, n);
       },
       salesforceUserId: () => (this.salesforceUser ??= this.deps.salesforce.identity().then((me) => me.userId)),
+      mondayUserId: () => this.mondayUserId(),
       linkedItems: this.deps.linkedItems,
     };
     const results = await runGroups(groupForDispatch(claimed), ctx);

@@ -26,6 +26,13 @@ describe('a retried monday create after a person deleted the item its first atte
    * and the response never arrives (as when the instance sending it is killed); `beforeRetry` runs
    * before the retry.
    */
+  /** Our clock runs this much ahead of real time (a late retry moves it with monday's). */
+  let ourClockAhead = 0;
+  const laterOnBothClocks = (ms: number) => () => {
+    world.mondayEmulator.control.advanceClock(ms);
+    ourClockAhead += ms;
+  };
+
   const lostCreates = async (names: string[], beforeRetry: () => void, failedRetries = 0) => {
     const leadIds = world.sf.control.seed(names.map((name) => ({ type: 'Lead', fields: { LastName: name, Company: `${name} Co` } })));
     const firstItems: number[] = [];
@@ -50,7 +57,7 @@ describe('a retried monday create after a person deleted the item its first atte
       leadIds.map((id, i) => ({ recordId: nextRecord++, command: createCommand(id, names[i]) })),
     );
     world.mondayEmulator.control.clearRequestLog();
-    const dispatcher = dispatcherFor(world, {}, { monday: losing });
+    const dispatcher = dispatcherFor(world, {}, { monday: losing, now: () => new Date(Date.now() + ourClockAhead) });
     dispatcher.start();
     try {
       await expectEventually(async () => {
@@ -62,8 +69,10 @@ describe('a retried monday create after a person deleted the item its first atte
     for (const id of ids) expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done', attempts: 2 + failedRetries });
     const links = (await eventsOfType(world, 'system.record_linked')).filter((e) => leadIds.includes(String(e.payload.salesforceId)));
     const items = world.mondayEmulator.control.listItems(DEMO_BOARDS.leads.id, true).filter((i) => names.includes(i.name));
-    const creates = world.mondayEmulator.control.requestLog().filter((r) => r.operationType === 'mutation' && r.fields.includes('create_item'));
-    return { leadIds, firstItems, links: links.map((e) => [e.payload.salesforceId, e.payload.mondayItemId, e.payload.via]), items, creates };
+    const requests = world.mondayEmulator.control.requestLog();
+    const creates = requests.filter((r) => r.operationType === 'mutation' && r.fields.includes('create_item'));
+    const logReads = requests.filter((r) => r.operationName === 'BoardActivityLogs');
+    return { leadIds, firstItems, links: links.map((e) => [e.payload.salesforceId, e.payload.mondayItemId, e.payload.via]), items, creates, logReads };
   };
 
   it('sends the first request again under its Idempotency-Key: the deleted item is linked, the other keeps its item, no item is made twice', async () => {
@@ -93,17 +102,22 @@ describe('a retried monday create after a person deleted the item its first atte
     expect(creates.map((r) => r.idempotencyReplayed)).toEqual([false, true]);
   });
 
-  it('after monday forgot the key (30 minutes): the deleted one gets a new item, the second item made for the other is deleted at once', async () => {
-    const { leadIds, firstItems, links, items, creates } = await lostCreates(['Late Deleted', 'Late Kept'], () => world.mondayEmulator.control.advanceClock(31 * 60_000));
+  it('after monday forgot the key (30 minutes): the deleted item is found in the board\'s activity log and linked, no second item is made', async () => {
+    const { leadIds, firstItems, links, items, creates, logReads } = await lostCreates(['Late Deleted', 'Late Kept'], laterOnBothClocks(31 * 60_000));
 
-    expect(creates.map((r) => r.idempotencyReplayed)).toEqual([false, false]);
-    const second = items.filter((i) => !firstItems.includes(i.id));
-    expect(second).toHaveLength(2);
-    const active = items.filter((i) => i.state === 'active');
-    expect(active.map((i) => i.id).sort()).toEqual([firstItems[1], second[0].id].sort());
+    // The retry sent no create: the lookup found one item, the activity log the deleted other.
+    expect(creates.map((r) => r.idempotencyReplayed)).toEqual([false]);
+    expect(logReads).toHaveLength(1);
+    expect(items.map((i) => i.id).sort()).toEqual([...firstItems].sort());
+    expect(items.filter((i) => i.state === 'active').map((i) => i.id)).toEqual([firstItems[1]]);
     expect(links).toEqual([
-      [leadIds[0], String(second[0].id), 'created_monday_item'],
+      [leadIds[0], String(firstItems[0]), 'created_monday_item'],
       [leadIds[1], String(firstItems[1]), 'salesforce_id_column'],
     ]);
+  });
+
+  it('within the key window the activity log is not read: the keyed resend names the deleted item', async () => {
+    const { logReads } = await lostCreates(['Early Deleted', 'Early Kept'], laterOnBothClocks(20 * 60_000));
+    expect(logReads).toHaveLength(0);
   });
 });

@@ -53,10 +53,18 @@ export const FAST_POLICY = { baseDelayMs: 10, maxDelayMs: 40, reauthDelayMs: 10,
 export function dispatcherFor(
   world: OutboxWorld,
   options: OutboxDispatcherOptions = {},
-  extra: { monday?: MondayPort; alerts?: DeadLetterAlerts } = {},
+  extra: { monday?: MondayPort; alerts?: DeadLetterAlerts; now?: () => Date } = {},
 ): OutboxDispatcher {
   return new OutboxDispatcher(
-    { pool: world.db.pool, salesforce: world.salesforce, monday: extra.monday ?? world.monday, logger: world.logger, linkedItems: (itemIds) => linkedItems(world.db.pool, itemIds), alerts: extra.alerts ?? null },
+    {
+      pool: world.db.pool,
+      salesforce: world.salesforce,
+      monday: extra.monday ?? world.monday,
+      logger: world.logger,
+      linkedItems: (itemIds) => linkedItems(world.db.pool, itemIds),
+      alerts: extra.alerts ?? null,
+      ...(extra.now ? { now: extra.now } : {}),
+    },
     { pollIntervalMs: 20, batchSize: 500, ...options, policy: { ...FAST_POLICY, ...options.policy } },
   );
 }

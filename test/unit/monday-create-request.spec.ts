@@ -1,4 +1,4 @@
-import { createRequestKey, repeatedCreateRequests } from '../../src/outbox/handlers/monday-create-request';
+import { createRequestKey, createsWindow, keyMayBeForgotten, repeatedCreateRequests } from '../../src/outbox/handlers/monday-create-request';
 import type { Claimed } from '../../src/outbox/handlers/handler-types';
 
 type CreateItem = Claimed<'monday.create_item'>;
@@ -36,5 +36,27 @@ describe('repeatedCreateRequests (a retried create sent again as its first reque
   it('does not send a request again when the lookup found all its items', () => {
     const [one, two] = [create(1, { key, commandIds: [1, 2] }), create(2, { key, commandIds: [1, 2] })];
     expect(repeatedCreateRequests([], [one, two])).toEqual({ repeated: [], fresh: [] });
+  });
+});
+
+describe('keyMayBeForgotten and createsWindow (when and where a retry reads the activity log)', () => {
+  const now = new Date('2026-12-07T12:00:00Z');
+  const sent = (minutesAgo: number | null, createdMinutesAgo = 60) =>
+    ({
+      progress: { mondayCreateRequest: { key: 'k', commandIds: [1], ...(minutesAgo === null ? {} : { firstSentAt: new Date(now.getTime() - minutesAgo * 60_000).toISOString() }) } },
+      createdAt: new Date(now.getTime() - createdMinutesAgo * 60_000),
+    }) as unknown as CreateItem;
+
+  it('a request first sent 25 minutes ago or more, or at an unknown time, may be forgotten; a younger one, or none saved, not', () => {
+    expect(keyMayBeForgotten(sent(24), now)).toBe(false);
+    expect(keyMayBeForgotten(sent(25), now)).toBe(true);
+    expect(keyMayBeForgotten(sent(73 * 60), now)).toBe(true);
+    expect(keyMayBeForgotten(sent(null), now)).toBe(true);
+    expect(keyMayBeForgotten({ progress: null } as unknown as CreateItem, now)).toBe(false);
+  });
+
+  it('spans from the earliest first send (the command\'s creation when unrecorded) less 5 minutes to now plus 5 minutes', () => {
+    expect(createsWindow([sent(40), sent(90)], now)).toEqual({ from: new Date('2026-12-07T10:25:00Z'), to: new Date('2026-12-07T12:05:00Z') });
+    expect(createsWindow([sent(40), sent(null, 120)], now).from).toEqual(new Date('2026-12-07T09:55:00Z'));
   });
 });

@@ -39,6 +39,8 @@ export interface DispatchContext {
   countRequests(target: 'salesforce' | 'monday', requests: number): void;
   /** The integration user's Salesforce id (cached after the first call). */
   salesforceUserId(): Promise<string>;
+  /** The monday user behind our token (`me.id`; cached after the first call that succeeds). */
+  mondayUserId(): Promise<string>;
   /** Which of these monday items the sync already links to a record (item id -> 18-char Salesforce Id). */
   linkedItems(itemIds: readonly string[]): Promise<Map<string, string>>;
 }

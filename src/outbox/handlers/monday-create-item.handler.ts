@@ -6,7 +6,8 @@ import { LeaseLostError } from '../claim-lease';
 import { dispatcherError, toDispatchError, withRefusedColumn } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult, type HandlerResults } from './handler-types';
-import { createRequestKey, repeatedCreateRequests, type RepeatedCreateRequest } from './monday-create-request';
+import { createRequestKey, keyMayBeForgotten, repeatedCreateRequests, type RepeatedCreateRequest } from './monday-create-request';
+import { traceLostCreates } from './monday-create-trace';
 import { describeConditions, matchConditions, matchItemsByRules, type RulesMatch } from './monday-match';
 
 type CreateItem = Claimed<'monday.create_item'>;
@@ -22,10 +23,14 @@ type ColumnOf = (c: CreateItem) => string | undefined;
  *    link to another record yet: one item -> link to it and write the Id into its Id column;
  * several items at step 2 or 3 -> dead letter "ambiguous match" naming them, never a guess;
  * 4. none -> create with the Id column set, all creates of the batch in one request whose
- *    Idempotency-Key is saved with the commands before it is sent; a retry whose step 2 found none
- *    of that request's items sends it again under the same key (monday-create-request.ts), so it
- *    links the items the first attempt made even when a person deleted them meanwhile; a request
- *    monday refused with resource protection is settled at once by the Id lookup (settleRefusedCreates).
+ *    Idempotency-Key is saved with the commands (and when it was first sent) before it is sent; a
+ *    retry whose step 2 missed some of that request's items first reads, when monday may have
+ *    forgotten the key (30 minutes), the board's activity log for the items our user created since
+ *    the first send and links those holding the Ids, deleted ones included (monday-create-trace.ts);
+ *    then it sends the request again under the same key if an item is still missing
+ *    (monday-create-request.ts): monday's cached answer names the items the first attempt made even
+ *    when a person deleted them meanwhile; a request monday refused with resource protection is
+ *    settled at once by the Id lookup (settleRefusedCreates).
  * Creates and Id writes go out as aliased mutations; each command ends with `system.record_linked`.
  */
 export async function handleMondayCreates(boardId: string, commands: readonly CreateItem[], ctx: DispatchContext): Promise<HandlerResults> {
@@ -61,9 +66,16 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     else unmatched.push(c);
   }
 
+  // Creates whose saved request monday may have forgotten: the items its earlier sends made, deleted
+  // ones too, from the board's activity log (monday-create-trace.ts) before anything is sent again.
+  const traced = await traceLostCreates(boardId, unmatched.filter((c) => keyMayBeForgotten(c, ctx.now())), columnOf, ctx);
+  for (const [id, failure] of traced.failures) results.set(id, failure);
+  for (const [id, link] of traced.links) linkedTo.set(id, link);
+  const untraced = unmatched.filter((c) => !linkedTo.has(c.id) && !results.has(c.id));
+
   // Creates whose earlier attempt's request was saved go out again as that request (its key).
-  const found = ready.filter((c) => linkedTo.get(c.id)?.via === 'salesforce_id_column');
-  const { repeated, fresh } = repeatedCreateRequests(unmatched, found);
+  const found = ready.filter((c) => !c.progress?.mondayItemId && linkedTo.has(c.id));
+  const { repeated, fresh } = repeatedCreateRequests(untraced, found);
   let byRules: Map<number, RulesMatch>;
   try {
     byRules = await matchByRules(boardId, fresh, columnOf, ctx);
@@ -93,7 +105,8 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     try {
       for (const c of toCreate) {
         // Unsaved (the claim was taken over), a dispatcher taking the command would not know this key.
-        if (!(await ctx.saveProgress(c, { ...c.progress, mondayCreateRequest: { key, commandIds } }))) throw new LeaseLostError('the create request could not be saved under this claim');
+        const mondayCreateRequest = { key, commandIds, firstSentAt: ctx.now().toISOString() };
+        if (!(await ctx.saveProgress(c, { ...c.progress, mondayCreateRequest }))) throw new LeaseLostError('the create request could not be saved under this claim');
       }
       const outcomes = await send(boardId, toCreate.map((c) => createItemMutation(c.command, columnOf(c) as string)), results, toCreate, ctx, key);
       toCreate.forEach((c, i) => {

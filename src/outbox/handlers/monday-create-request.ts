@@ -14,6 +14,44 @@ export function createRequestKey(boardId: string, commands: ReadonlyArray<{ id: 
   return `crm-sync:create_item:${boardId}:${digest}`;
 }
 
+/** monday keeps a key's answer 30 minutes (monday.md 1.5). */
+export const IDEMPOTENCY_KEY_TTL_MS = 30 * 60_000;
+/**
+ * A saved request this old (our clock) may be forgotten by monday: 5 minutes short of monday's 30, for
+ * a clock that differs from monday's and for the time between this look and the resend.
+ */
+export const KEY_MAY_BE_FORGOTTEN_AFTER_MS = IDEMPOTENCY_KEY_TTL_MS - 5 * 60_000;
+/** How far before the first send and after now the activity log is read (clocks differ; a request runs after it is sent). */
+export const ACTIVITY_LOG_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Whether monday may have forgotten the answer to this create's saved request (pure): its first send
+ * is older than the key window, or unknown (saved before first sends were recorded). A resend under a
+ * forgotten key runs the creates again, so the items the first send made (a person may have deleted
+ * them: the Id lookup does not see deleted items) must be found another way first.
+ */
+export function keyMayBeForgotten(c: Pick<CreateItem, 'progress'>, now: Date): boolean {
+  const saved = c.progress?.mondayCreateRequest;
+  if (!saved) return false;
+  const firstSentAt = saved.firstSentAt ? Date.parse(saved.firstSentAt) : Number.NaN;
+  return Number.isNaN(firstSentAt) || now.getTime() - firstSentAt >= KEY_MAY_BE_FORGOTTEN_AFTER_MS;
+}
+
+/**
+ * The time window in which the saved requests of `commands` can have made items (pure): from the
+ * earliest first send (or, when unrecorded, the command's creation: nothing was sent before it) less a
+ * margin, to now plus a margin (a later resend under a forgotten key made items too).
+ */
+export function createsWindow(commands: ReadonlyArray<Pick<CreateItem, 'progress' | 'createdAt'>>, now: Date): { from: Date; to: Date } {
+  let earliest = now.getTime();
+  for (const c of commands) {
+    const recorded = c.progress?.mondayCreateRequest?.firstSentAt;
+    const sent = recorded ? Date.parse(recorded) : Number.NaN;
+    earliest = Math.min(earliest, Number.isNaN(sent) ? c.createdAt.getTime() : sent);
+  }
+  return { from: new Date(earliest - ACTIVITY_LOG_MARGIN_MS), to: new Date(now.getTime() + ACTIVITY_LOG_MARGIN_MS) };
+}
+
 /** A request of creates to send again as it was first sent, under its saved key. */
 export interface RepeatedCreateRequest {
   key: string;

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { ActivityLog } from './activity-log';
 import { BoardActions } from './board-actions';
 import { DEFAULT_BULK_IMPORT } from './bulk-import/bulk-import-options';
 import { BulkImportService } from './bulk-import/bulk-import-service';
@@ -37,6 +38,7 @@ export class EmulatorCore {
   readonly queue: DeliveryQueue;
   readonly webhooks: WebhookService;
   readonly bulkImport: BulkImportService;
+  readonly activityLog: ActivityLog;
   readonly limits: RateLimitOptions;
   readonly costs: ComplexityCosts;
   readonly webhookOptions: WebhookOptions;
@@ -63,6 +65,7 @@ export class EmulatorCore {
     this.webhooks = new WebhookService(this.store, clock, this.queue, this.account.id, signingSecret, this.webhookOptions.requestTimeoutMs, (c) =>
       this.columnContext(c, 'dev'),
     );
+    this.activityLog = new ActivityLog(this.store, clock, this.account.id, seed + 2);
     this.bulkImport = new BulkImportService(this, { ...DEFAULT_BULK_IMPORT, ...options.bulkImport });
   }
 
@@ -79,7 +82,7 @@ export class EmulatorCore {
     for (const l of this.changeListeners) l();
   }
 
-  /** Runs `fn` without webhooks (seeding data is not a board event anyone subscribed to). */
+  /** Runs `fn` without webhooks or activity log entries (seeding data is not a board event anyone subscribed to). */
   silently<T>(fn: () => T): T {
     this.muted += 1;
     try {
@@ -91,7 +94,10 @@ export class EmulatorCore {
   }
 
   private onBoardEvent(event: BoardEvent): void {
-    if (this.muted === 0) this.webhooks.onBoardEvent(event);
+    if (this.muted === 0) {
+      this.activityLog.record(event);
+      this.webhooks.onBoardEvent(event);
+    }
     this.notifyChanged();
   }
 }

@@ -50,6 +50,9 @@ export const DOCS = {
     first: create_item(board_id: $board, item_name: "Aliased one", column_values: $a) { id name }
     second: change_multiple_column_values(board_id: $board, item_id: $item, column_values: $b) { id }
     third: create_item(board_id: $board, item_name: "Aliased three") { id } }`,
+  activityLogs: `query Logs($ids: [ID!], $from: ISO8601DateTime, $to: ISO8601DateTime, $users: [ID!], $items: [ID!], $limit: Int, $page: Int) {
+    boards(ids: $ids) { activity_logs(from: $from, to: $to, user_ids: $users, item_ids: $items, limit: $limit, page: $page) {
+      id event entity user_id account_id created_at data } } }`,
   deleteItem: 'mutation Delete($item: ID!) { delete_item(item_id: $item) { id state } }',
   archiveItem: 'mutation Archive($item: ID!) { archive_item(item_id: $item) { id state } }',
   moveItem: 'mutation Move($item: ID!, $group: String!) { move_item_to_group(item_id: $item, group_id: $group) { id group { id } } }',

@@ -44,6 +44,7 @@ export function estimateComplexity(
       case 'groups':
         return ids ?? 10;
       case 'updates':
+      case 'activity_logs':
         return limit ?? 25;
       case 'linked_items':
       case 'webhooks':

@@ -112,7 +112,9 @@ type Board {
   columns(ids: [String], types: [ColumnType!]): [Column]
   groups(ids: [String]): [Group]
   items_page(cursor: String, limit: Int! = 25, query_params: ItemsQuery): ItemsResponse!
+  activity_logs(column_ids: [String], from: ISO8601DateTime, group_ids: [String], item_ids: [ID!], limit: Int = 25, page: Int = 1, to: ISO8601DateTime, user_ids: [ID!]): [ActivityLogType]
 }
+type ActivityLogType { account_id: String! created_at: String! data: String! entity: String! event: String! id: String! user_id: String! }
 type Column { id: ID! title: String! type: ColumnType! description: String width: Int archived: Boolean!
   settings_str: String! ${columnExtra} }
 type Group { id: ID! title: String! color: String! position: String! archived: Boolean deleted: Boolean

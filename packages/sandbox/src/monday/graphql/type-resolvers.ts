@@ -1,6 +1,7 @@
 import type { GraphQLFieldResolver } from 'graphql';
+import type { ActivityLogsArgs } from '../activity-log';
 import { readStatusSettings } from '../column-types/status-labels';
-import type { BoardRecord, ColumnRecord, GroupRecord, ItemRecord, UpdateRecord, UserRecord, WebhookRecord } from '../state/model';
+import type { ActivityLogRecord, BoardRecord, ColumnRecord, GroupRecord, ItemRecord, UpdateRecord, UserRecord, WebhookRecord } from '../state/model';
 import { isoSeconds } from '../time-format';
 import { ColumnValueView } from './column-value-view';
 import type { GraphqlContext } from './graphql-context';
@@ -57,6 +58,13 @@ const board: Record<string, Resolver<BoardRecord>> = {
     return b.groups.filter((g) => !g.deleted && (!ids || ids.includes(g.id))).sort((x, y) => x.position - y.position);
   },
   items_page: (b, args, ctx) => itemsPage(b, undefined, args as unknown as ItemsPageArgs, ctx),
+  activity_logs: (b, args, ctx) => ctx.core.activityLog.query(b, args as ActivityLogsArgs),
+};
+
+const activityLog: Record<string, Resolver<ActivityLogRecord>> = {
+  account_id: (a) => String(a.accountId),
+  created_at: (a) => a.createdAt,
+  user_id: (a) => String(a.userId),
 };
 
 const column: Record<string, Resolver<ColumnRecord>> = {
@@ -116,4 +124,4 @@ const webhook: Record<string, Resolver<WebhookRecord>> = {
   config: (w) => (w.config ? JSON.stringify(w.config) : null),
 };
 
-export const TYPE_RESOLVERS = { User: user, Board: board, Column: column, Group: group, Item: item, Update: update, Webhook: webhook } as unknown as TypeResolvers;
+export const TYPE_RESOLVERS = { User: user, Board: board, ActivityLogType: activityLog, Column: column, Group: group, Item: item, Update: update, Webhook: webhook } as unknown as TypeResolvers;

@@ -101,6 +101,22 @@ export interface WebhookRecord {
   createdAt: number;
 }
 
+/**
+ * One entry of a board's activity log (board `activity_logs`, `ActivityLogType`): what happened
+ * (`event`, e.g. `create_pulse`), to which kind of thing (`entity`: `pulse` = item), by whom, when
+ * (`createdAt`: monday's 17-digit time, 10^-7 s units, as a string) and `data` (a JSON string).
+ */
+export interface ActivityLogRecord {
+  id: string;
+  boardId: number;
+  event: string;
+  entity: string;
+  userId: number;
+  accountId: number;
+  createdAt: string;
+  data: string;
+}
+
 export interface StateSnapshot {
   version: 1;
   counters: IdCounters;
@@ -109,6 +125,8 @@ export interface StateSnapshot {
   items: ItemRecord[];
   updates: UpdateRecord[];
   webhooks: WebhookRecord[];
+  /** Every board's activity log, oldest first (absent in snapshots saved before it existed). */
+  activityLogs?: ActivityLogRecord[];
 }
 
 export interface IdCounters {

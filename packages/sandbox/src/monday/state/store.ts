@@ -1,5 +1,6 @@
 import { ColumnTextIndex } from './column-text-index';
 import type {
+  ActivityLogRecord,
   BoardRecord,
   ColumnRecord,
   IdCounters,
@@ -27,6 +28,8 @@ export class MondayStore {
   /** Cell text -> item ids, for items_page_by_column_values; every cell and name write goes through here. */
   private readonly texts = new ColumnTextIndex(this);
   private readonly tokens = new Map<string, number>();
+  /** Activity log entries per board, oldest first. */
+  private readonly activityLogs = new Map<number, ActivityLogRecord[]>();
   private counters: IdCounters = { ...INITIAL_COUNTERS };
 
   nextId(kind: keyof IdCounters): number {
@@ -136,6 +139,22 @@ export class MondayStore {
     return out;
   }
 
+  /** Keeps a board's newest `keep` entries (dropping the oldest in batches, so a write stays cheap). */
+  addActivityLog(entry: ActivityLogRecord, keep = Number.POSITIVE_INFINITY): void {
+    const list = this.activityLogs.get(entry.boardId);
+    if (!list) {
+      this.activityLogs.set(entry.boardId, [entry]);
+      return;
+    }
+    list.push(entry);
+    if (list.length > keep * 1.1) list.splice(0, list.length - keep);
+  }
+
+  /** A board's activity log, oldest first (the caller must not change it). */
+  activityLogsOfBoard(boardId: number): readonly ActivityLogRecord[] {
+    return this.activityLogs.get(boardId) ?? [];
+  }
+
   snapshot(): StateSnapshot {
     return structuredClone({
       version: 1 as const,
@@ -145,6 +164,7 @@ export class MondayStore {
       items: [...this.items.values()],
       updates: [...this.updates.values()],
       webhooks: [...this.webhooks.values()],
+      activityLogs: [...this.activityLogs.values()].flat(),
     });
   }
 
@@ -159,11 +179,13 @@ export class MondayStore {
     this.items.clear();
     this.updates.clear();
     this.webhooks.clear();
+    this.activityLogs.clear();
     this.counters = { ...copy.counters };
     copy.users.forEach((u) => this.addUser(u));
     copy.boards.forEach((b) => this.addBoard(b));
     copy.items.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id).forEach((i) => this.addItem(i));
     copy.updates.forEach((u) => this.addUpdate(u));
     copy.webhooks.forEach((w) => this.addWebhook(w));
+    (copy.activityLogs ?? []).forEach((entry) => this.addActivityLog(entry));
   }
 }
