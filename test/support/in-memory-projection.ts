@@ -31,6 +31,11 @@ export class InMemoryProjection {
     return { links, context: { mapping: this.mapping, links, users: new EmailUserDirectory() } };
   }
 
+  /** `on` takes the lead: the links committed since it loaded its index are added (SyncProjector.leading). */
+  lead(on: { links: LinkIndex }): void {
+    for (const record of this.records) if (isLinked(record)) on.links.add(record.objectKey, record.salesforceId as string, record.mondayItemId as string);
+  }
+
   /** One batch; `rollBack`: its transaction fails after the decisions (a Postgres restart, a lost lock). */
   async handle(events: RecordedEvent[], on: { links: LinkIndex; context: SyncContext }, rollBack = false): Promise<OutboxCommand[]> {
     const keys = collectKeys(events, on.context);

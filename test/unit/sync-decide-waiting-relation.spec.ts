@@ -1,8 +1,9 @@
 import type { RecordedEvent } from '../../src/event-store';
+import { snapshotEvent } from '../../src/migration/backfill-snapshot-events';
 import type { OutboxCommand } from '../../src/sync-commands/outbox-command';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
 import { InMemoryProjection } from '../support/in-memory-projection';
-import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
+import { itemSnapshot, mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
 
 /**
  * Issues 16 and 20, the AccountId-null family (fault seed 150, convergence seed 1029): an opportunity
@@ -107,6 +108,36 @@ describe('a monday relation to an account created on monday, waiting for its lin
     const sent = await run([relinked()], [accountLinked()], [opportunityEcho], [accountCreateEcho()]);
     expect(accountIdsSent(sent)).toEqual([ACCOUNT]);
     expect(sent.filter((c) => c.kind === 'monday.change_columns' && (c as { itemId: string }).itemId === '501')).toEqual([]);
+  });
+
+  // Found here (convergence seeds 18, 606, 1029's "knowable redundant AccountId null", a likely
+  // cause): a catch-up read of the opportunity (a CDC gap's, or the quiet catch-up's) taken after a
+  // person's edit of another field in Salesforce (t=3500, newer than the relation change at 3000)
+  // and before our write of the account landed counted as a change of AccountId to null at 3500:
+  // monday's relation was cleared, and the echo of our write then wrote AccountId null.
+  const readBeforeOurWrite = () =>
+    recorded(snapshotEvent('Opportunity', { Id: OPP, SystemModstamp: '1970-01-01T00:00:03.500Z', Name: 'Deal', AccountId: null, NextStep: 'Call' }, 'catch_up'));
+  const nextStepEdited = () => salesforceChanged({ object: 'Opportunity', id: OPP, fields: { NextStep: 'Call' }, at: 3_500 });
+  const ourWriteEcho = () => salesforceChanged({ object: 'Opportunity', id: OPP, fields: { AccountId: ACCOUNT }, at: 4_100, origin: 'own_echo' });
+
+  it('a catch-up read taken before our write of the account landed, appended while it is in flight: nothing is undone', async () => {
+    const sent = await run([relinked()], [accountLinked()], [nextStepEdited()], [readBeforeOurWrite()], [ourWriteEcho()]);
+    expect(accountIdsSent(sent)).toEqual([ACCOUNT]);
+    expect(sent.filter((c) => c.kind === 'monday.change_columns' && 'account' in c.columnValues)).toEqual([]);
+    expect(projection.record('opportunity', '501')?.fields.account).toMatchObject({ agreed: ACCOUNT, salesforce: { value: ACCOUNT } });
+  });
+
+  it('the same read appended after our write landed and its echo was seen: nothing is undone', async () => {
+    const sent = await run([relinked()], [accountLinked()], [nextStepEdited()], [ourWriteEcho()], [readBeforeOurWrite()]);
+    expect(accountIdsSent(sent)).toEqual([ACCOUNT]);
+    expect(sent.filter((c) => c.kind === 'monday.change_columns' && 'account' in c.columnValues)).toEqual([]);
+    expect(projection.record('opportunity', '501')?.fields.account).toMatchObject({ agreed: ACCOUNT, salesforce: { value: ACCOUNT } });
+  });
+
+  it('a catch-up read showing the account cleared in Salesforce after our write landed (a person, in a CDC gap) still wins', async () => {
+    expect(accountIdsSent(await run([relinked()], [accountLinked()], [ourWriteEcho()]))).toEqual([ACCOUNT]);
+    const cleared = recorded(snapshotEvent('Opportunity', { Id: OPP, SystemModstamp: '1970-01-01T00:00:05.000Z', Name: 'Deal', AccountId: null }, 'catch_up'));
+    expect(await run([cleared])).toEqual([expect.objectContaining({ kind: 'monday.change_columns', columnValues: { account: null } })]);
   });
 
   // Found here (seed 150's family): links are added to the instance's in-memory index when decided,

@@ -157,6 +157,23 @@ export function readShowsHeld(record: SyncRecord, field: ResolvedField, side: Si
   return held !== undefined && field.converter.equals(held.value, value) && !field.converter.equals(state.agreed, value);
 }
 
+/**
+ * A Salesforce read (a catch-up or backfill snapshot, at the record's SystemModstamp) that tells
+ * nothing new of this field: it was read before what Salesforce was last seen holding (a change or
+ * write of ours seen since), or it shows the value Salesforce held while a command of ours carrying
+ * the agreed value is still on its way there (read before it landed). The modstamp may be newer than
+ * the agreed value's change for another field's edit: taken as a change, such a read undid a
+ * person's monday change (the opportunity's relation to a new account: monday cleared, and the echo
+ * of our write of the account then wrote AccountId null, issues 16 and 20).
+ */
+export function salesforceReadBehind(record: SyncRecord, field: ResolvedField, value: SalesforceValue, at: number): boolean {
+  const state = record.fields[field.key];
+  const held = state?.salesforce;
+  if (!state || !held) return false;
+  if (held.at > at) return true;
+  return state.sendingTo?.includes('salesforce') === true && field.converter.equals(held.value, value) && !field.converter.equals(state.agreed, value);
+}
+
 /** Whether changes made on `side` may become the agreed value of this field. */
 export function mayWrite(field: ResolvedField, side: Side): boolean {
   if (side === 'monday' && !field.salesforceUpdateable) return false;

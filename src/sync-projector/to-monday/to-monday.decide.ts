@@ -7,7 +7,7 @@ import { deadLettered, projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../../mapping/resolved-mapping';
 import { conditionHolds } from '../../mapping/mapping.types';
 import { agreedLabel, waitTowardsMonday } from '../links/links.decide';
-import { observe, readAfterErasure } from '../state/field-state';
+import { observe, readAfterErasure, salesforceReadBehind } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { newRecord, type SyncRecord } from '../sync-record';
 
@@ -99,6 +99,7 @@ function observeFields(
         : ((fields[field.salesforceFields[0]] ?? null) as string | number | boolean | null);
     // A read (snapshot) of an erased person's field is a baseline, never sent (FieldState.erased).
     if (readNow && readAfterErasure(record, field, 'salesforce', value, at)) continue;
+    if (readNow && salesforceReadBehind(record, field, value, at)) continue;
     const seen = observe(record, field, 'salesforce', value, at, origin, readNow);
     if (seen.accepted && seen.push) changed.push(field);
     if (!seen.accepted && seen.repair) repair.push(field);
