@@ -19,6 +19,10 @@
  * `--build DIR` uses a build made beforehand as "this build" instead of compiling src/ (quicker
  * when trying settings). BENCH_DEFAULT_HEAP=1 runs every child with V8's defaults instead; BENCH_CHILD_NODE_ARGS adds node
  * flags (e.g. `--cpu-prof`); BENCH_REPLAY_OPTIONS (JSON) passes `ReplayOptions` (e.g. a page size to try).
+ * BENCH_ALLOCATION_PROFILE=DIR writes each child's allocation profile there (`<pid>.heapprofile`, opens in
+ * Chrome DevTools' Memory tab): every allocation sampled, the ones collected since included, by the
+ * function that made it (node's `--heap-prof` keeps only what is still alive at exit, which says
+ * nothing of the garbage that makes replay's collections).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -178,6 +182,16 @@ const { loadMapping } = require('./dist/mapping');
 const { replayProjection } = require('./dist/migration/replay');
 // Exit (not die) on SIGTERM, so --cpu-prof / --heap-prof still write their profile.
 process.once('SIGTERM', () => process.exit(143));
+if (process.env.BENCH_ALLOCATION_PROFILE) {
+  // Inspector calls in the process itself complete synchronously, so the profile is written on exit.
+  const session = new (require('node:inspector').Session)();
+  session.connect();
+  session.post('HeapProfiler.enable');
+  session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  process.once('exit', () => session.post('HeapProfiler.stopSampling', (error, result) => {
+    if (!error) require('node:fs').writeFileSync(require('node:path').join(process.env.BENCH_ALLOCATION_PROFILE, process.pid + '.heapprofile'), JSON.stringify(result.profile));
+  }));
+}
 (async () => {
   const url = process.env.BENCH_DATABASE;
   const pool = new Pool({ connectionString: url, max: 4, application_name: 'crm-sync replay' });

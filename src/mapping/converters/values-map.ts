@@ -10,8 +10,25 @@ export function mapToLabel(spec: ConverterSpec, salesforceValue: string): string
 }
 
 export function mapFromLabel(spec: ConverterSpec, label: string): string {
-  for (const [salesforceValue, mapped] of Object.entries(spec.values)) if (mapped === label) return salesforceValue;
-  return label;
+  return salesforceValuesByLabel(spec.values).get(label) ?? label;
+}
+
+/**
+ * Each `values:` map read backwards (monday label -> Salesforce value; the first entry naming a
+ * label wins, as a scan of the map in order finds it), built once per map: the maps are readonly.
+ * Scanning `Object.entries` per converted label made a pair array per entry per monday change
+ * (docs/benchmarks.md, "Issue 21, sixth round").
+ */
+const BY_LABEL = new WeakMap<ConverterSpec['values'], ReadonlyMap<string, string>>();
+
+function salesforceValuesByLabel(values: ConverterSpec['values']): ReadonlyMap<string, string> {
+  let byLabel = BY_LABEL.get(values);
+  if (!byLabel) {
+    const built = new Map<string, string>();
+    for (const [salesforceValue, label] of Object.entries(values)) if (!built.has(label)) built.set(label, salesforceValue);
+    BY_LABEL.set(values, (byLabel = built));
+  }
+  return byLabel;
 }
 
 /** A multi-select picklist value `A;B` maps entry by entry. */
