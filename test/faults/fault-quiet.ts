@@ -80,15 +80,16 @@ async function pendingWork(world: FaultWorld): Promise<Record<string, unknown> |
 }
 
 /**
- * Time the test does not wait out: the outbox's backoff delays become due now, a monday delivery
- * retry is due now (monday retries once a minute), and the scheduled jobs a cron would run
+ * Time the test does not wait out: the outbox's backoff delays become due now, monday's delivery
+ * retries run now (monday retries once a minute; no clock moves), and the scheduled jobs a cron would run
  * (serving CDC gap catch-ups every minute) run now, under the job's lock as the service runs them.
  */
 async function fastForward(world: FaultWorld): Promise<void> {
   const { rowCount } = await world.pool.query("UPDATE outbox SET available_at = now() WHERE status = 'pending' AND available_at > now()");
   if (rowCount) await world.pool.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, 'fast-forward']);
   const webhooks = world.sandbox.monday.control.webhookStats();
-  if (webhooks.pendingRetries > 0 && webhooks.queued + webhooks.inFlight === 0) world.sandbox.monday.control.advanceClock(60_000);
+  // Retried now, not by moving monday's clock a minute: that put monday ahead of the service's clock.
+  if (webhooks.pendingRetries > 0 && webhooks.queued + webhooks.inFlight === 0) world.sandbox.monday.control.retryWebhooksNow();
   await serveCatchUpRequests(world);
 }
 
