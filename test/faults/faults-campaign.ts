@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { buildCompiledService } from '../support/compiled-service';
 import type { ScheduleOptions, ScheduleResult } from './run-schedule';
+import { describePhases } from './schedule-phases';
 import { runScheduleProcess, startCampaignPostgres } from './schedule-runner';
 
 /**
@@ -78,7 +79,8 @@ function seconds(ms: number): string {
 function timingOf(result: ScheduleResult, wallMs: number): string {
   const starts = result.instanceStartsMs ?? [];
   const mean = starts.length > 0 ? starts.reduce((a, b) => a + b, 0) / starts.length : 0;
-  return `[${seconds(wallMs)} s; ${starts.length} instance starts, ${seconds(mean)} s mean, ${seconds(Math.max(0, ...starts))} s max]`;
+  const phases = result.phasesMs ? `; ${describePhases(result.phasesMs)}` : '';
+  return `[${seconds(wallMs)} s; ${starts.length} instance starts, ${seconds(mean)} s mean, ${seconds(Math.max(0, ...starts))} s max${phases}]`;
 }
 
 main().then(
