@@ -120,7 +120,9 @@ export class FaultActions {
    */
   private async mondayOutage(): Promise<void> {
     const md = this.world.sandbox.monday.control;
+    const began = Date.now();
     await Promise.all(this.restarts);
+    const restarted = Date.now();
     const targets = this.world.proxy.targets.splice(0, this.world.proxy.targets.length);
     md.addFault({ kind: 'http_500', ratio: 1 });
     for (let edit = 0; edit < 10; edit++) {
@@ -128,8 +130,10 @@ export class FaultActions {
       // Each edit's first delivery is refused before the next edit (the outage's real order).
       await md.waitForWebhooks();
     }
+    const edited = Date.now();
     await md.exhaustWebhookRetries();
     md.expireIdempotencyKeys();
+    const exhausted = Date.now();
     // Take the outage's 500s away again (the background faults stay).
     const remaining = md.faults().filter((f) => !(f.kind === 'http_500' && f.ratio === 1));
     md.clearFaults();
@@ -137,7 +141,10 @@ export class FaultActions {
     this.world.proxy.targets.push(...targets.filter((t) => this.world.live().some((i) => i.url === t)));
     const gaveUp = md.webhookDeliveries().filter((d) => d.outcome === 'gave_up').length;
     const appended = await runMondayCatchUpJob(this.world);
-    this.notes.push(`monday_outage: ${gaveUp} deliveries given up, catch-up appended ${appended}`);
+    const s = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
+    this.notes.push(
+      `monday_outage: ${gaveUp} deliveries given up, catch-up appended ${appended}; restarts awaited ${s(began, restarted)}, edits ${s(restarted, edited)}, retries ${s(edited, exhausted)}, catch-up ${s(exhausted, Date.now())}`,
+    );
   }
 
   /**

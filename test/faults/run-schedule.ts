@@ -22,6 +22,8 @@ export interface ScheduleOptions extends FaultRunOptions {
   logsPath?: string;
   /** The compiled CLI the instances run on (test/support/compiled-service.ts); absent: through tsx. */
   compiledMain?: string;
+  /** How the first two instances start (fault-world.ts startCluster); default together. */
+  clusterStart?: 'together' | 'sequential';
 }
 
 /** `instanceStartsMs`: spawn to listening of each `crm-sync start` of the schedule. */
@@ -49,7 +51,8 @@ export async function runFaultSchedule(seed: number, postgres: FaultPostgres, op
 }
 
 async function runSchedule(world: FaultWorld, schedule: FaultSchedule, options: ScheduleOptions, journal: string[], phases: SchedulePhases): Promise<string[]> {
-  await startCluster(world);
+  clearBoardsOutsideTheStorm(world);
+  await startCluster(world, options.clusterStart);
   phases.mark('cluster start');
   await waitForQuiet(world, options.quietTimeoutMs, phases);
   phases.mark('quiet waits');
@@ -134,6 +137,23 @@ async function runSchedule(world: FaultWorld, schedule: FaultSchedule, options: 
   phases.mark('loop probe');
   if (loop) throw new Error(`loop check: ${loop}`);
   return actions.notes;
+}
+
+/**
+ * The sandbox's demo items on the mapped boards the storm does not edit (leads, contacts) are
+ * deleted before any instance starts (no webhook is installed yet, so none is sent). The edits run
+ * on the storm's boards only; these items would be read by the first catch-up of all boards (the
+ * monday outage's), which reads 5 minutes back from a board's first cursor, and synced in the middle
+ * of the storm: the demo's people held as both a Contact item and a qualified Lead item make a
+ * second Contact through the conversion, and a Contact create then matches two (seed 600:
+ * `AMBIGUOUS_MATCH` on sam@lumendata.example.com). The monday clock jumped 41 minutes before that
+ * catch-up ran until the outage stopped moving clocks, so it never looked that far back.
+ */
+function clearBoardsOutsideTheStorm(world: FaultWorld): void {
+  const md = world.sandbox.monday.control;
+  for (const object of world.mapping.objects.filter((o) => !STORM_OBJECTS.includes(o.key))) {
+    for (const item of md.listItems(Number(object.monday.board))) md.deleteItem({ itemId: item.id });
+  }
 }
 
 function oneLine(message: string): string {
