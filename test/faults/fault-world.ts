@@ -121,12 +121,12 @@ export async function startFaultWorld(postgres: FaultPostgres, name: string, com
 }
 
 /**
- * Two instances and monday's webhooks pointed at the proxy. `together` (the default): both start at
- * once, as a deployment starts its replicas (their migration runs queue on one advisory lock,
- * src/database/migrate.ts); `sequential`: the second starts once the first listens (the old way,
- * one instance start longer).
+ * Two instances and monday's webhooks pointed at the proxy. `sequential` (the default): the second
+ * starts once the first listens; `together`: both at once, as a deployment starts its replicas (their
+ * migration runs queue on one advisory lock, src/database/migrate.ts). Together saved nothing on 2
+ * cores at load 12 (a start is CPU-bound: each took twice as long; docs/benchmarks.md).
  */
-export async function startCluster(world: FaultWorld, mode: 'together' | 'sequential' = 'together'): Promise<void> {
+export async function startCluster(world: FaultWorld, mode: 'together' | 'sequential' = 'sequential'): Promise<void> {
   if (mode === 'together') {
     await Promise.all([world.startInstance(), world.startInstance()]);
   } else {

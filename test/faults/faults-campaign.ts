@@ -24,7 +24,7 @@ async function main(): Promise<number> {
       'schedule-timeout': { type: 'string', default: '480' },
       logs: { type: 'string' },
       instances: { type: 'string', default: 'compiled' },
-      'cluster-start': { type: 'string', default: 'together' },
+      'cluster-start': { type: 'string', default: 'sequential' },
     },
   });
   const schedules = Number(values.schedules);

@@ -22,7 +22,7 @@ export interface ScheduleOptions extends FaultRunOptions {
   logsPath?: string;
   /** The compiled CLI the instances run on (test/support/compiled-service.ts); absent: through tsx. */
   compiledMain?: string;
-  /** How the first two instances start (fault-world.ts startCluster); default together. */
+  /** How the first two instances start (fault-world.ts startCluster); default sequential. */
   clusterStart?: 'together' | 'sequential';
 }
 
