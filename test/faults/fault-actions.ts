@@ -4,8 +4,6 @@ import { runMondayCatchUpJob } from './fault-quiet';
 import type { FaultKind } from './fault-schedule';
 import type { FaultWorld } from './fault-world';
 
-const MINUTE = 60_000;
-
 export interface FaultRunOptions {
   /** Real milliseconds Postgres stays down on a restart (issue 20: 30 s; CI scales it down). */
   postgresOutageMs: number;
@@ -111,24 +109,31 @@ export class FaultActions {
 
   /**
    * monday's API answers 500 and the receiver is unreachable (no instance behind the balancer) while
-   * people keep editing; 41 emulated minutes pass, monday retries each delivery once a minute for 30
-   * minutes and gives up. Then everything comes back and the monday catch-up job runs (its cron is
-   * every 10 minutes; run here on monday's emulated clock).
+   * people keep editing; the outage lasts 41 minutes, past monday's 30 minutes of once-a-minute
+   * retries: every pending delivery goes through its retries and is given up, and monday forgets the
+   * Idempotency-Key answers it gave before the outage (kept 30 minutes). Then everything comes back
+   * and the monday catch-up job runs (its cron is every 10 minutes) and finds the edits.
+   *
+   * No clock moves: advancing both CRMs' clocks 41 minutes (as before) put them 41 minutes ahead of
+   * the service's own clock, and the decision times our writes by the service's clock and monday's
+   * changes by monday's (the expired replay id's lesson, seed 521).
    */
   private async mondayOutage(): Promise<void> {
     const md = this.world.sandbox.monday.control;
+    const began = Date.now();
     await Promise.all(this.restarts);
+    const restarted = Date.now();
     const targets = this.world.proxy.targets.splice(0, this.world.proxy.targets.length);
     md.addFault({ kind: 'http_500', ratio: 1 });
-    for (let minute = 0; minute < 41; minute++) {
-      if (minute < 10) this.script.step();
-      // Time passes for both CRMs: advancing monday's clock alone left it 41 minutes ahead of
-      // Salesforce's, and the later-timestamp-wins rule then kept monday's older value over a
-      // later Salesforce edit (seeds 105 and 501: the probe's NextStep never reached monday).
-      md.advanceClock(MINUTE);
-      this.world.sandbox.salesforce.control.advanceClock(MINUTE);
+    for (let edit = 0; edit < 10; edit++) {
+      this.script.step();
+      // Each edit's first delivery is refused before the next edit (the outage's real order).
       await md.waitForWebhooks();
     }
+    const edited = Date.now();
+    await md.exhaustWebhookRetries();
+    md.expireIdempotencyKeys();
+    const exhausted = Date.now();
     // Take the outage's 500s away again (the background faults stay).
     const remaining = md.faults().filter((f) => !(f.kind === 'http_500' && f.ratio === 1));
     md.clearFaults();
@@ -136,7 +141,10 @@ export class FaultActions {
     this.world.proxy.targets.push(...targets.filter((t) => this.world.live().some((i) => i.url === t)));
     const gaveUp = md.webhookDeliveries().filter((d) => d.outcome === 'gave_up').length;
     const appended = await runMondayCatchUpJob(this.world);
-    this.notes.push(`monday_outage: ${gaveUp} deliveries given up, catch-up appended ${appended}`);
+    const s = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
+    this.notes.push(
+      `monday_outage: ${gaveUp} deliveries given up, catch-up appended ${appended}; restarts awaited ${s(began, restarted)}, edits ${s(restarted, edited)}, retries ${s(edited, exhausted)}, catch-up ${s(exhausted, Date.now())}`,
+    );
   }
 
   /**

@@ -2,6 +2,7 @@ import type { TrackedPair } from '../support/random-edits';
 import { BOARDS, type Baseline } from '../support/pair-checks';
 import { countRemoteWrites, waitForQuiet, type RemoteWrites } from './fault-quiet';
 import type { FaultWorld } from './fault-world';
+import type { SchedulePhases } from './schedule-phases';
 
 export { BOARDS, SOBJECTS, type Baseline } from '../support/pair-checks';
 
@@ -40,13 +41,13 @@ export async function webhookRejections(world: FaultWorld): Promise<Record<strin
  * No loop: one more human edit on each side costs exactly one write to the other side, and then the
  * system stays idle (no write in the quiet period after).
  */
-export async function loopProbe(world: FaultWorld, pairs: TrackedPair[], timeoutMs: number): Promise<string | null> {
+export async function loopProbe(world: FaultWorld, pairs: TrackedPair[], timeoutMs: number, phases?: SchedulePhases): Promise<string | null> {
   const pair = pairs.find((p) => p.object === 'opportunity' && !p.removedOn && p.salesforceId && p.itemId);
   if (!pair) return 'no linked opportunity to probe with';
   const before = countRemoteWrites(world);
   world.sandbox.salesforce.control.updateAsHuman('Opportunity', pair.salesforceId as string, { NextStep: 'Probe after the faults' });
   world.sandbox.monday.control.changeColumnValues({ itemId: pair.itemId as number, columnValues: { amount: '4242' } });
-  await waitForQuiet(world, timeoutMs);
+  await waitForQuiet(world, timeoutMs, phases);
   const [item] = await world.monday.itemsByIds([String(pair.itemId)]);
   const nextStep = item?.columnValues.find((c) => c.id === 'next_step')?.text;
   const amount = world.sandbox.salesforce.control.getRecord(pair.salesforceId as string)?.Amount;
@@ -54,7 +55,7 @@ export async function loopProbe(world: FaultWorld, pairs: TrackedPair[], timeout
   const idle = countRemoteWrites(world);
   // Stays idle: nothing more is written while the system has nothing to do.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  await waitForQuiet(world, timeoutMs);
+  await waitForQuiet(world, timeoutMs, phases);
   const after = countRemoteWrites(world);
   const probe: RemoteWrites = { salesforce: idle.salesforce - before.salesforce, monday: idle.monday - before.monday };
   if (probe.salesforce !== 1 || probe.monday !== 1) return `the probe's two edits cost ${JSON.stringify(probe)} writes, not one each`;

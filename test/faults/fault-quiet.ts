@@ -3,6 +3,7 @@ import { servePendingCatchUps } from '../../src/migration/catch-up-requests';
 import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { OUTBOX_CHANNEL } from '../../src/outbox';
 import type { FaultWorld } from './fault-world';
+import type { SchedulePhases } from './schedule-phases';
 
 const CLIENT = 'crm-sync';
 const RETENTION_MS = 72 * 3600_000;
@@ -80,15 +81,16 @@ async function pendingWork(world: FaultWorld): Promise<Record<string, unknown> |
 }
 
 /**
- * Time the test does not wait out: the outbox's backoff delays become due now, a monday delivery
- * retry is due now (monday retries once a minute), and the scheduled jobs a cron would run
+ * Time the test does not wait out: the outbox's backoff delays become due now, monday's delivery
+ * retries run now (monday retries once a minute; no clock moves), and the scheduled jobs a cron would run
  * (serving CDC gap catch-ups every minute) run now, under the job's lock as the service runs them.
  */
 async function fastForward(world: FaultWorld): Promise<void> {
   const { rowCount } = await world.pool.query("UPDATE outbox SET available_at = now() WHERE status = 'pending' AND available_at > now()");
   if (rowCount) await world.pool.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, 'fast-forward']);
   const webhooks = world.sandbox.monday.control.webhookStats();
-  if (webhooks.pendingRetries > 0 && webhooks.queued + webhooks.inFlight === 0) world.sandbox.monday.control.advanceClock(60_000);
+  // Retried now, not by moving monday's clock a minute: that put monday ahead of the service's clock.
+  if (webhooks.pendingRetries > 0 && webhooks.queued + webhooks.inFlight === 0) world.sandbox.monday.control.retryWebhooksNow();
   await serveCatchUpRequests(world);
 }
 
@@ -138,6 +140,11 @@ async function underJobLock(world: FaultWorld, job: string, work: () => Promise<
   }
 }
 
+function pendingStages(pending: Record<string, unknown> | null): string[] {
+  if (pending === null) return ['idle (confirming)'];
+  return Object.entries(pending).flatMap(([stage, value]) => (Array.isArray(value) ? value.length > 0 : value !== 0) ? [stage] : []);
+}
+
 /**
  * Waits until webhooks, CDC, catch-ups, projector and outbox are all idle, twice in a row with no
  * event, command or remote write in between. Throws with what was still pending when nothing moved
@@ -145,8 +152,9 @@ async function underJobLock(world: FaultWorld, job: string, work: () => Promise<
  * is slow but moves, a stuck pipeline does not. A pipeline that moves forever (a loop) is cut off at
  * PROGRESS_CAP times `stallMs`.
  */
-export async function waitForQuiet(world: FaultWorld, stallMs: number): Promise<void> {
+export async function waitForQuiet(world: FaultWorld, stallMs: number, phases?: SchedulePhases): Promise<void> {
   const cap = Date.now() + PROGRESS_CAP * stallMs;
+  let sampled = Date.now();
   let deadline = Date.now() + stallMs;
   let progress = '';
   let previous = '';
@@ -156,6 +164,10 @@ export async function waitForQuiet(world: FaultWorld, stallMs: number): Promise<
     try {
       await fastForward(world);
       pending = await pendingWork(world);
+      // What the wait was for since the previous look: each stage still pending gets the time.
+      const now = Date.now();
+      for (const stage of pendingStages(pending)) phases?.add(`quiet: ${stage}`, now - sampled);
+      sampled = now;
       const { rows } = await world.pool.query<{ events: string | null; commands: string | null }>('SELECT (SELECT max(position) FROM events) AS events, (SELECT max(id) FROM outbox) AS commands');
       const marker = JSON.stringify({ ...rows[0], writes: countRemoteWrites(world), pending });
       if (pending === null && marker === previous) return;
@@ -167,6 +179,8 @@ export async function waitForQuiet(world: FaultWorld, stallMs: number): Promise<
     } catch (error) {
       // The database may be coming back from a restart.
       lastError = (error as Error).message;
+      phases?.add('quiet: database unreachable', Date.now() - sampled);
+      sampled = Date.now();
       previous = '';
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -120,10 +120,19 @@ export async function startFaultWorld(postgres: FaultPostgres, name: string, com
   return world;
 }
 
-/** Two instances, the first one migrating the database, and monday's webhooks pointed at the proxy. */
-export async function startCluster(world: FaultWorld): Promise<void> {
-  await world.startInstance();
-  await world.startInstance();
+/**
+ * Two instances and monday's webhooks pointed at the proxy. `sequential` (the default): the second
+ * starts once the first listens; `together`: both at once, as a deployment starts its replicas (their
+ * migration runs queue on one advisory lock, src/database/migrate.ts). Together saved nothing on 2
+ * cores at load 12 (a start is CPU-bound: each took twice as long; docs/benchmarks.md).
+ */
+export async function startCluster(world: FaultWorld, mode: 'together' | 'sequential' = 'sequential'): Promise<void> {
+  if (mode === 'together') {
+    await Promise.all([world.startInstance(), world.startInstance()]);
+  } else {
+    await world.startInstance();
+    await world.startInstance();
+  }
   const boards = [...new Set(world.mapping.objects.map((o) => o.monday.board))];
   await installWebhooks(world.monday, boards, `${world.proxy.url}/webhooks/monday`);
 }

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { buildCompiledService } from '../support/compiled-service';
 import type { ScheduleOptions, ScheduleResult } from './run-schedule';
+import { describePhases } from './schedule-phases';
 import { runScheduleProcess, startCampaignPostgres } from './schedule-runner';
 
 /**
  * `npm run faults -- --schedules N --seed S [--edits E] [--faults F] [--outage SECONDS]
- * [--schedule-timeout SECONDS] [--instances compiled|tsx]`: fault schedules S, S+1, ... one after
+ * [--schedule-timeout SECONDS] [--instances compiled|tsx] [--cluster-start together|sequential]`: fault schedules S, S+1, ... one after
  * another, each in its own process bounded in time, on a private Postgres. The service is compiled
  * once per run (or an up-to-date build reused) and its instances start with plain node; `tsx`
  * starts them through tsx as before (for comparison). One line per schedule,
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
       'schedule-timeout': { type: 'string', default: '480' },
       logs: { type: 'string' },
       instances: { type: 'string', default: 'compiled' },
+      'cluster-start': { type: 'string', default: 'sequential' },
     },
   });
   const schedules = Number(values.schedules);
@@ -35,8 +37,10 @@ async function main(): Promise<number> {
     quietTimeoutMs: 120_000,
   };
   if (values.instances !== 'compiled' && values.instances !== 'tsx') throw new Error('--instances is compiled or tsx');
+  if (values['cluster-start'] !== 'together' && values['cluster-start'] !== 'sequential') throw new Error('--cluster-start is together or sequential');
+  options.clusterStart = values['cluster-start'];
   if (!Number.isInteger(schedules) || schedules < 1 || !Number.isInteger(from) || from < 0 || !(timeoutMs > 0) || !(options.edits > 0) || !(options.postgresOutageMs >= 0)) {
-    throw new Error('usage: npm run faults -- --schedules N --seed S [--edits E] [--faults F] [--outage SECONDS] [--schedule-timeout SECONDS] [--logs DIR] [--instances compiled|tsx]');
+    throw new Error('usage: npm run faults -- --schedules N --seed S [--edits E] [--faults F] [--outage SECONDS] [--schedule-timeout SECONDS] [--logs DIR] [--instances compiled|tsx] [--cluster-start together|sequential]');
   }
   if (values.instances === 'compiled') {
     const building = Date.now();
@@ -56,7 +60,7 @@ async function main(): Promise<number> {
       const timing = timingOf(result, Date.now() - started);
       if (result.passed) {
         passed += 1;
-        process.stdout.write(`schedule ${k + 1} (seed ${seed}): passed ${timing}\n`);
+        process.stdout.write(`schedule ${k + 1} (seed ${seed}): passed ${timing}${result.notes.length > 0 ? ` (${result.notes.join('; ')})` : ''}\n`);
       } else {
         failed += 1;
         process.stdout.write(`schedule ${k + 1} (seed ${seed}): failed ${result.reason} ${timing}\n`);
@@ -78,7 +82,8 @@ function seconds(ms: number): string {
 function timingOf(result: ScheduleResult, wallMs: number): string {
   const starts = result.instanceStartsMs ?? [];
   const mean = starts.length > 0 ? starts.reduce((a, b) => a + b, 0) / starts.length : 0;
-  return `[${seconds(wallMs)} s; ${starts.length} instance starts, ${seconds(mean)} s mean, ${seconds(Math.max(0, ...starts))} s max]`;
+  const phases = result.phasesMs ? `; ${describePhases(result.phasesMs)}` : '';
+  return `[${seconds(wallMs)} s; ${starts.length} instance starts, ${seconds(mean)} s mean, ${seconds(Math.max(0, ...starts))} s max${phases}]`;
 }
 
 main().then(

@@ -46,7 +46,7 @@ export async function startMondayEmulator(options: MondayEmulatorOptions = {}): 
   const core = new EmulatorCore(clock, signingSecret, options);
   const log = new RequestLog(options.requestLog !== false);
   const endpoint = new GraphqlEndpoint(core, log, options.serveDeprecatedVersions === true, options.dailyAnalyticsRefreshMs);
-  const control = new MondayControl(core, endpoint.limiter, log, endpoint.analytics);
+  const control = new MondayControl(core, endpoint.limiter, log, endpoint.analytics, endpoint.idempotency);
 
   const persisted = options.persistPath ? loadState(options.persistPath) : undefined;
   if (persisted) {

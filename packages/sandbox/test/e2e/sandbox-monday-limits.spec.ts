@@ -188,6 +188,18 @@ describe('monday emulator limits and errors (reference 6)', () => {
     expect(query.headers.get('idempotency-replayed')).toBeNull();
   });
 
+  it('expireIdempotencyKeys forgets every cached answer without moving the clock: the same key runs the mutation again (1.5)', async () => {
+    const em = await start();
+    const headers = { 'Idempotency-Key': 'before-the-outage' };
+    await post(em, DOCS.createItem, { board: BOARD, name: 'Made twice' }, headers);
+    const clock = em.control.now();
+    em.control.expireIdempotencyKeys();
+    const again = await post(em, DOCS.createItem, { board: BOARD, name: 'Made twice' }, headers);
+    expect(again.headers.get('idempotency-replayed')).toBeNull();
+    expect(em.control.listItems(DEMO_BOARDS.opportunities.id).filter((i) => i.name === 'Made twice')).toHaveLength(2);
+    expect(em.control.now() - clock).toBeLessThan(60_000);
+  });
+
   it('Idempotency-Key answers 409 IDEMPOTENCY_CONFLICT with Retry-After while the first request runs (1.5)', async () => {
     const em = await start();
     em.control.addFault({ kind: 'latency', count: 1, latencyMs: 300, operation: 'create_item' });

@@ -180,6 +180,46 @@ describe('monday emulator webhooks', () => {
     expect(em.control.webhookStats().pendingRetries).toBe(0);
   });
 
+  it('retryWebhooksNow retries a failed delivery at once without moving the clock (7.6)', async () => {
+    await subscribe('create_item');
+    let calls = 0;
+    receiver.respond = () => (++calls === 1 ? 500 : 200);
+    await client.request(DOCS.createItem, { board: BOARD, name: 'Retry now' });
+    await eventually(() => em.control.webhookStats().pendingRetries === 1 && em.control.webhookStats().inFlight === 0);
+    const clock = em.control.now();
+    em.control.retryWebhooksNow();
+    await eventually(() => em.control.webhookStats().delivered === 1);
+    const [first, retry] = receiver.events();
+    expect(retry).toMatchObject({ isRetry: true, triggerUuid: first.triggerUuid });
+    // No jump: only the real milliseconds of the test passed on the emulated clock (scale 1).
+    expect(em.control.now() - clock).toBeLessThan(60_000);
+  });
+
+  it('exhaustWebhookRetries runs a refused delivery through its 30 retries and gives up, without moving the clock (7.6)', async () => {
+    await subscribe('create_item');
+    receiver.respond = () => 503;
+    await client.request(DOCS.createItem, { board: BOARD, name: 'Outage' });
+    await eventually(() => em.control.webhookStats().pendingRetries === 1 && em.control.webhookStats().inFlight === 0);
+    const clock = em.control.now();
+    await em.control.exhaustWebhookRetries();
+    expect(receiver.events()).toHaveLength(31);
+    expect(receiver.events().slice(1).every((e) => e.isRetry === true)).toBe(true);
+    expect(em.control.webhookStats()).toMatchObject({ gaveUp: 1, pendingRetries: 0, queued: 0, inFlight: 0 });
+    expect(em.control.webhookDeliveries().filter((d) => d.outcome === 'gave_up')).toEqual([expect.objectContaining({ attempt: 31, status: 503 })]);
+    expect(em.control.now() - clock).toBeLessThan(60_000);
+  });
+
+  it('exhaustWebhookRetries delivers what the receiver accepts again and leaves nothing pending', async () => {
+    await subscribe('create_item');
+    let calls = 0;
+    receiver.respond = () => (++calls <= 3 ? 500 : 200);
+    await client.request(DOCS.createItem, { board: BOARD, name: 'Back after three' });
+    await eventually(() => em.control.webhookStats().pendingRetries === 1 && em.control.webhookStats().inFlight === 0);
+    await em.control.exhaustWebhookRetries();
+    expect(em.control.webhookStats()).toMatchObject({ delivered: 1, gaveUp: 0, pendingRetries: 0 });
+    expect(receiver.events()).toHaveLength(4);
+  });
+
   it('paused delivery queues events and resume sends them; dropped and duplicated delivery faults apply', async () => {
     await subscribe('create_item');
     em.control.pauseWebhooks();

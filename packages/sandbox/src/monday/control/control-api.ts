@@ -3,6 +3,7 @@ import { INTEGRATION_USER_ID } from '../account-users';
 import type { EmulatorCore } from '../emulator-core';
 import { MondayApiError } from '../errors';
 import type { DailyAnalytics } from '../http/daily-analytics';
+import type { IdempotencyCache } from '../http/idempotency-cache';
 import type { RateLimiter } from '../http/rate-limiter';
 import type { DeliveryRecord, DeliveryStats } from '../webhooks/delivery-queue';
 import type { BoardRecord, ItemRecord, StateSnapshot, UpdateRecord, UserRecord, WebhookRecord } from '../state/model';
@@ -33,6 +34,7 @@ export class MondayControl {
     private readonly limiter: RateLimiter,
     private readonly log: RequestLog,
     private readonly analytics: DailyAnalytics,
+    private readonly idempotency: IdempotencyCache,
   ) {}
 
   users(): UserRecord[] {
@@ -192,6 +194,28 @@ export class MondayControl {
 
   webhookStats(): DeliveryStats {
     return this.core.queue.snapshotStats();
+  }
+
+  /** Every delivery waiting for its once-a-minute retry is retried now; no clock moves. */
+  retryWebhooksNow(): void {
+    this.core.queue.retryNow();
+  }
+
+  /**
+   * Every delivery waiting for a retry goes through its remaining retries now and, if the receiver
+   * still refuses, monday gives up on it (`gave_up`), as after 30 minutes of once-a-minute retries;
+   * no clock moves. Resolves when no retry is pending.
+   */
+  exhaustWebhookRetries(): Promise<void> {
+    return this.core.queue.exhaustRetries();
+  }
+
+  /**
+   * Every cached Idempotency-Key answer expires, as 30 minutes after it was given; no clock moves.
+   * A retry under such a key runs its mutation again.
+   */
+  expireIdempotencyKeys(): void {
+    this.idempotency.expireAll();
   }
 
   /** Resolves when no delivery is queued or in flight (scheduled retries excluded). */

@@ -40,7 +40,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class GraphqlEndpoint {
   readonly limiter: RateLimiter;
   readonly analytics: DailyAnalytics;
-  private readonly idempotency: IdempotencyCache;
+  readonly idempotency: IdempotencyCache;
   private readonly documents = new DocumentCache();
 
   constructor(

@@ -38,6 +38,11 @@ export class IdempotencyCache {
     if (this.entries.size > 10_000) this.sweep();
   }
 
+  /** Every finished answer expires now (a request still running keeps its key). */
+  expireAll(): void {
+    for (const [id, entry] of this.entries) if (entry.state === 'done') this.entries.delete(id);
+  }
+
   private sweep(): void {
     const now = this.clock.now();
     for (const [id, entry] of this.entries) if (entry.state === 'done' && entry.expiresAt <= now) this.entries.delete(id);

@@ -96,6 +96,30 @@ export class DeliveryQueue {
     this.pump();
   }
 
+  /** Every delivery waiting for its retry is attempted now, without moving the clock. */
+  retryNow(): void {
+    if (this.retries.length === 0) return;
+    for (const d of this.retries) this.ready.push(d);
+    this.retries = [];
+    this.scheduleRetryTimer();
+    this.pump();
+  }
+
+  /**
+   * Runs every delivery waiting for a retry through its remaining retries now, one round after
+   * another, until each is delivered or has made its last attempt and is given up: what 30 minutes
+   * of once-a-minute retries do, without moving the clock. Resolves when no retry is left (at once
+   * while paused), or after as many rounds as a delivery has retries.
+   */
+  async exhaustRetries(): Promise<void> {
+    for (let round = 0; round <= this.maxRetries(); round++) {
+      await this.idle();
+      if (this.paused || this.closed || this.retries.length === 0) return;
+      this.retryNow();
+    }
+    await this.idle();
+  }
+
   /** Resolves when nothing is queued or in flight (scheduled retries do not count). */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
@@ -174,9 +198,7 @@ export class DeliveryQueue {
     this.stats.failed += 1;
     const now = this.clock.now();
     const next = now + this.options.retryIntervalMs;
-    // Counted in attempts, not elapsed time, so scheduling drift never costs the last retry.
-    const maxRetries = Math.floor(this.options.retryWindowMs / this.options.retryIntervalMs);
-    if (delivery.attempts - 1 >= maxRetries) {
+    if (delivery.attempts - 1 >= this.maxRetries()) {
       this.stats.gaveUp += 1;
       this.record(delivery, 'gave_up', status, error);
       return;
@@ -185,6 +207,11 @@ export class DeliveryQueue {
     delivery.nextAttemptAt = next;
     this.retries.push(delivery);
     this.scheduleRetryTimer();
+  }
+
+  /** Counted in attempts, not elapsed time, so scheduling drift never costs the last retry. */
+  private maxRetries(): number {
+    return Math.floor(this.options.retryWindowMs / this.options.retryIntervalMs);
   }
 
   private promoteDueRetries(): void {
