@@ -18,6 +18,8 @@ export interface BulkOptions {
   /** monday's time, on the clock `sleep` waits on (default: real time): how long a job took. */
   now?: () => number;
   onJob?: (objectKey: string, progress: BulkJobProgress) => void;
+  /** Commands a job reads and sends per page (default 1,000). */
+  pageSize?: number;
 }
 
 export class BulkModeUnavailableError extends Error {
@@ -158,6 +160,7 @@ export class BulkPhase {
         dispatcher: sending.dispatcher,
         linkedItems: sending.linkedItems,
         rowsPerJob: ROWS_PER_JOB[path],
+        pageSize: this.options.pageSize,
         onJob: (progress) => {
           if (!seen.has(progress.jobId)) {
             seen.add(progress.jobId);

@@ -243,10 +243,11 @@ export class OutboxDispatcher {
   /**
    * Sends commands claimed elsewhere under `claimToken` (a bulk-import job's rows, whose claim the
    * job held while it ran): fenced, handled and settled as a claim of this dispatcher's own.
+   * `heldForMs`: how long the claim surely holds them still (ClaimLease.handOver), the start of this
+   * dispatcher's lease of them; 0 when the claim is lost (nothing is sent).
    */
-  dispatchHeld(claimed: ClaimedCommand[], claimToken: string): Promise<number> {
-    // How long the job's last renewal still holds is unknown here: assume half a lease, then confirm.
-    return claimed.length === 0 ? Promise.resolve(0) : this.dispatchUnderLease(claimed, claimToken, this.clock() - this.leaseMs / 2);
+  dispatchHeld(claimed: ClaimedCommand[], claimToken: string, heldForMs: number): Promise<number> {
+    return claimed.length === 0 ? Promise.resolve(0) : this.dispatchUnderLease(claimed, claimToken, this.clock() + heldForMs - this.leaseMs);
   }
 
   private async dispatchClaimed(claimed: ClaimedCommand[], lease: ClaimLease): Promise<void> {

@@ -7,6 +7,9 @@ import pino from 'pino';
 import { readLiveContext } from '../../src/migration/read-live-context';
 import { buildSyncContext } from '../../src/sync-projector/build-sync-context';
 import { BackfillPipeline } from '../../src/migration/backfill-pipeline';
+import { OutboxDispatcher, type OutboxDispatcherOptions } from '../../src/outbox/dispatcher';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { linkedItems } from '../../src/sync-projector/linked-items';
 import { loadMapping, type Mapping } from '../../src/mapping';
 import { createMondayClient, type MondayClock, type MondayPort } from '../../src/monday';
 import { runBackfill, type BackfillOptions, type BackfillSummary } from '../../src/migration/backfill.runner';
@@ -35,6 +38,11 @@ export interface BackfillWorld {
   backfill(options?: BackfillOptions): Promise<BackfillSummary>;
   /** The projector and a dispatcher in this process (as `crm-sync backfill` runs them). */
   pipeline(): Promise<BackfillPipeline>;
+  /**
+   * A dispatcher as another service instance runs one, on the same database and emulators (not
+   * started): it claims whatever is ready, a lapsed claim's commands included.
+   */
+  otherInstanceDispatcher(options?: OutboxDispatcherOptions): OutboxDispatcher;
   /** Waits `ms` of monday's (scaled) time. */
   mondaySleep(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -73,6 +81,11 @@ export async function startBackfillWorld(
       BackfillPipeline.start(
         { pool: db.pool, databaseUrl: db.url, salesforce, monday, logger, context: (links) => buildSyncContext(mapping, live, links) },
         { dispatcher: { policy: FAST_RETRIES } },
+      ),
+    otherInstanceDispatcher: (dispatcherOptions = {}) =>
+      new OutboxDispatcher(
+        { pool: db.pool, salesforce, monday, logger, mapping: buildSyncContext(mapping, live, new LinkIndex()).mapping, linkedItems: (itemIds) => linkedItems(db.pool, itemIds) },
+        { policy: FAST_RETRIES, pollIntervalMs: 50, ...dispatcherOptions },
       ),
     mondaySleep: mondayClock.sleep,
     close: async () => {
