@@ -203,6 +203,8 @@ async function writeLeftOver(s: PagedJobSettings, lease: ClaimLease, group: Grou
   try {
     answered = await fencedWrite(lease, () => s.monday.applyMutations(s.object.board.id, follow.map((f) => f.mutation)));
   } catch (error) {
+    // Not written: those still ours are linked with no values later, and the values sent as differences.
+    if (isLeaseLost(error)) await clearHeldProgress(s.pool, follow.map((f) => f.commandId), lease.token);
     if (isLeaseLost(error)) throw error;
     answered = [];
   }

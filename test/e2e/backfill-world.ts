@@ -3,6 +3,7 @@
  * (empty org: the tests seed what they need, without change events), the monday emulator with the
  * demo boards on a fast clock, both real clients, and the example mapping bound to the live schemas.
  */
+import type { Pool } from 'pg';
 import pino from 'pino';
 import { readLiveContext } from '../../src/migration/read-live-context';
 import { buildSyncContext } from '../../src/sync-projector/build-sync-context';
@@ -35,7 +36,8 @@ export interface BackfillWorld {
   monday: MondayPort;
   mapping: Mapping;
   live: CachedContext;
-  backfill(options?: BackfillOptions): Promise<BackfillSummary>;
+  /** `crm-sync backfill` in this process; `pool`: the database as the run sees it (default db.pool). */
+  backfill(options?: BackfillOptions, pool?: Pool): Promise<BackfillSummary>;
   /** The projector and a dispatcher in this process (as `crm-sync backfill` runs them). */
   pipeline(): Promise<BackfillPipeline>;
   /**
@@ -72,9 +74,9 @@ export async function startBackfillWorld(
     monday,
     mapping,
     live,
-    backfill: (backfillOptions = {}) =>
+    backfill: (backfillOptions = {}, pool = db.pool) =>
       runBackfill(
-        { pool: db.pool, databaseUrl: db.url, salesforce, monday, logger, mapping, live },
+        { pool, databaseUrl: db.url, salesforce, monday, logger, mapping, live },
         { ...backfillOptions, bulk: { now: mondayClock.now, ...backfillOptions.bulk }, pipeline: { dispatcher: { policy: FAST_RETRIES }, ...backfillOptions.pipeline } },
       ),
     pipeline: () =>
