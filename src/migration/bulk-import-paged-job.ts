@@ -203,9 +203,11 @@ async function writeLeftOver(s: PagedJobSettings, lease: ClaimLease, group: Grou
   try {
     answered = await fencedWrite(lease, () => s.monday.applyMutations(s.object.board.id, follow.map((f) => f.mutation)));
   } catch (error) {
-    // Not written: those still ours are linked with no values later, and the values sent as differences.
-    if (isLeaseLost(error)) await clearHeldProgress(s.pool, follow.map((f) => f.commandId), lease.token);
-    if (isLeaseLost(error)) throw error;
+    if (isLeaseLost(error)) {
+      // Not written: those still ours are linked with no values later, and the values sent as differences.
+      await clearHeldProgress(s.pool, follow.map((f) => f.commandId), lease.token);
+      throw error;
+    }
     answered = [];
   }
   const unwritten = follow.filter((_, k) => !answered[k]?.ok).map((f) => f.commandId);
