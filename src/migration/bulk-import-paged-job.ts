@@ -217,14 +217,14 @@ async function writeLeftOver(s: PagedJobSettings, lease: ClaimLease, group: Grou
 /**
  * Step 5, page by page. The claim's lease keeps renewing the pages still waiting while earlier ones
  * are sent (a page of creates the job did not make may take minutes of create_item requests); each
- * page is handed to the dispatcher's own lease with the time the claim surely holds it still.
+ * page is then handed to the dispatcher's own lease, which confirms it before sending anything.
  */
 async function sendHeld(s: PagedJobSettings, lease: ClaimLease, held: readonly number[]): Promise<void> {
   const pageSize = s.pageSize ?? 1_000;
   for (let at = 0; at < held.length; at += pageSize) {
     const ids = held.slice(at, at + pageSize);
     const page = await readHeld(s.pool, ids, lease.token);
-    const heldForMs = await lease.handOver(ids);
-    await s.dispatcher.dispatchHeld(page.sort((a, b) => a.id - b.id), lease.token, heldForMs);
+    await lease.handOver(ids);
+    await s.dispatcher.dispatchHeld(page.sort((a, b) => a.id - b.id), lease.token);
   }
 }

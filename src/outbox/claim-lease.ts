@@ -95,17 +95,16 @@ export class ClaimLease {
 
   /**
    * Gives commands to another lease of the same claim (a dispatcher sending a bulk-import job's rows
-   * page by page): from the answer of any confirmation already asked for (whose row locks and lease
-   * then come first), this lease no longer renews them nor misses them once settled. Returns how many
-   * milliseconds they are surely still held (0 once the claim is lost): the other lease's start.
+   * page by page): once any confirmation already asked for has answered (its row locks would
+   * otherwise hold up the other lease's first confirmation), this lease no longer renews them, nor
+   * misses them once they are settled.
    */
-  async handOver(ids: readonly number[]): Promise<number> {
+  async handOver(ids: readonly number[]): Promise<void> {
     for (let last = this.confirming; ; last = this.confirming) {
       await last;
       if (last === this.confirming) break;
     }
     for (const id of ids) this.held.delete(id);
-    return Math.max(0, this.remainingMs());
   }
 
   /**

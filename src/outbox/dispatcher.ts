@@ -242,12 +242,13 @@ export class OutboxDispatcher {
 
   /**
    * Sends commands claimed elsewhere under `claimToken` (a bulk-import job's rows, whose claim the
-   * job held while it ran): fenced, handled and settled as a claim of this dispatcher's own.
-   * `heldForMs`: how long the claim surely holds them still (ClaimLease.handOver), the start of this
-   * dispatcher's lease of them; 0 when the claim is lost (nothing is sent).
+   * job held while it ran): fenced, handled and settled as a claim of this dispatcher's own. How long
+   * that claim's last renewal holds is not known here, and need not be: the first confirmation is
+   * issued at once and nothing is sent before it answers; a command it returns is still in flight
+   * under this token (no one claimed it since), and its answer alone bounds the lease from then on.
    */
-  dispatchHeld(claimed: ClaimedCommand[], claimToken: string, heldForMs: number): Promise<number> {
-    return claimed.length === 0 ? Promise.resolve(0) : this.dispatchUnderLease(claimed, claimToken, this.clock() + heldForMs - this.leaseMs);
+  dispatchHeld(claimed: ClaimedCommand[], claimToken: string): Promise<number> {
+    return claimed.length === 0 ? Promise.resolve(0) : this.dispatchUnderLease(claimed, claimToken, this.clock());
   }
 
   private async dispatchClaimed(claimed: ClaimedCommand[], lease: ClaimLease): Promise<void> {
