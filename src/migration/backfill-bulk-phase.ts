@@ -9,6 +9,8 @@ import { reconcileOpenJobs, type BulkJobProgress } from './bulk-import-polling';
 import { runPagedJob } from './bulk-import-paged-job';
 import { hadBackfillJob } from './bulk-import-jobs';
 import { JobPace } from './bulk-import-pace';
+import { isLeaseLost } from '../outbox/claim-lease';
+import type { BulkImportKind, MondayBulkImport } from '../monday/bulk-import.port';
 
 export interface BulkOptions {
   /** Creates at or below this many go through mutations in `auto` (default 500). */
@@ -18,6 +20,8 @@ export interface BulkOptions {
   /** monday's time, on the clock `sleep` waits on (default: real time): how long a job took. */
   now?: () => number;
   onJob?: (objectKey: string, progress: BulkJobProgress) => void;
+  /** Commands a job reads and sends per page (default 1,000). */
+  pageSize?: number;
 }
 
 export class BulkModeUnavailableError extends Error {
@@ -145,30 +149,51 @@ export class BulkPhase {
     while (!this.signal?.aborted) {
       await this.pipeline.projected(this.signal);
       if (more && !(await more())) return;
-      const held = await runPagedJob({
-        pool: this.pool,
-        bulk,
-        kind,
-        object: this.object,
-        sleep: this.sleep,
-        now: this.options.now,
-        signal: this.signal,
-        pace: this.pace,
-        monday: this.monday,
-        dispatcher: sending.dispatcher,
-        linkedItems: sending.linkedItems,
-        rowsPerJob: ROWS_PER_JOB[path],
-        onJob: (progress) => {
-          if (!seen.has(progress.jobId)) {
-            seen.add(progress.jobId);
-            this.jobs += 1;
-            this.rows += progress.rows;
-          }
-          this.options.onJob?.(this.object.mapping.key, progress);
-        },
-      });
+      let held: number;
+      try {
+        held = await this.runJob(bulk, kind, path, sending, seen);
+      } catch (error) {
+        if (!isLeaseLost(error)) throw error;
+        // Fenced: the job sent nothing more. Rows taken over are the new holder's; the rest wait for
+        // the lease to end and go in a later job, or to the dispatcher once the phase is over.
+        this.logger.warn({ err: error, object: this.object.mapping.key }, 'a bulk-import job lost its claim (lapsed, or taken over by another instance): it sent nothing more');
+        continue;
+      }
       if (held === 0) return;
     }
+  }
+
+  /** One paged job of the board's waiting creates; the number of commands it held (0: none waited). */
+  private runJob(
+    bulk: MondayBulkImport,
+    kind: BulkImportKind,
+    path: Exclude<CreatePath, 'mutations'>,
+    sending: ReturnType<BackfillPipeline['heldCommandSender']>,
+    seen: Set<string>,
+  ): Promise<number> {
+    return runPagedJob({
+      pool: this.pool,
+      bulk,
+      kind,
+      object: this.object,
+      sleep: this.sleep,
+      now: this.options.now,
+      signal: this.signal,
+      pace: this.pace,
+      monday: this.monday,
+      dispatcher: sending.dispatcher,
+      linkedItems: sending.linkedItems,
+      rowsPerJob: ROWS_PER_JOB[path],
+      pageSize: this.options.pageSize,
+      onJob: (progress) => {
+        if (!seen.has(progress.jobId)) {
+          seen.add(progress.jobId);
+          this.jobs += 1;
+          this.rows += progress.rows;
+        }
+        this.options.onJob?.(this.object.mapping.key, progress);
+      },
+    });
   }
 }
 

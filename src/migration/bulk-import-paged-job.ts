@@ -4,7 +4,7 @@ import { to18 } from '../mapping/salesforce-id';
 import { ImportFileBuilder } from '../monday/bulk-import-csv';
 import { MondayError } from '../monday/monday.error';
 import type { MondayColumnWrites, MondayMutation, MondayPort } from '../monday/monday.port';
-import { claimBoardCreates, readHeld, releaseCommands, confirmClaim, type ClaimedCommand } from '../outbox/claim';
+import { claimBoardCreates, readHeld, releaseCommands, type ClaimedCommand } from '../outbox/claim';
 import { clearHeldProgress, markHeldNotCreated } from '../outbox/bulk-import-progress';
 import { ClaimLease, isLeaseLost } from '../outbox/claim-lease';
 import { runWithWriteDeadline } from '../sync-commands/write-deadline';
@@ -55,48 +55,33 @@ interface GroupFile {
  * Returns how many commands it held (0: nothing was waiting).
  */
 export async function runPagedJob(s: PagedJobSettings): Promise<number> {
-  const claimToken = randomUUID();
   const held: number[] = [];
-  const leaseMs = s.dispatcher.leaseMs;
   const clock = () => performance.now();
-  const claimedAt = clock();
-  let renewing: Promise<unknown> | null = null;
-  // While the rows are claimed page by page: one renewal at a time (a renewal waits on rows another
-  // statement of this job holds locked). Then the job's ClaimLease renews and fences its writes.
-  const renew = () => {
-    renewing ??= confirmClaim(s.pool, held, claimToken, leaseMs)
-      .catch(() => undefined)
-      .finally(() => (renewing = null));
-  };
-  const renewal = setInterval(renew, Math.max(1, Math.floor(leaseMs / 4)));
-  renewal.unref();
-  let lease: ClaimLease | null = null;
+  // One lease for the whole claim, from its first page to the last command handed to the dispatcher:
+  // it renews every row still waiting (while the rows are claimed, while the job runs, and while
+  // earlier pages are sent) and fences the job's writes.
+  const lease = new ClaimLease(s.pool, [], randomUUID(), { leaseMs: s.dispatcher.leaseMs, writeLeaseMs: s.dispatcher.writeLeaseMs, clock, claimedAt: clock() });
+  lease.keepRenewed();
   let recorded = false;
   try {
-    const candidates = await claimJobRows(s, claimToken, held);
-    clearInterval(renewal);
-    await renewing; // the lease's confirmations must be the last to set the rows' lease
+    const candidates = await claimJobRows(s, lease, held);
     if (held.length === 0) return 0;
-    lease = new ClaimLease(s.pool, held, claimToken, { leaseMs, writeLeaseMs: s.dispatcher.writeLeaseMs, clock, claimedAt });
-    lease.keepRenewed();
     const inFile = await withoutExistingItems(s, candidates);
-    const groups = await buildFiles(s, claimToken, inFile);
+    const groups = await buildFiles(s, lease.token, inFile);
     for (const [groupId, group] of groups) {
       recorded = true;
       await runJob(s, lease, groupId, group);
     }
-    await markHeldNotCreated(s.pool, held, claimToken);
-    lease.stop(); // the dispatcher's own lease of the held rows renews them from here
-    await sendHeld(s, held, claimToken);
+    await markHeldNotCreated(s.pool, held, lease.token);
+    await sendHeld(s, lease, held);
     return held.length;
   } catch (error) {
     // Nothing recorded: nothing reached monday, the rows go in a later job. A recorded job is
     // reconciled before anything is sent again; its commands wait for the lease to expire.
-    if (!recorded) await releaseCommands(s.pool, held, claimToken).catch(() => undefined);
+    if (!recorded) await releaseCommands(s.pool, held, lease.token).catch(() => undefined);
     throw error;
   } finally {
-    clearInterval(renewal);
-    lease?.stop();
+    lease.stop();
   }
 }
 
@@ -116,13 +101,15 @@ async function fencedWrite<T>(lease: ClaimLease, write: () => Promise<T>): Promi
   }
 }
 
-async function claimJobRows(s: PagedJobSettings, claimToken: string, held: number[]): Promise<Array<HeldCreate & { conditions: ReturnType<typeof matchConditions> }>> {
+async function claimJobRows(s: PagedJobSettings, lease: ClaimLease, held: number[]): Promise<Array<HeldCreate & { conditions: ReturnType<typeof matchConditions> }>> {
   const pageSize = s.pageSize ?? 1_000;
   const idColumn = s.object.mapping.monday.salesforceIdColumn;
   const candidates: Array<HeldCreate & { conditions: ReturnType<typeof matchConditions> }> = [];
   while (held.length < s.rowsPerJob) {
-    const page = await claimBoardCreates(s.pool, { boardId: s.object.board.id, limit: Math.min(pageSize, s.rowsPerJob - held.length), leaseMs: s.dispatcher.leaseMs, claimToken });
+    const claimedAt = performance.now();
+    const page = await claimBoardCreates(s.pool, { boardId: s.object.board.id, limit: Math.min(pageSize, s.rowsPerJob - held.length), leaseMs: s.dispatcher.leaseMs, claimToken: lease.token });
     if (page.length === 0) break;
+    lease.add(page.map((c) => c.id), claimedAt);
     for (const c of page) {
       held.push(c.id);
       if (!isJobRow(c, s.object, idColumn)) continue;
@@ -216,17 +203,28 @@ async function writeLeftOver(s: PagedJobSettings, lease: ClaimLease, group: Grou
   try {
     answered = await fencedWrite(lease, () => s.monday.applyMutations(s.object.board.id, follow.map((f) => f.mutation)));
   } catch (error) {
-    if (isLeaseLost(error)) throw error;
+    if (isLeaseLost(error)) {
+      // Not written: those still ours are linked with no values later, and the values sent as differences.
+      await clearHeldProgress(s.pool, follow.map((f) => f.commandId), lease.token);
+      throw error;
+    }
     answered = [];
   }
   const unwritten = follow.filter((_, k) => !answered[k]?.ok).map((f) => f.commandId);
   await clearHeldProgress(s.pool, unwritten, lease.token);
 }
 
-async function sendHeld(s: PagedJobSettings, held: readonly number[], claimToken: string): Promise<void> {
+/**
+ * Step 5, page by page. The claim's lease keeps renewing the pages still waiting while earlier ones
+ * are sent (a page of creates the job did not make may take minutes of create_item requests); each
+ * page is then handed to the dispatcher's own lease, which confirms it before sending anything.
+ */
+async function sendHeld(s: PagedJobSettings, lease: ClaimLease, held: readonly number[]): Promise<void> {
   const pageSize = s.pageSize ?? 1_000;
   for (let at = 0; at < held.length; at += pageSize) {
-    const page = await readHeld(s.pool, held.slice(at, at + pageSize), claimToken);
-    await s.dispatcher.dispatchHeld(page.sort((a, b) => a.id - b.id), claimToken);
+    const ids = held.slice(at, at + pageSize);
+    const page = await readHeld(s.pool, ids, lease.token);
+    await lease.handOver(ids);
+    await s.dispatcher.dispatchHeld(page.sort((a, b) => a.id - b.id), lease.token);
   }
 }

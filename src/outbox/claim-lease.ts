@@ -40,7 +40,7 @@ export interface ClaimLeaseOptions {
  * claim lost the same way.
  */
 export class ClaimLease {
-  private held: ReadonlySet<number>;
+  private readonly held: Set<number>;
   private validUntil: number;
   private lostReason: string | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -48,6 +48,13 @@ export class ClaimLease {
   /** The lease the last answered confirmation set (a write lease or the normal one). */
   private confirmedLeaseMs = 0;
   private confirming: Promise<unknown> = Promise.resolve();
+  /** Confirmations asked for and not answered yet. */
+  private unanswered = 0;
+  /**
+   * The earliest claim (on `clock`) among the commands added since the confirmation in flight was
+   * issued: that confirmation does not cover them, so the bound it sets must not either.
+   */
+  private addedSince: number | null = null;
 
   constructor(
     private readonly db: Queryable,
@@ -69,9 +76,35 @@ export class ClaimLease {
    */
   confirm(): Promise<ReadonlySet<number>> {
     if (this.lost()) return Promise.resolve(new Set());
-    const confirmation = this.confirming.then(() => this.confirmNow());
+    this.unanswered += 1;
+    const confirmation = this.confirming.then(() => this.confirmNow()).finally(() => (this.unanswered -= 1));
     this.confirming = confirmation.catch(() => undefined);
     return confirmation;
+  }
+
+  /**
+   * Commands claimed under this claim's token after it began (a bulk-import job claims its rows page
+   * by page): held, confirmed and renewed with the rest from now on. `claimedAt`: when the claim
+   * statement that took them was issued, on `clock` (Postgres started their lease no earlier).
+   */
+  add(ids: readonly number[], claimedAt: number): void {
+    for (const id of ids) this.held.add(id);
+    this.validUntil = Math.min(this.validUntil, claimedAt + this.options.leaseMs);
+    if (this.unanswered > 0) this.addedSince = Math.min(this.addedSince ?? claimedAt, claimedAt);
+  }
+
+  /**
+   * Gives commands to another lease of the same claim (a dispatcher sending a bulk-import job's rows
+   * page by page): once any confirmation already asked for has answered (its row locks would
+   * otherwise hold up the other lease's first confirmation), this lease no longer renews them, nor
+   * misses them once they are settled.
+   */
+  async handOver(ids: readonly number[]): Promise<void> {
+    for (let last = this.confirming; ; last = this.confirming) {
+      await last;
+      if (last === this.confirming) break;
+    }
+    for (const id of ids) this.held.delete(id);
   }
 
   /**
@@ -82,18 +115,23 @@ export class ClaimLease {
     if (this.lost()) return new Set();
     const issuedAt = this.options.clock();
     const leaseMs = this.writes > 0 ? this.writeLeaseMs() : this.options.leaseMs;
+    const ids = [...this.held];
+    this.addedSince = null;
     let confirmed: Set<number>;
     try {
-      confirmed = await confirmClaim(this.db, [...this.held], this.token, leaseMs);
+      confirmed = await confirmClaim(this.db, ids, this.token, leaseMs);
     } catch (error) {
       // It may have committed before failing: the lease may now be this one, however short.
       this.validUntil = Math.min(this.validUntil, issuedAt + leaseMs);
       throw error;
     }
-    if (confirmed.size < this.held.size && this.lostReason === null) {
-      this.lostReason = `${this.held.size - confirmed.size} of ${this.held.size} command(s) no longer held under this claim`;
+    // Commands handed over meanwhile may be settled by now: only those still ours must be confirmed.
+    const missing = ids.filter((id) => this.held.has(id) && !confirmed.has(id)).length;
+    if (missing > 0 && this.lostReason === null) {
+      this.lostReason = `${missing} of ${ids.length} command(s) no longer held under this claim`;
     }
     this.validUntil = issuedAt + leaseMs;
+    if (this.addedSince !== null) this.validUntil = Math.min(this.validUntil, this.addedSince + this.options.leaseMs);
     this.confirmedLeaseMs = leaseMs;
     // An answer that arrives after the lease it set may have ended is no proof of anything now.
     return this.lost() ? new Set() : confirmed;
@@ -164,11 +202,16 @@ export class ClaimLease {
     return this.lostReason !== null;
   }
 
-  /** Renews every quarter lease until stopped or lost. */
+  /**
+   * Renews every quarter lease until stopped or lost; not while a confirmation is unanswered (it sets
+   * the lease itself): renewals of a large claim slower than a quarter lease would otherwise queue up,
+   * and every statement that needs those rows locked would wait behind the whole queue.
+   */
   keepRenewed(): void {
     const every = Math.max(1, Math.floor(this.options.leaseMs / 4));
     this.timer = setInterval(() => {
       if (this.lost()) return this.stop();
+      if (this.unanswered > 0) return;
       this.confirm().catch((error: unknown) => this.options.onRenewalError?.(error));
     }, every);
     this.timer.unref();

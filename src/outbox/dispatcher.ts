@@ -243,11 +243,13 @@ export class OutboxDispatcher {
 
   /**
    * Sends commands claimed elsewhere under `claimToken` (a bulk-import job's rows, whose claim the
-   * job held while it ran): fenced, handled and settled as a claim of this dispatcher's own.
+   * job held while it ran): fenced, handled and settled as a claim of this dispatcher's own. How long
+   * that claim's last renewal holds is not known here, and need not be: the first confirmation is
+   * issued at once and nothing is sent before it answers; a command it returns is still in flight
+   * under this token (no one claimed it since), and its answer alone bounds the lease from then on.
    */
   dispatchHeld(claimed: ClaimedCommand[], claimToken: string): Promise<number> {
-    // How long the job's last renewal still holds is unknown here: assume half a lease, then confirm.
-    return claimed.length === 0 ? Promise.resolve(0) : this.dispatchUnderLease(claimed, claimToken, this.clock() - this.leaseMs / 2);
+    return claimed.length === 0 ? Promise.resolve(0) : this.dispatchUnderLease(claimed, claimToken, this.clock());
   }
 
   /** `me.id` of our monday token, asked once; a failed ask is asked again next time. */

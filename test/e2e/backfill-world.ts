@@ -3,10 +3,14 @@
  * (empty org: the tests seed what they need, without change events), the monday emulator with the
  * demo boards on a fast clock, both real clients, and the example mapping bound to the live schemas.
  */
+import type { Pool } from 'pg';
 import pino from 'pino';
 import { readLiveContext } from '../../src/migration/read-live-context';
 import { buildSyncContext } from '../../src/sync-projector/build-sync-context';
 import { BackfillPipeline } from '../../src/migration/backfill-pipeline';
+import { OutboxDispatcher, type OutboxDispatcherOptions } from '../../src/outbox/dispatcher';
+import { LinkIndex } from '../../src/sync-projector/link-index';
+import { linkedItems } from '../../src/sync-projector/linked-items';
 import { loadMapping, type Mapping } from '../../src/mapping';
 import { createMondayClient, type MondayClock, type MondayPort } from '../../src/monday';
 import { runBackfill, type BackfillOptions, type BackfillSummary } from '../../src/migration/backfill.runner';
@@ -32,9 +36,15 @@ export interface BackfillWorld {
   monday: MondayPort;
   mapping: Mapping;
   live: CachedContext;
-  backfill(options?: BackfillOptions): Promise<BackfillSummary>;
+  /** `crm-sync backfill` in this process; `pool`: the database as the run sees it (default db.pool). */
+  backfill(options?: BackfillOptions, pool?: Pool): Promise<BackfillSummary>;
   /** The projector and a dispatcher in this process (as `crm-sync backfill` runs them). */
   pipeline(): Promise<BackfillPipeline>;
+  /**
+   * A dispatcher as another service instance runs one, on the same database and emulators (not
+   * started): it claims whatever is ready, a lapsed claim's commands included.
+   */
+  otherInstanceDispatcher(options?: OutboxDispatcherOptions): OutboxDispatcher;
   /** Waits `ms` of monday's (scaled) time. */
   mondaySleep(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -64,15 +74,20 @@ export async function startBackfillWorld(
     monday,
     mapping,
     live,
-    backfill: (backfillOptions = {}) =>
+    backfill: (backfillOptions = {}, pool = db.pool) =>
       runBackfill(
-        { pool: db.pool, databaseUrl: db.url, salesforce, monday, logger, mapping, live },
+        { pool, databaseUrl: db.url, salesforce, monday, logger, mapping, live },
         { ...backfillOptions, bulk: { now: mondayClock.now, ...backfillOptions.bulk }, pipeline: { dispatcher: { policy: FAST_RETRIES }, ...backfillOptions.pipeline } },
       ),
     pipeline: () =>
       BackfillPipeline.start(
         { pool: db.pool, databaseUrl: db.url, salesforce, monday, logger, context: (links) => buildSyncContext(mapping, live, links) },
         { dispatcher: { policy: FAST_RETRIES } },
+      ),
+    otherInstanceDispatcher: (dispatcherOptions = {}) =>
+      new OutboxDispatcher(
+        { pool: db.pool, salesforce, monday, logger, mapping: buildSyncContext(mapping, live, new LinkIndex()).mapping, linkedItems: (itemIds) => linkedItems(db.pool, itemIds) },
+        { policy: FAST_RETRIES, pollIntervalMs: 50, ...dispatcherOptions },
       ),
     mondaySleep: mondayClock.sleep,
     close: async () => {

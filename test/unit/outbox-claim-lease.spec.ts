@@ -113,3 +113,92 @@ describe('ClaimLease.beginWrite: one confirmation fences the writes of a write l
     expect(db.confirmations).toBe(2);
   });
 });
+
+describe('ClaimLease of a claim taken page by page and sent page by page (a bulk-import job)', () => {
+  /** A database whose confirmations the test answers: each waits until `answer()`. */
+  function heldDb(stillHeld: () => number[]): Queryable & { sent: number[][]; answer: () => void } {
+    const waiting: Array<() => void> = [];
+    const db = {
+      sent: [] as number[][],
+      answer: () => waiting.shift()?.(),
+      query: async (_sql: string, values: unknown[]) => {
+        db.sent.push([...(values[0] as number[])]);
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        const ids = (values[0] as number[]).filter((id) => stillHeld().includes(id));
+        return { rows: ids.map((id) => ({ confirmed: String(id) })), rowCount: ids.length };
+      },
+    };
+    return db as unknown as Queryable & { sent: number[][]; answer: () => void };
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('a page added while a confirmation is under way is bounded by its own claim, not by that confirmation', async () => {
+    let now = 0;
+    const db = heldDb(() => [1, 2, 3]);
+    const lease = new ClaimLease(db, [], 't', { leaseMs: 1_000, clock: () => now, claimedAt: 0 });
+    lease.add([1], 0);
+    now = 500;
+    const confirming = lease.confirm(); // issued at 500 for [1]
+    await settle();
+    lease.add([2, 3], 400); // claimed by a statement issued at 400, before that confirmation
+    db.answer();
+    expect([...(await confirming)]).toEqual([1]);
+    expect(db.sent).toEqual([[1]]);
+    expect(lease.remainingMs()).toBe(900); // 400 + 1000, not 500 + 1000
+    now = 600;
+    const next = lease.confirm();
+    await settle();
+    db.answer();
+    expect([...(await next)]).toEqual([1, 2, 3]);
+    expect(lease.remainingMs()).toBe(1_000);
+  });
+
+  it('hands a page over after the confirmation in flight, renews only the rest, and does not miss the page once it is settled', async () => {
+    let now = 0;
+    let held = [1, 2, 3, 4];
+    const db = heldDb(() => held);
+    const lease = new ClaimLease(db, [1, 2, 3, 4], 't', { leaseMs: 1_000, clock: () => now, claimedAt: 0 });
+    now = 100;
+    const confirming = lease.confirm();
+    await settle();
+    let handed = false;
+    const handOver = lease.handOver([1, 2]).then(() => (handed = true));
+    await settle();
+    expect(handed).toBe(false); // waits for the confirmation in flight (its row locks)
+    db.answer();
+    await confirming;
+    await handOver;
+    expect(handed).toBe(true);
+    held = [3, 4]; // the page was sent and settled by the dispatcher's own lease
+    now = 300;
+    const next = lease.confirm();
+    await settle();
+    db.answer();
+    expect([...(await next)]).toEqual([3, 4]);
+    expect(db.sent.at(-1)).toEqual([3, 4]);
+    expect(lease.lost()).toBe(false);
+  });
+
+  it('a renewal timer does not queue a renewal behind one still unanswered', async () => {
+    jest.useFakeTimers();
+    try {
+      const now = 0;
+      const db = heldDb(() => [1]);
+      const lease = new ClaimLease(db, [1], 't', { leaseMs: 1_000, clock: () => now, claimedAt: 0 });
+      lease.keepRenewed();
+      await jest.advanceTimersByTimeAsync(250);
+      await jest.advanceTimersByTimeAsync(250);
+      await jest.advanceTimersByTimeAsync(250);
+      expect(db.sent).toHaveLength(1);
+      db.answer();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(db.sent).toHaveLength(1); // no renewal queued behind the unanswered one runs after it
+      await jest.advanceTimersByTimeAsync(250);
+      expect(db.sent).toHaveLength(2); // the next tick renews
+      lease.stop();
+      db.answer();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
