@@ -142,7 +142,7 @@ const MAX_MERGE_HOPS = 3;
 async function findExisting(object: string, c: CreateCommand, item: MondayItem, describe: SObjectDescribe, ctx: DispatchContext): Promise<Existing> {
   const idText = item.columnValues.find((v) => v.id === c.command.salesforceIdColumn)?.text?.trim() ?? '';
   const select = Object.keys(c.command.fields).filter((f) => !Array.isArray(c.command.fields[f]));
-  if (idText !== '' && isSalesforceId(idText)) return idColumnRecord(object, c, to18(idText), idText, select, ctx);
+  if (idText !== '' && isSalesforceId(idText)) return idColumnRecord(object, c, to18(idText), idText, select, describe, ctx);
   let soql = matchQuery(object, c.command.match, select);
   if (soql === null && c.attempts > 1) {
     soql = matchQuery(object, createdByUsConditions(c.command.fields, describe.fields, await ctx.salesforceUserId()), select);
@@ -162,7 +162,8 @@ async function findExisting(object: string, c: CreateCommand, item: MondayItem, 
  * the `delete` policy to the item (a create would make a duplicate of a record a person deleted);
  * merged away -> its master; gone (purged, hard-deleted, not visible) -> a dead letter, nothing created.
  */
-async function idColumnRecord(object: string, c: CreateCommand, id: string, idText: string, select: readonly string[], ctx: DispatchContext): Promise<Existing> {
+async function idColumnRecord(object: string, c: CreateCommand, id: string, idText: string, select: readonly string[], describe: SObjectDescribe, ctx: DispatchContext): Promise<Existing> {
+  const mergeable = describe.fields.some((f) => f.name === 'MasterRecordId');
   for (let hop = 0; hop <= MAX_MERGE_HOPS; hop++) {
     ctx.countRequests('salesforce', 1);
     const existing = await ctx.salesforce.get(object, id, select.length > 0 ? ['Id', ...select] : undefined);
@@ -173,7 +174,7 @@ async function idColumnRecord(object: string, c: CreateCommand, id: string, idTe
       const held = heldValues(c, existing, ctx);
       return { kind: 'linked', link: { salesforceId: to18(existing.Id), via: 'salesforce_id_column', idColumnHolds: idText === to18(existing.Id), held } };
     }
-    const removed = await removedRecord(object, id, ctx);
+    const removed = await removedRecord(object, id, mergeable, ctx);
     if (removed.kind === 'gone') return { kind: 'gone', id };
     if (removed.kind === 'deleted') {
       const deletedAt = removed.at ?? ctx.now().getTime();

@@ -8,11 +8,15 @@ import type { DispatchContext } from './handler-types';
  */
 export type RemovedRecord = { kind: 'deleted'; at: number | null } | { kind: 'merged'; masterId: string } | { kind: 'gone' };
 
-/** One `queryAll` by Id (the object name and Id are checked by the caller: API name, Salesforce Id). */
-export async function removedRecord(object: string, id: string, ctx: DispatchContext): Promise<RemovedRecord> {
+/**
+ * One `queryAll` by Id (the object name is checked by the caller). MasterRecordId is selected only on
+ * objects that have it (the mergeable ones: Account, Contact, Lead, Case); SOQL refuses it elsewhere.
+ */
+export async function removedRecord(object: string, id: string, mergeable: boolean, ctx: DispatchContext): Promise<RemovedRecord> {
   if (!isSalesforceId(id)) return { kind: 'gone' };
   ctx.countRequests('salesforce', 1);
-  for await (const row of ctx.salesforce.queryAll(`SELECT Id, IsDeleted, MasterRecordId, SystemModstamp FROM ${object} WHERE Id = '${to18(id)}'`)) {
+  const fields = mergeable ? 'Id, IsDeleted, MasterRecordId, SystemModstamp' : 'Id, IsDeleted, SystemModstamp';
+  for await (const row of ctx.salesforce.queryAll(`SELECT ${fields} FROM ${object} WHERE Id = '${to18(id)}'`)) {
     if (row.IsDeleted !== true) continue;
     const master = typeof row.MasterRecordId === 'string' && isSalesforceId(row.MasterRecordId) ? to18(row.MasterRecordId) : null;
     if (master) return { kind: 'merged', masterId: master };
