@@ -155,4 +155,32 @@ describe('delete: delete (monday item deleted -> Salesforce record deleted)', ()
       await pipeline.stop();
     }
   });
+
+  it('an item whose Salesforce Id column names a deleted record: no second record, the item is deleted by the policy (issue 20, seed 605)', async () => {
+    const name = 'Names a deleted record';
+    const id = newOpportunity(name);
+    sf().deleteAsHuman('Opportunity', id);
+    // Our monday create for it made this item but its outcome was lost; a person edits the item, the
+    // sync reads it as an unknown item and decides a Salesforce create.
+    const item = md().createItem({ boardId: BOARDS.opportunity, name, columnValues: { salesforce_id: id } });
+    const read = newItemRead(item.id, name) as NewEvent & { type: 'monday.item_snapshot' };
+    const idColumn = { id: 'salesforce_id', type: 'text', value: JSON.stringify(id), text: id };
+    await appendEvents(world.db.pool, [{ ...read, payload: { ...read.payload, columnValues: [...read.payload.columnValues, idColumn] } }]);
+    const pipeline = await world.pipeline();
+    try {
+      await pipeline.settled();
+      expect(opportunitiesNamed(name)).toEqual([expect.objectContaining({ Id: id, IsDeleted: true })]);
+      const dead = await world.db.pool.query("SELECT last_error FROM outbox WHERE status = 'dead'");
+      expect(dead.rows).toEqual([]);
+      expect(await createRows(item.id)).toEqual([
+        { kind: 'salesforce.create', status: 'done' },
+        { kind: 'monday.delete_item', status: 'done' },
+      ]);
+      expect(md().getItem(item.id)?.state).toBe('deleted');
+      const { rows } = await world.db.pool.query<{ deleted_side: string | null; salesforce_id: string | null }>('SELECT deleted_side, salesforce_id FROM sync_records WHERE monday_item_id = $1', [String(item.id)]);
+      expect(rows).toEqual([{ deleted_side: 'salesforce', salesforce_id: id }]);
+    } finally {
+      await pipeline.stop();
+    }
+  });
 });

@@ -8,6 +8,7 @@ import { expectEventually } from '../support/eventually';
 import { insertCommands, outboxRow, updateCommand } from '../integration/outbox-support';
 import { dispatcherFor, eventsOfType, startOutboxWorld, type OutboxWorld } from './outbox-support';
 import { linkedItems } from '../../src/sync-projector/linked-items';
+import { to18 } from '../../src/mapping/salesforce-id';
 
 const LEADS = String(DEMO_BOARDS.leads.id);
 const ACCOUNTS = String(DEMO_BOARDS.accounts.id);
@@ -221,6 +222,30 @@ describe('outbox dispatcher against the Salesforce and monday emulators', () => 
     expect(world.sf.control.getRecord(leadId)?.Title).toBe('CEO');
     const written = world.mondayEmulator.control.getItem(item.id)?.values ?? {};
     expect(JSON.stringify(written[L.salesforceId])).toContain(leadId);
+  });
+
+  it("links a create whose item's Salesforce Id column names a merged-away Lead to the master instead of creating (issue 20)", async () => {
+    const [masterId, loserId] = seedLeads(2, 'Merged away');
+    await world.salesforce.merge({ object: 'Lead', masterId, mergeIds: [loserId] });
+    const item = newItem('Merged away item', { [L.salesforceId]: loserId });
+    const [id] = await insertCommands(world.db.pool, [{ recordId: nextRecord++, command: leadCreate(item.id, { LastName: 'Merged away item', Company: 'Merged Co' }, {}) }]);
+    await runUntilSettled([id]);
+
+    expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done' });
+    expect(world.sf.control.records('Lead').filter((r) => r.LastName === 'Merged away item')).toEqual([]);
+    const [linked] = (await eventsOfType(world, 'system.record_linked')).filter((e) => e.payload.mondayItemId === String(item.id));
+    expect(linked.payload).toMatchObject({ salesforceId: masterId, via: 'salesforce_id_column' });
+    expect(linked.payload).not.toHaveProperty('salesforceRecordDeletedAt');
+  });
+
+  it("dead-letters a create whose item's Salesforce Id column names a record neither live nor in the recycle bin, and creates nothing (issue 20)", async () => {
+    const gone = to18('00QHs0000009999');
+    const item = newItem('Purged record item', { [L.salesforceId]: gone });
+    const [id] = await insertCommands(world.db.pool, [{ recordId: nextRecord++, command: leadCreate(item.id, { LastName: 'Purged record item', Company: 'Purged Co' }, {}) }]);
+    await runUntilSettled([id]);
+
+    expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'dead', last_error: expect.objectContaining({ code: 'NOT_FOUND', target: 'salesforce', message: expect.stringContaining(gone) }) });
+    expect(world.sf.control.records('Lead', { includeDeleted: true }).filter((r) => r.LastName === 'Purged record item')).toEqual([]);
   });
 
   it('creates one monday item when the create response was lost, and links it', async () => {

@@ -66,7 +66,7 @@ export function salesforceChanged(options: {
   });
 }
 
-export function recordLinked(options: { objectKey: string; salesforceObject: string; salesforceId: string; boardId: string; itemId: string; values?: Record<string, string | number | boolean | null>; at?: number; sentAt?: number; via?: LinkReason; mondayItemDeletedAt?: number }): RecordedEvent {
+export function recordLinked(options: { objectKey: string; salesforceObject: string; salesforceId: string; boardId: string; itemId: string; values?: Record<string, string | number | boolean | null>; at?: number; sentAt?: number; via?: LinkReason; mondayItemDeletedAt?: number; salesforceRecordDeletedAt?: number }): RecordedEvent {
   return recorded({
     type: 'system.record_linked',
     source: 'system',
@@ -84,6 +84,7 @@ export function recordLinked(options: { objectKey: string; salesforceObject: str
       values: options.values ?? {},
       ...(options.sentAt !== undefined ? { sentAt: options.sentAt } : {}),
       ...(options.mondayItemDeletedAt !== undefined ? { mondayItemDeletedAt: options.mondayItemDeletedAt } : {}),
+      ...(options.salesforceRecordDeletedAt !== undefined ? { salesforceRecordDeletedAt: options.salesforceRecordDeletedAt } : {}),
     },
   });
 }

@@ -35,6 +35,12 @@ export interface RecordLinked {
    * holds (the record exists); the decision tombstones the monday side and applies the `delete` policy.
    */
   mondayItemDeletedAt?: number;
+  /**
+   * A Salesforce create found the item's Salesforce Id column naming a record a person deleted (in
+   * the recycle bin; ms, its SystemModstamp): nothing was created, the item is linked to it. The
+   * decision tombstones the Salesforce side and applies the `delete` policy to the item.
+   */
+  salesforceRecordDeletedAt?: number;
 }
 
 export interface CommandSucceeded {

@@ -15,6 +15,8 @@ export interface Linked {
   idColumnHolds: boolean;
   /** What both sides hold once linked, when not every value the command carries (see heldValues). */
   held?: WrittenValues;
+  /** The Id column named a record a person deleted (in the recycle bin): linked to it, deleted (ms). */
+  salesforceRecordDeletedAt?: number;
 }
 
 type WriteOutcome = Awaited<ReturnType<DispatchContext['monday']['applyMutations']>>[number];
@@ -94,6 +96,7 @@ function linkedOutcome(c: CreateCommand, link: Linked, ctx: DispatchContext, mon
       via: link.via,
       values,
       ...(mondayItemDeletedAt === undefined ? {} : { mondayItemDeletedAt }),
+      ...(link.salesforceRecordDeletedAt === undefined ? {} : { salesforceRecordDeletedAt: link.salesforceRecordDeletedAt }),
     },
     streams.mondayItem(c.command.itemId),
     ctx.now(),

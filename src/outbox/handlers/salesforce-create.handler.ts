@@ -4,6 +4,7 @@ import type { SObjectDescribe, SObjectRecord } from '../../salesforce/salesforce
 import { dispatcherError, toDispatchError } from '../dispatch-error';
 import { failed, type DispatchContext, type HandlerResults } from './handler-types';
 import { isDuplicateRuleRefusal, linkDuplicateRefusal, writeOptionsFor } from './salesforce-duplicate-link';
+import { removedRecord } from './salesforce-recycle-bin';
 import { createdByUsConditions, differingFields, InvalidFieldNameError, matchQuery, queryAllMatches, sameValue } from './salesforce-match';
 
 import type { LinkReason } from '../../event-store/payloads/sync-results';
@@ -15,7 +16,9 @@ const COLLECTION_SIZE = 200;
 /**
  * New monday items -> Salesforce records of one object, never a duplicate (invariant 6). Per command:
  * 1. progress of an earlier attempt (the record was created, writing its Id back failed) -> reuse it;
- * 2. the item's Salesforce Id column already holds a live record's Id -> link to it;
+ * 2. the item's Salesforce Id column already holds a live record's Id -> link to it; a deleted one
+ *    (recycle bin) -> link to it as deleted (the `delete` policy then applies to the item), a merged
+ *    one -> its master, one neither live nor in the recycle bin -> dead letter, nothing created;
  * 3. the object's `match` fields (exact SOQL match, escaped): one record -> link to it (updating the
  *    fields that differ), several -> dead letter "ambiguous match", never a guess; an object without
  *    match rules, on a retry, looks for a record the integration user created with the same values
@@ -66,6 +69,8 @@ export async function handleSalesforceCreates(object: string, commands: readonly
       const found = await findExisting(object, c, item, describe, ctx);
       if (found.kind === 'ambiguous') {
         results.set(c.id, failed(dispatcherError('AMBIGUOUS_MATCH', `ambiguous match: ${found.ids.join(', ')} all have ${describeMatch(c)}`)));
+      } else if (found.kind === 'gone') {
+        results.set(c.id, failed({ code: 'NOT_FOUND', target: 'salesforce', message: `the item's Salesforce Id column names ${found.id}, which is neither a live record nor in the recycle bin (purged, or not visible to the integration user): nothing was created; clear the column to create a new record` }));
       } else if (found.kind === 'linked') linked.set(c.id, found.link);
       else toCreate.push(c);
     } catch (error) {
@@ -129,22 +134,15 @@ async function resolveDuplicate(
   }
 }
 
-type Existing = { kind: 'linked'; link: Linked } | { kind: 'ambiguous'; ids: string[] } | { kind: 'none' };
+type Existing = { kind: 'linked'; link: Linked } | { kind: 'ambiguous'; ids: string[] } | { kind: 'gone'; id: string } | { kind: 'none' };
+
+/** Merges followed from the Id column's record to its master (a master merged again is followed too). */
+const MAX_MERGE_HOPS = 3;
 
 async function findExisting(object: string, c: CreateCommand, item: MondayItem, describe: SObjectDescribe, ctx: DispatchContext): Promise<Existing> {
   const idText = item.columnValues.find((v) => v.id === c.command.salesforceIdColumn)?.text?.trim() ?? '';
   const select = Object.keys(c.command.fields).filter((f) => !Array.isArray(c.command.fields[f]));
-  if (idText !== '' && isSalesforceId(idText)) {
-    ctx.countRequests('salesforce', 1);
-    const existing = await ctx.salesforce.get(object, to18(idText), select.length > 0 ? ['Id', ...select] : undefined);
-    if (existing) {
-      // Nothing is written over it: its values may be newer than the item's (a person's edit while our
-      // create of this very item was in flight). The link says which values both sides hold; the
-      // projector decides the others by time, as in real time, and sends each winner where it is missing.
-      const held = heldValues(c, existing, ctx);
-      return { kind: 'linked', link: { salesforceId: to18(existing.Id), via: 'salesforce_id_column', idColumnHolds: idText === to18(existing.Id), held } };
-    }
-  }
+  if (idText !== '' && isSalesforceId(idText)) return idColumnRecord(object, c, to18(idText), idText, select, describe, ctx);
   let soql = matchQuery(object, c.command.match, select);
   if (soql === null && c.attempts > 1) {
     soql = matchQuery(object, createdByUsConditions(c.command.fields, describe.fields, await ctx.salesforceUserId()), select);
@@ -156,6 +154,36 @@ async function findExisting(object: string, c: CreateCommand, item: MondayItem, 
   if (!match) return { kind: 'none' };
   await updateDiffering(object, match.Id, differingFields(match, c.command.fields, describe.fields), ctx);
   return { kind: 'linked', link: { salesforceId: to18(match.Id), via: 'matched_existing', idColumnHolds: false } };
+}
+
+/**
+ * The record the item's Salesforce Id column names, never a new one: live -> linked; deleted (in the
+ * recycle bin) -> linked as deleted on the Salesforce side, so the decision tombstones it and applies
+ * the `delete` policy to the item (a create would make a duplicate of a record a person deleted);
+ * merged away -> its master; gone (purged, hard-deleted, not visible) -> a dead letter, nothing created.
+ */
+async function idColumnRecord(object: string, c: CreateCommand, id: string, idText: string, select: readonly string[], describe: SObjectDescribe, ctx: DispatchContext): Promise<Existing> {
+  const mergeable = describe.fields.some((f) => f.name === 'MasterRecordId');
+  for (let hop = 0; hop <= MAX_MERGE_HOPS; hop++) {
+    ctx.countRequests('salesforce', 1);
+    const existing = await ctx.salesforce.get(object, id, select.length > 0 ? ['Id', ...select] : undefined);
+    if (existing) {
+      // Nothing is written over it: its values may be newer than the item's (a person's edit while our
+      // create of this very item was in flight). The link says which values both sides hold; the
+      // projector decides the others by time, as in real time, and sends each winner where it is missing.
+      const held = heldValues(c, existing, ctx);
+      return { kind: 'linked', link: { salesforceId: to18(existing.Id), via: 'salesforce_id_column', idColumnHolds: idText === to18(existing.Id), held } };
+    }
+    const removed = await removedRecord(object, id, mergeable, ctx);
+    if (removed.kind === 'gone') return { kind: 'gone', id };
+    if (removed.kind === 'deleted') {
+      const deletedAt = removed.at ?? ctx.now().getTime();
+      // The item keeps the Id it shows: the decision removes or archives it by the `delete` policy.
+      return { kind: 'linked', link: { salesforceId: id, via: 'salesforce_id_column', idColumnHolds: true, held: {}, salesforceRecordDeletedAt: deletedAt } };
+    }
+    id = removed.masterId;
+  }
+  return { kind: 'gone', id };
 }
 
 /** The command's values (by field key) that `existing` already holds in every Salesforce field of the field; none without the mapping. */

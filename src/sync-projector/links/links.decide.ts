@@ -98,6 +98,8 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
   // The create's item was deleted while it ran (the Id could not be written back): the same tombstone
   // its delete webhook makes, whichever of the two is decided first.
   if (link.mondayItemDeletedAt !== undefined && !record.deleted) record.deleted = { side: 'monday', at: link.mondayItemDeletedAt };
+  // The item's Id column named a record a person deleted: the same tombstone its CDC delete makes.
+  if (link.salesforceRecordDeletedAt !== undefined && !record.deleted) record.deleted = { side: 'salesforce', at: link.salesforceRecordDeletedAt };
   // Removed on one side before the link was recorded (its tombstone was merged in): the `delete`
   // policy applies now, as it would have in real time, and nothing else is written.
   if (record.deleted && !wasLinked) {
