@@ -1,4 +1,5 @@
 import type { Queryable } from '../event-store/queryable';
+import { HELD_IN_ID_ORDER } from './claim';
 
 /**
  * What a monday bulk-import job did for the create commands it took, stored as each command's
@@ -24,11 +25,21 @@ export async function waitingCreatesOfBoard(db: Queryable, boardId: string): Pro
   return rows.map((r) => ({ id: r.id, salesforceId: r.salesforce_id }));
 }
 
+/**
+ * Rows are locked in id order first, as every claim confirmation locks them (HELD_IN_ID_ORDER,
+ * used by the two writes below too): an UPDATE joined on the report's order locked them in that order and deadlocked
+ * with the lease renewal of the same held rows (100,000-Lead bench: the backfill failed).
+ */
 const STORE_CREATED_SQL = `
+WITH created AS (
+  SELECT o.id, u.item_id FROM outbox o JOIN unnest($1::bigint[], $2::text[]) AS u(id, item_id) ON o.id = u.id
+  WHERE o.status IN ('pending', 'in_flight') AND o.progress IS NULL
+  ORDER BY o.id FOR UPDATE OF o
+)
 UPDATE outbox o
-SET progress = jsonb_build_object('mondayItemId', u.item_id, 'via', 'bulk_import')
-FROM unnest($1::bigint[], $2::text[]) AS u(id, item_id)
-WHERE o.id = u.id AND o.status IN ('pending', 'in_flight') AND o.progress IS NULL`;
+SET progress = jsonb_build_object('mondayItemId', created.item_id, 'via', 'bulk_import')
+FROM created
+WHERE o.id = created.id AND o.progress IS NULL`;
 
 /** The item a job created for each command (same order), unless an attempt progressed it meanwhile. */
 export async function storeItemsCreatedByBulkImport(db: Queryable, commandIds: readonly string[], itemIds: readonly string[]): Promise<void> {
@@ -38,12 +49,12 @@ export async function storeItemsCreatedByBulkImport(db: Queryable, commandIds: r
 /** Held commands whose follow-up write failed: progress cleared, so the dispatcher handles them from scratch. */
 export async function clearHeldProgress(db: Queryable, ids: readonly number[], claimToken: string): Promise<void> {
   if (ids.length === 0) return;
-  await db.query("UPDATE outbox SET progress = NULL WHERE id = ANY($1::bigint[]) AND claim_token = $2 AND status = 'in_flight'", [ids, claimToken]);
+  await db.query(`WITH held AS (${HELD_IN_ID_ORDER}) UPDATE outbox o SET progress = NULL FROM held WHERE o.id = held.id`, [ids, claimToken]);
 }
 
 /** Held commands no job created: marked (NOT_CREATED_BY_BULK_IMPORT) unless they progressed. */
 export async function markHeldNotCreated(db: Queryable, ids: readonly number[], claimToken: string): Promise<void> {
-  await db.query("UPDATE outbox SET progress = $3::jsonb WHERE id = ANY($1::bigint[]) AND claim_token = $2 AND status = 'in_flight' AND progress IS NULL", [
+  await db.query(`WITH held AS (${HELD_IN_ID_ORDER}) UPDATE outbox o SET progress = $3::jsonb FROM held WHERE o.id = held.id AND o.progress IS NULL`, [
     ids,
     claimToken,
     JSON.stringify(NOT_CREATED_BY_BULK_IMPORT),
