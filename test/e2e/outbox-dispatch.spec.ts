@@ -238,14 +238,16 @@ describe('outbox dispatcher against the Salesforce and monday emulators', () => 
     expect(linked.payload).not.toHaveProperty('salesforceRecordDeletedAt');
   });
 
-  it("dead-letters a create whose item's Salesforce Id column names a record neither live nor in the recycle bin, and creates nothing (issue 20)", async () => {
+  it("creates the record again when the item's Salesforce Id column names a record neither live nor in the recycle bin (issue 20; reconcile's salesforce_id_not_found fix)", async () => {
     const gone = to18('00QHs0000009999');
     const item = newItem('Purged record item', { [L.salesforceId]: gone });
     const [id] = await insertCommands(world.db.pool, [{ recordId: nextRecord++, command: leadCreate(item.id, { LastName: 'Purged record item', Company: 'Purged Co' }, {}) }]);
     await runUntilSettled([id]);
 
-    expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'dead', last_error: expect.objectContaining({ code: 'NOT_FOUND', target: 'salesforce', message: expect.stringContaining(gone) }) });
-    expect(world.sf.control.records('Lead', { includeDeleted: true }).filter((r) => r.LastName === 'Purged record item')).toEqual([]);
+    expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done' });
+    const created = world.sf.control.records('Lead', { includeDeleted: true }).filter((r) => r.LastName === 'Purged record item');
+    expect(created).toHaveLength(1);
+    expect(created[0].Id).not.toBe(gone);
   });
 
   it('creates one monday item when the create response was lost, and links it', async () => {

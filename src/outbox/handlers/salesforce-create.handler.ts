@@ -18,7 +18,8 @@ const COLLECTION_SIZE = 200;
  * 1. progress of an earlier attempt (the record was created, writing its Id back failed) -> reuse it;
  * 2. the item's Salesforce Id column already holds a live record's Id -> link to it; a deleted one
  *    (recycle bin) -> link to it as deleted (the `delete` policy then applies to the item), a merged
- *    one -> its master, one neither live nor in the recycle bin -> dead letter, nothing created;
+ *    one -> its master; one neither live nor in the recycle bin -> on to 3 and 4 (created again, as
+ *    reconcile's `salesforce_id_not_found` fix expects);
  * 3. the object's `match` fields (exact SOQL match, escaped): one record -> link to it (updating the
  *    fields that differ), several -> dead letter "ambiguous match", never a guess; an object without
  *    match rules, on a retry, looks for a record the integration user created with the same values
@@ -69,8 +70,6 @@ export async function handleSalesforceCreates(object: string, commands: readonly
       const found = await findExisting(object, c, item, describe, ctx);
       if (found.kind === 'ambiguous') {
         results.set(c.id, failed(dispatcherError('AMBIGUOUS_MATCH', `ambiguous match: ${found.ids.join(', ')} all have ${describeMatch(c)}`)));
-      } else if (found.kind === 'gone') {
-        results.set(c.id, failed({ code: 'NOT_FOUND', target: 'salesforce', message: `the item's Salesforce Id column names ${found.id}, which is neither a live record nor in the recycle bin (purged, or not visible to the integration user): nothing was created; clear the column to create a new record` }));
       } else if (found.kind === 'linked') linked.set(c.id, found.link);
       else toCreate.push(c);
     } catch (error) {
@@ -134,7 +133,7 @@ async function resolveDuplicate(
   }
 }
 
-type Existing = { kind: 'linked'; link: Linked } | { kind: 'ambiguous'; ids: string[] } | { kind: 'gone'; id: string } | { kind: 'none' };
+type Existing = { kind: 'linked'; link: Linked } | { kind: 'ambiguous'; ids: string[] } | { kind: 'none' };
 
 /** Merges followed from the Id column's record to its master (a master merged again is followed too). */
 const MAX_MERGE_HOPS = 3;
@@ -160,7 +159,8 @@ async function findExisting(object: string, c: CreateCommand, item: MondayItem, 
  * The record the item's Salesforce Id column names, never a new one: live -> linked; deleted (in the
  * recycle bin) -> linked as deleted on the Salesforce side, so the decision tombstones it and applies
  * the `delete` policy to the item (a create would make a duplicate of a record a person deleted);
- * merged away -> its master; gone (purged, hard-deleted, not visible) -> a dead letter, nothing created.
+ * merged away -> its master; gone (purged, hard-deleted, not visible) -> none: matched or created
+ * again (the documented fix of reconcile's `salesforce_id_not_found`; the recycle bin keeps deletes 15 days).
  */
 async function idColumnRecord(object: string, c: CreateCommand, id: string, idText: string, select: readonly string[], describe: SObjectDescribe, ctx: DispatchContext): Promise<Existing> {
   const mergeable = describe.fields.some((f) => f.name === 'MasterRecordId');
@@ -175,7 +175,7 @@ async function idColumnRecord(object: string, c: CreateCommand, id: string, idTe
       return { kind: 'linked', link: { salesforceId: to18(existing.Id), via: 'salesforce_id_column', idColumnHolds: idText === to18(existing.Id), held } };
     }
     const removed = await removedRecord(object, id, mergeable, ctx);
-    if (removed.kind === 'gone') return { kind: 'gone', id };
+    if (removed.kind === 'gone') return { kind: 'none' };
     if (removed.kind === 'deleted') {
       const deletedAt = removed.at ?? ctx.now().getTime();
       // The item keeps the Id it shows: the decision removes or archives it by the `delete` policy.
@@ -183,7 +183,7 @@ async function idColumnRecord(object: string, c: CreateCommand, id: string, idTe
     }
     id = removed.masterId;
   }
-  return { kind: 'gone', id };
+  return { kind: 'none' };
 }
 
 /** The command's values (by field key) that `existing` already holds in every Salesforce field of the field; none without the mapping. */
