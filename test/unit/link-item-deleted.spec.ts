@@ -1,30 +1,14 @@
-import type { ResolvedMapping } from '../../src/mapping/resolved-mapping';
 import { decide } from '../../src/sync-projector/decide';
-import { LinkIndex } from '../../src/sync-projector/link-index';
 import type { SyncContext } from '../../src/sync-projector/sync-context';
 import type { SyncRecord } from '../../src/sync-projector/sync-record';
-import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
-import { exampleResolvedMapping } from '../support/sandbox-schemas';
+import { contextWithDeletePolicy, creatingFromItem } from '../support/opportunity-delete-policy';
 import { itemSnapshot, recordLinked, recorded } from '../support/sync-events';
 
 const BOARD = '9378000526';
 const ITEM = '601';
 const OPP_ID = '006000000000002AAA';
 
-function contextWithDeletePolicy(policy: 'delete' | 'archive'): SyncContext {
-  const mapping: ResolvedMapping = exampleResolvedMapping();
-  const opportunity = mapping.byKey.get('opportunity');
-  if (!opportunity) throw new Error('the example mapping has no opportunity');
-  opportunity.mapping = { ...opportunity.mapping, delete: policy };
-  return { mapping, links: new LinkIndex(), users: new EmailUserDirectory() };
-}
-
-/** The item is read and a Salesforce create decided for it. */
-function creating(context: SyncContext): SyncRecord {
-  const read = decide(null, itemSnapshot(BOARD, ITEM, 'Deleted while created', { stage: 'Follow-up' }, 1_000), context);
-  expect(read.commands).toEqual([expect.objectContaining({ kind: 'salesforce.create' })]);
-  return read.record as SyncRecord;
-}
+const creating = (context: SyncContext): SyncRecord => creatingFromItem(context, BOARD, ITEM, 'Deleted while created');
 
 const linkedToDeletedItem = (at: number) =>
   recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: BOARD, itemId: ITEM, via: 'created_salesforce_record', at, mondayItemDeletedAt: 2_000 });

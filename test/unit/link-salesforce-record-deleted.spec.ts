@@ -1,30 +1,14 @@
-import type { ResolvedMapping } from '../../src/mapping/resolved-mapping';
 import { decide } from '../../src/sync-projector/decide';
-import { LinkIndex } from '../../src/sync-projector/link-index';
 import type { SyncContext } from '../../src/sync-projector/sync-context';
 import type { SyncRecord } from '../../src/sync-projector/sync-record';
-import { EmailUserDirectory } from '../../src/sync-projector/user-directory';
-import { exampleResolvedMapping } from '../support/sandbox-schemas';
-import { itemSnapshot, recordLinked } from '../support/sync-events';
+import { contextWithDeletePolicy, creatingFromItem } from '../support/opportunity-delete-policy';
+import { recordLinked } from '../support/sync-events';
 
 const BOARD = '9378000526';
 const ITEM = '605';
 const OPP_ID = '006000000000605AAA';
 
-function contextWithDeletePolicy(policy: 'delete' | 'archive' | 'none'): SyncContext {
-  const mapping: ResolvedMapping = exampleResolvedMapping();
-  const opportunity = mapping.byKey.get('opportunity');
-  if (!opportunity) throw new Error('the example mapping has no opportunity');
-  opportunity.mapping = { ...opportunity.mapping, delete: policy };
-  return { mapping, links: new LinkIndex(), users: new EmailUserDirectory() };
-}
-
-/** The unknown item is read and a Salesforce create decided for it. */
-function creating(context: SyncContext): SyncRecord {
-  const read = decide(null, itemSnapshot(BOARD, ITEM, 'Names a deleted record', { stage: 'Follow-up' }, 1_000), context);
-  expect(read.commands).toEqual([expect.objectContaining({ kind: 'salesforce.create' })]);
-  return read.record as SyncRecord;
-}
+const creating = (context: SyncContext): SyncRecord => creatingFromItem(context, BOARD, ITEM, 'Names a deleted record');
 
 /** The create found the item's Id column naming a record in the recycle bin: linked to it, deleted. */
 const linkedToDeletedRecord = () =>
