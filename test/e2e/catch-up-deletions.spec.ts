@@ -16,8 +16,15 @@ describe('a Salesforce delete whose change event expired while the service was d
   const itemOf = (salesforceId: string) =>
     world.sandbox.monday.control.listItems(DEMO_BOARDS.opportunities.id, true).find((item) => item.values.salesforce_id?.data === salesforceId);
 
+  /** Every CDC channel subscribed: a first start subscribes from the tip, so a change made before is never delivered. */
+  const subscribed = async (url: string) => {
+    const body = (await (await fetch(`${url}/health`)).json()) as { checks: { salesforce_cdc: { ok: boolean } } };
+    expect(body.checks.salesforce_cdc.ok).toBe(true);
+  };
+
   it('archives the item once the catch-up has read the recycle bin', async () => {
     const service = await start();
+    await expectEventually(() => subscribed(service.url), { timeoutMs: 60_000 });
     const { id } = sf().createAsHuman('Opportunity', { Name: 'Deleted While Down', StageName: 'Follow-up', CloseDate: '2027-07-01' }) as { id: string };
     const kept = sf().createAsHuman('Opportunity', { Name: 'Still Here', StageName: 'Follow-up', CloseDate: '2027-07-01' }) as { id: string };
     await expectEventually(async () => {
