@@ -17,6 +17,11 @@ export interface SideValue {
    */
   readonly timedBySend?: true;
   /**
+   * What the side held right before this change (a monday webhook's previousValue): orders two
+   * changes stamped with the same millisecond (see observe).
+   */
+  readonly over?: SalesforceValue;
+  /**
    * The echo of a write of ours that left the side without the agreed value, seen while a numbered
    * command carrying the agreed value there was still to report: not repaired then (that command
    * follows it); if it is still the newest value seen there when that command settles, it is.

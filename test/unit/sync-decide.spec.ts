@@ -340,6 +340,21 @@ describe('sync decide (issue 6, pure)', () => {
       expect(decide(record, renameAt(1_900, 'Deal'), context).commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { Name: 'Renamed' } })]);
     });
 
+    it('seed 3100: two edits stamped with the same millisecond, delivered in reverse: the previousValue chain orders them', () => {
+      const record = linkedOpportunity(); // Follow-up agreed at t=1000
+      const first = over(stage('Quote', 2_000), 'Follow-up');
+      const second = over(stage('MOU', 2_000), 'Quote');
+      const reversed = decide(record, second, context);
+      const late = decide(reversed.record, first, context);
+      expect([...reversed.commands, ...late.commands]).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
+      expect(late.outcome).toMatchObject({ reason: 'stale' });
+      expect(late.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU', at: 2_000 } });
+      // In order, the second still wins.
+      const inOrder = decide(decide(record, first, context).record, second, context);
+      expect(inOrder.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
+      expect(inOrder.record?.fields.stage.agreed).toBe('MOU');
+    });
+
     it('a person edit made after our write still goes to Salesforce', () => {
       let record = linkedOpportunity();
       record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;

@@ -3,7 +3,7 @@ import { mondayChange, mondayValues, salesforceUpdate } from '../command-builder
 import { copyRecord, decision, type Decision } from '../decision';
 import { projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../../mapping/resolved-mapping';
-import { commandSettled, fieldsBehind, leftBehind, observe, written } from '../state/field-state';
+import { commandSettled, createdWithout, fieldsBehind, leftBehind, observe, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, isLinked, newRecord, type Side, type SyncRecord } from '../sync-record';
 import type { OutboxCommand } from '../../sync-commands/outbox-command';
@@ -115,6 +115,10 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
       if (side === created || !record.fields[key]?.[side]) written(record, key, side, value, at);
     }
   }
+  // A relation that waited while we created the Salesforce record was not in the create: the record
+  // holds no value there (seed 3088: the relation set, then cleared on monday before its write was
+  // sent, wrote a null over the create's null).
+  if (created === 'salesforce') for (const waiting of record.waiting) if (waiting.towards === 'salesforce') createdWithout(record, waiting.fieldKey, 'salesforce', at);
   const convert = convertIfDue(record, object, (columnId) => agreedLabel(record, object, columnId), at);
   return decision(record, projected('linked', { via: link.via }), [...catchUp(record, object, context, at), ...convert]);
 }

@@ -30,7 +30,7 @@ export function observe(
 ): Observation {
   const previous = record.fields[field.key];
   const target = otherSide(side);
-  const seen = { value, at };
+  const seen: SideValue = madeOver ? { value, at, over: madeOver.value } : { value, at };
   if (previous?.erased) return changedAfterErasure(record, field, side, seen, origin, previous);
   if (!previous) {
     if (origin !== 'own_echo' && !mayWrite(field, side)) {
@@ -52,7 +52,7 @@ export function observe(
   // change made over our own write there came after it, whatever the two clocks say.
   const held = previous[side];
   const overOurWrite = madeOver !== undefined && held?.timedBySend === true && field.converter.equals(madeOver.value, held.value);
-  const newest = readNow || overOurWrite || held === undefined || at >= held.at;
+  const newest = readNow || overOurWrite || held === undefined || at > held.at || (at === held.at && !madeBefore(field, held, value, madeOver));
   const state: FieldStateDraft = newest ? { ...previous, [side]: seen } : { ...previous };
   // Our own echo ends a numbered wait only by that command's outcome: it may be the echo of an older
   // command of ours carrying the same value, with one carrying another value still to land between.
@@ -70,7 +70,8 @@ export function observe(
     // held: issue 16's property counterexample). Send it again, unless a command carrying it is on
     // its way there already (it follows ours: one record's commands run in order). Equal to the
     // agreed value next time, so no loop; an older echo (not the newest) changes nothing.
-    const behind = newest && !field.converter.equals(previous.agreed, value);
+    // Nothing agreed yet (agreedAt 0: e.g. a field our create did not carry, set by a flow): no repair.
+    const behind = newest && previous.agreedAt > 0 && !field.converter.equals(previous.agreed, value);
     if (behind && previous.sendingTo?.includes(side)) {
       if (previous.sendingSeq?.[side] !== undefined) state[side] = { ...seen, behindWhileSending: true };
       return { accepted: false, reason: 'own_echo' };
@@ -106,6 +107,17 @@ export function observe(
   delete state.echoed;
   const targetValue = state[target];
   return { accepted: true, push: !(targetValue && field.converter.equals(targetValue.value, value)) };
+}
+
+/**
+ * Two changes of one side stamped with the same millisecond, delivered in either order: this one
+ * (to `value`, made over `madeOver`) came before the one held when the held one was made over this
+ * value, and not the other way round (seed 3100: Healthcare then Finance within one ms, delivered
+ * Finance first, made Healthcare the agreed value).
+ */
+function madeBefore(field: ResolvedField, held: SideValue, value: SalesforceValue, madeOver: { value: SalesforceValue } | undefined): boolean {
+  if (held.over === undefined || !field.converter.equals(held.over, value)) return false;
+  return madeOver === undefined || !field.converter.equals(madeOver.value, held.value);
 }
 
 /**
@@ -215,6 +227,18 @@ export function written(record: SyncRecord, fieldKey: string, side: Side, value:
 function endsWait(state: FieldState, side: Side, seq: number | undefined): boolean {
   const carrying = state.sendingSeq?.[side];
   return seq === undefined || carrying === undefined || seq >= carrying;
+}
+
+/**
+ * Our create of the record on `side` (sent at `at`) did not carry this field: the side holds no
+ * value there, which nobody agreed (agreedAt 0, so any change made anywhere wins). Nothing when the
+ * side was seen already.
+ */
+export function createdWithout(record: SyncRecord, fieldKey: string, side: Side, at: number): void {
+  const previous = record.fields[fieldKey];
+  if (previous?.[side]) return;
+  const held: SideValue = { value: null, at, timedBySend: true };
+  record.fields[fieldKey] = previous ? { ...previous, [side]: held } : { agreed: null, agreedAt: 0, agreedFrom: side, [side]: held };
 }
 
 /**
