@@ -126,6 +126,14 @@ export function addWaiting(record: SyncRecord, entry: WaitingReference): void {
   record.waiting = record.waiting.filter((w) => !(w.fieldKey === entry.fieldKey && w.towards === entry.towards)).concat(entry);
 }
 
+/**
+ * A monday relation change of this field made after `at` waits for its item's link: a change of the
+ * field made at `at` on either side is older than it and must neither replace nor cancel it.
+ */
+export function newerWaiting(record: SyncRecord, fieldKey: string, at: number): boolean {
+  return record.waiting.some((w) => w.fieldKey === fieldKey && w.towards === 'salesforce' && w.at > at);
+}
+
 export function isLinked(record: SyncRecord): boolean {
   return record.salesforceId !== null && record.mondayItemId !== null;
 }

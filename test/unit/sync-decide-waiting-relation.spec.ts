@@ -110,6 +110,16 @@ describe('a monday relation to an account created on monday, waiting for its lin
     expect(sent.filter((c) => c.kind === 'monday.change_columns' && (c as { itemId: string }).itemId === '501')).toEqual([]);
   });
 
+  it("an older Salesforce change of the relation arriving while the person's monday change waits: monday keeps the person's, Salesforce gets it once linked", async () => {
+    const OTHER = '001000000000008AAA';
+    const otherLinked = recordLinked({ objectKey: 'account', salesforceObject: 'Account', salesforceId: OTHER, boardId: ACCOUNT_BOARD, itemId: '888', via: 'created_monday_item', values: { __name__: 'Other' }, at: 500 });
+    const olderInSalesforce = salesforceChanged({ object: 'Opportunity', id: OPP, fields: { AccountId: OTHER }, at: 2_800 });
+    const sent = await run([otherLinked], [relinked()], [olderInSalesforce], [accountLinked()]);
+    expect(sent.filter((c) => c.kind === 'monday.change_columns')).toEqual([]);
+    expect(accountIdsSent(sent)).toEqual([ACCOUNT]);
+    expect(projection.record('opportunity', '501')?.fields.account).toMatchObject({ agreed: ACCOUNT, salesforce: { value: OTHER } });
+  });
+
   // Found here (convergence seeds 18, 606, 1029's "knowable redundant AccountId null", a likely
   // cause): a catch-up read of the opportunity (a CDC gap's, or the quiet catch-up's) taken after a
   // person's edit of another field in Salesforce (t=3500, newer than the relation change at 3000)

@@ -137,6 +137,19 @@ function changedAfterErasure(record: SyncRecord, field: ResolvedField, side: Sid
 }
 
 /**
+ * `side` holds `value` since `at`, a change older than one still waiting to be agreed (a person's
+ * monday relation change waiting for its item's link, see newerWaiting): recorded as held there,
+ * neither agreed nor sent.
+ */
+export function heldOnly(record: SyncRecord, field: ResolvedField, side: Side, value: SalesforceValue, at: number): void {
+  const previous = record.fields[field.key];
+  const held = previous?.[side];
+  if (held && held.at > at) return;
+  const seen: SideValue = { value, at };
+  record.fields[field.key] = previous ? { ...previous, [side]: seen } : { agreed: value, agreedAt: 0, agreedFrom: side, [side]: seen };
+}
+
+/**
  * A snapshot's read of a field whose person was erased (FieldState.erased): taken as what `side`
  * holds, never pushed (the sync no longer knows whether it is a value it was told to forget).
  * False when the field is not erased: observe it as usual.

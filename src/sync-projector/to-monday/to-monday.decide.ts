@@ -7,9 +7,9 @@ import { deadLettered, projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../../mapping/resolved-mapping';
 import { conditionHolds } from '../../mapping/mapping.types';
 import { agreedLabel, waitTowardsMonday } from '../links/links.decide';
-import { observe, readAfterErasure, salesforceReadBehind } from '../state/field-state';
+import { heldOnly, observe, readAfterErasure, salesforceReadBehind } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
-import { newRecord, type SyncRecord } from '../sync-record';
+import { newerWaiting, newRecord, type SyncRecord } from '../sync-record';
 
 type SalesforceFact = RecordedEvent & EventOfType<'salesforce.record_changed' | 'salesforce.record_snapshot' | 'backfill.record_snapshot'>;
 
@@ -100,6 +100,12 @@ function observeFields(
     // A read (snapshot) of an erased person's field is a baseline, never sent (FieldState.erased).
     if (readNow && readAfterErasure(record, field, 'salesforce', value, at)) continue;
     if (readNow && salesforceReadBehind(record, field, value, at)) continue;
+    // A person's later relation change on monday waits for its item's link: this older value must
+    // not overwrite it there (the relation would be lost once our write's success was seen).
+    if (origin !== 'own_echo' && newerWaiting(record, field.key, at)) {
+      heldOnly(record, field, 'salesforce', value, at);
+      continue;
+    }
     const seen = observe(record, field, 'salesforce', value, at, origin, readNow);
     if (seen.accepted && seen.push) changed.push(field);
     if (!seen.accepted && seen.repair) repair.push(field);

@@ -9,7 +9,7 @@ import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
 import { observe, readAfterErasure, readShowsHeld } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
-import { addWaiting, newRecord, type SyncRecord } from '../sync-record';
+import { addWaiting, newerWaiting, newRecord, type SyncRecord } from '../sync-record';
 
 type MondayEvent = RecordedEvent &
   EventOfType<'monday.column_changed' | 'monday.item_created' | 'monday.item_renamed' | 'monday.item_deleted' | 'monday.item_archived' | 'monday.item_restored' | 'monday.item_snapshot'>;
@@ -77,7 +77,7 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     if (converted.kind === 'unresolved' && converted.reason === 'not_linked' && field.key !== NAME_KEY) {
       // A relation to an item not linked yet: sent once that item's link appears (or this record's).
       const mondayRead = { value: read.value, text: read.text, linkedItemIds: 'linkedItemIds' in read ? read.linkedItemIds : undefined };
-      if (!newerWaiting(target, field, at)) addWaiting(target, { fieldKey: field.key, towards: 'salesforce', mondayRead, at });
+      if (!newerWaiting(target, field.key, at)) addWaiting(target, { fieldKey: field.key, towards: 'salesforce', mondayRead, at });
     }
     if (converted.kind !== 'value') continue;
     // A snapshot is read, then appended (a catch-up reads a whole board first): a webhook projected
@@ -123,7 +123,7 @@ function columnChanged(record: SyncRecord | null, object: ResolvedObject, event:
   }
   if (converted.kind === 'unresolved') {
     if (converted.reason === 'not_linked') {
-      if (newerWaiting(record, field, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
+      if (newerWaiting(record, field.key, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
       record.waiting = record.waiting.filter((w) => w.fieldKey !== field.key).concat({ fieldKey: field.key, towards: 'salesforce', mondayValue: event.payload.value, at: atOf(event) });
       return decision(record, skipped('waiting_for_link', { field: field.key, detail: converted.detail }));
     }
@@ -148,7 +148,7 @@ function valueChanged(
   if (!record) return decision(null, event.origin === 'own_echo' ? skipped('own_echo') : skipped('not_linked_yet'));
   if (!field) return decision(record, skipped('unmapped_column'));
   if (record.deleted) return decision(record, skipped('deleted_record'));
-  if (newerWaiting(record, field, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
+  if (newerWaiting(record, field.key, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
   record.waiting = record.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'salesforce'));
   const seen = observe(record, field, 'monday', value, atOf(event), event.origin, false, madeOver);
   if (!record.salesforceId) {
@@ -239,14 +239,6 @@ function labelOf(field: ResolvedField, value: SalesforceValue): string | null {
   if (value === null) return null;
   const text = String(value);
   return field.mapping.values[text] ?? text;
-}
-
-/**
- * A relation change made after this one waits for its item's link: this older one, delivered late
- * (a webhook retry), was overwritten on monday and must neither replace nor cancel it.
- */
-function newerWaiting(record: SyncRecord, field: ResolvedField, at: number): boolean {
-  return record.waiting.some((w) => w.fieldKey === field.key && w.towards === 'salesforce' && w.at > at);
 }
 
 function atOf(event: RecordedEvent): number {
