@@ -6,6 +6,8 @@ import { decide, decidesEachRecord, recordKeysOf, type RecordKey } from './decid
 import { resolveWaiting } from './links/links.decide';
 import type { LinkIndex } from './link-index';
 import type { SyncContext } from './sync-context';
+import { loadCachedContext } from './sync-context-cache';
+import { EmailUserDirectory } from './user-directory';
 import { isLinked, type FieldState, type SyncRecord } from './sync-record';
 import {
   deleteRecords,
@@ -82,13 +84,17 @@ export class SyncProjector implements Subscriber {
 
   /**
    * Taking the lead: the links the instances that led before committed since this one loaded its
-   * index (at start, or when it last led) are added to it. Without them a relation to a record linked
+   * index (at start, or when it last led) are added to it, and the user directory is the newest stored. Without them a relation to a record linked
    * meanwhile (fault seed 150: an account created on monday, linked by the killed leader) waited for
    * a link that is never made again, and Salesforce never got it. Links are never unmade: added, not
    * reloaded from empty, so the index is never without the ones it had.
    */
   async leading(db: Pool): Promise<void> {
     for (const link of await loadLinks(db)) this.links.add(link.objectKey, link.salesforceId, link.itemId);
+    // The user lists as the instance started last read them: this one's may be older (a user added
+    // since would be an unknown owner here and dead-letter the change the one before resolved).
+    const cached = await loadCachedContext(db);
+    if (cached) this.context().users = new EmailUserDirectory(cached.salesforceUsers, cached.mondayUsers);
   }
 
   /** How a parked event names its records: `item:<id>`, `sf:<object>:<id>`, `id:<record id>`. */

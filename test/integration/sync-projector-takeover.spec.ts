@@ -83,4 +83,22 @@ describe('sync projector: an instance taking the lead knows the links made by th
       await standby.stop();
     }
   });
+
+  it('the standby, leading, resolves an owner by the user lists stored by an instance started after it', async () => {
+    const standby = await instance();
+    // A newer instance starts and stores the user lists it read: a user added since the standby's start.
+    await saveCachedContext(db.pool, { ...cached, salesforceUsers: [{ id: '005000000000042AAA', email: 'new.hire@example.org' }], mondayUsers: [{ id: '4242', email: 'New.Hire@example.org' }] });
+    standby.start();
+    try {
+      await expectEventually(() => expect(standby.status().leader).toBe(true));
+      const [changed] = await appendEvents(db.pool, [
+        asNew(mondayColumnChanged({ boardId: OPPS, itemId: '501', columnId: 'owner', columnType: 'multiple-person', value: { personsAndTeams: [{ id: 4242, kind: 'person' }] }, at: 6_000 })),
+      ]);
+      await handledUpTo(positionOf(changed));
+      const { rows } = await db.pool.query<{ payload: { fields: Record<string, unknown> } }>("SELECT payload FROM outbox WHERE kind = 'salesforce.update' AND payload->'fields' ? 'OwnerId'");
+      expect(rows.map((r) => r.payload.fields)).toEqual([{ OwnerId: '005000000000042AAA' }]);
+    } finally {
+      await standby.stop();
+    }
+  });
 });
