@@ -13,6 +13,7 @@ export const BULK_IMPORT_SINCE = '2026-07';
 export type * from './monday.port';
 export type * from './bulk-import.port';
 export { isFinalState } from './bulk-import.port';
+export { MAX_ACTIVITY_LOG_ENTRIES } from './board-activity-log';
 export { MondayError, isMondayError } from './monday.error';
 export { MondayAccountUsageReader, type MondayAccountUsage } from './monday-account-usage';
 export type { MondayErrorCode, MondayErrorDetails, MondayLimit } from './monday.error';

@@ -66,7 +66,7 @@ describe('traceLostCreates (the items a create whose key monday forgot made, fro
       ]),
     );
     expect(traced.failures.size).toBe(0);
-    expect(asked[0]).toEqual({ what: 'log', args: [BOARD, '7', { from: new Date('2026-12-07T09:55:00Z'), to: new Date('2026-12-07T12:05:00Z') }, { maxEntries: 2000 }] });
+    expect(asked[0]).toEqual({ what: 'log', args: [BOARD, '7', { from: new Date('2026-12-07T09:55:00Z'), to: new Date('2026-12-07T12:05:00Z') }, { maxEntries: 10_000 }] });
     expect(asked[1]).toEqual({ what: 'items', args: [['11', '12']] }); // 13 is linked to a record: not a candidate
     expect(requests()).toBe(2);
   });

@@ -1,14 +1,20 @@
 import type { LinkReason } from '../../event-store/payloads/sync-results';
 import { to18 } from '../../mapping/salesforce-id';
 import type { MondayItem } from '../../monday/monday.port';
+import { MAX_ACTIVITY_LOG_ENTRIES } from '../../monday';
 import { dispatcherError, toDispatchError } from '../dispatch-error';
 import { failed, type Claimed, type DispatchContext, type HandlerResult } from './handler-types';
 import { createsWindow } from './monday-create-request';
 
 type CreateItem = Claimed<'monday.create_item'>;
 
-/** Entries of our own activity log read at most per trace (20 pages): past it, what was not found is created as before. */
-export const MAX_TRACED_LOG_ENTRIES = 2_000;
+/**
+ * Entries of our own activity log read at most per trace: all monday serves of one query (100
+ * pages, in the rare path of a create retried after its key may be forgotten). A busy board can hold
+ * more of our entries in the window (every column change of ours is one): past it, what was not
+ * found is created as before.
+ */
+export const MAX_TRACED_LOG_ENTRIES = MAX_ACTIVITY_LOG_ENTRIES;
 const IDS_PER_READ = 100;
 
 export interface TracedCreates {
