@@ -10,7 +10,7 @@ import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } fr
  * relation named an account item not linked yet is created in Salesforce without AccountId (the
  * relation waits). A person then cleared the relation on monday before our write of the account
  * was sent: that write was cancelled, and a second one wrote null over the create's null, because
- * nothing recorded that the create had left AccountId empty.
+ * nothing recorded that the create had left AccountId empty. The same held towards monday.
  */
 const OPP_BOARD = '9378000526';
 const ACCOUNT_BOARD = '9378000512';
@@ -66,5 +66,21 @@ describe('a relation waiting while its record was created in Salesforce (seed 30
     const echo = await projection.handle([salesforceChanged({ object: 'Opportunity', id: OPP, changeType: 'CREATE', fields: { Name: 'Deal', AccountId: '001000000000009AAA' }, at: 960, origin: 'own_echo' })], instance);
     expect(accountIdsSent(echo)).toEqual([]);
     expect(accountIdsSent(await projection.handle([accountLinked()], instance))).toEqual([ACCOUNT]);
+  });
+});
+
+describe('the same towards monday: a relation waiting while we created the item', () => {
+  const mapping = exampleResolvedMapping();
+
+  it('cleared in Salesforce before the account linked: nothing is written to monday, neither then nor at the link', async () => {
+    const projection = new InMemoryProjection(mapping);
+    const instance = projection.instance();
+    const [create] = await projection.handle([salesforceChanged({ object: 'Opportunity', id: OPP, changeType: 'CREATE', fields: { Name: 'Deal', StageName: 'Quote', AccountId: ACCOUNT }, at: 1_000 })], instance);
+    expect(create.kind === 'monday.create_item' && 'account' in create.columnValues).toBe(false);
+    const values = create.kind === 'monday.create_item' ? (create.values as Record<string, string | null>) : {};
+    await projection.handle([recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP, boardId: OPP_BOARD, itemId: '501', via: 'created_monday_item', values, at: 1_200, sentAt: 1_100 })], instance);
+    expect(await projection.handle([salesforceChanged({ object: 'Opportunity', id: OPP, fields: { AccountId: null }, at: 2_000 })], instance)).toEqual([]);
+    expect(await projection.handle([accountLinked()], instance)).toEqual([]);
+    expect(projection.record('opportunity', '501')?.waiting).toEqual([]);
   });
 });

@@ -115,10 +115,10 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
       if (side === created || !record.fields[key]?.[side]) written(record, key, side, value, at);
     }
   }
-  // A relation that waited while we created the Salesforce record was not in the create: the record
-  // holds no value there (seed 3088: the relation set, then cleared on monday before its write was
-  // sent, wrote a null over the create's null).
-  if (created === 'salesforce') for (const waiting of record.waiting) if (waiting.towards === 'salesforce') createdWithout(record, waiting.fieldKey, 'salesforce', at);
+  // A relation that waited while we created the record was not in the create: the new side holds no
+  // value there (seed 3088: the relation set, then cleared on monday before its write was sent, wrote
+  // a null over the create's null).
+  if (created) for (const waiting of record.waiting) if (waiting.towards === created) createdWithout(record, waiting.fieldKey, created, at);
   const convert = convertIfDue(record, object, (columnId) => agreedLabel(record, object, columnId), at);
   return decision(record, projected('linked', { via: link.via }), [...catchUp(record, object, context, at), ...convert]);
 }
@@ -188,6 +188,8 @@ export function resolveWaiting(current: SyncRecord, object: ResolvedObject, cont
       const seen = observe(record, field, 'monday', converted.value, waiting.at, 'user');
       if (seen.accepted && seen.push) toSalesforce.push(field);
     } else {
+      // The agreed value changed since to one monday holds (the relation cleared): nothing to send.
+      if (fieldsBehind(record, [field], 'monday').length === 0) continue;
       const values = mondayValues(record, [field], context);
       if (values.waiting.length > 0) stillWaiting.push(waiting);
       else toMonday.push(field);
