@@ -40,6 +40,14 @@ describe('user directory refresh while the service runs', () => {
     const noor = hire('Noor', 'Haddad');
     expect(users().mondayUserEmail(String(noor.mondayId))).toBeUndefined();
     expect(users().salesforceUserIdByEmail(noor.email)).toBeUndefined();
+    // Before a refresh, what a restart used to be needed for: the new owner is an unknown user.
+    const ownerTo = (mondayId: number) => md().changeColumnValues({ itemId: item.id, columnValues: { owner: { personsAndTeams: [{ id: mondayId, kind: 'person' }] } } });
+    ownerTo(noor.mondayId);
+    const unknownUser = () =>
+      env.db.pool.query("SELECT 1 FROM sync_decisions WHERE outcome = 'dead_lettered' AND reason = 'unknown_user' AND detail->>'detail' LIKE $1", [`%monday user ${noor.mondayId} %`]);
+    await expectEventually(async () => expect((await unknownUser()).rowCount).toBe(1), { timeoutMs: 15_000 });
+    const ownerBefore = sf().getRecord(opportunityId)?.OwnerId;
+    expect(ownerBefore).not.toBe(noor.salesforceId);
     const liveBefore = await storedLive();
 
     await expect(env.engine.userDirectory.refreshNow()).resolves.toBe(true);
@@ -51,12 +59,14 @@ describe('user directory refresh while the service runs', () => {
     expect(stored?.mondayUsers).toContainEqual({ id: String(noor.mondayId), email: 'Noor.Haddad@crm-sync.example' });
     expect(stored?.live).toEqual(liveBefore);
 
-    md().changeColumnValues({ itemId: item.id, columnValues: { owner: { personsAndTeams: [{ id: noor.mondayId, kind: 'person' }] } } });
+    // The same change made again now is matched (the one before stays an unknown user's).
+    ownerTo(noor.mondayId);
     await expectEventually(() => expect(sf().getRecord(opportunityId)?.OwnerId).toBe(noor.salesforceId), { timeoutMs: 15_000 });
     const { rows } = await env.db.pool.query<{ fields: Record<string, unknown> }>(
       "SELECT payload->'fields' AS fields FROM outbox WHERE kind = 'salesforce.update' AND payload->'fields' ? 'OwnerId'",
     );
     expect(rows.map((r) => r.fields.OwnerId)).toEqual([noor.salesforceId]);
+    expect((await unknownUser()).rowCount).toBe(1);
   });
 
   it('a refresh that cannot read monday or Salesforce keeps the directory it had, logs a warning, and the next refresh catches up', async () => {
