@@ -6,6 +6,7 @@ import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.in
 import { formatProblem, MappingError, validateAgainstLive, type Mapping } from '../mapping';
 import type { MigrationScheduleOptions } from '../migration/backfill.scheduler';
 import { readLiveContext } from '../migration/read-live-context';
+import { UserDirectoryRefreshService } from '../migration/user-directory-refresh';
 import { OutboxDispatchService } from '../outbox/outbox.module';
 import type { RunningOutboxDispatch } from '../outbox';
 import { activePersonalData } from '../personal-data/active';
@@ -27,6 +28,8 @@ export interface SyncEngine {
   projector: SubscriptionRunner;
   cdc: SalesforceCdcIngest;
   outbox: RunningOutboxDispatch;
+  /** The user lists read again (every USER_DIRECTORY_REFRESH_MINUTES, or now). */
+  userDirectory: { refreshNow(): Promise<boolean> };
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function startSyncEngine(runtime: ServiceRuntime, mapping: Mapping,
     projector: sync.get(SyncProjectorService).runner,
     cdc: sync.get(CdcSubscriber).ingest,
     outbox: sync.get(OutboxDispatchService).running,
+    userDirectory: sync.get(UserDirectoryRefreshService),
     stop: () => sync.close(),
   };
 }

@@ -9,6 +9,7 @@ const port = { message: 'PORT must be a whole number from 0 to 65535' };
 const dailyCallLimit = { message: 'MONDAY_DAILY_CALL_LIMIT must be a whole number of calls from 1 to 10000000 (your plan: Basic/Standard 1000, Pro 10000, Enterprise 25000)' };
 const bulkQueryTimeout = { message: 'SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440' };
 const databaseWait = { message: 'DATABASE_WAIT_SECONDS must be a whole number of seconds from 1 to 3600' };
+const userDirectoryRefresh = { message: 'USER_DIRECTORY_REFRESH_MINUTES must be a whole number of minutes from 0 (off) to 1440' };
 
 /**
  * Every environment variable of interface.md section 1, typed and defaulted. Property names are the
@@ -56,6 +57,8 @@ export class EnvironmentVariables {
   /** Cron of the scheduled reconcile (checked in load-config.ts with the `cron` package); unset: off. */
   @IsOptional() @IsString() RECONCILE_SCHEDULE?: string;
   @IsIn(['true', 'false'], { message: 'RECONCILE_FIX must be true or false' }) RECONCILE_FIX: 'true' | 'false' = 'false';
+  /** How often each instance reads both CRMs' user lists again (people <-> owner by e-mail); 0: only at start. */
+  @Type(() => Number) @IsInt(userDirectoryRefresh) @Min(0, userDirectoryRefresh) @Max(1440, userDirectoryRefresh) USER_DIRECTORY_REFRESH_MINUTES = 15;
 
   /** Key-encryption key of personal data (base64 of 32 bytes; checked in load-config.ts); unset: stored in clear. */
   @IsOptional() @IsString() PII_ENCRYPTION_KEY?: string;

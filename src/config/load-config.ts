@@ -106,6 +106,7 @@ export function loadConfig(env: Env = process.env, overrides: Env = {}): AppConf
       telegram: vars.TELEGRAM_BOT_TOKEN && vars.TELEGRAM_CHAT_ID ? { botToken: vars.TELEGRAM_BOT_TOKEN, chatId: vars.TELEGRAM_CHAT_ID } : null,
     },
     reconcile: { schedule: vars.RECONCILE_SCHEDULE ?? null, fix: vars.RECONCILE_FIX === 'true' },
+    userDirectoryRefreshMs: vars.USER_DIRECTORY_REFRESH_MINUTES * 60_000,
     personalData: personalData.config,
     secretValues: [...secretValuesOf(vars, salesforceAuth), ...personalData.secrets],
   };

@@ -38,6 +38,11 @@ export interface MigrationScheduleOptions {
   catchUpRequests?: string;
   /** Time zone of the crons (default the mapping's timeZone). */
   timeZone?: string;
+  /**
+   * Interval of the user directory refresh in ms (default USER_DIRECTORY_REFRESH_MINUTES); null or 0:
+   * not scheduled (a test runs it itself). Scheduled by MigrationModule (user-directory-refresh.ts).
+   */
+  userDirectoryRefreshMs?: number | null;
 }
 
 export interface MigrationSchedules {

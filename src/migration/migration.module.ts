@@ -18,6 +18,7 @@ import { LIVE_SCHEMAS, SYNC_CONTEXT } from '../sync-projector/sync-context.token
 import { JsforceSalesforceClient } from '../salesforce/jsforce-salesforce.client';
 import type { MigrationScheduleOptions } from './backfill.scheduler';
 import { MigrationSchedulesService } from './migration-schedules.service';
+import { UserDirectoryRefreshService } from './user-directory-refresh';
 
 interface MigrationSyncParts {
   config: AppConfig;
@@ -57,7 +58,8 @@ function schedulesService(parts: MigrationSyncParts, scheduleOptions: MigrationS
 
 /**
  * Backfill, catch-up, reconcile and replay; in a running service, their schedules
- * (MigrationSchedulesService), from the context's parts. `scheduleOptions`: test settings.
+ * (MigrationSchedulesService) and the refresh of the user lists read at start
+ * (UserDirectoryRefreshService), from the context's parts. `scheduleOptions`: test settings.
  */
 @Module({})
 export class MigrationModule {
@@ -81,8 +83,16 @@ export class MigrationModule {
             registry: SchedulerRegistry,
           ) => schedulesService({ config, databaseUrl, pool, logger, salesforce, monday, mapping, context, live, registry }, scheduleOptions),
         },
+        {
+          provide: UserDirectoryRefreshService,
+          inject: [APP_CONFIG, DATABASE_POOL, SERVICE_LOGGER, JsforceSalesforceClient, MONDAY_CLIENT, SYNC_CONTEXT, LIVE_SCHEMAS, SchedulerRegistry],
+          useFactory: (config: AppConfig, pool: Pool, logger: Logger, salesforce: JsforceSalesforceClient, monday: MondayPort, context: SyncContext, live: CachedContext, registry: SchedulerRegistry) => {
+            const intervalMs = scheduleOptions?.userDirectoryRefreshMs === undefined ? config.userDirectoryRefreshMs : (scheduleOptions.userDirectoryRefreshMs ?? 0);
+            return new UserDirectoryRefreshService({ db: pool, salesforce, monday, context, live, logger, registry }, intervalMs);
+          },
+        },
       ],
-      exports: [MigrationSchedulesService],
+      exports: [MigrationSchedulesService, UserDirectoryRefreshService],
     };
   }
 }

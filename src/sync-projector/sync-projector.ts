@@ -91,8 +91,9 @@ export class SyncProjector implements Subscriber {
    */
   async leading(db: Pool): Promise<void> {
     for (const link of await loadLinks(db)) this.links.add(link.objectKey, link.salesforceId, link.itemId);
-    // The user lists as the instance started last read them: this one's may be older (a user added
-    // since would be an unknown owner here and dead-letter the change the one before resolved).
+    // The user lists as last stored, by an instance's start or its user directory refresh: this
+    // one's may be older (a user added since would be an unknown owner here and dead-letter the
+    // change the one before resolved).
     const cached = await loadCachedContext(db);
     if (cached) this.context().users = new EmailUserDirectory(cached.salesforceUsers, cached.mondayUsers);
   }

@@ -98,7 +98,7 @@ describe('scheduled reconcile (RECONCILE_SCHEDULE) with RECONCILE_FIX=true', () 
       expect(job.isActive).toBe(true);
       expect(job.cronTime.timeZone).toBe(env.mapping.timeZone);
     }
-    expect(registry.getIntervals().sort()).toEqual(['api-usage-samples', 'monday-daily-calls', 'operational-alerts']);
+    expect(registry.getIntervals().sort()).toEqual(['api-usage-samples', 'monday-daily-calls', 'operational-alerts', 'user-directory-refresh']);
   });
 
   it('finds a Salesforce edit the sync never heard of, reports it in logs, metrics and an alert, and repairs monday', async () => {

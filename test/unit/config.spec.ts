@@ -145,6 +145,15 @@ describe('configuration', () => {
     expect(problemsOf({ SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES: '0' })).toEqual([expect.stringMatching(/^SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES must be/)]);
   });
 
+  it('the user lists are read again every 15 minutes unless USER_DIRECTORY_REFRESH_MINUTES says otherwise (0: only at start)', () => {
+    expect(loadConfig({}).userDirectoryRefreshMs).toBe(15 * 60_000);
+    expect(loadConfig({ USER_DIRECTORY_REFRESH_MINUTES: '5' }).userDirectoryRefreshMs).toBe(5 * 60_000);
+    expect(loadConfig({ USER_DIRECTORY_REFRESH_MINUTES: '0' }).userDirectoryRefreshMs).toBe(0);
+    for (const wrong of ['-1', '1.5', 'hourly', '1441']) {
+      expect(problemsOf({ USER_DIRECTORY_REFRESH_MINUTES: wrong })).toEqual([expect.stringMatching(/^USER_DIRECTORY_REFRESH_MINUTES must be a whole number of minutes from 0/)]);
+    }
+  });
+
   it('knows its secret values so logs can redact them', () => {
     const config = loadConfig(production);
     expect(config.secretValues).toEqual(expect.arrayContaining(['monday-token-secret-value', 'password-secret-value', 'client-secret-value']));

@@ -50,6 +50,19 @@ describe('monday emulator control API', () => {
     }
   });
 
+  it('POST /__sandbox/users adds a person to the account: the users query serves them and a people column takes them; an e-mail already there is refused', async () => {
+    const added = await control('POST', 'users', { name: 'Noor Haddad', email: 'Noor.Haddad@crm-sync.example', title: 'Development Associate' });
+    expect(added.status).toBe(200);
+    const { id } = added.json as { id: number };
+    expect(id).toBeGreaterThan(Math.max(...em.control.humanUsers().filter((u) => u.id !== id).map((u) => u.id)));
+    const served = await client.request<{ users: Array<{ id: string; email: string }> }>(DOCS.users, { emails: ['noor.haddad@crm-sync.example'] });
+    expect(served.users).toEqual([expect.objectContaining({ id: String(id), email: 'Noor.Haddad@crm-sync.example' })]);
+    const item = em.control.createItem({ boardId: LEADS.id, name: 'Owned by the new hire', columnValues: { owner: { personsAndTeams: [{ id, kind: 'person' }] } }, asUserId: id });
+    expect(JSON.stringify(em.control.getItem(item.id)?.values.owner)).toContain(String(id));
+    expect((await control('POST', 'users', { name: 'Again', email: 'noor.haddad@CRM-SYNC.example' })).json).toMatchObject({ error: 'InvalidArgumentException' });
+    expect((await control('POST', 'users', { name: 'No mail', email: 'not-an-address' })).status).toBe(400);
+  });
+
   it('seeding boards and items over HTTP fires no webhooks and uses the given ids', async () => {
     const owner = em.control.humanUsers()[0].id;
     const board = await control('POST', 'boards', { id: 7_000_000_001, name: 'Seeded', ownerId: owner, columns: [{ id: 'note', title: 'Note', type: 'text' }], groups: [{ id: 'topics', title: 'G' }] });

@@ -1,5 +1,5 @@
 import type { BoardSpec } from '../board-actions';
-import { INTEGRATION_USER_ID } from '../account-users';
+import { INTEGRATION_USER_ID, personalToken } from '../account-users';
 import type { EmulatorCore } from '../emulator-core';
 import { MondayApiError } from '../errors';
 import type { DailyAnalytics } from '../http/daily-analytics';
@@ -43,6 +43,23 @@ export class MondayControl {
 
   humanUsers(): UserRecord[] {
     return this.users().filter((u) => u.id !== INTEGRATION_USER_ID);
+  }
+
+  /**
+   * A person joins the account (an admin invited them and they accepted): a new user id, served by
+   * the `users` query and usable in people columns from now on. An e-mail the account already has is
+   * refused, as monday does.
+   */
+  addUser(input: { name: string; email: string; title?: string; isAdmin?: boolean }): UserRecord {
+    const email = input.email.trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new MondayApiError('InvalidArgumentException', `Invalid email: ${email}`, { email });
+    if (this.users().some((u) => u.email.toLowerCase() === email.toLowerCase())) {
+      throw new MondayApiError('InvalidArgumentException', 'A user with this email already exists in the account', { email });
+    }
+    const id = Math.max(...this.users().map((u) => u.id)) + 1;
+    const user: UserRecord = { id, name: input.name, email, title: input.title ?? '', isAdmin: input.isAdmin ?? false, token: personalToken(id, this.core.account.id), createdAt: this.core.clock.now() };
+    this.core.store.addUser(user);
+    return { ...user };
   }
 
   createItem(input: { boardId: number; name: string; groupId?: string; columnValues?: Record<string, unknown>; createLabelsIfMissing?: boolean } & Actor): ItemRecord {

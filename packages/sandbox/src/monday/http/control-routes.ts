@@ -29,6 +29,12 @@ export function registerControlRoutes(app: FastifyInstance, control: MondayContr
   const id = (req: { params: unknown }): number => Number((req.params as { id: string }).id);
 
   app.get('/__sandbox/users', (_req, reply) => run(reply, () => control.users()));
+  app.post('/__sandbox/users', (req, reply) =>
+    run(reply, () => {
+      const b = body(req);
+      return control.addUser({ name: String(b.name ?? ''), email: String(b.email ?? ''), title: b.title as string | undefined, isAdmin: b.isAdmin === true });
+    }),
+  );
   app.get('/__sandbox/boards', (_req, reply) => run(reply, () => control.boards()));
   app.post('/__sandbox/boards', (req, reply) => run(reply, () => control.seedBoard(body(req) as unknown as BoardSpec)));
   app.get('/__sandbox/boards/:id/items', (req, reply) => run(reply, () => control.listItems(id(req))));
