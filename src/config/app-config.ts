@@ -35,7 +35,7 @@ export interface AppConfig {
   alerts: { webhookUrl: string | null; telegram: { botToken: string; chatId: string } | null };
   /** The scheduled reconcile: a cron (in the mapping's timeZone), null when off; fix: append the repairs too. */
   reconcile: { schedule: string | null; fix: boolean };
-  /** USER_DIRECTORY_REFRESH_MINUTES: how often each instance reads both user lists again (default 15 min); 0: only at start. */
+  /** USER_DIRECTORY_REFRESH_MINUTES: how often each instance reads both user lists again (default 60 min); 0: only at start. */
   userDirectoryRefreshMs: number;
   /**
    * PII_ENCRYPTION_KEY (or the content of PII_ENCRYPTION_KEY_FILE): the key-encryption key of

@@ -58,7 +58,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() RECONCILE_SCHEDULE?: string;
   @IsIn(['true', 'false'], { message: 'RECONCILE_FIX must be true or false' }) RECONCILE_FIX: 'true' | 'false' = 'false';
   /** How often each instance reads both CRMs' user lists again (people <-> owner by e-mail); 0: only at start. */
-  @Type(() => Number) @IsInt(userDirectoryRefresh) @Min(0, userDirectoryRefresh) @Max(1440, userDirectoryRefresh) USER_DIRECTORY_REFRESH_MINUTES = 15;
+  @Type(() => Number) @IsInt(userDirectoryRefresh) @Min(0, userDirectoryRefresh) @Max(1440, userDirectoryRefresh) USER_DIRECTORY_REFRESH_MINUTES = 60;
 
   /** Key-encryption key of personal data (base64 of 32 bytes; checked in load-config.ts); unset: stored in clear. */
   @IsOptional() @IsString() PII_ENCRYPTION_KEY?: string;

@@ -145,8 +145,8 @@ describe('configuration', () => {
     expect(problemsOf({ SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES: '0' })).toEqual([expect.stringMatching(/^SALESFORCE_BULK_QUERY_TIMEOUT_MINUTES must be/)]);
   });
 
-  it('the user lists are read again every 15 minutes unless USER_DIRECTORY_REFRESH_MINUTES says otherwise (0: only at start)', () => {
-    expect(loadConfig({}).userDirectoryRefreshMs).toBe(15 * 60_000);
+  it('the user lists are read again every 60 minutes unless USER_DIRECTORY_REFRESH_MINUTES says otherwise (0: only at start)', () => {
+    expect(loadConfig({}).userDirectoryRefreshMs).toBe(60 * 60_000);
     expect(loadConfig({ USER_DIRECTORY_REFRESH_MINUTES: '5' }).userDirectoryRefreshMs).toBe(5 * 60_000);
     expect(loadConfig({ USER_DIRECTORY_REFRESH_MINUTES: '0' }).userDirectoryRefreshMs).toBe(0);
     for (const wrong of ['-1', '1.5', 'hourly', '1441']) {
