@@ -33,13 +33,17 @@ SELECT position, transaction_id::text AS transaction_id, source, source_event_id
        payload, occurred_at, recorded_at${READ_FROM}`;
 
 /**
- * The same read with both timestamps as epoch milliseconds (floor of the exact value: what pg's
- * date parser gives, it truncates sub-millisecond digits), so no date string is parsed per event.
+ * The same read as one JSON array per event, built by Postgres: position, transaction id, source,
+ * source event id, stream, type, origin, payload, and both timestamps as epoch milliseconds (floor
+ * of the exact value: what pg's date parser gives, it truncates sub-millisecond digits), so node
+ * parses one string per event instead of ten fields (pg's per-field buffer slicing and UTF-8
+ * decoding, the payload's own JSON.parse) and no date string. The payload is jsonb, embedded as
+ * its own text output (what pg's jsonb parser read before); text columns are JSON-escaped.
  */
-const READ_EPOCH_SQL = `
-SELECT position, transaction_id::text AS transaction_id, source, source_event_id, stream, type, origin,
-       payload, floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at,
-       floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at${READ_FROM}`;
+const READ_JSON_SQL = `
+SELECT json_build_array(position, transaction_id::text, source, source_event_id, stream, type, origin, payload,
+       floor(extract(epoch FROM occurred_at) * 1000)::int8,
+       floor(extract(epoch FROM recorded_at) * 1000)::int8)::text AS event${READ_FROM}`;
 
 interface EventRow {
   position: string;
@@ -64,22 +68,21 @@ export interface ArrayQueryable {
   query<R extends unknown[]>(config: QueryArrayConfig): Promise<QueryArrayResult<R>>;
 }
 
-/** READ_EPOCH_SQL's columns, in order. */
-type EpochArrayRow = [string, string, RecordedEvent['source'], string, string, RecordedEvent['type'], RecordedEvent['origin'], unknown, number, number];
+/** READ_JSON_SQL's array, in order. */
+type EventArray = [number, string, RecordedEvent['source'], string, string, RecordedEvent['type'], RecordedEvent['origin'], unknown, number, number];
 
 /**
  * `readBatch` for bulk readers (`crm-sync replay`): the same events in the same order, with the
- * same `occurredAt`/`recordedAt` values, built from epoch milliseconds instead of parsed date
- * strings (pg's timestamptz parser was about 4% of replay's CPU), and rows read as arrays (no
- * row object with ten keyed stores per event before the event object is built).
+ * same `occurredAt`/`recordedAt` values, each read as one JSON array built by Postgres
+ * (READ_JSON_SQL) and parsed once: no per-field row parsing, no date strings.
  */
 export async function readBatchFast(db: ArrayQueryable, after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
-  const { rows } = await db.query<EpochArrayRow>({ text: READ_EPOCH_SQL, values: [after.transactionId, after.position, limit], rowMode: 'array' });
+  const { rows } = await db.query<[string]>({ text: READ_JSON_SQL, values: [after.transactionId, after.position, limit], rowMode: 'array' });
   const events = new Array<RecordedEvent>(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
+    const row = JSON.parse(rows[i][0]) as EventArray;
     events[i] = {
-      position: Number(row[0]),
+      position: row[0],
       transactionId: row[1],
       source: row[2],
       sourceEventId: row[3],

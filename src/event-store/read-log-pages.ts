@@ -8,8 +8,8 @@ export class ReplayReadTimeout extends Error {
 
 /**
  * The log in read order, page by page, with the next page read while the caller works on this
- * one. Reads go through the event store's xmin-guarded `readBatchFast` (`readBatch`'s read, with
- * timestamps selected as epoch milliseconds; invariant 3; with the read order index the guard
+ * one. Reads go through the event store's xmin-guarded `readBatchFast` (`readBatch`'s read, each
+ * event as one JSON array built by Postgres; invariant 3; with the read order index the guard
  * costs nothing measurable). Ends once every event committed before the
  * call has been read, waiting up to `timeoutMs` for events still hidden behind an open older
  * transaction; events appended later are left to the live projector, after the checkpoint.

@@ -11,7 +11,7 @@ import type { SyncRecord } from '../sync-projector/sync-record';
 import { decideEvent, keyOf, OutcomeTally, RecordBatch, SYNC_PROJECTOR, type BatchDecisions, type DecideFunction, type EventDecider, type WaitingRecords } from '../sync-projector/sync-projector';
 import { decide, recordKeysOf, type RecordKey } from '../sync-projector/decide';
 import { loadRecords, type DecisionRow } from '../sync-projector/sync-records.repository';
-import { clearSyncProjection, decisionRow, ReplayRecordIds, ReplayWriter, type ReplayWrite } from '../sync-projector/rebuild';
+import { clearSyncProjection, decisionRow, decisionRowOf, ReplayRecordIds, ReplayWriter, type ReplayWrite } from '../sync-projector/rebuild';
 import { countWaitingCommands } from '../outbox/waiting-commands';
 import { ReplayRecordStore } from './replay-record-store';
 
@@ -170,7 +170,10 @@ class Rebuild {
         const outcome = this.decideOne(event, pageKeys[i], decider, decided);
         if (!(outcome === true || (outcome !== false && (await outcome)))) continue;
         const { decisions } = decided;
-        for (const decision of decisions) {
+        // Indexed loops: an array iterator here lives across the awaits of this async function, so
+        // V8 cannot elide it (one iterator per loop per event).
+        for (let d = 0; d < decisions.length; d++) {
+          const decision = decisions[d];
           const created = decision.record && decision.record.id === null ? batch.latest(decision.record) : null;
           if (created && created.id === null) {
             const id = await this.ids.assign(event);
@@ -179,14 +182,15 @@ class Rebuild {
             batch.put(created);
           }
         }
-        for (const row of decisions) {
+        for (let d = 0; d < decisions.length; d++) {
+          const row = decisions[d];
           const recordId = row.record ? batch.idOf(row.record) : null;
           if (recordId !== null && recordId < 0) {
             const { record: _record, ...rest } = row;
             this.unstored.get(recordId)?.decisions.push(rest);
           } else {
-            // The row's fields by name: no rest/spread copies of every decision (hot path).
-            this.decisionRows.push(decisionRow({ position: row.position, recordId, eventType: row.eventType, outcome: row.outcome, commands: row.commands }));
+            // The row as it is with the id beside it: no copy of every decision (hot path).
+            this.decisionRows.push(decisionRowOf(row, recordId));
             if (recordId === null && row.outcome.detail) this.unattachedSubjects.set(row.position, unattachedDecisionSubject(event));
           }
         }
@@ -300,8 +304,10 @@ class Rebuild {
     // Found by item id, by Salesforce id, by record id: loaded in that order, each in event order (as collectKeys lists keys).
     const [byItem, bySalesforce, byId]: SyncRecord[][] = [[], [], []];
     const missing = this.store.mayMiss ? { itemIds: new Set<string>(), salesforce: new Map<string, { objectKey: string; salesforceId: string }>(), recordIds: new Set<number>() } : null;
-    for (const keys of pageKeys) {
-      for (const key of keys) {
+    for (let e = 0; e < pageKeys.length; e++) {
+      const keys = pageKeys[e];
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k];
         if (!key) continue;
         const record = this.store.get(key);
         const kind = 'mondayItemId' in key ? byItem : 'salesforceId' in key ? bySalesforce : byId;

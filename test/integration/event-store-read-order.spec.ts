@@ -65,4 +65,16 @@ describe('event store read order', () => {
     expect(fast).toEqual(slow);
     expect(fast.find((e) => e.sourceEventId === 'json1')?.payload).toEqual({ name: 'Zoë "Q"\nline\t\\', n: 1.5, big: 12345678901234, nested: { x: [1, null, true] } });
   });
+
+  it('readBatchFast reads text columns as written: quotes, backslashes, control characters and unicode (each event is read as one JSON array built by Postgres)', async () => {
+    await db.pool.query(
+      `INSERT INTO events (transaction_id, source, source_event_id, stream, type, origin, payload, occurred_at)
+       SELECT (200 + i)::text::xid8, 'monday', s, 'monday:item:"' || s, 'monday.unknown', 'user', '{}', now()
+       FROM unnest(ARRAY[E'quote " back \\\\ slash', E'tab\tnew\nline\rcr\u0001', 'Zoë ✓ 😀', '']) WITH ORDINALITY AS x(s, i)`,
+    );
+    const slow = await readBatch(db.pool, START, 100);
+    const fast = await readBatchFast(db.pool, START, 100);
+    expect(fast).toEqual(slow);
+    expect(fast.map((e) => e.sourceEventId)).toEqual(expect.arrayContaining(['quote " back \\ slash', 'tab\tnew\nline\rcr\u0001', 'Zoë ✓ 😀', '']));
+  });
 });

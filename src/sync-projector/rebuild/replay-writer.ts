@@ -30,9 +30,14 @@ export interface ReplayWrite {
  * combination instead of per row (replay writes a row per event).
  */
 export function decisionRow(decision: DecisionRow): string {
+  return decisionRowOf(decision, decision.recordId);
+}
+
+/** `decisionRow` of `decision` naming `recordId` (replay's loop: no row object per decision for the id). */
+export function decisionRowOf(decision: Omit<DecisionRow, 'recordId'>, recordId: number | null): string {
   const { outcome } = decision;
   const detail = outcome.detail ? copyField(JSON.stringify(outcome.detail)) : '\\N';
-  return `${decision.position}\t${decision.recordId ?? '\\N'}\t${middleColumns(decision.eventType, outcome.outcome, outcome.reason)}\t${detail}\t${decision.commands}\n`;
+  return `${decision.position}\t${recordId ?? '\\N'}\t${middleColumns(decision.eventType, outcome.outcome, outcome.reason)}\t${detail}\t${decision.commands}\n`;
 }
 
 /** Escaped `event_type, outcome, reason` columns, by event type, outcome and reason (a few dozen combinations; capped all the same). */
