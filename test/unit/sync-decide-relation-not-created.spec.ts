@@ -69,6 +69,20 @@ describe('a relation waiting while its record was created in Salesforce (seed 30
   });
 });
 
+describe('a relation cleared on monday while its record was being created in Salesforce (seed 3569)', () => {
+  it('the create did not carry it and the relation no longer waits at the link: nothing is written', async () => {
+    const projection = new InMemoryProjection(exampleResolvedMapping());
+    const instance = projection.instance();
+    const [create] = await projection.handle([opportunityRead()], instance);
+    expect(await projection.handle([relationCleared()], instance)).toEqual([]);
+    const values = create.kind === 'salesforce.create' ? (create.values as Record<string, string | null>) : {};
+    await projection.handle([opportunityCreated(values)], instance);
+    await projection.handle([accountLinked()], instance);
+    expect(accountIdsSent(projection.commands)).toEqual([]);
+    expect(projection.record('opportunity', '501')?.fields.account).toMatchObject({ agreed: null, salesforce: { value: null } });
+  });
+});
+
 describe('the same towards monday: a relation waiting while we created the item', () => {
   const mapping = exampleResolvedMapping();
 

@@ -115,12 +115,25 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
       if (side === created || !record.fields[key]?.[side]) written(record, key, side, value, at);
     }
   }
-  // A relation that waited while we created the record was not in the create: the new side holds no
-  // value there (seed 3088: the relation set, then cleared on monday before its write was sent, wrote
-  // a null over the create's null).
-  if (created) for (const waiting of record.waiting) if (waiting.towards === created) createdWithout(record, waiting.fieldKey, created, at);
+  if (created) notCreated(record, object, link.values, created, at);
   const convert = convertIfDue(record, object, (columnId) => agreedLabel(record, object, columnId), at);
   return decision(record, projected('linked', { via: link.via }), [...catchUp(record, object, context, at), ...convert]);
+}
+
+/**
+ * Fields our create on `side` did not carry (not in its values) hold nothing there: a relation that
+ * waited while the create was decided (seed 3088: set, then cleared on monday before its write was
+ * sent, it wrote a null over the create's null), or one a person cleared while the create ran (seed
+ * 3569). Fields never changed by anyone (agreedAt 0) and unseen ones are left to the create's echo:
+ * the side may have set a default there.
+ */
+function notCreated(record: SyncRecord, object: ResolvedObject, values: Readonly<Record<string, unknown>>, side: Side, at: number): void {
+  for (const field of object.fields) {
+    if (field.key in values) continue;
+    const state = record.fields[field.key];
+    const waits = record.waiting.some((w) => w.fieldKey === field.key && w.towards === side);
+    if (state ? !state.erased && state.agreedAt > 0 : waits) createdWithout(record, field.key, side, at);
+  }
 }
 
 /**
