@@ -7,10 +7,9 @@ import type { SyncContext } from './sync-context';
 import { nextCommandSeq, type SyncRecord } from './sync-record';
 
 /** Field key -> agreed value, echoed back by the dispatcher as what the target now holds. */
-export function agreedValues(record: SyncRecord, fields: readonly ResolvedField[], updateableOnly = false): WrittenValues {
+export function agreedValues(record: SyncRecord, fields: readonly ResolvedField[]): WrittenValues {
   const values: WrittenValues = {};
   for (const field of fields) {
-    if (updateableOnly && !field.salesforceUpdateable) continue;
     const state = record.fields[field.key];
     if (state && !state.erased) values[field.key] = state.agreed;
   }
@@ -46,8 +45,8 @@ export function salesforceUpdate(object: ResolvedObject, record: SyncRecord, fie
   // the Contact/Opportunity now, so nothing is ever sent to it.
   if (isConvertedLead(object, record)) return null;
   const values = salesforceFieldValues(record, fields);
-  if (!record.salesforceId || !hasKeys(values)) return null;
-  const written = agreedValues(record, fields, true);
+  if (!record.salesforceId || Object.keys(values).length === 0) return null;
+  const written = agreedValues(record, fields.filter((f) => f.salesforceUpdateable));
   const seq = nextCommandSeq(record, 'salesforce');
   sendingAgreed(record, Object.keys(written), 'salesforce', seq);
   return {
@@ -119,7 +118,7 @@ export function mondayValues(record: SyncRecord, fields: readonly ResolvedField[
 
 /** A change of the item's columns to `values` (noted in the record as on its way: sendingAgreed). */
 export function mondayChange(object: ResolvedObject, record: SyncRecord, values: MondayValues): OutboxCommand | null {
-  if (!record.mondayItemId || (!hasKeys(values.columnValues) && values.name === undefined)) return null;
+  if (!record.mondayItemId || (Object.keys(values.columnValues).length === 0 && values.name === undefined)) return null;
   const seq = nextCommandSeq(record, 'monday');
   sendingAgreed(record, Object.keys(values.written), 'monday', seq);
   return {
@@ -160,7 +159,6 @@ export function mondayRefresh(object: ResolvedObject, boardId: string, itemId: s
 
 /** One dead letter per value `target` cannot take (field key -> the conversion error's message). */
 export function rejectedValues(object: ResolvedObject, record: SyncRecord, target: 'salesforce' | 'monday', invalid: Record<string, string>): OutboxCommand[] {
-  if (!hasKeys(invalid)) return [];
   return Object.entries(invalid).map(([field, message]) => ({
     kind: 'sync.rejected_value',
     target,
@@ -172,10 +170,4 @@ export function rejectedValues(object: ResolvedObject, record: SyncRecord, targe
     field,
     message,
   }));
-}
-
-/** Whether `values` has an own key (Object.keys(values).length > 0 without the array). */
-export function hasKeys(values: object): boolean {
-  for (const key in values) if (Object.hasOwn(values, key)) return true;
-  return false;
 }

@@ -9,7 +9,7 @@ export interface Decision {
   outcome: Outcome;
 }
 
-export function decision(record: SyncRecord | null, outcome: Outcome, commands: ReadonlyArray<OutboxCommand | null> = []): Decision {
+export function decision(record: SyncRecord | null, outcome: Outcome, commands: Array<OutboxCommand | null> = []): Decision {
   return { record, outcome, commands: commands.filter((c): c is OutboxCommand => c !== null) };
 }
 

@@ -1,7 +1,7 @@
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOfType, RecordedEvent } from '../../event-store';
 import type { OutboxCommand } from '../../sync-commands/outbox-command';
-import { hasKeys, mondayChange, mondayCreate, mondayValues, rejectedValues, salesforceUpdate } from '../command-builders';
+import { mondayChange, mondayCreate, mondayValues, rejectedValues, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../../mapping/resolved-mapping';
@@ -64,7 +64,7 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     record.creating = 'monday';
     return decision(record, withInvalid(projected('creating_monday_item'), values.invalid), [mondayCreate(object, record, values), ...rejectedValues(object, record, 'monday', values.invalid)]);
   }
-  const repairs = [repair.length > 0 ? salesforceUpdate(object, record, repair) : null];
+  const repairs = [salesforceUpdate(object, record, repair)];
   if (changed.length === 0) {
     if (repair.length > 0) return decision(record, projected('repair_behind', { fields: repair.map((f) => f.key) }), repairs);
     return decision(record, skipped(event.origin === 'own_echo' ? 'own_echo' : 'unchanged_value'));
@@ -73,7 +73,7 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
   waitTowardsMonday(record, values.waiting, at);
   const command = mondayChange(object, record, values);
   if (!command) {
-    if (hasKeys(values.invalid)) return decision(record, deadLettered('conversion_failed', { invalidValues: values.invalid }), [...repairs, ...rejectedValues(object, record, 'monday', values.invalid)]);
+    if (Object.keys(values.invalid).length > 0) return decision(record, deadLettered('conversion_failed', { invalidValues: values.invalid }), [...repairs, ...rejectedValues(object, record, 'monday', values.invalid)]);
     return decision(record, skipped('waiting_for_link', { fields: values.waiting.map((f) => f.key) }), repairs);
   }
   return decision(record, withInvalid(projected(), values.invalid), [command, ...repairs, ...rejectedValues(object, record, 'monday', values.invalid)]);
@@ -88,14 +88,8 @@ function observeFields(
   origin: SalesforceFact['origin'],
   readNow: boolean,
 ): { changed: ResolvedField[]; repair: ResolvedField[] } {
-  // The mapped fields these names feed, each once, in the order first fed (a timeline is fed by two
-  // names): an array, searched when a name feeds more than one field or a field already fed.
-  const touched: ResolvedField[] = [];
-  for (const name in fields) {
-    const named = object.fieldsBySalesforceName.get(name);
-    if (named === undefined) continue;
-    for (const field of named) if (!touched.includes(field)) touched.push(field);
-  }
+  const touched = new Set<ResolvedField>();
+  for (const name of Object.keys(fields)) for (const field of object.fieldsBySalesforceName.get(name) ?? []) touched.add(field);
   const changed: ResolvedField[] = [];
   const repair: ResolvedField[] = [];
   for (const field of touched) {
@@ -167,5 +161,5 @@ function normalise(event: SalesforceFact): {
 }
 
 function withInvalid<T extends { detail?: Record<string, unknown> }>(outcome: T, invalid: Record<string, string>): T {
-  return hasKeys(invalid) ? { ...outcome, detail: { ...outcome.detail, invalidValues: invalid } } : outcome;
+  return Object.keys(invalid).length > 0 ? { ...outcome, detail: { ...outcome.detail, invalidValues: invalid } } : outcome;
 }

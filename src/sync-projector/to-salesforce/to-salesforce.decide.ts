@@ -3,7 +3,7 @@ import { conditionHolds } from '../../mapping/mapping.types';
 import { isErased } from '../../personal-data/erased';
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { OutboxCommand } from '../../sync-commands/outbox-command';
-import { hasKeys, isConvertedLead, mondayChange, mondayRefresh, mondayValues, rejectedValues, salesforceCreate, salesforceUpdate } from '../command-builders';
+import { isConvertedLead, mondayChange, mondayRefresh, mondayValues, rejectedValues, salesforceCreate, salesforceUpdate } from '../command-builders';
 import { copyRecord, decision, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
@@ -149,8 +149,7 @@ function valueChanged(
   if (!field) return decision(record, skipped('unmapped_column'));
   if (record.deleted) return decision(record, skipped('deleted_record'));
   if (newerWaiting(record, field.key, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
-  // copyRecord gave this record its own waiting array: an empty one has nothing to filter.
-  if (record.waiting.length > 0) record.waiting = record.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'salesforce'));
+  record.waiting = record.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'salesforce'));
   const seen = observe(record, field, 'monday', value, atOf(event), event.origin, false, madeOver);
   if (!record.salesforceId) {
     if (seen.accepted === false && seen.reason === 'own_echo') return decision(record, skipped('own_echo'));
@@ -162,8 +161,7 @@ function valueChanged(
     // A webhook carries one column: read the whole item, and create from that snapshot.
     return decision(record, projected('reading_item'), [mondayRefresh(object, record.mondayBoardId, record.mondayItemId as string)]);
   }
-  // No closure nor array per event for a mapping without a Lead conversion (convertIfDue's first test).
-  const convert = object.mapping.convert ? convertIfDue(record, object, (columnId) => (columnId === field.key ? labelOf(field, value) : null), atOf(event)) : NO_COMMANDS;
+  const convert = convertIfDue(record, object, (columnId) => (columnId === field.key ? labelOf(field, value) : null), atOf(event));
   if (!seen.accepted && seen.repair) {
     return decision(record, projected('repair_behind', { field: field.key, why: seen.reason }), [mondayChange(object, record, mondayValues(record, [field], context)), ...convert]);
   }
@@ -217,9 +215,6 @@ function removed(record: SyncRecord | null, object: ResolvedObject, event: Monda
   return decision(record, projected('deleting_salesforce_record'), [command]);
 }
 
-/** No command (shared, never changed: spread or copied by `decision`). */
-const NO_COMMANDS: readonly OutboxCommand[] = Object.freeze([]);
-
 /** Lead lifecycle: when the convert condition holds on the item, convert the linked Lead once. */
 export function convertIfDue(record: SyncRecord, object: ResolvedObject, textOf: (columnId: string) => string | null, at: number): OutboxCommand[] {
   const convert = object.mapping.convert;
@@ -252,5 +247,5 @@ function atOf(event: RecordedEvent): number {
 }
 
 function withProblems<T extends { detail?: Record<string, unknown> }>(outcome: T, problems: Record<string, string>): T {
-  return hasKeys(problems) ? { ...outcome, detail: { ...outcome.detail, invalidValues: problems } } : outcome;
+  return Object.keys(problems).length > 0 ? { ...outcome, detail: { ...outcome.detail, invalidValues: problems } } : outcome;
 }
