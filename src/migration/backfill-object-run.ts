@@ -33,6 +33,8 @@ export interface ObjectRunOptions {
   onProgress?: (progress: ObjectRunProgress) => void;
   /** Waits before each page is appended (back-pressure: the outbox backlog stays bounded). */
   beforePage?: () => Promise<void>;
+  /** Our Salesforce integration user (a catch-up): records it created are marked (snapshotEvent). */
+  integrationUserId?: string;
   /** Dry run: receives each page instead of the log; returns nothing appended. */
   inspect?: (records: SObjectRecord[]) => Promise<void>;
 }
@@ -93,7 +95,7 @@ export async function runObject(pool: Pool, salesforce: SalesforcePort, options:
 /** One page's snapshots and the cursor after it, in one transaction; returns the new positions. */
 async function appendPage(pool: Pool, options: ObjectRunOptions, records: SObjectRecord[]): Promise<number[]> {
   const object = options.query.object.salesforce;
-  const events = records.map((record) => snapshotEvent(object, record, options.reason));
+  const events = records.map((record) => snapshotEvent(object, record, options.reason, options.integrationUserId));
   const last = records[records.length - 1];
   const cursor: ReadCursor = { modstamp: canonicalModstamp(String(last.SystemModstamp)), id: last.Id };
   return withTransaction(pool, async (client) => {

@@ -11,13 +11,16 @@ const NUMBER_TYPES = new Set(['double', 'currency', 'percent', 'int', 'long']);
  * One Salesforce record version as a `backfill.record_snapshot` event. The idempotency key is the
  * object, the 18-character Id and the SystemModstamp (invariant 1): reading a version the log holds
  * already appends nothing, so a re-run over unchanged records leaves the log as it was.
+ * `integrationUserId`: a record read with its CreatedById and created by that user is marked
+ * `createdByUs`.
  */
-export function snapshotEvent(object: string, record: SObjectRecord, reason: SalesforceRecordSnapshot['reason']): NewEvent {
+export function snapshotEvent(object: string, record: SObjectRecord, reason: SalesforceRecordSnapshot['reason'], integrationUserId?: string): NewEvent {
   const id = to18(record.Id);
   const rawModstamp = record.SystemModstamp;
   if (typeof rawModstamp !== 'string') throw new Error(`${object} ${id} was read without SystemModstamp`);
   const systemModstamp = canonicalModstamp(rawModstamp);
   const { SystemModstamp: _modstamp, attributes: _attributes, ...fields } = record;
+  const createdByUs = integrationUserId !== undefined && typeof record.CreatedById === 'string' && to18(record.CreatedById) === to18(integrationUserId);
   return {
     type: 'backfill.record_snapshot',
     source: 'backfill',
@@ -25,7 +28,7 @@ export function snapshotEvent(object: string, record: SObjectRecord, reason: Sal
     stream: streams.salesforceRecord(object, id),
     origin: 'unknown',
     occurredAt: new Date(systemModstamp),
-    payload: { object, record: { ...fields, Id: id }, systemModstamp, reason },
+    payload: { object, record: { ...fields, Id: id }, systemModstamp, reason, ...(createdByUs ? { createdByUs: true as const } : {}) },
   };
 }
 

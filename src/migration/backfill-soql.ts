@@ -13,11 +13,13 @@ export interface BackfillQuery {
   after: ReadCursor | null;
   /** Only these records (a catch-up that names them). */
   ids?: readonly string[];
+  /** Read who created each record too (CreatedById): a catch-up tells our own creates apart. */
+  creator?: boolean;
 }
 
-/** Id, SystemModstamp, the name field and every mapped field, each once. */
-export function backfillFields(object: ObjectMapping): string[] {
-  const fields = ['Id', 'SystemModstamp', object.name, ...object.fields.flatMap((f) => salesforceFieldsOf(f))];
+/** Id, SystemModstamp, the name field and every mapped field, each once (and CreatedById when asked). */
+export function backfillFields(object: ObjectMapping, creator = false): string[] {
+  const fields = ['Id', 'SystemModstamp', object.name, ...object.fields.flatMap((f) => salesforceFieldsOf(f)), ...(creator ? ['CreatedById'] : [])];
   return [...new Set(fields)];
 }
 
@@ -27,7 +29,7 @@ export function backfillFields(object: ObjectMapping): string[] {
  * own SOQL condition, kept in parentheses so it cannot swallow ours.
  */
 export function backfillSoql(query: BackfillQuery): string {
-  return `SELECT ${backfillFields(query.object).join(', ')} FROM ${query.object.salesforce}${whereClause(query)} ORDER BY SystemModstamp ASC, Id ASC`;
+  return `SELECT ${backfillFields(query.object, query.creator).join(', ')} FROM ${query.object.salesforce}${whereClause(query)} ORDER BY SystemModstamp ASC, Id ASC`;
 }
 
 /** The same filter as COUNT(): how many records the run still has to read. */

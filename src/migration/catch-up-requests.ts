@@ -25,16 +25,18 @@ export type CatchUpOutcome =
 export async function servePendingCatchUps(pool: Pool, salesforce: SalesforcePort, mapping: ResolvedMapping, signal?: AbortSignal): Promise<CatchUpOutcome[]> {
   const { rows } = await pool.query<{ position: string; payload: SalesforceCatchUpRequested }>(PENDING_CATCH_UPS_SQL);
   const outcomes: CatchUpOutcome[] = [];
+  // Records our own creates made, read before their outcome linked them, are marked: no second item.
+  const integrationUserId = rows.length > 0 ? (await salesforce.identity()).userId : undefined;
   for (const row of rows) {
     if (signal?.aborted) break;
-    const outcome = await serve(pool, salesforce, mapping, Number(row.position), row.payload, signal);
+    const outcome = await serve(pool, salesforce, mapping, Number(row.position), row.payload, signal, integrationUserId);
     outcomes.push(outcome);
     if (outcome.status === 'paused') break;
   }
   return outcomes;
 }
 
-async function serve(pool: Pool, salesforce: SalesforcePort, mapping: ResolvedMapping, position: number, request: SalesforceCatchUpRequested, signal?: AbortSignal): Promise<CatchUpOutcome> {
+async function serve(pool: Pool, salesforce: SalesforcePort, mapping: ResolvedMapping, position: number, request: SalesforceCatchUpRequested, signal?: AbortSignal, integrationUserId?: string): Promise<CatchUpOutcome> {
   const named = mapping.mapping.objects.filter((o) => request.objects.includes(o.salesforce));
   let read = 0;
   let appended = 0;
@@ -46,9 +48,10 @@ async function serve(pool: Pool, salesforce: SalesforcePort, mapping: ResolvedMa
     const ids = request.recordIds.length > 0 ? request.recordIds : undefined;
     const outcome = await runObject(pool, salesforce, {
       // Record ids name exactly what changed: read them whatever their modstamp.
-      query: { object, since: ids ? null : request.sinceModstamp, after: null, ids },
+      query: { object, since: ids ? null : request.sinceModstamp, after: null, ids, creator: integrationUserId !== undefined },
       schema: resolved.salesforce,
       reason: 'catch_up',
+      integrationUserId,
       signal,
     });
     read += outcome.read;

@@ -103,6 +103,11 @@ export interface SalesforceRecordSnapshot {
   record: Record<string, unknown> & { Id: string };
   systemModstamp: string;
   reason: 'backfill' | 'catch_up' | 'reconcile' | 'lead_conversion';
+  /**
+   * A catch-up read of a record our integration user created (its CreatedById): the product of a
+   * create of ours, whose outcome links it (fault seed 1052).
+   */
+  createdByUs?: true;
 }
 
 /**

@@ -20,7 +20,7 @@ type SalesforceFact = RecordedEvent & EventOfType<'salesforce.record_changed' | 
  * `when`) allows it.
  */
 export function decideSalesforceEvent(current: SyncRecord | null, event: SalesforceFact, context: SyncContext): Decision {
-  const { object: objectName, recordId, fields, changeType, at, createAllowed } = normalise(event);
+  const { object: objectName, recordId, fields, changeType, at, createAllowed, createdByUs } = normalise(event);
   const object = context.mapping.bySalesforceObject.get(objectName);
   if (!object) return decision(current, skipped('unmapped_object', { object: objectName }));
   let record = current ? copyRecord(current) : null;
@@ -43,8 +43,10 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
     if (event.origin === 'own_echo' && changeType !== 'CREATE') return decision(null, skipped('own_echo'));
     record = newRecord(object.mapping.key, object.mapping.monday.board, { salesforceId: recordId });
     // The echo of our own create, before its link: the item exists and is being linked (the runner
-    // merges this state into it then, so the values Salesforce set itself reach monday).
-    if (event.origin === 'own_echo') record.creating = 'salesforce';
+    // merges this state into it then, so the values Salesforce set itself reach monday). So is a
+    // catch-up read of a record we created (fault seed 1052: read while the create's outcome was
+    // lost to a kill, it made a second item, and the create's retry linked the first).
+    if (event.origin === 'own_echo' || createdByUs) record.creating = 'salesforce';
   }
   const { changed, repair } = observeFields(record, object, fields, at, event.origin, event.type !== 'salesforce.record_changed');
   if (changeType === 'CREATE' || changeType === 'UNDELETE') recordEmptyFields(record, object, fields, at);
@@ -141,10 +143,11 @@ function normalise(event: SalesforceFact): {
   changeType: 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE';
   at: number;
   createAllowed: boolean;
+  createdByUs: boolean;
 } {
   if (event.type === 'salesforce.record_changed') {
     const p = event.payload;
-    return { object: p.object, recordId: p.recordId, fields: p.fields, changeType: p.changeType, at: p.commitTimestamp, createAllowed: false };
+    return { object: p.object, recordId: p.recordId, fields: p.fields, changeType: p.changeType, at: p.commitTimestamp, createAllowed: false, createdByUs: false };
   }
   const p = event.payload;
   const { Id, ...fields } = p.record;
@@ -157,6 +160,7 @@ function normalise(event: SalesforceFact): {
     changeType: fields.IsDeleted === true ? 'DELETE' : 'UPDATE',
     at: Number.isNaN(modstamp) ? event.occurredAt.getTime() : modstamp,
     createAllowed: (p.reason as string) === 'lead_conversion',
+    createdByUs: p.createdByUs === true && p.reason === 'catch_up',
   };
 }
 
