@@ -110,6 +110,20 @@ describe('a monday relation to an account created on monday, waiting for its lin
     expect(sent.filter((c) => c.kind === 'monday.change_columns' && (c as { itemId: string }).itemId === '501')).toEqual([]);
   });
 
+  it('seed 3817: set on an item our create just made, before its link, to an account not linked yet: Salesforce gets it once both are linked', async () => {
+    const OPP2 = '006000000000002AAA';
+    const sent = await run(
+      [salesforceChanged({ object: 'Opportunity', id: OPP2, changeType: 'CREATE', fields: { Name: 'Second', StageName: 'Quote' }, at: 1_000 })],
+      // The person relates the new item (not linked yet: unknown to the sync) to account item 777.
+      [mondayColumnChanged({ boardId: OPP_BOARD, itemId: '601', columnId: 'account', columnType: 'board-relation', value: { linkedPulseIds: [{ linkedPulseId: 777 }] }, at: 1_600 })],
+      // The item's read, stamped with its update second (1 s), before our create's send (1.5 s).
+      [itemSnapshot(OPP_BOARD, '601', 'Second', {}, 1_000)],
+      [recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP2, boardId: OPP_BOARD, itemId: '601', via: 'created_monday_item', values: { __name__: 'Second', account: null }, at: 1_700, sentAt: 1_500 })],
+      [accountLinked()],
+    );
+    expect(sent.flatMap((c) => (c.kind === 'salesforce.update' && c.salesforceId === OPP2 ? [c.fields] : []))).toEqual([{ AccountId: ACCOUNT }]);
+  });
+
   it("an older Salesforce change of the relation arriving while the person's monday change waits: monday keeps the person's, Salesforce gets it once linked", async () => {
     const OTHER = '001000000000008AAA';
     const otherLinked = recordLinked({ objectKey: 'account', salesforceObject: 'Account', salesforceId: OTHER, boardId: ACCOUNT_BOARD, itemId: '888', via: 'created_monday_item', values: { __name__: 'Other' }, at: 500 });

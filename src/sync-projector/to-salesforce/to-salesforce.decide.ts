@@ -112,7 +112,8 @@ function columnChanged(record: SyncRecord | null, object: ResolvedObject, event:
   const field = object.fieldByColumn.get(columnId);
   if (!record) {
     const converted = field?.converter.fromMondayWebhook(event.payload.value, context);
-    return unknownItem(object, event, field, converted?.kind === 'value' ? converted.value : undefined);
+    const waits = converted?.kind === 'unresolved' && converted.reason === 'not_linked';
+    return unknownItem(object, event, field, converted?.kind === 'value' ? converted.value : undefined, waits ? { mondayValue: event.payload.value } : undefined);
   }
   if (columnId === object.mapping.monday.salesforceIdColumn) return decision(record, skipped('unmapped_column', { salesforceIdColumn: true }));
   if (!field) return decision(record, skipped('unmapped_column', { columnId }));
@@ -182,10 +183,15 @@ function unknownItem(
   event: MondayEvent & { type: 'monday.column_changed' | 'monday.item_renamed' },
   field: ResolvedField | undefined,
   value: SalesforceValue | undefined,
+  waiting?: { mondayValue: unknown },
 ): Decision {
   if (event.origin === 'own_echo') return decision(null, skipped('own_echo'));
   if (!object.mapping.create.salesforce.enabled) return decision(null, skipped('not_linked_yet'));
   const created = newRecord(object.mapping.key, String(event.payload.boardId), { mondayItemId: mondayItemIdOf(event) });
+  // A relation to an item not linked yet waits with its time, as on a known item (convergence seed
+  // 3817: set on an item our create had just made, before its link; the item's read, timed by its
+  // update second, lost to our create's write, so Salesforce never got the relation).
+  if (field && waiting) addWaiting(created, { fieldKey: field.key, towards: 'salesforce', mondayValue: waiting.mondayValue, at: atOf(event) });
   if (field && value !== undefined) observe(created, field, 'monday', value, atOf(event), event.origin);
   return decision(created, projected('reading_unknown_item'), [mondayRefresh(object, created.mondayBoardId, created.mondayItemId as string)]);
 }
