@@ -61,7 +61,9 @@ export class DerivedValueSealer {
       const sealed: Json = { ...state, agreed: this.seal(subject, `${fieldKey}.agreed`, state.agreed) };
       for (const side of ['salesforce', 'monday'] as const) {
         const seen = state[side] as Json | undefined;
-        if (seen) sealed[side] = { ...seen, value: this.seal(subject, `${fieldKey}.${side}.value`, seen.value) };
+        if (!seen) continue;
+        // `over`: the value the side held before (a webhook's previous value), as personal as `value`.
+        sealed[side] = { ...seen, value: this.seal(subject, `${fieldKey}.${side}.value`, seen.value), ...('over' in seen ? { over: this.seal(subject, `${fieldKey}.${side}.over`, seen.over) } : {}) };
       }
       copy[fieldKey] = sealed;
     }
@@ -121,13 +123,18 @@ export function withoutErasedFieldStates<T extends object>(fields: T): T {
   for (const [fieldKey, state] of Object.entries(fields) as Array<[string, Json]>) {
     if (!isObject(state)) continue;
     const erasedSides = (['salesforce', 'monday'] as const).filter((side) => isObject(state[side]) && isErased((state[side] as Json).value));
-    if (!isErased(state.agreed) && erasedSides.length === 0) continue;
+    const erasedOver = (['salesforce', 'monday'] as const).filter((side) => isObject(state[side]) && isErased((state[side] as Json).over));
+    if (!isErased(state.agreed) && erasedSides.length === 0 && erasedOver.length === 0) continue;
     copy ??= { ...(fields as Record<string, Json>) };
     if (isErased(state.agreed)) {
       delete copy[fieldKey];
       continue;
     }
     const kept = { ...state };
+    for (const side of erasedOver) {
+      const { over: _erased, ...rest } = kept[side] as Json;
+      kept[side] = rest;
+    }
     for (const side of erasedSides) delete kept[side];
     copy[fieldKey] = kept;
   }
