@@ -94,8 +94,10 @@ export function startMigrationSchedules(deps: MigrationScheduleDeps, options: Mi
   if (options.mondayCatchUp !== null) {
     schedule('monday-catch-up', options.mondayCatchUp ?? '*/10 * * * *', async () => {
       const boards = await runMondayCatchUp(deps.pool, deps.monday, deps.mapping);
-      const appended = boards.reduce((n, b) => n + b.appended, 0);
-      if (appended > 0) deps.logger.warn({ boards: boards.map((b) => ({ boardId: b.boardId, appended: b.appended })) }, 'monday catch-up found changes no webhook delivered');
+      const found = boards.reduce((n, b) => n + b.appended + b.removed, 0);
+      if (found > 0) deps.logger.warn({ boards: boards.map((b) => ({ boardId: b.boardId, appended: b.appended, removed: b.removed })) }, 'monday catch-up found changes no webhook delivered');
+      const unread = boards.filter((b) => !b.removalsComplete).map((b) => b.boardId);
+      if (unread.length > 0) deps.logger.error({ boards: unread }, 'monday catch-up: a board activity log held more entries than monday serves; deletions in it may be missed (run crm-sync reconcile)');
     });
   }
   schedule('catch-up-requests', options.catchUpRequests ?? '* * * * *', async () => {

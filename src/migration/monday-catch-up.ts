@@ -1,3 +1,4 @@
+import { mondayItemRemovedEvent } from '../monday/item-removed-event';
 import { mondayItemSnapshotEvent } from '../monday/item-snapshot-event';
 import type { Pool } from 'pg';
 import { appendEvents, newestOccurredAt, type NewEvent } from '../event-store';
@@ -30,6 +31,10 @@ export interface BoardCatchUp {
   positions: number[];
   /** Items left for the next round: their record had a command in flight (records-in-flight.ts). */
   held: string[];
+  /** Deletions and archives the board's activity log showed since `since` that the log did not hold yet. */
+  removed: number;
+  /** False when the activity log held more entries than monday serves: a removal may be missing. */
+  removalsComplete: boolean;
 }
 
 const APPEND_CHUNK = 500;
@@ -41,7 +46,8 @@ const DAY_MS = 86_400_000;
  * saw (`__last_updated__` rule; monday compares whole days, so the exact instant is filtered here)
  * and appends each as a `monday.item_snapshot` keyed by board, item and updated_at: a version the
  * log already holds adds nothing, and the sync projector compares the rest with its state, so a
- * change a webhook already brought is a no-op and a lost one is synced now.
+ * change a webhook already brought is a no-op and a lost one is synced now. Deletions and archives
+ * never show in items_page: they come from the board's activity log (catchUpRemovals).
  */
 export async function runMondayCatchUp(pool: Pool, monday: MondayPort, mapping: Mapping, options: MondayCatchUpOptions = {}): Promise<BoardCatchUp[]> {
   const overlapMs = options.overlapMs ?? 5 * 60_000;
@@ -55,10 +61,11 @@ export async function runMondayCatchUp(pool: Pool, monday: MondayPort, mapping: 
     boards.set(object.monday.board, board);
   }
   const results: BoardCatchUp[] = [];
+  const ownUser = lazyOwnUserId(monday);
   for (const [boardId, board] of boards) {
     if (options.signal?.aborted) break;
     const cursor = await startingPoint(pool, boardId, options);
-    results.push(await catchUpBoard(pool, monday, boardId, board, cursor, cursor - overlapMs, options));
+    results.push(await catchUpBoard(pool, monday, boardId, board, cursor, cursor - overlapMs, ownUser, options));
   }
   return results;
 }
@@ -69,7 +76,16 @@ interface BoardObjects {
   idColumns: string[];
 }
 
-async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, board: BoardObjects, cursor: number, since: number, options: MondayCatchUpOptions): Promise<BoardCatchUp> {
+async function catchUpBoard(
+  pool: Pool,
+  monday: MondayPort,
+  boardId: string,
+  board: BoardObjects,
+  cursor: number,
+  since: number,
+  ownUser: () => Promise<string>,
+  options: MondayCatchUpOptions,
+): Promise<BoardCatchUp> {
   const columnIds = [...board.columns];
   const day = new Date(Math.floor(since / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
   const items = monday.streamBoardItems(boardId, {
@@ -77,7 +93,7 @@ async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, boa
     columnIds,
     queryParams: { rules: [{ column_id: '__last_updated__', compare_value: ['EXACT', day], operator: 'greater_than_or_equals', compare_attribute: 'UPDATED_AT' }] },
   });
-  const result: BoardCatchUp = { boardId, since: new Date(since).toISOString(), read: 0, appended: 0, positions: [], held: [] };
+  const result: BoardCatchUp = { boardId, since: new Date(since).toISOString(), read: 0, appended: 0, positions: [], held: [], removed: 0, removalsComplete: true };
   let latest: number | null = null;
   /** The oldest update of an item held back: the cursor stays before it, so the next round reads it again. */
   let heldFrom: number | null = null;
@@ -113,11 +129,15 @@ async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, boa
     if (options.signal?.aborted) break;
   }
   if (chunk.length > 0) await flush();
-  // The cursor moves only after the board was read to the end: an interrupted read is read again.
+  // The cursor moves only after the board and its removals were read to the end: an interrupted read is read again.
   // With nothing newer, the starting point is stored, so the next run starts there too. An item held
   // back keeps the cursor at its update (the next run reads from there minus the overlap).
   if (heldFrom !== null) latest = Math.min(latest ?? heldFrom, heldFrom - 1);
   if (!options.signal?.aborted) {
+    const removals = await catchUpRemovals(pool, monday, boardId, board.idColumns, since, ownUser, options);
+    result.removed = removals.positions.length;
+    result.removalsComplete = removals.complete;
+    result.positions.push(...removals.positions);
     await pool.query(
       `INSERT INTO monday_catch_up_cursors (board_id, last_updated_at) VALUES ($1, $2)
        ON CONFLICT (board_id) DO UPDATE SET last_updated_at = GREATEST(monday_catch_up_cursors.last_updated_at, EXCLUDED.last_updated_at), updated_at = now()`,
@@ -125,6 +145,46 @@ async function catchUpBoard(pool: Pool, monday: MondayPort, boardId: string, boa
     );
   }
   return result;
+}
+
+/**
+ * The items deleted or archived on the board since `since`, from its activity log, appended as the
+ * `monday.item_deleted` / `monday.item_archived` events their lost webhooks would have made, keyed
+ * by board, item and removal time (a rerun adds nothing). Each is read by id first: one a person
+ * restored meanwhile is active and skipped (its later edits come as snapshots).
+ */
+async function catchUpRemovals(
+  pool: Pool,
+  monday: MondayPort,
+  boardId: string,
+  idColumns: readonly string[],
+  since: number,
+  ownUser: () => Promise<string>,
+  options: MondayCatchUpOptions,
+): Promise<{ positions: number[]; complete: boolean }> {
+  // No upper bound: monday's clock, not ours, stamps its log.
+  const log = await monday.itemsRemoved(boardId, { from: new Date(since) });
+  if (log.items.length === 0) return { positions: [], complete: log.complete };
+  const current = new Map((await monday.itemsByIds(log.items.map((r) => r.itemId), { columnIds: idColumns })).map((item) => [item.id, item.state]));
+  const ownUserId = await ownUser();
+  const events: NewEvent[] = [];
+  for (const removed of log.items) {
+    const state = current.get(removed.itemId);
+    if (state === 'active') continue;
+    // What monday holds now decides the kind: an archived item deleted later is deleted.
+    const removal = state === 'deleted' || state === undefined ? 'deleted' : state === 'archived' ? 'archived' : removed.removal;
+    const at = removed.at?.toISOString() ?? '';
+    events.push(mondayItemRemovedEvent({ ...removed, removal }, { boardId, ownUserId, now: new Date((options.now ?? Date.now)()), sourceEventId: `catch_up:${removal}:${boardId}:${removed.itemId}:${at}` }));
+  }
+  const positions: number[] = [];
+  for (const outcome of await appendEvents(pool, events)) if (outcome.appended) positions.push(outcome.position);
+  return { positions, complete: log.complete };
+}
+
+/** Our integration user's id (our own removals are echoes), read once per run and only when needed. */
+function lazyOwnUserId(monday: MondayPort): () => Promise<string> {
+  let id: Promise<string> | null = null;
+  return () => (id ??= monday.me().then((user) => String(user.id)));
 }
 
 /** The board's cursor; for a board never read, its last webhook event (or a lookback from now). */

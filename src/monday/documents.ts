@@ -108,7 +108,7 @@ export const PLATFORM_API_QUERY = `query PlatformApi {
  * 17-digit time in 10^-7 s units; `data`: a JSON string). The board `activity_logs` field has no event
  * filter: every kind of entry of that user comes back.
  */
-export const BOARD_ACTIVITY_LOGS_QUERY = `query BoardActivityLogs($boardId: ID!, $from: ISO8601DateTime!, $to: ISO8601DateTime!, $userIds: [ID!], $limit: Int!, $page: Int!) {
+export const BOARD_ACTIVITY_LOGS_QUERY = `query BoardActivityLogs($boardId: ID!, $from: ISO8601DateTime!, $to: ISO8601DateTime, $userIds: [ID!], $limit: Int!, $page: Int!) {
   boards(ids: [$boardId]) {
     activity_logs(from: $from, to: $to, user_ids: $userIds, limit: $limit, page: $page) { id event user_id created_at data }
   }

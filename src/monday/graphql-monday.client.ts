@@ -1,5 +1,5 @@
 import { applyMutations } from './apply-mutations';
-import { readItemsCreatedBy } from './board-activity-log';
+import { readItemsCreatedBy, readItemsRemoved } from './board-activity-log';
 import {
   ACCOUNT_QUERY,
   BOARDS_QUERY,
@@ -22,6 +22,7 @@ import type {
   MondayColumn,
   MondayColumnWrites,
   MondayCreatedItems,
+  MondayRemovedItems,
   MondayDailyCalls,
   MondayItem,
   MondayMutation,
@@ -133,6 +134,10 @@ export class GraphqlMondayClient implements MondayPort {
 
   itemsCreatedBy(boardId: string, userId: string, window: { from: Date; to: Date }, options: { maxEntries?: number } = {}): Promise<MondayCreatedItems> {
     return readItemsCreatedBy((request) => this.requester.execute(request), boardId, userId, window, options.maxEntries);
+  }
+
+  itemsRemoved(boardId: string, window: { from: Date; to?: Date }, options: { maxEntries?: number } = {}): Promise<MondayRemovedItems> {
+    return readItemsRemoved((request) => this.requester.execute(request), boardId, window, options.maxEntries);
   }
 
   createItem(boardId: string, groupId: string | null, name: string, columnValues: MondayColumnWrites, options: WriteOptions = {}): Promise<{ id: string }> {

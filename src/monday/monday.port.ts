@@ -50,6 +50,13 @@ export interface MondayPort {
    */
   itemsCreatedBy(boardId: string, userId: string, window: { from: Date; to: Date }, options?: { maxEntries?: number }): Promise<MondayCreatedItems>;
 
+  /**
+   * Items deleted or archived on the board since `window.from` (until `window.to`, or now) by anyone (the
+   * board's `activity_logs`, its `delete_pulse` and `archive_pulse` entries), each item once with its
+   * latest removal, reading at most `maxEntries` entries of the board's log.
+   */
+  itemsRemoved(boardId: string, window: { from: Date; to?: Date }, options?: { maxEntries?: number }): Promise<MondayRemovedItems>;
+
   createItem(boardId: string, groupId: string | null, name: string, columnValues: MondayColumnWrites, options?: WriteOptions): Promise<{ id: string }>;
   changeColumnValues(boardId: string, itemId: string, columnValues: MondayColumnWrites, options?: WriteOptions): Promise<{ id: string }>;
   renameItem(boardId: string, itemId: string, name: string): Promise<{ id: string }>;
@@ -83,6 +90,26 @@ export interface MondayCreatedItem {
   name: string;
   /** When it was created (monday's clock); null when the entry's time could not be read. */
   createdAt: Date | null;
+}
+
+/** What a board's activity log says was deleted or archived (MondayPort.itemsRemoved). */
+export interface MondayRemovedItems {
+  items: MondayRemovedItem[];
+  /** False when the window held more entries than were read: a removal in it may be missing. */
+  complete: boolean;
+  /** API requests it took (pages). */
+  requests: number;
+}
+
+export interface MondayRemovedItem {
+  itemId: string;
+  /** The item's name when it was removed. */
+  name: string;
+  removal: 'deleted' | 'archived';
+  /** Who removed it; null when the entry does not say. */
+  userId: string | null;
+  /** When (monday's clock); null when the entry's time could not be read. */
+  at: Date | null;
 }
 
 /** One column of an items_page_by_column_values search: its id and the texts it may show. */

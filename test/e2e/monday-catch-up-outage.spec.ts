@@ -82,6 +82,54 @@ describe('monday catch-up: nothing lost across a webhook outage longer than mond
     }
   });
 
+  it('items deleted or archived while no webhook came: the catch-up reads them from the activity log and tombstones their records, once', async () => {
+    const leadIds = world.sf.control.seed(partnerLeads(4, 'Removed'));
+    expect((await world.backfill({ object: 'lead' })).complete).toBe(true);
+    const pipeline = await world.pipeline();
+    try {
+      world.mondayEmulator.control.advanceClock(10 * MINUTE);
+      await runMondayCatchUp(world.db.pool, world.monday, world.mapping, { now: emulatedNow });
+      await pipeline.settled();
+      const items = itemsBySalesforceId(world, BOARDS.lead);
+      const [deleted, archived, restored, kept] = leadIds.map((id) => items.get(id)?.[0].id as number);
+      // No delete or archive webhook is installed: like the ones monday gave up on during an outage.
+      world.mondayEmulator.control.deleteItem({ itemId: deleted });
+      world.mondayEmulator.control.archiveItem({ itemId: archived });
+      world.mondayEmulator.control.deleteItem({ itemId: restored });
+      world.mondayEmulator.control.restoreItem({ itemId: restored });
+      world.mondayEmulator.control.advanceClock(2 * MINUTE);
+
+      const caughtUp = await runMondayCatchUp(world.db.pool, world.monday, world.mapping, { now: emulatedNow });
+      await pipeline.settled();
+
+      const lead = caughtUp.find((b) => b.boardId === String(BOARDS.lead));
+      expect(lead).toMatchObject({ removed: 2, removalsComplete: true });
+      const { rows: events } = await world.db.pool.query<{ type: string; item: string; origin: string }>(
+        "SELECT type, payload->>'itemId' AS item, origin FROM events WHERE type IN ('monday.item_deleted', 'monday.item_archived') ORDER BY position",
+      );
+      expect(events).toEqual(
+        expect.arrayContaining([
+          { type: 'monday.item_deleted', item: String(deleted), origin: 'user' },
+          { type: 'monday.item_archived', item: String(archived), origin: 'user' },
+        ]),
+      );
+      expect(events.map((e) => Number(e.item))).not.toContain(restored);
+      const { rows: records } = await world.db.pool.query<{ item: string; deleted_side: string | null }>(
+        'SELECT monday_item_id AS item, deleted_side FROM sync_records WHERE monday_item_id = ANY($1::text[])',
+        [[deleted, archived, restored, kept].map(String)],
+      );
+      const sideOf = new Map(records.map((r) => [Number(r.item), r.deleted_side]));
+      expect([sideOf.get(deleted), sideOf.get(archived), sideOf.get(restored), sideOf.get(kept)]).toEqual(['monday', 'monday', null, null]);
+      // delete: archive: monday removals write nothing to Salesforce.
+      expect(leadIds.map((id) => world.sf.control.getRecord(id)?.IsDeleted ?? false)).toEqual([false, false, false, false]);
+
+      const again = await runMondayCatchUp(world.db.pool, world.monday, world.mapping, { now: emulatedNow });
+      expect(again.reduce((n, b) => n + b.removed, 0)).toBe(0);
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
   it('a board read whose cursor expires mid-way restarts and appends every updated item exactly once', async () => {
     const seeded = world.mondayEmulator.control.seedItems(
       BOARDS.contact,

@@ -1,4 +1,4 @@
-import { activityLogTime, createdItemOf, readItemsCreatedBy } from '../../src/monday/board-activity-log';
+import { activityLogTime, createdItemOf, readItemsCreatedBy, readItemsRemoved, removedItemOf } from '../../src/monday/board-activity-log';
 import type { MondayAnswer, MondayRequest } from '../../src/monday/monday-requester';
 
 const entry = (event: string, data: unknown, createdAt = '17650000000000000') => ({ id: 'x', event, user_id: '7', created_at: createdAt, data: typeof data === 'string' ? data : JSON.stringify(data) });
@@ -53,5 +53,32 @@ describe('reading the items a user created from a board activity log', () => {
   it('a board monday does not return is NOT_FOUND', async () => {
     const execute = async (): Promise<MondayAnswer> => ({ data: { boards: [] }, fieldErrors: new Map(), requestId: null, replayed: false }) as unknown as MondayAnswer;
     await expect(readItemsCreatedBy(execute, '55', '7', window)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('reads delete_pulse and archive_pulse entries of every user, each item once with its latest removal', async () => {
+    expect(removedItemOf(entry('delete_pulse', { pulse_id: 9400000001, pulse_name: 'Ada' }))).toEqual({
+      itemId: '9400000001',
+      name: 'Ada',
+      removal: 'deleted',
+      userId: '7',
+      at: new Date(1_765_000_000_000),
+    });
+    expect(removedItemOf(entry('archive_pulse', { pulse_id: '42' }))).toMatchObject({ itemId: '42', removal: 'archived' });
+    expect(removedItemOf(entry('create_pulse', { pulse_id: 42 }))).toBeNull();
+    expect(removedItemOf(entry('delete_pulse', { pulse_id: 'abc' }))).toBe('unreadable');
+
+    const asked: Array<Record<string, unknown>> = [];
+    const logs = [entry('archive_pulse', { pulse_id: 1 }, '17650000020000000'), entry('update_name', { pulse_id: 2 }), entry('delete_pulse', { pulse_id: 1 }, '17650000010000000'), entry('delete_pulse', { pulse_id: 3 })];
+    const execute = async (request: MondayRequest): Promise<MondayAnswer> => {
+      asked.push(request.variables);
+      return { data: { boards: [{ activity_logs: logs }] }, fieldErrors: new Map(), requestId: null, replayed: false } as unknown as MondayAnswer;
+    };
+    const read = await readItemsRemoved(execute, '55', window);
+    expect(read).toMatchObject({ complete: true, requests: 1 });
+    expect(read.items.map((i) => [i.itemId, i.removal])).toEqual([
+      ['1', 'archived'],
+      ['3', 'deleted'],
+    ]);
+    expect(asked[0]).not.toHaveProperty('userIds');
   });
 });
