@@ -77,13 +77,16 @@ export async function recordStories(world: FaultWorld, recordIds: readonly strin
   const log = world.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
   for (const id of recordIds) {
     const cdc = log === 'invalid' ? 'invalid' : log.filter((e) => e.payload.ChangeEventHeader.recordIds.includes(id)).map((e) => `${e.replayId}:${e.payload.ChangeEventHeader.changeType}`);
-    const { rows: events } = await world.pool.query<{ position: string; type: string; origin: string; key: string; change: string | null }>(
-      "SELECT position, type, origin, source_event_id AS key, payload->>'changeType' AS change FROM events WHERE stream LIKE '%' || $1 || '%' OR payload::text LIKE '%' || $1 || '%' ORDER BY position",
-      [id],
-    );
     const { rows: records } = await world.pool.query<{ id: string; monday_item_id: string | null; creating: string | null; deleted_side: string | null; last_position: string }>(
       'SELECT id, monday_item_id, creating, deleted_side, last_position FROM sync_records WHERE salesforce_id = $1',
       [id],
+    );
+    // The record's events and its item's (a column change names the item only), with what a column change set.
+    const { rows: events } = await world.pool.query<{ position: string; type: string; origin: string; key: string; change: string | null }>(
+      `SELECT position, type, origin, source_event_id AS key,
+              coalesce(payload->>'changeType', payload->>'columnId' || '=' || left(coalesce(payload->'value', 'null')::text, 60) || ' at ' || coalesce(payload->>'changedAt', ''), payload->>'reason') AS change
+       FROM events WHERE stream LIKE '%' || $1 || '%' OR payload::text LIKE '%' || $1 || '%' OR stream = ANY($2::text[]) ORDER BY position`,
+      [id, records.flatMap((r) => (r.monday_item_id ? [`monday:item:${r.monday_item_id}`] : []))],
     );
     const recordKeys = records.map((r) => r.id);
     const { rows: decisions } = await world.pool.query<{ position: string; outcome: string; reason: string | null }>(
