@@ -24,11 +24,22 @@ export interface ErasureMark {
 /**
  * Erases the first live, linked opportunity: the script stops editing it, its last edits are let
  * through to both sides (retries fast-forwarded; the other pairs' edits wait meanwhile), then its
- * data keys are destroyed. Null when no opportunity is linked yet.
+ * data keys are destroyed. Null when the script has made no opportunity yet.
  */
 export async function eraseOnePerson(env: SyncEnvironment, script: RandomEditScript): Promise<ErasureMark | null> {
-  script.discoverLinks();
-  const pair = script.pairs.find((p) => p.object === 'opportunity' && !p.removedOn && !p.erased && p.salesforceId && p.itemId);
+  const linked = () => {
+    script.discoverLinks();
+    return script.pairs.find((p) => p.object === 'opportunity' && !p.removedOn && !p.erased && p.salesforceId && p.itemId);
+  };
+  // The storm waits here until the sync has linked an opportunity: on a loaded machine (monday's
+  // minute limit throttling the first creates) none may be linked yet at the step the seed picked.
+  if (!linked() && script.pairs.some((p) => p.object === 'opportunity' && !p.removedOn)) {
+    await expectEventually(async () => {
+      await fastForwardRetries(env);
+      expect(linked()).toBeDefined();
+    }, { timeoutMs: 60_000 });
+  }
+  const pair = linked();
   if (!pair) return null;
   pair.erased = true;
   const sides = { sandbox: env.sandbox, monday: env.monday, context: env.engine.context };

@@ -355,6 +355,18 @@ describe('sync decide (issue 6, pure)', () => {
       expect(inOrder.record?.fields.stage.agreed).toBe('MOU');
     });
 
+    it('fault seed 1514: a value set and cleared within one millisecond, delivered in reverse: the microseconds of changedAt order them', () => {
+      const record = linkedOpportunity(); // Follow-up agreed at t=1000
+      // Quote over Follow-up, then Follow-up over Quote: the previousValue chain fits either order.
+      const set = over(stage('Quote', 2_000.1), 'Follow-up');
+      const back = over(stage('Follow-up', 2_000.4), 'Quote');
+      const reversed = decide(record, back, context);
+      const late = decide(reversed.record, set, context);
+      expect([...reversed.commands, ...late.commands]).toEqual([]);
+      expect(late.outcome).toMatchObject({ reason: 'stale' });
+      expect(late.record?.fields.stage).toMatchObject({ agreed: 'Follow-up', monday: { value: 'Follow-up', at: 2_000.4 } });
+    });
+
     it('a person edit made after our write still goes to Salesforce', () => {
       let record = linkedOpportunity();
       record = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 1_500 }), context).record as SyncRecord;

@@ -249,7 +249,9 @@ function labelOf(field: ResolvedField, value: SalesforceValue): string | null {
 
 function atOf(event: RecordedEvent): number {
   const changedAt = (event.payload as { changedAt?: unknown }).changedAt;
-  return typeof changedAt === 'number' ? Math.round(changedAt * 1000) : event.occurredAt.getTime();
+  // monday stamps changes to the microsecond: kept, two changes of one column in one millisecond
+  // are ordered by it (rounded to the microsecond so a whole-millisecond stamp stays an integer).
+  return typeof changedAt === 'number' ? Math.round(changedAt * 1e6) / 1e3 : event.occurredAt.getTime();
 }
 
 function withProblems<T extends { detail?: Record<string, unknown> }>(outcome: T, problems: Record<string, string>): T {

@@ -130,6 +130,18 @@ describe('monday emulator webhooks', () => {
     expect(byColumn.close_date).toMatchObject({ columnType: 'date', value: { date: '2027-01-05', icon: null, time: null } });
   });
 
+  it('changedAt is epoch seconds to the microsecond, later for each change even within one millisecond (7.5)', async () => {
+    await subscribe('change_column_value');
+    const item = em.control.listItems(OPP.id)[3];
+    for (const text of ['One', 'Two', 'Three']) em.control.changeColumnValues({ itemId: item.id, columnValues: { next_step: text }, asUserId: human });
+    const events = await eventually(() => (receiver.events('update_column_value').length === 3 ? receiver.events('update_column_value') : false));
+    const stamps = ['One', 'Two', 'Three'].map((text) => events.find((e) => (e.value as { value: string }).value === text)?.changedAt as number);
+    expect(stamps[0]).toBeLessThan(stamps[1]);
+    expect(stamps[1]).toBeLessThan(stamps[2]);
+    for (const stamp of stamps) expect(Math.round(stamp * 1e6) / 1e6).toBe(stamp);
+    expect(Math.abs(stamps[0] * 1000 - Date.now())).toBeLessThan(60_000);
+  });
+
   it('rename, archive, delete, restore, move and updates deliver update_name, archive_pulse, delete_pulse, restore_pulse, move_pulse_into_group, create_update (7.4, 7.5)', async () => {
     for (const event of ['change_name', 'item_archived', 'item_deleted', 'item_restored', 'item_moved_to_any_group', 'create_update']) await subscribe(event);
     const [first, second] = em.control.listItems(OPP.id);

@@ -58,6 +58,8 @@ const STATE_CODE: Record<ItemState, number> = { active: 1, archived: 2, deleted:
 export interface PayloadEnv {
   accountId: number;
   now: number;
+  /** The change's `changedAt`: epoch seconds with six decimals, distinct per change (reference 7.5's samples). */
+  changedAt: number;
   context(column: ColumnRecord): ColumnContext;
 }
 
@@ -105,7 +107,7 @@ export function payloadBody(event: BoardEvent, env: PayloadEnv): { type: string;
           columnTitle: event.column.title,
           value: internal(event.current),
           previousValue: internal(event.previous),
-          changedAt: env.now / 1000,
+          changedAt: env.changedAt,
           isTopGroup: isTopGroup(board, event.item.groupId),
         },
       };

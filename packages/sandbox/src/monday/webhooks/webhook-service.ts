@@ -16,6 +16,8 @@ const NEEDS_COLUMN = new Set(['change_specific_column_value', 'change_status_col
 
 /** Webhook subscriptions: create (with the challenge, reference 7.2), list, delete, and fan-out of board events. */
 export class WebhookService {
+  private lastChangeMicros = 0;
+
   constructor(
     private readonly store: MondayStore,
     private readonly clock: Clock,
@@ -64,14 +66,25 @@ export class WebhookService {
     return webhook;
   }
 
+  /**
+   * monday stamps a change to the microsecond (`changedAt` 1738777972.386279 in the captured samples),
+   * so two changes of one column are never equal: the emulator's millisecond clock makes each stamp
+   * one microsecond later than the last when they fall in one millisecond.
+   */
+  private changeStamp(now: number): number {
+    this.lastChangeMicros = Math.max(Math.floor(now * 1000), this.lastChangeMicros + 1);
+    return this.lastChangeMicros / 1e6;
+  }
+
   /** Fans one board event out to every matching subscription, each with its own triggerUuid. */
   onBoardEvent(event: BoardEvent): void {
     const events = subscriptionEventsFor(event);
     let built: ReturnType<typeof payloadBody> | undefined;
     const now = this.clock.now();
+    const changedAt = this.changeStamp(now);
     for (const webhook of this.store.webhooks.values()) {
       if (webhook.boardId !== event.board.id || !events.includes(webhook.event) || !configMatches(webhook, event)) continue;
-      built ??= payloadBody(event, { accountId: this.accountId, now, context: this.context });
+      built ??= payloadBody(event, { accountId: this.accountId, now, changedAt, context: this.context });
       this.queue.enqueue({
         webhookId: webhook.id,
         url: webhook.url,
