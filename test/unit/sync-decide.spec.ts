@@ -96,6 +96,18 @@ describe('sync decide (issue 6, pure)', () => {
     expect(decide(strayFirst.record, mouSucceeded, context).commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'MOU' } })]);
   });
 
+  it('fault seed 2225: our create making a second item for a record linked meanwhile to another removes that item and keeps the link', () => {
+    const record = linkedOpportunity(); // linked to item 501
+    const late = recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '777', via: 'created_monday_item', values: { stage: 'Follow-up' }, at: 3_000 });
+    const result = decide(record, late, context);
+    expect(result.outcome).toMatchObject({ outcome: 'projected', reason: 'duplicate_item_removed' });
+    expect(result.commands).toEqual([{ kind: 'monday.delete_item', target: 'monday', objectKey: 'opportunity', boardId: OPPORTUNITY_BOARD, itemId: '777' }]);
+    expect(result.record).toMatchObject({ salesforceId: OPP_ID, mondayItemId: '501' });
+    // Linked the same way to its own item, nothing is removed.
+    const same = decide(record, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', via: 'created_monday_item', values: { stage: 'Follow-up' }, at: 3_000 }), context);
+    expect(same.commands.filter((c) => c.kind === 'monday.delete_item')).toEqual([]);
+  });
+
   it('fields Salesforce set itself in our own create (default owner, stage probability) are sent to monday; fields we wrote are not', () => {
     const record = linkedOpportunity();
     const echo = decide(

@@ -86,8 +86,15 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
   const link = event.payload;
   const object = context.mapping.byKey.get(link.objectKey);
   if (!object) return decision(current, skipped('unmapped_object', { objectKey: link.objectKey }));
-  const record = current ? copyRecord(current) : newRecord(link.objectKey, link.mondayBoardId, {});
   const wasLinked = current !== null && isLinked(current);
+  // Our create made a second item for a record linked meanwhile to another one: the create's outcome
+  // was lost, and its retry came after the idempotency key's 30 minutes with the first item archived,
+  // which no Id lookup shows (fault seed 2225). The record keeps its item; the new one is ours, removed.
+  if (wasLinked && link.via === 'created_monday_item' && current.mondayItemId !== link.mondayItemId) {
+    const duplicate: OutboxCommand = { kind: 'monday.delete_item', target: 'monday', objectKey: object.mapping.key, boardId: link.mondayBoardId, itemId: link.mondayItemId };
+    return decision(current, projected('duplicate_item_removed', { itemId: link.mondayItemId, keeps: current.mondayItemId }), [duplicate]);
+  }
+  const record = current ? copyRecord(current) : newRecord(link.objectKey, link.mondayBoardId, {});
   record.salesforceId = link.salesforceId;
   record.mondayItemId = link.mondayItemId;
   record.mondayBoardId = link.mondayBoardId;
