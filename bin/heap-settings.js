@@ -22,9 +22,15 @@
  * `replay`: `--max-semi-space-size=32` (MB; V8's default 16). Replay holds the page being decided
  * and the next one while it allocates each decision's garbage, so a small young generation copies
  * those pages at every scavenge and promotes them; a larger one lets more of it die young.
+ * `replay`: `--v8-pool-size=1` (node's option: one V8 worker thread instead of four). Replay is one
+ * busy thread whose collections V8 shares out to its workers; with one worker a parallel scavenge
+ * or mark runs on two threads, not five competing for the cores, so less CPU goes to threads
+ * waiting for each other: bench/replay, 1,000,000 events at load 10-13, 5% less node CPU in each of
+ * four alternating pairs and 14% less wall time (docs/benchmarks.md, "Replay", ninth round). On a
+ * machine with many idle cores the pauses may be longer in wall time; replay's target is CPU.
  */
 const HEAP_GROWING_PERCENT = { backfill: 50, replay: 50, start: 50 };
-const STARTUP_FLAGS = { replay: ['--max-semi-space-size=32'] };
+const STARTUP_FLAGS = { replay: ['--max-semi-space-size=32', '--v8-pool-size=1'] };
 
 function commandOf(args) {
   return args.find((arg) => !arg.startsWith('-'));

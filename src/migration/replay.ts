@@ -5,7 +5,7 @@ import type { Mapping } from '../mapping';
 import { buildSyncContext } from '../sync-projector/build-sync-context';
 import { LinkIndex } from '../sync-projector/link-index';
 import { unattachedDecisionSubject } from '../personal-data/derived-values';
-import { loadCachedContext } from '../sync-projector/sync-context-cache';
+import { loadCachedContext, type CachedContext } from '../sync-projector/sync-context-cache';
 import type { SyncContext } from '../sync-projector/sync-context';
 import type { SyncRecord } from '../sync-projector/sync-record';
 import { decideEvent, keyOf, OutcomeTally, RecordBatch, SYNC_PROJECTOR, type BatchDecisions, type DecideFunction, type EventDecider, type WaitingRecords } from '../sync-projector/sync-projector';
@@ -67,32 +67,59 @@ export async function replayProjection(
     const waiting = await countWaitingCommands(pool);
     if (waiting > 0) throw new ReplayError(`${waiting} commands are still waiting in the outbox: let the service send them first`);
     const ids = await ReplayRecordIds.load(pool);
-    await resetProjection(pool);
-    const total = await countEvents(pool);
-    const links = new LinkIndex();
-    const parked = await openParkedPositions(pool, SYNC_PROJECTOR);
-    const rebuild = new Rebuild(pool, buildSyncContext(mapping, cached, links), links, ids, new ReplayRecordStore(settings.maxCachedRecords), await ReplayWriter.open(pool), {
-      parked,
-      decide: options.decide,
-    });
+    const pass = (ownsRecords: boolean) => replayOnce(pool, mapping, cached, ids, settings, onProgress, ownsRecords);
     try {
-      let handled = 0;
-      for await (const page of readLogPages(pool, settings.pageSize)) {
-        await rebuild.decide(page);
-        handled += page.length;
-        if (rebuild.unwrittenEvents >= settings.flushEvery) await rebuild.flush();
-        onProgress({ handled, total });
-      }
-      await rebuild.flush(true);
-      await rebuild.finish();
-      return { handled, total, ...(rebuild.parkedEvents > 0 ? { parked: rebuild.parkedEvents } : {}) };
-    } finally {
-      await rebuild.close();
+      return await pass(true);
+    } catch (error) {
+      if (!(error instanceof DecisionThrew)) throw error;
+      // A decision threw on a record it was changing in place: start over, deciding on copies, where
+      // that event is parked and skipped as live processing would (Rebuild.decideOne).
+      ids.restart();
+      return await pass(false);
     }
   } finally {
     await lock.release();
   }
 }
+
+/**
+ * One pass over the log. `ownsRecords`: decisions change the record versions the current write
+ * window made in place (SyncContext.owns), no copy per decision; a decision that throws then ends
+ * the pass (DecisionThrew), since it may have left such a record half-changed.
+ */
+async function replayOnce(
+  pool: Pool,
+  mapping: Mapping,
+  cached: CachedContext,
+  ids: ReplayRecordIds,
+  settings: Required<Omit<ReplayOptions, 'decide'>> & Pick<ReplayOptions, 'decide'>,
+  onProgress: (progress: ReplayProgress) => void,
+  ownsRecords: boolean,
+): Promise<ReplayProgress> {
+  await resetProjection(pool);
+  const total = await countEvents(pool);
+  const links = new LinkIndex();
+  const parked = await openParkedPositions(pool, SYNC_PROJECTOR);
+  const context = buildSyncContext(mapping, cached, links);
+  const rebuild = new Rebuild(pool, context, links, ids, new ReplayRecordStore(settings.maxCachedRecords), await ReplayWriter.open(pool), { parked, decide: settings.decide }, ownsRecords);
+  try {
+    let handled = 0;
+    for await (const page of readLogPages(pool, settings.pageSize)) {
+      await rebuild.decide(page);
+      handled += page.length;
+      if (rebuild.unwrittenEvents >= settings.flushEvery) await rebuild.flush();
+      onProgress({ handled, total });
+    }
+    await rebuild.flush(true);
+    await rebuild.finish();
+    return { handled, total, ...(rebuild.parkedEvents > 0 ? { parked: rebuild.parkedEvents } : {}) };
+  } finally {
+    await rebuild.close();
+  }
+}
+
+/** A decision threw while records were changed in place: the pass is discarded (replayProjection). */
+class DecisionThrew extends Error {}
 
 async function resetProjection(pool: Pool): Promise<void> {
   await withTransaction(pool, async (client) => {
@@ -125,16 +152,26 @@ class Rebuild {
   private unattachedSubjects = new Map<number, string>();
   private skippedParked = 0;
   private readonly tally = new OutcomeTally();
+  /**
+   * Record versions the store holds (given to it by a write, or read back from sync_records): never
+   * changed in place, since a write may be copying them and the store keeps them as written. Every
+   * other version in the batch was made by a decision of this window, which owns it.
+   */
+  private readonly stored = new WeakSet<SyncRecord>();
+  private readonly context: SyncContext;
 
   constructor(
     private readonly pool: Pool,
-    private readonly context: SyncContext,
+    context: SyncContext,
     private readonly links: LinkIndex,
     private readonly ids: ReplayRecordIds,
     private readonly store: ReplayRecordStore,
     private readonly writer: ReplayWriter,
     private readonly poison: { parked: Set<number>; decide?: DecideFunction },
-  ) {}
+    private readonly ownsRecords: boolean,
+  ) {
+    this.context = ownsRecords ? { ...context, owns: (record) => !this.stored.has(record) } : context;
+  }
 
   /** Events skipped as parked. */
   get parkedEvents(): number {
@@ -222,6 +259,7 @@ class Rebuild {
       const pending = decideEvent(event, decider, into, keys);
       return pending ? pending.then(() => true, (error: unknown) => this.park(event, error)) : true;
     } catch (error) {
+      if (this.ownsRecords) throw new DecisionThrew(`position ${event.position}`, { cause: error });
       return this.park(event, error);
     }
   }
@@ -275,7 +313,10 @@ class Rebuild {
     const retiredIds = batch.retiredIds().filter((id) => id > 0);
     for (const id of retiredIds) this.store.retire(id);
     const changed = batch.changed();
-    for (const record of changed) this.store.put(record);
+    for (const record of changed) {
+      this.store.put(record);
+      this.stored.add(record);
+    }
     const write: ReplayWrite = { records: changed, retiredIds, decisionRows: this.pages, unattachedSubjects: this.unattachedSubjects, checkpoint: this.checkpoint };
     this.unattachedSubjects = new Map();
     this.batch = new RecordBatch([]);
@@ -324,6 +365,8 @@ class Rebuild {
     if (!missing || missing.itemIds.size + missing.salesforce.size + missing.recordIds.size === 0) return records;
     // Dropped records were written by a committed write (dropWritten), so the table has them.
     const stored = await loadRecords(this.pool, { itemIds: [...missing.itemIds], salesforce: [...missing.salesforce.values()], recordIds: [...missing.recordIds] });
-    return [...records, ...this.store.addStored(stored)];
+    const added = this.store.addStored(stored);
+    for (const record of added) this.stored.add(record);
+    return [...records, ...added];
   }
 }

@@ -1,5 +1,6 @@
 import type { OutboxCommand } from '../sync-commands/outbox-command';
 import type { Outcome } from './outcome';
+import type { SyncContext } from './sync-context';
 import type { SyncRecord } from './sync-record';
 
 /** What `decide` returns: the record's new state (null: no record concerned), commands, and why. */
@@ -19,6 +20,11 @@ export function decision(record: SyncRecord | null, outcome: Outcome, commands: 
  * FieldState is readonly (decide replaces a field's state, never changes one: state/field-state.ts).
  * Copying every field state of every record was 8% of bench/replay's CPU and much of its garbage.
  */
+/** The record a decision changes: a private copy (copyRecord), or `record` itself when the caller owns it (SyncContext.owns). */
+export function writableRecord(record: SyncRecord, context: SyncContext): SyncRecord {
+  return context.owns?.(record) ? record : copyRecord(record);
+}
+
 export function copyRecord(record: SyncRecord): SyncRecord {
   return {
     ...record,

@@ -68,7 +68,10 @@ export class RecordBatch {
    * its slot takes the new version (same result as the general path, without re-indexing).
    */
   put(record: SyncRecord, previous?: SyncRecord | null): void {
-    if (previous && previous !== record && sameKeys(previous, record)) {
+    // The same object, changed in place (a caller owning its records, SyncContext.owns): its slot
+    // takes it back as a new version when it is still indexed under the keys the record has now.
+    const inPlace = previous === record && this.lastFound?.current === record && slotHasKeysOf(this.lastFound, record);
+    if (previous && (inPlace || (previous !== record && sameKeys(previous, record)))) {
       const slot = this.lastFound?.current === previous ? this.lastFound : this.slotOfRecord(previous);
       if (slot && this.holdsAllKeys(slot)) {
         slot.current = record;
@@ -219,6 +222,10 @@ function claim<K>(map: Map<K, Slot>, key: K, slot: Slot): void {
   const before = map.get(key);
   if (before !== undefined && before !== slot) before.intact = false;
   map.set(key, slot);
+}
+
+function slotHasKeysOf(slot: Slot, record: SyncRecord): boolean {
+  return slot.id === record.id && slot.itemId === record.mondayItemId && slot.salesforceId === record.salesforceId && slot.objectKey === record.objectKey;
 }
 
 function sameKeys(a: SyncRecord, b: SyncRecord): boolean {

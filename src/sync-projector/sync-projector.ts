@@ -169,6 +169,8 @@ export function decideEvent(event: RecordedEvent, d: EventDecider, into: BatchDe
     return undefined;
   }
   const found = batch.find(keys);
+  // Before the decision: a caller that owns its records lets decide change found.record in place.
+  const linkedByThisDecision = !(found.record && isLinked(found.record));
   const result = d.decideOne(found.duplicate && found.record ? withFieldsOf(found.record, found.duplicate) : found.record, event, context);
   if (found.duplicate && result.record) batch.retire(found.duplicate);
   if (result.record) batch.put(result.record, found.record);
@@ -184,7 +186,6 @@ export function decideEvent(event: RecordedEvent, d: EventDecider, into: BatchDe
   // link decided twice, its waiting opportunity resolved by neither, AccountId left null). Or when
   // this instance's index lacks it (linked by another instance since this one loaded its links).
   const indexed = links.itemIdForRecord(record.objectKey, record.salesforceId as string) === record.mondayItemId;
-  const linkedByThisDecision = !(found.record && isLinked(found.record));
   if (indexed && !linkedByThisDecision) return undefined;
   links.add(record.objectKey, record.salesforceId as string, record.mondayItemId as string);
   if (d.waiting.loaded) {

@@ -51,6 +51,11 @@ export class ReplayRecordIds {
     return this.decidedBefore(event) ? null : this.fresh();
   }
 
+  /** For a replay that starts over: the previous projection's ids are free to be given again. */
+  restart(): void {
+    this.used.clear();
+  }
+
   /** An id no record had in the previous projection. */
   async fresh(): Promise<number> {
     for (;;) {

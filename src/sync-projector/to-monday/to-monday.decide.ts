@@ -2,7 +2,7 @@ import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOfType, RecordedEvent } from '../../event-store';
 import type { OutboxCommand } from '../../sync-commands/outbox-command';
 import { mondayChange, mondayCreate, mondayValues, rejectedValues, salesforceUpdate } from '../command-builders';
-import { copyRecord, decision, type Decision } from '../decision';
+import { decision, writableRecord, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../../mapping/resolved-mapping';
 import { conditionHolds } from '../../mapping/mapping.types';
@@ -23,7 +23,7 @@ export function decideSalesforceEvent(current: SyncRecord | null, event: Salesfo
   const { object: objectName, recordId, fields, changeType, at, createAllowed, createdByUs } = normalise(event);
   const object = context.mapping.bySalesforceObject.get(objectName);
   if (!object) return decision(current, skipped('unmapped_object', { object: objectName }));
-  let record = current ? copyRecord(current) : null;
+  let record = current ? writableRecord(current, context) : null;
 
   if (changeType === 'DELETE') {
     if (!record) return decision(null, skipped('not_linked_yet'));

@@ -4,7 +4,7 @@ import { isErased } from '../../personal-data/erased';
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { OutboxCommand } from '../../sync-commands/outbox-command';
 import { isConvertedLead, mondayChange, mondayRefresh, mondayValues, rejectedValues, salesforceCreate, salesforceUpdate } from '../command-builders';
-import { copyRecord, decision, type Decision } from '../decision';
+import { decision, writableRecord, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
 import { observe, readAfterErasure, readShowsHeld } from '../state/field-state';
@@ -23,7 +23,7 @@ export function decideMondayEvent(current: SyncRecord | null, event: MondayEvent
   const boardId = String(event.payload.boardId);
   const object = context.mapping.byBoard.get(boardId);
   if (!object) return decision(current, skipped('unmapped_board', { boardId }));
-  const record = current ? copyRecord(current) : null;
+  const record = current ? writableRecord(current, context) : null;
   switch (event.type) {
     case 'monday.item_created':
       return itemCreated(record, object, event);
