@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { BackfillPipeline } from '../../src/migration/backfill-pipeline';
 import type { MondayPort } from '../../src/monday';
 import { runMondayCatchUp } from '../../src/migration/monday-catch-up';
 import { BOARDS, itemsBySalesforceId, partnerLeads, startBackfillWorld, type BackfillWorld } from './backfill-world';
@@ -35,16 +36,25 @@ describe('monday catch-up: nothing lost across a webhook outage longer than mond
     await world.close();
   });
 
-  it('after a 40-minute outage the catch-up reads the changes monday gave up delivering and syncs them to Salesforce', async () => {
-    const leadIds = world.sf.control.seed(partnerLeads(5, 'Outage'));
+  /** Leads backfilled and synced, then 10 quiet minutes (longer than the 5-minute overlap): the first catch-up only sets each board's cursor to now. */
+  async function quietBoards(count: number, prefix: string): Promise<{ leadIds: string[]; pipeline: BackfillPipeline }> {
+    const leadIds = world.sf.control.seed(partnerLeads(count, prefix));
     expect((await world.backfill({ object: 'lead' })).complete).toBe(true);
     const pipeline = await world.pipeline();
     try {
-      // The boards are quiet for 10 minutes (longer than the catch-up's 5-minute overlap), then the
-      // first catch-up only sets each board's cursor to now.
       world.mondayEmulator.control.advanceClock(10 * MINUTE);
       await runMondayCatchUp(world.db.pool, world.monday, world.mapping, { now: emulatedNow });
       await pipeline.settled();
+    } catch (error) {
+      await pipeline.stop();
+      throw error;
+    }
+    return { leadIds, pipeline };
+  }
+
+  it('after a 40-minute outage the catch-up reads the changes monday gave up delivering and syncs them to Salesforce', async () => {
+    const { leadIds, pipeline } = await quietBoards(5, 'Outage');
+    try {
       world.sf.control.clearRequests();
 
       await world.monday.createWebhook(String(BOARDS.lead), receiver.url, 'change_column_value');
@@ -83,13 +93,8 @@ describe('monday catch-up: nothing lost across a webhook outage longer than mond
   });
 
   it('items deleted or archived while no webhook came: the catch-up reads them from the activity log and tombstones their records, once', async () => {
-    const leadIds = world.sf.control.seed(partnerLeads(4, 'Removed'));
-    expect((await world.backfill({ object: 'lead' })).complete).toBe(true);
-    const pipeline = await world.pipeline();
+    const { leadIds, pipeline } = await quietBoards(4, 'Removed');
     try {
-      world.mondayEmulator.control.advanceClock(10 * MINUTE);
-      await runMondayCatchUp(world.db.pool, world.monday, world.mapping, { now: emulatedNow });
-      await pipeline.settled();
       const items = itemsBySalesforceId(world, BOARDS.lead);
       const [deleted, archived, restored, kept] = leadIds.map((id) => items.get(id)?.[0].id as number);
       // No delete or archive webhook is installed: like the ones monday gave up on during an outage.
