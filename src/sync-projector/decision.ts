@@ -20,11 +20,6 @@ export function decision(record: SyncRecord | null, outcome: Outcome, commands: 
  * FieldState is readonly (decide replaces a field's state, never changes one: state/field-state.ts).
  * Copying every field state of every record was 8% of bench/replay's CPU and much of its garbage.
  */
-/** The record a decision changes: a private copy (copyRecord), or `record` itself when the caller owns it (SyncContext.owns). */
-export function writableRecord(record: SyncRecord, context: SyncContext): SyncRecord {
-  return context.owns?.(record) ? record : copyRecord(record);
-}
-
 export function copyRecord(record: SyncRecord): SyncRecord {
   return {
     ...record,
@@ -32,4 +27,9 @@ export function copyRecord(record: SyncRecord): SyncRecord {
     fields: { ...record.fields },
     waiting: record.waiting.length === 0 ? [] : record.waiting.map((waiting) => ('mondayValue' in waiting ? { ...waiting, mondayValue: structuredClone(waiting.mondayValue) } : { ...waiting })),
   };
+}
+
+/** The record a decision changes: a private copy (copyRecord), or `record` itself when the caller owns it (SyncContext.owns). */
+export function writableRecord(record: SyncRecord, context: SyncContext): SyncRecord {
+  return context.owns?.(record) ? record : copyRecord(record);
 }
