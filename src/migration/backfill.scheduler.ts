@@ -97,7 +97,7 @@ export function startMigrationSchedules(deps: MigrationScheduleDeps, options: Mi
       const found = boards.reduce((n, b) => n + b.appended + b.removed, 0);
       if (found > 0) deps.logger.warn({ boards: boards.map((b) => ({ boardId: b.boardId, appended: b.appended, removed: b.removed })) }, 'monday catch-up found changes no webhook delivered');
       const unread = boards.filter((b) => !b.removalsComplete).map((b) => b.boardId);
-      if (unread.length > 0) deps.logger.error({ boards: unread }, 'monday catch-up: a board activity log held more entries than monday serves; deletions in it may be missed (run crm-sync reconcile)');
+      if (unread.length > 0) deps.logger.error({ boards: unread }, 'monday catch-up: a board activity log could not be read whole (more entries than monday serves, or one unreadable); deletions in it may be missed (crm-sync reconcile finds them)');
     });
   }
   schedule('catch-up-requests', options.catchUpRequests ?? '* * * * *', async () => {

@@ -33,7 +33,7 @@ export interface BoardCatchUp {
   held: string[];
   /** Deletions and archives the board's activity log showed since `since` that the log did not hold yet. */
   removed: number;
-  /** False when the activity log held more entries than monday serves: a removal may be missing. */
+  /** False when the activity log could not be read whole (more entries than monday serves, or one unreadable): a removal may be missing. */
   removalsComplete: boolean;
 }
 
