@@ -37,6 +37,13 @@ describe('user directory refresh while the service runs', () => {
       return found!;
     }, { timeoutMs: 20_000 });
 
+    // The item shows the Id as soon as our create wrote it, before the link is recorded: a change to
+    // an item not linked yet is read and merged at the link, not decided on its own.
+    await expectEventually(async () => {
+      const { rowCount } = await env.db.pool.query('SELECT 1 FROM sync_records WHERE salesforce_id = $1 AND monday_item_id = $2', [opportunityId, String(item.id)]);
+      expect(rowCount).toBe(1);
+    }, { timeoutMs: 20_000 });
+
     const noor = hire('Noor', 'Haddad');
     expect(users().mondayUserEmail(String(noor.mondayId))).toBeUndefined();
     expect(users().salesforceUserIdByEmail(noor.email)).toBeUndefined();
