@@ -52,4 +52,15 @@ describe('duplicatePairs', () => {
     const second = createRecordFor(null);
     expect(duplicatePairs(sandbox, [], before)).toEqual([`opportunity: 1 new Salesforce records for 0 pairs`, `opportunity: record ${second} is held by items []`]);
   });
+
+  it('accepts a second item deleted while another item holds its record, and reports one still there', () => {
+    const record = createRecordFor(null);
+    const pairs = [{ object: 'opportunity' as const, salesforceId: record, itemId: null, createdOn: 'salesforce' as const, removedOn: null }];
+    const md = sandbox.monday.control;
+    const first = md.createItem({ boardId: BOARDS.opportunity, name: 'Ours', groupId: 'topics', columnValues: { salesforce_id: record } });
+    const second = md.createItem({ boardId: BOARDS.opportunity, name: 'Ours again', groupId: 'topics', columnValues: { salesforce_id: record } });
+    expect(duplicatePairs(sandbox, pairs, before)).toEqual([`opportunity: 2 new items for 1 pairs`, `opportunity: record ${record} is held by items [${first.id}, ${second.id}]`]);
+    md.deleteItem({ itemId: second.id });
+    expect(duplicatePairs(sandbox, pairs, before)).toEqual([]);
+  });
 });
