@@ -1,4 +1,4 @@
-import { streams, type EventOrigin, type MondayItemRemoved, type NewEvent } from '../event-store';
+import { mondayOrigin, streams, type MondayItemRemoved, type NewEvent } from '../event-store';
 import type { MondayRemovedItem } from './monday.port';
 
 /**
@@ -17,7 +17,6 @@ export function mondayItemRemovedEvent(removed: MondayRemovedItem, options: { bo
     triggerTime: at.toISOString(),
     triggerUuid: options.sourceEventId,
   };
-  const origin: EventOrigin = removed.userId === null || options.ownUserId === null ? 'unknown' : removed.userId === options.ownUserId ? 'own_echo' : 'user';
-  const common = { source: 'monday' as const, sourceEventId: options.sourceEventId, stream: streams.mondayItem(removed.itemId), origin, occurredAt: at };
+  const common = { source: 'monday' as const, sourceEventId: options.sourceEventId, stream: streams.mondayItem(removed.itemId), origin: mondayOrigin(removed.userId, options.ownUserId), occurredAt: at };
   return removed.removal === 'deleted' ? { ...common, type: 'monday.item_deleted', payload } : { ...common, type: 'monday.item_archived', payload };
 }

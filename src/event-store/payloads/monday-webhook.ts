@@ -147,3 +147,12 @@ export function mondayItemIdOf(event: MondayItemEvent): string {
 function unhandled(event: never): never {
   throw new Error(`mondayItemIdOf: not an item event: ${(event as { type?: unknown }).type as string}`);
 }
+
+/**
+ * Who made a monday change: our integration user (an echo of our own write; monday attributes API
+ * writes to the token's user) or a person; unknown when either id is missing.
+ */
+export function mondayOrigin(userId: number | string | null, ownUserId: number | string | null): 'user' | 'own_echo' | 'unknown' {
+  if (userId === null || ownUserId === null) return 'unknown';
+  return String(userId) === String(ownUserId) ? 'own_echo' : 'user';
+}

@@ -13,7 +13,7 @@ import type {
   MondayItemEvent,
   NewEvent,
 } from '../../event-store';
-import { mondayItemIdOf, streams } from '../../event-store';
+import { mondayItemIdOf, mondayOrigin, streams } from '../../event-store';
 import type { KnownWebhookType } from './monday-webhook.dto';
 
 /**
@@ -24,7 +24,7 @@ import type { KnownWebhookType } from './monday-webhook.dto';
 export function mondayWebhookToEvent(body: Record<string, unknown>, ownUserId: number | null): NewEvent {
   const type = String(body.type) as KnownWebhookType | string;
   const userId = typeof body.userId === 'number' ? body.userId : null;
-  const origin: EventOrigin = ownUserId === null || userId === null ? 'unknown' : userId === ownUserId ? 'own_echo' : 'user';
+  const origin: EventOrigin = mondayOrigin(userId, ownUserId);
   const common = {
     source: 'monday' as const,
     sourceEventId: typeof body.triggerUuid === 'string' ? body.triggerUuid : `sha256:${hashOf(body)}`,
