@@ -1,7 +1,7 @@
 import { mondayItemRemovedEvent } from '../monday/item-removed-event';
 import { mondayItemSnapshotEvent } from '../monday/item-snapshot-event';
 import type { Pool } from 'pg';
-import { appendEvents, newestOccurredAt, type NewEvent } from '../event-store';
+import { appendEvents, newestEvent, newestOccurredAt, type NewEvent } from '../event-store';
 import type { Mapping } from '../mapping/mapping.types';
 import type { MondayItem, MondayPort } from '../monday/monday.port';
 import { itemsOfBusyRecords } from './records-in-flight';
@@ -87,6 +87,7 @@ async function catchUpBoard(
   options: MondayCatchUpOptions,
 ): Promise<BoardCatchUp> {
   const columnIds = [...board.columns];
+  const readAfter = (await newestEvent(pool))?.position ?? 0;
   const day = new Date(Math.floor(since / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
   const items = monday.streamBoardItems(boardId, {
     pageSize: options.pageSize,
@@ -107,7 +108,7 @@ async function catchUpBoard(
     const ready: NewEvent[] = [];
     for (const item of chunk) {
       if (!held.has(item.id)) {
-        ready.push(snapshotEvent(boardId, item));
+        ready.push(snapshotEvent(boardId, item, readAfter));
         continue;
       }
       result.held.push(item.id);
@@ -196,9 +197,10 @@ async function startingPoint(pool: Pool, boardId: string, options: MondayCatchUp
   return (options.now ?? Date.now)() - (options.initialLookbackMs ?? 0);
 }
 
-function snapshotEvent(boardId: string, item: MondayItem): NewEvent {
+function snapshotEvent(boardId: string, item: MondayItem, readAfter: number): NewEvent {
   return mondayItemSnapshotEvent(item, {
     reason: 'catch_up',
+    readAfter,
     sourceEventId: `catch_up:${boardId}:${item.id}:${item.updatedAt ?? ''}`,
     occurredAt: item.updatedAt ? new Date(item.updatedAt) : new Date(),
     boardId,

@@ -7,7 +7,7 @@ import type { MondayItem } from './monday.port';
  */
 export function mondayItemSnapshotEvent(
   item: MondayItem,
-  options: { reason: MondayItemSnapshot['reason']; sourceEventId: string; occurredAt: Date; boardId?: string; columns?: readonly string[] },
+  options: { reason: MondayItemSnapshot['reason']; sourceEventId: string; occurredAt: Date; boardId?: string; columns?: readonly string[]; readAfter?: number },
 ): NewEvent {
   const columns = options.columns;
   return {
@@ -28,6 +28,7 @@ export function mondayItemSnapshotEvent(
         .filter((c) => !columns || columns.includes(c.id))
         .map((c) => ({ id: c.id, type: c.type, value: c.value, text: c.text, ...(c.linkedItemIds ? { linkedItemIds: c.linkedItemIds } : {}) })),
       reason: options.reason,
+      ...(options.readAfter !== undefined ? { readAfter: options.readAfter } : {}),
     },
   };
 }

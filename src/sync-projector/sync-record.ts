@@ -27,6 +27,12 @@ export interface SideValue {
    * follows it); if it is still the newest value seen there when that command settles, it is.
    */
   readonly behindWhileSending?: true;
+  /**
+   * monday only: the log position of the event that showed this value (a webhook, a read, our
+   * write's outcome). Whatever it shows happened on monday before that event was appended, so a
+   * read begun after it reads this value or a newer one (heldBeforeRead).
+   */
+  readonly position?: number;
 }
 
 /**

@@ -386,6 +386,53 @@ describe('sync decide (issue 6, pure)', () => {
       const after = decide(record, stage('Quote', 2_200), context);
       expect(after.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Quote' } })]);
     });
+
+    describe('a catch-up read of a change made in the second of our write, whose webhook monday gave up (seeds 2117, 2125)', () => {
+      /** Salesforce's MOU (t=23,500) written to monday: sent at 23,600, echoed at 23,708; a person picks Quote at 23,900 during a monday outage. */
+      function afterOurWrite(): { record: SyncRecord; echoPosition: number } {
+        // Linked with the item's name, so the read's only change is the stage.
+        const linked = decide(null, recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '501', values: { stage: 'Follow-up', __name__: 'Opp' } }), context);
+        links.add('opportunity', OPP_ID, '501');
+        const fromSalesforce = decide(linked.record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'MOU' }, at: 23_500 }), context);
+        expect(fromSalesforce.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns' })]);
+        const succeeded = decide(fromSalesforce.record, mondayWriteSucceeded('MOU', 23_600), context);
+        const echo = stage('MOU', 23_708, 'own_echo');
+        return { record: decide(succeeded.record, echo, context).record as SyncRecord, echoPosition: echo.position };
+      }
+      const catchUpRead = (label: string, readAfter?: number) => {
+        // updated_at is to the second: 23,000.
+        const read = itemSnapshot(OPPORTUNITY_BOARD, '501', 'Opp', { stage: label }, 23_000);
+        return { ...read, payload: { ...read.payload, reason: 'catch_up', ...(readAfter !== undefined ? { readAfter } : {}) } } as typeof read;
+      };
+
+      it('a read begun after our write reached the log shows a newer change: Salesforce gets it', () => {
+        const { record, echoPosition } = afterOurWrite();
+        const read = decide(record, catchUpRead('Quote', echoPosition), context);
+        expect(read.commands).toEqual([expect.objectContaining({ kind: 'salesforce.update', fields: { StageName: 'Quote' } })]);
+        expect(read.record?.fields.stage).toMatchObject({ agreed: 'Quote', agreedFrom: 'monday', agreedAt: 23_708, monday: { value: 'Quote', at: 23_708 } });
+      });
+
+      it('a read begun before our write reached the log may be older than it: still decided by time (nothing sent)', () => {
+        const { record, echoPosition } = afterOurWrite();
+        const read = decide(record, catchUpRead('Quote', echoPosition - 1), context);
+        expect(read.commands).toEqual([]);
+        expect(read.record?.fields.stage).toMatchObject({ agreed: 'MOU', monday: { value: 'MOU', at: 23_708 } });
+      });
+
+      it('a read without readAfter (appended before it was kept) is decided by time, as before', () => {
+        const { record } = afterOurWrite();
+        expect(decide(record, catchUpRead('Quote'), context).commands).toEqual([]);
+      });
+
+      it('a newer Salesforce change still on its way to monday wins over the read (ordered by the held write)', () => {
+        const { record, echoPosition } = afterOurWrite();
+        const newer = decide(record, salesforceChanged({ object: 'Opportunity', id: OPP_ID, fields: { StageName: 'Closed Won' }, at: 24_200 }), context);
+        expect(newer.commands).toEqual([expect.objectContaining({ kind: 'monday.change_columns' })]);
+        const read = decide(newer.record, catchUpRead('Quote', echoPosition), context);
+        expect(read.commands).toEqual([]);
+        expect(read.record?.fields.stage.agreed).toBe('Closed Won');
+      });
+    });
   });
 
   it('fields a Salesforce create leaves empty are known empty: an empty cell on the new item sends nothing back', () => {

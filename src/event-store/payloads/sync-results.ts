@@ -95,6 +95,12 @@ export interface MondayItemSnapshot {
   updatedAt: string | null;
   columnValues: Array<{ id: string; type: string; value: string | null; text: string | null; linkedItemIds?: string[] }>;
   reason: 'created' | 'catch_up' | 'reconcile';
+  /**
+   * A catch-up's read: the log's last position before the board was read. Every event up to it
+   * showed monday as it was before the read, so a value the read shows that differs from one of
+   * those is newer (heldBeforeRead in the sync projector). Absent in reads made before it was kept.
+   */
+  readAfter?: number;
 }
 
 /** A Salesforce record read through the API (backfill, catch-up after a CDC gap, reconcile). */

@@ -37,7 +37,7 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
       // created on (they follow its link): its outcome ends no wait for one (seed 1301: the link
       // pushed what monday changed during the create, and the create's success sent it again).
       const isCreate = event.payload.kind === 'salesforce.create' || event.payload.kind === 'monday.create_item';
-      const lost = Object.entries(event.payload.written).filter(([key, value]) => written(record, key, side, value, at, seq ?? (isCreate ? 0 : undefined)));
+      const lost = Object.entries(event.payload.written).filter(([key, value]) => written(record, key, side, value, at, seq ?? (isCreate ? 0 : undefined), event.position));
       // An update's outcome without a number was written before commands were numbered: which of
       // them it was is unknown, so every wait on that side ends, as an echo ended it then.
       const legacy = seq === undefined && (event.payload.kind === 'salesforce.update' || event.payload.kind === 'monday.change_columns');
@@ -119,7 +119,7 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
   const created: Side | null = link.via === 'created_monday_item' ? 'monday' : link.via === 'created_salesforce_record' ? 'salesforce' : null;
   for (const [key, value] of Object.entries(link.values)) {
     for (const side of ['salesforce', 'monday'] as const) {
-      if (side === created || !record.fields[key]?.[side]) written(record, key, side, value, at);
+      if (side === created || !record.fields[key]?.[side]) written(record, key, side, value, at, undefined, event.position);
     }
   }
   if (created) notCreated(record, object, link.values, created, at);

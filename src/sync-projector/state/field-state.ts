@@ -11,12 +11,21 @@ export type Observation =
   | { accepted: true; push: boolean }
   | { accepted: false; reason: 'own_echo' | 'unchanged_value' | 'authority' | 'stale'; repair?: true };
 
+/** How a value was seen on its side, beyond its time and origin. */
+export interface HowSeen {
+  /** The value was read from the side just now (a snapshot), not reported as a change. */
+  readNow?: boolean;
+  /** What the side held right before this change (a monday webhook's previousValue). */
+  madeOver?: { value: SalesforceValue };
+  /** The log position of the event that showed it (kept for monday: SideValue.position). */
+  position?: number;
+}
+
 /**
  * The state projection's one rule (invariant 9): record what a side now holds, then decide whether
  * that change becomes the agreed value. Own echoes and values equal to the agreed one never do;
  * field authority is checked first; for `both`, the later source timestamp wins and a tie goes to
- * Salesforce, the system of record. `readNow`: the value was read from the side just now (a
- * snapshot), not reported as a change. Mutates `record` (the runner hands decide a private copy).
+ * Salesforce, the system of record. Mutates `record` (the runner hands decide a private copy).
  */
 export function observe(
   record: SyncRecord,
@@ -25,12 +34,12 @@ export function observe(
   value: SalesforceValue,
   at: number,
   origin: EventOrigin,
-  readNow = false,
-  madeOver?: { value: SalesforceValue },
+  how: HowSeen = {},
 ): Observation {
+  const { readNow = false, madeOver, position } = how;
   const previous = record.fields[field.key];
   const target = otherSide(side);
-  const seen: SideValue = madeOver ? { value, at, over: madeOver.value } : { value, at };
+  const seen = seenValue(side, value, at, madeOver, position);
   if (previous?.erased) return changedAfterErasure(record, field, side, seen, origin, previous);
   if (!previous) {
     if (origin !== 'own_echo' && !mayWrite(field, side)) {
@@ -107,6 +116,26 @@ export function observe(
   delete state.echoed;
   const targetValue = state[target];
   return { accepted: true, push: !(targetValue && field.converter.equals(targetValue.value, value)) };
+}
+
+function seenValue(side: Side, value: SalesforceValue, at: number, madeOver: { value: SalesforceValue } | undefined, position: number | undefined): SideValue {
+  if (side !== 'monday' || position === undefined) return madeOver ? { value, at, over: madeOver.value } : { value, at };
+  return madeOver ? { value, at, over: madeOver.value, position } : { value, at, position };
+}
+
+/**
+ * A catch-up read of monday that began after the event showing what monday was last seen holding
+ * was in the log (SideValue.position <= the read's `readAfter`): that change, or our write, had
+ * happened on monday before the read, so the read shows it or something newer. The item's update
+ * time is to the second only, and a person's change later in the second of our write would look
+ * older than the write (seeds 2117, 2125). Returns the held value's time, which the read's change
+ * came after; null when the read may be older than what is held (seeds 20, 220: a webhook projected
+ * meanwhile), or the position is not known.
+ */
+export function heldBeforeRead(record: SyncRecord, fieldKey: string, readAfter: number | undefined): number | null {
+  const held = record.fields[fieldKey]?.monday;
+  if (readAfter === undefined || held?.position === undefined || held.position > readAfter) return null;
+  return held.at;
 }
 
 /**
@@ -213,11 +242,12 @@ export function mayWrite(field: ResolvedField, side: Side): boolean {
  * in flight, when `side` still looked like it held it (so nothing was sent). A write that changed
  * nothing there has no echo to say so: its success is all we learn.
  */
-export function written(record: SyncRecord, fieldKey: string, side: Side, value: SalesforceValue, at: number, seq?: number): boolean {
+export function written(record: SyncRecord, fieldKey: string, side: Side, value: SalesforceValue, at: number, seq?: number, position?: number): boolean {
   const previous = record.fields[fieldKey];
   if (previous?.[side] && previous[side].at > at) return false;
+  const held: SideValue = side === 'monday' && position !== undefined ? { value, at, timedBySend: true, position } : { value, at, timedBySend: true };
   if (!previous) {
-    record.fields[fieldKey] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: { value, at, timedBySend: true } };
+    record.fields[fieldKey] = { agreed: value, agreedAt: at, agreedFrom: side, [side]: held };
     return false;
   }
   const state: FieldStateDraft = { ...previous };
@@ -226,7 +256,7 @@ export function written(record: SyncRecord, fieldKey: string, side: Side, value:
   // confirmHeld deletes the sending keys before `side` is added: a side new to this state would be
   // its last key, and deleting any other key turns the state into a slow dictionary-mode object.
   if (holdsAgreed) confirmHeld(state, side, endsWait(previous, side, seq));
-  state[side] = { value, at, timedBySend: true };
+  state[side] = held;
   record.fields[fieldKey] = state;
   if (holdsAgreed) return false;
   return previous.agreedAt > 0 && !(previous.sendingTo?.includes(side) && !endsWait(previous, side, seq));

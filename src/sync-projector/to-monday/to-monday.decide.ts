@@ -108,7 +108,7 @@ function observeFields(
       heldOnly(record, field, 'salesforce', value, at);
       continue;
     }
-    const seen = observe(record, field, 'salesforce', value, at, origin, readNow);
+    const seen = observe(record, field, 'salesforce', value, at, origin, { readNow });
     if (seen.accepted && seen.push) changed.push(field);
     if (!seen.accepted && seen.repair) repair.push(field);
   }

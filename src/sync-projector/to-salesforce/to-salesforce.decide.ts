@@ -7,7 +7,7 @@ import { isConvertedLead, mondayChange, mondayRefresh, mondayValues, rejectedVal
 import { decision, writableRecord, type Decision } from '../decision';
 import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
-import { observe, readAfterErasure, readShowsHeld } from '../state/field-state';
+import { heldBeforeRead, observe, readAfterErasure, readShowsHeld } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, newerWaiting, newRecord, type SyncRecord } from '../sync-record';
 
@@ -88,7 +88,11 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     // An erased person's field: what the item holds is a baseline, never sent (FieldState.erased).
     if (readAfterErasure(target, field, 'monday', converted.value, at)) continue;
     if (readShowsHeld(target, field, 'monday', converted.value)) continue;
-    const seen = observe(target, field, 'monday', converted.value, at, event.origin, item.reason === 'reconcile');
+    // Unless the read began after what monday was last seen holding reached the log: then it shows a
+    // change made after that, however its second compares (heldBeforeRead).
+    const heldAt = heldBeforeRead(target, field.key, item.readAfter);
+    const readNow = item.reason === 'reconcile' || heldAt !== null;
+    const seen = observe(target, field, 'monday', converted.value, Math.max(at, heldAt ?? at), event.origin, { readNow, position: event.position });
     if (seen.accepted && seen.push) changed.push(field);
   }
   if (!target.salesforceId) return createIfAllowed(target, object, (columnId) => item.columnValues.find((c) => c.id === columnId)?.text ?? null, problems);
@@ -151,7 +155,7 @@ function valueChanged(
   if (record.deleted) return decision(record, skipped('deleted_record'));
   if (newerWaiting(record, field.key, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
   record.waiting = record.waiting.filter((w) => !(w.fieldKey === field.key && w.towards === 'salesforce'));
-  const seen = observe(record, field, 'monday', value, atOf(event), event.origin, false, madeOver);
+  const seen = observe(record, field, 'monday', value, atOf(event), event.origin, { madeOver, position: event.position });
   if (!record.salesforceId) {
     if (seen.accepted === false && seen.reason === 'own_echo') return decision(record, skipped('own_echo'));
     const policy = object.mapping.create.salesforce;
@@ -192,7 +196,7 @@ function unknownItem(
   // 3817: set on an item our create had just made, before its link; the item's read, timed by its
   // update second, lost to our create's write, so Salesforce never got the relation).
   if (field && waiting) addWaiting(created, { fieldKey: field.key, towards: 'salesforce', mondayValue: waiting.mondayValue, at: atOf(event) });
-  if (field && value !== undefined) observe(created, field, 'monday', value, atOf(event), event.origin);
+  if (field && value !== undefined) observe(created, field, 'monday', value, atOf(event), event.origin, { position: event.position });
   return decision(created, projected('reading_unknown_item'), [mondayRefresh(object, created.mondayBoardId, created.mondayItemId as string)]);
 }
 
