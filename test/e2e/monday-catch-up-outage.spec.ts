@@ -69,14 +69,21 @@ describe('monday catch-up: nothing lost across a webhook outage longer than mond
       const gaveUp = world.mondayEmulator.control.webhookDeliveries().filter((d) => d.outcome === 'gave_up');
       expect(gaveUp).toHaveLength(2);
 
+      const lastBefore = Number((await world.db.pool.query<{ max: string }>('SELECT max(position) AS max FROM events')).rows[0].max);
       const caughtUp = await runMondayCatchUp(world.db.pool, world.monday, world.mapping, { now: emulatedNow });
       await pipeline.settled();
 
-      const snapshotted = await world.db.pool.query<{ item: string }>(
-        "SELECT payload->>'itemId' AS item FROM events WHERE position = ANY($1::bigint[])",
+      const snapshotted = await world.db.pool.query<{ item: string; position: string; read_after: string }>(
+        "SELECT payload->>'itemId' AS item, position, payload->>'readAfter' AS read_after FROM events WHERE position = ANY($1::bigint[])",
         [caughtUp.flatMap((b) => b.positions)],
       );
       expect(snapshotted.rows.map((r) => Number(r.item)).sort()).toEqual([...edited].sort());
+      // Each read says what the log held before it began (heldBeforeRead): at least what was there
+      // before the catch-up, and before the read's own event.
+      for (const row of snapshotted.rows) {
+        expect(Number(row.read_after)).toBeGreaterThanOrEqual(lastBefore);
+        expect(Number(row.read_after)).toBeLessThan(Number(row.position));
+      }
       expect(world.sf.control.getRecord(leadIds[1])?.Title).toBe('Director 0');
       expect(world.sf.control.getRecord(leadIds[3])?.Title).toBe('Director 1');
       expect(world.sf.control.getRecord(leadIds[2])?.Title ?? null).toBeNull();
