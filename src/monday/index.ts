@@ -47,7 +47,7 @@ export function createMondayClient(config: AppConfig['monday'], options: MondayC
   const clock = options.clock ?? realClock;
   const transport = options.transport ?? new GraphqlRequestTransport({ url: config.apiUrl, token, apiVersion: config.apiVersion, timeoutMs: options.timeoutMs });
   const budget = new ComplexityBudget(clock, { maxWaitMs: options.maxPacingWaitMs, dailyLimitProbeMs: options.dailyLimitProbeMs });
-  const requester = new MondayRequester(transport, budget, token, () => clock.now());
+  const requester = new MondayRequester(transport, budget, token, () => clock.now(), (ms) => clock.sleep(ms));
   const batchSize = options.batchSize ?? DEFAULT_MUTATION_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new MondayError('PERMANENT', `batchSize must be a positive integer, got ${batchSize}`);
   const bulkImport = config.apiVersion >= BULK_IMPORT_SINCE ? new GraphqlMondayBulkImport(requester) : undefined;

@@ -19,6 +19,10 @@ export interface MondayRequest {
   headers?: Record<string, string>;
 }
 
+const MUTATION = /^\s*mutation\b/;
+const READ_RETRIES = 3;
+const TRANSIENT_READ_BACKOFF_MS = 250;
+
 /**
  * A successful request: data plus the errors of individual fields (aliases), if any; `replayed`
  * when monday answered from its Idempotency-Key cache (the request did not run again).
@@ -38,6 +42,7 @@ export class MondayRequester {
     private readonly budget: ComplexityBudget,
     private readonly secret: string,
     private readonly now: () => number,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     this.calls = new MondayCallCounter(now);
   }
@@ -47,7 +52,26 @@ export class MondayRequester {
     return this.calls.usage(this.budget.snapshot().remaining);
   }
 
-  execute(request: MondayRequest): Promise<MondayAnswer> {
+  /**
+   * A query is retried here when throttled (after the pacer's wait) or failing transiently (5xx,
+   * network, timeout; with backoff), up to READ_RETRIES times: repeating a read is harmless, and one
+   * 500 among a catch-up's dozens of reads must not fail the whole run (fault seed 3113). A mutation
+   * is sent once: whether and when to repeat it is the outbox's decision (idempotency keys, budgets).
+   */
+  async execute(request: MondayRequest): Promise<MondayAnswer> {
+    if (MUTATION.test(request.document)) return this.executeOnce(request);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.executeOnce(request);
+      } catch (error) {
+        if (!(error instanceof MondayError) || attempt >= READ_RETRIES) throw error;
+        if (error.code === 'TRANSIENT') await this.sleep(TRANSIENT_READ_BACKOFF_MS * 2 ** attempt);
+        else if (error.code !== 'RATE_LIMITED') throw error;
+      }
+    }
+  }
+
+  private executeOnce(request: MondayRequest): Promise<MondayAnswer> {
     return request.boardId === undefined ? this.send(request) : this.queue.run(request.boardId, () => this.send(request));
   }
 

@@ -9,8 +9,6 @@ const CREATION = '__creation_log__';
 const MAX_PAGE = 500;
 /** Restarts in a row that yielded nothing new before the stream gives up. */
 const MAX_FRUITLESS_RESTARTS = 3;
-/** A throttled page is retried (after the pacer's wait) this many times before the error surfaces. */
-const MAX_THROTTLED_RETRIES = 3;
 
 interface Page {
   cursor: string | null;
@@ -91,23 +89,16 @@ export function resumeQuery(base: MondayItemsQuery, lastCreatedAt: string): Mond
   return resumed;
 }
 
+/** A page read; the requester retries a throttled or transiently failing read (MondayRequester.execute). */
 async function fetchPage(
   requester: MondayRequester,
   boardId: string,
   request: () => { operation: string; document: string; variables: Record<string, unknown> },
 ): Promise<Page> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const answer = await requester.execute({ ...request(), boardId });
-      const fieldError = answer.fieldErrors.get('boards') ?? answer.fieldErrors.get('next_items_page');
-      if (fieldError) throw fieldError;
-      return parsePage(answer.data, boardId);
-    } catch (error) {
-      // The pacer has recorded the throttle and waits it out before the retry goes out.
-      if (error instanceof MondayError && error.code === 'RATE_LIMITED' && attempt < MAX_THROTTLED_RETRIES) continue;
-      throw error;
-    }
-  }
+  const answer = await requester.execute({ ...request(), boardId });
+  const fieldError = answer.fieldErrors.get('boards') ?? answer.fieldErrors.get('next_items_page');
+  if (fieldError) throw fieldError;
+  return parsePage(answer.data, boardId);
 }
 
 function parsePage(data: Record<string, unknown>, boardId: string): Page {

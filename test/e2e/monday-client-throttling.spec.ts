@@ -57,13 +57,14 @@ describe('monday client when throttled anyway', () => {
   });
   afterAll(() => emulator.close());
 
-  it('turns a 429 into RATE_LIMITED with the wait, and sends nothing more until the wait is over', async () => {
+  it('turns a 429 on a write into RATE_LIMITED with the wait, and sends nothing more until the wait is over', async () => {
     const client = clientFor(emulator, { clock: emulatedTime(emulator) });
-    await client.me();
+    const board = seedBoard(emulator, 'Throttled');
+    const item = await client.createItem(board, null, 'Throttled item', {});
     emulator.control.clearRequestLog();
     emulator.control.addFault({ kind: 'http_429', count: 1 });
 
-    const error = (await client.me().catch((e: unknown) => e)) as MondayError;
+    const error = (await client.changeColumnValues(board, item.id, { text: 'x' }).catch((e: unknown) => e)) as MondayError;
     expect(error).toBeInstanceOf(MondayError);
     expect(error).toMatchObject({ code: 'RATE_LIMITED', details: { httpStatus: 429, limit: 'minute' } });
     expect(error.retryAfterMs).toBeGreaterThan(0);
@@ -72,6 +73,16 @@ describe('monday client when throttled anyway', () => {
     const [throttled, next] = emulator.control.requestLog();
     expect(throttled.status).toBe(429);
     expect(Date.parse(next.at) - Date.parse(throttled.at)).toBeGreaterThanOrEqual(error.retryAfterMs ?? Infinity);
+  });
+
+  it('sends a throttled read again once the wait is over, and answers', async () => {
+    const client = clientFor(emulator, { clock: emulatedTime(emulator) });
+    await client.me();
+    emulator.control.clearRequestLog();
+    emulator.control.addFault({ kind: 'http_429', count: 1 });
+
+    await expect(client.me()).resolves.toMatchObject({ id: String(emulator.integrationUserId) });
+    expect(emulator.control.requestLog().map((r) => r.status)).toEqual([429, 200]);
   });
 });
 

@@ -81,7 +81,8 @@ describe('user directory refresh while the service runs', () => {
     const before = users();
     const storedBefore = await loadCachedContext(env.db.pool);
 
-    md().addFault({ kind: 'http_500', count: 1, operation: 'users' });
+    // More failures than the client's read retries (MondayRequester.execute).
+    md().addFault({ kind: 'http_500', count: 4, operation: 'users' });
     await expect(env.engine.userDirectory.refreshNow()).resolves.toBe(false);
     sf().injectFault({ kind: 'http_error', status: 503, pathContains: '/query', method: 'GET', times: 10 });
     await expect(env.engine.userDirectory.refreshNow()).resolves.toBe(false);

@@ -79,7 +79,7 @@ describe('monday complexity pacing', () => {
     expect(monday.exhausted).toBe(0);
   });
 
-  it('throws RATE_LIMITED with the wait when throttled anyway, and holds the next request until then', async () => {
+  it('throws RATE_LIMITED with the wait when a mutation is throttled anyway, and holds the next request until then', async () => {
     const clock = new VirtualClock();
     const sentAt: number[] = [];
     let throttleOnce = true;
@@ -95,8 +95,26 @@ describe('monday complexity pacing', () => {
     };
     const client = createMondayClient(CONFIG, { transport, clock });
 
-    await expect(client.me()).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 30_000, details: { limit: 'minute' } });
+    await expect(client.changeColumnValues('1', '77', { text: 'x' })).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 30_000, details: { limit: 'minute' } });
     await expect(client.me()).resolves.toMatchObject({ id: '7' });
+    expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('a throttled query is sent again once the wait is over (a read is harmless to repeat)', async () => {
+    const clock = new VirtualClock();
+    const sentAt: number[] = [];
+    const transport: GraphqlTransport = {
+      send: async () => {
+        sentAt.push(clock.now());
+        if (sentAt.length === 1) {
+          return { status: 429, body: { errors: [{ message: 'Minute limit rate exceeded', extensions: { code: 'RATE_LIMIT_EXCEEDED', retry_in_seconds: 30 } }] }, retryAfter: '30', rateLimit: null };
+        }
+        return { status: 200, body: { data: { me: { id: '7', name: 'Integration', email: 'i@example.com' } } }, retryAfter: null, rateLimit: null };
+      },
+    };
+    const client = createMondayClient(CONFIG, { transport, clock });
+    await expect(client.me()).resolves.toMatchObject({ id: '7' });
+    expect(sentAt).toHaveLength(2);
     expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(30_000);
   });
 
