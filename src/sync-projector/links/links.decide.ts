@@ -3,7 +3,7 @@ import { mondayChange, mondayValues, salesforceUpdate } from '../command-builder
 import { copyRecord, decision, type Decision } from '../decision';
 import { projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../../mapping/resolved-mapping';
-import { commandSettled, createdWithout, fieldsBehind, leftBehind, observe, written } from '../state/field-state';
+import { commandSettled, createdWithout, fieldsBehind, leftBehind, observe, waitedOverEchoedDefault, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, isLinked, newRecord, type Side, type SyncRecord } from '../sync-record';
 import type { OutboxCommand } from '../../sync-commands/outbox-command';
@@ -182,7 +182,8 @@ export function waitTowardsMonday(record: SyncRecord, fields: readonly ResolvedF
 }
 
 /**
- * Relation values that waited for another record to be linked: convert them again now; those that
+ * Values that waited for another record to be linked, or for the user directory to know a person:
+ * convert them again now (at a new link, or a directory refresh that added users); those that
  * resolve are sent, the rest keep waiting.
  */
 export function resolveWaiting(current: SyncRecord, object: ResolvedObject, context: SyncContext): Decision {
@@ -202,9 +203,10 @@ export function resolveWaiting(current: SyncRecord, object: ResolvedObject, cont
     if (waiting.towards === 'salesforce') {
       const converted = waiting.mondayRead ? field.converter.fromMondayApi(waiting.mondayRead, context) : field.converter.fromMondayWebhook(waiting.mondayValue, context);
       if (converted.kind !== 'value') {
-        if (converted.kind === 'unresolved' && converted.reason === 'not_linked') stillWaiting.push(waiting);
+        if (converted.kind === 'unresolved' && (converted.reason === 'not_linked' || converted.reason === 'unknown_user')) stillWaiting.push(waiting);
         continue;
       }
+      waitedOverEchoedDefault(record, field.key, waiting.at);
       const seen = observe(record, field, 'monday', converted.value, waiting.at, 'user');
       if (seen.accepted && seen.push) toSalesforce.push(field);
     } else {
