@@ -13,8 +13,13 @@ const OPPORTUNITY_BOARD = '9378000526';
 const OPP_ID = '006000000000001AAA';
 const NOOR_SF = '005000000000077AAA';
 const NOOR_MONDAY = 77;
+/** The integration user, Salesforce's default owner of what we create: known on both sides. */
+const SYNC_SF = '005000000000001AAA';
+const syncUser = { sf: { id: SYNC_SF, email: 'sync@crm-sync.example' }, monday: { id: '1', email: 'sync@crm-sync.example' } };
+const withoutNoor = () => new EmailUserDirectory([syncUser.sf], [syncUser.monday]);
 /** The user directory once a refresh read Noor in both CRMs (same e-mail, cased differently). */
-const withNoor = () => new EmailUserDirectory([{ id: NOOR_SF, email: 'noor.haddad@crm-sync.example' }], [{ id: String(NOOR_MONDAY), email: 'Noor.Haddad@crm-sync.example' }]);
+const withNoor = () =>
+  new EmailUserDirectory([syncUser.sf, { id: NOOR_SF, email: 'noor.haddad@crm-sync.example' }], [syncUser.monday, { id: String(NOOR_MONDAY), email: 'Noor.Haddad@crm-sync.example' }]);
 const person = (id: number) => ({ personsAndTeams: [{ id, kind: 'person' }] });
 const ownerChanged = (itemId: string, mondayUserId: number, at: number) =>
   mondayColumnChanged({ boardId: OPPORTUNITY_BOARD, itemId, columnId: 'owner', columnType: 'multiple-person', value: person(mondayUserId), at });
@@ -82,6 +87,7 @@ describe('a monday person the user directory does not know yet waits for it', ()
   it('an owner set on an item before its link (our create just made it) waits through the link, and reaches Salesforce at the refresh', async () => {
     const projection = new InMemoryProjection(mapping);
     const on = projection.instance();
+    on.context.users = withoutNoor();
     // The item is new to us: its owner change is kept waiting and the item read.
     const [read] = await projection.handle([ownerChanged('502', NOOR_MONDAY, 2_000)], on);
     expect(read).toMatchObject({ kind: 'monday.refresh_item', itemId: '502' });
@@ -97,12 +103,14 @@ describe('a monday person the user directory does not know yet waits for it', ()
     expect(projection.record('opportunity', '502')?.waiting).toEqual([expect.objectContaining({ fieldKey: 'owner', waitsFor: 'user', mondayRead: expect.anything() })]);
 
     // Our create's echo (Salesforce set its default owner) comes before the link; then the link.
-    await projection.handle([salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Lakeside', StageName: 'Quote', CloseDate: '2027-01-31', OwnerId: '005000000000001AAA' }, at: 3_000, origin: 'own_echo' })], on);
+    await projection.handle([salesforceChanged({ object: 'Opportunity', id: OPP_ID, changeType: 'CREATE', fields: { Name: 'Lakeside', StageName: 'Quote', CloseDate: '2027-01-31', OwnerId: SYNC_SF }, at: 3_000, origin: 'own_echo' })], on);
     const atLink = await projection.handle(
       [recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP_ID, boardId: OPPORTUNITY_BOARD, itemId: '502', via: 'created_salesforce_record', values: { __name__: 'Lakeside', stage: 'Quote', close_date: '2027-01-31' }, at: 3_100, sentAt: 2_900 })],
       on,
     );
     expect(atLink.filter((c) => c.kind === 'salesforce.update')).toEqual([]);
+    // monday keeps the person: Salesforce's default owner is not written over the value waiting there.
+    expect(atLink.filter((c) => c.kind === 'monday.change_columns')).toEqual([]);
     expect(projection.record('opportunity', '502')?.waiting).toEqual([expect.objectContaining({ fieldKey: 'owner', waitsFor: 'user' })]);
 
     on.context.users = withNoor();

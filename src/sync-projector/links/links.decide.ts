@@ -170,10 +170,21 @@ export function agreedLabel(record: SyncRecord, object: ResolvedObject, columnId
 export function catchUp(record: SyncRecord, object: ResolvedObject, context: SyncContext, at: number) {
   if (record.deleted) return [];
   const toSalesforce = salesforceUpdate(object, record, fieldsBehind(record, object.fields, 'salesforce').filter((f) => record.fields[f.key]?.agreedFrom === 'monday'));
-  const behindOnMonday = fieldsBehind(record, object.fields, 'monday').filter((f) => record.fields[f.key]?.agreedFrom === 'salesforce');
+  const behindOnMonday = fieldsBehind(record, object.fields, 'monday').filter((f) => record.fields[f.key]?.agreedFrom === 'salesforce' && !waitingOnMonday(record, f.key));
   const values = mondayValues(record, behindOnMonday, context);
   waitTowardsMonday(record, values.waiting, at);
   return [toSalesforce, mondayChange(object, record, values)];
+}
+
+/**
+ * monday holds a person's value of this field that waits to be sent to Salesforce (a relation for
+ * its link, a person for the user directory), made after the agreed value or over what Salesforce set
+ * itself in our create (its default OwnerId): writing the agreed value to monday would overwrite it,
+ * and its echo would then cancel the waiting value (the owner set on a new item, lost on both sides).
+ */
+function waitingOnMonday(record: SyncRecord, fieldKey: string): boolean {
+  const state = record.fields[fieldKey];
+  return record.waiting.some((w) => w.fieldKey === fieldKey && w.towards === 'salesforce' && (state === undefined || state.echoed === true || w.at >= state.agreedAt));
 }
 
 /** Relation values monday cannot show yet (their record is not linked): kept until a link resolves them. */
