@@ -4,6 +4,7 @@ import { startSyncEnvironment, type SyncEnvironment } from '../support/sync-envi
 
 const OPPORTUNITIES = 9378000526;
 const ACCOUNTS = 9378000512;
+const ADMIN_TOKEN = 'admin-token-user-directory-refresh';
 
 /**
  * A user added in Salesforce and monday while the service runs is matched by e-mail after the next
@@ -13,7 +14,7 @@ const ACCOUNTS = 9378000512;
 describe('user directory refresh while the service runs', () => {
   let env: SyncEnvironment;
   beforeAll(async () => {
-    env = await startSyncEnvironment({ schedules: { mondayCatchUp: null, userDirectoryRefreshMs: null } });
+    env = await startSyncEnvironment({ schedules: { mondayCatchUp: null, userDirectoryRefreshMs: null }, env: { ADMIN_TOKEN } });
     await expectEventually(async () => expect((await fetch(`${env.url}/health`)).status).toBe(200), { timeoutMs: 20_000 });
   });
   afterAll(async () => env?.stop());
@@ -30,6 +31,8 @@ describe('user directory refresh while the service runs', () => {
   };
   const storedLive = async () => (await loadCachedContext(env.db.pool))?.live;
   const waitingOf = async (salesforceId: string) => (await env.db.pool.query<{ waiting: unknown[] }>('SELECT waiting FROM sync_records WHERE salesforce_id = $1', [salesforceId])).rows[0]?.waiting;
+  const history = async (salesforceId: string) =>
+    (await (await fetch(`${env.url}/admin/records/salesforce/${salesforceId}/history`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { record: { waiting: unknown[] } };
   const unknownUserDeadLetters = () => env.db.pool.query("SELECT 1 FROM sync_decisions WHERE outcome = 'dead_lettered' AND reason = 'unknown_user'");
   const ownerUpdates = async () =>
     (await env.db.pool.query<{ fields: Record<string, unknown> }>("SELECT payload->'fields' AS fields FROM outbox WHERE kind = 'salesforce.update' AND payload->'fields' ? 'OwnerId'")).rows.map((r) => r.fields.OwnerId);
@@ -57,8 +60,9 @@ describe('user directory refresh while the service runs', () => {
     const waitingDecision = () =>
       env.db.pool.query("SELECT 1 FROM sync_decisions WHERE outcome = 'skipped' AND reason = 'waiting_for_user' AND detail->>'detail' LIKE $1", [`%monday user ${noor.mondayId} %`]);
     await expectEventually(async () => expect((await waitingDecision()).rowCount).toBe(1), { timeoutMs: 15_000 });
-    // The record says what it waits for.
+    // The record says what it waits for, and so does its history for an operator.
     expect(await waitingOf(opportunityId)).toEqual([expect.objectContaining({ fieldKey: 'owner', towards: 'salesforce', waitsFor: 'user' })]);
+    expect((await history(opportunityId)).record.waiting).toEqual([{ field: 'owner', towards: 'salesforce', waitsFor: 'user', since: expect.any(String) }]);
     expect(sf().getRecord(opportunityId)?.OwnerId).not.toBe(noor.salesforceId);
     const liveBefore = await storedLive();
 
@@ -78,6 +82,7 @@ describe('user directory refresh while the service runs', () => {
     await expectEventually(() => expect(sf().getRecord(opportunityId)?.OwnerId).toBe(noor.salesforceId), { timeoutMs: 15_000 });
     expect(await ownerUpdates()).toEqual([noor.salesforceId]);
     expect(await waitingOf(opportunityId)).toEqual([]);
+    expect((await history(opportunityId)).record.waiting).toEqual([]);
     expect((await unknownUserDeadLetters()).rowCount).toBe(0);
   });
 
