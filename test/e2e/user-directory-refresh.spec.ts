@@ -17,7 +17,13 @@ describe('user directory refresh while the service runs', () => {
     env = await startSyncEnvironment({ schedules: { mondayCatchUp: null, userDirectoryRefreshMs: null }, env: { ADMIN_TOKEN } });
     await expectEventually(async () => expect((await fetch(`${env.url}/health`)).status).toBe(200), { timeoutMs: 20_000 });
   });
-  afterAll(async () => env?.stop());
+  let restarted: SyncEnvironment | null = null;
+  afterAll(async () => {
+    if (!restarted) return env?.stop();
+    await restarted.stop();
+    await env.sandbox.close();
+    await env.db.drop();
+  });
 
   const sf = () => env.sandbox.salesforce.control;
   const md = () => env.sandbox.monday.control;
@@ -138,5 +144,24 @@ describe('user directory refresh while the service runs', () => {
     await expect(env.engine.userDirectory.refreshNow()).resolves.toBe(true);
     expect(users().salesforceUserIdByEmail(ines.email)).toBe(ines.salesforceId);
     expect(users().mondayUserIdByEmail(ines.email)).toBe(String(ines.mondayId));
+  });
+  it('a user added while the service is stopped: the start announces them and the change that waited for them is sent', async () => {
+    const { id: opportunityId } = sf().createAsHuman('Opportunity', { Name: 'Riverside Tutoring Grant', StageName: 'Follow-up', CloseDate: '2027-06-01' }) as { id: string };
+    await expectEventually(async () => {
+      const { rowCount } = await env.db.pool.query('SELECT 1 FROM sync_records WHERE salesforce_id = $1 AND monday_item_id IS NOT NULL', [opportunityId]);
+      expect(rowCount).toBe(1);
+    }, { timeoutMs: 20_000 });
+    const itemId = Number((await env.db.pool.query<{ id: string }>('SELECT monday_item_id AS id FROM sync_records WHERE salesforce_id = $1', [opportunityId])).rows[0]!.id);
+    // Hired in both CRMs, but this instance reads its lists only at start (no interval here).
+    const lena = hire('Lena', 'Park');
+    md().changeColumnValues({ itemId, columnValues: { owner: { personsAndTeams: [{ id: lena.mondayId, kind: 'person' }] } } });
+    await expectEventually(async () => expect(await waitingOf(opportunityId)).toEqual([expect.objectContaining({ fieldKey: 'owner', waitsFor: 'user' })]), { timeoutMs: 15_000 });
+
+    await env.service.stop();
+    restarted = await startSyncEnvironment({ schedules: { mondayCatchUp: null, userDirectoryRefreshMs: null }, env: { ADMIN_TOKEN }, reuse: { sandbox: env.sandbox, db: env.db } });
+    await expectEventually(() => expect(sf().getRecord(opportunityId)?.OwnerId).toBe(lena.salesforceId), { timeoutMs: 20_000 });
+    const { rows } = await env.db.pool.query<{ payload: { via: string; added: number } }>("SELECT payload FROM events WHERE type = 'system.user_directory_changed' ORDER BY position DESC LIMIT 1");
+    expect(rows[0]?.payload).toMatchObject({ via: 'start', added: 2 });
+    expect(await waitingOf(opportunityId)).toEqual([]);
   });
 });
