@@ -10,7 +10,16 @@ import { syncRecordByCrmId } from '../sync-projector/record-lookups';
 export type Crm = 'salesforce' | 'monday';
 
 export interface RecordHistory {
-  record: { id: number; objectKey: string; salesforceId: string | null; mondayBoardId: string; mondayItemId: string | null; deletedSide: string | null } | null;
+  record: {
+    id: number;
+    objectKey: string;
+    salesforceId: string | null;
+    mondayBoardId: string;
+    mondayItemId: string | null;
+    deletedSide: string | null;
+    /** Values not written yet, and what they wait for: a relation's link, or the user directory to know a person. */
+    waiting: Array<{ field: string; towards: string; waitsFor: 'link' | 'user'; since: string }>;
+  } | null;
   /** Every event of the record's streams, oldest first, with the sync's decision about it. */
   events: Array<{
     position: number;
@@ -87,6 +96,7 @@ export async function recordHistory(db: Queryable, crm: Crm, rawId: string): Pro
           mondayBoardId: record.monday_board_id,
           mondayItemId: record.monday_item_id,
           deletedSide: record.deleted_side,
+          waiting: record.waiting.map((w) => ({ field: w.fieldKey, towards: w.towards, waitsFor: w.waitsFor === 'user' ? 'user' : 'link', since: new Date(w.at).toISOString() })),
         }
       : null,
     events: events.map((e) => ({

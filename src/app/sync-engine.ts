@@ -1,12 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import type { OperatorAlertOptions } from '../alerts';
-import type { SubscriptionRunner } from '../event-store';
+import { appendEvent, type SubscriptionRunner } from '../event-store';
 import { CdcSubscriber } from '../ingest/salesforce/cdc-subscriber';
 import type { SalesforceCdcIngest } from '../ingest/salesforce/salesforce-cdc.ingest';
 import { formatProblem, MappingError, validateAgainstLive, type Mapping } from '../mapping';
 import type { MigrationScheduleOptions } from '../migration/backfill.scheduler';
 import { readLiveContext } from '../migration/read-live-context';
 import { UserDirectoryRefreshService } from '../migration/user-directory-refresh';
+import { userDirectoryChangedEvent, userListChanges } from '../migration/user-directory-changes';
 import { OutboxDispatchService } from '../outbox/outbox.module';
 import type { RunningOutboxDispatch } from '../outbox';
 import { activePersonalData } from '../personal-data/active';
@@ -14,7 +15,7 @@ import { personalFieldPolicy } from '../personal-data/personal-fields';
 import { buildSyncContext } from '../sync-projector/build-sync-context';
 import { LinkIndex } from '../sync-projector/link-index';
 import type { SyncContext } from '../sync-projector/sync-context';
-import { saveCachedContext } from '../sync-projector/sync-context-cache';
+import { loadCachedContext, saveCachedContext } from '../sync-projector/sync-context-cache';
 import { SyncProjectorService } from '../sync-projector/sync-projector-service';
 import { loadLinks } from '../sync-projector/sync-records.repository';
 import { retryAtStart } from './retry-at-start';
@@ -68,7 +69,11 @@ async function prepareSync(runtime: ServiceRuntime, mapping: Mapping, clients: S
   for (const problem of problems.filter((p) => p.severity !== 'error')) logger.warn(formatProblem(problem, config.syncConfigPath));
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new MappingError(config.syncConfigPath, errors);
+  const before = await loadCachedContext(pool);
   await saveCachedContext(pool, cached);
+  // Users added while no instance read the lists: the values waiting for them are converted again.
+  const usersAdded = before && userDirectoryChangedEvent(userListChanges(before, cached), cached, 'start', new Date());
+  if (usersAdded) await appendEvent(pool, usersAdded);
   const personalData = activePersonalData();
   if (personalData) personalData.policy = personalFieldPolicy(mapping);
 

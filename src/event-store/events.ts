@@ -25,6 +25,7 @@ import type {
   RecordLinked,
   SalesforceRecordSnapshot,
 } from './payloads/sync-results';
+import type { UserDirectoryChanged } from './payloads/user-directory';
 
 export type EventSource = 'monday' | 'salesforce' | 'backfill' | 'system';
 /** own_echo: the change was made by this service (invariant 7); it updates state and issues no command. */
@@ -59,7 +60,8 @@ export type SyncEvent =
   | Fact<'system.lead_converted', 'system', LeadConverted>
   | Fact<'system.personal_data_erased', 'system', PersonalDataErased>
   | Fact<'system.merge_requested', 'system', MergeRequested>
-  | Fact<'system.record_merged', 'system', RecordMerged>;
+  | Fact<'system.record_merged', 'system', RecordMerged>
+  | Fact<'system.user_directory_changed', 'system', UserDirectoryChanged>;
 
 export type SyncEventType = SyncEvent['type'];
 export type EventOfType<T extends SyncEventType> = Extract<SyncEvent, { type: T }>;

@@ -3,6 +3,7 @@ export * from './payloads/monday-webhook';
 export * from './payloads/salesforce-change';
 export * from './payloads/sync-results';
 export * from './payloads/duplicate-merge';
+export * from './payloads/user-directory';
 export { appendEvent, appendEvents, EVENTS_CHANNEL, type AppendResult } from './append';
 export { payloadProtection, usePayloadProtection, type PayloadProtection } from './payload-protection';
 export { BatchingAppender } from './batching-appender';

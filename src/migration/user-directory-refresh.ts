@@ -8,6 +8,8 @@ import type { SyncContext } from '../sync-projector/sync-context';
 import { saveCachedUserLists, type CachedContext, type CachedUserLists } from '../sync-projector/sync-context-cache';
 import { EmailUserDirectory } from '../sync-projector/user-directory';
 import { readUserLists } from './read-live-context';
+import { userDirectoryChangedEvent, userListChanges } from './user-directory-changes';
+import { appendEvent } from '../event-store';
 
 export interface UserDirectoryRefreshDeps {
   db: Queryable;
@@ -41,13 +43,16 @@ export const USER_DIRECTORY_INTERVAL = 'user-directory-refresh';
  * `intervalMs` (USER_DIRECTORY_REFRESH_MINUTES; 0: never, only refreshNow): a user added in either
  * CRM after the start is known from the next refresh on, without a restart. Every instance refreshes
  * its own directory (no lock: each decides with what it holds); each success also stores the lists in
- * sync_context_cache, where an instance taking the projector's lead, and replay, read them. A failed
- * read changes nothing and is tried again at the next interval.
+ * sync_context_cache, where an instance taking the projector's lead, and replay, read them. A read
+ * that adds users then appends system.user_directory_changed: the projector converts again the
+ * values that wait for a person the directory did not know. A failed read changes nothing and is
+ * tried again at the next interval.
  */
 export function startUserDirectoryRefresh(deps: UserDirectoryRefreshDeps, intervalMs: number): UserDirectoryRefresh {
   const logger = deps.logger.child({ component: 'user-directory' });
   let running: Promise<boolean> | null = null;
-  let current = deps.live ? listKeys(deps.live) : null;
+  // The lists the log was last told of (start-up's read, or a refresh stored with its event).
+  let announced: CachedUserLists | null = deps.live ? { salesforceUsers: deps.live.salesforceUsers, mondayUsers: deps.live.mondayUsers } : null;
 
   const refresh = async (): Promise<boolean> => {
     let lists: CachedUserLists;
@@ -62,16 +67,22 @@ export function startUserDirectoryRefresh(deps: UserDirectoryRefreshDeps, interv
     }
     deps.context.users = new EmailUserDirectory(lists.salesforceUsers, lists.mondayUsers);
     if (deps.live) Object.assign(deps.live, lists);
-    const keys = listKeys(lists);
     // Counts only: the lists are e-mail addresses (personal data), never logged.
-    const changes = current ? { added: difference(keys, current), removed: difference(current, keys) } : null;
-    current = keys;
+    const changes = announced ? userListChanges(announced, lists) : null;
     const counts = { salesforceUsers: lists.salesforceUsers.length, mondayUsers: lists.mondayUsers.length };
     if (changes && changes.added + changes.removed > 0) logger.info({ ...counts, ...changes }, 'user directory refreshed: users added or removed since the last read');
     else logger.debug(counts, 'user directory refreshed');
     try {
-      if (!(await saveCachedUserLists(deps.db, lists))) logger.warn('user lists refreshed but not stored: sync_context_cache has no context yet');
+      if (!(await saveCachedUserLists(deps.db, lists))) {
+        logger.warn('user lists refreshed but not stored: sync_context_cache has no context yet');
+        return true;
+      }
+      // Stored first: the projector decides this event with the stored lists (another instance may lead it).
+      const event = changes && userDirectoryChangedEvent(changes, lists, 'refresh', new Date());
+      if (event) await appendEvent(deps.db, event);
+      announced = lists;
     } catch (error) {
+      // The next refresh compares with the lists last announced, so the users added here are announced then.
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'user lists refreshed but not stored (database): this instance uses them, the stored ones stay older until the next refresh');
     }
     return true;
@@ -119,14 +130,4 @@ export class UserDirectoryRefreshService implements OnApplicationBootstrap, Befo
   async beforeApplicationShutdown(): Promise<void> {
     await this.refresh?.stop();
   }
-}
-
-function listKeys(lists: CachedUserLists): Set<string> {
-  return new Set([...lists.salesforceUsers.map((u) => `sf:${u.id}:${u.email.toLowerCase()}`), ...lists.mondayUsers.map((u) => `monday:${u.id}:${u.email.toLowerCase()}`)]);
-}
-
-function difference(a: Set<string>, b: Set<string>): number {
-  let n = 0;
-  for (const key of a) if (!b.has(key)) n++;
-  return n;
 }

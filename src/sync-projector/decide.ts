@@ -5,7 +5,7 @@ import { decideErasure, erasedItemIds } from './erasure.decide';
 import { decideMergeRequested, mergeRecordKeys } from './merge/merge.decide';
 import { decideReconcileSnapshot, reconcileSnapshotOf } from './reconcile-repair.decide';
 import { decideSystemEvent } from './links/links.decide';
-import { skipped } from './outcome';
+import { projected, skipped } from './outcome';
 import type { SyncContext } from './sync-context';
 import type { SyncRecord } from './sync-record';
 import { decideSalesforceEvent } from './to-monday/to-monday.decide';
@@ -52,6 +52,9 @@ export function decide(record: SyncRecord | null, recorded: RecordedEvent, conte
     case 'system.catch_up_requested':
     case 'system.record_merged':
       return decision(record, skipped('not_synced_event'));
+    case 'system.user_directory_changed':
+      // Names no record: the runner converts again the values waiting for a person (resolvesWaitingForUsers).
+      return decision(record, projected('user_directory_changed', { added: event.payload.added }));
     default:
       return assertNever(event);
   }
@@ -63,6 +66,15 @@ export function decide(record: SyncRecord | null, recorded: RecordedEvent, conte
  */
 export function decidesEachRecord(event: RecordedEvent): boolean {
   return event.type === 'system.personal_data_erased';
+}
+
+/**
+ * Events after which the values waiting for the user directory (a person it did not know) are
+ * converted again: a refresh found users it did not have. The runner resolves them, as it resolves
+ * the relations waiting for a link when a link appears.
+ */
+export function resolvesWaitingForUsers(event: RecordedEvent): boolean {
+  return event.type === 'system.user_directory_changed';
 }
 
 /** Which record an event concerns, for the runner to load before calling decide. */
@@ -108,6 +120,7 @@ export function recordKeysOf(event: RecordedEvent, context: SyncContext): Record
     case 'salesforce.change_gap':
     case 'system.catch_up_requested':
     case 'system.record_merged':
+    case 'system.user_directory_changed':
       return [];
     default: {
       // A new event type fails the build here until it names the records it concerns.

@@ -12,6 +12,8 @@ export type SkipReason =
   | 'stale'
   | 'not_linked_yet'
   | 'waiting_for_link'
+  /** A person the user directory does not know yet: the value waits in the record for a refresh that adds them. */
+  | 'waiting_for_user'
   | 'condition_false'
   | 'create_disabled'
   | 'already_linked'

@@ -40,6 +40,8 @@ export interface SyncRecordRow {
   monday_board_id: string;
   monday_item_id: string | null;
   deleted_side: string | null;
+  /** Values waiting to be written (SyncRecord.waiting): a relation for a link, a person for the user directory. */
+  waiting: Array<{ fieldKey: string; towards: string; waitsFor?: string; at: number }>;
 }
 
 const RECORD_BY_CRM_ID_SQL = {

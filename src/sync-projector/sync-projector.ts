@@ -1,14 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
-import type { RecordedEvent, Subscriber } from '../event-store';
+import type { Queryable, RecordedEvent, Subscriber } from '../event-store';
 import { counter } from '../observability/metrics-registry';
 import { unattachedDecisionSubject } from '../personal-data/derived-values';
-import { decide, decidesEachRecord, recordKeysOf, type RecordKey } from './decide';
+import { decide, decidesEachRecord, recordKeysOf, resolvesWaitingForUsers, type RecordKey } from './decide';
 import { resolveWaiting } from './links/links.decide';
 import type { LinkIndex } from './link-index';
 import type { SyncContext } from './sync-context';
 import { loadCachedContext } from './sync-context-cache';
 import { EmailUserDirectory } from './user-directory';
-import { isLinked, type FieldState, type SyncRecord } from './sync-record';
+import { isLinked, waitsForUser, type FieldState, type SyncRecord } from './sync-record';
 import {
   deleteRecords,
   insertCommands,
@@ -61,6 +61,8 @@ export class SyncProjector implements Subscriber {
 
   async handle(events: RecordedEvent[], tx: PoolClient): Promise<void> {
     const context = this.context();
+    // The refresh that appended it may have run on another instance: the lists it stored are the newest.
+    if (events.some(resolvesWaitingForUsers)) await this.loadStoredUsers(tx);
     const batch = new RecordBatch(await loadRecords(tx, collectKeys(events, context)));
     const { commands, decisions } = await decideEvents(events, batch, context, this.links, () => loadWaitingRecords(tx), this.options.decide);
     await deleteRecords(tx, batch.retiredIds());
@@ -92,8 +94,12 @@ export class SyncProjector implements Subscriber {
   async leading(db: Pool): Promise<void> {
     for (const link of await loadLinks(db)) this.links.add(link.objectKey, link.salesforceId, link.itemId);
     // The user lists as last stored, by an instance's start or its user directory refresh: this
-    // one's may be older (a user added since would be an unknown owner here and dead-letter the
-    // change the one before resolved).
+    // one's may be older (a user added since would be an unknown owner here, and the change the one
+    // before resolved would wait for them).
+    await this.loadStoredUsers(db);
+  }
+
+  private async loadStoredUsers(db: Queryable): Promise<void> {
     const cached = await loadCachedContext(db);
     if (cached) this.context().users = new EmailUserDirectory(cached.salesforceUsers, cached.mondayUsers);
   }
@@ -177,6 +183,7 @@ export function decideEvent(event: RecordedEvent, d: EventDecider, into: BatchDe
   if (!d.dropCommands) for (const command of result.commands) into.commands.push({ record: result.record as SyncRecord, command, causedBy: event.position });
   into.decisions.push({ record: result.record, position: event.position, eventType: event.type, outcome: result.outcome, commands: result.commands.length });
   d.tally.add(event.type, result.outcome.outcome, result.outcome.reason ?? '');
+  if (resolvesWaitingForUsers(event)) return resolveWaitingAfter(event, d, into, waitsForUser);
 
   const record = result.record;
   if (!record || !isLinked(record)) return undefined;
@@ -188,17 +195,30 @@ export function decideEvent(event: RecordedEvent, d: EventDecider, into: BatchDe
   const indexed = links.itemIdForRecord(record.objectKey, record.salesforceId as string) === record.mondayItemId;
   if (indexed && !linkedByThisDecision) return undefined;
   links.add(record.objectKey, record.salesforceId as string, record.mondayItemId as string);
+  return resolveWaitingAfter(event, d, into, waitsForLink);
+}
+
+/**
+ * Resolves the waiting records `which` selects (loading the stored ones first, once per batch):
+ * synchronous unless they are not loaded yet.
+ */
+function resolveWaitingAfter(event: RecordedEvent, d: EventDecider, into: BatchDecisions, which: (record: SyncRecord) => boolean): Promise<void> | undefined {
   if (d.waiting.loaded) {
-    resolveWaitingRecords(event, d, into);
+    resolveWaitingRecords(event, d, into, which);
     return undefined;
   }
   return d.waiting.load().then((stored) => {
     // Stored versions: only of records this batch has not changed or merged away (a merged-away
     // record put back would take the Salesforce key from the record it was merged into).
-    for (const waiting of stored) if (!batch.supersedes(waiting)) batch.put(waiting);
+    for (const waiting of stored) if (!d.batch.supersedes(waiting)) d.batch.put(waiting);
     d.waiting.loaded = true;
-    resolveWaitingRecords(event, d, into);
+    resolveWaitingRecords(event, d, into, which);
   });
+}
+
+/** A relation waits for a link (a person waiting for the user directory is left to its refresh's event). */
+function waitsForLink(record: SyncRecord): boolean {
+  return record.waiting.some((w) => w.waitsFor === undefined);
 }
 
 /**
@@ -221,8 +241,9 @@ function decideEachRecord(event: RecordedEvent, keys: RecordKey[], d: EventDecid
   }
 }
 
-function resolveWaitingRecords(event: RecordedEvent, d: EventDecider, into: BatchDecisions): void {
+function resolveWaitingRecords(event: RecordedEvent, d: EventDecider, into: BatchDecisions, which: (record: SyncRecord) => boolean): void {
   for (const waiting of d.batch.waitingRecords()) {
+    if (!which(waiting)) continue;
     const object = d.context.mapping.byKey.get(waiting.objectKey);
     if (!object) continue;
     const resolved = resolveWaiting(waiting, object, d.context);

@@ -69,11 +69,16 @@ export interface FieldState {
   readonly monday?: SideValue;
 }
 
-/** A relation value that waits for the other record to be linked before it can be written. */
+/**
+ * A value that cannot be written yet: a relation waiting for the other record to be linked, or a
+ * person the user directory does not know yet (waiting for a refresh that adds them).
+ */
 export interface WaitingReference {
   fieldKey: string;
   /** The side the value must be written to once resolved. */
   towards: Side;
+  /** What it waits for: absent, a link (not_linked); `user`, the user directory (unknown_user). */
+  waitsFor?: 'user';
   /** towards salesforce: the webhook's internal relation value, converted again once linked. */
   mondayValue?: unknown;
   /** towards salesforce: the relation as an API read gave it (an item snapshot), instead of mondayValue. */
@@ -132,9 +137,20 @@ export function addWaiting(record: SyncRecord, entry: WaitingReference): void {
   record.waiting = record.waiting.filter((w) => !(w.fieldKey === entry.fieldKey && w.towards === entry.towards)).concat(entry);
 }
 
+/** The waiting entry of a value whose conversion was `unresolved` for `reason` (not_linked or unknown_user). */
+export function waitingFor(reason: 'not_linked' | 'unknown_user'): Pick<WaitingReference, 'waitsFor'> {
+  return reason === 'unknown_user' ? { waitsFor: 'user' } : {};
+}
+
+/** True when some value of `record` waits for the user directory to know a person. */
+export function waitsForUser(record: SyncRecord): boolean {
+  return record.waiting.some((w) => w.waitsFor === 'user');
+}
+
 /**
- * A monday relation change of this field made after `at` waits for its item's link: a change of the
- * field made at `at` on either side is older than it and must neither replace nor cancel it.
+ * A monday change of this field made after `at` waits (a relation for its item's link, a person for
+ * the user directory): a change of the field made at `at` on either side is older than it and must
+ * neither replace nor cancel it.
  */
 export function newerWaiting(record: SyncRecord, fieldKey: string, at: number): boolean {
   return record.waiting.some((w) => w.fieldKey === fieldKey && w.towards === 'salesforce' && w.at > at);

@@ -10,7 +10,7 @@ import { saveCachedContext } from '../../src/sync-projector/sync-context-cache';
 import { SyncProjector } from '../../src/sync-projector/sync-projector';
 import { loadLinks } from '../../src/sync-projector/sync-records.repository';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
-import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
+import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged, userDirectoryChanged } from '../support/sync-events';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const OPPS = '9378000526';
@@ -119,6 +119,8 @@ describe('crm-sync replay (invariant 10)', () => {
       salesforceChanged({ object: 'Opportunity', id: OPP_1, fields: { Amount: 5000, NextStep: 'Call' }, at: 3_000 }),
       mondayColumnChanged({ boardId: OPPS, itemId: '501', columnId: 'stage', columnType: 'color', value: status('Quote'), at: 3_500, origin: 'own_echo' }),
       mondayColumnChanged({ boardId: OPPS, itemId: '501', columnId: 'account', columnType: 'board-relation', value: { linkedPulseIds: [{ linkedPulseId: 777 }] }, at: 4_000 }),
+      // A person the user directory does not know: the owner waits in the record.
+      mondayColumnChanged({ boardId: OPPS, itemId: '501', columnId: 'owner', columnType: 'multiple-person', value: { personsAndTeams: [{ id: 77, kind: 'person' }] }, at: 4_500 }),
       salesforceChanged({ object: 'Opportunity', id: OPP_2, changeType: 'CREATE', fields: { Name: 'Fresh', StageName: 'Quote', Amount: 100 }, at: 5_000 }),
     ].map(asNew));
     await appendEvents(db.pool, [mondayItemEvent('monday.item_created', '503', 5_500)]);
@@ -136,6 +138,8 @@ describe('crm-sync replay (invariant 10)', () => {
       salesforceChanged({ object: 'Opportunity', id: OPP_1, fields: { StageName: 'Quote' }, at: 7_100, origin: 'own_echo' }),
       salesforceChanged({ object: 'Opportunity', id: OPP_3, changeType: 'CREATE', fields: { Name: 'Item 503', StageName: 'Follow-up' }, at: 7_200, origin: 'own_echo' }),
       mondayColumnChanged({ boardId: OPPS, itemId: '602', columnId: 'amount', columnType: 'numeric', value: { value: '250' }, at: 7_300 }),
+      // A refresh that added users, none of them that person: the owner keeps waiting.
+      userDirectoryChanged({ at: 7_400 }),
     ].map(asNew));
     await runLive(3);
 
@@ -235,7 +239,9 @@ describe('crm-sync replay (invariant 10)', () => {
       ]),
     );
     const reasons = (await decisions()).map((d) => d.reason);
-    expect(reasons).toEqual(expect.arrayContaining(['own_echo', 'command_succeeded', 'command_failed', 'reference_resolved', 'deleted_record']));
+    expect(reasons).toEqual(expect.arrayContaining(['own_echo', 'command_succeeded', 'command_failed', 'reference_resolved', 'deleted_record', 'waiting_for_user', 'user_directory_changed']));
+    const { rows: waiting } = await db.pool.query("SELECT waiting FROM sync_records WHERE monday_item_id = '501'");
+    expect(waiting).toEqual([{ waiting: [expect.objectContaining({ fieldKey: 'owner', towards: 'salesforce', waitsFor: 'user' })] }]);
     // Two records of one pair were joined: a record id that decided events no longer exists.
     const { rows: joined } = await db.pool.query('SELECT DISTINCT record_id FROM sync_decisions WHERE record_id NOT IN (SELECT id FROM sync_records)');
     expect(joined.length).toBeGreaterThan(0);

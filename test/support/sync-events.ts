@@ -110,3 +110,16 @@ export function itemSnapshot(boardId: string, itemId: string, name: string, text
     },
   });
 }
+
+/** A user directory refresh that found users it did not know (the lists themselves are not in the log). */
+export function userDirectoryChanged(options: { added?: number; at?: number } = {}): RecordedEvent {
+  return recorded({
+    type: 'system.user_directory_changed',
+    source: 'system',
+    sourceEventId: `user-directory:${randomUUID()}`,
+    stream: 'system:user-directory',
+    origin: 'unknown',
+    occurredAt: new Date(options.at ?? 5_000),
+    payload: { added: options.added ?? 2, removed: 0, salesforceUsers: 2, mondayUsers: 2, via: 'refresh' },
+  });
+}

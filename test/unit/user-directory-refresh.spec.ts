@@ -37,8 +37,10 @@ function crms() {
 function world(intervalMs: number) {
   const { state, salesforce, monday } = crms();
   const stored: unknown[][] = [];
+  const database = { down: false };
   const db: Queryable = {
     query: (async (_sql: string, values?: unknown[]) => {
+      if (database.down) throw new Error('Connection terminated unexpectedly');
       stored.push(values ?? []);
       return { rows: [], rowCount: 1 };
     }) as unknown as Queryable['query'],
@@ -49,7 +51,12 @@ function world(intervalMs: number) {
   const logs: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) });
   const refresh = startUserDirectoryRefresh({ db, salesforce, monday, context, live, logger, registry }, intervalMs);
-  return { state, stored, live, context, registry, logs, refresh };
+  return { state, stored, database, live, context, registry, logs, refresh };
+}
+
+/** The events appended through `db` (one JSON array per append statement). */
+function appended(stored: unknown[][]): Array<Record<string, unknown>> {
+  return stored.filter((values) => String(values[0]).startsWith('[')).flatMap((values) => JSON.parse(String(values[0])) as Array<Record<string, unknown>>);
 }
 
 describe('user directory refresh', () => {
@@ -63,7 +70,15 @@ describe('user directory refresh', () => {
       expect(w.context.users.mondayUserIdByEmail('noor@example.org')).toBe('2');
       expect(w.live.salesforceUsers).toContainEqual({ id: '005000000000002AAA', email: 'noor@example.org' });
       expect(w.live.live.mondayBoards).toEqual([]);
-      expect(w.stored.at(-1)).toEqual(['live', JSON.stringify(w.live.salesforceUsers), JSON.stringify(w.live.mondayUsers)]);
+      expect(w.stored.filter((values) => values[0] === 'live').at(-1)).toEqual(['live', JSON.stringify(w.live.salesforceUsers), JSON.stringify(w.live.mondayUsers)]);
+      // Stored, then the log told once (the next intervals add nobody): the values waiting for them are resolved there.
+      await expectEventually(() => expect(appended(w.stored)).toHaveLength(1));
+      expect(appended(w.stored)).toEqual([
+        expect.objectContaining({ type: 'system.user_directory_changed', stream: 'system:user-directory', payload: { added: 2, removed: 0, salesforceUsers: 2, mondayUsers: 2, via: 'refresh' } }),
+      ]);
+      const savedAt = w.stored.findIndex((values) => values[0] === 'live' && String(values[1]).includes('noor@'));
+      expect(savedAt).toBeGreaterThanOrEqual(0);
+      expect(savedAt).toBeLessThan(w.stored.findIndex((values) => String(values[0]).includes('system.user_directory_changed')));
       const changed = w.logs.find((l) => l.msg === 'user directory refreshed: users added or removed since the last read');
       expect(changed).toMatchObject({ added: 2, removed: 0, salesforceUsers: 2, mondayUsers: 2 });
       expect(JSON.stringify(w.logs)).not.toContain('noor@');
@@ -88,6 +103,21 @@ describe('user directory refresh', () => {
     w.state.down = null;
     await expect(w.refresh.refreshNow()).resolves.toBe(true);
     expect(w.context.users.salesforceUserEmail('005000000000002AAA')).toBe('noor@example.org');
+    await w.refresh.stop();
+  });
+
+  it('users added while the database is down are announced by the next refresh that stores its lists', async () => {
+    const w = world(0);
+    w.state.salesforce.push({ Id: '005000000000002AAA', Email: 'noor@example.org' });
+    w.database.down = true;
+    await expect(w.refresh.refreshNow()).resolves.toBe(true);
+    expect(w.context.users.salesforceUserEmail('005000000000002AAA')).toBe('noor@example.org');
+    w.database.down = false;
+    await expect(w.refresh.refreshNow()).resolves.toBe(true);
+    expect(appended(w.stored)).toEqual([expect.objectContaining({ type: 'system.user_directory_changed', payload: expect.objectContaining({ added: 1 }) })]);
+    // Announced once: a refresh that finds nobody new appends nothing.
+    await expect(w.refresh.refreshNow()).resolves.toBe(true);
+    expect(appended(w.stored)).toHaveLength(1);
     await w.refresh.stop();
   });
 

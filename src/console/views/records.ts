@@ -23,6 +23,11 @@ export function recordHistoryView(history: RecordHistory, fields: Fields, fieldN
   const writesByCause = new Map<number, RecordHistory['commands']>();
   for (const c of history.commands) writesByCause.set(c.causedBy, [...(writesByCause.get(c.causedBy) ?? []), c]);
   return html`<p>${r ? html`${r.objectKey}: Salesforce <code>${r.salesforceId ?? 'not linked'}</code> ⇄ monday item <code>${r.mondayItemId ?? 'not linked'}</code>${r.deletedSide ? html` · deleted on ${r.deletedSide}` : ''}` : 'Not a synced record: only its events are known.'}</p>
+${r && r.waiting.length > 0
+  ? html`<p class="waiting" id="record-waiting">Waiting to be written: ${r.waiting.map(
+      (w, i) => html`${i > 0 ? '; ' : ''}${fieldNames.get(w.field) ?? w.field} to ${w.towards}, ${w.waitsFor === 'user' ? 'for the user directory to know the person' : 'for the related record to be linked'} (since ${w.since})`,
+    )}</p>`
+  : ''}
 ${history.mergedInto ? html`<p class="merged">Merged into ${history.mergedInto.crm} <code>${history.mergedInto.id}</code> (duplicate cluster ${history.mergedInto.clusterId}, ${history.mergedInto.at})</p>` : ''}
 ${Object.keys(fields).length > 0
   ? html`<h2>Values now</h2>

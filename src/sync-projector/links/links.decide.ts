@@ -3,7 +3,7 @@ import { mondayChange, mondayValues, salesforceUpdate } from '../command-builder
 import { copyRecord, decision, type Decision } from '../decision';
 import { projected, skipped } from '../outcome';
 import type { ResolvedField, ResolvedObject } from '../../mapping/resolved-mapping';
-import { commandSettled, createdWithout, fieldsBehind, leftBehind, observe, written } from '../state/field-state';
+import { commandSettled, createdWithout, fieldsBehind, leftBehind, observe, waitedOverEchoedDefault, written } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
 import { addWaiting, isLinked, newRecord, type Side, type SyncRecord } from '../sync-record';
 import type { OutboxCommand } from '../../sync-commands/outbox-command';
@@ -170,10 +170,21 @@ export function agreedLabel(record: SyncRecord, object: ResolvedObject, columnId
 export function catchUp(record: SyncRecord, object: ResolvedObject, context: SyncContext, at: number) {
   if (record.deleted) return [];
   const toSalesforce = salesforceUpdate(object, record, fieldsBehind(record, object.fields, 'salesforce').filter((f) => record.fields[f.key]?.agreedFrom === 'monday'));
-  const behindOnMonday = fieldsBehind(record, object.fields, 'monday').filter((f) => record.fields[f.key]?.agreedFrom === 'salesforce');
+  const behindOnMonday = fieldsBehind(record, object.fields, 'monday').filter((f) => record.fields[f.key]?.agreedFrom === 'salesforce' && !waitingOnMonday(record, f.key));
   const values = mondayValues(record, behindOnMonday, context);
   waitTowardsMonday(record, values.waiting, at);
   return [toSalesforce, mondayChange(object, record, values)];
+}
+
+/**
+ * monday holds a person's value of this field that waits to be sent to Salesforce (a relation for
+ * its link, a person for the user directory), made after the agreed value or over what Salesforce set
+ * itself in our create (its default OwnerId): writing the agreed value to monday would overwrite it,
+ * and its echo would then cancel the waiting value (the owner set on a new item, lost on both sides).
+ */
+function waitingOnMonday(record: SyncRecord, fieldKey: string): boolean {
+  const state = record.fields[fieldKey];
+  return record.waiting.some((w) => w.fieldKey === fieldKey && w.towards === 'salesforce' && (state === undefined || state.echoed === true || w.at >= state.agreedAt));
 }
 
 /** Relation values monday cannot show yet (their record is not linked): kept until a link resolves them. */
@@ -182,7 +193,8 @@ export function waitTowardsMonday(record: SyncRecord, fields: readonly ResolvedF
 }
 
 /**
- * Relation values that waited for another record to be linked: convert them again now; those that
+ * Values that waited for another record to be linked, or for the user directory to know a person:
+ * convert them again now (at a new link, or a directory refresh that added users); those that
  * resolve are sent, the rest keep waiting.
  */
 export function resolveWaiting(current: SyncRecord, object: ResolvedObject, context: SyncContext): Decision {
@@ -202,9 +214,10 @@ export function resolveWaiting(current: SyncRecord, object: ResolvedObject, cont
     if (waiting.towards === 'salesforce') {
       const converted = waiting.mondayRead ? field.converter.fromMondayApi(waiting.mondayRead, context) : field.converter.fromMondayWebhook(waiting.mondayValue, context);
       if (converted.kind !== 'value') {
-        if (converted.kind === 'unresolved' && converted.reason === 'not_linked') stillWaiting.push(waiting);
+        if (converted.kind === 'unresolved' && (converted.reason === 'not_linked' || converted.reason === 'unknown_user')) stillWaiting.push(waiting);
         continue;
       }
+      waitedOverEchoedDefault(record, field.key, waiting.at);
       const seen = observe(record, field, 'monday', converted.value, waiting.at, 'user');
       if (seen.accepted && seen.push) toSalesforce.push(field);
     } else {

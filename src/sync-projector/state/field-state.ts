@@ -363,3 +363,14 @@ export function fieldsBehind(record: SyncRecord, fields: readonly ResolvedField[
     return !held || !field.converter.equals(held.value, state.agreed);
   });
 }
+
+/**
+ * A person's monday value that waited (for a link, or for the user directory to know them) while our
+ * create went to Salesforce without it: what Salesforce set itself in that create (its echo, e.g. the
+ * default OwnerId) was no person's change, so it does not make the waiting value older. Its agreement
+ * is dropped (agreedAt 0, as for a field nobody changed); the value Salesforce holds stays known.
+ */
+export function waitedOverEchoedDefault(record: SyncRecord, fieldKey: string, at: number): void {
+  const state = record.fields[fieldKey];
+  if (state?.echoed && state.agreedFrom === 'salesforce' && state.agreedAt >= at) record.fields[fieldKey] = { ...state, agreedAt: 0 };
+}

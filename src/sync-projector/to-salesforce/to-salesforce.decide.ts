@@ -1,7 +1,7 @@
 import { mondayItemIdOf, type EventOfType, type RecordedEvent } from '../../event-store';
 import { conditionHolds } from '../../mapping/mapping.types';
 import { isErased } from '../../personal-data/erased';
-import type { SalesforceValue } from '../../mapping/converters/converter.types';
+import type { SalesforceValue, UnresolvedReason } from '../../mapping/converters/converter.types';
 import type { OutboxCommand } from '../../sync-commands/outbox-command';
 import { isConvertedLead, mondayChange, mondayRefresh, mondayValues, rejectedValues, salesforceCreate, salesforceUpdate } from '../command-builders';
 import { decision, writableRecord, type Decision } from '../decision';
@@ -9,7 +9,7 @@ import { deadLettered, projected, skipped } from '../outcome';
 import { NAME_KEY, type ResolvedField, type ResolvedObject } from '../../mapping/resolved-mapping';
 import { heldBeforeRead, observe, readAfterErasure, readShowsHeld } from '../state/field-state';
 import type { SyncContext } from '../sync-context';
-import { addWaiting, newerWaiting, newRecord, type SyncRecord } from '../sync-record';
+import { addWaiting, newerWaiting, newRecord, waitingFor, type SyncRecord } from '../sync-record';
 
 type MondayEvent = RecordedEvent &
   EventOfType<'monday.column_changed' | 'monday.item_created' | 'monday.item_renamed' | 'monday.item_deleted' | 'monday.item_archived' | 'monday.item_restored' | 'monday.item_snapshot'>;
@@ -74,10 +74,12 @@ function snapshot(record: SyncRecord | null, object: ResolvedObject, event: Mond
     // record keeps its value, a create gets Salesforce's default or fails naming the field. Only an
     // explicit change clearing it (a column_changed) is a rejected value.
     if (converted.kind === 'invalid' && converted.error.code !== 'REQUIRED_VALUE') problems[field.key] = converted.error.message;
-    if (converted.kind === 'unresolved' && converted.reason === 'not_linked' && field.key !== NAME_KEY) {
+    const waits = converted.kind === 'unresolved' && field.key !== NAME_KEY ? waitable(converted.reason) : null;
+    if (waits) {
       // A relation to an item not linked yet: sent once that item's link appears (or this record's).
+      // A person the user directory does not know yet: sent once a refresh adds them.
       const mondayRead = { value: read.value, text: read.text, linkedItemIds: 'linkedItemIds' in read ? read.linkedItemIds : undefined };
-      if (!newerWaiting(target, field.key, at)) addWaiting(target, { fieldKey: field.key, towards: 'salesforce', mondayRead, at });
+      if (!newerWaiting(target, field.key, at)) addWaiting(target, { fieldKey: field.key, towards: 'salesforce', mondayRead, at, ...waitingFor(waits) });
     }
     if (converted.kind !== 'value') continue;
     // A snapshot is read, then appended (a catch-up reads a whole board first): a webhook projected
@@ -116,8 +118,8 @@ function columnChanged(record: SyncRecord | null, object: ResolvedObject, event:
   const field = object.fieldByColumn.get(columnId);
   if (!record) {
     const converted = field?.converter.fromMondayWebhook(event.payload.value, context);
-    const waits = converted?.kind === 'unresolved' && converted.reason === 'not_linked';
-    return unknownItem(object, event, field, converted?.kind === 'value' ? converted.value : undefined, waits ? { mondayValue: event.payload.value } : undefined);
+    const waits = converted?.kind === 'unresolved' ? waitable(converted.reason) : null;
+    return unknownItem(object, event, field, converted?.kind === 'value' ? converted.value : undefined, waits ? { mondayValue: event.payload.value, ...waitingFor(waits) } : undefined);
   }
   if (columnId === object.mapping.monday.salesforceIdColumn) return decision(record, skipped('unmapped_column', { salesforceIdColumn: true }));
   if (!field) return decision(record, skipped('unmapped_column', { columnId }));
@@ -127,10 +129,12 @@ function columnChanged(record: SyncRecord | null, object: ResolvedObject, event:
     return decision(record, deadLettered('conversion_failed', { field: field.key, message: converted.error.message, hint: converted.error.hint }), rejected);
   }
   if (converted.kind === 'unresolved') {
-    if (converted.reason === 'not_linked') {
+    const waits = waitable(converted.reason);
+    if (waits) {
       if (newerWaiting(record, field.key, atOf(event))) return decision(record, skipped('stale', { field: field.key, newerWaiting: true }));
-      record.waiting = record.waiting.filter((w) => w.fieldKey !== field.key).concat({ fieldKey: field.key, towards: 'salesforce', mondayValue: event.payload.value, at: atOf(event) });
-      return decision(record, skipped('waiting_for_link', { field: field.key, detail: converted.detail }));
+      const entry = { fieldKey: field.key, towards: 'salesforce' as const, mondayValue: event.payload.value, at: atOf(event), ...waitingFor(waits) };
+      record.waiting = record.waiting.filter((w) => w.fieldKey !== field.key).concat(entry);
+      return decision(record, skipped(waits === 'unknown_user' ? 'waiting_for_user' : 'waiting_for_link', { field: field.key, detail: converted.detail }));
     }
     if (converted.reason === 'needs_api_read') return decision(record, projected('reading_item'), [mondayRefresh(object, record.mondayBoardId, record.mondayItemId as string)]);
     return decision(record, deadLettered(converted.reason, { field: field.key, detail: converted.detail }));
@@ -187,7 +191,7 @@ function unknownItem(
   event: MondayEvent & { type: 'monday.column_changed' | 'monday.item_renamed' },
   field: ResolvedField | undefined,
   value: SalesforceValue | undefined,
-  waiting?: { mondayValue: unknown },
+  waiting?: { mondayValue: unknown; waitsFor?: 'user' },
 ): Decision {
   if (event.origin === 'own_echo') return decision(null, skipped('own_echo'));
   if (!object.mapping.create.salesforce.enabled) return decision(null, skipped('not_linked_yet'));
@@ -195,7 +199,8 @@ function unknownItem(
   // A relation to an item not linked yet waits with its time, as on a known item (convergence seed
   // 3817: set on an item our create had just made, before its link; the item's read, timed by its
   // update second, lost to our create's write, so Salesforce never got the relation).
-  if (field && waiting) addWaiting(created, { fieldKey: field.key, towards: 'salesforce', mondayValue: waiting.mondayValue, at: atOf(event) });
+  // A person the user directory does not know yet waits the same way, for a refresh that adds them.
+  if (field && waiting) addWaiting(created, { fieldKey: field.key, towards: 'salesforce', ...waiting, at: atOf(event) });
   if (field && value !== undefined) observe(created, field, 'monday', value, atOf(event), event.origin, { position: event.position });
   return decision(created, projected('reading_unknown_item'), [mondayRefresh(object, created.mondayBoardId, created.mondayItemId as string)]);
 }
@@ -249,6 +254,15 @@ function labelOf(field: ResolvedField, value: SalesforceValue): string | null {
   if (value === null) return null;
   const text = String(value);
   return field.mapping.values[text] ?? text;
+}
+
+/**
+ * An unresolved monday value that can become writable later, so it waits in the record: a relation
+ * to an item not linked yet, or a person the user directory does not know yet (a refresh may add
+ * them: system.user_directory_changed). Null for one that has to be read instead (needs_api_read).
+ */
+function waitable(reason: UnresolvedReason): 'not_linked' | 'unknown_user' | null {
+  return reason === 'not_linked' || reason === 'unknown_user' ? reason : null;
 }
 
 function atOf(event: RecordedEvent): number {
