@@ -25,7 +25,8 @@ export interface Settlement {
  * was lost (lease expired and another dispatcher took them over) are left alone and their events are
  * not appended: the new owner will record its own outcome. The creates of one monday request saved
  * for a retry under its Idempotency-Key (progress.mondayCreateRequest) draw one retry time, so the
- * retry claims them together and can send that request again whole (monday-create-request.ts).
+ * retry usually claims them together and can send that request again whole (monday-create-request.ts;
+ * a retry that gets them apart traces their items in the activity log instead).
  */
 const SETTLE_SQL = `
 WITH held AS (

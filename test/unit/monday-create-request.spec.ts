@@ -1,4 +1,4 @@
-import { createRequestKey, createsWindow, keyMayBeForgotten, repeatedCreateRequests } from '../../src/outbox/handlers/monday-create-request';
+import { createRequestKey, createsWindow, keyMayBeForgotten, repeatedCreateRequests, unrepeatableCreates } from '../../src/outbox/handlers/monday-create-request';
 import type { Claimed } from '../../src/outbox/handlers/handler-types';
 
 type CreateItem = Claimed<'monday.create_item'>;
@@ -36,6 +36,18 @@ describe('repeatedCreateRequests (a retried create sent again as its first reque
   it('does not send a request again when the lookup found all its items', () => {
     const [one, two] = [create(1, { key, commandIds: [1, 2] }), create(2, { key, commandIds: [1, 2] })];
     expect(repeatedCreateRequests([], [one, two])).toEqual({ repeated: [], fresh: [] });
+  });
+
+  it('names the unfound creates whose saved request cannot go out whole (a create of it elsewhere, or saved under another key since): fault seed 3224', () => {
+    const alone = create(1, { key, commandIds: [1, 2] });
+    const resaved = create(2, { key: 'another', commandIds: [2] });
+    const never = create(3);
+    expect(unrepeatableCreates([alone, never], [])).toEqual([alone]);
+    expect(unrepeatableCreates([alone], [resaved])).toEqual([alone]);
+    // Whole: sent again under its key, not traced.
+    const [one, two] = [create(1, { key, commandIds: [1, 2] }), create(2, { key, commandIds: [1, 2] })];
+    expect(unrepeatableCreates([one], [two])).toEqual([]);
+    expect(unrepeatableCreates([one, two], [])).toEqual([]);
   });
 });
 

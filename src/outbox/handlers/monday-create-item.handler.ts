@@ -6,7 +6,7 @@ import { LeaseLostError } from '../claim-lease';
 import { dispatcherError, toDispatchError, withRefusedColumn } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult, type HandlerResults } from './handler-types';
-import { createRequestKey, keyMayBeForgotten, repeatedCreateRequests, type RepeatedCreateRequest } from './monday-create-request';
+import { createRequestKey, keyMayBeForgotten, repeatedCreateRequests, unrepeatableCreates, type RepeatedCreateRequest } from './monday-create-request';
 import { traceLostCreates } from './monday-create-trace';
 import { describeConditions, matchConditions, matchItemsByRules, type RulesMatch } from './monday-match';
 
@@ -25,11 +25,12 @@ type ColumnOf = (c: CreateItem) => string | undefined;
  * 4. none -> create with the Id column set, all creates of the batch in one request whose
  *    Idempotency-Key is saved with the commands (and when it was first sent) before it is sent; a
  *    retry whose step 2 missed some of that request's items first reads, when monday may have
- *    forgotten the key (30 minutes), the board's activity log for the items our user created since
- *    the first send and links those holding the Ids, deleted ones included (monday-create-trace.ts);
- *    then it sends the request again under the same key if an item is still missing
- *    (monday-create-request.ts): monday's cached answer names the items the first attempt made even
- *    when a person deleted them meanwhile; a request monday refused with resource protection is
+ *    forgotten the key (30 minutes) or the request cannot be sent again whole (a create of it is not
+ *    in this batch: another dispatcher claimed it), the board's activity log for the items our user
+ *    created since the first send and links those holding the Ids, deleted and archived ones included
+ *    (monday-create-trace.ts); then it sends the request again under the same key if an item is still
+ *    missing (monday-create-request.ts): monday's cached answer names the items the first attempt made
+ *    even when a person deleted them meanwhile; a request monday refused with resource protection is
  *    settled at once by the Id lookup (settleRefusedCreates).
  * Creates and Id writes go out as aliased mutations; each command ends with `system.record_linked`.
  */
@@ -66,9 +67,12 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     else unmatched.push(c);
   }
 
-  // Creates whose saved request monday may have forgotten: the items its earlier sends made, deleted
-  // ones too, from the board's activity log (monday-create-trace.ts) before anything is sent again.
-  const traced = await traceLostCreates(boardId, unmatched.filter((c) => keyMayBeForgotten(c, ctx.now())), columnOf, ctx);
+  // Creates whose saved request monday may have forgotten, or that cannot be sent again whole (a
+  // create of it is not in this batch): the items its earlier sends made, deleted and archived ones
+  // too, from the board's activity log (monday-create-trace.ts) before anything is sent again.
+  const unrepeatable = new Set(unrepeatableCreates(unmatched, ready.filter((c) => !c.progress?.mondayItemId && linkedTo.has(c.id))));
+  const toTrace = unmatched.filter((c) => keyMayBeForgotten(c, ctx.now()) || unrepeatable.has(c));
+  const traced = await traceLostCreates(boardId, toTrace, columnOf, ctx);
   for (const [id, failure] of traced.failures) results.set(id, failure);
   for (const [id, link] of traced.links) linkedTo.set(id, link);
   const untraced = unmatched.filter((c) => !linkedTo.has(c.id) && !results.has(c.id));
