@@ -77,16 +77,19 @@ export async function recordStories(world: FaultWorld, recordIds: readonly strin
   const log = world.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
   for (const id of recordIds) {
     const cdc = log === 'invalid' ? 'invalid' : log.filter((e) => e.payload.ChangeEventHeader.recordIds.includes(id)).map((e) => `${e.replayId}:${e.payload.ChangeEventHeader.changeType}`);
-    const { rows: records } = await world.pool.query<{ id: string; monday_item_id: string | null; creating: string | null; deleted_side: string | null; last_position: string }>(
-      'SELECT id, monday_item_id, creating, deleted_side, last_position FROM sync_records WHERE salesforce_id = $1',
-      [id],
+    // The items holding the Id (deleted and archived ones too), and the records of those items: an
+    // item's own record (a person's edit before its link, its tombstone) holds no Salesforce Id (seed 3224).
+    const holders = itemsHolding(world, id);
+    const { rows: records } = await world.pool.query<{ id: string; salesforce_id: string | null; monday_item_id: string | null; creating: string | null; deleted_side: string | null; last_position: string }>(
+      'SELECT id, salesforce_id, monday_item_id, creating, deleted_side, last_position FROM sync_records WHERE salesforce_id = $1 OR monday_item_id = ANY($2::text[]) ORDER BY id',
+      [id, holders.map((i) => String(i.id))],
     );
-    // The record's events and its item's (a column change names the item only), with what a column change set.
+    // The record's events and its items' (a column change names the item only), with what a column change set.
     const { rows: events } = await world.pool.query<{ position: string; type: string; origin: string; key: string; change: string | null }>(
       `SELECT position, type, origin, source_event_id AS key,
               coalesce(payload->>'changeType', payload->>'columnId' || '=' || left(coalesce(payload->'value', 'null')::text, 60) || ' at ' || coalesce(payload->>'changedAt', ''), payload->>'reason') AS change
        FROM events WHERE stream LIKE '%' || $1 || '%' OR payload::text LIKE '%' || $1 || '%' OR stream = ANY($2::text[]) ORDER BY position`,
-      [id, records.flatMap((r) => (r.monday_item_id ? [`monday:item:${r.monday_item_id}`] : []))],
+      [id, [...new Set([...records.flatMap((r) => r.monday_item_id ?? []), ...holders.map((i) => String(i.id))])].map((item) => `monday:item:${item}`)],
     );
     const recordKeys = records.map((r) => r.id);
     const { rows: decisions } = await world.pool.query<{ position: string; outcome: string; reason: string | null }>(
@@ -98,9 +101,15 @@ export async function recordStories(world: FaultWorld, recordIds: readonly strin
       [recordKeys],
     );
     stories.push(
-      `${id}: cdc ${JSON.stringify(cdc)}; events ${JSON.stringify(events.map((e) => `${e.position} ${e.type}/${e.change ?? ''} ${e.origin} ${e.key}`))}; ` +
+      `${id}: items ${JSON.stringify(holders)}; cdc ${JSON.stringify(cdc)}; events ${JSON.stringify(events.map((e) => `${e.position} ${e.type}/${e.change ?? ''} ${e.origin} ${e.key}`))}; ` +
         `records ${JSON.stringify(records)}; decisions ${JSON.stringify(decisions.map((d) => `${d.position} ${d.outcome} ${d.reason ?? ''}`))}; commands ${JSON.stringify(commands)}`,
     );
   }
   return stories;
+}
+
+/** The items of the script's boards whose Salesforce Id column holds `salesforceId`, in any state. */
+function itemsHolding(world: FaultWorld, salesforceId: string): Array<{ id: number; state: string }> {
+  const boards = [BOARDS.opportunity, BOARDS.account];
+  return boards.flatMap((board) => world.sandbox.monday.control.listItems(board, true).filter((i) => JSON.stringify(i.values.salesforce_id ?? '').includes(salesforceId)).map((i) => ({ id: i.id, state: i.state })));
 }
