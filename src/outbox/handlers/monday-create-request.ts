@@ -85,11 +85,11 @@ export function repeatedCreateRequests(unfound: readonly CreateItem[], found: re
 
 /**
  * Creates whose saved request cannot go out again whole in this batch (pure): another create of it is
- * not here (another dispatcher claimed it, it ended, or it was cancelled) or was saved under another
- * key since. That request may have made their items (its outcome is unknown) and a person may have
- * archived or deleted them since (the Id lookup sees active items only), so a new request would make
- * second ones: they are traced in the activity log first, as when monday may have forgotten the key
- * (fault seed 3224). Arguments as for repeatedCreateRequests.
+ * not here (another dispatcher claimed it, or it ended) or was saved under another key since. That
+ * request may have made their items (its outcome is unknown) and a person may have archived or
+ * deleted them since (the Id lookup sees active items only), so a new request would make second ones:
+ * they are traced in the activity log first, as when monday may have forgotten the key (fault seed
+ * 3224). Arguments as for repeatedCreateRequests.
  */
 export function unrepeatableCreates(unfound: readonly CreateItem[], found: readonly CreateItem[]): CreateItem[] {
   return repeatedCreateRequests(unfound, found).fresh.filter((c) => c.progress?.mondayCreateRequest !== undefined);
