@@ -1,9 +1,13 @@
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOrigin } from '../../event-store';
 import type { ResolvedField } from '../../mapping/resolved-mapping';
+import { ownsWhole } from '../record-ownership';
 import { otherSide, type FieldState, type Side, type SideValue, type SyncRecord } from '../sync-record';
 
-/** A field state this module is building (a new object, never one a record already holds: those are shared, see copyRecord). */
+/**
+ * A field state this module is building: a new object, never one a record already holds (those are
+ * shared, see copyRecord), unless the record is owned whole by its caller (record-ownership.ts).
+ */
 type FieldStateDraft = { -readonly [K in keyof FieldState]: FieldState[K] };
 
 export type Observation =
@@ -53,7 +57,12 @@ export function observe(
   const held = previous[side];
   const overOurWrite = madeOver !== undefined && held?.timedBySend === true && field.converter.equals(madeOver.value, held.value);
   const newest = readNow || overOurWrite || held === undefined || at > held.at || (at === held.at && !madeBefore(field, held, value, madeOver));
-  const state: FieldStateDraft = newest ? { ...previous, [side]: seen } : { ...previous };
+  // Changed in place when the record is owned whole: then `state` is `previous`, whose sending keys
+  // confirmHeld may change (what they were is kept here), and whose agreed value changes last.
+  const { sendingTo: sendingBefore, sendingSeq: sendingSeqBefore } = previous;
+  const inPlace = ownsWhole(record);
+  const state: FieldStateDraft = inPlace ? (previous as FieldStateDraft) : newest ? { ...previous, [side]: seen } : { ...previous };
+  if (inPlace && newest) state[side] = seen;
   // Our own echo ends a numbered wait only by that command's outcome: it may be the echo of an older
   // command of ours carrying the same value, with one carrying another value still to land between.
   if (newest && field.converter.equals(previous.agreed, value)) confirmHeld(state, side, origin !== 'own_echo' || state.sendingSeq?.[side] === undefined);
@@ -72,8 +81,8 @@ export function observe(
     // agreed value next time, so no loop; an older echo (not the newest) changes nothing.
     // Nothing agreed yet (agreedAt 0: e.g. a field our create did not carry, set by a flow): no repair.
     const behind = newest && previous.agreedAt > 0 && !field.converter.equals(previous.agreed, value);
-    if (behind && previous.sendingTo?.includes(side)) {
-      if (previous.sendingSeq?.[side] !== undefined) state[side] = { ...seen, behindWhileSending: true };
+    if (behind && sendingBefore?.includes(side)) {
+      if (sendingSeqBefore?.[side] !== undefined) state[side] = { ...seen, behindWhileSending: true };
       return { accepted: false, reason: 'own_echo' };
     }
     return behind ? { accepted: false, reason: 'own_echo', repair: true } : { accepted: false, reason: 'own_echo' };
@@ -292,11 +301,16 @@ export function leftBehind(record: SyncRecord, field: ResolvedField, side: Side,
  * FieldState.sendingTo): it supersedes any older command awaited there for them.
  */
 export function sendingAgreed(record: SyncRecord, fieldKeys: readonly string[], side: Side, seq: number): void {
+  const inPlace = ownsWhole(record);
   for (const key of fieldKeys) {
     const state = record.fields[key];
     if (!state) continue;
     const sendingTo = state.sendingTo?.includes(side) ? state.sendingTo : state.sendingTo ? [...state.sendingTo, side] : SENDING_TO_ONE[side];
-    record.fields[key] = { ...state, sendingTo, sendingSeq: { ...state.sendingSeq, [side]: seq } };
+    const sendingSeq = { ...state.sendingSeq, [side]: seq };
+    if (inPlace) {
+      (state as FieldStateDraft).sendingTo = sendingTo;
+      (state as FieldStateDraft).sendingSeq = sendingSeq;
+    } else record.fields[key] = { ...state, sendingTo, sendingSeq };
   }
 }
 
