@@ -105,9 +105,11 @@ describe('decide in place on records owned whole', () => {
     let owned = stored;
     let inPlace = 0;
     let sameState = 0;
+    let sideValuesChanged = 0;
     for (const event of events) {
       const before = owned;
       const states = { ...owned.fields };
+      const seen = Object.values(owned.fields).flatMap((state) => [state.salesforce, state.monday].flatMap((value) => (value ? [{ value, at: value.at }] : [])));
       owned = decide(owned, event, owning).record as SyncRecord;
       copyOnWrite = decide(copyOnWrite, event, context).record as SyncRecord;
       // Monday and Salesforce facts decide on a writable record (writableRecord); links and command
@@ -118,6 +120,7 @@ describe('decide in place on records owned whole', () => {
           expect(owned).toBe(before);
           inPlace++;
           for (const key of Object.keys(states)) if (owned.fields[key] === states[key]) sameState++;
+          for (const { value, at } of seen) if (value.at !== at && Object.values(owned.fields).some((state) => state.salesforce === value || state.monday === value)) sideValuesChanged++;
         } else for (const key of Object.keys(before.fields)) expect(owned.fields[key]).not.toBe(before.fields[key]);
       }
       expect(JSON.parse(JSON.stringify(owned))).toEqual(JSON.parse(JSON.stringify(copyOnWrite)));
@@ -126,8 +129,28 @@ describe('decide in place on records owned whole', () => {
     expect(inPlace).toBeGreaterThanOrEqual(5);
     // Field states changed in place, not replaced: the (up to two) states each of those events met.
     expect(sameState).toBeGreaterThanOrEqual(2 * inPlace - 1);
+    // And the side value a change replaces, when it has the same shape.
+    expect(sideValuesChanged).toBeGreaterThanOrEqual(2);
     expect(owned.fields.stage.agreed).toBe('Follow-up');
     expect(owned.fields.amount.agreed).toBe(900);
+  });
+
+  it('copies the side values of a version it does not own whole, and changes its copies', () => {
+    // Both sides of both fields hold a plain change, which an owned record's next change rewrites in place.
+    let stored = linkedRecord();
+    for (const event of events.slice(0, 2)) stored = decide(stored, event, context).record as SyncRecord;
+    stored = decide(stored, mondayColumnChanged({ boardId: BOARD, itemId: ITEM, columnId: 'stage', columnType: 'color', value: status('MOU', 2), at: 2_200 }), context).record as SyncRecord;
+    const json = JSON.stringify(deepFreeze(stored));
+    let owned = stored;
+    for (const event of [
+      salesforceChanged({ object: 'Opportunity', id: OPP, fields: { Amount: 1300, StageName: 'Follow-up' }, at: 2_300 }),
+      mondayColumnChanged({ boardId: BOARD, itemId: ITEM, columnId: 'stage', columnType: 'color', value: status('Quote', 3), at: 2_400 }),
+    ]) {
+      owned = decide(owned, event, owning).record as SyncRecord;
+    }
+    expect(JSON.stringify(stored)).toBe(json);
+    expect(owned.fields.amount.salesforce).toMatchObject({ value: 1300, at: 2_300 });
+    expect(owned.fields.stage).toMatchObject({ agreed: 'Quote', salesforce: { value: 'Follow-up', at: 2_300 }, monday: { value: 'Quote', at: 2_400 } });
   });
 
   it('a record it is handed on from (disown) is copied again, and the copy changed, not the record', () => {

@@ -34,9 +34,9 @@ export function observe(
 ): Observation {
   const previous = record.fields[field.key];
   const target = otherSide(side);
-  const seen: SideValue = madeOver ? { value, at, over: madeOver.value } : { value, at };
-  if (previous?.erased) return changedAfterErasure(record, field, side, seen, origin, previous);
+  if (previous?.erased) return changedAfterErasure(record, field, side, sideValue(value, at, madeOver), origin, previous);
   if (!previous) {
+    const seen = sideValue(value, at, madeOver);
     if (origin !== 'own_echo' && !mayWrite(field, side)) {
       // First sight, from the side that does not own the field: remember it, but any value from the
       // owning side will win (agreedAt 0), and nothing is pushed towards the owner.
@@ -55,14 +55,16 @@ export function observe(
   // `madeOver`: what the side held right before this change (a monday webhook's previousValue). A
   // change made over our own write there came after it, whatever the two clocks say.
   const held = previous[side];
+  const heldValue = held?.value;
+  const heldAt = held?.at;
   const overOurWrite = madeOver !== undefined && held?.timedBySend === true && field.converter.equals(madeOver.value, held.value);
   const newest = readNow || overOurWrite || held === undefined || at > held.at || (at === held.at && !madeBefore(field, held, value, madeOver));
-  // Changed in place when the record is owned whole: then `state` is `previous`, whose sending keys
-  // confirmHeld may change (what they were is kept here), and whose agreed value changes last.
+  // Changed in place when the record is owned whole: then `state` is `previous`, whose side value,
+  // sending keys (confirmHeld) and agreed value (last) change: what is read of them is kept here.
   const { sendingTo: sendingBefore, sendingSeq: sendingSeqBefore } = previous;
   const inPlace = ownsWhole(record);
-  const state: FieldStateDraft = inPlace ? (previous as FieldStateDraft) : newest ? { ...previous, [side]: seen } : { ...previous };
-  if (inPlace && newest) state[side] = seen;
+  const state: FieldStateDraft = inPlace ? (previous as FieldStateDraft) : newest ? { ...previous, [side]: sideValue(value, at, madeOver) } : { ...previous };
+  if (inPlace && newest) seenInPlace(state, side, value, at, madeOver);
   // Our own echo ends a numbered wait only by that command's outcome: it may be the echo of an older
   // command of ours carrying the same value, with one carrying another value still to land between.
   if (newest && field.converter.equals(previous.agreed, value)) confirmHeld(state, side, origin !== 'own_echo' || state.sendingSeq?.[side] === undefined);
@@ -82,7 +84,7 @@ export function observe(
     // Nothing agreed yet (agreedAt 0: e.g. a field our create did not carry, set by a flow): no repair.
     const behind = newest && previous.agreedAt > 0 && !field.converter.equals(previous.agreed, value);
     if (behind && sendingBefore?.includes(side)) {
-      if (sendingSeqBefore?.[side] !== undefined) state[side] = { ...seen, behindWhileSending: true };
+      if (sendingSeqBefore?.[side] !== undefined) state[side] = { ...state[side], behindWhileSending: true } as SideValue;
       return { accepted: false, reason: 'own_echo' };
     }
     return behind ? { accepted: false, reason: 'own_echo', repair: true } : { accepted: false, reason: 'own_echo' };
@@ -96,13 +98,13 @@ export function observe(
   // 303, 304). It loses, last writer by change time. Salesforce's CDC comes in order per record.
   // A change made over our write of the value still agreed is newer than that value.
   const overwritten = side === 'monday' && !newest;
-  const overAgreed = overOurWrite && field.converter.equals(held.value, previous.agreed);
+  const overAgreed = overOurWrite && field.converter.equals(heldValue as SalesforceValue, previous.agreed);
   const older = !overAgreed && (overwritten || at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce'));
   if (older) {
     // An older edit reaching us late (a webhook retry) made after the side last got the agreed value
     // left that side behind: no write towards it is on its way (it held the value), send it again.
     // Made before that, it was overwritten already.
-    const leftBehind = held !== undefined && field.converter.equals(held.value, previous.agreed) && at > held.at;
+    const leftBehind = held !== undefined && field.converter.equals(heldValue as SalesforceValue, previous.agreed) && at > (heldAt as number);
     return leftBehind ? { accepted: false, reason: 'stale', repair: true } : { accepted: false, reason: 'stale' };
   }
   state.agreed = value;
@@ -116,6 +118,28 @@ export function observe(
   delete state.echoed;
   const targetValue = state[target];
   return { accepted: true, push: !(targetValue && field.converter.equals(targetValue.value, value)) };
+}
+
+/** What a change seen on a side makes it hold (`over`: what it held right before, a monday webhook's previousValue). */
+function sideValue(value: SalesforceValue, at: number, madeOver: { value: SalesforceValue } | undefined): SideValue {
+  return madeOver ? { value, at, over: madeOver.value } : { value, at };
+}
+
+/**
+ * `side` of a state its record owns whole (record-ownership.ts) now holds what sideValue gives: the
+ * side value it holds is changed when it has that shape already (a plain change, with or without
+ * `over`), else replaced, so no key is deleted from it (a delete of any but the last key added
+ * leaves a slow dictionary-mode object).
+ */
+function seenInPlace(state: FieldStateDraft, side: Side, value: SalesforceValue, at: number, madeOver: { value: SalesforceValue } | undefined): void {
+  const held = state[side] as { -readonly [K in keyof SideValue]: SideValue[K] } | undefined;
+  if (!held || held.timedBySend !== undefined || held.behindWhileSending !== undefined || (held.over === undefined) !== (madeOver === undefined)) {
+    state[side] = sideValue(value, at, madeOver);
+    return;
+  }
+  held.value = value;
+  held.at = at;
+  if (madeOver) held.over = madeOver.value;
 }
 
 /**
