@@ -85,8 +85,9 @@ export async function replayProjection(
 
 /**
  * One pass over the log. `ownsRecords`: decisions change the record versions the current write
- * window made in place (SyncContext.ownsRecords), field states included, no copy per decision; a decision that throws then ends
- * the pass (DecisionThrew), since it may have left such a record half-changed.
+ * window made in place (SyncContext.ownsRecords), field states included, no copy per decision; a
+ * decision that throws then ends the pass (DecisionThrew), since it may have left such a record
+ * half-changed.
  */
 async function replayOnce(
   pool: Pool,

@@ -6,9 +6,9 @@ import type { FieldState, SyncRecord } from './sync-record';
  * Record versions owned whole by the caller deciding them (SyncContext.ownsRecords: replay, within
  * one write window). Nothing in such a version is shared with another one, so decide changes it,
  * its field states, their side values and its command numbers in place (observe, sendingAgreed,
- * nextCommandSeq)
- * instead of making new ones. Every other version is copy on write, as live processing decides.
- * A mark kept beside the objects, so neither the record's type nor what is stored of it changes.
+ * nextCommandSeq) instead of making new ones. Every other version is copy on write, as live
+ * processing decides. A mark kept beside the objects, so neither the record's type nor what is
+ * stored of it changes.
  */
 const ownedWhole = new WeakSet<SyncRecord>();
 
