@@ -13,6 +13,7 @@ import { decide, recordKeysOf, type RecordKey } from '../sync-projector/decide';
 import { loadRecords, type DecisionRow } from '../sync-projector/sync-records.repository';
 import { clearSyncProjection, decisionRow, decisionRowOf, ReplayRecordIds, ReplayWriter, type ReplayWrite } from '../sync-projector/rebuild';
 import { countWaitingCommands } from '../outbox/waiting-commands';
+import { disown } from '../sync-projector/record-ownership';
 import { ReplayRecordStore } from './replay-record-store';
 
 /** Names users may pass to --projection: the four projections of the design run in one runner. */
@@ -84,8 +85,9 @@ export async function replayProjection(
 
 /**
  * One pass over the log. `ownsRecords`: decisions change the record versions the current write
- * window made in place (SyncContext.owns), no copy per decision; a decision that throws then ends
- * the pass (DecisionThrew), since it may have left such a record half-changed.
+ * window made in place (SyncContext.ownsRecords), field states included, no copy per decision; a
+ * decision that throws then ends the pass (DecisionThrew), since it may have left such a record
+ * half-changed.
  */
 async function replayOnce(
   pool: Pool,
@@ -152,12 +154,6 @@ class Rebuild {
   private unattachedSubjects = new Map<number, string>();
   private skippedParked = 0;
   private readonly tally = new OutcomeTally();
-  /**
-   * Record versions the store holds (given to it by a write, or read back from sync_records): never
-   * changed in place, since a write may be copying them and the store keeps them as written. Every
-   * other version in the batch was made by a decision of this window, which owns it.
-   */
-  private readonly stored = new WeakSet<SyncRecord>();
   private readonly context: SyncContext;
 
   constructor(
@@ -170,7 +166,10 @@ class Rebuild {
     private readonly poison: { parked: Set<number>; decide?: DecideFunction },
     private readonly ownsRecords: boolean,
   ) {
-    this.context = ownsRecords ? { ...context, owns: (record) => !this.stored.has(record) } : context;
+    // Decisions own the record versions they make (record-ownership.ts) until a write takes them:
+    // the versions the store holds (given to it by a write, or read back from sync_records) are
+    // never changed in place, since a write may be copying them and the store keeps them as written.
+    this.context = ownsRecords ? { ...context, ownsRecords: true } : context;
   }
 
   /** Events skipped as parked. */
@@ -315,7 +314,7 @@ class Rebuild {
     const changed = batch.changed();
     for (const record of changed) {
       this.store.put(record);
-      this.stored.add(record);
+      disown(record);
     }
     const write: ReplayWrite = { records: changed, retiredIds, decisionRows: this.pages, unattachedSubjects: this.unattachedSubjects, checkpoint: this.checkpoint };
     this.unattachedSubjects = new Map();
@@ -365,8 +364,6 @@ class Rebuild {
     if (!missing || missing.itemIds.size + missing.salesforce.size + missing.recordIds.size === 0) return records;
     // Dropped records were written by a committed write (dropWritten), so the table has them.
     const stored = await loadRecords(this.pool, { itemIds: [...missing.itemIds], salesforce: [...missing.salesforce.values()], recordIds: [...missing.recordIds] });
-    const added = this.store.addStored(stored);
-    for (const record of added) this.stored.add(record);
-    return [...records, ...added];
+    return [...records, ...this.store.addStored(stored)];
   }
 }

@@ -1,6 +1,5 @@
 import type { OutboxCommand } from '../sync-commands/outbox-command';
 import type { Outcome } from './outcome';
-import type { SyncContext } from './sync-context';
 import type { SyncRecord } from './sync-record';
 
 /** What `decide` returns: the record's new state (null: no record concerned), commands, and why. */
@@ -17,7 +16,8 @@ export function decision(record: SyncRecord | null, outcome: Outcome, commands: 
 /**
  * A private copy, so decide can mutate freely and stay a pure function of its inputs. Copy on
  * write: the field map is new, the field states in it are the ones `record` holds, shared, since a
- * FieldState is readonly (decide replaces a field's state, never changes one: state/field-state.ts).
+ * FieldState is readonly (decide replaces a field's state, never changes one: state/field-state.ts,
+ * except in a record its caller owns whole: record-ownership.ts).
  * Copying every field state of every record was 8% of bench/replay's CPU and much of its garbage.
  */
 export function copyRecord(record: SyncRecord): SyncRecord {
@@ -27,9 +27,4 @@ export function copyRecord(record: SyncRecord): SyncRecord {
     fields: { ...record.fields },
     waiting: record.waiting.length === 0 ? [] : record.waiting.map((waiting) => ('mondayValue' in waiting ? { ...waiting, mondayValue: structuredClone(waiting.mondayValue) } : { ...waiting })),
   };
-}
-
-/** The record a decision changes: a private copy (copyRecord), or `record` itself when the caller owns it (SyncContext.owns). */
-export function writableRecord(record: SyncRecord, context: SyncContext): SyncRecord {
-  return context.owns?.(record) ? record : copyRecord(record);
 }

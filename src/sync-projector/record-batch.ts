@@ -68,7 +68,7 @@ export class RecordBatch {
    * its slot takes the new version (same result as the general path, without re-indexing).
    */
   put(record: SyncRecord, previous?: SyncRecord | null): void {
-    // The same object, changed in place (a caller owning its records, SyncContext.owns): its slot
+    // The same object, changed in place (a caller owning its records, SyncContext.ownsRecords): its slot
     // takes it back as a new version when it is still indexed under the keys the record has now.
     const inPlace = previous === record && this.lastFound?.current === record && slotHasKeysOf(this.lastFound, record);
     if (previous && (inPlace || (previous !== record && sameKeys(previous, record)))) {

@@ -1,6 +1,5 @@
 import type { RecordLinks, UserDirectory } from '../mapping/converters/converter.types';
 import type { ResolvedMapping } from '../mapping/resolved-mapping';
-import type { SyncRecord } from './sync-record';
 
 /** Everything `decide` may read besides the record and the event: pure lookups, no I/O. */
 export interface SyncContext {
@@ -8,9 +7,10 @@ export interface SyncContext {
   links: RecordLinks;
   users: UserDirectory;
   /**
-   * Records the caller owns: a decision changes such a record in place instead of a private copy
-   * (writableRecord). Replay owns the versions its current window made; a decision that throws may
-   * then leave one half-changed, so such a caller must discard them (replay starts over, copying).
+   * The caller owns the records decide makes for it: a decision changes a record it made in place,
+   * its field states too, instead of a private copy (record-ownership.ts). Replay, within a write
+   * window; a decision that throws may then leave a record half-changed, so such a caller must
+   * discard them (replay starts over, copying).
    */
-  owns?: (record: SyncRecord) => boolean;
+  ownsRecords?: boolean;
 }

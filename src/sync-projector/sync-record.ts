@@ -1,3 +1,4 @@
+import { ownsWhole } from './record-ownership';
 import type { MondayColumnRead, SalesforceValue } from '../mapping/converters/converter.types';
 
 export type Side = 'salesforce' | 'monday';
@@ -104,7 +105,8 @@ export interface SyncRecord {
   waiting: WaitingReference[];
   /**
    * The number of the last value-carrying command issued towards each side (FieldState.sendingSeq).
-   * Replaced, never changed in place (copyRecord shares it).
+   * Replaced, never changed in place (copyRecord shares it), except in a record its caller owns whole
+   * (record-ownership.ts).
    */
   commandSeq: Partial<Record<Side, number>>;
 }
@@ -128,7 +130,8 @@ export function newRecord(objectKey: string, mondayBoardId: string, ids: { sales
 /** Numbers the next value-carrying command of `record` towards `side`. */
 export function nextCommandSeq(record: SyncRecord, side: Side): number {
   const seq = (record.commandSeq[side] ?? 0) + 1;
-  record.commandSeq = { ...record.commandSeq, [side]: seq };
+  if (ownsWhole(record)) record.commandSeq[side] = seq;
+  else record.commandSeq = { ...record.commandSeq, [side]: seq };
   return seq;
 }
 

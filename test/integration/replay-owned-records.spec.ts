@@ -2,6 +2,7 @@ import { appendEvents, type NewEvent, type RecordedEvent } from '../../src/event
 import { loadMapping } from '../../src/mapping';
 import { replayProjection } from '../../src/migration/replay';
 import { decide } from '../../src/sync-projector/decide';
+import { ownsWhole } from '../../src/sync-projector/record-ownership';
 import { saveCachedContext } from '../../src/sync-projector/sync-context-cache';
 import type { DecideFunction } from '../../src/sync-projector/sync-projector';
 import { EXAMPLE_MAPPING, sandboxSchemas } from '../support/sandbox-schemas';
@@ -14,7 +15,7 @@ const status = (text: string) => ({ label: { index: 0, text }, post_id: null });
 const asNew = ({ position: _p, transactionId: _t, recordedAt: _r, ...event }: RecordedEvent): NewEvent => event as NewEvent;
 
 /**
- * Replay lets decisions change the records its write window made in place (SyncContext.owns). A
+ * Replay lets decisions change the records its write window made in place (SyncContext.ownsRecords). A
  * decision that throws after changing one must leave nothing of that change: replay starts over on
  * copies, and the event is parked and skipped as when the decision throws before changing anything.
  */
@@ -49,7 +50,7 @@ describe('replay: a decision that throws on a record it owns', () => {
     const throwing: DecideFunction = (record, event, context) => {
       if (event.position !== position) return decide(record, event, context);
       // What a decision changing its record in place and then failing would leave.
-      if (damage && record && context.owns?.(record)) {
+      if (damage && record && context.ownsRecords && ownsWhole(record)) {
         record.fields = {};
         record.commandSeq = { salesforce: 99 };
       }

@@ -1,9 +1,13 @@
 import type { SalesforceValue } from '../../mapping/converters/converter.types';
 import type { EventOrigin } from '../../event-store';
 import type { ResolvedField } from '../../mapping/resolved-mapping';
+import { ownsWhole } from '../record-ownership';
 import { otherSide, type FieldState, type Side, type SideValue, type SyncRecord } from '../sync-record';
 
-/** A field state this module is building (a new object, never one a record already holds: those are shared, see copyRecord). */
+/**
+ * A field state this module is building: a new object, never one a record already holds (those are
+ * shared, see copyRecord), unless the record is owned whole by its caller (record-ownership.ts).
+ */
 type FieldStateDraft = { -readonly [K in keyof FieldState]: FieldState[K] };
 
 export type Observation =
@@ -39,9 +43,9 @@ export function observe(
   const { readNow = false, madeOver, position } = how;
   const previous = record.fields[field.key];
   const target = otherSide(side);
-  const seen = seenValue(side, value, at, madeOver, position);
-  if (previous?.erased) return changedAfterErasure(record, field, side, seen, origin, previous);
+  if (previous?.erased) return changedAfterErasure(record, field, side, sideValue(side, value, at, madeOver, position), origin, previous);
   if (!previous) {
+    const seen = sideValue(side, value, at, madeOver, position);
     if (origin !== 'own_echo' && !mayWrite(field, side)) {
       // First sight, from the side that does not own the field: remember it, but any value from the
       // owning side will win (agreedAt 0), and nothing is pushed towards the owner.
@@ -60,9 +64,16 @@ export function observe(
   // `madeOver`: what the side held right before this change (a monday webhook's previousValue). A
   // change made over our own write there came after it, whatever the two clocks say.
   const held = previous[side];
+  const heldValue = held?.value;
+  const heldAt = held?.at;
   const overOurWrite = madeOver !== undefined && held?.timedBySend === true && field.converter.equals(madeOver.value, held.value);
   const newest = readNow || overOurWrite || held === undefined || at > held.at || (at === held.at && !madeBefore(field, held, value, madeOver));
-  const state: FieldStateDraft = newest ? { ...previous, [side]: seen } : { ...previous };
+  // Changed in place when the record is owned whole: then `state` is `previous`, whose side value,
+  // sending keys (confirmHeld) and agreed value (last) change: what is read of them is kept here.
+  const { sendingTo: sendingBefore, sendingSeq: sendingSeqBefore } = previous;
+  const inPlace = ownsWhole(record);
+  const state: FieldStateDraft = inPlace ? (previous as FieldStateDraft) : newest ? { ...previous, [side]: sideValue(side, value, at, madeOver, position) } : { ...previous };
+  if (inPlace && newest) seenInPlace(state, side, value, at, madeOver, position);
   // Our own echo ends a numbered wait only by that command's outcome: it may be the echo of an older
   // command of ours carrying the same value, with one carrying another value still to land between.
   if (newest && field.converter.equals(previous.agreed, value)) confirmHeld(state, side, origin !== 'own_echo' || state.sendingSeq?.[side] === undefined);
@@ -81,8 +92,8 @@ export function observe(
     // agreed value next time, so no loop; an older echo (not the newest) changes nothing.
     // Nothing agreed yet (agreedAt 0: e.g. a field our create did not carry, set by a flow): no repair.
     const behind = newest && previous.agreedAt > 0 && !field.converter.equals(previous.agreed, value);
-    if (behind && previous.sendingTo?.includes(side)) {
-      if (previous.sendingSeq?.[side] !== undefined) state[side] = { ...seen, behindWhileSending: true };
+    if (behind && sendingBefore?.includes(side)) {
+      if (sendingSeqBefore?.[side] !== undefined) state[side] = { ...state[side], behindWhileSending: true } as SideValue;
       return { accepted: false, reason: 'own_echo' };
     }
     return behind ? { accepted: false, reason: 'own_echo', repair: true } : { accepted: false, reason: 'own_echo' };
@@ -96,13 +107,13 @@ export function observe(
   // 303, 304). It loses, last writer by change time. Salesforce's CDC comes in order per record.
   // A change made over our write of the value still agreed is newer than that value.
   const overwritten = side === 'monday' && !newest;
-  const overAgreed = overOurWrite && field.converter.equals(held.value, previous.agreed);
+  const overAgreed = overOurWrite && field.converter.equals(heldValue as SalesforceValue, previous.agreed);
   const older = !overAgreed && (overwritten || at < previous.agreedAt || (at === previous.agreedAt && side === 'monday' && previous.agreedFrom === 'salesforce'));
   if (older) {
     // An older edit reaching us late (a webhook retry) made after the side last got the agreed value
     // left that side behind: no write towards it is on its way (it held the value), send it again.
     // Made before that, it was overwritten already.
-    const leftBehind = held !== undefined && field.converter.equals(held.value, previous.agreed) && at > held.at;
+    const leftBehind = held !== undefined && field.converter.equals(heldValue as SalesforceValue, previous.agreed) && at > (heldAt as number);
     return leftBehind ? { accepted: false, reason: 'stale', repair: true } : { accepted: false, reason: 'stale' };
   }
   state.agreed = value;
@@ -118,7 +129,11 @@ export function observe(
   return { accepted: true, push: !(targetValue && field.converter.equals(targetValue.value, value)) };
 }
 
-function seenValue(side: Side, value: SalesforceValue, at: number, madeOver: { value: SalesforceValue } | undefined, position: number | undefined): SideValue {
+/**
+ * What a change seen on a side makes it hold (`over`: what it held right before, a monday webhook's
+ * previousValue; `position`: kept for monday, see heldBeforeRead).
+ */
+function sideValue(side: Side, value: SalesforceValue, at: number, madeOver: { value: SalesforceValue } | undefined, position: number | undefined): SideValue {
   if (side !== 'monday' || position === undefined) return madeOver ? { value, at, over: madeOver.value } : { value, at };
   return madeOver ? { value, at, over: madeOver.value, position } : { value, at, position };
 }
@@ -136,6 +151,25 @@ export function heldBeforeRead(record: SyncRecord, fieldKey: string, readAfter: 
   const held = record.fields[fieldKey]?.monday;
   if (readAfter === undefined || held?.position === undefined || held.position > readAfter) return null;
   return held.at;
+}
+
+/**
+ * `side` of a state its record owns whole (record-ownership.ts) now holds what sideValue gives: the
+ * side value it holds is changed when it has that shape already (a plain change, with or without
+ * `over`), else replaced, so no key is deleted from it (a delete of any but the last key added
+ * leaves a slow dictionary-mode object).
+ */
+function seenInPlace(state: FieldStateDraft, side: Side, value: SalesforceValue, at: number, madeOver: { value: SalesforceValue } | undefined, position: number | undefined): void {
+  const held = state[side] as { -readonly [K in keyof SideValue]: SideValue[K] } | undefined;
+  const keepsPosition = side === 'monday' && position !== undefined;
+  if (!held || held.timedBySend !== undefined || held.behindWhileSending !== undefined || (held.over === undefined) !== (madeOver === undefined) || (held.position !== undefined) !== keepsPosition) {
+    state[side] = sideValue(side, value, at, madeOver, position);
+    return;
+  }
+  held.value = value;
+  held.at = at;
+  if (madeOver) held.over = madeOver.value;
+  if (keepsPosition) held.position = position;
 }
 
 /**
@@ -322,11 +356,16 @@ export function leftBehind(record: SyncRecord, field: ResolvedField, side: Side,
  * FieldState.sendingTo): it supersedes any older command awaited there for them.
  */
 export function sendingAgreed(record: SyncRecord, fieldKeys: readonly string[], side: Side, seq: number): void {
+  const inPlace = ownsWhole(record);
   for (const key of fieldKeys) {
     const state = record.fields[key];
     if (!state) continue;
     const sendingTo = state.sendingTo?.includes(side) ? state.sendingTo : state.sendingTo ? [...state.sendingTo, side] : SENDING_TO_ONE[side];
-    record.fields[key] = { ...state, sendingTo, sendingSeq: { ...state.sendingSeq, [side]: seq } };
+    const sendingSeq = { ...state.sendingSeq, [side]: seq };
+    if (inPlace) {
+      (state as FieldStateDraft).sendingTo = sendingTo;
+      (state as FieldStateDraft).sendingSeq = sendingSeq;
+    } else record.fields[key] = { ...state, sendingTo, sendingSeq };
   }
 }
 
