@@ -33,16 +33,11 @@ describe('a retried monday create after a person deleted the item its first atte
     ourClockAhead += ms;
   };
 
-  const lostCreates = async (names: string[], beforeRetry: () => void, failedRetries = 0) => {
+  const lostCreates = async (names: string[], beforeRetry: () => void) => {
     const leadIds = world.sf.control.seed(names.map((name) => ({ type: 'Lead', fields: { LastName: name, Company: `${name} Co` } })));
     const firstItems: number[] = [];
     const losing: MondayPort = Object.create(world.monday) as MondayPort;
-    let retriesToFail = failedRetries;
     losing.applyMutations = async (boardId, mutations, options) => {
-      if (firstItems.length > 0 && retriesToFail > 0 && mutations.some((m) => m.kind === 'create_item')) {
-        retriesToFail -= 1;
-        throw new MondayError('TRANSIENT', 'connection reset (the retry did not reach monday)');
-      }
       const outcomes = await world.monday.applyMutations(boardId, mutations, options);
       if (firstItems.length === 0 && mutations.some((m) => m.kind === 'create_item')) {
         for (const outcome of outcomes) if (outcome.ok) firstItems.push(Number(outcome.itemId));
@@ -66,7 +61,7 @@ describe('a retried monday create after a person deleted the item its first atte
     } finally {
       await dispatcher.stop();
     }
-    for (const id of ids) expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done', attempts: 2 + failedRetries });
+    for (const id of ids) expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done', attempts: 2 });
     const links = (await eventsOfType(world, 'system.record_linked')).filter((e) => leadIds.includes(String(e.payload.salesforceId)));
     const items = world.mondayEmulator.control.listItems(DEMO_BOARDS.leads.id, true).filter((i) => names.includes(i.name));
     const requests = world.mondayEmulator.control.requestLog();
@@ -75,8 +70,8 @@ describe('a retried monday create after a person deleted the item its first atte
     return { leadIds, firstItems, links: links.map((e) => [e.payload.salesforceId, e.payload.mondayItemId, e.payload.via]), items, creates, logReads };
   };
 
-  it('sends the first request again under its Idempotency-Key: the deleted item is linked, the other keeps its item, no item is made twice', async () => {
-    const { leadIds, firstItems, links, items, creates } = await lostCreates(['Retry Deleted', 'Retry Kept'], () => undefined);
+  it('within the key window too: the deleted item is found in the activity log and linked, the other keeps its item, no create is sent again', async () => {
+    const { leadIds, firstItems, links, items, creates, logReads } = await lostCreates(['Retry Deleted', 'Retry Kept'], () => undefined);
 
     expect(firstItems).toHaveLength(2);
     expect(items.map((i) => i.id).sort()).toEqual([...firstItems].sort());
@@ -84,22 +79,45 @@ describe('a retried monday create after a person deleted the item its first atte
       [leadIds[0], String(firstItems[0]), 'created_monday_item'],
       [leadIds[1], String(firstItems[1]), 'salesforce_id_column'],
     ]);
-    // Both creates went out in one request each time; the retry was monday's replay of the first.
-    expect(creates.map((r) => [r.fields.filter((f) => f === 'create_item').length, r.idempotencyReplayed])).toEqual([
-      [2, false],
-      [2, true],
-    ]);
+    // monday may forget a key before its 30 minutes (its cache has a budget per user and app; fault
+    // seed 3803): the log, not the keyed resend, finds the deleted item.
+    expect(creates.map((r) => [r.fields.filter((f) => f === 'create_item').length, r.idempotencyReplayed])).toEqual([[2, false]]);
+    expect(logReads).toHaveLength(1);
   });
 
-  it('a retry that fails fails the whole request, so the next one can still send it again: no item is made twice', async () => {
-    const { leadIds, firstItems, links, items, creates } = await lostCreates(['Twice Deleted', 'Twice Kept'], () => undefined, 1);
-
+  it('within the key window, with the key forgotten early: no second item', async () => {
+    const { firstItems, items, creates } = await lostCreates(['Early Forgotten Deleted', 'Early Forgotten Kept'], () => world.mondayEmulator.control.expireIdempotencyKeys());
     expect(items.map((i) => i.id).sort()).toEqual([...firstItems].sort());
-    expect(links).toEqual([
-      [leadIds[0], String(firstItems[0]), 'created_monday_item'],
-      [leadIds[1], String(firstItems[1]), 'salesforce_id_column'],
-    ]);
-    expect(creates.map((r) => r.idempotencyReplayed)).toEqual([false, true]);
+    expect(creates).toHaveLength(1);
+  });
+
+  it('a first request that never reached monday: the log shows nothing, the request goes out again under its key (a failing resend too), one item each', async () => {
+    const names = ['Never Sent A', 'Never Sent B'];
+    const leadIds = world.sf.control.seed(names.map((name) => ({ type: 'Lead', fields: { LastName: name, Company: `${name} Co` } })));
+    const failing: MondayPort = Object.create(world.monday) as MondayPort;
+    let toFail = 2;
+    const keys: Array<string | undefined> = [];
+    failing.applyMutations = async (boardId, mutations, options) => {
+      if (mutations.some((m) => m.kind === 'create_item')) {
+        keys.push(options?.idempotencyKey);
+        if (toFail-- > 0) throw new MondayError('TRANSIENT', 'connection reset (the request did not reach monday)');
+      }
+      return world.monday.applyMutations(boardId, mutations, options);
+    };
+    const ids = await insertCommands(world.db.pool, leadIds.map((id, i) => ({ recordId: nextRecord++, command: createCommand(id, names[i]) })));
+    const dispatcher = dispatcherFor(world, {}, { monday: failing });
+    dispatcher.start();
+    try {
+      await expectEventually(async () => {
+        for (const id of ids) expect(['done', 'dead']).toContain((await outboxRow(world.db.pool, id)).status);
+      });
+    } finally {
+      await dispatcher.stop();
+    }
+    for (const id of ids) expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done', attempts: 3 });
+    expect(world.mondayEmulator.control.listItems(DEMO_BOARDS.leads.id, true).filter((i) => names.includes(i.name))).toHaveLength(2);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys).toHaveLength(3);
   });
 
   it('after monday forgot the key (30 minutes): the deleted item is found in the board\'s activity log and linked, no second item is made', async () => {
@@ -116,8 +134,4 @@ describe('a retried monday create after a person deleted the item its first atte
     ]);
   });
 
-  it('within the key window the activity log is not read: the keyed resend names the deleted item', async () => {
-    const { logReads } = await lostCreates(['Early Deleted', 'Early Kept'], laterOnBothClocks(20 * 60_000));
-    expect(logReads).toHaveLength(0);
-  });
 });

@@ -1,4 +1,4 @@
-import { createRequestKey, createsWindow, keyMayBeForgotten, repeatedCreateRequests, unrepeatableCreates } from '../../src/outbox/handlers/monday-create-request';
+import { createRequestKey, createsWindow, repeatedCreateRequests } from '../../src/outbox/handlers/monday-create-request';
 import type { Claimed } from '../../src/outbox/handlers/handler-types';
 
 type CreateItem = Claimed<'monday.create_item'>;
@@ -37,35 +37,15 @@ describe('repeatedCreateRequests (a retried create sent again as its first reque
     const [one, two] = [create(1, { key, commandIds: [1, 2] }), create(2, { key, commandIds: [1, 2] })];
     expect(repeatedCreateRequests([], [one, two])).toEqual({ repeated: [], fresh: [] });
   });
-
-  it('names the unfound creates whose saved request cannot go out whole (a create of it elsewhere, or saved under another key since): fault seed 3224', () => {
-    const alone = create(1, { key, commandIds: [1, 2] });
-    const resaved = create(2, { key: 'another', commandIds: [2] });
-    const never = create(3);
-    expect(unrepeatableCreates([alone, never], [])).toEqual([alone]);
-    expect(unrepeatableCreates([alone], [resaved])).toEqual([alone]);
-    // Whole: sent again under its key, not traced.
-    const [one, two] = [create(1, { key, commandIds: [1, 2] }), create(2, { key, commandIds: [1, 2] })];
-    expect(unrepeatableCreates([one], [two])).toEqual([]);
-    expect(unrepeatableCreates([one, two], [])).toEqual([]);
-  });
 });
 
-describe('keyMayBeForgotten and createsWindow (when and where a retry reads the activity log)', () => {
+describe('createsWindow (where a retry reads the activity log)', () => {
   const now = new Date('2026-12-07T12:00:00Z');
   const sent = (minutesAgo: number | null, createdMinutesAgo = 60) =>
     ({
       progress: { mondayCreateRequest: { key: 'k', commandIds: [1], ...(minutesAgo === null ? {} : { firstSentAt: new Date(now.getTime() - minutesAgo * 60_000).toISOString() }) } },
       createdAt: new Date(now.getTime() - createdMinutesAgo * 60_000),
     }) as unknown as CreateItem;
-
-  it('a request first sent 25 minutes ago or more, or at an unknown time, may be forgotten; a younger one, or none saved, not', () => {
-    expect(keyMayBeForgotten(sent(24), now)).toBe(false);
-    expect(keyMayBeForgotten(sent(25), now)).toBe(true);
-    expect(keyMayBeForgotten(sent(73 * 60), now)).toBe(true);
-    expect(keyMayBeForgotten(sent(null), now)).toBe(true);
-    expect(keyMayBeForgotten({ progress: null } as unknown as CreateItem, now)).toBe(false);
-  });
 
   it('spans from the earliest first send (the command\'s creation when unrecorded) less 5 minutes to now plus 5 minutes', () => {
     expect(createsWindow([sent(40), sent(90)], now)).toEqual({ from: new Date('2026-12-07T10:25:00Z'), to: new Date('2026-12-07T12:05:00Z') });

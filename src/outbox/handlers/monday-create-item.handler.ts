@@ -6,7 +6,7 @@ import { LeaseLostError } from '../claim-lease';
 import { dispatcherError, toDispatchError, withRefusedColumn } from '../dispatch-error';
 import { recordLinkedEvent } from '../result-events';
 import { failed, succeeded, type Claimed, type DispatchContext, type HandlerResult, type HandlerResults } from './handler-types';
-import { createRequestKey, keyMayBeForgotten, repeatedCreateRequests, unrepeatableCreates, type RepeatedCreateRequest } from './monday-create-request';
+import { createRequestKey, repeatedCreateRequests, type RepeatedCreateRequest } from './monday-create-request';
 import { traceLostCreates } from './monday-create-trace';
 import { describeConditions, matchConditions, matchItemsByRules, type RulesMatch } from './monday-match';
 
@@ -24,14 +24,14 @@ type ColumnOf = (c: CreateItem) => string | undefined;
  * several items at step 2 or 3 -> dead letter "ambiguous match" naming them, never a guess;
  * 4. none -> create with the Id column set, all creates of the batch in one request whose
  *    Idempotency-Key is saved with the commands (and when it was first sent) before it is sent; a
- *    retry whose step 2 missed some of that request's items first reads, when monday may have
- *    forgotten the key (30 minutes) or the request cannot be sent again whole (a create of it is not
- *    in this batch: another dispatcher claimed it), the board's activity log for the items our user
- *    created since the first send and links those holding the Ids, deleted and archived ones included
- *    (monday-create-trace.ts); then it sends the request again under the same key if an item is still
- *    missing (monday-create-request.ts): monday's cached answer names the items the first attempt made
- *    even when a person deleted them meanwhile; a request monday refused with resource protection is
- *    settled at once by the Id lookup (settleRefusedCreates).
+ *    retry whose step 2 missed some of that request's items first reads the board's activity log for
+ *    the items our user created since the first send and links those holding the Ids, deleted and
+ *    archived ones included (monday-create-trace.ts): monday keeps a key's answer 30 minutes at most
+ *    (its cache has a budget per user and app, so maybe less), and the request may not go out again
+ *    whole (a create of it is not in this batch: another dispatcher claimed it); then it sends the
+ *    request again under the same key if an item is still missing (monday-create-request.ts): the
+ *    first request never reached monday, or monday still has its answer; a request monday refused
+ *    with resource protection is settled at once by the Id lookup (settleRefusedCreates).
  * Creates and Id writes go out as aliased mutations; each command ends with `system.record_linked`.
  */
 export async function handleMondayCreates(boardId: string, commands: readonly CreateItem[], ctx: DispatchContext): Promise<HandlerResults> {
@@ -67,11 +67,12 @@ export async function handleMondayCreates(boardId: string, commands: readonly Cr
     else unmatched.push(c);
   }
 
-  // Creates whose saved request monday may have forgotten, or that cannot be sent again whole (a
-  // create of it is not in this batch): the items its earlier sends made, deleted and archived ones
-  // too, from the board's activity log (monday-create-trace.ts) before anything is sent again.
-  const unrepeatable = new Set(unrepeatableCreates(unmatched, ready.filter((c) => !c.progress?.mondayItemId && linkedTo.has(c.id))));
-  const toTrace = unmatched.filter((c) => keyMayBeForgotten(c, ctx.now()) || unrepeatable.has(c));
+  // Creates whose saved request may have made items the lookup missed: the items its earlier sends
+  // made, deleted and archived ones too, from the board's activity log (monday-create-trace.ts)
+  // before anything is sent again. Not only once our clock says the key may be forgotten: monday may
+  // forget it sooner (its cache has a budget), and the request may not go out whole (fault seeds
+  // 3224, 3803: a second item for an archived first).
+  const toTrace = unmatched.filter((c) => c.progress?.mondayCreateRequest !== undefined);
   const traced = await traceLostCreates(boardId, toTrace, columnOf, ctx);
   for (const [id, failure] of traced.failures) results.set(id, failure);
   for (const [id, link] of traced.links) linkedTo.set(id, link);

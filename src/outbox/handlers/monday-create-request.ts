@@ -14,28 +14,8 @@ export function createRequestKey(boardId: string, commands: ReadonlyArray<{ id: 
   return `crm-sync:create_item:${boardId}:${digest}`;
 }
 
-/** monday keeps a key's answer 30 minutes (monday.md 1.5). */
-export const IDEMPOTENCY_KEY_TTL_MS = 30 * 60_000;
-/**
- * A saved request this old (our clock) may be forgotten by monday: 5 minutes short of monday's 30, for
- * a clock that differs from monday's and for the time between this look and the resend.
- */
-export const KEY_MAY_BE_FORGOTTEN_AFTER_MS = IDEMPOTENCY_KEY_TTL_MS - 5 * 60_000;
 /** How far before the first send and after now the activity log is read (clocks differ; a request runs after it is sent). */
 export const ACTIVITY_LOG_MARGIN_MS = 5 * 60_000;
-
-/**
- * Whether monday may have forgotten the answer to this create's saved request (pure): its first send
- * is older than the key window, or unknown (saved before first sends were recorded). A resend under a
- * forgotten key runs the creates again, so the items the first send made (a person may have deleted
- * them: the Id lookup does not see deleted items) must be found another way first.
- */
-export function keyMayBeForgotten(c: Pick<CreateItem, 'progress'>, now: Date): boolean {
-  const saved = c.progress?.mondayCreateRequest;
-  if (!saved) return false;
-  const firstSentAt = saved.firstSentAt ? Date.parse(saved.firstSentAt) : Number.NaN;
-  return Number.isNaN(firstSentAt) || now.getTime() - firstSentAt >= KEY_MAY_BE_FORGOTTEN_AFTER_MS;
-}
 
 /**
  * The time window in which the saved requests of `commands` can have made items (pure): from the
@@ -81,16 +61,4 @@ export function repeatedCreateRequests(unfound: readonly CreateItem[], found: re
     repeated.push({ key: saved.key, commands });
   }
   return { repeated, fresh: unfound.filter((c) => !taken.has(c.id)) };
-}
-
-/**
- * Creates whose saved request cannot go out again whole in this batch (pure): another create of it is
- * not here (another dispatcher claimed it, or it ended) or was saved under another key since. That
- * request may have made their items (its outcome is unknown) and a person may have archived or
- * deleted them since (the Id lookup sees active items only), so a new request would make second ones:
- * they are traced in the activity log first, as when monday may have forgotten the key (fault seed
- * 3224). Arguments as for repeatedCreateRequests.
- */
-export function unrepeatableCreates(unfound: readonly CreateItem[], found: readonly CreateItem[]): CreateItem[] {
-  return repeatedCreateRequests(unfound, found).fresh.filter((c) => c.progress?.mondayCreateRequest !== undefined);
 }

@@ -10,7 +10,7 @@ type CreateItem = Claimed<'monday.create_item'>;
 
 /**
  * Entries of our own activity log read at most per trace: all monday serves of one query (100
- * pages, in the rare path of a create retried after its key may be forgotten). A busy board can hold
+ * pages, in the rare path of a create retried after its request's outcome was lost). A busy board can hold
  * more of our entries in the window (every column change of ours is one): past it, what was not
  * found is created as before.
  */
@@ -27,8 +27,7 @@ export interface TracedCreates {
 }
 
 /**
- * Finds the items earlier sends of these creates made, when monday may have forgotten their request's
- * key (keyMayBeForgotten) and the Id lookup did not find them (a person deleted them; the lookup sees
+ * Finds the items earlier sends of these creates' saved requests made, when the Id lookup did not find them (a person deleted them; the lookup sees
  * active items only). One read of the board's activity log: the items our own user (`me.id`) created
  * in the requests' window (createsWindow), deleted ones too; those the sync links to no record are read
  * with items(ids) (any state) and matched by their Salesforce Id column. One item -> the create links
