@@ -1,6 +1,6 @@
 import { InMemoryProjection } from '../support/in-memory-projection';
 import { exampleResolvedMapping } from '../support/sandbox-schemas';
-import { itemSnapshot, mondayColumnChanged, recordLinked, salesforceChanged } from '../support/sync-events';
+import { itemSnapshot, mondayColumnChanged, recordLinked, recorded, salesforceChanged } from '../support/sync-events';
 
 /**
  * Fault seed 3310 (issue 20): an item created at stage MOU was created in Salesforce (the create's
@@ -28,7 +28,17 @@ describe('a Salesforce create retried from its progress, linked after a person c
     await projection.handle([salesforceChanged({ object: 'Opportunity', id: OPP, fields: { StageName: 'Closed Lost' }, at: 2_000 })], instance);
     // The retry, sent at 5 s, found the Id in its progress: the link carries the create's values.
     const link = recordLinked({ objectKey: 'opportunity', salesforceObject: 'Opportunity', salesforceId: OPP, boardId: OPP_BOARD, itemId: '501', via: 'created_salesforce_record', values: { __name__: 'Deal', stage: 'MOU' }, at: 5_100, sentAt: 5_000 });
-    const linkCommands = await projection.handle([link], instance);
+    const recordId = projection.record('opportunity', '501')?.id as number;
+    const createSucceeded = recorded({
+      type: 'system.command_succeeded',
+      source: 'system',
+      sourceEventId: 'command:28:2',
+      stream: `salesforce:Opportunity:${OPP}`,
+      origin: 'unknown',
+      occurredAt: new Date(5_100),
+      payload: { commandId: 28, kind: 'salesforce.create', target: 'salesforce', recordId, written: { __name__: 'Deal', stage: 'MOU' }, result: { salesforceId: OPP }, sentAt: 5_000 },
+    });
+    const linkCommands = await projection.handle([link, createSucceeded], instance);
     return { projection, instance, linkCommands };
   }
 

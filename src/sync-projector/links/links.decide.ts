@@ -37,7 +37,11 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
       // created on (they follow its link): its outcome ends no wait for one (seed 1301: the link
       // pushed what monday changed during the create, and the create's success sent it again).
       const isCreate = event.payload.kind === 'salesforce.create' || event.payload.kind === 'monday.create_item';
-      const lost = Object.entries(event.payload.written).filter(([key, value]) => written(record, key, side, value, at, seq ?? (isCreate ? 0 : undefined), event.position));
+      // Nor is a create's outcome newer than what was seen of the record it made (see linked: a
+      // retry that found the create's progress is timed by its own send, fault seed 3310).
+      const lost = Object.entries(event.payload.written).filter(
+        ([key, value]) => !(isCreate && record.fields[key]?.[side]) && written(record, key, side, value, at, seq ?? (isCreate ? 0 : undefined), event.position),
+      );
       // An update's outcome without a number was written before commands were numbered: which of
       // them it was is unknown, so every wait on that side ends, as an echo ended it then.
       const legacy = seq === undefined && (event.payload.kind === 'salesforce.update' || event.payload.kind === 'monday.change_columns');
