@@ -6,8 +6,8 @@ import { itemSnapshot, mondayColumnChanged, recordLinked, recorded, salesforceCh
  * Fault seed 3310 (issue 20): an item created at stage MOU was created in Salesforce (the create's
  * echo came), then its instance was killed before the outcome was recorded. A person set the new
  * Opportunity to Closed Lost meanwhile (CDC, kept in the record known by its Id). The create's retry
- * found its progress and linked, timed by the retry's own send, long after the create had landed:
- * the link took Salesforce as holding the create's MOU, newer than the person's Closed Lost. monday's
+ * found its progress and linked, its link and success timed by the retry's own send, long after the
+ * create had landed: both took Salesforce as holding the create's MOU, newer than the person's Closed Lost. monday's
  * late webhooks then moved the stage to Follow-up and back to MOU; MOU looked held in Salesforce, so
  * nothing was sent and Salesforce kept Closed Lost. What was seen of the record our create made,
  * before its link, was seen after the create landed: the link keeps it.
