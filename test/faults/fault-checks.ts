@@ -76,7 +76,9 @@ export async function recordStories(world: FaultWorld, recordIds: readonly strin
   const stories = [`cdc positions ${JSON.stringify(channels)}`];
   const log = world.sandbox.salesforce.changeEventLog.readAfter(-2, 10_000_000);
   for (const id of recordIds) {
-    const cdc = log === 'invalid' ? 'invalid' : log.filter((e) => e.payload.ChangeEventHeader.recordIds.includes(id)).map((e) => `${e.replayId}:${e.payload.ChangeEventHeader.changeType}`);
+    // With its commit time, origin and values: which value each side got and when (seed 3310's story
+    // lacked the Salesforce-side stage a person set while our create's outcome was lost).
+    const cdc = log === 'invalid' ? 'invalid' : log.filter((e) => e.payload.ChangeEventHeader.recordIds.includes(id)).map((e) => cdcEntry(e.replayId, e.payload));
     // The items holding the Id (deleted and archived ones too), and the records of those items: an
     // item's own record (a person's edit before its link, its tombstone) holds no Salesforce Id (seed 3224).
     const holders = itemsHolding(world, id);
@@ -87,7 +89,10 @@ export async function recordStories(world: FaultWorld, recordIds: readonly strin
     // The record's events and its items' (a column change names the item only), with what a column change set.
     const { rows: events } = await world.pool.query<{ position: string; type: string; origin: string; key: string; change: string | null }>(
       `SELECT position, type, origin, source_event_id AS key,
-              coalesce(payload->>'changeType', payload->>'columnId' || '=' || left(coalesce(payload->'value', 'null')::text, 60) || ' at ' || coalesce(payload->>'changedAt', ''), payload->>'reason') AS change
+              coalesce(payload->>'changeType' || '@' || coalesce(payload->>'commitTimestamp', '') || ' ' || left(coalesce(payload->'fields', '{}')::text, 160),
+                       payload->>'columnId' || '=' || left(coalesce(payload->'value', 'null')::text, 60) || ' at ' || coalesce(payload->>'changedAt', ''),
+                       payload->>'reason',
+                       'sentAt ' || (payload->>'sentAt') || ' ' || left(coalesce(payload->'written', payload->'values', '{}')::text, 160)) AS change
        FROM events WHERE stream LIKE '%' || $1 || '%' OR payload::text LIKE '%' || $1 || '%' OR stream = ANY($2::text[]) ORDER BY position`,
       [id, [...new Set([...records.flatMap((r) => r.monday_item_id ?? []), ...holders.map((i) => String(i.id))])].map((item) => `monday:item:${item}`)],
     );
@@ -96,8 +101,10 @@ export async function recordStories(world: FaultWorld, recordIds: readonly strin
       'SELECT position, outcome, reason FROM sync_decisions WHERE record_id = ANY($1::bigint[]) OR position = ANY($2::bigint[]) ORDER BY position',
       [recordKeys, events.map((e) => e.position)],
     );
-    const { rows: commands } = await world.pool.query<{ id: string; kind: string; status: string; attempts: number }>(
-      'SELECT id, kind, status, attempts FROM outbox WHERE record_id = ANY($1::bigint[]) ORDER BY id',
+    // What each command carries now (a pending one is revised as the state moves on), its number and cause.
+    const { rows: commands } = await world.pool.query<{ id: string; kind: string; status: string; attempts: number; caused_by: string; seq: number | null; values: string | null }>(
+      `SELECT id, kind, status, attempts, caused_by, (payload->>'seq')::int AS seq, left((payload->'values')::text, 200) AS values
+       FROM outbox WHERE record_id = ANY($1::bigint[]) ORDER BY id`,
       [recordKeys],
     );
     stories.push(
@@ -106,6 +113,13 @@ export async function recordStories(world: FaultWorld, recordIds: readonly strin
     );
   }
   return stories;
+}
+
+/** One CDC event of the emulator's log: replay id, change type, commit time, a person's or ours (`us`), and its values. */
+function cdcEntry(replayId: number | string, payload: { ChangeEventHeader: { changeType: string; commitTimestamp: number; changeOrigin: string }; [field: string]: unknown }): string {
+  const { ChangeEventHeader: header, ...fields } = payload;
+  const by = header.changeOrigin.includes('crm-sync') ? 'us' : 'person';
+  return `${replayId}:${header.changeType}@${header.commitTimestamp} ${by} ${JSON.stringify(fields).slice(0, 200)}`;
 }
 
 /** The items of the script's boards whose Salesforce Id column holds `salesforceId`, in any state. */

@@ -130,6 +130,9 @@ async function runSchedule(world: FaultWorld, schedule: FaultSchedule, options: 
   if (wrong.length > 0) {
     const ids = [...new Set(wrong.flatMap((problem) => /^\w+ (\w{18}) \//.exec(problem)?.[1] ?? []))];
     const stories = await recordStories(world, ids.slice(0, 4));
+    // Every edit of those pairs, not only the storm's last ones: what each side was given, in order.
+    const items = [...new Set(wrong.flatMap((problem) => /\/ item (\d+)/.exec(problem)?.[1] ?? []))];
+    journal.splice(0, journal.length, ...script.journal.filter((action) => [...ids, ...items.map((item) => `item ${item})`)].some((key) => action.includes(key))));
     throw new Error(`sides disagree (${wrong.length}): ${wrong.slice(0, 5).join('; ')}\nrecords that disagree:\n  ${stories.join('\n  ')}`);
   }
   phases.mark('checks');

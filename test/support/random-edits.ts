@@ -250,7 +250,8 @@ export class RandomEditScript {
     } else {
       this.sandbox.monday.control.changeColumnValues({ itemId: pair.itemId as number, columnValues: this.mondayColumns(pair.object, { [field]: value }) });
     }
-    this.record(`${label} ${pair.object}.${field} on ${side} = ${JSON.stringify(value)}`, side === 'salesforce' ? { monday: 1 } : { salesforce: 1 });
+    // Names the pair, so a failure's story lists what was done to its record (fault seed 3310).
+    this.record(`${label} ${pair.object}.${field} on ${side} = ${JSON.stringify(value)} (${pair.salesforceId ?? '-'} / item ${pair.itemId ?? '-'})`, side === 'salesforce' ? { monday: 1 } : { salesforce: 1 });
   }
 
   /** Salesforce values -> what a person would put in the columns (through the mapping's converters). */

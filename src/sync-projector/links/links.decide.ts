@@ -37,7 +37,11 @@ export function decideSystemEvent(current: SyncRecord | null, event: SystemFact,
       // created on (they follow its link): its outcome ends no wait for one (seed 1301: the link
       // pushed what monday changed during the create, and the create's success sent it again).
       const isCreate = event.payload.kind === 'salesforce.create' || event.payload.kind === 'monday.create_item';
-      const lost = Object.entries(event.payload.written).filter(([key, value]) => written(record, key, side, value, at, seq ?? (isCreate ? 0 : undefined), event.position));
+      // Nor is a create's outcome newer than what was seen of the record it made (see linked: a
+      // retry that found the create's progress is timed by its own send, fault seed 3310).
+      const lost = Object.entries(event.payload.written).filter(
+        ([key, value]) => !(isCreate && record.fields[key]?.[side]) && written(record, key, side, value, at, seq ?? (isCreate ? 0 : undefined), event.position),
+      );
       // An update's outcome without a number was written before commands were numbered: which of
       // them it was is unknown, so every wait on that side ends, as an echo ended it then.
       const legacy = seq === undefined && (event.payload.kind === 'salesforce.update' || event.payload.kind === 'monday.change_columns');
@@ -116,10 +120,15 @@ function linked(current: SyncRecord | null, event: SystemFact & { type: 'system.
   // The values are what the create wrote to the new side. The other side may have changed since
   // the create was decided (its change events are already in the state): only fill in what we
   // know nothing of there, or a later edit would look like it is already held on both sides.
+  // Nor over what was seen of the new side's record itself (its create's echo, a person's change):
+  // that record did not exist before our create landed, so what was seen of it is as new or newer,
+  // whatever `at` says. A retry that found the create's progress is timed by its own send, long
+  // after the create landed: a person's change seen in between lost to the create's values, so a
+  // later edit back to them was taken as held there and never sent (fault seed 3310).
   const created: Side | null = link.via === 'created_monday_item' ? 'monday' : link.via === 'created_salesforce_record' ? 'salesforce' : null;
   for (const [key, value] of Object.entries(link.values)) {
     for (const side of ['salesforce', 'monday'] as const) {
-      if (side === created || !record.fields[key]?.[side]) written(record, key, side, value, at, undefined, event.position);
+      if (!record.fields[key]?.[side]) written(record, key, side, value, at, undefined, event.position);
     }
   }
   if (created) notCreated(record, object, link.values, created, at);
