@@ -26,6 +26,19 @@ describe('a retried monday create after a person deleted the item its first atte
    * and the response never arrives (as when the instance sending it is killed); `beforeRetry` runs
    * before the retry.
    */
+  /** Runs a dispatcher with these dependencies until every command is done or dead. */
+  const dispatchUntilSettled = async (ids: number[], deps: Parameters<typeof dispatcherFor>[2]) => {
+    const dispatcher = dispatcherFor(world, {}, deps);
+    dispatcher.start();
+    try {
+      await expectEventually(async () => {
+        for (const id of ids) expect(['done', 'dead']).toContain((await outboxRow(world.db.pool, id)).status);
+      });
+    } finally {
+      await dispatcher.stop();
+    }
+  };
+
   /** Our clock runs this much ahead of real time (a late retry moves it with monday's). */
   let ourClockAhead = 0;
   const laterOnBothClocks = (ms: number) => () => {
@@ -52,15 +65,7 @@ describe('a retried monday create after a person deleted the item its first atte
       leadIds.map((id, i) => ({ recordId: nextRecord++, command: createCommand(id, names[i]) })),
     );
     world.mondayEmulator.control.clearRequestLog();
-    const dispatcher = dispatcherFor(world, {}, { monday: losing, now: () => new Date(Date.now() + ourClockAhead) });
-    dispatcher.start();
-    try {
-      await expectEventually(async () => {
-        for (const id of ids) expect(['done', 'dead']).toContain((await outboxRow(world.db.pool, id)).status);
-      });
-    } finally {
-      await dispatcher.stop();
-    }
+    await dispatchUntilSettled(ids, { monday: losing, now: () => new Date(Date.now() + ourClockAhead) });
     for (const id of ids) expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done', attempts: 2 });
     const links = (await eventsOfType(world, 'system.record_linked')).filter((e) => leadIds.includes(String(e.payload.salesforceId)));
     const items = world.mondayEmulator.control.listItems(DEMO_BOARDS.leads.id, true).filter((i) => names.includes(i.name));
@@ -105,15 +110,7 @@ describe('a retried monday create after a person deleted the item its first atte
       return world.monday.applyMutations(boardId, mutations, options);
     };
     const ids = await insertCommands(world.db.pool, leadIds.map((id, i) => ({ recordId: nextRecord++, command: createCommand(id, names[i]) })));
-    const dispatcher = dispatcherFor(world, {}, { monday: failing });
-    dispatcher.start();
-    try {
-      await expectEventually(async () => {
-        for (const id of ids) expect(['done', 'dead']).toContain((await outboxRow(world.db.pool, id)).status);
-      });
-    } finally {
-      await dispatcher.stop();
-    }
+    await dispatchUntilSettled(ids, { monday: failing });
     for (const id of ids) expect(await outboxRow(world.db.pool, id)).toMatchObject({ status: 'done', attempts: 3 });
     expect(world.mondayEmulator.control.listItems(DEMO_BOARDS.leads.id, true).filter((i) => names.includes(i.name))).toHaveLength(2);
     expect(new Set(keys).size).toBe(1);
