@@ -29,6 +29,9 @@ describe('monday emulator: platform_api daily limit and analytics', () => {
 
   it("reports the limit and today's calls, and shows new calls only after the 10-minute refresh", async () => {
     const em = await start(true);
+    // Noon UTC of the next day: the 10 minutes below must not cross midnight into a new day (a CI run at 23:50 UTC did).
+    const now = new Date(em.control.now());
+    em.control.advanceClock(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 12) - now.getTime());
     em.control.setDailyCalls({ used: 120, limit: 1000 });
     const first = await platformApi(em);
     const today = new Date(em.control.now()).toISOString().slice(0, 10);
